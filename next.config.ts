@@ -1,11 +1,11 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // The console is served by `npm start` from a standalone-free `next start`;
-  // no remote fonts, images or telemetry are fetched at build or run time.
   poweredByHeader: false,
-  typedRoutes: false,
-  serverExternalPackages: ["pino", "pg", "@prisma/adapter-pg"],
+  // pg and the Prisma adapter stay plain Node modules on the server.
+  serverExternalPackages: ["pg", "@prisma/adapter-pg", "pino"],
+  // forbidden() renders app/forbidden.tsx with HTTP 403.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -25,7 +25,8 @@ export interface EmbeddedPostgres {
   /** Connection URL of the `postgres` database as the superuser. */
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** "fast" rolls back open transactions and checkpoints; "immediate" exits at once (recovery on next start). */
+  stop(mode?: "fast" | "immediate"): Promise<void>;
 }
 
 interface Binaries {
@@ -178,11 +179,16 @@ function passwordFor(dataDir: string): string {
 function waitUntilReady(child: ChildProcess, onLog: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
+    let ready = false;
+    // Keep draining the server's output for its whole life: a full pipe would block it.
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
-      output += text;
       for (const line of text.split("\n")) if (line.trim()) onLog(line);
+      if (ready) return;
+      output += text;
       if (output.includes("database system is ready to accept connections")) {
+        ready = true;
+        output = "";
         child.off("exit", onExit);
         resolve();
       }
@@ -220,7 +226,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const child = spawn(
     bin.postgres,
     ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"] },
+    // Its own process group: Ctrl-C reaches the launcher, which stops the database last.
+    { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   try {
     await waitUntilReady(child, onLog);
@@ -229,11 +236,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   let stopping: Promise<void> | undefined;
-  const stop = () => {
+  const stop = (mode: "fast" | "immediate" = "fast") => {
+    // SIGINT is PostgreSQL's fast shutdown, SIGQUIT its immediate one.
+    if (mode === "immediate") child.kill("SIGQUIT");
     stopping ??= new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
-      // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
       child.kill("SIGINT");
     }).then(() => {
       if (!options.throwaway) return;

@@ -1,0 +1,32 @@
+import type { ReactNode } from "react";
+import { redirect } from "next/navigation";
+import { Nav } from "@/components/shell/nav";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+import { areasFor } from "@/lib/auth/roles";
+import { currentUser } from "@/lib/auth/session";
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-950">
+        <div className="mb-6 flex items-center gap-2 px-2">
+          <div className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">P</div>
+          <span className="font-semibold">Portcullis</span>
+        </div>
+        <Nav areas={areasFor(user.role).map(({ href, label }) => ({ href, label }))} />
+        <div className="mt-auto border-t border-zinc-200 px-2 pt-3 dark:border-zinc-800">
+          <p className="truncate text-sm font-medium" title={user.email}>
+            {user.email}
+          </p>
+          <p className="mb-2 text-xs capitalize text-zinc-500" data-testid="current-role">
+            {user.role}
+          </p>
+          <SignOutButton />
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import Link from "next/link";
+import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { db } from "@/lib/db/client";
+import { requirePageRole } from "@/lib/auth/session";
+import { ROLES } from "@/lib/auth/roles";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardPage() {
+  const user = await requirePageRole(ROLES);
+  const [servers, consumers, groups, keys] = await Promise.all([
+    db().mcpServer.count(),
+    db().consumer.count(),
+    db().consumerGroup.count(),
+    db().apiKey.count({ where: { revokedAt: null } }),
+  ]);
+  const stats = [
+    { label: "MCP servers", value: servers, href: "/servers" },
+    { label: "Consumers", value: consumers, href: "/consumers" },
+    { label: "Consumer groups", value: groups, href: "/groups" },
+    { label: "Active API keys", value: keys, href: "/keys" },
+  ];
+  return (
+    <>
+      <PageHeader title="Dashboard" description={`Signed in as ${user.email}.`} />
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        {stats.map((stat) => (
+          <Card key={stat.label}>
+            <p className="text-sm text-zinc-500">{stat.label}</p>
+            <p className="mt-1 text-2xl font-semibold tabular-nums">{stat.value}</p>
+          </Card>
+        ))}
+      </div>
+      {servers === 0 && user.role === "admin" ? (
+        <Card className="mt-6">
+          <h2 className="text-sm font-semibold">Get started</h2>
+          <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-zinc-600 dark:text-zinc-400">
+            <li>
+              Create <Link className="text-indigo-600 hover:underline" href="/groups">consumer groups</Link> such as admin and developer.
+            </li>
+            <li>
+              Add an <Link className="text-indigo-600 hover:underline" href="/servers">MCP server</Link> and import its tools.
+            </li>
+            <li>Decide in the tool access matrix which group may call which tool.</li>
+            <li>
+              Create <Link className="text-indigo-600 hover:underline" href="/consumers">consumers</Link> and give their agents API keys.
+            </li>
+          </ol>
+        </Card>
+      ) : null}
+    </>
+  );
+}

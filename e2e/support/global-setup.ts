@@ -1,0 +1,73 @@
+// Starts the product exactly as `npm start` does (launcher, console build when
+// needed, console and gateway processes) on free ports with a throwaway data
+// folder, and stops it when the run ends.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { findFreePort } from "../../lib/net/ports";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `portcullis_e2e_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+export default async function globalSetup() {
+  const dataDir = path.join(ROOT, ".portcullis", `e2e-${randomBytes(4).toString("hex")}`);
+  const [consolePort, httpPort, httpsPort, statusPort, pgPort] = await Promise.all(Array.from({ length: 5 }, () => findFreePort()));
+  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : undefined;
+  const admin = { email: "admin@e2e.test", password: randomBytes(12).toString("base64url") };
+  const env = {
+    ...process.env,
+    PORTCULLIS_DATA_DIR: dataDir,
+    PORTCULLIS_CONSOLE_PORT: String(consolePort),
+    PORTCULLIS_HTTP_PORT: String(httpPort),
+    PORTCULLIS_HTTPS_PORT: String(httpsPort),
+    PORTCULLIS_STATUS_PORT: String(statusPort),
+    PORTCULLIS_PG_PORT: String(pgPort),
+    PORTCULLIS_ADMIN_EMAIL: admin.email,
+    PORTCULLIS_ADMIN_PASSWORD: admin.password,
+    DATABASE_URL: database?.url ?? "",
+    NEXTAUTH_URL: `http://localhost:${consolePort}`,
+  };
+  const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+  const log = fs.createWriteStream(path.join(ROOT, "test-results", "e2e-product.log"));
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    const onData = (chunk: Buffer) => {
+      log.write(chunk);
+      seen = (seen + chunk.toString()).slice(-8192);
+      if (seen.includes("portcullis: ready")) resolve();
+    };
+    launcher.stdout.on("data", onData);
+    launcher.stderr.on("data", onData);
+    launcher.once("exit", (code) => reject(new Error(`the product stopped during start (exit ${code}); last output:\n${seen}`)));
+  });
+
+  const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, "runtime.json"), "utf8"));
+  process.env.E2E_BASE_URL = runtime.console_url;
+  process.env.E2E_DATABASE_URL = runtime.database_url;
+  process.env.E2E_GATEWAY_URL = runtime.gateway_http_url;
+  process.env.E2E_ADMIN_EMAIL = admin.email;
+  process.env.E2E_ADMIN_PASSWORD = admin.password;
+
+  return async () => {
+    const exited = new Promise((resolve) => launcher.once("exit", resolve));
+    launcher.kill("SIGINT");
+    await exited;
+    await database?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}

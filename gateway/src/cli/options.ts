@@ -1,0 +1,79 @@
+// Gateway settings from flags, then PORTCULLIS_* variables, then defaults.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const optionsSchema = z.object({
+  config: z.string().optional(),
+  httpPort: port.default(8000),
+  httpsPort: port.default(8443),
+  statusPort: port.default(8100),
+  statusHost: z.string().default("127.0.0.1"),
+  host: z.string().default("0.0.0.0"),
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  dataDir: z.string().default(".portcullis"),
+});
+
+export type GatewayOptions = z.infer<typeof optionsSchema>;
+
+const USAGE = `Usage: npm run gateway -- [--config <file.yaml|file.json>] [options]
+  --config <file>        declarative configuration (YAML or JSON)      PORTCULLIS_GATEWAY_CONFIG
+  --http-port <n>        HTTP listener (default 8000)                 PORTCULLIS_HTTP_PORT
+  --https-port <n>       HTTPS listener (default 8443)                PORTCULLIS_HTTPS_PORT
+  --status-port <n>      status listener on 127.0.0.1 (default 8100)  PORTCULLIS_STATUS_PORT
+  --host <addr>          address of the proxy listeners (0.0.0.0)     PORTCULLIS_HOST
+  --public-url <url>     public base URL used in discovery metadata   PORTCULLIS_PUBLIC_URL
+  --tls-cert <file>      certificate (PEM); default: self-signed      PORTCULLIS_TLS_CERT
+  --tls-key <file>       private key (PEM)                            PORTCULLIS_TLS_KEY
+  --data-dir <dir>       data folder (default .portcullis)            PORTCULLIS_DATA_DIR`;
+
+export class OptionsError extends Error {}
+
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOptions | "help" {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: "string" },
+        "http-port": { type: "string" },
+        "https-port": { type: "string" },
+        "status-port": { type: "string" },
+        host: { type: "string" },
+        "public-url": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        "data-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new OptionsError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) return "help";
+  const pick = (flag: string, variable: string) => (values[flag] as string | undefined) ?? env[variable] ?? undefined;
+  const result = optionsSchema.safeParse({
+    config: pick("config", "PORTCULLIS_GATEWAY_CONFIG"),
+    httpPort: pick("http-port", "PORTCULLIS_HTTP_PORT"),
+    httpsPort: pick("https-port", "PORTCULLIS_HTTPS_PORT"),
+    statusPort: pick("status-port", "PORTCULLIS_STATUS_PORT"),
+    host: pick("host", "PORTCULLIS_HOST"),
+    publicUrl: pick("public-url", "PORTCULLIS_PUBLIC_URL"),
+    tlsCert: pick("tls-cert", "PORTCULLIS_TLS_CERT"),
+    tlsKey: pick("tls-key", "PORTCULLIS_TLS_KEY"),
+    dataDir: pick("data-dir", "PORTCULLIS_DATA_DIR"),
+  });
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new OptionsError(`${problems.join("\n")}\n${USAGE}`);
+  }
+  if (Boolean(result.data.tlsCert) !== Boolean(result.data.tlsKey)) throw new OptionsError("--tls-cert and --tls-key go together");
+  return { ...result.data, dataDir: path.resolve(result.data.dataDir) };
+}
+
+export { USAGE };

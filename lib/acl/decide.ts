@@ -1,0 +1,73 @@
+// Who may call which tool, with Kong's ACL semantics:
+// - a tool with a rule of its own under `acl.tools` is decided by that rule alone;
+//   every other tool falls under `acl.default`;
+// - within a rule, `deny` wins over `allow`, and a non-empty `allow` admits only
+//   its subjects (an empty or absent `allow` admits everyone not denied);
+// - subjects are consumer group names and consumer usernames.
+// The gateway, the console's "My access" view and the policy simulator all call
+// this one function.
+import type { AclConfig, AclRuleConfig } from "../config/schema";
+
+export interface Caller {
+  username: string;
+  groups: readonly string[];
+}
+
+interface CompiledRule {
+  /** "default", or the tool name the rule was written for. */
+  source: string;
+  allow: ReadonlySet<string>;
+  deny: ReadonlySet<string>;
+}
+
+export interface CompiledAcl {
+  default: CompiledRule;
+  /** Keyed by the normalised tool name (see normaliseToolName). */
+  tools: ReadonlyMap<string, CompiledRule>;
+}
+
+export type AclDecision =
+  | { allowed: true; rule: string; subject?: string }
+  | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
+
+/**
+ * The form of a tool name that rules are matched on. Upstreams differ in how
+ * strictly they match names, so a rule for `push_files` must also catch
+ * `PUSH_FILES` or a full-width look-alike: compare on the NFKC case-folded form.
+ */
+export function normaliseToolName(name: string): string {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+function compileRule(source: string, rule: AclRuleConfig): CompiledRule {
+  return { source, allow: new Set(rule.allow ?? []), deny: new Set(rule.deny ?? []) };
+}
+
+export function compileAcl(acl: AclConfig): CompiledAcl {
+  return {
+    default: compileRule("default", acl.default),
+    tools: new Map(acl.tools.map((rule) => [normaliseToolName(rule.name), compileRule(rule.name, rule)])),
+  };
+}
+
+function firstMatch(caller: Caller, subjects: ReadonlySet<string>): string | undefined {
+  for (const group of caller.groups) if (subjects.has(group)) return group;
+  return subjects.has(caller.username) ? caller.username : undefined;
+}
+
+export function decideToolAccess(acl: CompiledAcl, toolName: string, caller: Caller): AclDecision {
+  const rule = acl.tools.get(normaliseToolName(toolName)) ?? acl.default;
+  const denied = firstMatch(caller, rule.deny);
+  if (denied !== undefined) return { allowed: false, rule: rule.source, reason: "denied", subject: denied };
+  if (rule.allow.size === 0) return { allowed: true, rule: rule.source };
+  const admitted = firstMatch(caller, rule.allow);
+  if (admitted !== undefined) return { allowed: true, rule: rule.source, subject: admitted };
+  return { allowed: false, rule: rule.source, reason: "not_allowed" };
+}
+
+/** "Tool 'push_files' is not available for consumer group 'developer'" — the JSON-RPC message of a denied call. */
+export function describeDenial(toolName: string, caller: Caller, decision: Extract<AclDecision, { allowed: false }>): string {
+  const subject = decision.subject ?? caller.groups[0];
+  if (subject === undefined || subject === caller.username) return `Tool '${toolName}' is not available for consumer '${caller.username}'`;
+  return `Tool '${toolName}' is not available for consumer group '${subject}'`;
+}

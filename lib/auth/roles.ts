@@ -1,0 +1,38 @@
+// Console areas and the roles that may use them. The navigation hides what a
+// role may not open, and every page and endpoint checks again on the server.
+export const ROLES = ["admin", "developer", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Area {
+  href: string;
+  label: string;
+  roles: readonly Role[];
+}
+
+const ADMIN: readonly Role[] = ["admin"];
+const OBSERVERS: readonly Role[] = ["admin", "viewer"];
+const EVERYONE: readonly Role[] = ROLES;
+
+export const AREAS: readonly Area[] = [
+  { href: "/", label: "Dashboard", roles: EVERYONE },
+  { href: "/servers", label: "MCP servers", roles: ADMIN },
+  { href: "/access", label: "Tool access", roles: ADMIN },
+  { href: "/consumers", label: "Consumers", roles: ADMIN },
+  { href: "/groups", label: "Groups", roles: ADMIN },
+  { href: "/keys", label: "My keys", roles: EVERYONE },
+  { href: "/vault", label: "Vault", roles: ADMIN },
+  { href: "/data-planes", label: "Data planes", roles: ADMIN },
+  { href: "/analytics", label: "Analytics", roles: OBSERVERS },
+  { href: "/audit", label: "Audit", roles: OBSERVERS },
+  { href: "/users", label: "Users", roles: ADMIN },
+  { href: "/activity", label: "Activity log", roles: ADMIN },
+];
+
+export function areasFor(role: Role): Area[] {
+  return AREAS.filter((area) => area.roles.includes(role));
+}
+
+export function mayOpen(role: Role, href: string): boolean {
+  const area = AREAS.find((a) => a.href === href);
+  return area !== undefined && area.roles.includes(role);
+}

@@ -1,0 +1,49 @@
+// The product's database: the server named by DATABASE_URL, or the embedded
+// PostgreSQL in the data folder when it is unset.
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { checkDatabaseConnection } from "./database-url";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+
+export interface OpenDatabase {
+  url: string;
+  embedded: boolean;
+  stop(mode?: "fast" | "immediate"): Promise<void>;
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; pgPort: number }): Promise<OpenDatabase> {
+  if (options.databaseUrl) {
+    await checkDatabaseConnection(options.databaseUrl);
+    return { url: options.databaseUrl, embedded: false, stop: async () => {} };
+  }
+  const logDir = path.join(options.dataDir, "logs");
+  fs.mkdirSync(logDir, { recursive: true });
+  const log = fs.createWriteStream(path.join(logDir, "postgres.log"), { flags: "a" });
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(options.dataDir, "pgdata"),
+    port: options.pgPort,
+    portVariable: "PORTCULLIS_PG_PORT",
+    onLog: (line) => log.write(line + "\n"),
+  });
+  try {
+    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, stop: server.stop };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+// `npm start` builds the console only when its sources changed since the last build.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const INPUTS = ["app", "components", "lib", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const SKIP = new Set(["node_modules", ".next", "generated"]);
+const FINGERPRINT_FILE = path.join(ROOT, ".next", "portcullis-fingerprint");
+
+function walk(entry: string, hash: ReturnType<typeof createHash>) {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isDirectory()) {
+    for (const child of fs.readdirSync(entry).sort()) {
+      if (!SKIP.has(child) && !child.endsWith(".test.ts")) walk(path.join(entry, child), hash);
+    }
+    return;
+  }
+  hash.update(path.relative(ROOT, entry)).update(fs.readFileSync(entry));
+}
+
+/** SHA-256 over every file the console build reads. */
+export function consoleFingerprint(): string {
+  const hash = createHash("sha256");
+  for (const input of INPUTS) walk(path.join(ROOT, input), hash);
+  // The generated Prisma client follows the schema.
+  walk(path.join(ROOT, "prisma", "schema.prisma"), hash);
+  return hash.digest("hex");
+}
+
+export function consoleBuildIsCurrent(fingerprint: string): boolean {
+  return (
+    fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) &&
+    fs.existsSync(FINGERPRINT_FILE) &&
+    fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint
+  );
+}
+
+export function recordConsoleBuild(fingerprint: string): void {
+  fs.writeFileSync(FINGERPRINT_FILE, fingerprint);
+}
+
+export { ROOT as PROJECT_ROOT };

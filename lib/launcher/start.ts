@@ -1,0 +1,124 @@
+// `npm start`: database (embedded unless DATABASE_URL is set) → migrations →
+// first admin → console build when needed → console and gateway processes.
+// Ctrl-C stops everything in reverse order; a second Ctrl-C forces.
+import fs from "node:fs";
+import path from "node:path";
+import { seedFirstAdmin } from "../../prisma/seed";
+import { createDb } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { openDatabase } from "../db/open-database";
+import { describeError } from "../errors";
+import { assertPortFree } from "../net/ports";
+import { consoleBuildIsCurrent, consoleFingerprint, PROJECT_ROOT, recordConsoleBuild } from "./console-build";
+import { runToCompletion, startProcess, waitForLine, type ManagedProcess } from "./processes";
+import { loadOrCreateSecret } from "./secrets";
+import { readSettings } from "./settings";
+
+const say = (line: string) => process.stdout.write(`portcullis: ${line}\n`);
+
+async function buildConsoleIfNeeded(env: NodeJS.ProcessEnv) {
+  const fingerprint = consoleFingerprint();
+  if (consoleBuildIsCurrent(fingerprint)) return;
+  say("building the console (first start or changed sources; this takes a minute or two)…");
+  await runToCompletion(process.execPath, [path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    cwd: PROJECT_ROOT,
+    prefix: "build",
+  });
+  recordConsoleBuild(fingerprint);
+}
+
+async function main() {
+  const settings = readSettings(process.env);
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const ports: [number, string, string][] = [
+    [settings.PORTCULLIS_CONSOLE_PORT, "PORTCULLIS_CONSOLE_PORT", "the console"],
+    [settings.PORTCULLIS_HTTP_PORT, "PORTCULLIS_HTTP_PORT", "the gateway (HTTP)"],
+    [settings.PORTCULLIS_HTTPS_PORT, "PORTCULLIS_HTTPS_PORT", "the gateway (HTTPS)"],
+  ];
+  for (const [port, variable, what] of ports) await assertPortFree(port, "0.0.0.0", variable, what);
+  await assertPortFree(settings.PORTCULLIS_STATUS_PORT, "127.0.0.1", "PORTCULLIS_STATUS_PORT", "the gateway status endpoint");
+
+  const database = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.dataDir, pgPort: settings.PORTCULLIS_PG_PORT });
+  say(
+    database.embedded
+      ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (data in ${path.join(settings.dataDir, "pgdata")})`
+      : "using the database from DATABASE_URL",
+  );
+  const children: ManagedProcess[] = [];
+  let stopping = false;
+  const shutdown = async (force: boolean, code: number) => {
+    if (stopping && !force) return;
+    stopping = true;
+    say(force ? "forcing shutdown" : "stopping… (press Ctrl-C again to force)");
+    await Promise.all(children.map((child) => child.stop(force)));
+    await database.stop(force ? "immediate" : "fast");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(stopping, 130));
+  process.on("SIGTERM", () => void shutdown(stopping, 143));
+
+  try {
+    const migrated = await applyMigrations(database.url);
+    if (migrated.applied.length) say(`applied ${migrated.applied.length} migration(s)`);
+    const db = createDb(database.url);
+    const admin = await seedFirstAdmin(db, { email: settings.PORTCULLIS_ADMIN_EMAIL, password: settings.PORTCULLIS_ADMIN_PASSWORD });
+    await db.$disconnect();
+    if (admin?.generatedPassword) {
+      say(`created the first admin: ${admin.email} / ${admin.generatedPassword}  (shown once; change it after signing in)`);
+    } else if (admin) say(`created the first admin: ${admin.email}`);
+
+    const consoleUrl = settings.NEXTAUTH_URL ?? `http://localhost:${settings.PORTCULLIS_CONSOLE_PORT}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: database.url,
+      NEXTAUTH_URL: consoleUrl,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? loadOrCreateSecret(settings.dataDir, "nextauth-secret"),
+      PORTCULLIS_DATA_DIR: settings.dataDir,
+      PORTCULLIS_HTTP_PORT: String(settings.PORTCULLIS_HTTP_PORT),
+      PORTCULLIS_HTTPS_PORT: String(settings.PORTCULLIS_HTTPS_PORT),
+      PORTCULLIS_STATUS_PORT: String(settings.PORTCULLIS_STATUS_PORT),
+    };
+    await buildConsoleIfNeeded(env);
+    if (stopping) return;
+
+    const next = path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next");
+    const consoleProcess = startProcess("console", process.execPath, [next, "start", "-p", String(settings.PORTCULLIS_CONSOLE_PORT)], { env, cwd: PROJECT_ROOT });
+    const gatewayProcess = startProcess("gateway", process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "gateway/src/main.ts")], { env, cwd: PROJECT_ROOT });
+    children.push(consoleProcess, gatewayProcess);
+    await Promise.all([waitForLine(consoleProcess, /Ready in/, 60_000), waitForLine(gatewayProcess, /gateway: listening/, 30_000)]);
+
+    // For tools and tests that drive the running product; holds the database URL, so owner-only.
+    const runtimeFile = path.join(settings.dataDir, "runtime.json");
+    fs.writeFileSync(
+      runtimeFile,
+      JSON.stringify({
+        console_url: consoleUrl,
+        gateway_http_url: `http://localhost:${settings.PORTCULLIS_HTTP_PORT}`,
+        gateway_https_url: `https://localhost:${settings.PORTCULLIS_HTTPS_PORT}`,
+        status_url: `http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`,
+        database_url: database.url,
+      }),
+      { mode: 0o600 },
+    );
+    say(`console  ${consoleUrl}`);
+    say(`gateway  http://localhost:${settings.PORTCULLIS_HTTP_PORT}  https://localhost:${settings.PORTCULLIS_HTTPS_PORT}  status http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`);
+    say("ready — press Ctrl-C to stop");
+    // A child that dies takes the product down with a clear line rather than half-running.
+    const first = await Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));
+    if (!stopping) {
+      say(`${first.child.name} exited unexpectedly (code ${first.code}); stopping`);
+      await shutdown(false, 1);
+    }
+  } catch (error) {
+    if (stopping) return;
+    console.error(`portcullis: ${describeError(error)}`);
+    await shutdown(false, 1);
+  }
+}
+
+main().catch((error) => {
+  console.error(`portcullis: ${describeError(error)}`);
+  process.exit(1);
+});
