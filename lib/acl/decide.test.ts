@@ -9,6 +9,8 @@ const acl = compileAcl({
     { name: "list_issues", allow: ["developer"], deny: ["contractor"] },
     { name: "get_me" },
     { name: "delete_repo", deny: ["admin", "mallory"] },
+    { name: "drop_database", deny: ["*"] },
+    { name: "read_docs", allow: ["*"], deny: ["contractor"] },
   ],
 });
 
@@ -33,6 +35,10 @@ describe("decideToolAccess (Kong semantics)", () => {
     ["create_issue", dev, false, "default"], // unlisted → default
     ["create_issue", admin, true, "default"],
     ["create_issue", nobody, true, "default"],
+    ["drop_database", admin, false, "drop_database"], // "*" denies every caller
+    ["drop_database", nobody, false, "drop_database"],
+    ["read_docs", nobody, true, "read_docs"], // "*" in allow admits every caller not denied
+    ["read_docs", devContractor, false, "read_docs"],
     ["PUSH_FILES", dev, false, "push_files"], // rules match case-insensitively
     ["ｐｕｓｈ_ｆｉｌｅｓ", dev, false, "push_files"], // and on the NFKC form
   ] as const)("%s for %s", (tool, caller, allowed, rule) => {

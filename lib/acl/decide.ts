@@ -3,7 +3,8 @@
 //   every other tool falls under `acl.default`;
 // - within a rule, `deny` wins over `allow`, and a non-empty `allow` admits only
 //   its subjects (an empty or absent `allow` admits everyone not denied);
-// - subjects are consumer group names and consumer usernames.
+// - subjects are consumer group names and consumer usernames; "*" names every
+//   caller (so `deny: ["*"]` closes a tool to all, which an empty list cannot say).
 // The gateway, the console's "My access" view and the policy simulator all call
 // this one function.
 import type { AclConfig, AclRuleConfig } from "../config/schema";
@@ -50,9 +51,12 @@ export function compileAcl(acl: AclConfig): CompiledAcl {
   };
 }
 
+export const EVERYONE = "*";
+
 function firstMatch(caller: Caller, subjects: ReadonlySet<string>): string | undefined {
   for (const group of caller.groups) if (subjects.has(group)) return group;
-  return subjects.has(caller.username) ? caller.username : undefined;
+  if (subjects.has(caller.username)) return caller.username;
+  return subjects.has(EVERYONE) ? EVERYONE : undefined;
 }
 
 export function decideToolAccess(acl: CompiledAcl, toolName: string, caller: Caller): AclDecision {
@@ -67,7 +71,7 @@ export function decideToolAccess(acl: CompiledAcl, toolName: string, caller: Cal
 
 /** "Tool 'push_files' is not available for consumer group 'developer'" — the JSON-RPC message of a denied call. */
 export function describeDenial(toolName: string, caller: Caller, decision: Extract<AclDecision, { allowed: false }>): string {
-  const subject = decision.subject ?? caller.groups[0];
+  const subject = decision.subject === EVERYONE || decision.subject === undefined ? caller.groups[0] : decision.subject;
   if (subject === undefined || subject === caller.username) return `Tool '${toolName}' is not available for consumer '${caller.username}'`;
   return `Tool '${toolName}' is not available for consumer group '${subject}'`;
 }

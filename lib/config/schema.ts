@@ -46,9 +46,12 @@ export const apiKeySchema = z.union([
   z.strictObject({ hash: sha256Hash, ...keyFields }),
 ]);
 
+/** A group name, a consumer username, or "*" for every caller. */
+const subject = z.union([z.literal("*"), name]);
+
 export const aclRuleSchema = z.strictObject({
-  allow: z.array(name).optional(),
-  deny: z.array(name).optional(),
+  allow: z.array(subject).optional(),
+  deny: z.array(subject).optional(),
 });
 
 export const toolRuleSchema = aclRuleSchema.extend({ name: toolName });
@@ -191,7 +194,7 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
     const checkRule = (rule: AclRuleConfig, path: (string | number)[]) => {
       for (const list of ["allow", "deny"] as const) {
         rule[list]?.forEach((subject, j) => {
-          if (!groups.has(subject) && !usernames.has(subject)) {
+          if (subject !== "*" && !groups.has(subject) && !usernames.has(subject)) {
             ctx.addIssue({ code: "custom", path: [...path, list, j], message: `"${subject}" is neither a consumer group nor a consumer` });
           }
         });
