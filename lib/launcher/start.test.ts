@@ -16,6 +16,7 @@ async function launch(env: Record<string, string>): Promise<{ code: number | nul
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], {
     cwd: ROOT,
     env: {
+      NODE_ENV: "test",
       PATH: process.env.PATH,
       PORTCULLIS_DATA_DIR: dataDir,
       PORTCULLIS_CONSOLE_PORT: String(ports[0]),
