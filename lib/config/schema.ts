@@ -5,11 +5,13 @@
 import { z } from "zod";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
-const name = z
+/** Names of groups, consumers and servers: the ACL refers to them. */
+export const entityNameSchema = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, "use letters, digits, '_', '.', '@' or '-', starting with a letter or digit");
+const name = entityNameSchema;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
