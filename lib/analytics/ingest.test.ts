@@ -1,0 +1,97 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import type { AuditEvent } from "../audit/event";
+import { createDb, type Db } from "../db/client";
+import { ingestAuditEvents, pruneAuditData } from "./ingest";
+import { bucketIndex, bucketUpperBound, quantileFromBuckets } from "./latency-buckets";
+
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+
+function event(overrides: Partial<AuditEvent>): AuditEvent {
+  return {
+    id: randomUUID(),
+    time: "2026-11-26T10:15:30.000Z",
+    request_id: randomUUID(),
+    server: "github",
+    consumer: "dev-user",
+    groups: ["developer"],
+    end_user: null,
+    upstream_identity: null,
+    method: "tools/call",
+    tool: "search_repositories",
+    decision: "allow",
+    reason: "",
+    http_status: 200,
+    rpc_error_code: null,
+    upstream_latency_ms: 3,
+    total_latency_ms: 4,
+    bytes_in: 100,
+    bytes_out: 900,
+    token_hash: null,
+    ...overrides,
+  };
+}
+
+describe("latency buckets", () => {
+  it("puts every latency in the bucket whose bounds contain it", () => {
+    for (const ms of [0, 0.05, 0.1, 0.11, 1, 3.7, 42, 999, 59_000, 10_000_000]) {
+      const i = bucketIndex(ms);
+      expect(ms).toBeLessThanOrEqual(bucketUpperBound(i));
+      if (i > 0) expect(ms).toBeGreaterThan(bucketUpperBound(i - 1));
+    }
+  });
+});
+
+describe("audit ingestion", () => {
+  it("stores events once and rolls them up per minute, server, consumer, tool and decision", async () => {
+    const batch = [
+      event({ total_latency_ms: 2 }),
+      event({ total_latency_ms: 8, time: "2026-11-26T10:15:59.999Z" }),
+      event({ decision: "deny", tool: "push_files", total_latency_ms: 0.3, http_status: 200, rpc_error_code: -32602 }),
+      event({ decision: "error", total_latency_ms: 30_000, http_status: 504, time: "2026-11-26T10:16:00.000Z" }),
+    ];
+    expect(await ingestAuditEvents(db, batch, null)).toEqual({ inserted: 4, duplicates: 0 });
+    // The same batch again (a retry after a lost response) changes nothing.
+    expect(await ingestAuditEvents(db, batch, null)).toEqual({ inserted: 0, duplicates: 4 });
+
+    const rollups = await db.auditRollup.findMany({ orderBy: [{ minute: "asc" }, { decision: "asc" }] });
+    expect(rollups.map((r) => [r.minute.toISOString(), r.toolName, r.decision, r.count, r.errorCount, r.latencySumMs])).toEqual([
+      ["2026-11-26T10:15:00.000Z", "search_repositories", "allow", 2, 0, 10],
+      ["2026-11-26T10:15:00.000Z", "push_files", "deny", 1, 0, 0.3],
+      ["2026-11-26T10:16:00.000Z", "search_repositories", "error", 1, 1, 30_000],
+    ]);
+    expect(await db.auditEvent.count()).toBe(4);
+  });
+
+  it("gives percentiles within one bucket of the exact values computed from the raw events", async () => {
+    const latencies = Array.from({ length: 1000 }, (_, i) => 0.5 + ((i * 7919) % 1000) * 0.37);
+    for (let i = 0; i < latencies.length; i += 250) {
+      await ingestAuditEvents(db, latencies.slice(i, i + 250).map((ms) => event({ server: "percentiles", total_latency_ms: ms })), null);
+    }
+    const rows = await db.auditRollup.findMany({ where: { serverName: "percentiles" } });
+    const merged = rows.reduce<number[]>((sum, r) => r.latencyBuckets.map((n, i) => n + (sum[i] ?? 0)), []);
+    const sorted = [...latencies].sort((a, b) => a - b);
+    for (const q of [0.5, 0.95, 0.99]) {
+      const exact = sorted[Math.ceil(q * sorted.length) - 1]!;
+      const estimate = quantileFromBuckets(merged, q)!;
+      expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.2);
+    }
+  });
+
+  it("prunes raw events past the retention", async () => {
+    await ingestAuditEvents(db, [event({ server: "old", time: "2026-01-01T00:00:00.000Z" })], null);
+    const result = await pruneAuditData(db, 30, new Date("2026-11-26T12:00:00Z"));
+    expect(result.events).toBe(1);
+    expect(await db.auditEvent.count({ where: { serverName: "old" } })).toBe(0);
+  });
+});

@@ -1,0 +1,85 @@
+// Stores a batch of audit events from a data plane and folds the ones not
+// seen before into the per-minute rollups, in one transaction. Idempotent by
+// event id: a batch sent again after a lost response changes nothing.
+import type { AuditEvent } from "../audit/event";
+import type { Db } from "../db/client";
+import { bucketIndex, emptyBuckets } from "./latency-buckets";
+
+interface RollupRow {
+  minute: string;
+  server: string;
+  consumer: string;
+  tool: string;
+  decision: AuditEvent["decision"];
+  count: number;
+  errors: number;
+  latency_sum: number;
+  buckets: number[];
+}
+
+export function rollupsOf(events: readonly AuditEvent[]): RollupRow[] {
+  const rows = new Map<string, RollupRow>();
+  for (const event of events) {
+    const minute = new Date(Math.floor(Date.parse(event.time) / 60_000) * 60_000).toISOString();
+    const consumer = event.consumer ?? "";
+    const tool = event.tool ?? "";
+    const key = JSON.stringify([minute, event.server, consumer, tool, event.decision]);
+    let row = rows.get(key);
+    if (!row) {
+      row = { minute, server: event.server, consumer, tool, decision: event.decision, count: 0, errors: 0, latency_sum: 0, buckets: emptyBuckets() };
+      rows.set(key, row);
+    }
+    row.count += 1;
+    if (event.decision === "error") row.errors += 1;
+    row.latency_sum += event.total_latency_ms;
+    row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
+  }
+  return [...rows.values()];
+}
+
+export async function ingestAuditEvents(db: Db, events: readonly AuditEvent[], dataPlaneId: string | null): Promise<{ inserted: number; duplicates: number }> {
+  if (events.length === 0) return { inserted: 0, duplicates: 0 };
+  const records = events.map((e) => ({ ...e, data_plane_id: dataPlaneId }));
+  return db.$transaction(async (tx) => {
+    const inserted = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO "AuditEvent" (id, time, "requestId", "dataPlaneId", "serverName", "consumerName", groups, "endUser", "upstreamIdentity",
+                                method, "toolName", decision, reason, "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs",
+                                "bytesIn", "bytesOut", "tokenHash")
+      SELECT id, time, request_id, data_plane_id, server, consumer, coalesce(groups, '{}'), end_user, upstream_identity,
+             method, tool, decision::"AuditDecision", reason, http_status, rpc_error_code, upstream_latency_ms, total_latency_ms,
+             bytes_in, bytes_out, token_hash
+        FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS e(
+          id text, time timestamptz, request_id text, data_plane_id text, server text, consumer text, groups text[], end_user text,
+          upstream_identity text, method text, tool text, decision text, reason text, http_status int, rpc_error_code int,
+          upstream_latency_ms float8, total_latency_ms float8, bytes_in int, bytes_out int, token_hash text)
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id`;
+    const fresh = new Set(inserted.map((row) => row.id));
+    const rollups = rollupsOf(events.filter((e) => fresh.has(e.id)));
+    if (rollups.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO "AuditRollup" (minute, "serverName", "consumerName", "toolName", decision, count, "errorCount", "latencySumMs", "latencyBuckets")
+        SELECT minute, server, consumer, tool, decision::"AuditDecision", count, errors, latency_sum, buckets
+          FROM jsonb_to_recordset(${JSON.stringify(rollups)}::jsonb) AS r(
+            minute timestamptz, server text, consumer text, tool text, decision text, count int, errors int, latency_sum float8, buckets int[])
+        ON CONFLICT (minute, "serverName", "consumerName", "toolName", decision) DO UPDATE SET
+          count = "AuditRollup".count + EXCLUDED.count,
+          "errorCount" = "AuditRollup"."errorCount" + EXCLUDED."errorCount",
+          "latencySumMs" = "AuditRollup"."latencySumMs" + EXCLUDED."latencySumMs",
+          "latencyBuckets" = ARRAY(
+            SELECT coalesce(old, 0) + coalesce(new, 0)
+              FROM unnest("AuditRollup"."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS b(old, new, i)
+             ORDER BY i)`;
+    }
+    return { inserted: fresh.size, duplicates: events.length - fresh.size };
+  });
+}
+
+/** Deletes raw events older than the retention, and rollups older than three times it. */
+export async function pruneAuditData(db: Db, retentionDays: number, now = new Date()): Promise<{ events: number; rollups: number }> {
+  const eventsBefore = new Date(now.getTime() - retentionDays * 86_400_000);
+  const rollupsBefore = new Date(now.getTime() - 3 * retentionDays * 86_400_000);
+  const events = await db.auditEvent.deleteMany({ where: { time: { lt: eventsBefore } } });
+  const rollups = await db.auditRollup.deleteMany({ where: { minute: { lt: rollupsBefore } } });
+  return { events: events.count, rollups: rollups.count };
+}
