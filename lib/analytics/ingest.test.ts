@@ -25,6 +25,7 @@ function event(overrides: Partial<AuditEvent>): AuditEvent {
     server: "github",
     consumer: "dev-user",
     groups: ["developer"],
+    key_id: null,
     end_user: null,
     upstream_identity: null,
     method: "tools/call",
@@ -86,6 +87,14 @@ describe("audit ingestion", () => {
       const estimate = quantileFromBuckets(merged, q)!;
       expect(Math.abs(estimate - exact) / exact).toBeLessThan(0.2);
     }
+  });
+
+  it("records when each API key was last used", async () => {
+    const consumer = await db.consumer.create({ data: { username: "key-user" } });
+    const key = await db.apiKey.create({ data: { consumerId: consumer.id, name: "k", prefix: "pcs_abcd", hash: `sha256:${"e".repeat(64)}` } });
+    await ingestAuditEvents(db, [event({ key_id: key.id, time: "2026-11-26T10:00:00.000Z" }), event({ key_id: key.id, time: "2026-11-26T11:00:00.000Z" })], null);
+    await ingestAuditEvents(db, [event({ key_id: key.id, time: "2026-11-26T09:00:00.000Z" })], null);
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.toISOString()).toBe("2026-11-26T11:00:00.000Z");
   });
 
   it("prunes raw events past the retention", async () => {

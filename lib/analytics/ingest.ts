@@ -17,6 +17,50 @@ interface RollupRow {
   buckets: number[];
 }
 
+interface SeriesRow {
+  granularity: "minute" | "hour";
+  bucket_start: string;
+  scope: "all" | "server" | "consumer" | "tool";
+  key: string;
+  requests: number;
+  denials: number;
+  errors: number;
+  latency_sum: number;
+  buckets: number[];
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/** Per minute and per hour: one row for all traffic, one per server, per consumer and per tool. */
+export function seriesOf(events: readonly AuditEvent[]): SeriesRow[] {
+  const rows = new Map<string, SeriesRow>();
+  const add = (event: AuditEvent, granularity: SeriesRow["granularity"], scope: SeriesRow["scope"], key: string) => {
+    const size = granularity === "minute" ? MINUTE : HOUR;
+    const bucket_start = new Date(Math.floor(Date.parse(event.time) / size) * size).toISOString();
+    const id = `${granularity}|${scope}|${key}|${bucket_start}`;
+    let row = rows.get(id);
+    if (!row) {
+      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0, buckets: emptyBuckets() };
+      rows.set(id, row);
+    }
+    row.requests += 1;
+    if (event.decision === "deny") row.denials += 1;
+    if (event.decision === "error") row.errors += 1;
+    row.latency_sum += event.total_latency_ms;
+    row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
+  };
+  for (const event of events) {
+    for (const granularity of ["minute", "hour"] as const) {
+      add(event, granularity, "all", "");
+      add(event, granularity, "server", event.server);
+      if (event.consumer) add(event, granularity, "consumer", event.consumer);
+      if (event.tool) add(event, granularity, "tool", `${event.server}/${event.tool}`);
+    }
+  }
+  return [...rows.values()];
+}
+
 export function rollupsOf(events: readonly AuditEvent[]): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const event of events) {
@@ -55,7 +99,8 @@ export async function ingestAuditEvents(db: Db, events: readonly AuditEvent[], d
       ON CONFLICT (id) DO NOTHING
       RETURNING id`;
     const fresh = new Set(inserted.map((row) => row.id));
-    const rollups = rollupsOf(events.filter((e) => fresh.has(e.id)));
+    const freshEvents = events.filter((e) => fresh.has(e.id));
+    const rollups = rollupsOf(freshEvents);
     if (rollups.length > 0) {
       await tx.$executeRaw`
         INSERT INTO "AuditRollup" (minute, "serverName", "consumerName", "toolName", decision, count, "errorCount", "latencySumMs", "latencyBuckets")
@@ -70,16 +115,40 @@ export async function ingestAuditEvents(db: Db, events: readonly AuditEvent[], d
             SELECT coalesce(old, 0) + coalesce(new, 0)
               FROM unnest("AuditRollup"."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS b(old, new, i)
              ORDER BY i)`;
+      await tx.$executeRaw`
+        INSERT INTO "AuditSeries" (granularity, "bucketStart", scope, key, requests, denials, errors, "latencySumMs", "latencyBuckets")
+        SELECT granularity, bucket_start, scope, key, requests, denials, errors, latency_sum, buckets
+          FROM jsonb_to_recordset(${JSON.stringify(seriesOf(freshEvents))}::jsonb) AS r(
+            granularity text, bucket_start timestamptz, scope text, key text, requests int, denials int, errors int, latency_sum float8, buckets int[])
+        ON CONFLICT (granularity, scope, key, "bucketStart") DO UPDATE SET
+          requests = "AuditSeries".requests + EXCLUDED.requests,
+          denials = "AuditSeries".denials + EXCLUDED.denials,
+          errors = "AuditSeries".errors + EXCLUDED.errors,
+          "latencySumMs" = "AuditSeries"."latencySumMs" + EXCLUDED."latencySumMs",
+          "latencyBuckets" = ARRAY(
+            SELECT coalesce(old, 0) + coalesce(new, 0)
+              FROM unnest("AuditSeries"."latencyBuckets", EXCLUDED."latencyBuckets") WITH ORDINALITY AS b(old, new, i)
+             ORDER BY i)`;
+    }
+    const lastUse = new Map<string, string>();
+    for (const e of freshEvents) if (e.key_id && (lastUse.get(e.key_id) ?? "") < e.time) lastUse.set(e.key_id, e.time);
+    if (lastUse.size > 0) {
+      const uses = [...lastUse].map(([id, time]) => ({ id, time }));
+      await tx.$executeRaw`
+        UPDATE "ApiKey" AS k SET "lastUsedAt" = GREATEST(coalesce(k."lastUsedAt", u.time), u.time)
+          FROM jsonb_to_recordset(${JSON.stringify(uses)}::jsonb) AS u(id text, time timestamptz)
+         WHERE k.id = u.id`;
     }
     return { inserted: fresh.size, duplicates: events.length - fresh.size };
   });
 }
 
-/** Deletes raw events older than the retention, and rollups older than three times it. */
+/** Deletes raw events older than the retention, and rollups and series older than three times it. */
 export async function pruneAuditData(db: Db, retentionDays: number, now = new Date()): Promise<{ events: number; rollups: number }> {
   const eventsBefore = new Date(now.getTime() - retentionDays * 86_400_000);
   const rollupsBefore = new Date(now.getTime() - 3 * retentionDays * 86_400_000);
   const events = await db.auditEvent.deleteMany({ where: { time: { lt: eventsBefore } } });
   const rollups = await db.auditRollup.deleteMany({ where: { minute: { lt: rollupsBefore } } });
+  await db.auditSeries.deleteMany({ where: { bucketStart: { lt: rollupsBefore } } });
   return { events: events.count, rollups: rollups.count };
 }

@@ -10,6 +10,8 @@ export const auditEventSchema = z.object({
   server: z.string().max(128),
   consumer: z.string().max(255).nullable(),
   groups: z.array(z.string().max(128)).max(100).default([]),
+  /** Id of the API key that identified the consumer (the config's key `id`), for "last used". */
+  key_id: z.string().max(64).nullable().default(null),
   /** Token-swap routes: the IdP user the token was issued to. */
   end_user: z.string().max(255).nullable().default(null),
   /** The credential used upstream, by name (a vault reference), never its value. */
