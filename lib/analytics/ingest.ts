@@ -17,10 +17,12 @@ interface RollupRow {
   buckets: number[];
 }
 
+export type SeriesScope = "all" | "server" | "consumer" | "tool" | "server_consumer" | "consumer_tool" | "tool_consumer";
+
 interface SeriesRow {
   granularity: "minute" | "hour";
   bucket_start: string;
-  scope: "all" | "server" | "consumer" | "tool";
+  scope: SeriesScope;
   key: string;
   requests: number;
   denials: number;
@@ -32,23 +34,28 @@ interface SeriesRow {
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-/** Per minute and per hour: one row for all traffic, one per server, per consumer and per tool. */
+/**
+ * Per minute and per hour, one row for all traffic and one per server, per
+ * consumer and per tool (with latency histograms); per hour also the pairs the
+ * long-range breakdowns group by (counts only): "server|consumer",
+ * "consumer|server/tool" and "server/tool|consumer".
+ */
 export function seriesOf(events: readonly AuditEvent[]): SeriesRow[] {
   const rows = new Map<string, SeriesRow>();
-  const add = (event: AuditEvent, granularity: SeriesRow["granularity"], scope: SeriesRow["scope"], key: string) => {
+  const add = (event: AuditEvent, granularity: SeriesRow["granularity"], scope: SeriesScope, key: string, latency = true) => {
     const size = granularity === "minute" ? MINUTE : HOUR;
     const bucket_start = new Date(Math.floor(Date.parse(event.time) / size) * size).toISOString();
     const id = `${granularity}|${scope}|${key}|${bucket_start}`;
     let row = rows.get(id);
     if (!row) {
-      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0, buckets: emptyBuckets() };
+      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0, buckets: latency ? emptyBuckets() : [] };
       rows.set(id, row);
     }
     row.requests += 1;
     if (event.decision === "deny") row.denials += 1;
     if (event.decision === "error") row.errors += 1;
     row.latency_sum += event.total_latency_ms;
-    row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
+    if (latency) row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
   };
   for (const event of events) {
     for (const granularity of ["minute", "hour"] as const) {
@@ -57,6 +64,11 @@ export function seriesOf(events: readonly AuditEvent[]): SeriesRow[] {
       if (event.consumer) add(event, granularity, "consumer", event.consumer);
       if (event.tool) add(event, granularity, "tool", `${event.server}/${event.tool}`);
     }
+    const consumer = event.consumer ?? "";
+    const tool = `${event.server}/${event.tool ?? ""}`;
+    add(event, "hour", "server_consumer", `${event.server}|${consumer}`, false);
+    add(event, "hour", "consumer_tool", `${consumer}|${tool}`, false);
+    add(event, "hour", "tool_consumer", `${tool}|${consumer}`, false);
   }
   return [...rows.values()];
 }

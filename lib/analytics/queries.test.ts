@@ -89,11 +89,22 @@ describe("dashboard queries", () => {
     expect(denied.map((d) => d.key)).toEqual(["github/push_files", "konnect/push_files"]);
   });
 
-  it("breaks one consumer's traffic down by server and tool", async () => {
-    const rows = await breakdown(db, "24h", { consumer: "bob" }, now);
-    const total = rows.reduce((sum, r) => sum + r.requests, 0);
-    expect(total).toBe(1000);
-    expect(rows.every((r) => r.consumer === "bob")).toBe(true);
-    expect(rows.find((r) => r.server === "github" && r.tool === "push_files")!.denials).toBeGreaterThan(0);
+  it("breaks traffic down the same way from the minute rollups (24 h) and the hourly pair series (7 d)", async () => {
+    for (const range of ["24h", "7d"] as const) {
+      const mine = await breakdown(db, range, { consumer: "bob" }, now);
+      expect(mine.reduce((sum, r) => sum + r.requests, 0), range).toBe(1000);
+      expect(mine.every((r) => r.consumer === "bob")).toBe(true);
+      const pushes = mine.filter((r) => r.server === "github" && r.tool === "push_files");
+      expect(pushes.reduce((sum, r) => sum + r.denials, 0)).toBe(events.filter((e) => e.consumer === "bob" && e.server === "github" && e.tool === "push_files").length);
+
+      const server = await breakdown(db, range, { server: "konnect" }, now);
+      for (const consumer of ["alice", "bob", "carol"]) {
+        const counted = server.filter((r) => r.consumer === consumer).reduce((sum, r) => sum + r.requests, 0);
+        expect(counted, `${range} ${consumer}`).toBe(events.filter((e) => e.server === "konnect" && e.consumer === consumer).length);
+      }
+
+      const tool = await breakdown(db, range, { server: "github", tool: "push_files" }, now);
+      expect(tool.reduce((sum, r) => sum + r.requests, 0)).toBe(events.filter((e) => e.server === "github" && e.tool === "push_files").length);
+    }
   });
 });

@@ -123,9 +123,41 @@ export interface BreakdownRow {
   errors: number;
 }
 
-/** Per-minute rollups grouped by server, consumer and tool, filtered to one of them. */
+/**
+ * Traffic grouped by server, consumer and tool, filtered to one consumer, one
+ * server or one tool. Short ranges read the per-minute rollups (exact); long
+ * ones the hourly pair series, whose key starts with the filtered name.
+ */
 export async function breakdown(db: Db, range: RangeKey, filter: { consumer: string } | { server: string; tool?: string }, now = Date.now()): Promise<BreakdownRow[]> {
   const w = window(range, now);
+  if (w.granularity === "minute") return breakdownFromRollups(db, w, filter);
+  const [scope, prefix] =
+    "consumer" in filter
+      ? ["consumer_tool", `${filter.consumer}|`]
+      : filter.tool !== undefined
+        ? ["tool_consumer", `${filter.server}/${filter.tool}|`]
+        : ["server_consumer", `${filter.server}|`];
+  // A key range rather than LIKE, so the primary key's btree serves it under any collation.
+  const end = prefix.slice(0, -1) + String.fromCharCode("|".charCodeAt(0) + 1);
+  const rows = await db.$queryRaw<{ key: string; requests: bigint; denials: bigint; errors: bigint }[]>`
+    SELECT key, sum(requests) AS requests, sum(denials) AS denials, sum(errors) AS errors
+      FROM "AuditSeries"
+     WHERE granularity = 'hour' AND scope = ${scope} AND key >= ${prefix} AND key < ${end} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to}
+     GROUP BY key
+     ORDER BY sum(requests) DESC
+     LIMIT 200`;
+  return rows.map((r) => {
+    const rest = r.key.slice(prefix.length);
+    const counts = { requests: Number(r.requests), denials: Number(r.denials), errors: Number(r.errors) };
+    if ("consumer" in filter) {
+      const cut = rest.indexOf("/");
+      return { server: rest.slice(0, cut), consumer: filter.consumer, tool: rest.slice(cut + 1), ...counts };
+    }
+    return { server: filter.server, consumer: rest, tool: filter.tool ?? "", ...counts };
+  });
+}
+
+async function breakdownFromRollups(db: Db, w: { from: Date; to: Date }, filter: { consumer: string } | { server: string; tool?: string }): Promise<BreakdownRow[]> {
   const where =
     "consumer" in filter
       ? Prisma.sql`"consumerName" = ${filter.consumer}`
