@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import { ingestAuditEvents } from "../lib/analytics/ingest";
+import type pg from "pg";
+import { ingestAuditEvents, RollupWriter } from "../lib/analytics/ingest";
 import type { AuditEvent } from "../lib/audit/event";
 import { expect, signIn, test } from "./support/fixtures";
 
@@ -29,9 +30,15 @@ function events(server: string, consumer: string, count: number): AuditEvent[] {
   }));
 }
 
-test("dashboards show a server's traffic, and the audit explorer filters, details and exports its events", async ({ page, admin, db }) => {
+async function ingest(pool: pg.Pool, events: AuditEvent[]) {
+  const writer = new RollupWriter(pool);
+  await ingestAuditEvents(pool, writer, events, null);
+  await writer.flush();
+}
+
+test("dashboards show a server's traffic, and the audit explorer filters, details and exports its events", async ({ page, admin, pool }) => {
   const server = `srv-${Date.now().toString(36)}`;
-  await ingestAuditEvents(db, events(server, "alice-e2e", 20), null);
+  await ingest(pool, events(server, "alice-e2e", 20));
   await signIn(page, admin);
 
   await page.goto(`/analytics/servers/${server}?range=1h`);
@@ -60,14 +67,14 @@ test("dashboards show a server's traffic, and the audit explorer filters, detail
   expect(csv.slice(1).every((line) => line.includes(server) && line.includes(",deny,"))).toBe(true);
 });
 
-test("a developer sees their own consumer's dashboard but not another's", async ({ page, createUser, db }) => {
+test("a developer sees their own consumer's dashboard but not another's", async ({ page, createUser, db, pool }) => {
   const account = await createUser("developer");
   const owner = await db.user.findUniqueOrThrow({ where: { email: account.email } });
   const mine = `mine-${Date.now().toString(36)}`;
   const theirs = `theirs-${Date.now().toString(36)}`;
   await db.consumer.create({ data: { username: mine, ownerUserId: owner.id } });
   await db.consumer.create({ data: { username: theirs } });
-  await ingestAuditEvents(db, events("github", mine, 3), null);
+  await ingest(pool, events("github", mine, 3));
   await signIn(page, account);
 
   await page.goto(`/analytics/consumers/${mine}?range=1h`);

@@ -2,18 +2,29 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import type { AuditEvent } from "../audit/event";
-import { createDb, type Db } from "../db/client";
-import { ingestAuditEvents, pruneAuditData } from "./ingest";
+import type pg from "pg";
+import { createDb, createPool, type Db } from "../db/client";
+import { ingestAuditEvents, pruneAuditData, recoverRollupLedger, RollupWriter } from "./ingest";
 import { bucketIndex, bucketUpperBound, quantileFromBuckets } from "./latency-buckets";
 
 let database: TestDatabase;
+let pool: pg.Pool;
 let db: Db;
+let writer: RollupWriter;
+async function ingest(events: AuditEvent[]) {
+  const result = await ingestAuditEvents(pool, writer, events, null);
+  await writer.flush();
+  return result;
+}
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = createDb(database.url);
+  pool = createPool(database.url);
+  db = createDb(pool);
+  writer = new RollupWriter(pool);
 });
 afterAll(async () => {
   await db.$disconnect();
+  await pool.end();
   await database.drop();
 });
 
@@ -61,9 +72,9 @@ describe("audit ingestion", () => {
       event({ decision: "deny", tool: "push_files", total_latency_ms: 0.3, http_status: 200, rpc_error_code: -32602 }),
       event({ decision: "error", total_latency_ms: 30_000, http_status: 504, time: "2026-11-26T10:16:00.000Z" }),
     ];
-    expect(await ingestAuditEvents(db, batch, null)).toEqual({ inserted: 4, duplicates: 0 });
+    expect(await ingest(batch)).toEqual({ inserted: 4, duplicates: 0 });
     // The same batch again (a retry after a lost response) changes nothing.
-    expect(await ingestAuditEvents(db, batch, null)).toEqual({ inserted: 0, duplicates: 4 });
+    expect(await ingest(batch)).toEqual({ inserted: 0, duplicates: 4 });
 
     const rollups = await db.auditRollup.findMany({ orderBy: [{ minute: "asc" }, { decision: "asc" }] });
     expect(rollups.map((r) => [r.minute.toISOString(), r.toolName, r.decision, r.count, r.errorCount, r.latencySumMs])).toEqual([
@@ -77,7 +88,7 @@ describe("audit ingestion", () => {
   it("gives percentiles within one bucket of the exact values computed from the raw events", async () => {
     const latencies = Array.from({ length: 1000 }, (_, i) => 0.5 + ((i * 7919) % 1000) * 0.37);
     for (let i = 0; i < latencies.length; i += 250) {
-      await ingestAuditEvents(db, latencies.slice(i, i + 250).map((ms) => event({ server: "percentiles", total_latency_ms: ms })), null);
+      await ingest(latencies.slice(i, i + 250).map((ms) => event({ server: "percentiles", total_latency_ms: ms })));
     }
     const rows = await db.auditRollup.findMany({ where: { serverName: "percentiles" } });
     const merged = rows.reduce<number[]>((sum, r) => r.latencyBuckets.map((n, i) => n + (sum[i] ?? 0)), []);
@@ -92,15 +103,32 @@ describe("audit ingestion", () => {
   it("records when each API key was last used", async () => {
     const consumer = await db.consumer.create({ data: { username: "key-user" } });
     const key = await db.apiKey.create({ data: { consumerId: consumer.id, name: "k", prefix: "pcs_abcd", hash: `sha256:${"e".repeat(64)}` } });
-    await ingestAuditEvents(db, [event({ key_id: key.id, time: "2026-11-26T10:00:00.000Z" }), event({ key_id: key.id, time: "2026-11-26T11:00:00.000Z" })], null);
-    await ingestAuditEvents(db, [event({ key_id: key.id, time: "2026-11-26T09:00:00.000Z" })], null);
+    await ingest([event({ key_id: key.id, time: "2026-11-26T10:00:00.000Z" }), event({ key_id: key.id, time: "2026-11-26T11:00:00.000Z" })]);
+    await ingest([event({ key_id: key.id, time: "2026-11-26T09:00:00.000Z" })]);
     expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.toISOString()).toBe("2026-11-26T11:00:00.000Z");
   });
 
   it("prunes raw events past the retention", async () => {
-    await ingestAuditEvents(db, [event({ server: "old", time: "2026-01-01T00:00:00.000Z" })], null);
+    await ingest([event({ server: "old", time: "2026-01-01T00:00:00.000Z" })]);
     const result = await pruneAuditData(db, 30, new Date("2026-11-26T12:00:00Z"));
     expect(result.events).toBe(1);
     expect(await db.auditEvent.count({ where: { serverName: "old" } })).toBe(0);
+  });
+});
+
+describe("rollup ledger", () => {
+  it("rolls up exactly once the events whose flush never happened (a crash), and never twice", async () => {
+    const crashed = new RollupWriter(pool);
+    const batch = [event({ server: "ledger" }), event({ server: "ledger" })];
+    await ingestAuditEvents(pool, crashed, batch, null);
+    // The writer never flushes: its process "died". The events are stored, the ledger remembers them.
+    expect(await db.auditRollup.count({ where: { serverName: "ledger" } })).toBe(0);
+    expect(await db.rollupLedger.count()).toBe(1);
+
+    expect(await recoverRollupLedger(pool, 0)).toBe(2);
+    expect(await recoverRollupLedger(pool, 0)).toBe(0);
+    const rows = await db.auditRollup.findMany({ where: { serverName: "ledger" } });
+    expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(2);
+    expect(await db.rollupLedger.count()).toBe(0);
   });
 });

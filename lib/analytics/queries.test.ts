@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import type { AuditEvent } from "../audit/event";
-import { createDb, type Db } from "../db/client";
-import { ingestAuditEvents } from "./ingest";
+import type pg from "pg";
+import { createDb, createPool, type Db } from "../db/client";
+import { ingestAuditEvents, RollupWriter } from "./ingest";
 import { breakdown, timeSeries, topKeys } from "./queries";
 
 let database: TestDatabase;
+let pool: pg.Pool;
 let db: Db;
 const now = Date.parse("2026-11-26T12:00:00Z");
 const events: AuditEvent[] = [];
@@ -41,12 +43,16 @@ function event(i: number): AuditEvent {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  db = createDb(database.url);
+  pool = createPool(database.url);
+  db = createDb(pool);
   for (let i = 0; i < 3000; i++) events.push(event(i));
-  for (let i = 0; i < events.length; i += 500) await ingestAuditEvents(db, events.slice(i, i + 500), null);
+  const writer = new RollupWriter(pool);
+  for (let i = 0; i < events.length; i += 500) await ingestAuditEvents(pool, writer, events.slice(i, i + 500), null);
+  await writer.flush();
 });
 afterAll(async () => {
   await db.$disconnect();
+  await pool.end();
   await database.drop();
 });
 
