@@ -1,0 +1,53 @@
+// The one way a configuration document becomes live, for the file at start,
+// SIGHUP, and (later) a push from the console: validate → compile → swap.
+// A request takes the compiled config once, at its start, and keeps it; a
+// document with problems changes nothing and reports every problem.
+import { parseConfig } from "../../../lib/config/schema";
+import { compileConfig, type CompiledConfig } from "./compile";
+
+export type ApplyResult = { ok: true; version: number; hash: string } | { ok: false; problems: string[] };
+
+export interface ConfigState {
+  version: number;
+  hash: string;
+  source: string;
+  loadedAt: string;
+}
+
+export class ConfigStore {
+  #current: CompiledConfig | undefined;
+  #state: ConfigState | undefined;
+  #lastRejected: { at: string; source: string; problems: string[] } | undefined;
+
+  constructor(
+    private readonly overrides: { publicUrl?: string } = {},
+    private readonly onApplied: (config: CompiledConfig) => void = () => {},
+  ) {}
+
+  get current(): CompiledConfig | undefined {
+    return this.#current;
+  }
+
+  get state(): ConfigState | undefined {
+    return this.#state;
+  }
+
+  get lastRejected() {
+    return this.#lastRejected;
+  }
+
+  apply(document: unknown, source: string): ApplyResult {
+    const parsed = parseConfig(document);
+    if (!parsed.ok) {
+      this.#lastRejected = { at: new Date().toISOString(), source, problems: parsed.problems };
+      return parsed;
+    }
+    const compiled = compileConfig(parsed.config, this.overrides);
+    const version = (this.#state?.version ?? 0) + 1;
+    this.#current = compiled;
+    this.#state = { version, hash: compiled.hash, source, loadedAt: new Date().toISOString() };
+    this.#lastRejected = undefined;
+    this.onApplied(compiled);
+    return { ok: true, version, hash: compiled.hash };
+  }
+}
