@@ -18,7 +18,7 @@ export interface GatewayOptions {
   audit: AuditSink;
   /** The master key: decrypts the built-in vault and keys session binding. */
   masterKey: () => Buffer;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   publicUrl?: string;
   log: Logger & { info(fields: Record<string, unknown>, message: string): void };
 }

@@ -35,6 +35,12 @@ function mayCarryToolsList(ctx: RequestContext): boolean {
   return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
 }
 
+/** Drops a response body the client will not get (the connection is not reused). */
+function discard(body: Readable) {
+  body.on("error", () => {});
+  body.destroy();
+}
+
 async function readWhole(body: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -83,7 +89,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (challenge !== undefined && (status === 401 || status === 403)) {
     if (route.auth.mode === "token_swap") {
       // The upstream refused the gateway's stored credential: a new user token cannot fix that.
-      response.body.destroy();
+      discard(response.body);
       throw new GatewayError("upstream_bad_response", `Server '${route.name}' refused the gateway's credential`, `upstream answered ${status}`);
     }
     out["www-authenticate"] = rewriteUpstreamChallenge(challenge, ctx.metadataUrl);
@@ -95,7 +101,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
   if (inspect && (isSse || isJson) && encoding !== undefined && encoding !== "identity") {
-    response.body.destroy();
+    discard(response.body);
     throw new GatewayError("upstream_bad_response", `Server '${route.name}' sent an encoded body the gateway cannot filter`, `content-encoding ${encoding}`);
   }
 
@@ -130,13 +136,23 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
     ctx.res.flushHeaders();
-    await pipeline(response.body, relay, ctx.res);
+    await relayBody(ctx, pipeline(response.body, relay, ctx.res));
     return;
   }
   const length = headerValue(response.headers["content-length"]);
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
-  await pipeline(response.body, ctx.res);
+  await relayBody(ctx, pipeline(response.body, ctx.res));
+}
+
+/** A stream that breaks after the headers went out: the client's connection is closed (no status can follow). */
+async function relayBody(ctx: RequestContext, piping: Promise<void>): Promise<void> {
+  try {
+    await piping;
+  } catch (error) {
+    if (ctx.abort.signal.aborted) return;
+    throw new GatewayError("upstream_bad_response", `Server '${ctx.route!.name}' closed the stream early`, (error as Error).message);
+  }
 }
 
 /** Sessions belong to the consumer and, on token_swap routes, to the IdP user too. */

@@ -21,7 +21,7 @@ interface CachedValue {
 }
 
 export interface VaultResolverOptions {
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   /** Loaded on first use of the portcullis backend (it may create the key file). */
   masterKey: () => Buffer;
   dispatcher: Dispatcher;
