@@ -3,6 +3,7 @@
 // only a response that may carry a tools/list result is looked into (a JSON
 // body answering tools/list is read whole, SSE is filtered event by event).
 import { pipeline } from "node:stream/promises";
+import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { rewriteUpstreamChallenge } from "../discovery/challenge";
@@ -142,7 +143,23 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const length = headerValue(response.headers["content-length"]);
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
-  await relayBody(ctx, pipeline(response.body, ctx.res));
+  await relayBody(ctx, pipeBody(response.body, ctx.res));
+}
+
+/**
+ * body.pipe(res) with the outcome as a promise. Cheaper than stream.pipeline
+ * on the hot path (no AbortController per call); a client that leaves aborts
+ * the upstream request through ctx.abort, which destroys the body.
+ */
+function pipeBody(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    body.once("error", (error) => {
+      res.destroy();
+      reject(error);
+    });
+    res.once("finish", () => resolve());
+    body.pipe(res);
+  });
 }
 
 /** A stream that breaks after the headers went out: the client's connection is closed (no status can follow). */
