@@ -111,14 +111,19 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
   const upstream = new URL(server.upstream);
   const auth = compileAuth(server, consumers);
   const allowHeaders = auth.mode === "passthrough" && !CORS_BASE_HEADERS.includes(auth.keyHeader) ? [...CORS_BASE_HEADERS, auth.keyHeader] : CORS_BASE_HEADERS;
+  const forwardCallerToken = auth.mode === "passthrough" || server.passthrough_credentials;
+  // Forwarding the caller's token means it goes "instead" of a configured Authorization.
+  const upstreamHeaders = Object.entries(server.upstream_headers)
+    .map(([name, value]): [string, SecretTemplate] => [name.toLowerCase(), compileSecretTemplate(value)])
+    .filter(([name]) => !(forwardCallerToken && name === "authorization"));
   return {
     name: server.name,
     path: server.path,
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
-    upstreamHeaders: Object.entries(server.upstream_headers).map(([name, value]) => [name.toLowerCase(), compileSecretTemplate(value)]),
-    forwardCallerToken: auth.mode === "passthrough" || server.passthrough_credentials,
+    upstreamHeaders,
+    forwardCallerToken,
     timeoutMs: server.timeout_ms,
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),

@@ -29,7 +29,7 @@ export type Claims = Record<string, unknown>;
 type Validation = { ok: true; claims: Claims } | { ok: false; detail: string };
 
 interface CacheEntry {
-  validation: Validation;
+  validation: Promise<Validation>;
   expiresAt: number;
 }
 
@@ -106,7 +106,8 @@ export class TokenValidator implements TokenAuthenticator {
     const known = id === undefined ? undefined : auth.consumerBy === "username" ? config.consumersByUsername.get(id) : config.consumersByCustomId.get(id);
     const consumer = known ?? auth.anonymous;
     if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no consumer for ${auth.consumerClaim}`);
-    ctx.endUser = id ?? "(no subject)";
+    // The user as the IdP knows them; a client-credentials token has no user, only its client.
+    ctx.endUser = id ?? String(claims.sub ?? claims.client_id ?? "(unknown)");
     const extra = auth.groupsClaim ? claimGroups(claims[auth.groupsClaim]) : [];
     ctx.caller = extra.length ? { ...consumer, groups: [...new Set([...consumer.groups, ...extra])] } : consumer;
   }
@@ -116,15 +117,24 @@ export class TokenValidator implements TokenAuthenticator {
     if (!cache) this.#caches.set(auth, (cache = new Map()));
     const key = `${audience}\n${hash}`;
     const cached = cache.get(key);
-    const now = Date.now();
-    if (cached && cached.expiresAt > now) return cached.validation;
-    const validation = await this.#validate(token, auth, audience);
-    const exp = validation.ok && typeof validation.claims.exp === "number" ? validation.claims.exp * 1000 : now;
-    const expiresAt = validation.ok ? Math.min(exp, now + MAX_POSITIVE_CACHE_MS) : now + NEGATIVE_CACHE_MS;
+    if (cached && cached.expiresAt > Date.now()) return cached.validation;
+    // Pending entries never expire, so concurrent requests with one new token ask the IdP once.
+    const entry: CacheEntry = { validation: this.#validate(token, auth, audience), expiresAt: Number.POSITIVE_INFINITY };
     if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
-    cache.set(key, { validation, expiresAt });
-    return validation;
+    cache.set(key, entry);
+    try {
+      const validation = await entry.validation;
+      const now = Date.now();
+      const exp = validation.ok && typeof validation.claims.exp === "number" ? validation.claims.exp * 1000 : now;
+      entry.expiresAt = validation.ok ? Math.min(exp, now + MAX_POSITIVE_CACHE_MS) : now + NEGATIVE_CACHE_MS;
+      return validation;
+    } catch (error) {
+      // An unavailable IdP is not an answer about the token: ask again next time.
+      if (cache.get(key) === entry) cache.delete(key);
+      throw error;
+    }
   }
+
 
   #validate(token: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
     if (auth.jwksUri && JWT_SHAPE.test(token)) return this.#verifyJwt(token, auth, auth.jwksUri, audience);
