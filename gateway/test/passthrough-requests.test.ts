@@ -399,6 +399,32 @@ describe("transport fidelity", () => {
     finish();
   });
 
+  it("keeps an idle stream alive past a client's body timeout", async () => {
+    let later: () => void = () => {};
+    upstream.respond((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.flushHeaders();
+      later = () => res.end('data: {"jsonrpc":"2.0","method":"notifications/message","params":{}}\n\n');
+    });
+    // undici (fetch's engine, and the SDK's) cuts a body that is silent for bodyTimeout.
+    const { Agent, request } = await import("undici");
+    const dispatcher = new Agent({ bodyTimeout: 400 });
+    const response = await request(`${gw.url}/github-mcp`, { dispatcher, headers: { ...DEV, accept: "text/event-stream" } });
+    let text = "";
+    const done = new Promise<void>((resolve, reject) => {
+      response.body.on("data", (c: Buffer) => {
+        text += c;
+        // Three keep-alives (150 ms apart) span more than the 400 ms body timeout.
+        if (text.split(": keep-alive").length > 3) later();
+      });
+      response.body.on("end", resolve);
+      response.body.on("error", reject);
+    });
+    await done;
+    expect(text).toContain("notifications/message");
+    await dispatcher.close();
+  });
+
   it("closes the client's stream when the upstream closes early", async () => {
     upstream.respond((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });

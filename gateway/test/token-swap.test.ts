@@ -113,6 +113,14 @@ describe("token_swap discovery", () => {
     expect(bad.headers.get("www-authenticate")).toBe(`Bearer error="invalid_token", error_description="The access token is invalid or expired", resource_metadata="${metadata}"`);
     expect(await bad.json()).toMatchObject({ error: { code: -32001, data: { reason: "token_invalid" } } });
   });
+
+  it("remembers a refusal briefly: the same bad token is introspected once", async () => {
+    const introspections = () => idp.hits.get(new URL(idp.introspectionEndpoint).pathname) ?? 0;
+    const before = introspections();
+    expect((await post("/konnect-mcp", "another-unknown-token")).status).toBe(401);
+    expect((await post("/konnect-mcp", "another-unknown-token")).status).toBe(401);
+    expect(introspections() - before).toBe(1);
+  });
 });
 
 describe("the SDK client's full OAuth flow through the gateway", () => {
