@@ -81,7 +81,7 @@ export function createGateway(options: GatewayOptions) {
       last_rejected_config: store.lastRejected ?? null,
       routes: routes.map((r) => ({ name: r.name, path: r.path, mode: r.auth.mode, ok: !health.problems.has(r.name), problem: health.problems.get(r.name) ?? null })),
       audit: options.audit.stats(),
-      memory: { rss_bytes: process.memoryUsage.rss() },
+      memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(process.memoryUsage()),
     };
   }
 

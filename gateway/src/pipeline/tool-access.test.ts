@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileAcl } from "../../../lib/acl/decide";
 import { parseJsonRpcBody } from "../jsonrpc/message";
-import { decideToolCalls, filterToolsList } from "./tool-access";
+import { decideToolCalls, filterToolsList, filterToolsListText } from "./tool-access";
 
 const acl = compileAcl({ default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }] });
 const dev = { username: "dev-user", groups: ["developer"] };
@@ -12,7 +12,8 @@ describe("filterToolsList", () => {
   it("keeps only callable tools and every other field, nextCursor included", () => {
     const message = page([{ name: "search_repositories", description: "d" }, { name: "push_files" }, { name: "create_issue" }], { nextCursor: "p2", _meta: { x: 1 } });
     expect(filterToolsList(message, acl, dev)).toEqual(page([{ name: "search_repositories", description: "d" }], { nextCursor: "p2", _meta: { x: 1 } }));
-    expect(filterToolsList(message, acl, admin)).toEqual(message);
+    // Nothing removed: undefined, and the upstream's bytes go out as they came.
+    expect(filterToolsList(message, acl, admin)).toBeUndefined();
   });
 
   it("leaves an emptied page with its cursor, so paging goes on", () => {
@@ -21,6 +22,17 @@ describe("filterToolsList", () => {
 
   it("drops tools whose names the gateway would refuse to call, and nameless entries", () => {
     expect(filterToolsList(page([{ name: "search_repositories " }, { name: "ｓearch" }, {}, null, { name: 3 }]), acl, admin)).toEqual(page([]));
+  });
+
+  it("on text: the same answer for the same caller and text, another for another caller", () => {
+    const text = JSON.stringify(page([{ name: "search_repositories" }, { name: "push_files" }]));
+    const forDev = filterToolsListText(text, acl, dev);
+    expect(JSON.parse(forDev!)).toEqual(page([{ name: "search_repositories" }]));
+    expect(filterToolsListText(text, acl, dev)).toBe(forDev);
+    expect(filterToolsListText(text, acl, admin)).toBeUndefined();
+    expect(filterToolsListText(text, acl, { username: "dev-user", groups: ["developer", "admin"] })).toBeUndefined();
+    expect(filterToolsListText("not json with \"tools\"", acl, dev)).toBeUndefined();
+    expect(filterToolsListText('{"jsonrpc":"2.0","id":1,"result":{}}', acl, dev)).toBeUndefined();
   });
 
   it("filters each tools/list result of a batch response, and ignores other messages", () => {

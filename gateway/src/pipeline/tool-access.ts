@@ -60,5 +60,40 @@ export function filterToolsList(message: unknown, acl: CompiledAcl, caller: Call
     const name = (tool as { name?: unknown } | null)?.name;
     return typeof name === "string" && TOOL_NAME_PATTERN.test(name) && decideToolAccess(acl, name, caller).allowed;
   });
+  if (tools.length === message.result.tools.length) return undefined;
   return { ...message, result: { ...message.result, tools } };
+}
+
+// Upstreams answer tools/list with the same text again and again; parsing and
+// re-serialising it dominates the cost of a list. Remember the outcome per
+// ACL (a new config brings new ACL objects), caller and exact upstream text.
+const CACHED_TEXTS_PER_ACL = 32;
+const MAX_CACHED_TEXT = 64 * 1024;
+const filtered = new WeakMap<CompiledAcl, Map<string, string | null>>();
+
+/**
+ * filterToolsList on JSON text: the filtered text, or undefined when the text
+ * is not a tools/list result or the caller may call every tool in it.
+ */
+export function filterToolsListText(text: string, acl: CompiledAcl, caller: Caller): string | undefined {
+  if (!text.includes('"tools"')) return undefined;
+  const key = text.length <= MAX_CACHED_TEXT ? `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${text}` : undefined;
+  let cache = filtered.get(acl);
+  if (!cache) filtered.set(acl, (cache = new Map()));
+  const known = key === undefined ? undefined : cache.get(key);
+  if (known !== undefined) return known ?? undefined;
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    // Not JSON: nothing in it names a tool the caller could call through the gateway.
+    return undefined;
+  }
+  const result = filterToolsList(message, acl, caller);
+  const out = result === undefined ? null : JSON.stringify(result);
+  if (key !== undefined) {
+    if (cache.size >= CACHED_TEXTS_PER_ACL) cache.delete(cache.keys().next().value!);
+    cache.set(key, out);
+  }
+  return out ?? undefined;
 }

@@ -12,9 +12,9 @@ async function relay(chunks: string[], options: ConstructorParameters<typeof Sse
   return out;
 }
 
-const dropSecret = (message: unknown) => {
-  const m = message as { result?: { tools?: { name: string }[] } };
-  return m.result?.tools ? { ...m, result: { ...m.result, tools: m.result.tools.filter((t) => t.name !== "secret") } } : undefined;
+const dropSecret = (data: string) => {
+  const m = JSON.parse(data) as { result?: { tools?: { name: string }[] } };
+  return m.result?.tools ? JSON.stringify({ ...m, result: { ...m.result, tools: m.result.tools.filter((t) => t.name !== "secret") } }) : undefined;
 };
 
 describe("SseRelay", () => {

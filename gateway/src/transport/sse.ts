@@ -11,8 +11,8 @@ import { Transform, type TransformCallback } from "node:stream";
 const EVENT_END = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
 const LINE_END = /\r\n|\n|\r/;
 
-/** Returns a replacement for a message, or undefined to pass the event untouched. */
-export type RewriteMessage = (message: unknown) => unknown;
+/** Returns replacement data (JSON text) for an event's data, or undefined to pass the event untouched. */
+export type RewriteData = (data: string) => string | undefined;
 
 /** Joins an event's `data:` lines as the SSE spec does; undefined when it has none. */
 export function eventData(event: string): string | undefined {
@@ -42,23 +42,16 @@ function replaceEventData(event: string, json: string): string {
   return out.join("\n");
 }
 
-function rewriteEvent(event: string, rewrite: RewriteMessage, hint: string): string {
+function rewriteEvent(event: string, rewrite: RewriteData, hint: string): string {
   // Cheap test first: most events (progress, results of other methods) cannot need a change.
   if (!event.includes(hint)) return event;
   const data = eventData(event);
-  if (data === undefined) return event;
-  let message: unknown;
-  try {
-    message = JSON.parse(data);
-  } catch {
-    return event;
-  }
-  const replacement = rewrite(message);
-  return replacement === undefined ? event : replaceEventData(event, JSON.stringify(replacement));
+  const replacement = data === undefined ? undefined : rewrite(data);
+  return replacement === undefined ? event : replaceEventData(event, replacement);
 }
 
 export interface SseRelayOptions {
-  rewrite?: RewriteMessage;
+  rewrite?: RewriteData;
   /** A substring every event that `rewrite` may change contains. */
   hint?: string;
   keepAliveMs: number;
