@@ -50,8 +50,8 @@ async function send(pool: Pool, scenario: Scenario): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`${scenario.name}: HTTP ${response.statusCode}`);
 }
 
-/** Requests per second with `connections` clients for `seconds`. */
-export async function saturation(origin: string, scenario: Scenario, seconds: number, connections: number): Promise<number> {
+/** Requests per second (and how many completed) with `connections` clients for `seconds`. */
+export async function saturation(origin: string, scenario: Scenario, seconds: number, connections: number): Promise<{ rps: number; requests: number }> {
   if (SATURATION_TOOL === "wrk") {
     const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-wrk-")), "post.lua");
     const headers = Object.entries(scenario.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
@@ -63,11 +63,11 @@ export async function saturation(origin: string, scenario: Scenario, seconds: nu
       child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited ${code}`))));
     });
     if (/Non-2xx/.test(output)) throw new Error(`${scenario.name}: non-2xx answers under load\n${output}`);
-    return Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1]));
+    return { rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1])), requests: Number(/(\d+) requests in/.exec(output)![1]) };
   }
   const result = await autocannon({ url: `${origin}${scenario.path}`, method: "POST", headers: scenario.headers, body: scenario.body, connections, duration: seconds });
   if (result.non2xx > 0) throw new Error(`${scenario.name}: ${result.non2xx} non-2xx answers under load`);
-  return Math.round(result.requests.average);
+  return { rps: Math.round(result.requests.average), requests: result.requests.total };
 }
 
 /** One request at a time. */

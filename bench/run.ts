@@ -59,7 +59,7 @@ function hasNginx(): boolean {
   }
 }
 
-async function startNginx(port: number, upstreamPort: number): Promise<void> {
+async function startNginx(port: number, upstreamPort: number): Promise<number> {
   const dir = path.join(work, "nginx");
   fs.mkdirSync(dir, { recursive: true });
   const conf = path.join(dir, "nginx.conf");
@@ -93,6 +93,7 @@ http {
   const child = spawn("nginx", ["-c", conf, "-p", dir], { stdio: "ignore" });
   children.push(child);
   await waitForPort(port);
+  return child.pid!;
 }
 
 function gatewayConfig(upstreamPort: number) {
@@ -122,6 +123,20 @@ function scenarios(pathname: string): Scenario[] {
     { name: "tools/call (1 KiB)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "tool_001", arguments: args } }) },
     { name: "tools/list (100 tools)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) },
   ];
+}
+
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+/** CPU seconds (user + system) used so far by a process and its children (nginx workers). */
+function cpuSeconds(pid: number): number {
+  const [utime, stime] = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(11, 13).map(Number) as [number, number];
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children file: count the process alone
+  }
+  return (utime + stime) / TICKS_PER_SECOND + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
 }
 
 function rssOf(pid: number): number {
@@ -158,6 +173,8 @@ interface Row {
   target: string;
   scenario: string;
   saturation_rps: number;
+  /** CPU time of the target's own process per request at saturation: robust on a shared machine. */
+  cpu_us_per_request: number;
   c1: Latency;
   fixed_rate: Latency;
 }
@@ -166,8 +183,8 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
   const [upstreamPort, bareProxyPort, nginxPort, gatewayPort, httpsPort, statusPort] = (await Promise.all(Array.from({ length: 6 }, () => findFreePort()))) as [number, number, number, number, number, number];
-  await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
-  await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
+  const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
+  const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
   const configFile = path.join(work, "gateway.yaml");
   fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
   const gateway = await startNode(
@@ -176,23 +193,25 @@ async function main() {
     {},
     /gateway: listening/,
   );
+  const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
   const targets = [
-    { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp" },
-    { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/" },
-    ...(hasNginx() ? [{ name: "nginx", origin: `http://127.0.0.1:${nginxPort}`, path: "/" }] : []),
-    { name: "gateway", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench" },
+    { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! },
+    { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! },
+    ...(nginxPid ? [{ name: "nginx", origin: `http://127.0.0.1:${nginxPort}`, path: "/", pid: nginxPid }] : []),
+    { name: "gateway", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench", pid: gateway.pid! },
   ];
-  if (hasNginx()) await startNginx(nginxPort, upstreamPort);
   console.log(`bench: ${os.cpus().length} cores, ${SATURATION_TOOL} for saturation (${CONNECTIONS} connections, ${SECONDS} s), ${FIXED_RATE} req/s for fixed-rate latency`);
 
   const rows: Row[] = [];
   for (const target of targets) {
     for (const scenario of scenarios(target.path)) {
-      const saturation_rps = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
+      const cpuBefore = cpuSeconds(target.pid);
+      const { rps: saturation_rps, requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
+      const cpu_us_per_request = Math.round(((cpuSeconds(target.pid) - cpuBefore) * 1e6) / requests);
       const c1 = await latencyAtConcurrencyOne(target.origin, scenario, 3000);
       const fixed_rate = await latencyAtFixedRate(target.origin, scenario, FIXED_RATE, 5);
-      rows.push({ target: target.name, scenario: scenario.name, saturation_rps, c1, fixed_rate });
-      console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s`);
+      rows.push({ target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, c1, fixed_rate });
+      console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request`);
     }
   }
   const rssAfterLoad = rssOf(gateway.pid!);
@@ -216,17 +235,18 @@ async function main() {
       vs_direct: Number((r.saturation_rps / direct.saturation_rps).toFixed(2)),
       vs_bare_proxy: Number((r.saturation_rps / bare.saturation_rps).toFixed(2)),
       vs_nginx: nginx ? Number((r.saturation_rps / nginx.saturation_rps).toFixed(2)) : null,
+      cpu_vs_bare_proxy: Number((r.cpu_us_per_request / bare.cpu_us_per_request).toFixed(2)),
       added_c1_p50_ms: Number((r.c1.p50 - direct.c1.p50).toFixed(3)),
       added_c1_p99_ms: Number((r.c1.p99 - direct.c1.p99).toFixed(3)),
     };
   });
 
   console.log("");
-  console.log("| target | scenario | req/s | ×direct | ×bare | ×nginx | c1 p50 ms | c1 p99 ms | +p50 | +p99 | 500/s p50 | 500/s p99 |");
-  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log("| target | scenario | req/s | ×direct | ×bare | ×nginx | CPU µs/req | c1 p50 ms | c1 p99 ms | +p50 | +p99 | 500/s p50 | 500/s p99 |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of table) {
     console.log(
-      `| ${r.target} | ${r.scenario} | ${r.saturation_rps} | ${r.vs_direct} | ${r.vs_bare_proxy} | ${r.vs_nginx ?? "–"} | ${r.c1.p50} | ${r.c1.p99} | ${r.added_c1_p50_ms} | ${r.added_c1_p99_ms} | ${r.fixed_rate.p50} | ${r.fixed_rate.p99} |`,
+      `| ${r.target} | ${r.scenario} | ${r.saturation_rps} | ${r.vs_direct} | ${r.vs_bare_proxy} | ${r.vs_nginx ?? "–"} | ${r.cpu_us_per_request} | ${r.c1.p50} | ${r.c1.p99} | ${r.added_c1_p50_ms} | ${r.added_c1_p99_ms} | ${r.fixed_rate.p50} | ${r.fixed_rate.p99} |`,
     );
   }
   console.log(`\ngateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
@@ -234,6 +254,8 @@ async function main() {
   const gatewayRows = table.filter((r) => r.target === "gateway");
   const targetsMet = {
     throughput_vs_bare_proxy_at_least_0_8: gatewayRows.every((r) => r.vs_bare_proxy >= 0.8),
+    // The same target read from CPU time, which other load on the machine does not skew: ≥ 0.8× throughput ⇔ ≤ 1.25× CPU.
+    cpu_per_request_vs_bare_proxy_at_most_1_25: gatewayRows.every((r) => r.cpu_vs_bare_proxy <= 1.25),
     added_p50_at_most_1_ms: gatewayRows.every((r) => r.added_c1_p50_ms <= 1),
     added_p99_at_most_3_ms: gatewayRows.every((r) => r.added_c1_p99_ms <= 3),
     rss_with_idle_streams_at_most_150_mb: rss.with_streams <= 150 * 1024 * 1024,
