@@ -38,7 +38,7 @@ export function createGateway(options: GatewayOptions) {
   const store = new ConfigStore({ publicUrl: options.publicUrl }, (config) => {
     vault.configure(config.vault);
     health.problems.clear();
-    void checkCredentials(config);
+    checkCredentials(config).catch((error: Error) => options.log.error({ error: error.message }, "checking route credentials failed"));
   });
 
   /** Resolves every route's references once after a config is applied, so /status names broken routes before a request fails. */

@@ -211,7 +211,6 @@ describe("mapping token users to consumers", () => {
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { data: { reason: "consumer_unknown" } } });
 
-    upstream.respond((req, res) => fakeMcpServer(req, res));
     const anonymous = await idp.clientCredentialsToken(`${gw.url}/konnect-guest`);
     expect((await post("/konnect-guest", anonymous)).status).toBe(200);
     const event = await gw.audit.next((e) => e.server === "konnect-guest" && e.status === 200);
@@ -227,6 +226,21 @@ describe("mapping token users to consumers", () => {
   it("introspects with client_secret_post too (client_secret_basic is the default, used above)", async () => {
     expect((await post("/konnect-post", await idp.clientCredentialsToken(`${gw.url}/konnect-post`))).status).toBe(200);
     expect(await gw.audit.next((e) => e.server === "konnect-post" && e.status === 200)).toMatchObject({ consumer: "machine", end_user: "machine" });
+  });
+
+  it("answers 502, not a challenge, when the upstream refuses the stored credential", async () => {
+    upstream.respond((_req, res) => {
+      res.writeHead(401, { "www-authenticate": 'Bearer resource_metadata="https://upstream.example/.well-known/oauth-protected-resource"' });
+      res.end();
+    });
+    try {
+      const response = await post("/konnect-post", await idp.clientCredentialsToken(`${gw.url}/konnect-post`));
+      expect(response.status).toBe(502);
+      expect(response.headers.get("www-authenticate")).toBeNull();
+      expect(await response.json()).toMatchObject({ error: { message: "Server 'konnect-post' refused the gateway's credential", data: { reason: "upstream_bad_response" } } });
+    } finally {
+      upstream.respond(fakeMcpServer);
+    }
   });
 
   it("forwards the user's token instead when the route sets passthrough_credentials", async () => {

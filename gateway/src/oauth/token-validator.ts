@@ -143,10 +143,12 @@ export class TokenValidator implements TokenAuthenticator {
   }
 
   async #verifyJwt(token: string, auth: TokenSwapAuth, uri: string, audience: string): Promise<Validation> {
-    let jwks = this.#jwks.get(uri);
+    // Shared across configurations, so a reload keeps the fetched keys.
+    const key = `${uri}\n${auth.idpTimeoutMs}`;
+    let jwks = this.#jwks.get(key);
     if (!jwks) {
       jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: auth.idpTimeoutMs, cooldownDuration: JWKS_COOLDOWN_MS });
-      this.#jwks.set(uri, jwks);
+      this.#jwks.set(key, jwks);
     }
     let payload: JWTPayload;
     try {

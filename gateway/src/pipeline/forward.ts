@@ -86,12 +86,15 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const sessionId = headerValue(response.headers["mcp-session-id"]);
   if (sessionId !== undefined) out["mcp-session-id"] = deps.sessions.bind(route.name, sessionOwner(ctx), sessionId);
   const challenge = headerValue(response.headers["www-authenticate"]);
-  if (challenge !== undefined && (status === 401 || status === 403)) {
-    if (route.auth.mode === "token_swap") {
-      // The upstream refused the gateway's stored credential: a new user token cannot fix that.
+  if (!route.forwardCallerToken) {
+    // The upstream judged the gateway's stored credential: no new user token can fix that,
+    // and its challenge names an authorization server the caller has nothing to do with.
+    if (status === 401) {
       discard(response.body);
-      throw new GatewayError("upstream_bad_response", `Server '${route.name}' refused the gateway's credential`, `upstream answered ${status}`);
+      throw new GatewayError("upstream_bad_response", `Server '${route.name}' refused the gateway's credential`, "upstream answered 401");
     }
+    delete out["www-authenticate"];
+  } else if (challenge !== undefined && (status === 401 || status === 403)) {
     out["www-authenticate"] = rewriteUpstreamChallenge(challenge, ctx.metadataUrl);
   }
 
