@@ -490,6 +490,8 @@ describe("audit and metrics", () => {
       token_hash: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
     });
     expect(allowed.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(allowed.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(allowed.id).not.toBe(allowed.request_id);
     expect(allowed.upstream_latency_ms).toBeGreaterThan(0);
     expect(allowed.total_latency_ms).toBeGreaterThanOrEqual(allowed.upstream_latency_ms!);
     expect(allowed.bytes_out).toBeGreaterThan(0);

@@ -101,9 +101,11 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const type = headerValue(response.headers["content-type"])?.toLowerCase() ?? "";
   const encoding = headerValue(response.headers["content-encoding"])?.toLowerCase();
   const inspect = mayCarryToolsList(ctx) && status < 300;
-  const isSse = type.startsWith("text/event-stream");
+  const encoded = encoding !== undefined && encoding !== "identity";
+  // An encoded stream is passed as bytes (the relay reads text); one that must be filtered is refused.
+  const isSse = type.startsWith("text/event-stream") && !encoded;
   const isJson = type.startsWith("application/json");
-  if (inspect && (isSse || isJson) && encoding !== undefined && encoding !== "identity") {
+  if (inspect && encoded && (isJson || type.startsWith("text/event-stream"))) {
     discard(response.body);
     throw new GatewayError("upstream_bad_response", `Server '${route.name}' sent an encoded body the gateway cannot filter`, `content-encoding ${encoding}`);
   }

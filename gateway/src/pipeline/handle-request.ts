@@ -3,6 +3,7 @@
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
 import type { AuditEvent } from "../audit/audit-event";
@@ -137,7 +138,7 @@ function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record
 
 function auditEvent(ctx: RequestContext): AuditEvent {
   return {
-    id: ctx.id,
+    id: randomUUID(),
     time: ctx.time.toISOString(),
     request_id: ctx.id,
     server: ctx.route?.name ?? null,
