@@ -399,6 +399,33 @@ describe("transport fidelity", () => {
     finish();
   });
 
+  it("applies backpressure: a client that does not read stalls the upstream instead of filling the gateway", async () => {
+    const chunk = `data: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/message", params: { data: "z".repeat(64 * 1024) } })}\n\n`;
+    const total = 128 * 1024 * 1024;
+    let written = 0;
+    let finished: () => void = () => {};
+    const allWritten = new Promise<void>((resolve) => (finished = resolve));
+    upstream.respond((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const pump = () => {
+        while (written < total) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        finished();
+      };
+      pump();
+    });
+    const controller = new AbortController();
+    const response = await fetch(`${gw.url}/github-mcp`, { headers: { ...DEV, accept: "text/event-stream" }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    // The client reads nothing. Without backpressure the gateway would take all 128 MiB at once;
+    // with it, the upstream stalls once kernel buffers and stream high-water marks (a few MiB) are full.
+    await Promise.race([allWritten, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+    controller.abort();
+  });
+
   it("keeps an idle stream alive past a client's body timeout", async () => {
     let later: () => void = () => {};
     upstream.respond((_req, res) => {
