@@ -2,6 +2,7 @@
 // OAuth support: discovery through the gateway, PKCE, resource indicators,
 // opaque tokens (introspection) and JWT access tokens (JWKS); the upstream gets
 // the stored credential and never the user's token; bad tokens are refused.
+import http from "node:http";
 import { SignJWT, UnsecuredJWT, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../lib/net/ports";
@@ -34,9 +35,11 @@ function route(name: string, path: string, auth: Auth, extra: Record<string, unk
 
 const introspection = (method = "client_secret_basic") => ({ introspection: { endpoint: idp.introspectionEndpoint, client_id: GATEWAY_CLIENT.id, client_secret: "{vault://env/OAUTH_CLIENT_SECRET}", auth_method: method } });
 
+/** A config for a gateway at `url` (its public URL, so audiences never come from the Host header). */
 function config(servers: unknown[]) {
-  return {
+  return (url: string) => ({
     version: 1,
+    gateway: { public_url: url },
     consumer_groups: [{ name: "admin" }, { name: "developer" }],
     consumers: [
       { username: "alice", groups: ["developer"] },
@@ -45,7 +48,7 @@ function config(servers: unknown[]) {
       { username: "guest", groups: [] },
     ],
     servers,
-  };
+  });
 }
 
 beforeAll(async () => {
@@ -195,6 +198,19 @@ describe("tokens the gateway refuses", () => {
   it("accepts the same kinds of tokens when nothing is wrong with them (the control)", async () => {
     expect((await post("/konnect-jwt", await idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-jwt` }))).status).toBe(200);
     expect((await post("/konnect-post", await idp.clientCredentialsToken(`${gw.url}/konnect-post`))).status).toBe(200);
+  });
+
+  it("checks the audience against the public URL, whatever Host the request names", async () => {
+    const token = await idp.clientCredentialsToken("http://evil.example.test/konnect-mcp");
+    const response = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${gw.url}/konnect-mcp`, { method: "POST", headers: { host: "evil.example.test", "content-type": "application/json", authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.end(list);
+    });
+    expect(response).toBe(401);
   });
 
   it("a token without a required scope → 403 insufficient_scope naming the scope", async () => {

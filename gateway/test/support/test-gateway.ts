@@ -44,7 +44,11 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(document: unknown, options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string } = {}): Promise<TestGateway> {
+/** `document` may be a function of the gateway's own URL (for public_url and audiences). */
+export async function startTestGateway(
+  document: unknown | ((url: string) => unknown),
+  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string } = {},
+): Promise<TestGateway> {
   const audit = new MemoryAuditSink();
   const logs: LogLine[] = [];
   const line = (level: string) => (fields: Record<string, unknown> | string, message?: string) =>
@@ -57,13 +61,16 @@ export async function startTestGateway(document: unknown, options: { env?: Recor
     publicUrl: options.publicUrl,
     log: { info: line("info"), warn: line("warn"), error: line("error") },
   });
-  const applied = gateway.applyConfig(document, "test");
-  if (!applied.ok) throw new Error(`test config rejected:\n${applied.problems.join("\n")}`);
   const server = http.createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const applied = gateway.applyConfig(typeof document === "function" ? document(url) : document, "test");
+  if (!applied.ok) {
+    server.close();
+    throw new Error(`test config rejected:\n${applied.problems.join("\n")}`);
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     gateway,
     audit,
     logs,
