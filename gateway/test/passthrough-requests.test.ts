@@ -5,30 +5,11 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "../../lib/keys/api-key";
 import { findFreePort } from "../../lib/net/ports";
+import { FAKE_TOOLS, fakeMcpServer } from "./support/fake-mcp-server";
 import { jsonResponse, startRecordingUpstream, type RecordedRequest, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
-const TOOLS = ["search_repositories", "push_files", "create_issue", "get_me"].map((name) => ({ name, inputSchema: { type: "object" } }));
-
-/** A minimal MCP server: tools/list pages, 202 for notifications and responses, an empty result otherwise. */
-function mcpResponder(req: RecordedRequest, res: http.ServerResponse) {
-  if (req.method !== "POST") return jsonResponse(res, {});
-  const body = JSON.parse(req.body);
-  const answer = (m: { id?: unknown; method?: string; params?: { cursor?: string } }) => {
-    if (m.method === "tools/list") {
-      const page = m.params?.cursor === "p2" ? { tools: TOOLS.slice(2) } : { tools: TOOLS.slice(0, 2), nextCursor: "p2" };
-      return { jsonrpc: "2.0", id: m.id, result: page };
-    }
-    return { jsonrpc: "2.0", id: m.id, result: { echoed: m.method } };
-  };
-  const messages = Array.isArray(body) ? body : [body];
-  const requests = messages.filter((m) => m.method !== undefined && m.id !== undefined);
-  if (requests.length === 0) {
-    res.writeHead(202);
-    return res.end();
-  }
-  jsonResponse(res, Array.isArray(body) ? requests.map(answer) : answer(body));
-}
+const TOOLS = FAKE_TOOLS;
 
 let upstream: RecordingUpstream;
 let gw: TestGateway;
@@ -65,14 +46,14 @@ function configFor(upstreamUrl: string, server: Record<string, unknown> = {}, ga
 }
 
 beforeAll(async () => {
-  upstream = await startRecordingUpstream(mcpResponder);
+  upstream = await startRecordingUpstream(fakeMcpServer);
   gw = await startTestGateway(configFor(upstream.url));
 });
 afterAll(async () => {
   await gw?.close();
   await upstream?.close();
 });
-beforeEach(() => upstream.respond(mcpResponder));
+beforeEach(() => upstream.respond(fakeMcpServer));
 
 const DEV = { apikey: "dev-api-key-1", authorization: "Bearer gho_upstream-token-123" };
 const ADMIN = { apikey: "admin-api-key", authorization: "Bearer gho_admin-token-456" };
