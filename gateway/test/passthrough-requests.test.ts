@@ -448,6 +448,38 @@ describe("transport fidelity", () => {
   });
 });
 
+describe("configuration reloads", () => {
+  it("let a request in flight finish on the config it started with, while new requests get the new one", async () => {
+    const reloading = await startTestGateway(configFor(upstream.url));
+    let send: (event: string) => void = () => {};
+    let end: () => void = () => {};
+    upstream.respond((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.flushHeaders();
+      send = (event) => res.write(event);
+      end = () => res.end();
+    });
+    try {
+      const response = await fetch(`${reloading.url}/github-mcp`, { headers: { ...DEV, accept: "text/event-stream" } });
+      const reader = response.body!.getReader();
+      const withoutDev = configFor(upstream.url);
+      withoutDev.consumers = withoutDev.consumers.filter((c) => c.username !== "dev-user");
+      expect(reloading.gateway.applyConfig(withoutDev, "reload")).toMatchObject({ ok: true, version: 2 });
+      const refused = await fetch(`${reloading.url}/github-mcp`, { headers: { ...DEV, accept: "text/event-stream" } });
+      expect(refused.status).toBe(403);
+
+      send('data: {"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"push_files"},{"name":"get_me"}]}}\n\n');
+      end();
+      let text = "";
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+      // Still filtered with the ACL of the config the stream started under.
+      expect(text).toContain('"tools":[{"name":"get_me"}]');
+    } finally {
+      await reloading.close();
+    }
+  });
+});
+
 describe("CORS", () => {
   const origin = "https://app.example.test";
 
