@@ -416,14 +416,14 @@ describe("transport fidelity", () => {
     });
     // undici (fetch's engine, and the SDK's) cuts a body that is silent for bodyTimeout.
     const { Agent, request } = await import("undici");
-    const dispatcher = new Agent({ bodyTimeout: 400 });
+    const dispatcher = new Agent({ bodyTimeout: 1000 });
     const response = await request(`${gw.url}/github-mcp`, { dispatcher, headers: { ...DEV, accept: "text/event-stream" } });
     let text = "";
     const done = new Promise<void>((resolve, reject) => {
       response.body.on("data", (c: Buffer) => {
         text += c;
-        // Three keep-alives (150 ms apart) span more than the 400 ms body timeout.
-        if (text.split(": keep-alive").length > 3) later();
+        // Nine keep-alives (150 ms apart) span more than the 1 s body timeout.
+        if (text.split(": keep-alive").length > 9) later();
       });
       response.body.on("end", resolve);
       response.body.on("error", reject);
