@@ -1,9 +1,15 @@
-// The gateway process: proxy listeners (HTTP and HTTPS) and the status listener.
+// The gateway process: proxy listeners (HTTP and HTTPS), the status listener,
+// the declarative config file (read at start, re-read on SIGHUP) and the audit log.
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
+import { pino } from "pino";
+import { loadMasterKey } from "../../lib/vault/secret-box";
+import { JsonLinesAuditSink } from "./audit/audit-sink";
 import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/options";
+import { readConfigFile } from "./config/read-config-file";
+import { createGateway } from "./gateway";
 import { createStatusServer } from "./status/status-server";
 import { loadOrCreateCertificate } from "./tls/self-signed";
 
@@ -17,23 +23,32 @@ function listen(server: net.Server, port: number, host: string, what: string, va
   });
 }
 
+function refuseConfig(file: string, problems: string[]): never {
+  console.error(`gateway: ${file} has ${problems.length} problem(s); not starting:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  process.exit(1);
+}
+
 async function start(options: GatewayOptions) {
-  const startedAt = new Date();
-  const proxy: http.RequestListener = (_req, res) => {
-    res.writeHead(503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32603, message: "The gateway has no configuration yet" } }));
-  };
-  const tls = options.tlsCert
-    ? { cert: fs.readFileSync(options.tlsCert), key: fs.readFileSync(options.tlsKey!) }
-    : await loadOrCreateCertificate(options.dataDir);
+  const log = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  // The file is checked before anything listens: a bad file is refused whole.
+  const initial = options.config ? await readConfigFile(options.config) : undefined;
+  if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);
+
+  const masterKey = loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, options.dataDir);
+  const audit = new JsonLinesAuditSink(options.auditLog!);
+  const gateway = createGateway({ audit, masterKey: () => masterKey, env: process.env, publicUrl: options.publicUrl, log });
+  if (initial?.ok) {
+    const applied = gateway.applyConfig(initial.document, options.config!);
+    if (!applied.ok) refuseConfig(options.config!, applied.problems);
+    log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration loaded");
+  }
+
+  const tls = options.tlsCert ? { cert: fs.readFileSync(options.tlsCert), key: fs.readFileSync(options.tlsKey!) } : await loadOrCreateCertificate(options.dataDir);
   const servers = [
-    { server: http.createServer(proxy), port: options.httpPort, host: options.host, what: "gateway HTTP", variable: "PORTCULLIS_HTTP_PORT" },
-    { server: https.createServer(tls, proxy), port: options.httpsPort, host: options.host, what: "gateway HTTPS", variable: "PORTCULLIS_HTTPS_PORT" },
+    { server: http.createServer(gateway.handler), port: options.httpPort, host: options.host, what: "gateway HTTP", variable: "PORTCULLIS_HTTP_PORT" },
+    { server: https.createServer(tls, gateway.handler), port: options.httpsPort, host: options.host, what: "gateway HTTPS", variable: "PORTCULLIS_HTTPS_PORT" },
     {
-      server: createStatusServer({
-        status: () => ({ ready: false, reason: "no configuration loaded", started_at: startedAt.toISOString() }),
-        metrics: () => "",
-      }),
+      server: createStatusServer({ status: gateway.status, metrics: gateway.metrics }),
       port: options.statusPort,
       host: options.statusHost,
       what: "gateway status",
@@ -41,11 +56,25 @@ async function start(options: GatewayOptions) {
     },
   ];
   for (const s of servers) await listen(s.server, s.port, s.host, s.what, s.variable);
-  console.log(`gateway: listening on http :${options.httpPort}, https :${options.httpsPort}, status ${options.statusHost}:${options.statusPort}`);
+  log.info(`gateway: listening on http :${options.httpPort}, https :${options.httpsPort}, status ${options.statusHost}:${options.statusPort}`);
 
-  const stop = () => {
+  process.on("SIGHUP", async () => {
+    if (!options.config) {
+      log.warn("SIGHUP ignored: the gateway was started without --config");
+      return;
+    }
+    const read = await readConfigFile(options.config);
+    const applied = read.ok ? gateway.applyConfig(read.document, options.config) : read;
+    if (applied.ok) log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration reloaded");
+    else log.error({ file: options.config, problems: applied.problems }, "configuration rejected; still serving the previous one");
+  });
+
+  const stop = async () => {
     for (const s of servers) s.server.close();
-    for (const s of servers) s.server.closeAllConnections?.();
+    for (const s of servers) s.server.closeAllConnections();
+    await audit.close();
+    await gateway.close();
+    process.exit(0);
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

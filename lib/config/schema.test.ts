@@ -89,6 +89,21 @@ describe("gateway config schema", () => {
     ]);
   });
 
+  it("fills the gateway's stream and discovery defaults", () => {
+    const result = parseConfig(parseYaml(example));
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.gateway.sse_keepalive_ms).toBe(15_000);
+    expect(result.config.servers[0]!.auth).toMatchObject({ upstream_prm_ttl_seconds: 300 });
+    expect(result.config.servers[1]!.auth).toMatchObject({ idp_timeout_ms: 5_000 });
+  });
+
+  it("refuses an Authorization upstream header on a passthrough route (it would replace the caller's token)", () => {
+    const doc = parseYaml(example);
+    doc.servers[0].upstream_headers = { authorization: "Bearer {vault://env/X}" };
+    const result = parseConfig(doc);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.upstream_headers: a passthrough route forwards the caller's own Authorization header/)]);
+  });
+
   it("refuses unknown fields rather than ignoring them", () => {
     const doc = parseYaml(example);
     doc.servers[0].acl.tool = [];

@@ -73,6 +73,8 @@ const passthroughAuthSchema = z.strictObject({
     .default("apikey"),
   /** The upstream's Protected Resource Metadata (RFC 9728), served through the gateway with `resource` rewritten. */
   upstream_prm: httpUrl.optional(),
+  /** How long a fetched upstream PRM is served before it is fetched again (a stale copy is served while the upstream is down). */
+  upstream_prm_ttl_seconds: z.number().int().min(1).max(86_400).default(300),
 });
 
 const introspectionSchema = z.strictObject({
@@ -97,6 +99,8 @@ const tokenSwapAuthSchema = z
     consumer_groups_claim: z.string().min(1).optional(),
     /** "reject", or the username of the consumer that unknown users act as. */
     unknown_consumer: z.string().min(1).default("reject"),
+    /** Introspection and JWKS requests that take longer fail closed (503). */
+    idp_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
   })
   .refine((a) => a.introspection || a.jwks, { message: "token_swap needs `introspection` or `jwks` to validate tokens", path: ["introspection"] });
 
@@ -117,6 +121,10 @@ export const serverSchema = z
   .refine((s) => !(s.auth.mode === "passthrough" && s.passthrough_credentials), {
     message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
     path: ["passthrough_credentials"],
+  })
+  .refine((s) => !(s.auth.mode === "passthrough" && Object.keys(s.upstream_headers).some((h) => h.toLowerCase() === "authorization")), {
+    message: "a passthrough route forwards the caller's own Authorization header; it cannot be replaced here (use token_swap)",
+    path: ["upstream_headers"],
   });
 
 export const consumerSchema = z.strictObject({
@@ -143,8 +151,10 @@ export const configSchema = z
         /** Public base URL of the gateway, used in PRM `resource` and WWW-Authenticate. Defaults to the request's own origin. */
         public_url: httpUrl.optional(),
         max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+        /** An SSE stream with nothing to send gets a comment line this often, so idle streams are not cut. */
+        sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
       })
-      .default({ max_body_bytes: 1024 * 1024 }),
+      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000 }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
     consumers: z.array(consumerSchema).default([]),
     servers: z.array(serverSchema).default([]),

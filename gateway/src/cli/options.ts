@@ -16,6 +16,7 @@ const optionsSchema = z.object({
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
   dataDir: z.string().default(".portcullis"),
+  auditLog: z.string().optional(),
 });
 
 export type GatewayOptions = z.infer<typeof optionsSchema>;
@@ -29,7 +30,10 @@ const USAGE = `Usage: npm run gateway -- [--config <file.yaml|file.json>] [optio
   --public-url <url>     public base URL used in discovery metadata   PORTCULLIS_PUBLIC_URL
   --tls-cert <file>      certificate (PEM); default: self-signed      PORTCULLIS_TLS_CERT
   --tls-key <file>       private key (PEM)                            PORTCULLIS_TLS_KEY
-  --data-dir <dir>       data folder (default .portcullis)            PORTCULLIS_DATA_DIR`;
+  --data-dir <dir>       data folder (default .portcullis)            PORTCULLIS_DATA_DIR
+  --audit-log <file>     audit events as JSON lines                   PORTCULLIS_AUDIT_LOG
+                         (default <data-dir>/logs/audit.jsonl)
+SIGHUP reloads the --config file; a file with problems is refused and the old one keeps serving.`;
 
 export class OptionsError extends Error {}
 
@@ -48,6 +52,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
         "data-dir": { type: "string" },
+        "audit-log": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -67,13 +72,15 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
     tlsCert: pick("tls-cert", "PORTCULLIS_TLS_CERT"),
     tlsKey: pick("tls-key", "PORTCULLIS_TLS_KEY"),
     dataDir: pick("data-dir", "PORTCULLIS_DATA_DIR"),
+    auditLog: pick("audit-log", "PORTCULLIS_AUDIT_LOG"),
   });
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
     throw new OptionsError(`${problems.join("\n")}\n${USAGE}`);
   }
   if (Boolean(result.data.tlsCert) !== Boolean(result.data.tlsKey)) throw new OptionsError("--tls-cert and --tls-key go together");
-  return { ...result.data, dataDir: path.resolve(result.data.dataDir) };
+  const dataDir = path.resolve(result.data.dataDir);
+  return { ...result.data, dataDir, auditLog: path.resolve(result.data.auditLog ?? path.join(dataDir, "logs", "audit.jsonl")) };
 }
 
 export { USAGE };

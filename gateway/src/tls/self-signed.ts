@@ -2,7 +2,6 @@
 // into the data folder once, and reuse it afterwards.
 import fs from "node:fs";
 import path from "node:path";
-import { generate } from "selfsigned";
 
 export interface TlsFiles {
   cert: string;
@@ -16,6 +15,8 @@ export async function loadOrCreateCertificate(dataDir: string): Promise<{ cert: 
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     return { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), generated: false };
   }
+  // Loaded only to generate: the certificate library is large and not needed afterwards.
+  const { generate } = await import("selfsigned");
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 2);
   const pems = await generate([{ name: "commonName", value: "localhost" }], {

@@ -1,0 +1,16 @@
+// The part of autocannon's API the benchmark uses (the package ships no types).
+declare module "autocannon" {
+  interface Options {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    duration?: number;
+  }
+  interface Result {
+    requests: { average: number; total: number };
+    non2xx: number;
+  }
+  export default function autocannon(options: Options): Promise<Result>;
+}

@@ -1,0 +1,107 @@
+// Load generators. Saturation throughput: wrk when installed (C, leaves the
+// cores to the servers), else autocannon. Latency: our own loops with
+// microsecond timing — closed loop at concurrency 1, and open loop at a fixed
+// rate where each latency counts from the request's scheduled time (so a
+// stall is not hidden by coordinated omission).
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { Pool } from "undici";
+
+export interface Scenario {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+}
+
+function hasCommand(name: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const SATURATION_TOOL = hasCommand("wrk") ? "wrk" : "autocannon";
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summarise(samples: number[]): Latency {
+  const sorted = samples.sort((a, b) => a - b);
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+async function send(pool: Pool, scenario: Scenario): Promise<void> {
+  const response = await pool.request({ path: scenario.path, method: "POST", headers: scenario.headers, body: scenario.body });
+  await response.body.dump();
+  if (response.statusCode !== 200) throw new Error(`${scenario.name}: HTTP ${response.statusCode}`);
+}
+
+/** Requests per second (and how many completed) with `connections` clients for `seconds`. */
+export async function saturation(origin: string, scenario: Scenario, seconds: number, connections: number): Promise<{ rps: number; requests: number }> {
+  if (SATURATION_TOOL === "wrk") {
+    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-wrk-")), "post.lua");
+    const headers = Object.entries(scenario.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+    fs.writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(scenario.body)}`, ...headers].join("\n"));
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, `${origin}${scenario.path}`]);
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c));
+      child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited ${code}`))));
+    });
+    if (/Non-2xx/.test(output)) throw new Error(`${scenario.name}: non-2xx answers under load\n${output}`);
+    return { rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(output)![1])), requests: Number(/(\d+) requests in/.exec(output)![1]) };
+  }
+  const result = await autocannon({ url: `${origin}${scenario.path}`, method: "POST", headers: scenario.headers, body: scenario.body, connections, duration: seconds });
+  if (result.non2xx > 0) throw new Error(`${scenario.name}: ${result.non2xx} non-2xx answers under load`);
+  return { rps: Math.round(result.requests.average), requests: result.requests.total };
+}
+
+/** One request at a time. */
+export async function latencyAtConcurrencyOne(origin: string, scenario: Scenario, count: number): Promise<Latency> {
+  const pool = new Pool(origin, { connections: 1 });
+  for (let i = 0; i < 200; i++) await send(pool, scenario);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await send(pool, scenario);
+    samples.push(performance.now() - start);
+  }
+  await pool.close();
+  return summarise(samples);
+}
+
+/** Requests started at a fixed rate whatever the answers do. */
+export async function latencyAtFixedRate(origin: string, scenario: Scenario, perSecond: number, seconds: number): Promise<Latency> {
+  const pool = new Pool(origin, { connections: 64 });
+  for (let i = 0; i < 200; i++) await send(pool, scenario);
+  const total = perSecond * seconds;
+  const interval = 1000 / perSecond;
+  const samples: number[] = [];
+  const pending: Promise<void>[] = [];
+  const begin = performance.now();
+  for (let i = 0; i < total; i++) {
+    const scheduled = begin + i * interval;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Late: count from the scheduled time (the wait is part of the latency); early by under 1 ms: from the send.
+    const from = Math.max(scheduled, performance.now());
+    pending.push(send(pool, scenario).then(() => void samples.push(performance.now() - from)));
+  }
+  await Promise.all(pending);
+  await pool.close();
+  return summarise(samples);
+}

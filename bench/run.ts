@@ -1,0 +1,283 @@
+// `npm run bench`: one upstream called directly, through a bare Node reverse
+// proxy, through nginx (when installed) and through the gateway with key auth,
+// ACL and audit on; tools/call (1 KiB) and tools/list (100 tools): saturation
+// throughput, p50/p99 at concurrency 1 and at a fixed 500 req/s, and the
+// gateway's RSS with 1,000 idle SSE streams open. Prints a table and writes
+// bench/results/latest.json. Not a test: figures depend on the machine.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { findFreePort } from "../lib/net/ports";
+import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const FIXED_RATE = 500;
+const IDLE_STREAMS = 1000;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-bench-"));
+const children: ChildProcess[] = [];
+
+function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...env } });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (c: Buffer) => {
+      seen += c;
+      if (ready.test(seen)) resolve(child);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code}): ${seen}`)));
+  });
+}
+
+function waitForPort(port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const attempt = () =>
+      net
+        .connect(port, "127.0.0.1", function (this: net.Socket) {
+          this.destroy();
+          resolve();
+        })
+        .on("error", () => setTimeout(attempt, 50));
+    attempt();
+  });
+}
+
+function hasNginx(): boolean {
+  try {
+    execFileSync("sh", ["-c", "command -v nginx"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startNginx(port: number, upstreamPort: number): Promise<number> {
+  const dir = path.join(work, "nginx");
+  fs.mkdirSync(dir, { recursive: true });
+  const conf = path.join(dir, "nginx.conf");
+  fs.writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream mcp { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://mcp/mcp;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+`,
+  );
+  const child = spawn("nginx", ["-c", conf, "-p", dir], { stdio: "ignore" });
+  children.push(child);
+  await waitForPort(port);
+  return child.pid!;
+}
+
+function gatewayConfig(upstreamPort: number) {
+  return {
+    version: 1,
+    consumer_groups: [{ name: "agents" }, { name: "contractors" }],
+    consumers: [
+      { username: "bench-agent", groups: ["agents"], keys: [{ key: "pcs_benchmarkkey0000000000_000000" }] },
+      { username: "someone-else", groups: ["contractors"], keys: [{ key: "pcs_otherkey000000000000000_000000" }] },
+    ],
+    servers: [
+      {
+        name: "bench",
+        path: "/bench",
+        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
+        auth: { mode: "passthrough" },
+        acl: { default: { deny: ["contractors"] }, tools: [{ name: "tool_001", allow: ["agents"] }, { name: "tool_099", deny: ["agents"] }] },
+      },
+    ],
+  };
+}
+
+function scenarios(pathname: string): Scenario[] {
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: "pcs_benchmarkkey0000000000_000000", "mcp-protocol-version": "2025-06-18" };
+  const args = { q: "y".repeat(1024 - 120) };
+  return [
+    { name: "tools/call (1 KiB)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "tool_001", arguments: args } }) },
+    { name: "tools/list (100 tools)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) },
+  ];
+}
+
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+/** CPU seconds (user + system) used so far by a process and its children (nginx workers). */
+function cpuSeconds(pid: number): number {
+  const [utime, stime] = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(11, 13).map(Number) as [number, number];
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children file: count the process alone
+  }
+  return (utime + stime) / TICKS_PER_SECOND + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
+}
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** Opens idle SSE streams through the gateway and reads its RSS while they are open. */
+async function rssWithIdleStreams(port: number, pid: number): Promise<{ before: number; with_streams: number }> {
+  // Warm the route (first request compiles the pipeline) before the baseline.
+  await new Promise<void>((resolve) => http.get({ host: "127.0.0.1", port, path: "/nowhere" }, (res) => res.resume().on("end", resolve)));
+  const before = rssOf(pid);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const requests: http.ClientRequest[] = [];
+  await Promise.all(
+    Array.from({ length: IDLE_STREAMS }, () =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: "127.0.0.1", port, path: "/bench", agent, headers: { accept: "text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: "pcs_benchmarkkey0000000000_000000" } }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`SSE stream answered ${res.statusCode}`));
+          else resolve();
+        });
+        req.on("error", reject);
+        requests.push(req);
+      }),
+    ),
+  );
+  const withStreams = rssOf(pid);
+  for (const req of requests) req.destroy();
+  agent.destroy();
+  return { before, with_streams: withStreams };
+}
+
+interface Row {
+  target: string;
+  scenario: string;
+  saturation_rps: number;
+  /** CPU time of the target's own process per request at saturation: robust on a shared machine. */
+  cpu_us_per_request: number;
+  c1: Latency;
+  fixed_rate: Latency;
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main() {
+  const [upstreamPort, bareProxyPort, nginxPort, gatewayPort, httpsPort, statusPort] = (await Promise.all(Array.from({ length: 6 }, () => findFreePort()))) as [number, number, number, number, number, number];
+  const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
+  const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
+  const configFile = path.join(work, "gateway.yaml");
+  fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
+  const gateway = await startNode(
+    "gateway/src/main.ts",
+    ["--config", configFile, "--http-port", String(gatewayPort), "--https-port", String(httpsPort), "--status-port", String(statusPort), "--host", "127.0.0.1", "--data-dir", path.join(work, "data")],
+    {},
+    /gateway: listening/,
+  );
+  const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
+  const targets = [
+    { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! },
+    { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! },
+    ...(nginxPid ? [{ name: "nginx", origin: `http://127.0.0.1:${nginxPort}`, path: "/", pid: nginxPid }] : []),
+    { name: "gateway", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench", pid: gateway.pid! },
+  ];
+  console.log(`bench: ${os.cpus().length} cores, ${SATURATION_TOOL} for saturation (${CONNECTIONS} connections, ${SECONDS} s), ${FIXED_RATE} req/s for fixed-rate latency`);
+
+  const rows: Row[] = [];
+  for (const target of targets) {
+    for (const scenario of scenarios(target.path)) {
+      const cpuBefore = cpuSeconds(target.pid);
+      const { rps: saturation_rps, requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
+      const cpu_us_per_request = Math.round(((cpuSeconds(target.pid) - cpuBefore) * 1e6) / requests);
+      const c1 = await latencyAtConcurrencyOne(target.origin, scenario, 3000);
+      const fixed_rate = await latencyAtFixedRate(target.origin, scenario, FIXED_RATE, 5);
+      rows.push({ target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, c1, fixed_rate });
+      console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request`);
+    }
+  }
+  const rssAfterLoad = rssOf(gateway.pid!);
+  // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
+  const [freshPort, freshHttps, freshStatus] = (await Promise.all([findFreePort(), findFreePort(), findFreePort()])) as [number, number, number];
+  const fresh = await startNode(
+    "gateway/src/main.ts",
+    ["--config", configFile, "--http-port", String(freshPort), "--https-port", String(freshHttps), "--status-port", String(freshStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-fresh")],
+    {},
+    /gateway: listening/,
+  );
+  const rss = { ...(await rssWithIdleStreams(freshPort, fresh.pid!)), after_load_runs: rssAfterLoad };
+
+  const find = (target: string, scenario: string) => rows.find((r) => r.target === target && r.scenario === scenario);
+  const table = rows.map((r) => {
+    const direct = find("direct", r.scenario)!;
+    const bare = find("bare node proxy", r.scenario)!;
+    const nginx = find("nginx", r.scenario);
+    return {
+      ...r,
+      vs_direct: Number((r.saturation_rps / direct.saturation_rps).toFixed(2)),
+      vs_bare_proxy: Number((r.saturation_rps / bare.saturation_rps).toFixed(2)),
+      vs_nginx: nginx ? Number((r.saturation_rps / nginx.saturation_rps).toFixed(2)) : null,
+      cpu_vs_bare_proxy: Number((r.cpu_us_per_request / bare.cpu_us_per_request).toFixed(2)),
+      added_c1_p50_ms: Number((r.c1.p50 - direct.c1.p50).toFixed(3)),
+      added_c1_p99_ms: Number((r.c1.p99 - direct.c1.p99).toFixed(3)),
+    };
+  });
+
+  console.log("");
+  console.log("| target | scenario | req/s | ×direct | ×bare | ×nginx | CPU µs/req | c1 p50 ms | c1 p99 ms | +p50 | +p99 | 500/s p50 | 500/s p99 |");
+  console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of table) {
+    console.log(
+      `| ${r.target} | ${r.scenario} | ${r.saturation_rps} | ${r.vs_direct} | ${r.vs_bare_proxy} | ${r.vs_nginx ?? "–"} | ${r.cpu_us_per_request} | ${r.c1.p50} | ${r.c1.p99} | ${r.added_c1_p50_ms} | ${r.added_c1_p99_ms} | ${r.fixed_rate.p50} | ${r.fixed_rate.p99} |`,
+    );
+  }
+  console.log(`\ngateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
+
+  const gatewayRows = table.filter((r) => r.target === "gateway");
+  const targetsMet = {
+    throughput_vs_bare_proxy_at_least_0_8: gatewayRows.every((r) => r.vs_bare_proxy >= 0.8),
+    // The same target read from CPU time, which other load on the machine does not skew: ≥ 0.8× throughput ⇔ ≤ 1.25× CPU.
+    cpu_per_request_vs_bare_proxy_at_most_1_25: gatewayRows.every((r) => r.cpu_vs_bare_proxy <= 1.25),
+    added_p50_at_most_1_ms: gatewayRows.every((r) => r.added_c1_p50_ms <= 1),
+    added_p99_at_most_3_ms: gatewayRows.every((r) => r.added_c1_p99_ms <= 3),
+    rss_with_idle_streams_at_most_150_mb: rss.with_streams <= 150 * 1024 * 1024,
+  };
+  console.log(`targets: ${JSON.stringify(targetsMet)}`);
+  const results = path.join(ROOT, "bench/results");
+  fs.mkdirSync(results, { recursive: true });
+  fs.writeFileSync(
+    path.join(results, "latest.json"),
+    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, gateway_rss_bytes: rss, targets: targetsMet }, null, 2),
+  );
+  console.log("written: bench/results/latest.json");
+}
+
+function stopAll() {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main()
+  .catch((error) => {
+    console.error(`bench: ${(error as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);

@@ -1,0 +1,34 @@
+// The benchmark's upstream: a small keep-alive MCP-shaped server. tools/call
+// answers ~1 KiB, tools/list 100 tools, GET opens an idle SSE stream. Answers
+// are prepared once so the upstream costs as little as possible.
+import http from "node:http";
+
+const text = "x".repeat(1024 - 80);
+const tools = Array.from({ length: 100 }, (_, i) => ({
+  name: `tool_${String(i).padStart(3, "0")}`,
+  description: `Benchmark tool number ${i}, which does nothing of interest.`,
+  inputSchema: { type: "object", properties: { q: { type: "string" } } },
+}));
+
+function answer(id: unknown, method: string): string {
+  if (method === "tools/list") return JSON.stringify({ jsonrpc: "2.0", id, result: { tools } });
+  return JSON.stringify({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text }] } });
+}
+
+const server = http.createServer((req, res) => {
+  if (req.method === "GET") {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.flushHeaders();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const message = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    const body = answer(message.id, message.method);
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("bench upstream: listening"));

@@ -1,0 +1,177 @@
+// compile(config) → CompiledConfig: every lookup the request path needs, built
+// once per configuration (routes by path, key hash → consumer, ACL per route,
+// header templates with their vault references). Pure: no I/O, no secrets
+// resolved here; the request path only looks things up.
+import { createHash } from "node:crypto";
+import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import type { GatewayConfig, ServerConfig } from "../../../lib/config/schema";
+import { hashApiKey } from "../../../lib/keys/api-key";
+import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
+
+export const PRM_PREFIX = "/.well-known/oauth-protected-resource";
+
+export interface CompiledConsumer extends Caller {
+  customId?: string;
+}
+
+interface KeyEntry {
+  hash: string;
+  consumer: CompiledConsumer;
+  /** Epoch ms after which the key is refused. */
+  expiresAt: number;
+}
+
+/** A header value with {vault://…} references, resolved per request from the vault cache. */
+export interface SecretTemplate {
+  template: string;
+  references: VaultReference[];
+}
+
+export type CompiledAuth =
+  | { mode: "passthrough"; keyHeader: string; upstreamPrm?: string; upstreamPrmTtlMs: number }
+  | {
+      mode: "token_swap";
+      issuer: string;
+      introspection?: { endpoint: string; clientId: string; clientSecret: SecretTemplate; authMethod: "client_secret_basic" | "client_secret_post" };
+      jwksUri?: string;
+      /** Undefined: the route's own URL (public URL + path), known per request when no public_url is set. */
+      audience?: string;
+      scopesSupported: string[];
+      requiredScopes: string[];
+      consumerClaim: string;
+      consumerBy: "username" | "custom_id";
+      groupsClaim?: string;
+      /** Undefined: reject unknown users. */
+      anonymous?: CompiledConsumer;
+      idpTimeoutMs: number;
+    };
+
+export interface CompiledRoute {
+  name: string;
+  path: string;
+  upstream: { origin: string; path: string };
+  auth: CompiledAuth;
+  acl: CompiledAcl;
+  /** Lower-cased header name → value template. */
+  upstreamHeaders: [string, SecretTemplate][];
+  forwardCallerToken: boolean;
+  timeoutMs: number;
+  corsOrigins: ReadonlySet<string>;
+  corsAllowHeaders: string;
+}
+
+export interface CompiledConfig {
+  hash: string;
+  publicUrl?: string;
+  maxBodyBytes: number;
+  sseKeepAliveMs: number;
+  /** Exact route paths, with and without a trailing slash. */
+  routes: ReadonlyMap<string, CompiledRoute>;
+  /** PRM paths (with and without a trailing slash) → route. */
+  metadataRoutes: ReadonlyMap<string, CompiledRoute>;
+  keys: ReadonlyMap<string, KeyEntry>;
+  consumersByUsername: ReadonlyMap<string, CompiledConsumer>;
+  consumersByCustomId: ReadonlyMap<string, CompiledConsumer>;
+  vault: GatewayConfig["vault"];
+}
+
+const CORS_BASE_HEADERS = ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id", "mcp-method", "mcp-name"];
+
+export function compileSecretTemplate(template: string): SecretTemplate {
+  return { template, references: findVaultReferences(template) };
+}
+
+function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledAuth {
+  const auth = server.auth;
+  if (auth.mode === "passthrough") {
+    return { mode: "passthrough", keyHeader: auth.key_header.toLowerCase(), upstreamPrm: auth.upstream_prm, upstreamPrmTtlMs: auth.upstream_prm_ttl_seconds * 1000 };
+  }
+  return {
+    mode: "token_swap",
+    issuer: auth.issuer,
+    introspection: auth.introspection && {
+      endpoint: auth.introspection.endpoint,
+      clientId: auth.introspection.client_id,
+      clientSecret: compileSecretTemplate(auth.introspection.client_secret),
+      authMethod: auth.introspection.auth_method,
+    },
+    jwksUri: auth.jwks?.uri,
+    audience: auth.audience,
+    scopesSupported: auth.scopes_supported,
+    requiredScopes: auth.required_scopes,
+    consumerClaim: auth.consumer_claim,
+    consumerBy: auth.consumer_by,
+    groupsClaim: auth.consumer_groups_claim,
+    anonymous: auth.unknown_consumer === "reject" ? undefined : consumers.get(auth.unknown_consumer),
+    idpTimeoutMs: auth.idp_timeout_ms,
+  };
+}
+
+function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledRoute {
+  const upstream = new URL(server.upstream);
+  const auth = compileAuth(server, consumers);
+  const allowHeaders = auth.mode === "passthrough" && !CORS_BASE_HEADERS.includes(auth.keyHeader) ? [...CORS_BASE_HEADERS, auth.keyHeader] : CORS_BASE_HEADERS;
+  const forwardCallerToken = auth.mode === "passthrough" || server.passthrough_credentials;
+  // Forwarding the caller's token means it goes "instead" of a configured Authorization.
+  const upstreamHeaders = Object.entries(server.upstream_headers)
+    .map(([name, value]): [string, SecretTemplate] => [name.toLowerCase(), compileSecretTemplate(value)])
+    .filter(([name]) => !(forwardCallerToken && name === "authorization"));
+  return {
+    name: server.name,
+    path: server.path,
+    upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
+    auth,
+    acl: compileAcl(server.acl),
+    upstreamHeaders,
+    forwardCallerToken,
+    timeoutMs: server.timeout_ms,
+    corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
+    corsAllowHeaders: allowHeaders.join(", "),
+  };
+}
+
+/**
+ * A fingerprint of the configuration for /status. Plain keys are replaced by
+ * their hashes first, so the fingerprint cannot help anyone guess a key.
+ */
+function configHash(config: GatewayConfig): string {
+  const consumers = config.consumers.map((c) => ({ ...c, keys: c.keys.map((k) => ("key" in k ? { ...k, key: undefined, hash: hashApiKey(k.key) } : k)) }));
+  return `sha256:${createHash("sha256").update(JSON.stringify({ ...config, consumers })).digest("hex")}`;
+}
+
+export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: string } = {}): CompiledConfig {
+  const consumersByUsername = new Map<string, CompiledConsumer>();
+  const consumersByCustomId = new Map<string, CompiledConsumer>();
+  const keys = new Map<string, KeyEntry>();
+  for (const c of config.consumers) {
+    const consumer: CompiledConsumer = { username: c.username, groups: c.groups, customId: c.custom_id };
+    consumersByUsername.set(c.username, consumer);
+    if (c.custom_id) consumersByCustomId.set(c.custom_id, consumer);
+    for (const key of c.keys) {
+      const hash = "key" in key ? hashApiKey(key.key) : key.hash;
+      keys.set(hash, { hash, consumer, expiresAt: key.expires_at ? Date.parse(key.expires_at) : Number.POSITIVE_INFINITY });
+    }
+  }
+  const routes = new Map<string, CompiledRoute>();
+  const metadataRoutes = new Map<string, CompiledRoute>();
+  for (const server of config.servers) {
+    const route = compileRoute(server, consumersByUsername);
+    for (const path of [route.path, `${route.path}/`]) {
+      routes.set(path, route);
+      metadataRoutes.set(`${PRM_PREFIX}${path}`, route);
+    }
+  }
+  const publicUrl = overrides.publicUrl ?? config.gateway.public_url;
+  return {
+    hash: configHash(config),
+    publicUrl: publicUrl?.replace(/\/+$/, ""),
+    maxBodyBytes: config.gateway.max_body_bytes,
+    sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    routes,
+    metadataRoutes,
+    keys,
+    consumersByUsername,
+    consumersByCustomId,
+    vault: config.vault,
+  };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { hashApiKey } from "../../../lib/keys/api-key";
+import { findConsumerByKey } from "../pipeline/identify-by-key";
+import { ConfigStore } from "./config-store";
+
+const doc = (key: string, extra: Record<string, unknown> = {}) => ({
+  version: 1,
+  consumer_groups: [{ name: "admin" }],
+  consumers: [
+    { username: "alice", groups: ["admin"], keys: [{ key }] },
+    { username: "bob", keys: [{ hash: hashApiKey("bob-key-123"), expires_at: "2001-01-01T00:00:00Z" }] },
+  ],
+  servers: [{ name: "one", path: "/one", upstream: "http://127.0.0.1:1/mcp", auth: { mode: "passthrough" } }],
+  ...extra,
+});
+
+describe("ConfigStore.apply: validate → compile → swap", () => {
+  it("swaps in a valid document and counts versions", () => {
+    const store = new ConfigStore();
+    expect(store.apply(doc("alice-key-123"), "a")).toMatchObject({ ok: true, version: 1 });
+    const first = store.current!;
+    expect(store.apply(doc("alice-key-456"), "b")).toMatchObject({ ok: true, version: 2 });
+    expect(store.current).not.toBe(first);
+    // A request that took `first` keeps it whole.
+    expect(findConsumerByKey(first, "alice-key-123", Date.now())?.username).toBe("alice");
+    expect(findConsumerByKey(store.current!, "alice-key-123", Date.now())).toBeUndefined();
+  });
+
+  it("keeps the old config when the new one has problems, and reports every problem", () => {
+    const store = new ConfigStore();
+    store.apply(doc("alice-key-123"), "a");
+    const before = store.current;
+    const bad = doc("alice-key-123", { servers: [{ name: "one", path: "one", upstream: "nope", auth: { mode: "passthrough" } }] });
+    const result = store.apply(bad, "b");
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.path: /), expect.stringMatching(/^servers\[0\]\.upstream: /)]);
+    expect(store.current).toBe(before);
+    expect(store.state?.version).toBe(1);
+    expect(store.lastRejected?.problems).toHaveLength(2);
+  });
+
+  it("hashes plain keys at load, refuses expired keys, and keeps keys out of the config hash", () => {
+    const store = new ConfigStore();
+    store.apply(doc("alice-key-123"), "a");
+    const config = store.current!;
+    expect([...config.keys.keys()]).toContain(hashApiKey("alice-key-123"));
+    expect(JSON.stringify([...config.keys.values()])).not.toContain("alice-key-123");
+    expect(findConsumerByKey(config, "bob-key-123", Date.now())).toBeUndefined();
+    const other = new ConfigStore();
+    other.apply(doc("alice-key-123"), "b");
+    expect(other.current!.hash).toBe(config.hash);
+    other.apply(doc("alice-key-124"), "c");
+    expect(other.current!.hash).not.toBe(config.hash);
+  });
+
+  it("refuses a token_swap route whose audience would come from the Host header", () => {
+    const swap = { name: "swap", path: "/swap", upstream: "http://127.0.0.1:1/mcp", auth: { mode: "token_swap", issuer: "https://idp.test", jwks: { uri: "https://idp.test/jwks" } } };
+    const result = new ConfigStore().apply(doc("alice-key-123", { servers: [swap] }), "a");
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.auth\.audience: set an audience, or gateway.public_url/)]);
+    expect(new ConfigStore({ publicUrl: "https://gw.test" }).apply(doc("alice-key-123", { servers: [swap] }), "b").ok).toBe(true);
+    expect(new ConfigStore().apply(doc("alice-key-123", { servers: [{ ...swap, auth: { ...swap.auth, audience: "urn:swap" } }] }), "c").ok).toBe(true);
+  });
+
+  it("routes answer with and without a trailing slash, and so does their metadata", () => {
+    const store = new ConfigStore();
+    store.apply(doc("alice-key-123"), "a");
+    const { routes, metadataRoutes } = store.current!;
+    expect([...routes.keys()]).toEqual(["/one", "/one/"]);
+    expect([...metadataRoutes.keys()]).toEqual(["/.well-known/oauth-protected-resource/one", "/.well-known/oauth-protected-resource/one/"]);
+  });
+});

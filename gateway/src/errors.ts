@@ -1,0 +1,88 @@
+// The gateway's one error type. Every refusal the gateway answers itself is a
+// GatewayError with a string code; ERROR_TABLE maps the code to the HTTP status
+// and the JSON-RPC error code, so a status is decided in one place only.
+// Messages are written for the caller: they never hold a token, key, secret or
+// stack trace. Anything else that escapes becomes `internal` (logged, not shown).
+
+export const ERROR_TABLE = {
+  // Discovery and identity. Only token problems are 401: any 401 makes an MCP
+  // client restart its OAuth flow, which cannot fix a missing API key.
+  token_missing: { http: 401, jsonRpc: -32001 },
+  token_invalid: { http: 401, jsonRpc: -32001 },
+  insufficient_scope: { http: 403, jsonRpc: -32001 },
+  key_missing: { http: 403, jsonRpc: -32001 },
+  key_unknown: { http: 403, jsonRpc: -32001 },
+  consumer_unknown: { http: 403, jsonRpc: -32001 },
+  origin_denied: { http: 403, jsonRpc: -32000 },
+  // Routing and transport.
+  not_configured: { http: 503, jsonRpc: -32603 },
+  route_not_found: { http: 404, jsonRpc: -32000 },
+  method_not_allowed: { http: 405, jsonRpc: -32000 },
+  session_not_found: { http: 404, jsonRpc: -32001 },
+  unsupported_media_type: { http: 415, jsonRpc: -32000 },
+  body_too_large: { http: 413, jsonRpc: -32000 },
+  // The message itself.
+  parse_error: { http: 400, jsonRpc: -32700 },
+  invalid_request: { http: 400, jsonRpc: -32600 },
+  header_mismatch: { http: 400, jsonRpc: -32020 },
+  invalid_params: { http: 200, jsonRpc: -32602 },
+  tool_denied: { http: 200, jsonRpc: -32602 },
+  // Things behind the gateway.
+  upstream_unreachable: { http: 502, jsonRpc: -32603 },
+  upstream_timeout: { http: 504, jsonRpc: -32603 },
+  upstream_bad_response: { http: 502, jsonRpc: -32603 },
+  credential_unavailable: { http: 502, jsonRpc: -32603 },
+  idp_unavailable: { http: 503, jsonRpc: -32603 },
+  metadata_unavailable: { http: 502, jsonRpc: -32603 },
+  internal: { http: 500, jsonRpc: -32603 },
+} as const satisfies Record<string, { http: number; jsonRpc: number }>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export type JsonRpcId = string | number | null;
+
+export class GatewayError extends Error {
+  /** The JSON-RPC id the error answers, when the request carried one. */
+  id: JsonRpcId = null;
+  /** Extra response headers, e.g. WWW-Authenticate on 401/403. */
+  headers: Record<string, string> = {};
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Why, for the log and the audit event only (never sent to the client). */
+    readonly detail?: string,
+  ) {
+    super(message);
+    this.name = "GatewayError";
+  }
+
+  withId(id: JsonRpcId): this {
+    this.id = id;
+    return this;
+  }
+
+  withHeader(name: string, value: string): this {
+    this.headers[name] = value;
+    return this;
+  }
+
+  get httpStatus(): number {
+    return ERROR_TABLE[this.code].http;
+  }
+
+  get jsonRpcCode(): number {
+    return ERROR_TABLE[this.code].jsonRpc;
+  }
+}
+
+export function toGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new GatewayError("internal", "The gateway failed to handle this request", detail);
+}
+
+/** The JSON-RPC error object; `data.reason` carries the string code for programs. */
+export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } } } {
+  return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { reason: error.code } } };
+}

@@ -1,0 +1,97 @@
+// Assembles the data plane from its parts: the config store, the pipeline's
+// dependencies, the status source. main.ts adds the process edges (listeners,
+// signals, files); tests use this directly.
+import { Agent } from "undici";
+import type { AuditSink } from "./audit/audit-sink";
+import type { CompiledConfig } from "./config/compile";
+import { ConfigStore, type ApplyResult } from "./config/config-store";
+import { UpstreamMetadataCache } from "./discovery/protected-resource";
+import { GatewayMetrics } from "./metrics/gateway-metrics";
+import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
+import { SessionBinder } from "./pipeline/session-binding";
+import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
+import { TokenValidator } from "./oauth/token-validator";
+import { VaultResolver } from "./vault/vault-resolver";
+import { VaultError } from "./vault/vault-error";
+
+export interface GatewayOptions {
+  audit: AuditSink;
+  /** The master key: decrypts the built-in vault and keys session binding. */
+  masterKey: () => Buffer;
+  env: Readonly<Record<string, string | undefined>>;
+  publicUrl?: string;
+  log: Logger & { info(fields: Record<string, unknown>, message: string): void };
+}
+
+export function createGateway(options: GatewayOptions) {
+  const startedAt = new Date();
+  // One pooled keep-alive client for every upstream, IdP and vault call.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: 10_000 } });
+  const vault = new VaultResolver({ env: options.env, masterKey: options.masterKey, dispatcher });
+  const health = new RouteHealth();
+  const tokens: TokenAuthenticator = new TokenValidator(dispatcher, vault);
+  const metrics = new GatewayMetrics(() => ({
+    portcullis_config_version: { help: "Version of the configuration being served (0: none).", value: store.state?.version ?? 0 },
+    portcullis_audit_events_dropped_total: { help: "Audit events dropped because the buffer was full.", value: options.audit.stats().dropped },
+  }));
+
+  const store = new ConfigStore({ publicUrl: options.publicUrl }, (config) => {
+    vault.configure(config.vault);
+    health.problems.clear();
+    checkCredentials(config).catch((error: Error) => options.log.error({ error: error.message }, "checking route credentials failed"));
+  });
+
+  /** Resolves every route's references once after a config is applied, so /status names broken routes before a request fails. */
+  async function checkCredentials(config: CompiledConfig) {
+    for (const route of new Set(config.routes.values())) {
+      try {
+        await renderUpstreamHeaders(route, vault);
+        if (route.auth.mode === "token_swap" && route.auth.introspection) await vault.render(route.auth.introspection.clientSecret);
+      } catch (error) {
+        if (!(error instanceof VaultError)) throw error;
+        if (store.current !== config) return;
+        health.fail(route.name, error.message);
+        options.log.warn({ server: route.name, problem: error.message }, "route credential unavailable");
+      }
+    }
+  }
+
+  const handler = createProxyHandler({
+    config: () => store.current,
+    dispatcher,
+    sessions: new SessionBinder(options.masterKey()),
+    metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
+    tokens,
+    vault,
+    health,
+    audit: options.audit,
+    metrics,
+    log: options.log,
+  });
+
+  function status() {
+    const config = store.current;
+    const state = store.state;
+    const routes = config ? [...new Set(config.routes.values())] : [];
+    return {
+      ready: config !== undefined,
+      ...(config ? {} : { reason: "no configuration loaded" }),
+      started_at: startedAt.toISOString(),
+      config: state ? { version: state.version, hash: state.hash, source: state.source, loaded_at: state.loadedAt } : null,
+      last_rejected_config: store.lastRejected ?? null,
+      routes: routes.map((r) => ({ name: r.name, path: r.path, mode: r.auth.mode, ok: !health.problems.has(r.name), problem: health.problems.get(r.name) ?? null })),
+      audit: options.audit.stats(),
+      memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(process.memoryUsage()),
+    };
+  }
+
+  return {
+    handler,
+    applyConfig: (document: unknown, source: string): ApplyResult => store.apply(document, source),
+    status,
+    metrics: () => metrics.render(),
+    close: () => dispatcher.close(),
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

@@ -1,0 +1,227 @@
+// token_swap routes: the gateway is an OAuth resource server for the
+// organisation's IdP. A token is validated by introspection (RFC 7662) or as a
+// JWT against the IdP's JWKS (RFC 9068), for this route's audience (RFC 8707),
+// then mapped to a consumer. Results are cached per token hash until the
+// token expires (at most 5 minutes); refusals briefly. An IdP that is down or
+// slow fails closed with 503.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import type { Dispatcher } from "undici";
+import type { TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
+import type { RequestContext } from "../pipeline/context";
+import { readBearerToken } from "../pipeline/bearer-token";
+import { bearerChallenge } from "../discovery/challenge";
+import { GatewayError } from "../errors";
+import type { VaultResolver } from "../vault/vault-resolver";
+import { VaultError } from "../vault/vault-error";
+
+/** Asymmetric algorithms only: never `none`, never an HMAC keyed with a public key. */
+const ALLOWED_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
+const CLOCK_SKEW_SECONDS = 30;
+const MAX_POSITIVE_CACHE_MS = 5 * 60_000;
+const NEGATIVE_CACHE_MS = 10_000;
+const MAX_CACHED_TOKENS = 10_000;
+const JWKS_COOLDOWN_MS = 30_000;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** What the gateway uses from a valid token. */
+export type Claims = Record<string, unknown>;
+
+type Validation = { ok: true; claims: Claims } | { ok: false; detail: string };
+
+interface CacheEntry {
+  validation: Promise<Validation>;
+  expiresAt: number;
+}
+
+function refuse(detail: string): Validation {
+  return { ok: false, detail };
+}
+
+function audiences(aud: unknown): string[] {
+  if (typeof aud === "string") return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : [];
+}
+
+/** `scope` (space-separated, RFC 9068) or `scp` (string or array, seen at Entra/Okta). */
+export function tokenScopes(claims: Claims): Set<string> {
+  const raw = claims.scope ?? claims.scp;
+  if (typeof raw === "string") return new Set(raw.split(" ").filter(Boolean));
+  return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === "string") : []);
+}
+
+/** Groups from a claim that is a string (space-separated) or an array of strings. */
+export function claimGroups(value: unknown): string[] {
+  if (typeof value === "string") return value.split(/\s+/).filter(Boolean);
+  return Array.isArray(value) ? value.filter((g): g is string => typeof g === "string") : [];
+}
+
+/** The checks introspection leaves to the resource server: exp, nbf, iss, aud. */
+export function checkIntrospection(response: Record<string, unknown>, issuer: string, audience: string, nowSeconds: number): Validation {
+  if (response.active !== true) return refuse("introspection: token not active");
+  if (typeof response.exp !== "number") return refuse("introspection: token has no expiry");
+  if (response.exp + CLOCK_SKEW_SECONDS <= nowSeconds) return refuse("introspection: token expired");
+  if (typeof response.nbf === "number" && response.nbf - CLOCK_SKEW_SECONDS > nowSeconds) return refuse("introspection: token not yet valid");
+  if (response.iss !== undefined && response.iss !== issuer) return refuse("introspection: token from another issuer");
+  if (!audiences(response.aud).includes(audience)) return refuse("introspection: token issued for another audience");
+  return { ok: true, claims: response };
+}
+
+export class TokenValidator implements TokenAuthenticator {
+  /** Per route auth object, so a new configuration starts with empty caches. */
+  #caches = new WeakMap<TokenSwapAuth, Map<string, CacheEntry>>();
+  #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private readonly vault: VaultResolver,
+  ) {}
+
+  async authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void> {
+    const metadataUrl = ctx.metadataUrl;
+    const token = readBearerToken(ctx, metadataUrl);
+    const audience = auth.audience ?? ctx.resourceUrl;
+    const validation = await this.#validateCached(token, ctx.tokenHash!, auth, audience);
+    if (!validation.ok) {
+      throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
+        "www-authenticate",
+        bearerChallenge({ error: "invalid_token", error_description: "The access token is invalid or expired", resource_metadata: metadataUrl }),
+      );
+    }
+    const claims = validation.claims;
+    const scopes = tokenScopes(claims);
+    if (auth.requiredScopes.some((s) => !scopes.has(s))) {
+      const scope = auth.requiredScopes.join(" ");
+      throw new GatewayError("insufficient_scope", `The access token lacks a required scope (${scope})`).withHeader(
+        "www-authenticate",
+        bearerChallenge({ error: "insufficient_scope", scope, resource_metadata: metadataUrl }),
+      );
+    }
+    this.#mapConsumer(ctx, auth, claims);
+  }
+
+  #mapConsumer(ctx: RequestContext, auth: TokenSwapAuth, claims: Claims) {
+    const subject = claims[auth.consumerClaim];
+    const id = typeof subject === "string" || typeof subject === "number" ? String(subject) : undefined;
+    const config = ctx.config!;
+    const known = id === undefined ? undefined : auth.consumerBy === "username" ? config.consumersByUsername.get(id) : config.consumersByCustomId.get(id);
+    const consumer = known ?? auth.anonymous;
+    if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no consumer for ${auth.consumerClaim}`);
+    // The user as the IdP knows them; a client-credentials token has no user, only its client.
+    ctx.endUser = id ?? String(claims.sub ?? claims.client_id ?? "(unknown)");
+    const extra = auth.groupsClaim ? claimGroups(claims[auth.groupsClaim]) : [];
+    ctx.caller = extra.length ? { ...consumer, groups: [...new Set([...consumer.groups, ...extra])] } : consumer;
+  }
+
+  async #validateCached(token: string, hash: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
+    let cache = this.#caches.get(auth);
+    if (!cache) this.#caches.set(auth, (cache = new Map()));
+    const key = `${audience}\n${hash}`;
+    const cached = cache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.validation;
+    // Pending entries never expire, so concurrent requests with one new token ask the IdP once.
+    const entry: CacheEntry = { validation: this.#validate(token, auth, audience), expiresAt: Number.POSITIVE_INFINITY };
+    if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
+    cache.set(key, entry);
+    try {
+      const validation = await entry.validation;
+      const now = Date.now();
+      const exp = validation.ok && typeof validation.claims.exp === "number" ? validation.claims.exp * 1000 : now;
+      entry.expiresAt = validation.ok ? Math.min(exp, now + MAX_POSITIVE_CACHE_MS) : now + NEGATIVE_CACHE_MS;
+      return validation;
+    } catch (error) {
+      // An unavailable IdP is not an answer about the token: ask again next time.
+      if (cache.get(key) === entry) cache.delete(key);
+      throw error;
+    }
+  }
+
+
+  #validate(token: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
+    if (auth.jwksUri && JWT_SHAPE.test(token)) return this.#verifyJwt(token, auth, auth.jwksUri, audience);
+    if (auth.introspection) return this.#introspect(token, auth, auth.introspection, audience);
+    return Promise.resolve(refuse("not a JWT, and the route has no introspection endpoint"));
+  }
+
+  async #verifyJwt(token: string, auth: TokenSwapAuth, uri: string, audience: string): Promise<Validation> {
+    // Shared across configurations, so a reload keeps the fetched keys.
+    const key = `${uri}\n${auth.idpTimeoutMs}`;
+    let jwks = this.#jwks.get(key);
+    if (!jwks) {
+      jwks = createRemoteJWKSet(new URL(uri), { timeoutDuration: auth.idpTimeoutMs, cooldownDuration: JWKS_COOLDOWN_MS });
+      this.#jwks.set(key, jwks);
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        algorithms: ALLOWED_ALGORITHMS,
+        issuer: auth.issuer,
+        audience,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        requiredClaims: ["exp"],
+      }));
+    } catch (error) {
+      if (isTokenProblem(error)) return refuse(`jwt: ${(error as joseErrors.JOSEError).code}`);
+      throw new GatewayError("idp_unavailable", "The identity provider's signing keys are unavailable; try again shortly", `jwks ${uri}: ${(error as Error).message}`);
+    }
+    return { ok: true, claims: payload };
+  }
+
+  async #introspect(token: string, auth: TokenSwapAuth, introspection: NonNullable<TokenSwapAuth["introspection"]>, audience: string): Promise<Validation> {
+    let secret: string;
+    try {
+      secret = await this.vault.render(introspection.clientSecret);
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      throw new GatewayError("idp_unavailable", "The gateway cannot validate tokens right now", `introspection client secret: ${error.message}`);
+    }
+    const form = new URLSearchParams({ token, token_type_hint: "access_token" });
+    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+    if (introspection.authMethod === "client_secret_post") {
+      form.set("client_id", introspection.clientId);
+      form.set("client_secret", secret);
+    } else {
+      // RFC 6749 §2.3.1: form-encode each part before base64.
+      const user = encodeURIComponent(introspection.clientId);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${encodeURIComponent(secret)}`).toString("base64")}`;
+    }
+    const endpoint = new URL(introspection.endpoint);
+    let status: number;
+    let response: unknown;
+    try {
+      const answer = await this.dispatcher.request({
+        origin: endpoint.origin,
+        path: `${endpoint.pathname}${endpoint.search}`,
+        method: "POST",
+        headers,
+        body: form.toString(),
+        headersTimeout: auth.idpTimeoutMs,
+        bodyTimeout: auth.idpTimeoutMs,
+        signal: AbortSignal.timeout(auth.idpTimeoutMs),
+      });
+      status = answer.statusCode;
+      response = await answer.body.json();
+    } catch (error) {
+      throw new GatewayError("idp_unavailable", "The identity provider did not answer; try again shortly", `introspection: ${(error as { code?: string }).code ?? (error as Error).message}`);
+    }
+    if (status !== 200 || typeof response !== "object" || response === null) {
+      throw new GatewayError("idp_unavailable", "The identity provider refused the gateway's introspection request", `introspection answered HTTP ${status}`);
+    }
+    return checkIntrospection(response as Record<string, unknown>, auth.issuer, audience, Date.now() / 1000);
+  }
+}
+
+const TOKEN_PROBLEMS = new Set([
+  "ERR_JWT_CLAIM_VALIDATION_FAILED",
+  "ERR_JWT_EXPIRED",
+  "ERR_JWT_INVALID",
+  "ERR_JWS_INVALID",
+  "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+  "ERR_JOSE_ALG_NOT_ALLOWED",
+  "ERR_JOSE_NOT_SUPPORTED",
+  "ERR_JWKS_NO_MATCHING_KEY",
+  "ERR_JWKS_MULTIPLE_MATCHING_KEYS",
+]);
+
+function isTokenProblem(error: unknown): boolean {
+  return error instanceof joseErrors.JOSEError && TOKEN_PROBLEMS.has(error.code);
+}

@@ -1,0 +1,74 @@
+// What one request carries through the pipeline. Steps fill it in; the audit
+// event and the metrics are read from it once the response has ended.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { CompiledConfig, CompiledConsumer, CompiledRoute } from "../config/compile";
+import type { ParsedBody } from "../jsonrpc/message";
+
+export class RequestContext {
+  readonly id = randomUUID();
+  readonly startedAt = performance.now();
+  readonly time = new Date();
+  readonly pathname: string;
+  readonly search: string;
+  /** Aborted when the client goes away before the response ends: cancels the upstream request. */
+  readonly abort = new AbortController();
+
+  route: CompiledRoute | undefined;
+  caller: CompiledConsumer | undefined;
+  endUser: string | undefined;
+  tokenHash: string | undefined;
+  /** The raw bearer token, kept only in memory for the request that carried it. */
+  token: string | undefined;
+  upstreamIdentity: string | undefined;
+  body: ParsedBody | undefined;
+  forwardedBody: string | undefined;
+  upstreamSessionId: string | undefined;
+  /** Extra headers the credential step sets on the upstream request. */
+  upstreamHeaders: Record<string, string> | undefined;
+
+  decision: "allow" | "deny" | "error" = "allow";
+  reason: string | null = null;
+  jsonRpcError: number | null = null;
+  upstreamMs: number | null = null;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly config: CompiledConfig | undefined,
+  ) {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    this.pathname = q === -1 ? url : url.slice(0, q);
+    this.search = q === -1 ? "" : url.slice(q);
+  }
+
+  /** The gateway's base URL: the configured public URL, else this request's origin. */
+  get baseUrl(): string {
+    if (this.config?.publicUrl) return this.config.publicUrl;
+    const secure = (this.req.socket as TLSSocket).encrypted === true;
+    return `${secure ? "https" : "http"}://${this.req.headers.host ?? "localhost"}`;
+  }
+
+  get resourceUrl(): string {
+    return `${this.baseUrl}${this.route!.path}`;
+  }
+
+  get metadataUrl(): string {
+    return `${this.baseUrl}/.well-known/oauth-protected-resource${this.route!.path}`;
+  }
+
+  /** JSON-RPC method(s) for audit: "tools/call", or "a,b" for a batch. */
+  get method(): string | null {
+    if (!this.body) return null;
+    return this.body.messages.map((m) => (m.kind === "response" ? "(response)" : m.method)).join(",");
+  }
+
+  get tool(): string | null {
+    const call = this.body?.messages.find((m) => m.kind === "request" && m.method === "tools/call");
+    return call?.kind === "request" ? (call.params!.name as string) : null;
+  }
+}

@@ -1,0 +1,181 @@
+// The last step: send the decided request upstream over the pooled keep-alive
+// dispatcher and stream the answer back. Bodies are piped with backpressure;
+// only a response that may carry a tools/list result is looked into (a JSON
+// body answering tools/list is read whole, SSE is filtered event by event).
+import type { ServerResponse } from "node:http";
+import type { Readable, Transform } from "node:stream";
+import type { Dispatcher } from "undici";
+import { rewriteUpstreamChallenge } from "../discovery/challenge";
+import { GatewayError } from "../errors";
+import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../transport/headers";
+import { SseRelay } from "../transport/sse";
+import type { RequestContext } from "./context";
+import type { SessionBinder } from "./session-binding";
+import { filterToolsListText } from "./tool-access";
+
+const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
+
+export interface ForwardDeps {
+  dispatcher: Dispatcher;
+  sessions: SessionBinder;
+}
+
+function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? "";
+  const detail = `${code} ${(error as Error).message}`.trim();
+  const server = ctx.route!.name;
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return new GatewayError("upstream_timeout", `Server '${server}' did not answer within ${ctx.route!.timeoutMs} ms`, detail);
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return new GatewayError("upstream_timeout", `Server '${server}' could not be reached in time`, detail);
+  return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
+}
+
+/** Whether the response may hold a tools/list result the caller must see filtered. */
+function mayCarryToolsList(ctx: RequestContext): boolean {
+  if (ctx.req.method === "GET") return true;
+  return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
+}
+
+/** Drops a response body the client will not get (the connection is not reused). */
+function discard(body: Readable) {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+async function readWhole(body: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new GatewayError("upstream_bad_response", "The upstream's response is too large to filter", `over ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, corsHeaders: Record<string, string>): Promise<void> {
+  const route = ctx.route!;
+  const removed = route.auth.mode === "passthrough" ? [route.auth.keyHeader, "mcp-session-id"] : ["mcp-session-id"];
+  const headers = upstreamRequestHeaders(ctx.req.headers, removed);
+  if (!route.forwardCallerToken) delete headers.authorization;
+  if (ctx.upstreamSessionId !== undefined) headers["mcp-session-id"] = ctx.upstreamSessionId;
+  if (ctx.forwardedBody !== undefined) headers["content-type"] = "application/json";
+  if (ctx.upstreamHeaders) Object.assign(headers, ctx.upstreamHeaders);
+
+  const sentAt = performance.now();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await deps.dispatcher.request({
+      origin: route.upstream.origin,
+      path: route.upstream.path,
+      method: ctx.req.method as Dispatcher.HttpMethod,
+      headers,
+      body: ctx.forwardedBody,
+      signal: ctx.abort.signal,
+      headersTimeout: route.timeoutMs,
+      // Streams may stay quiet for as long as a tool runs; the client's own disconnect ends them.
+      bodyTimeout: 0,
+    });
+  } catch (error) {
+    throw upstreamFailure(error, ctx);
+  }
+  ctx.upstreamMs = performance.now() - sentAt;
+
+  const status = response.statusCode;
+  const out = clientResponseHeaders(response.headers);
+  Object.assign(out, corsHeaders);
+  const sessionId = headerValue(response.headers["mcp-session-id"]);
+  if (sessionId !== undefined) out["mcp-session-id"] = deps.sessions.bind(route.name, sessionOwner(ctx), sessionId);
+  const challenge = headerValue(response.headers["www-authenticate"]);
+  if (!route.forwardCallerToken) {
+    // The upstream judged the gateway's stored credential: no new user token can fix that,
+    // and its challenge names an authorization server the caller has nothing to do with.
+    if (status === 401) {
+      discard(response.body);
+      throw new GatewayError("upstream_bad_response", `Server '${route.name}' refused the gateway's credential`, "upstream answered 401");
+    }
+    delete out["www-authenticate"];
+  } else if (challenge !== undefined && (status === 401 || status === 403)) {
+    out["www-authenticate"] = rewriteUpstreamChallenge(challenge, ctx.metadataUrl);
+  }
+
+  const type = headerValue(response.headers["content-type"])?.toLowerCase() ?? "";
+  const encoding = headerValue(response.headers["content-encoding"])?.toLowerCase();
+  const inspect = mayCarryToolsList(ctx) && status < 300;
+  const encoded = encoding !== undefined && encoding !== "identity";
+  // An encoded stream is passed as bytes (the relay reads text); one that must be filtered is refused.
+  const isSse = type.startsWith("text/event-stream") && !encoded;
+  const isJson = type.startsWith("application/json");
+  if (inspect && encoded && (isJson || type.startsWith("text/event-stream"))) {
+    discard(response.body);
+    throw new GatewayError("upstream_bad_response", `Server '${route.name}' sent an encoded body the gateway cannot filter`, `content-encoding ${encoding}`);
+  }
+
+  const { acl } = route;
+  const caller = ctx.caller!;
+  if (inspect && isJson) {
+    const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
+    const filtered = filterToolsListText(raw.toString("utf8"), acl, caller);
+    const bytes = filtered === undefined ? raw : Buffer.from(filtered);
+    out["content-length"] = String(bytes.length);
+    ctx.bytesOut = bytes.length;
+    ctx.res.writeHead(status, out);
+    ctx.res.end(bytes);
+    return;
+  }
+
+  response.body.on("data", (chunk: Buffer) => {
+    ctx.bytesOut += chunk.length;
+  });
+  if (isSse) {
+    const relay = new SseRelay({
+      rewrite: inspect ? (data) => filterToolsListText(data, acl, caller) : undefined,
+      hint: '"tools"',
+      keepAliveMs: ctx.config!.sseKeepAliveMs,
+    });
+    ctx.res.writeHead(status, out);
+    // Send the headers now: a client waits for them before it reads events.
+    ctx.res.flushHeaders();
+    await relayBody(ctx, pipeBody(response.body, ctx.res, relay));
+    return;
+  }
+  const length = headerValue(response.headers["content-length"]);
+  if (length !== undefined) out["content-length"] = length;
+  ctx.res.writeHead(status, out);
+  await relayBody(ctx, pipeBody(response.body, ctx.res));
+}
+
+/**
+ * body(.pipe(through)).pipe(res), with the outcome as a promise. Lighter than
+ * stream.pipeline, which matters with thousands of open streams; a client that
+ * leaves aborts the upstream request through ctx.abort, which ends the body.
+ */
+function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) => {
+      through?.destroy();
+      res.destroy();
+      reject(error);
+    };
+    body.once("error", fail);
+    res.once("finish", () => resolve());
+    if (through) {
+      through.once("error", fail);
+      body.pipe(through).pipe(res);
+    } else body.pipe(res);
+  });
+}
+
+/** A stream that breaks after the headers went out: the client's connection is closed (no status can follow). */
+async function relayBody(ctx: RequestContext, piping: Promise<void>): Promise<void> {
+  try {
+    await piping;
+  } catch (error) {
+    if (ctx.abort.signal.aborted) return;
+    throw new GatewayError("upstream_bad_response", `Server '${ctx.route!.name}' closed the stream early`, (error as Error).message);
+  }
+}
+
+/** Sessions belong to the consumer and, on token_swap routes, to the IdP user too. */
+export function sessionOwner(ctx: RequestContext): string {
+  return ctx.endUser === undefined ? ctx.caller!.username : `${ctx.caller!.username}\n${ctx.endUser}`;
+}
