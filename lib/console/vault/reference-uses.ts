@@ -63,7 +63,7 @@ export function collectReferenceUses(servers: readonly ServerReferences[], backe
       add(text, { kind: "vault_backend", id: backend.id, name: backend.kind, place: path.join(".") });
     }
   }
-  return [...byRaw.values()].sort((a, b) => a.raw.localeCompare(b.raw));
+  return [...byRaw.values()].sort((a, b) => (a.raw < b.raw ? -1 : a.raw > b.raw ? 1 : 0));
 }
 
 /** The uses of one built-in secret, {vault://portcullis/<name>[/<field>]}. */
