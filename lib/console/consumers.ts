@@ -35,29 +35,37 @@ export interface ConsumerPage {
 
 const activeKeyFilter = (now: Date): Prisma.ApiKeyWhereInput => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
-const rowSelect = (now: Date) =>
-  ({
-    id: true,
-    username: true,
-    customId: true,
-    createdAt: true,
-    owner: { select: { id: true, email: true, name: true } },
-    groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: "asc" } } },
-    _count: { select: { apiKeys: { where: activeKeyFilter(now) } } },
-  }) satisfies Prisma.ConsumerSelect;
+const rowSelect = {
+  id: true,
+  username: true,
+  customId: true,
+  createdAt: true,
+  owner: { select: { id: true, email: true, name: true } },
+  groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: "asc" } } },
+} satisfies Prisma.ConsumerSelect;
 
-type RowRecord = Prisma.ConsumerGetPayload<{ select: ReturnType<typeof rowSelect> }>;
+type RowRecord = Prisma.ConsumerGetPayload<{ select: typeof rowSelect }>;
 
-function toRow(record: RowRecord): ConsumerRow {
+function toRow(record: RowRecord, activeKeys: number): ConsumerRow {
   return {
     id: record.id,
     username: record.username,
     customId: record.customId,
     owner: record.owner,
     groups: record.groups.map((m) => m.group),
-    activeKeys: record._count.apiKeys,
+    activeKeys,
     createdAt: record.createdAt.toISOString(),
   };
+}
+
+/**
+ * Active keys of just these consumers, through the ApiKey(consumerId, createdAt)
+ * index. (A relation _count would aggregate every key in the table first.)
+ */
+async function activeKeyCounts(consumerIds: string[]): Promise<Map<string, number>> {
+  if (!consumerIds.length) return new Map();
+  const counts = await db().apiKey.groupBy({ by: ["consumerId"], where: { consumerId: { in: consumerIds }, ...activeKeyFilter(new Date()) }, _count: { _all: true } });
+  return new Map(counts.map((c) => [c.consumerId, c._count._all]));
 }
 
 export async function listConsumers(query: ListQuery): Promise<ConsumerPage> {
@@ -70,20 +78,20 @@ export async function listConsumers(query: ListQuery): Promise<ConsumerPage> {
   const backwards = query.before !== undefined && query.after === undefined;
   const cursor = backwards ? { username: { lt: query.before } } : query.after !== undefined ? { username: { gt: query.after } } : {};
 
-  const now = new Date();
   const [records, total] = await Promise.all([
     db().consumer.findMany({
       where: { AND: [...filters, cursor] },
       orderBy: { username: backwards ? "desc" : "asc" },
       take: query.limit + 1,
-      select: rowSelect(now),
+      select: rowSelect,
     }),
     db().consumer.count({ where }),
   ]);
   const more = records.length > query.limit;
   const page = records.slice(0, query.limit);
   if (backwards) page.reverse();
-  const rows = page.map(toRow);
+  const counts = await activeKeyCounts(page.map((r) => r.id));
+  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0));
   const first = rows[0]?.username;
   const last = rows.at(-1)?.username;
   // Going forwards, a previous page exists when we started after a cursor; going backwards, a next page always does.
@@ -103,14 +111,13 @@ export interface ConsumerDetail extends ConsumerRow {
 }
 
 export async function getConsumer(id: string): Promise<ConsumerDetail | undefined> {
-  const now = new Date();
-  const record = await db().consumer.findUnique({
-    where: { id },
-    select: { ...rowSelect(now), updatedAt: true },
-  });
+  const [record, active, total] = await Promise.all([
+    db().consumer.findUnique({ where: { id }, select: { ...rowSelect, updatedAt: true } }),
+    db().apiKey.count({ where: { consumerId: id, ...activeKeyFilter(new Date()) } }),
+    db().apiKey.count({ where: { consumerId: id } }),
+  ]);
   if (!record) return undefined;
-  const total = await db().apiKey.count({ where: { consumerId: id } });
-  return { ...toRow(record), updatedAt: record.updatedAt.toISOString(), keyCounts: { active: record._count.apiKeys, total } };
+  return { ...toRow(record, active), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
 }
 
 /** What the activity log records of a consumer: names, not ids, so the entry reads well after deletions. */
