@@ -108,6 +108,6 @@ test("an admin edits a consumer's groups and deletes it after confirming", async
   expect(await db.consumer.count({ where: { id: consumer.id } })).toBe(0);
   expect(await db.apiKey.count({ where: { consumerId: consumer.id } })).toBe(0);
 
-  const response = await page.goto(`/consumers/${consumer.id}`);
-  expect(response?.status()).toBe(404);
+  await page.goto(`/consumers/${consumer.id}`);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });

@@ -61,6 +61,17 @@ test("every console endpoint refuses the signed out (401) and a developer (403),
   }
 });
 
+test("admin pages answer a developer with HTTP 403 and show no data", async ({ page, createUser, db }) => {
+  const consumer = await db.consumer.create({ data: { username: `hidden-${Date.now().toString(36)}` } });
+  await signIn(page, await createUser("developer"));
+  for (const url of ["/consumers", `/consumers/${consumer.id}`, "/vault", "/users"]) {
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(403);
+    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+    expect(await page.content()).not.toContain(consumer.username);
+  }
+});
+
 test("every state-changing endpoint refuses a viewer, and refuses an admin's browser when the request is cross-site", async ({ page, createUser, admin, baseURL }) => {
   await signIn(page, await createUser("viewer"));
   for (const endpoint of writes) {
@@ -118,7 +129,7 @@ test("the 6th wrong password for an account is refused with the rate-limit messa
   const attempt = async (password: string) => {
     const answer = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
     await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await answer;
   };
   for (let i = 1; i <= 5; i++) {

@@ -45,7 +45,7 @@ test("SSO refuses users whose groups map to no role, and disabled users, with a 
   const email = unique("outsider");
   await signInWithIdp(page, { email, groups: "marketing" });
   await expect(page).toHaveURL(/\/signin\?error=SsoNoRole/);
-  await expect(page.getByRole("alert")).toHaveText("Your single sign-on account is in no group that has a Portcullis role. Ask an admin to add you.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Your single sign-on account is in no group that has a Portcullis role. Ask an admin to add you.");
   expect(await db.user.count({ where: { email } })).toBe(0);
   await page.screenshot({ path: test.info().outputPath("sso-refused.png"), fullPage: true });
 
@@ -55,7 +55,7 @@ test("SSO refuses users whose groups map to no role, and disabled users, with a 
   const context = await browser.newContext({ baseURL });
   const other = await context.newPage();
   await signInWithIdp(other, { email: disabled, groups: "engineering" });
-  await expect(other.getByRole("alert")).toHaveText("Your Portcullis account is disabled. Ask an admin to enable it.");
+  await expect(other.locator("form").getByRole("alert")).toHaveText("Your Portcullis account is disabled. Ask an admin to enable it.");
   await other.goto("/");
   await expect(other).toHaveURL(/\/signin/);
   await context.close();

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { entityNameSchema } from "../../config/schema";
 
-/** Empty form fields mean "none". */
+/** Empty form fields mean "none" (null); null is accepted too, so parsed output parses again on the server. */
 const optional = <S extends z.ZodType<string, string>>(schema: S) =>
   z
     .string()
     .trim()
+    .nullable()
     .transform((value) => value || null)
     .pipe(schema.nullable());
 
