@@ -7,13 +7,22 @@ import { expect, signIn, test } from "./support/fixtures";
 
 const LIMIT_MS = 1000;
 
-/** Loads a URL and returns the browser's own measure: navigation start → load event (the streamed page complete). */
+/**
+ * Loads a URL three times and returns the median of the browser's own measure:
+ * navigation start → load event (the streamed page complete, data included).
+ */
 async function loadTime(page: Page, url: string): Promise<number> {
-  await page.goto(url);
-  return page.evaluate(() => {
-    const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
-    return navigation!.loadEventEnd - navigation!.startTime;
-  });
+  const samples: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(url, { waitUntil: "load" });
+    samples.push(
+      await page.evaluate(() => {
+        const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+        return navigation!.loadEventEnd - navigation!.startTime;
+      }),
+    );
+  }
+  return samples.sort((a, b) => a - b)[1]!;
 }
 
 test("the consumers list, its search and paging, and a consumer's page load in under a second with 10,000 consumers and 50,000 keys", async ({ page, admin, db }) => {

@@ -170,7 +170,7 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
                   </Td>
                   <Td className="text-right">
                     {key.status === "revoked" ? null : (
-                      <Button variant="ghost" onClick={() => setDialog({ mode: "revoke", key })} aria-label={`Revoke ${key.name}`}>
+                      <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "revoke", key })} aria-label={`Revoke ${key.name}`}>
                         Revoke
                       </Button>
                     )}

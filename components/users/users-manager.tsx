@@ -193,7 +193,6 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
           <tr>
             <Th>User</Th>
             <Th>Role</Th>
-            <Th>Sign-in</Th>
             <Th>Status</Th>
             <Th>Last sign-in</Th>
             <Th className="text-right">Consumers</Th>
@@ -205,37 +204,37 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
             const isSelf = user.id === currentUserId;
             return (
               <tr key={user.id} className={user.disabled ? "text-zinc-500" : undefined}>
-                <Td>
+                <Td className="whitespace-nowrap">
                   <span className="font-medium">{user.email}</span>
                   {isSelf ? <span className="ml-1.5 text-xs text-zinc-500">(you)</span> : null}
-                  {user.name ? <span className="block text-xs text-zinc-500">{user.name}</span> : null}
+                  <span className="block text-xs text-zinc-500">{[user.name, user.hasPassword ? "password" : "single sign-on only"].filter(Boolean).join(" · ")}</span>
                 </Td>
                 <Td>
                   <Badge tone={ROLE_TONE[user.role]}>{user.role}</Badge>
                 </Td>
-                <Td className="text-zinc-600 dark:text-zinc-400">{user.hasPassword ? "password" : "single sign-on"}</Td>
                 <Td>{user.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</Td>
                 <Td>
                   <Time iso={user.lastSignInAt} fallback="never" />
                 </Td>
                 <Td className="text-right tabular-nums">{user.consumers}</Td>
                 <Td className="whitespace-nowrap text-right">
-                  <Button variant="ghost" onClick={() => setDialog({ mode: "edit", user })} aria-label={`Edit ${user.email}`}>
+                  <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "edit", user })} aria-label={`Edit ${user.email}`}>
                     Edit
                   </Button>
-                  <Button variant="ghost" onClick={() => setDialog({ mode: "password", user })} aria-label={`Reset the password of ${user.email}`}>
+                  <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "password", user })} aria-label={`Reset the password of ${user.email}`}>
                     Password
                   </Button>
                   {isSelf ? null : (
                     <>
                       <Button
+                        size="sm"
                         variant="ghost"
                         onClick={() => setDialog({ mode: user.disabled ? "enable" : "disable", user })}
                         aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}
                       >
                         {user.disabled ? "Enable" : "Disable"}
                       </Button>
-                      <Button variant="ghost" onClick={() => setDialog({ mode: "delete", user })} aria-label={`Delete ${user.email}`}>
+                      <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "delete", user })} aria-label={`Delete ${user.email}`}>
                         Delete
                       </Button>
                     </>

@@ -131,11 +131,11 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {secrets.map((secret) => (
               <tr key={secret.id}>
-                <Td className="font-medium">{secret.name}</Td>
+                <Td className="whitespace-nowrap font-medium">{secret.name}</Td>
                 <Td>
                   <span className="flex items-center gap-1">
                     <code className="font-mono text-xs">{secret.reference}</code>
-                    <CopyButton value={secret.reference} variant="ghost" />
+                    <CopyButton value={secret.reference} variant="ghost" size="sm" />
                   </span>
                 </Td>
                 <Td className="text-right tabular-nums">v{secret.version}</Td>
@@ -144,10 +144,10 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
                 </Td>
                 <Td>{secret.usedBy.length ? <UsesList uses={secret.usedBy} /> : <span className="text-xs text-zinc-400">not used</span>}</Td>
                 <Td className="whitespace-nowrap text-right">
-                  <Button variant="ghost" onClick={() => setEditing({ mode: "rotate", secret })} aria-label={`Rotate ${secret.name}`}>
+                  <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "rotate", secret })} aria-label={`Rotate ${secret.name}`}>
                     Rotate
                   </Button>
-                  <Button variant="ghost" onClick={() => setEditing({ mode: "delete", secret })} aria-label={`Delete ${secret.name}`}>
+                  <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "delete", secret })} aria-label={`Delete ${secret.name}`}>
                     Delete
                   </Button>
                 </Td>
