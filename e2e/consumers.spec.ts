@@ -73,6 +73,13 @@ test("an admin creates a consumer in a group, issues a key shown exactly once, r
   await expect(page.getByRole("row", { name: new RegExp(username) })).toBeVisible();
   await expect(page.getByTestId("consumer-total")).toHaveText("1 match");
   await page.screenshot({ path: test.info().outputPath("consumers-list.png"), fullPage: true });
+  const search = page.getByRole("searchbox", { name: "Search consumers" });
+  await search.fill(`no-such-consumer-${suffix}`);
+  await expect(page.getByRole("heading", { name: "No consumers match" })).toBeVisible();
+  await page.getByRole("button", { name: "Clear search and filter" }).click();
+  await expect(search).toHaveValue("");
+  await expect(page).toHaveURL(/\/consumers$/);
+  await expect(page.getByRole("table", { name: "Consumers" })).toBeVisible();
 
   const log = await db.activityLog.findMany({ where: { OR: [{ entityName: username }, { entityName: `${username} / ci-runner` }] }, orderBy: { time: "asc" } });
   expect(log.map((entry) => entry.action)).toEqual(["consumer.create", "api_key.create", "api_key.revoke"]);

@@ -166,7 +166,9 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
                     <Time iso={key.expiresAt} fallback="never" />
                   </Td>
                   <Td>
-                    <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
+                    <Badge tone={STATUS_TONE[key.status]} title={key.revokedAt ? `Revoked ${key.revokedAt}` : undefined}>
+                      {key.status}
+                    </Badge>
                   </Td>
                   <Td className="text-right">
                     {key.status === "revoked" ? null : (

@@ -35,9 +35,8 @@ function useListQuery() {
   return { params, go, pending };
 }
 
-function SearchBox({ onSearch }: { onSearch: (q: string | undefined) => void }) {
-  const params = useSearchParams();
-  const [value, setValue] = useState(params.get("q") ?? "");
+/** Searches as the admin types, once they pause. */
+function SearchBox({ value, setValue, onSearch }: { value: string; setValue: (q: string) => void; onSearch: (q: string | undefined) => void }) {
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
   return (
@@ -61,13 +60,14 @@ export function ConsumersList({ page, choices }: { page: ConsumerPage; choices: 
   const router = useRouter();
   const { params, go, pending } = useListQuery();
   const [creating, setCreating] = useState(false);
+  const [search, setSearch] = useState(params.get("q") ?? "");
   const filtered = Boolean(params.get("q") || params.get("group"));
   const groupName = choices.groups.find((g) => g.id === params.get("group"))?.name;
 
   return (
     <>
       <div className="mb-4 flex flex-wrap items-center gap-3">
-        <SearchBox onSearch={(q) => go({ q })} />
+        <SearchBox value={search} setValue={setSearch} onSearch={(q) => go({ q })} />
         <select
           aria-label="Filter by group"
           value={params.get("group") ?? ""}
@@ -94,7 +94,13 @@ export function ConsumersList({ page, choices }: { page: ConsumerPage; choices: 
           <EmptyState
             title="No consumers match"
             action={
-              <Button variant="secondary" onClick={() => router.replace("/consumers")}>
+              <Button
+                variant="secondary"
+                onClick={() => {
+                  setSearch("");
+                  go({ q: undefined, group: undefined });
+                }}
+              >
                 Clear search and filter
               </Button>
             }
