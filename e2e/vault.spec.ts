@@ -94,7 +94,7 @@ test("HashiCorp Vault settings take credentials only as vault references", async
   await dialog.getByLabel("Secret id reference").fill("{vault://file/run/secrets/vault-secret-id}");
   await dialog.getByRole("button", { name: "Save settings" }).click();
   const settings = page.getByRole("definition");
-  await expect(page.getByLabel("HashiCorp Vault settings")).toContainText("AppRole");
+  await expect(page.getByLabel("Current HashiCorp Vault settings")).toContainText("AppRole");
   await expect(settings.filter({ hasText: "{vault://env/VAULT_ROLE_ID}" })).toBeVisible();
   // The credentials appear as references in use, used by the backend.
   await expect(page.getByRole("table", { name: "References in use" }).getByRole("row", { name: /env\/VAULT_ROLE_ID/ })).toContainText("HashiCorp Vault");

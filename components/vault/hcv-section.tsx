@@ -124,7 +124,7 @@ export function HcvSection({ settings }: { settings?: HcvSettings }) {
       </div>
       <Card>
         {settings ? (
-          <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3" aria-label="HashiCorp Vault settings">
+          <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3" aria-label="Current HashiCorp Vault settings">
             <Setting label="Address" value={settings.address} />
             <Setting label="Mount" value={settings.mount} />
             <Setting label="Namespace" value={settings.namespace ?? "—"} />

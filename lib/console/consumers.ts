@@ -199,6 +199,11 @@ export async function deleteConsumer(actor: CurrentUser, id: string): Promise<vo
   });
 }
 
+/** Groups a consumer can join (the form's choices): names only, no member counts to compute. */
+export async function listGroupChoices(): Promise<{ id: string; name: string; description: string }[]> {
+  return db().consumerGroup.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, description: true } });
+}
+
 /** Console users an admin can pick as a consumer's owner. */
 export async function listOwnerChoices(): Promise<{ email: string; name: string }[]> {
   return db().user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, take: 1000, select: { email: true, name: true } });

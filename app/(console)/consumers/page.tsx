@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { ConsumersList } from "@/components/consumers/consumers-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
-import { listConsumers, listOwnerChoices } from "@/lib/console/consumers";
-import { listGroups } from "@/lib/console/groups";
+import { listConsumers, listGroupChoices, listOwnerChoices } from "@/lib/console/consumers";
 import { consumerListQuerySchema } from "@/lib/console/schemas/consumer";
 
 export const metadata: Metadata = { title: "Consumers" };
@@ -17,7 +16,7 @@ export default async function ConsumersPage({ searchParams }: { searchParams: Se
   // A hand-edited URL with a bad parameter shows the first page rather than an error.
   const parsed = consumerListQuerySchema.safeParse({ q: first("q"), group: first("group"), after: first("after"), before: first("before") });
   const query = parsed.success ? parsed.data : consumerListQuerySchema.parse({});
-  const [page, groups, owners] = await Promise.all([listConsumers(query), listGroups(), listOwnerChoices()]);
+  const [page, groups, owners] = await Promise.all([listConsumers(query), listGroupChoices(), listOwnerChoices()]);
   return (
     <>
       <PageHeader
