@@ -12,6 +12,11 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
+  projects: [
+    { name: "console", testIgnore: "**/volume.spec.ts" },
+    // Timed page loads with 10,000 consumers: run alone, after the rest, so no other test competes for the two cores.
+    { name: "volume", testMatch: "**/volume.spec.ts", dependencies: ["console"] },
+  ],
   use: {
     browserName: "chromium",
     launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },

@@ -14,7 +14,7 @@ test("a wrong password gets a clear error and no session", async ({ page, admin 
   await page.goto("/signin");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong email or password.");
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin$/);

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { ssoButton } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -22,7 +23,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="text-sm text-zinc-600 dark:text-zinc-400">The gateway between your AI agents and their MCP servers</p>
         </div>
         <div className="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-          <SignInForm callbackUrl={safeCallback(params.callbackUrl)} />
+          <SignInForm callbackUrl={safeCallback(params.callbackUrl)} sso={ssoButton} initialError={typeof params.error === "string" ? params.error : undefined} />
         </div>
       </div>
     </main>

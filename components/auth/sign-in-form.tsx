@@ -8,11 +8,24 @@ import { Field } from "../ui/field";
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Wrong email or password.",
   RateLimited: "Too many failed attempts. Wait a few minutes, then try again.",
+  SsoNoRole: "Your single sign-on account is in no group that has a Portcullis role. Ask an admin to add you.",
+  SsoNoEmail: "The identity provider did not share your email address, so Portcullis cannot tell who you are.",
+  SsoEmailUnverified: "The identity provider has not verified your email address.",
+  SsoDisabled: "Your Portcullis account is disabled. Ask an admin to enable it.",
+  OAuthSignin: "Single sign-on could not start. Try again; if it keeps failing, the identity provider may be unreachable.",
+  OAuthCallback: "Single sign-on did not complete. Try again.",
+  Callback: "Single sign-on did not complete. Try again.",
+  AccessDenied: "Access denied.",
 };
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function messageForSignInError(code: string | undefined): string | undefined {
+  if (!code) return undefined;
+  return MESSAGES[code] ?? "Sign-in failed. Try again.";
+}
+
+export function SignInForm({ callbackUrl, sso, initialError }: { callbackUrl: string; sso?: { id: string; name: string }; initialError?: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<string | undefined>(messageForSignInError(initialError));
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -31,21 +44,35 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       router.refresh();
       return;
     }
-    setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
+    setError(messageForSignInError(result?.error ?? "unknown"));
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field id="email" name="email" type="email" label="Email" autoComplete="username" required />
-      <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required />
-      {error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {error}
-        </p>
+    <div className="space-y-4">
+      {sso ? (
+        <>
+          <Button type="button" variant="secondary" className="w-full" onClick={() => signIn(sso.id, { callbackUrl })}>
+            Sign in with {sso.name}
+          </Button>
+          <div className="flex items-center gap-3 text-xs text-zinc-500">
+            <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+            or with a password
+            <span className="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+          </div>
+        </>
       ) : null}
-      <Button type="submit" className="w-full" disabled={pending}>
-        {pending ? "Signing in…" : "Sign in"}
-      </Button>
-    </form>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <Field id="email" name="email" type="email" label="Email" autoComplete="username" required />
+        <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required />
+        {error ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+            {error}
+          </p>
+        ) : null}
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+    </div>
   );
 }

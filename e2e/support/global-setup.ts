@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { findFreePort } from "../../lib/net/ports";
+import { startTestIdp } from "./oidc-idp";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -25,7 +26,9 @@ async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop
 
 export default async function globalSetup() {
   const dataDir = path.join(ROOT, ".portcullis", `e2e-${randomBytes(4).toString("hex")}`);
-  const [consolePort, httpPort, httpsPort, statusPort, pgPort] = await Promise.all(Array.from({ length: 5 }, () => findFreePort()));
+  const [consolePort, httpPort, httpsPort, statusPort, pgPort, idpPort] = await Promise.all(Array.from({ length: 6 }, () => findFreePort()));
+  // Single sign-on against a real OpenID provider (e2e/sso.spec.ts).
+  const idp = await startTestIdp({ port: idpPort!, redirectUri: `http://localhost:${consolePort}/api/auth/callback/oidc` });
   const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : undefined;
   const admin = { email: "admin@e2e.test", password: randomBytes(12).toString("base64url") };
   const env = {
@@ -40,6 +43,12 @@ export default async function globalSetup() {
     PORTCULLIS_ADMIN_PASSWORD: admin.password,
     DATABASE_URL: database?.url ?? "",
     NEXTAUTH_URL: `http://localhost:${consolePort}`,
+    PORTCULLIS_OIDC_ISSUER: idp.issuer,
+    PORTCULLIS_OIDC_CLIENT_ID: idp.clientId,
+    PORTCULLIS_OIDC_CLIENT_SECRET: idp.clientSecret,
+    PORTCULLIS_OIDC_NAME: "Test IdP",
+    PORTCULLIS_OIDC_SCOPES: "openid email profile groups",
+    PORTCULLIS_OIDC_ROLE_MAP: "platform-admins=admin,engineering=developer",
   };
   const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
@@ -67,7 +76,7 @@ export default async function globalSetup() {
     const exited = new Promise((resolve) => launcher.once("exit", resolve));
     launcher.kill("SIGINT");
     await exited;
-    await database?.drop();
+    await Promise.all([database?.drop(), idp.close()]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,26 +1,66 @@
-// next-auth configuration: email + password (scrypt), JWT sessions in an
-// httpOnly, SameSite=Lax cookie (Secure when the console URL is https).
+// next-auth configuration: email + password (scrypt) and, when configured,
+// single sign-on with the organisation's OIDC IdP (lib/auth/sso.ts). JWT
+// sessions in an httpOnly, SameSite=Lax cookie (Secure when the console URL is https).
 import type { NextAuthOptions } from "next-auth";
+import type { TokenSet } from "openid-client";
+import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";
 import { createRateLimiter } from "./rate-limit";
+import { readSsoSettings, type SsoSettings } from "./sso";
+import { signInWithSso } from "./sso-sign-in";
 
-const byAccount = createRateLimiter(5, 15 * 60_000);
-const byAddress = createRateLimiter(30, 15 * 60_000);
+export const SIGN_IN_LIMITS = { perAccount: 5, perAddress: 30, windowMs: 15 * 60_000 } as const;
+
+const byAccount = createRateLimiter(SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.windowMs);
+const byAddress = createRateLimiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.windowMs);
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().pipe(z.email()), password: z.string().min(1).max(1024) });
 
-export const SIGN_IN_ERRORS = {
-  CredentialsSignin: "Wrong email or password.",
-  RateLimited: "Too many failed attempts. Wait a few minutes, then try again.",
-} as const;
+export const SSO_PROVIDER_ID = "oidc";
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
+/**
+ * The client's address: the last X-Forwarded-For entry, which the nearest hop
+ * wrote (Next.js itself when the console is reached directly; the reverse
+ * proxy when it appends). Earlier entries are whatever the client claimed.
+ */
+export function clientAddress(headers: Record<string, unknown> | undefined): string {
   const forwarded = headers?.["x-forwarded-for"];
-  return typeof forwarded === "string" ? forwarded.split(",")[0]!.trim() : "unknown";
+  const last = typeof forwarded === "string" ? forwarded.split(",").at(-1)?.trim() : undefined;
+  return last || "unknown";
 }
+
+function ssoProvider(settings: SsoSettings): OAuthConfig<Record<string, unknown>> {
+  return {
+    id: SSO_PROVIDER_ID,
+    name: settings.name,
+    type: "oauth",
+    wellKnown: `${settings.issuer}/.well-known/openid-configuration`,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    authorization: { params: { scope: settings.scopes } },
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    // Groups may be in the ID token or only at the userinfo endpoint, depending on the IdP: read both.
+    userinfo: {
+      async request({ client, tokens }) {
+        // next-auth passes openid-client's TokenSet (its types say less).
+        const tokenSet = tokens as TokenSet;
+        const claims = tokenSet.claims() as Record<string, unknown>;
+        const userinfo = client.issuer.metadata.userinfo_endpoint ? await client.userinfo(tokenSet) : {};
+        return { ...claims, ...userinfo };
+      },
+    },
+    profile: (claims) => ({ id: String(claims.sub), email: typeof claims.email === "string" ? claims.email : null, name: typeof claims.name === "string" ? claims.name : null }),
+  };
+}
+
+const sso = readSsoSettings(process.env);
+
+/** For the sign-in page: the SSO button's label, when SSO is configured. */
+export const ssoButton = sso ? { id: SSO_PROVIDER_ID, name: sso.name } : undefined;
 
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
@@ -35,21 +75,30 @@ export const authOptions: NextAuthOptions = {
         const { email, password } = parsed.data;
         const address = clientAddress(req?.headers);
         if (byAccount.retryAfter(email) > 0 || byAddress.retryAfter(address) > 0) throw new Error("RateLimited");
+        // Counted before the slow part, so parallel guesses see each other.
+        byAccount.fail(email);
+        const attempt = byAddress.fail(address);
         const user = await db().user.findUnique({ where: { email } });
         // Verify against a dummy hash for unknown emails so timing does not reveal which accounts exist.
         const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-        if (!user || !ok || user.disabledAt) {
-          byAccount.fail(email);
-          byAddress.fail(address);
-          return null;
-        }
+        if (!user || !ok || user.disabledAt) return null;
         byAccount.reset(email);
+        byAddress.forgive(address, attempt);
         await db().user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
+    ...(sso ? [ssoProvider(sso)] : []),
   ],
   callbacks: {
+    async signIn({ user, account, profile }) {
+      if (account?.provider !== SSO_PROVIDER_ID || !sso) return true;
+      const outcome = await signInWithSso((profile ?? {}) as Record<string, unknown>, sso);
+      if (!outcome.ok) return `/signin?error=${outcome.reason}`;
+      // Without an adapter, next-auth v4 hands this same object to the jwt callback: carry the console user's id, not the IdP's sub.
+      user.id = outcome.userId;
+      return true;
+    },
     jwt({ token, user }) {
       if (user) token.sub = user.id;
       return token;

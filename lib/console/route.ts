@@ -39,7 +39,8 @@ export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get("origin");
   if (!origin) return;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (host && new URL(origin).host === host) return;
+  // URL.canParse: an opaque origin ("null", from sandboxed frames) is no origin of ours.
+  if (host && URL.canParse(origin) && new URL(origin).host === host) return;
   throw new ConsoleError("cross_site", "Cross-site requests are refused.");
 }
 

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { seedFirstAdmin } from "../../prisma/seed";
+import { readSsoSettings } from "../auth/sso";
 import { createDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { openDatabase } from "../db/open-database";
@@ -32,6 +33,8 @@ async function buildConsoleIfNeeded(env: NodeJS.ProcessEnv) {
 
 async function main() {
   const settings = readSettings(process.env);
+  // The console reads these itself; checked here so a mistake stops the start with one clear line.
+  const sso = readSsoSettings(process.env);
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const ports: [number, string, string][] = [
     [settings.PORTCULLIS_CONSOLE_PORT, "PORTCULLIS_CONSOLE_PORT", "the console"],
@@ -113,7 +116,7 @@ async function main() {
       }),
       { mode: 0o600 },
     );
-    say(`console  ${consoleUrl}`);
+    say(`console  ${consoleUrl}${sso ? `  (single sign-on with ${sso.issuer})` : ""}`);
     say(`gateway  http://localhost:${settings.PORTCULLIS_HTTP_PORT}  https://localhost:${settings.PORTCULLIS_HTTPS_PORT}  status http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`);
     say("ready — press Ctrl-C to stop");
     // A child that dies takes the product down with a clear line rather than half-running.

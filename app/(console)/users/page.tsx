@@ -1,16 +1,23 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { SsoStatus } from "@/components/users/sso-status";
+import { UsersManager } from "@/components/users/users-manager";
 import { requirePageRole } from "@/lib/auth/session";
+import { readSsoSettings } from "@/lib/auth/sso";
+import { listUsers } from "@/lib/console/users";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function UsersPage() {
-  await requirePageRole(["admin"] as const);
+  const me = await requirePageRole(["admin"]);
+  const sso = readSsoSettings(process.env);
   return (
     <>
-      <PageHeader title="Users" description="Invite console users and give them a role: admin, developer or viewer." />
-      <EmptyState title="Only you so far" />
+      <PageHeader title="Users" description="People who sign in to this console, and their role: admin, developer or viewer." />
+      <SsoStatus
+        sso={sso && { name: sso.name, issuer: sso.issuer, groupsClaim: sso.groupsClaim, roleMap: [...sso.roleMap], defaultRole: sso.defaultRole }}
+      />
+      <UsersManager users={await listUsers()} currentUserId={me.id} ssoConfigured={sso !== undefined} />
     </>
   );
 }

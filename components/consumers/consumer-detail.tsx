@@ -1,0 +1,111 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { api } from "@/lib/client/api";
+import { useFormMutation } from "@/lib/client/use-form-mutation";
+import type { ApiKeyPage } from "@/lib/console/api-keys";
+import type { ConsumerDetail } from "@/lib/console/consumers";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Dialog } from "../ui/dialog";
+import { FormError } from "../ui/form-error";
+import { PageHeader } from "../ui/page-header";
+import { Time } from "../ui/time";
+import { ApiKeysPanel } from "./api-keys-panel";
+import { ConsumerForm, type ConsumerFormChoices } from "./consumer-form";
+
+function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCancel: () => void }) {
+  const router = useRouter();
+  const form = useFormMutation({
+    send: () => api(`/api/consumers/${consumer.id}`, { method: "DELETE" }),
+    onDone: () => router.push("/consumers"),
+  });
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships
+        and access rules naming it are removed. Past audit events keep its name.
+      </p>
+      <FormError message={form.message} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
+          Delete consumer
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium uppercase tracking-wide text-zinc-500">{label}</dt>
+      <dd className="mt-1 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export function ConsumerDetailView({ consumer, keys, choices }: { consumer: ConsumerDetail; keys: ApiKeyPage; choices: ConsumerFormChoices }) {
+  const [dialog, setDialog] = useState<"edit" | "delete">();
+  const close = () => setDialog(undefined);
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
+        <Link href="/consumers" className="hover:underline">
+          Consumers
+        </Link>{" "}
+        / <span className="text-zinc-700 dark:text-zinc-300">{consumer.username}</span>
+      </nav>
+      <PageHeader
+        title={consumer.username}
+        description={`${consumer.keyCounts.active} active of ${consumer.keyCounts.total} API key(s)`}
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => setDialog("edit")}>
+              Edit
+            </Button>
+            <Button variant="danger" onClick={() => setDialog("delete")}>
+              Delete
+            </Button>
+          </>
+        }
+      />
+      <Card>
+        <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+          <Detail label="Groups">
+            {consumer.groups.length ? (
+              <span className="flex flex-wrap gap-1">
+                {consumer.groups.map((group) => (
+                  <Badge key={group.id} tone="indigo">
+                    {group.name}
+                  </Badge>
+                ))}
+              </span>
+            ) : (
+              <span className="text-zinc-500">None — only the matrix&apos;s default column applies</span>
+            )}
+          </Detail>
+          <Detail label="Custom id">{consumer.customId ? <code className="font-mono text-xs">{consumer.customId}</code> : <span className="text-zinc-500">—</span>}</Detail>
+          <Detail label="Owner">{consumer.owner ? consumer.owner.email : <span className="text-zinc-500">—</span>}</Detail>
+          <Detail label="Created">
+            <Time iso={consumer.createdAt} />
+          </Detail>
+        </dl>
+      </Card>
+
+      <ApiKeysPanel consumerId={consumer.id} consumerName={consumer.username} initial={keys} />
+
+      <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
+        {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}
+      </Dialog>
+      <Dialog open={dialog === "delete"} onClose={close} title="Delete consumer">
+        {dialog === "delete" ? <DeleteConsumer consumer={consumer} onCancel={close} /> : null}
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,210 @@
+// Consumers: the agents and people that call MCP servers through the gateway.
+// Listed with keyset pagination on username (unique, so the index serves both
+// the order and the cursor) and searched by substring with trigram indexes, so
+// the page stays fast with tens of thousands of consumers.
+import type { z } from "zod";
+import type { CurrentUser } from "../auth/session";
+import { db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { recordActivity } from "./activity";
+import { ConsoleError, notFound } from "./errors";
+import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
+
+type Tx = Prisma.TransactionClient;
+type ConsumerInput = z.infer<typeof consumerInputSchema>;
+type ListQuery = z.infer<typeof consumerListQuerySchema>;
+
+export interface ConsumerRow {
+  id: string;
+  username: string;
+  customId: string | null;
+  owner: { id: string; email: string; name: string } | null;
+  groups: { id: string; name: string }[];
+  activeKeys: number;
+  createdAt: string;
+}
+
+export interface ConsumerPage {
+  rows: ConsumerRow[];
+  /** Consumers matching the search and filter, across all pages. */
+  total: number;
+  /** Cursors for the neighbouring pages, when there are any. */
+  after?: string;
+  before?: string;
+}
+
+const activeKeyFilter = (now: Date): Prisma.ApiKeyWhereInput => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+const rowSelect = {
+  id: true,
+  username: true,
+  customId: true,
+  createdAt: true,
+  owner: { select: { id: true, email: true, name: true } },
+  groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: "asc" } } },
+} satisfies Prisma.ConsumerSelect;
+
+type RowRecord = Prisma.ConsumerGetPayload<{ select: typeof rowSelect }>;
+
+function toRow(record: RowRecord, activeKeys: number): ConsumerRow {
+  return {
+    id: record.id,
+    username: record.username,
+    customId: record.customId,
+    owner: record.owner,
+    groups: record.groups.map((m) => m.group),
+    activeKeys,
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Active keys of just these consumers, through the ApiKey(consumerId, createdAt)
+ * index. (A relation _count would aggregate every key in the table first.)
+ */
+async function activeKeyCounts(consumerIds: string[]): Promise<Map<string, number>> {
+  if (!consumerIds.length) return new Map();
+  const counts = await db().apiKey.groupBy({ by: ["consumerId"], where: { consumerId: { in: consumerIds }, ...activeKeyFilter(new Date()) }, _count: { _all: true } });
+  return new Map(counts.map((c) => [c.consumerId, c._count._all]));
+}
+
+export async function listConsumers(query: ListQuery): Promise<ConsumerPage> {
+  const filters: Prisma.ConsumerWhereInput[] = [];
+  if (query.q) {
+    filters.push({ OR: [{ username: { contains: query.q, mode: "insensitive" } }, { customId: { contains: query.q, mode: "insensitive" } }] });
+  }
+  if (query.group) filters.push({ groups: { some: { groupId: query.group } } });
+  const where: Prisma.ConsumerWhereInput = { AND: filters };
+  const backwards = query.before !== undefined && query.after === undefined;
+  const cursor = backwards ? { username: { lt: query.before } } : query.after !== undefined ? { username: { gt: query.after } } : {};
+
+  const [records, total] = await Promise.all([
+    db().consumer.findMany({
+      where: { AND: [...filters, cursor] },
+      orderBy: { username: backwards ? "desc" : "asc" },
+      take: query.limit + 1,
+      select: rowSelect,
+    }),
+    db().consumer.count({ where }),
+  ]);
+  const more = records.length > query.limit;
+  const page = records.slice(0, query.limit);
+  if (backwards) page.reverse();
+  const counts = await activeKeyCounts(page.map((r) => r.id));
+  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0));
+  const first = rows[0]?.username;
+  const last = rows.at(-1)?.username;
+  // Going forwards, a previous page exists when we started after a cursor; going backwards, a next page always does.
+  const hasPrevious = backwards ? more : query.after !== undefined;
+  const hasNext = backwards ? true : more;
+  return {
+    rows,
+    total,
+    ...(hasNext && last !== undefined ? { after: last } : {}),
+    ...(hasPrevious && first !== undefined ? { before: first } : {}),
+  };
+}
+
+export interface ConsumerDetail extends ConsumerRow {
+  updatedAt: string;
+  keyCounts: { active: number; total: number };
+}
+
+export async function getConsumer(id: string): Promise<ConsumerDetail | undefined> {
+  const [record, active, total] = await Promise.all([
+    db().consumer.findUnique({ where: { id }, select: { ...rowSelect, updatedAt: true } }),
+    db().apiKey.count({ where: { consumerId: id, ...activeKeyFilter(new Date()) } }),
+    db().apiKey.count({ where: { consumerId: id } }),
+  ]);
+  if (!record) return undefined;
+  return { ...toRow(record, active), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
+}
+
+/** What the activity log records of a consumer: names, not ids, so the entry reads well after deletions. */
+async function snapshot(tx: Tx, id: string) {
+  const consumer = await tx.consumer.findUnique({
+    where: { id },
+    select: {
+      username: true,
+      customId: true,
+      owner: { select: { email: true } },
+      groups: { select: { group: { select: { name: true } } }, orderBy: { group: { name: "asc" } } },
+      _count: { select: { apiKeys: true } },
+    },
+  });
+  if (!consumer) return undefined;
+  return {
+    username: consumer.username,
+    customId: consumer.customId,
+    owner: consumer.owner?.email ?? null,
+    groups: consumer.groups.map((m) => m.group.name),
+    keys: consumer._count.apiKeys,
+  };
+}
+
+/** Checks what zod cannot: unique names, existing groups and owner. Field errors, like the form's. */
+async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
+  const fields: Record<string, string> = {};
+  const notSelf = excludeId ? { id: { not: excludeId } } : {};
+  const [sameName, sameCustomId, owner, groups] = await Promise.all([
+    tx.consumer.findFirst({ where: { username: input.username, ...notSelf }, select: { id: true } }),
+    input.customId ? tx.consumer.findFirst({ where: { customId: input.customId, ...notSelf }, select: { id: true } }) : null,
+    input.ownerEmail ? tx.user.findUnique({ where: { email: input.ownerEmail }, select: { id: true } }) : null,
+    tx.consumerGroup.findMany({ where: { id: { in: input.groupIds } }, select: { id: true } }),
+  ]);
+  if (sameName) fields.username = "another consumer has this username";
+  if (sameCustomId) fields.customId = "another consumer has this custom id";
+  if (input.ownerEmail && !owner) fields.ownerEmail = "no console user has this email";
+  if (groups.length !== new Set(input.groupIds).size) fields.groupIds = "a selected group no longer exists; reload the page";
+  if (Object.keys(fields).length) throw new ConsoleError(sameName || sameCustomId ? "conflict" : "invalid", "Some fields need attention.", fields);
+  return { ownerUserId: owner?.id ?? null, groupIds: [...new Set(input.groupIds)] };
+}
+
+export async function createConsumer(actor: CurrentUser, input: ConsumerInput): Promise<{ id: string; username: string }> {
+  return db().$transaction(async (tx) => {
+    const { ownerUserId, groupIds } = await resolveInput(tx, input);
+    const consumer = await tx.consumer.create({
+      data: { username: input.username, customId: input.customId, ownerUserId, groups: { create: groupIds.map((groupId) => ({ groupId })) } },
+      select: { id: true, username: true },
+    });
+    await recordActivity(tx, actor, { action: "consumer.create", entityType: "consumer", entityId: consumer.id, entityName: consumer.username, after: await snapshot(tx, consumer.id) });
+    return consumer;
+  });
+}
+
+export async function updateConsumer(actor: CurrentUser, id: string, input: ConsumerInput): Promise<{ id: string; username: string }> {
+  return db().$transaction(async (tx) => {
+    const before = await snapshot(tx, id);
+    if (!before) throw notFound("This consumer");
+    const { ownerUserId, groupIds } = await resolveInput(tx, input, id);
+    await tx.consumerGroupMember.deleteMany({ where: { consumerId: id, groupId: { notIn: groupIds } } });
+    await tx.consumerGroupMember.createMany({ data: groupIds.map((groupId) => ({ consumerId: id, groupId })), skipDuplicates: true });
+    const consumer = await tx.consumer.update({
+      where: { id },
+      data: { username: input.username, customId: input.customId, ownerUserId },
+      select: { id: true, username: true },
+    });
+    await recordActivity(tx, actor, { action: "consumer.update", entityType: "consumer", entityId: id, entityName: consumer.username, before, after: await snapshot(tx, id) });
+    return consumer;
+  });
+}
+
+export async function deleteConsumer(actor: CurrentUser, id: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const before = await snapshot(tx, id);
+    if (!before) throw notFound("This consumer");
+    // Keys and group memberships go with it (ON DELETE CASCADE).
+    await tx.consumer.delete({ where: { id } });
+    await recordActivity(tx, actor, { action: "consumer.delete", entityType: "consumer", entityId: id, entityName: before.username, before });
+  });
+}
+
+/** Groups a consumer can join (the form's choices): names only, no member counts to compute. */
+export async function listGroupChoices(): Promise<{ id: string; name: string; description: string }[]> {
+  return db().consumerGroup.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, description: true } });
+}
+
+/** Console users an admin can pick as a consumer's owner. */
+export async function listOwnerChoices(): Promise<{ email: string; name: string }[]> {
+  return db().user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, take: 1000, select: { email: true, name: true } });
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { useConsoleDatabase } from "../../test/support/console";
+import { verifyPassword } from "../auth/password";
+import { ConsoleError } from "./errors";
+import { userCreateSchema } from "./schemas/user";
+import { createUser, deleteUser, resetPassword, updateUser } from "./users";
+
+const ctx = useConsoleDatabase();
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ConsoleError);
+  return (error as ConsoleError).message;
+}
+
+describe("console users", () => {
+  it("creates a user with a generated password shown once, stored only as a hash, never logged", async () => {
+    const admin = await ctx.user();
+    const { user, password } = await createUser(admin, userCreateSchema.parse({ email: " New.Dev@Example.COM ", name: "Dev", role: "developer" }));
+    expect(user).toMatchObject({ email: "new.dev@example.com", role: "developer", hasPassword: true, disabled: false });
+    expect(password).toHaveLength(20);
+    const stored = await ctx.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(password!, stored.passwordHash!)).toBe(true);
+    const logs = JSON.stringify(await ctx.db.activityLog.findMany({ where: { entityId: user.id } }));
+    expect(logs).not.toContain(password);
+    expect(logs).not.toContain(stored.passwordHash);
+
+    const sso = await createUser(admin, userCreateSchema.parse({ email: "sso@example.com", role: "viewer", passwordMode: "sso" }));
+    expect(sso.password).toBeUndefined();
+    expect(sso.user.hasPassword).toBe(false);
+
+    const set = userCreateSchema.safeParse({ email: "x@example.com", role: "viewer", passwordMode: "set", password: "short" });
+    expect(set.error?.issues[0]).toMatchObject({ path: ["password"], message: "at least 12 characters" });
+    expect(await refusal(createUser(admin, userCreateSchema.parse({ email: "NEW.DEV@example.com", role: "viewer" })))).toBe("Some fields need attention.");
+  });
+
+  it("resets a password to one the admin sets, which then verifies", async () => {
+    const admin = await ctx.user();
+    const target = await ctx.user("viewer");
+    expect(await resetPassword(admin, target.id, { passwordMode: "set", password: "correct horse battery" })).toEqual({});
+    const stored = await ctx.db.user.findUniqueOrThrow({ where: { id: target.id } });
+    expect(await verifyPassword("correct horse battery", stored.passwordHash!)).toBe(true);
+  });
+
+  it("an admin cannot demote, disable or delete themselves", async () => {
+    const admin = await ctx.user();
+    await ctx.user("admin");
+    expect(await refusal(updateUser(admin, admin.id, { role: "viewer" }))).toBe("You cannot change your own admin role. Ask another admin to do it.");
+    expect(await refusal(updateUser(admin, admin.id, { disabled: true }))).toBe("You cannot disable your own account. Ask another admin to do it.");
+    expect(await refusal(deleteUser(admin, admin.id))).toBe("You cannot delete your own account. Ask another admin to do it.");
+    expect(await updateUser(admin, admin.id, { name: "Still me" })).toMatchObject({ name: "Still me", role: "admin" });
+  });
+
+  it("logs role and status changes with before and after", async () => {
+    const admin = await ctx.user();
+    const target = await ctx.user("viewer");
+    await updateUser(admin, target.id, { role: "developer", disabled: true });
+    const log = await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: target.id, action: "user.update" } });
+    expect(log).toMatchObject({ before: { role: "viewer", disabled: false }, after: { role: "developer", disabled: true } });
+    expect((await updateUser(admin, target.id, { disabled: false })).disabled).toBe(false);
+  });
+});
+
+describe("the last active admin", () => {
+  it("cannot be removed, even by two admins demoting each other at the same moment", async () => {
+    await ctx.db.user.updateMany({ where: { role: "admin" }, data: { role: "viewer" } });
+    const [a, b] = [await ctx.user("admin"), await ctx.user("admin")];
+    const results = await Promise.allSettled([updateUser(a, b.id, { role: "developer" }), updateUser(b, a.id, { role: "developer" })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const remaining = await ctx.db.user.findMany({ where: { role: "admin", disabledAt: null } });
+    expect(remaining).toHaveLength(1);
+
+    const last = remaining[0]!;
+    const other = last.id === a.id ? b : a;
+    await ctx.db.user.update({ where: { id: other.id }, data: { role: "admin", disabledAt: new Date() } });
+    // A disabled admin does not count: the last active one can still not be demoted, disabled or deleted (by anyone).
+    const actor = { ...other, role: "admin" as const };
+    expect(await refusal(updateUser(actor, last.id, { role: "viewer" }))).toBe(`${last.email} is the last active admin. Make another user an admin first.`);
+    expect(await refusal(updateUser(actor, last.id, { disabled: true }))).toContain("is the last active admin");
+    expect(await refusal(deleteUser(actor, last.id))).toContain("is the last active admin");
+    // Deleting the disabled admin is fine.
+    await deleteUser({ ...last, role: "admin" }, other.id);
+  });
+});
