@@ -212,6 +212,30 @@ function explainStartFailure(output: string, options: EmbeddedPostgresOptions): 
   return new UserFacingError(`The embedded PostgreSQL stopped during start: ${output.trim().split("\n").pop() ?? "no output"}`, "EMBEDDED_PG_START");
 }
 
+// After a crash the server's children can outlive it for a moment and still hold its shared memory.
+const SHARED_MEMORY_BUSY = /pre-existing shared memory block .* is still in use/;
+const START_ATTEMPTS = 20;
+
+async function spawnServer(bin: Binaries, dataDir: string, options: EmbeddedPostgresOptions, owner: { uid: number; gid: number } | undefined, onLog: (line: string) => void) {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn(
+      bin.postgres,
+      ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      // Its own process group: Ctrl-C reaches the launcher, which stops the database last.
+      { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    try {
+      await waitUntilReady(child, onLog);
+      return child;
+    } catch (error) {
+      const output = (error as Error).message;
+      // No event tells when another process's children are gone: wait a little and try again.
+      if (SHARED_MEMORY_BUSY.test(output) && attempt < START_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 250));
+      else throw explainStartFailure(output, options);
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const onLog = options.onLog ?? (() => {});
@@ -223,17 +247,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   else await stopLeftoverServer(bin, dataDir, owner);
   await assertPortFree(options.port, "127.0.0.1", options.portVariable ?? "PORTCULLIS_PG_PORT", "the embedded PostgreSQL");
 
-  const child = spawn(
-    bin.postgres,
-    ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    // Its own process group: Ctrl-C reaches the launcher, which stops the database last.
-    { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  try {
-    await waitUntilReady(child, onLog);
-  } catch (error) {
-    throw explainStartFailure((error as Error).message, options);
-  }
+  const child = await spawnServer(bin, dataDir, options, owner, onLog);
 
   let stopping: Promise<void> | undefined;
   const stop = (mode: "fast" | "immediate" = "fast") => {
