@@ -33,6 +33,9 @@ function event(overrides: Partial<AuditEvent>): AuditEvent {
     id: randomUUID(),
     time: "2026-11-26T10:15:30.000Z",
     request_id: randomUUID(),
+    http_method: "POST",
+    path: "/mcp",
+    session: false,
     server: "github",
     consumer: "dev-user",
     groups: ["developer"],
@@ -43,8 +46,8 @@ function event(overrides: Partial<AuditEvent>): AuditEvent {
     tool: "search_repositories",
     decision: "allow",
     reason: "",
-    http_status: 200,
-    rpc_error_code: null,
+    status: 200,
+    jsonrpc_error: null,
     upstream_latency_ms: 3,
     total_latency_ms: 4,
     bytes_in: 100,
@@ -69,8 +72,8 @@ describe("audit ingestion", () => {
     const batch = [
       event({ total_latency_ms: 2 }),
       event({ total_latency_ms: 8, time: "2026-11-26T10:15:59.999Z" }),
-      event({ decision: "deny", tool: "push_files", total_latency_ms: 0.3, http_status: 200, rpc_error_code: -32602 }),
-      event({ decision: "error", total_latency_ms: 30_000, http_status: 504, time: "2026-11-26T10:16:00.000Z" }),
+      event({ decision: "deny", tool: "push_files", total_latency_ms: 0.3, status: 200, jsonrpc_error: -32602 }),
+      event({ decision: "error", total_latency_ms: 30_000, status: 504, time: "2026-11-26T10:16:00.000Z" }),
     ];
     expect(await ingest(batch)).toEqual({ inserted: 4, duplicates: 0 });
     // The same batch again (a retry after a lost response) changes nothing.

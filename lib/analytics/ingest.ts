@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { AuditEvent } from "../audit/event";
 import type { Db } from "../db/client";
-import { RollupDelta } from "./rollups";
+import { RollupDelta, type RolledUpEvent } from "./rollups";
 
 const RETRYABLE = new Set(["40P01", "40001"]);
 const ATTEMPTS = 3;
@@ -39,12 +39,12 @@ const INSERT_EVENTS = `
   INSERT INTO "AuditEvent" (id, time, "requestId", "dataPlaneId", "serverName", "consumerName", groups, "endUser", "upstreamIdentity",
                             method, "toolName", decision, reason, "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs",
                             "bytesIn", "bytesOut", "tokenHash")
-  SELECT id, time, request_id, $2, server, consumer, coalesce(groups, '{}'), end_user, upstream_identity,
-         method, tool, decision::"AuditDecision", reason, http_status, rpc_error_code, upstream_latency_ms, total_latency_ms,
+  SELECT id, time, request_id, $2, coalesce(server, ''), consumer, coalesce(groups, '{}'), end_user, upstream_identity,
+         method, tool, decision::"AuditDecision", coalesce(reason, ''), status, jsonrpc_error, upstream_latency_ms, total_latency_ms,
          bytes_in, bytes_out, token_hash
     FROM jsonb_to_recordset($1::jsonb) AS e(
       id text, time timestamptz, request_id text, server text, consumer text, groups text[], end_user text,
-      upstream_identity text, method text, tool text, decision text, reason text, http_status int, rpc_error_code int,
+      upstream_identity text, method text, tool text, decision text, reason text, status int, jsonrpc_error int,
       upstream_latency_ms float8, total_latency_ms float8, bytes_in int, bytes_out int, token_hash text)
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
@@ -108,7 +108,7 @@ export class RollupWriter {
     private readonly maxPendingRows = 50_000,
   ) {}
 
-  add(ledgerId: string, events: readonly AuditEvent[]): void {
+  add(ledgerId: string, events: readonly RolledUpEvent[]): void {
     this.delta.add(events);
     this.ledgerIds.push(ledgerId);
     if (this.delta.size >= this.maxPendingRows) void this.flush().catch((error) => console.error("rollups: flush failed:", error));
@@ -146,7 +146,6 @@ export async function ingestAuditEvents(pool: pg.Pool, writer: RollupWriter, eve
 }
 
 interface StoredEvent {
-  id: string;
   time: Date;
   serverName: string;
   consumerName: string | null;
@@ -168,13 +167,12 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
     );
     if (ledger.rows.length === 0) return 0;
     const stored = await client.query<StoredEvent>(
-      `SELECT id, time, "serverName", "consumerName", "toolName", decision, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
+      `SELECT time, "serverName", "consumerName", "toolName", decision, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
       [ledger.rows.flatMap((row) => row.eventIds)],
     );
     const delta = new RollupDelta();
     delta.add(
       stored.rows.map((e) => ({
-        id: e.id,
         time: e.time.toISOString(),
         server: e.serverName,
         consumer: e.consumerName,
@@ -183,7 +181,7 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
         total_latency_ms: e.totalLatencyMs,
         // Not stored with the event; "last used" is only lost for the events of a crashed flush.
         key_id: null,
-      })) as AuditEvent[],
+      })),
     );
     await writeDelta(client, delta, ledger.rows.map((row) => row.id));
     return stored.rows.length;

@@ -37,6 +37,9 @@ const HOUR = 3_600_000;
 
 const floorTo = (time: string, size: number) => new Date(Math.floor(Date.parse(time) / size) * size).toISOString();
 
+/** What a rollup needs of an event. */
+export type RolledUpEvent = Pick<AuditEvent, "time" | "server" | "consumer" | "tool" | "decision" | "total_latency_ms" | "key_id">;
+
 export class RollupDelta {
   readonly rollups = new Map<string, RollupRow>();
   readonly series = new Map<string, SeriesRow>();
@@ -47,34 +50,35 @@ export class RollupDelta {
     return this.rollups.size + this.series.size;
   }
 
-  add(events: readonly AuditEvent[]): void {
+  add(events: readonly RolledUpEvent[]): void {
     for (const event of events) {
-      this.addRollup(event);
+      const server = event.server ?? "";
+      this.addRollup(event, server);
       // Per minute and per hour, all traffic and each server, consumer and tool, with latency histograms;
       // per hour also the pairs that long-range breakdowns group by, counts only.
       for (const granularity of ["minute", "hour"] as const) {
         this.addSeries(event, granularity, "all", "");
-        this.addSeries(event, granularity, "server", event.server);
+        this.addSeries(event, granularity, "server", server);
         if (event.consumer) this.addSeries(event, granularity, "consumer", event.consumer);
-        if (event.tool) this.addSeries(event, granularity, "tool", `${event.server}/${event.tool}`);
+        if (event.tool) this.addSeries(event, granularity, "tool", `${server}/${event.tool}`);
       }
       const consumer = event.consumer ?? "";
-      const tool = `${event.server}/${event.tool ?? ""}`;
-      this.addSeries(event, "hour", "server_consumer", `${event.server}|${consumer}`, false);
+      const tool = `${server}/${event.tool ?? ""}`;
+      this.addSeries(event, "hour", "server_consumer", `${server}|${consumer}`, false);
       this.addSeries(event, "hour", "consumer_tool", `${consumer}|${tool}`, false);
       this.addSeries(event, "hour", "tool_consumer", `${tool}|${consumer}`, false);
       if (event.key_id && (this.keyUse.get(event.key_id) ?? "") < event.time) this.keyUse.set(event.key_id, event.time);
     }
   }
 
-  private addRollup(event: AuditEvent) {
+  private addRollup(event: RolledUpEvent, server: string) {
     const minute = floorTo(event.time, MINUTE);
     const consumer = event.consumer ?? "";
     const tool = event.tool ?? "";
-    const id = `${minute}\u0000${event.server}\u0000${consumer}\u0000${tool}\u0000${event.decision}`;
+    const id = `${minute}\u0000${server}\u0000${consumer}\u0000${tool}\u0000${event.decision}`;
     let row = this.rollups.get(id);
     if (!row) {
-      row = { minute, server: event.server, consumer, tool, decision: event.decision, count: 0, errors: 0, latency_sum: 0, buckets: emptyBuckets() };
+      row = { minute, server, consumer, tool, decision: event.decision, count: 0, errors: 0, latency_sum: 0, buckets: emptyBuckets() };
       this.rollups.set(id, row);
     }
     row.count += 1;
@@ -83,7 +87,7 @@ export class RollupDelta {
     row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
   }
 
-  private addSeries(event: AuditEvent, granularity: SeriesRow["granularity"], scope: SeriesScope, key: string, latency = true) {
+  private addSeries(event: RolledUpEvent, granularity: SeriesRow["granularity"], scope: SeriesScope, key: string, latency = true) {
     const bucket_start = floorTo(event.time, granularity === "minute" ? MINUTE : HOUR);
     const id = `${granularity}\u0000${scope}\u0000${key}\u0000${bucket_start}`;
     let row = this.series.get(id);

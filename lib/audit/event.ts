@@ -1,5 +1,7 @@
-// One audit event per gateway request: what the gateway emits and what the
-// control plane ingests. Never carries a token, a key, or tool arguments.
+// One audit event per gateway request: what the gateway emits (its JSON-lines
+// log, or the batches it ships to the control plane) and what the control
+// plane ingests. It names who called what and how it ended; it never holds the
+// token, the API key, a secret or the tool arguments.
 import { z } from "zod";
 
 export const auditEventSchema = z.object({
@@ -7,31 +9,36 @@ export const auditEventSchema = z.object({
   id: z.uuid(),
   time: z.iso.datetime({ offset: true }),
   request_id: z.string().max(128),
-  server: z.string().max(128),
+  /** The route's server; null when no route matched. */
+  server: z.string().max(128).nullable(),
+  http_method: z.string().max(16).default(""),
+  path: z.string().max(2048).default(""),
   consumer: z.string().max(255).nullable(),
   groups: z.array(z.string().max(128)).max(100).default([]),
-  /** Id of the API key that identified the consumer (the config's key `id`), for "last used". */
+  /** The config's id of the API key that identified the consumer, for "last used". */
   key_id: z.string().max(64).nullable().default(null),
-  /** Token-swap routes: the IdP user the token was issued to. */
+  /** token_swap: the IdP user the consumer was mapped from. */
   end_user: z.string().max(255).nullable().default(null),
-  /** The credential used upstream, by name (a vault reference), never its value. */
-  upstream_identity: z.string().max(255).nullable().default(null),
-  method: z.string().max(128).nullable(),
+  /** token_swap: the vault reference(s) of the credential sent upstream — names, never values. */
+  upstream_identity: z.string().max(512).nullable().default(null),
+  /** JSON-RPC method(s) of the body; several for a batch. */
+  method: z.string().max(256).nullable(),
   tool: z.string().max(256).nullable(),
   decision: z.enum(["allow", "deny", "error"]),
-  reason: z.string().max(1000).default(""),
-  http_status: z.number().int().min(100).max(599),
-  rpc_error_code: z.number().int().nullable().default(null),
+  /** The gateway's error code or denial message when it refused or failed. */
+  reason: z.string().max(1000).nullable().default(null),
+  status: z.number().int().min(100).max(599),
+  jsonrpc_error: z.number().int().nullable().default(null),
   upstream_latency_ms: z.number().min(0).nullable().default(null),
   total_latency_ms: z.number().min(0),
   bytes_in: z.number().int().min(0).default(0),
   bytes_out: z.number().int().min(0).default(0),
-  /** SHA-256 of the bearer token, to correlate calls without keeping the token. */
+  /** A short hash of the bearer token, to tell sessions apart without keeping the token. */
   token_hash: z.string().max(100).nullable().default(null),
+  session: z.boolean().default(false),
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
-export type AuditEventInput = z.input<typeof auditEventSchema>;
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 

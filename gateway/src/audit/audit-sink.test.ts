@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AuditEvent } from "./audit-event";
+import type { AuditEvent } from "../../../lib/audit/event";
 import { JsonLinesAuditSink } from "./audit-sink";
 
 const event = (i: number) => ({ id: `e${i}`, status: 200 }) as unknown as AuditEvent;

@@ -14,7 +14,9 @@ export interface CompiledConsumer extends Caller {
   customId?: string;
 }
 
-interface KeyEntry {
+export interface KeyEntry {
+  /** The config's key id, reported in audit events for "last used". */
+  id: string | undefined;
   hash: string;
   consumer: CompiledConsumer;
   /** Epoch ms after which the key is refused. */
@@ -149,7 +151,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     if (c.custom_id) consumersByCustomId.set(c.custom_id, consumer);
     for (const key of c.keys) {
       const hash = "key" in key ? hashApiKey(key.key) : key.hash;
-      keys.set(hash, { hash, consumer, expiresAt: key.expires_at ? Date.parse(key.expires_at) : Number.POSITIVE_INFINITY });
+      keys.set(hash, { id: key.id, hash, consumer, expiresAt: key.expires_at ? Date.parse(key.expires_at) : Number.POSITIVE_INFINITY });
     }
   }
   const routes = new Map<string, CompiledRoute>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hashApiKey } from "../../../lib/keys/api-key";
-import { findConsumerByKey } from "../pipeline/identify-by-key";
+import { findKey } from "../pipeline/identify-by-key";
 import { ConfigStore } from "./config-store";
 
 const doc = (key: string, extra: Record<string, unknown> = {}) => ({
@@ -22,8 +22,8 @@ describe("ConfigStore.apply: validate → compile → swap", () => {
     expect(store.apply(doc("alice-key-456"), "b")).toMatchObject({ ok: true, version: 2 });
     expect(store.current).not.toBe(first);
     // A request that took `first` keeps it whole.
-    expect(findConsumerByKey(first, "alice-key-123", Date.now())?.username).toBe("alice");
-    expect(findConsumerByKey(store.current!, "alice-key-123", Date.now())).toBeUndefined();
+    expect(findKey(first, "alice-key-123", Date.now())?.consumer.username).toBe("alice");
+    expect(findKey(store.current!, "alice-key-123", Date.now())).toBeUndefined();
   });
 
   it("keeps the old config when the new one has problems, and reports every problem", () => {
@@ -45,7 +45,7 @@ describe("ConfigStore.apply: validate → compile → swap", () => {
     const config = store.current!;
     expect([...config.keys.keys()]).toContain(hashApiKey("alice-key-123"));
     expect(JSON.stringify([...config.keys.values()])).not.toContain("alice-key-123");
-    expect(findConsumerByKey(config, "bob-key-123", Date.now())).toBeUndefined();
+    expect(findKey(config, "bob-key-123", Date.now())).toBeUndefined();
     const other = new ConfigStore();
     other.apply(doc("alice-key-123"), "b");
     expect(other.current!.hash).toBe(config.hash);

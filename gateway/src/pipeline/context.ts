@@ -17,6 +17,8 @@ export class RequestContext {
 
   route: CompiledRoute | undefined;
   caller: CompiledConsumer | undefined;
+  /** The config id of the API key that identified the caller. */
+  keyId: string | undefined;
   endUser: string | undefined;
   tokenHash: string | undefined;
   /** The raw bearer token, kept only in memory for the request that carried it. */

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
-import type { AuditEvent } from "../audit/audit-event";
+import type { AuditEvent } from "../../../lib/audit/event";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, jsonRpcErrorResponse, toGatewayError, type ErrorCode } from "../errors";
@@ -146,6 +146,7 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     path: ctx.pathname,
     consumer: ctx.caller?.username ?? null,
     groups: ctx.caller ? [...ctx.caller.groups] : [],
+    key_id: ctx.keyId ?? null,
     end_user: ctx.endUser ?? null,
     upstream_identity: ctx.upstreamIdentity ?? null,
     method: ctx.method,

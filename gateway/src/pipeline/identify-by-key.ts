@@ -3,28 +3,30 @@
 // never validated or used here; the API key in the route's key header says
 // who the caller is. Refusals about the key are 403, never 401.
 import { hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
-import type { CompiledConfig, CompiledConsumer } from "../config/compile";
+import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";
 import { readBearerToken } from "./bearer-token";
 import type { RequestContext } from "./context";
 
 /**
- * The consumer holding `key`. The key is hashed first, so the lookup's timing
- * depends only on the hash; the hash found is then confirmed in constant time.
+ * The live key entry (and so the consumer) for `key`. The key is hashed first,
+ * so the lookup's timing depends only on the hash; the hash found is then
+ * confirmed in constant time.
  */
-export function findConsumerByKey(config: CompiledConfig, key: string, now: number): CompiledConsumer | undefined {
+export function findKey(config: CompiledConfig, key: string, now: number): KeyEntry | undefined {
   const hash = hashApiKey(key);
   const entry = config.keys.get(hash);
   if (!entry || !hashesEqual(entry.hash, hash) || entry.expiresAt <= now) return undefined;
-  return entry.consumer;
+  return entry;
 }
 
 export function authenticatePassthrough(ctx: RequestContext, keyHeader: string, metadataUrl: string | undefined): void {
   readBearerToken(ctx, metadataUrl);
   const key = headerValue(ctx.req.headers[keyHeader]);
   if (!key) throw new GatewayError("key_missing", `API key required: send your Portcullis API key in the '${keyHeader}' header`);
-  const consumer = findConsumerByKey(ctx.config!, key, Date.now());
-  if (!consumer) throw new GatewayError("key_unknown", "The API key is not valid (unknown, revoked or expired)");
-  ctx.caller = consumer;
+  const entry = findKey(ctx.config!, key, Date.now());
+  if (!entry) throw new GatewayError("key_unknown", "The API key is not valid (unknown, revoked or expired)");
+  ctx.caller = entry.consumer;
+  ctx.keyId = entry.id;
 }
