@@ -15,7 +15,7 @@ import { applyToolList, markToolsReviewed, syncToolList } from "./tools";
 
 const TOKEN = `fixture-${randomBytes(8).toString("hex")}`;
 const MASTER_KEY = randomBytes(32);
-const schema = (properties: Record<string, unknown> = {}) => ({ type: "object" as const, properties });
+const schema = (properties: Record<string, object> = {}) => ({ type: "object" as const, properties });
 
 let database: TestDatabase;
 let upstream: McpToolsServer;
