@@ -3,12 +3,12 @@
 // one row it changed (the default row's edits re-render every row, since
 // they all inherit from it). Clicks and keys are handled once on the table
 // and read the cell from data attributes; the cells use a roving tabindex.
-import { memo, useRef, type Dispatch, type KeyboardEvent, type MouseEvent } from "react";
+import { memo, useRef, useState, type Dispatch, type KeyboardEvent, type MouseEvent } from "react";
 import { DEFAULT_ROW, hasOwnRule, type AclMatrix, type Cell, type Effect, type MatrixRow } from "@/lib/acl/matrix";
 import type { MatrixTool } from "@/lib/console/access-matrix";
 import { cellOf, effectOf, OTHERS } from "@/lib/console/matrix-edit";
 import { Badge } from "../ui/badge";
-import { Menu } from "../ui/menu";
+import { Menu, MENU_BUTTON_CLASS, MenuPopover } from "../ui/menu";
 import type { MatrixAction } from "./matrix-state";
 
 export interface Focus {
@@ -25,7 +25,7 @@ export interface SimulatedDecision {
 export const columnLabel = (column: string) => (column === OTHERS ? "Everyone else" : column);
 const rowLabel = (tool: string) => (tool === DEFAULT_ROW ? "Default (tools without a rule of their own)" : tool);
 
-const CELL_BASE = "flex h-7 w-full min-w-[4.75rem] items-center justify-center gap-1 rounded text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600";
+const CELL_BASE = "flex h-7 w-full items-center justify-center gap-1 rounded text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600";
 const CELL_TONE: Record<`${Cell}-${Effect}`, string> = {
   "allow-allow": "bg-emerald-100 font-semibold text-emerald-800 ring-1 ring-inset ring-emerald-300 hover:bg-emerald-200 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
   "deny-deny": "bg-red-100 font-semibold text-red-800 ring-1 ring-inset ring-red-300 hover:bg-red-200 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
@@ -50,7 +50,6 @@ interface RowProps {
   simulatedAllowed?: boolean;
   simulatedBecause?: string;
   simulating: boolean;
-  dispatch: Dispatch<MatrixAction>;
 }
 
 function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row: MatrixRow }) {
@@ -81,14 +80,14 @@ function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row:
   );
 }
 
-const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, defaultRow, groups, index, focusCol, simulatedAllowed, simulatedBecause, simulating, dispatch }: RowProps) {
+const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, defaultRow, groups, index, focusCol, simulatedAllowed, simulatedBecause, simulating }: RowProps) {
   const isDefault = tool === DEFAULT_ROW;
   // Only what inheritance reads: this row and the default row.
   const local: AclMatrix = isDefault ? { groups, defaultRow: row, tools: {} } : { groups, defaultRow, tools: { [tool]: row } };
   const columns = [...groups, OTHERS];
   return (
     <tr className={isDefault ? "bg-indigo-50/60 dark:bg-indigo-950/30" : "hover:bg-zinc-50 dark:hover:bg-zinc-800/40"}>
-      <th scope="row" className={`sticky left-0 z-10 max-w-72 border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}>
+      <th scope="row" className={`sticky left-0 z-10 overflow-hidden border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}>
         <ToolHeader tool={tool} meta={meta} row={row} />
       </th>
       {columns.map((column, col) => {
@@ -105,7 +104,6 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
               data-column={column}
               tabIndex={focusCol === col ? 0 : -1}
               aria-label={`${rowLabel(tool)}, ${columnLabel(column)}: ${cell === "inherit" ? `${effect} (inherited)` : cell}${staged ? ", edited" : ""}`}
-              title={cell === "inherit" ? `Inherited: ${effect}. Click to set allow.` : `${cell === "allow" ? "Allow" : "Deny"}. Click for ${cell === "allow" ? "deny" : "inherit"}.`}
               className={`${CELL_BASE} ${CELL_TONE[`${cell}-${effect}`]} ${staged ? "outline-2 outline-amber-400" : ""}`}
             >
               {cell === "allow" ? "✓ Allow" : cell === "deny" ? "✕ Deny" : effect}
@@ -125,16 +123,18 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
         </td>
       ) : null}
       <td className="px-1 py-1 text-right">
-        <Menu
-          label={`Set every cell of ${rowLabel(tool)}`}
-          items={[
-            { label: "Allow in every column", onSelect: () => dispatch({ type: "setRow", tool, cell: "allow" }) },
-            { label: "Deny in every column", onSelect: () => dispatch({ type: "setRow", tool, cell: "deny" }) },
-            { label: isDefault ? "Inherit in every column" : "Inherit everywhere (no own rule)", onSelect: () => dispatch({ type: "setRow", tool, cell: "inherit" }) },
-          ]}
+        <button
+          type="button"
+          data-r={index}
+          data-c={columns.length}
+          data-row-menu={tool}
+          tabIndex={focusCol === columns.length ? 0 : -1}
+          aria-label={`Set every cell of ${rowLabel(tool)}`}
+          aria-haspopup="menu"
+          className={MENU_BUTTON_CLASS}
         >
           ⋯
-        </Menu>
+        </button>
       </td>
     </tr>
   );
@@ -142,6 +142,8 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
 
 interface GridProps {
   label: string;
+  /** True until the editor runs in the browser: server-rendered cells do not answer clicks before that. */
+  busy: boolean;
   draft: AclMatrix;
   saved: AclMatrix;
   /** The tool rows the filters show, in order. */
@@ -154,14 +156,17 @@ interface GridProps {
 }
 
 const EMPTY_ROW: MatrixRow = { groups: {}, others: "inherit" };
+const [TOOL_REM, GROUP_REM, OTHERS_REM, SIMULATED_REM, MENU_REM] = [17, 6.5, 7, 12, 2.5];
 
-export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, simulated, dispatch }: GridProps) {
+export function MatrixGrid({ label, busy, draft, saved, tools, meta, focus, onFocus, simulated, dispatch }: GridProps) {
   const table = useRef<HTMLTableElement>(null);
   const columns = [...draft.groups, OTHERS];
   const rowCount = tools.length + 1;
+  // The row menu after the cells is the last stop of each row.
+  const colCount = columns.length + 1;
 
   const moveTo = (row: number, col: number) => {
-    const next = { row: Math.max(0, Math.min(rowCount - 1, row)), col: Math.max(0, Math.min(columns.length - 1, col)) };
+    const next = { row: Math.max(0, Math.min(rowCount - 1, row)), col: Math.max(0, Math.min(colCount - 1, col)) };
     table.current?.querySelector<HTMLButtonElement>(`button[data-r="${next.row}"][data-c="${next.col}"]`)?.focus();
     onFocus(next);
   };
@@ -177,7 +182,7 @@ export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, s
       ArrowLeft: [row, col - 1],
       ArrowRight: [row, col + 1],
       Home: event.ctrlKey ? [0, 0] : [row, 0],
-      End: event.ctrlKey ? [rowCount - 1, columns.length - 1] : [row, columns.length - 1],
+      End: event.ctrlKey ? [rowCount - 1, colCount - 1] : [row, colCount - 1],
       PageUp: [row - 10, col],
       PageDown: [row + 10, col],
     };
@@ -187,7 +192,11 @@ export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, s
     moveTo(...move);
   };
 
+  const [rowMenu, setRowMenu] = useState<{ tool: string; anchor: HTMLElement }>();
+
   const onClick = (event: MouseEvent<HTMLTableElement>) => {
+    const menuButton = (event.target as HTMLElement).closest<HTMLElement>("button[data-row-menu]");
+    if (menuButton) return setRowMenu({ tool: menuButton.dataset.rowMenu!, anchor: menuButton });
     const target = (event.target as HTMLElement).closest<HTMLElement>("button[data-tool]");
     if (!target) return;
     onFocus({ row: Number(target.dataset.r), col: Number(target.dataset.c) });
@@ -195,9 +204,30 @@ export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, s
   };
 
   const simulating = simulated !== undefined;
+  // Fixed column widths (table-layout: fixed): a cell whose text changes does not re-lay out the whole table.
+  const width = TOOL_REM + draft.groups.length * GROUP_REM + OTHERS_REM + (simulating ? SIMULATED_REM : 0) + MENU_REM;
   return (
     <div className="max-h-[calc(100vh-17rem)] min-h-64 overflow-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-      <table ref={table} role="grid" aria-label={label} aria-rowcount={rowCount + 1} className="min-w-full border-separate border-spacing-0 text-sm" onKeyDown={onKeyDown} onClick={onClick}>
+      <table
+        ref={table}
+        role="grid"
+        aria-label={label}
+        aria-rowcount={rowCount + 1}
+        aria-busy={busy}
+        style={{ width: `${width}rem` }}
+        className="min-w-full table-fixed border-separate border-spacing-0 text-sm"
+        onKeyDown={onKeyDown}
+        onClick={onClick}
+      >
+        <colgroup>
+          <col style={{ width: `${TOOL_REM}rem` }} />
+          {draft.groups.map((group) => (
+            <col key={group} style={{ width: `${GROUP_REM}rem` }} />
+          ))}
+          <col style={{ width: `${OTHERS_REM}rem` }} />
+          {simulating ? <col style={{ width: `${SIMULATED_REM}rem` }} /> : null}
+          <col style={{ width: `${MENU_REM}rem` }} />
+        </colgroup>
         <thead className="sticky top-0 z-20 bg-zinc-50 dark:bg-zinc-950">
           <tr>
             <th scope="col" className="sticky left-0 z-30 border-b border-r border-zinc-200 bg-zinc-50 px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950">
@@ -247,7 +277,6 @@ export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, s
             simulatedAllowed={simulated?.get(DEFAULT_ROW)?.allowed}
             simulatedBecause={simulated?.get(DEFAULT_ROW)?.because}
             simulating={simulating}
-            dispatch={dispatch}
           />
           {tools.map((tool, i) => (
             <MatrixRowView
@@ -263,11 +292,25 @@ export function MatrixGrid({ label, draft, saved, tools, meta, focus, onFocus, s
               simulatedAllowed={simulated?.get(tool)?.allowed}
               simulatedBecause={simulated?.get(tool)?.because}
               simulating={simulating}
-              dispatch={dispatch}
             />
           ))}
         </tbody>
       </table>
+      {rowMenu ? (
+        <MenuPopover
+          anchor={rowMenu.anchor}
+          label={`Set every cell of ${rowLabel(rowMenu.tool)}`}
+          onClose={() => setRowMenu(undefined)}
+          items={[
+            { label: "Allow in every column", onSelect: () => dispatch({ type: "setRow", tool: rowMenu.tool, cell: "allow" }) },
+            { label: "Deny in every column", onSelect: () => dispatch({ type: "setRow", tool: rowMenu.tool, cell: "deny" }) },
+            {
+              label: rowMenu.tool === DEFAULT_ROW ? "Inherit in every column" : "Inherit everywhere (no own rule)",
+              onSelect: () => dispatch({ type: "setRow", tool: rowMenu.tool, cell: "inherit" }),
+            },
+          ]}
+        />
+      ) : null}
     </div>
   );
 }

@@ -45,13 +45,13 @@ export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; sni
         ))}
       </div>
       <div id="snippet-panel" role="tabpanel" aria-label={snippet.label} className="mt-2">
-        <p className="mb-1.5 text-xs text-zinc-500">{snippet.hint}</p>
-        <div className="relative">
-          <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 pr-16 font-mono text-xs leading-relaxed text-zinc-100">
-            <code>{snippet.code}</code>
-          </pre>
-          <CopyButton text={snippet.code} label={`Copy ${snippet.label} snippet`} className="absolute right-2 top-2" />
+        <div className="mb-1.5 flex items-start justify-between gap-3">
+          <p className="text-xs text-zinc-500">{snippet.hint}</p>
+          <CopyButton text={snippet.code} label={`Copy ${snippet.label} snippet`} />
         </div>
+        <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100">
+          <code>{snippet.code}</code>
+        </pre>
       </div>
     </Card>
   );

@@ -1,7 +1,8 @@
 import type { SelectHTMLAttributes } from "react";
 
+/** A select's look, without its width: callers add w-full or a fixed width. */
 export const SELECT_CLASS =
-  "block w-full rounded-md border-0 bg-white py-1.5 pl-2.5 pr-8 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 aria-[invalid]:ring-red-500 dark:bg-zinc-900 dark:ring-zinc-700";
+  "block rounded-md border-0 bg-white py-1.5 pl-2.5 pr-8 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 aria-[invalid]:ring-red-500 dark:bg-zinc-900 dark:ring-zinc-700";
 
 export function SelectField({
   label,
@@ -20,7 +21,7 @@ export function SelectField({
         id={id}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={SELECT_CLASS}
+        className={`${SELECT_CLASS} w-full`}
         {...select}
       >
         {children}

@@ -42,14 +42,14 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
       id: "mcp-json",
       label: "MCP JSON",
       hint: keyHeader
-        ? "an mcpServers entry (.mcp.json and clients that share its format); Claude Code fills ${PORTCULLIS_API_KEY} from the environment, elsewhere paste your key"
-        : "an mcpServers entry (.mcp.json and clients that share its format); the client signs you in with your IdP",
+        ? "An mcpServers entry (.mcp.json and clients that share its format). Claude Code fills ${PORTCULLIS_API_KEY} from the environment; elsewhere paste your key."
+        : "An mcpServers entry (.mcp.json and clients that share its format). The client signs you in with your IdP.",
       code: json({ mcpServers: { [key]: { type: "http", url, ...(keyHeader ? { headers: { [keyHeader]: "${PORTCULLIS_API_KEY}" } } : {}) } } }),
     },
     {
       id: "vscode",
       label: "VS Code",
-      hint: keyHeader ? ".vscode/mcp.json — VS Code asks for the key once and stores it securely" : ".vscode/mcp.json — VS Code signs you in with your IdP",
+      hint: keyHeader ? "In .vscode/mcp.json. VS Code asks for the key once and stores it securely." : "In .vscode/mcp.json. VS Code signs you in with your IdP.",
       code: json(
         keyHeader
           ? {
@@ -62,7 +62,7 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
     {
       id: "claude-code",
       label: "Claude Code",
-      hint: keyHeader ? "run in a terminal with PORTCULLIS_API_KEY set" : "run in a terminal; Claude Code signs you in with your IdP on first use",
+      hint: keyHeader ? "Run in a terminal with PORTCULLIS_API_KEY set." : "Run in a terminal. Claude Code signs you in with your IdP on first use.",
       code: keyHeader
         ? `claude mcp add --transport http ${key} ${url} --header "${keyHeader}: $PORTCULLIS_API_KEY"`
         : `claude mcp add --transport http ${key} ${url}`,
@@ -70,7 +70,7 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
     {
       id: "curl",
       label: "curl",
-      hint: keyHeader ? "checks the route by hand: your API key and a token from the upstream" : "checks the route by hand with an access token from your IdP",
+      hint: keyHeader ? "Checks the route by hand with your API key and a token from the upstream." : "Checks the route by hand with an access token from your IdP.",
       code: [`curl -i '${url}' \\`, `  -H "Content-Type: application/json" \\`, `  -H "Accept: application/json, text/event-stream" \\`, ...curlAuth, `  -d '${initialize}'`].join("\n"),
     },
   ];

@@ -10,7 +10,9 @@ import { findVaultReferences, substituteVaultReferences } from "../vault/referen
 import { ConsoleError } from "./errors";
 
 function masterKey(): Buffer {
-  return loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, path.resolve(process.env.PORTCULLIS_DATA_DIR || ".portcullis"));
+  // The data folder is chosen at run time; the ignore comment keeps Next's build from tracing the whole project for it.
+  const dataDir = path.resolve(/* turbopackIgnore: true */ process.env.PORTCULLIS_DATA_DIR || ".portcullis");
+  return loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, dataDir);
 }
 
 /** Server headers first; a supplied header replaces the server's header of the same name (names are case-insensitive). */
