@@ -6,7 +6,7 @@
 // top of the newer matrix — so nothing is ever silently overwritten.
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useReducer, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
 import { compileAcl, decideToolAccess } from "@/lib/acl/decide";
 import { DEFAULT_ROW, hasOwnRule, matrixToAcl, rowOf } from "@/lib/acl/matrix";
 import { api, ApiError } from "@/lib/client/api";
@@ -25,6 +25,9 @@ type HintFilter = "all" | "read" | "write";
 type Flag = "changed" | "noRule" | "unlisted" | "edited";
 
 const FLAG_LABEL: Record<Flag, string> = { changed: "Changed", noRule: "No own rule", unlisted: "Gone", edited: "Edited" };
+
+// Rows rendered at once; the rest follow in a background render that input interrupts.
+const FIRST_ROWS = 40;
 
 // Never a tool name (they cannot contain spaces), so the ACL's default rule decides it.
 const UNNAMED_TOOL = " tool without a rule";
@@ -90,6 +93,10 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
     // vanish under the pointer while an admin clicks through them.
   }, [state.tools, query, hint, flags]);
 
+  // The first screenful renders (and hydrates) at once; the other rows, and the rows of a new
+  // filter, render in the background so typing and clicking never wait for all of them.
+  const rendered = useDeferredValue(shown, shown.slice(0, FIRST_ROWS));
+
   const simulated = useMemo(() => {
     if (!simulatedGroups) return undefined;
     const acl = compileAcl(matrixToAcl(draft));
@@ -113,7 +120,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
 
   const onFocus = useCallback((next: Focus) => setFocus((f) => (f.row === next.row && f.col === next.col ? f : next)), []);
   // Keep the one tabbable cell inside the grid when filters remove rows.
-  const focused = { row: Math.min(focus.row, shown.length), col: Math.min(focus.col, draft.groups.length + 1) };
+  const focused = { row: Math.min(focus.row, rendered.length), col: Math.min(focus.col, draft.groups.length + 1) };
 
   const save = useMutation({
     mutationFn: () => api<{ version: number }>(`/api/servers/${initial.serverId}/acl`, { method: "PUT", body: { version, defaultRow: draft.defaultRow, tools: draft.tools } }),
@@ -225,7 +232,8 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
         busy={!hydrated}
         draft={draft}
         saved={saved}
-        tools={shown}
+        tools={rendered}
+        filtered={shown}
         meta={meta}
         focus={focused}
         onFocus={onFocus}

@@ -146,8 +146,10 @@ interface GridProps {
   busy: boolean;
   draft: AclMatrix;
   saved: AclMatrix;
-  /** The tool rows the filters show, in order. */
+  /** The tool rows to render, in order. */
   tools: string[];
+  /** Every tool the filters select (what column actions apply to); `tools` may still be catching up with it. */
+  filtered: string[];
   meta: ReadonlyMap<string, MatrixTool>;
   focus: Focus;
   onFocus: (focus: Focus) => void;
@@ -158,7 +160,7 @@ interface GridProps {
 const EMPTY_ROW: MatrixRow = { groups: {}, others: "inherit" };
 const [TOOL_REM, GROUP_REM, OTHERS_REM, SIMULATED_REM, MENU_REM] = [17, 6.5, 7, 12, 2.5];
 
-export function MatrixGrid({ label, busy, draft, saved, tools, meta, focus, onFocus, simulated, dispatch }: GridProps) {
+export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, focus, onFocus, simulated, dispatch }: GridProps) {
   const table = useRef<HTMLTableElement>(null);
   const columns = [...draft.groups, OTHERS];
   const rowCount = tools.length + 1;
@@ -237,17 +239,17 @@ export function MatrixGrid({ label, busy, draft, saved, tools, meta, focus, onFo
               <th
                 key={column}
                 scope="col"
-                title={column === OTHERS ? "Callers in none of the groups that have a cell in the row (the default column)" : `Consumer group ${column}`}
+                title={column === OTHERS ? "Callers in none of the groups that have a cell in the row (the default column)" : column}
                 className="border-b border-zinc-200 px-1 py-2 text-center text-xs font-semibold text-zinc-700 dark:border-zinc-800 dark:text-zinc-300"
               >
-                <span className="inline-flex items-center gap-0.5">
-                  <span className={`max-w-28 truncate ${column === OTHERS ? "italic" : ""}`}>{columnLabel(column)}</span>
+                <span className="flex min-w-0 items-center justify-center gap-0.5">
+                  <span className={`min-w-0 truncate ${column === OTHERS ? "italic" : ""}`}>{columnLabel(column)}</span>
                   <Menu
-                    label={`Set ${columnLabel(column)} for the ${tools.length} shown tools`}
+                    label={`Set ${columnLabel(column)} for the ${filtered.length} shown tools`}
                     items={[
-                      { label: `Allow for ${tools.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools, column, cell: "allow" }) },
-                      { label: `Deny for ${tools.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools, column, cell: "deny" }) },
-                      { label: `Inherit for ${tools.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools, column, cell: "inherit" }) },
+                      { label: `Allow for ${filtered.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools: filtered, column, cell: "allow" }) },
+                      { label: `Deny for ${filtered.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools: filtered, column, cell: "deny" }) },
+                      { label: `Inherit for ${filtered.length} shown tools`, onSelect: () => dispatch({ type: "setColumn", tools: filtered, column, cell: "inherit" }) },
                     ]}
                   >
                     ▾

@@ -74,7 +74,7 @@ export function MenuPopover({ id, anchor, label, items, onClose }: { id?: string
 }
 
 export const MENU_BUTTON_CLASS =
-  "inline-flex items-center justify-center rounded px-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-zinc-700 dark:hover:text-white";
+  "inline-flex shrink-0 items-center justify-center rounded px-1 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:hover:bg-zinc-700 dark:hover:text-white";
 
 /** A button that opens its own menu. */
 export function Menu({ label, items, children }: { label: string; items: MenuItem[]; children: ReactNode }) {
