@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { startMcpToolsServer } from "../test/support/mcp-tools-server";
 import { expect, signIn, test } from "./support/fixtures";
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
@@ -102,6 +103,66 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(changes.getByRole("row", { name: new RegExp(`cells\\.push_files`) })).toContainText(group);
   await expect(changes.getByRole("row", { name: /^version/ })).toContainText("0");
   await page.screenshot({ path: test.info().outputPath("activity-log.png"), fullPage: true });
+});
+
+test("an admin syncs tools from the upstream with a token for that one request, then reviews new, changed and gone tools", async ({ page, admin, db }) => {
+  const token = `sync-${randomBytes(8).toString("hex")}`;
+  const upstream = await startMcpToolsServer({ pageSize: 2, bearerToken: token });
+  try {
+    const schema = { type: "object" as const };
+    upstream.tools = [
+      { name: "list_issues", description: "List issues", inputSchema: schema, annotations: { readOnlyHint: true } },
+      { name: "create_issue", description: "Create an issue", inputSchema: schema },
+      { name: "delete_repo", description: "Delete a repository", inputSchema: schema },
+    ];
+    const name = unique("synced");
+    await db.mcpServer.create({ data: { name, path: `/${name}`, upstreamUrl: upstream.url, authMode: "passthrough", authSettings: { key_header: "apikey" } } });
+    await signIn(page, admin);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
+    await page.getByRole("link", { name, exact: true }).click();
+    await page.getByRole("navigation", { name: "Server sections" }).getByRole("link", { name: /^Tools/ }).click();
+
+    const sync = async (credential: string) => {
+      await page.getByRole("button", { name: "Sync tools" }).click();
+      await page.getByLabel("Bearer token").fill(credential);
+      await page.getByRole("button", { name: "Fetch tool list" }).click();
+    };
+    await sync("wrong-token");
+    await expect(page.getByRole("dialog").getByRole("alert")).toHaveText("The upstream refused the credential (HTTP 401). Enter a token it accepts for this sync.");
+    await page.getByLabel("Bearer token").fill(token);
+    await page.getByRole("button", { name: "Fetch tool list" }).click();
+    await expect(page.getByRole("region", { name: "New" })).toContainText("delete_repo");
+    await page.getByRole("button", { name: "Accept 3 change(s)" }).click();
+    await expect(page.getByRole("status")).toHaveText("Tools updated: 3 new, 0 changed, 0 gone.");
+
+    upstream.tools = [
+      upstream.tools[0]!,
+      { name: "create_issue", description: "Create an issue with labels", inputSchema: schema },
+      { name: "merge_pull_request", description: "Merge a pull request", inputSchema: schema },
+    ];
+    await sync(token);
+    const review = page.getByRole("dialog");
+    await expect(review.getByRole("region", { name: "New" })).toContainText("merge_pull_request");
+    await expect(review.getByRole("region", { name: "Changed" })).toContainText("create_issue — description");
+    await expect(review.getByRole("region", { name: "Changed" })).toContainText("Create an issue with labels");
+    await expect(review.getByRole("region", { name: "Gone" })).toContainText("delete_repo");
+    await page.screenshot({ path: test.info().outputPath("tools-sync-review.png") });
+    await review.getByRole("button", { name: "Accept 3 change(s)" }).click();
+    await expect(page.getByRole("status")).toHaveText("Tools updated: 1 new, 1 changed, 1 gone.");
+
+    const tools = page.getByRole("table", { name: "Tools" });
+    await expect(tools.getByRole("row", { name: /delete_repo/ })).toContainText("gone");
+    await expect(tools.getByRole("row", { name: /create_issue/ })).toContainText("changed");
+    await tools.getByRole("button", { name: "Mark create_issue reviewed" }).click();
+    await expect(tools.getByRole("row", { name: /create_issue/ })).not.toContainText("changed");
+    await page.screenshot({ path: test.info().outputPath("tools-after-sync.png"), fullPage: true });
+
+    expect(upstream.listRequests.filter((cursor) => cursor === undefined).length).toBeGreaterThanOrEqual(2);
+    const stored = JSON.stringify([await db.activityLog.findMany({ where: { entityName: name } }), await db.tool.findMany({ where: { server: { name } } })]);
+    expect(stored).not.toContain(token);
+  } finally {
+    await upstream.close();
+  }
 });
 
 test("a token-swap server needs a way to validate tokens, and its snippets carry no API key", async ({ page, admin }) => {

@@ -33,7 +33,7 @@ export interface AccessMatrixData {
 
 const EMPTY_ROW = (): MatrixRow => ({ groups: {}, others: "inherit" });
 
-async function readMatrix(tx: Tx, serverId: string): Promise<AclMatrix> {
+export async function readMatrix(tx: Tx, serverId: string): Promise<AclMatrix> {
   const [groups, groupRules, othersRules, consumerRules] = await Promise.all([
     tx.consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
     tx.aclGroupRule.findMany({ where: { serverId }, select: { toolName: true, effect: true, group: { select: { name: true } } } }),
@@ -66,7 +66,7 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
 }
 
 /** The matrix's own cells, compact, for the activity log: {"*": {"developer": "deny"}, "push_files": {"(everyone else)": "deny"}}. */
-function cellsForLog(matrix: AclMatrix): Record<string, Record<string, Cell>> {
+export function cellsForLog(matrix: AclMatrix): Record<string, Record<string, Cell>> {
   const cells: Record<string, Record<string, Cell>> = {};
   for (const [tool, row] of [[DEFAULT_ROW, matrix.defaultRow] as const, ...Object.entries(matrix.tools)]) {
     const own: Record<string, Cell> = {};

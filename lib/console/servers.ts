@@ -5,6 +5,7 @@ import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { McpServer, Prisma } from "../generated/prisma/client";
 import { findVaultReferences } from "../vault/reference";
+import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { gatewayRouteUrl } from "./gateway-url";
@@ -140,16 +141,17 @@ export async function updateServer(actor: CurrentUser, id: string, settings: Ser
 
 export async function deleteServer(actor: CurrentUser, id: string): Promise<void> {
   await db().$transaction(async (tx) => {
-    const row = await tx.mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: true, groupRules: true, othersRules: true, consumerRules: true } } } });
+    const row = await tx.mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: true } } } });
     if (!row) throw notFound("This MCP server");
+    // The log keeps what the deletion destroys: settings and access cells (tools can be synced again).
+    const cells = cellsForLog(await readMatrix(tx, id));
     await tx.mcpServer.delete({ where: { id } });
-    const { tools, groupRules, othersRules, consumerRules } = row._count;
     await recordActivity(tx, actor, {
       action: "server.delete",
       entityType: "server",
       entityId: id,
       entityName: row.name,
-      before: { ...settingsOf(row), tools, access_rules: groupRules + othersRules + consumerRules },
+      before: { ...settingsOf(row), tools: row._count.tools, access: cells },
     });
   });
 }
