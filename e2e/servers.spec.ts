@@ -197,7 +197,7 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
 });
 
-test("every servers, tools, access-matrix and activity endpoint refuses developers and viewers", async ({ browser, createUser, db, baseURL }) => {
+test("every servers, tools, access-matrix and activity endpoint and page refuses developers and viewers", async ({ browser, createUser, db, baseURL }) => {
   const server = await db.mcpServer.create({
     data: { name: unique("guarded"), path: `/${unique("guarded")}`, upstreamUrl: "https://example.com/mcp", authMode: "passthrough", authSettings: { key_header: "apikey" } },
   });
@@ -224,6 +224,10 @@ test("every servers, tools, access-matrix and activity endpoint refuses develope
     for (const [method, url, data] of calls) {
       const response = await page.request.fetch(url, { method, data });
       expect(`${role} ${method} ${url} → ${response.status()}`).toBe(`${role} ${method} ${url} → 403`);
+    }
+    for (const path of ["/servers", "/servers/new", `/servers/${server.id}`, `/servers/${server.id}/tools`, "/access", `/access/${server.id}`, "/activity"]) {
+      const response = await page.goto(path);
+      expect(`${role} page ${path} → ${response?.status()}`).toBe(`${role} page ${path} → 403`);
     }
     await context.close();
   }
