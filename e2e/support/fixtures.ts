@@ -3,7 +3,8 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../../lib/auth/password";
-import { createDb, type Db } from "../../lib/db/client";
+import type pg from "pg";
+import { createDb, createPool, type Db } from "../../lib/db/client";
 import type { Role } from "../../lib/auth/roles";
 
 export interface Account {
@@ -19,10 +20,15 @@ export async function signIn(page: Page, account: Account): Promise<void> {
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
 }
 
-export const test = base.extend<{ db: Db; admin: Account; createUser: (role: Role) => Promise<Account> }, object>({
+export const test = base.extend<{ pool: pg.Pool; db: Db; admin: Account; createUser: (role: Role) => Promise<Account> }, object>({
   baseURL: async ({}, use) => use(process.env.E2E_BASE_URL),
-  db: async ({}, use) => {
-    const db = createDb(process.env.E2E_DATABASE_URL!);
+  pool: async ({}, use) => {
+    const pool = createPool(process.env.E2E_DATABASE_URL!);
+    await use(pool);
+    await pool.end();
+  },
+  db: async ({ pool }, use) => {
+    const db = createDb(pool);
     await use(db);
     await db.$disconnect();
   },

@@ -22,6 +22,7 @@ export const AREAS: readonly Area[] = [
   { href: "/keys", label: "My keys", roles: EVERYONE },
   { href: "/vault", label: "Vault", roles: ADMIN },
   { href: "/data-planes", label: "Data planes", roles: ADMIN },
+  { href: "/config", label: "Configuration", roles: ADMIN },
   { href: "/analytics", label: "Analytics", roles: OBSERVERS },
   { href: "/audit", label: "Audit", roles: OBSERVERS },
   { href: "/users", label: "Users", roles: ADMIN },

@@ -9,7 +9,7 @@ import type { z } from "zod";
 import { fieldErrors } from "../console/validation";
 import { ApiError } from "./api";
 
-export function useFormMutation<S extends z.ZodType, R>(options: { schema?: S; send: (input: z.infer<S>) => Promise<R>; onDone?: (result: R) => void }) {
+export function useFormMutation<Input, R>(options: { schema?: z.ZodType<Input>; send: (input: Input) => Promise<R>; onDone?: (result: R) => void }) {
   const { schema, send, onDone } = options;
   const router = useRouter();
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -23,7 +23,7 @@ export function useFormMutation<S extends z.ZodType, R>(options: { schema?: S; s
     onError: (error) => setFields(error instanceof ApiError ? error.fields : {}),
   });
   const submit = (value: unknown) => {
-    if (!schema) return mutation.mutate(value as z.infer<S>);
+    if (!schema) return mutation.mutate(value as Input);
     const parsed = schema.safeParse(value);
     if (!parsed.success) return setFields(fieldErrors(parsed.error));
     mutation.mutate(parsed.data);

@@ -1,11 +1,13 @@
 // Every console API route handler goes through `route()`: it signs the
 // caller in (401), checks the role on the server (403), refuses cross-site
 // writes (403), parses and validates the JSON body with the shared zod schema
-// (400 with field errors), and turns errors into one JSON shape — never a
-// stack trace.
+// (400 with field errors), turns errors into one JSON shape — never a stack
+// trace — and after a successful write publishes the recompiled gateway
+// configuration (a new version only if it changed).
 import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { currentUser, type CurrentUser } from "../auth/session";
+import { publishAfterWrite } from "../controlplane/publish-after-write";
 import type { Role } from "../auth/roles";
 import { ConsoleError } from "./errors";
 import { parseOrThrow } from "./validation";
@@ -78,6 +80,7 @@ export function route<S extends z.ZodType | undefined = undefined>(
       if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
       const body = options.body ? parseOrThrow(options.body, await readJson(request)) : undefined;
       const result = await handler({ user, body: body as never, params: await context.params, request });
+      if (!SAFE_METHODS.has(request.method)) await publishAfterWrite(user.id, `${request.method} ${request.nextUrl.pathname}`);
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
     } catch (error) {

@@ -7,11 +7,13 @@ import { seedFirstAdmin } from "../../prisma/seed";
 import { createDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { openDatabase } from "../db/open-database";
+import { ensureBundledDataPlane } from "../controlplane/data-planes";
+import { publishConfigVersion } from "../controlplane/versions";
 import { describeError } from "../errors";
 import { assertPortFree } from "../net/ports";
 import { consoleBuildIsCurrent, consoleFingerprint, PROJECT_ROOT, recordConsoleBuild } from "./console-build";
 import { runToCompletion, startProcess, waitForLine, type ManagedProcess } from "./processes";
-import { loadOrCreateSecret } from "./secrets";
+import { loadOrCreateSecret, readSecret, writeSecret } from "./secrets";
 import { readSettings } from "./settings";
 
 const say = (line: string) => process.stdout.write(`portcullis: ${line}\n`);
@@ -63,6 +65,13 @@ async function main() {
     if (migrated.applied.length) say(`applied ${migrated.applied.length} migration(s)`);
     const db = createDb(database.url);
     const admin = await seedFirstAdmin(db, { email: settings.PORTCULLIS_ADMIN_EMAIL, password: settings.PORTCULLIS_ADMIN_PASSWORD });
+    // The gateway always finds a current version, even before the first console change.
+    await publishConfigVersion(db, { reason: "startup" });
+    const dataPlaneToken = await ensureBundledDataPlane(
+      db,
+      () => readSecret(settings.dataDir, "dp-token"),
+      (token) => writeSecret(settings.dataDir, "dp-token", token),
+    );
     await db.$disconnect();
     if (admin?.generatedPassword) {
       say(`created the first admin: ${admin.email} / ${admin.generatedPassword}  (shown once; change it after signing in)`);
@@ -79,6 +88,8 @@ async function main() {
       PORTCULLIS_HTTP_PORT: String(settings.PORTCULLIS_HTTP_PORT),
       PORTCULLIS_HTTPS_PORT: String(settings.PORTCULLIS_HTTPS_PORT),
       PORTCULLIS_STATUS_PORT: String(settings.PORTCULLIS_STATUS_PORT),
+      PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`,
+      PORTCULLIS_DP_TOKEN: dataPlaneToken,
     };
     await buildConsoleIfNeeded(env);
     if (stopping) return;

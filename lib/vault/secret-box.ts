@@ -35,7 +35,7 @@ export function decryptSecret(masterKey: Buffer, name: string, sealed: string): 
  * <dataDir>/secrets/master.key, generated on first use. Every process that
  * encrypts or decrypts (console, gateways) must see the same key.
  */
-export function loadMasterKey(env: { PORTCULLIS_MASTER_KEY?: string }, dataDir: string): Buffer {
+export function loadMasterKey(env: Readonly<Record<string, string | undefined>>, dataDir: string): Buffer {
   const configured = env.PORTCULLIS_MASTER_KEY;
   if (configured) {
     const key = /^[0-9a-f]{64}$/i.test(configured) ? Buffer.from(configured, "hex") : Buffer.from(configured, "base64");

@@ -1,16 +1,39 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Kpis } from "@/components/analytics/kpis";
+import { RangeTabs } from "@/components/analytics/range-tabs";
+import { TopTable } from "@/components/analytics/top-table";
+import { TrafficCharts } from "@/components/analytics/traffic-charts";
 import { PageHeader } from "@/components/ui/page-header";
+import { parseRange, RANGES, timeSeries, topKeys } from "@/lib/analytics/queries";
+import { analyticsPath } from "@/lib/analytics/paths";
 import { requirePageRole } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Analytics" };
 
-export default async function AnalyticsPage() {
-  await requirePageRole(["admin", "viewer"] as const);
+export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
+  await requirePageRole(["admin", "viewer"]);
+  const range = parseRange((await searchParams).range);
+  const [series, servers, tools, consumers, denied] = await Promise.all([
+    timeSeries(db(), range, "all", ""),
+    topKeys(db(), range, "server", "requests"),
+    topKeys(db(), range, "tool", "requests"),
+    topKeys(db(), range, "consumer", "requests"),
+    topKeys(db(), range, "tool", "denials"),
+  ]);
   return (
     <>
-      <PageHeader title="Analytics" description="Requests, denials, errors and latency per server, tool and consumer appear here once agents call the gateway." />
-      <EmptyState title="No traffic yet" />
+      <PageHeader title="Analytics" description={`${RANGES[range].label}: every call through the gateways.`} actions={<RangeTabs current={range} basePath="/analytics" />} />
+      <div className="space-y-4">
+        <Kpis totals={series.totals} />
+        <TrafficCharts points={series.points} spanHours={RANGES[range].spanMs / 3_600_000} />
+        <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+          <TopTable title="Top servers" rows={servers} href={(key) => analyticsPath.server(key, range)} />
+          <TopTable title="Top tools" rows={tools} href={(key) => analyticsPath.tool(key, range)} />
+          <TopTable title="Top consumers" rows={consumers} href={(key) => analyticsPath.consumer(key, range)} />
+          <TopTable title="Most denied tools" rows={denied} metric="denials" href={(key) => analyticsPath.tool(key, range)} />
+        </div>
+      </div>
     </>
   );
 }

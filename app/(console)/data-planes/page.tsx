@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { DataPlanesView } from "@/components/controlplane/data-planes-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
+import { dataPlanesOverview } from "@/lib/controlplane/overview";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Data planes" };
 
 export default async function DataPlanesPage() {
-  await requirePageRole(["admin"] as const);
+  await requirePageRole(["admin"]);
   return (
     <>
-      <PageHeader title="Data planes" description="Each gateway process that serves traffic reports its configuration version and health here." />
-      <EmptyState title="No data planes yet" />
+      <PageHeader
+        title="Data planes"
+        description="Gateway processes connected to this console: the configuration version each applied, and whether it is in sync."
+      />
+      <DataPlanesView initial={await dataPlanesOverview(db())} />
     </>
   );
 }

@@ -1,0 +1,50 @@
+// Shared by the benchmark scripts: a throwaway database (the embedded
+// PostgreSQL, or a new database on DATABASE_URL's server) and result output.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
+import { applyMigrations } from "../lib/db/migrate";
+import { findFreePort } from "../lib/net/ports";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+
+export async function throwawayDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+  const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
+  let serverUrl = process.env.DATABASE_URL;
+  let stopServer = async () => {};
+  if (!serverUrl) {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".portcullis/bench", name), port: await findFreePort(), throwaway: true });
+    serverUrl = server.url;
+    stopServer = () => server.stop();
+  }
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    await client.query(sql).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  return {
+    url: url.toString(),
+    close: async () => {
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await stopServer();
+    },
+  };
+}
+
+export function writeResults(file: string, results: unknown): string {
+  const target = path.join(ROOT, "bench", "results", file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, JSON.stringify(results, null, 2));
+  return path.relative(process.cwd(), target);
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

@@ -1,0 +1,187 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api } from "@/lib/client/api";
+import { useFormMutation } from "@/lib/client/use-form-mutation";
+import type { DataPlaneView, SyncState } from "@/lib/controlplane/overview";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { Dialog } from "../ui/dialog";
+import { EmptyState } from "../ui/empty-state";
+import { Field } from "../ui/field";
+import { FormError } from "../ui/form-error";
+import { Table, Td, Th } from "../ui/table";
+
+interface Overview {
+  planes: DataPlaneView[];
+  latest: { number: number; hash: string; createdAt: string } | null;
+  compileError: { at: string; reason: string; problems: string[] } | null;
+}
+
+const STATE: Record<SyncState, { label: string; tone: "green" | "amber" | "red" | "neutral" }> = {
+  in_sync: { label: "in sync", tone: "green" },
+  behind: { label: "behind", tone: "amber" },
+  failed: { label: "failed", tone: "red" },
+  disconnected: { label: "disconnected", tone: "neutral" },
+  never_connected: { label: "never connected", tone: "neutral" },
+  revoked: { label: "revoked", tone: "neutral" },
+};
+
+function duration(from: string | null, now: number): string {
+  if (!from) return "—";
+  const s = Math.max(0, Math.round((now - Date.parse(from)) / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} d`;
+}
+
+function AddDataPlane({ onDone }: { onDone: () => void }) {
+  const [created, setCreated] = useState<{ token: string; name: string }>();
+  const form = useFormMutation({
+    send: (input: { name: string }) => api<{ token: string }>("/api/data-planes", { method: "POST", body: input }).then((r) => ({ ...r, name: input.name })),
+    onDone: setCreated,
+  });
+  if (created) {
+    return (
+      <div className="space-y-3 text-sm">
+        <p>
+          Token for <strong>{created.name}</strong>. Copy it now: it is shown this once and stored only as a hash.
+        </p>
+        <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs text-zinc-100" data-testid="dp-token">
+          {created.token}
+        </pre>
+        <p>Start a gateway with it:</p>
+        <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs text-zinc-100">
+          {`PORTCULLIS_CP_URL=${typeof window === "undefined" ? "" : window.location.origin} \\\nPORTCULLIS_DP_TOKEN=${created.token} \\\nnpm run gateway`}
+        </pre>
+        <div className="flex justify-end">
+          <Button onClick={onDone}>Done</Button>
+        </div>
+      </div>
+    );
+  }
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    form.submit({ name: String(new FormData(event.currentTarget).get("name") ?? "") });
+  };
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <Field id="dp-name" name="name" label="Name" hint="e.g. gateway-eu-1" error={form.fields.name} autoFocus />
+      <FormError message={form.message} />
+      <div className="flex justify-end gap-2">
+        <Button type="button" variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={form.pending}>
+          Create token
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RevokeButton({ plane }: { plane: DataPlaneView }) {
+  const [confirming, setConfirming] = useState(false);
+  const form = useFormMutation({ send: () => api(`/api/data-planes/${plane.id}`, { method: "DELETE" }), onDone: () => setConfirming(false) });
+  return (
+    <>
+      <Button variant="ghost" onClick={() => setConfirming(true)} aria-label={`Revoke ${plane.name}`}>
+        Revoke
+      </Button>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Revoke ${plane.name}`}>
+        <p className="text-sm">The gateway using this token can no longer fetch configuration or send audit events. It keeps serving its last configuration until restarted.</p>
+        <FormError message={form.message} />
+        <div className="mt-4 flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+          <Button variant="danger" disabled={form.pending} onClick={() => form.submit(undefined)}>
+            Revoke token
+          </Button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+export function DataPlanesView({ initial }: { initial: Overview }) {
+  const [adding, setAdding] = useState(false);
+  const { data } = useQuery({ queryKey: ["data-planes"], queryFn: () => api<Overview>("/api/data-planes"), initialData: initial, refetchInterval: 5000 });
+  const now = Date.now();
+  return (
+    <div className="space-y-4">
+      {data.compileError ? (
+        <Card className="border-red-300 dark:border-red-900">
+          <h2 className="text-sm font-semibold text-red-700 dark:text-red-300">The last change could not be compiled into a gateway configuration</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Gateways keep the previous version until this is fixed.</p>
+          <ul className="mt-2 list-disc pl-5 font-mono text-xs">
+            {data.compileError.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+      <div className="flex items-center justify-between">
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Current configuration: {data.latest ? <strong>version {data.latest.number}</strong> : "none yet"}
+          {data.latest ? <span className="ml-2 font-mono text-xs text-zinc-500">{data.latest.hash.slice(0, 19)}…</span> : null}
+        </p>
+        <Button onClick={() => setAdding(true)}>Add data plane</Button>
+      </div>
+      {data.planes.length === 0 ? (
+        <EmptyState title="No data planes yet" action={<Button onClick={() => setAdding(true)}>Add data plane</Button>}>
+          Each gateway process connects out to this console with a data-plane token and reports the configuration it applied.
+        </EmptyState>
+      ) : (
+        <Table label="Data planes">
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Status</Th>
+              <Th>Applied version</Th>
+              <Th>Address</Th>
+              <Th>Last seen</Th>
+              <Th>Uptime</Th>
+              <Th className="text-right">Dropped events</Th>
+              <Th className="sr-only">Actions</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {data.planes.map((plane) => (
+              <tr key={plane.id} data-testid={`dp-${plane.name}`}>
+                <Td>
+                  <div className="font-medium">{plane.name}</div>
+                  <div className="font-mono text-xs text-zinc-500" title="Data plane id">
+                    {plane.id.slice(0, 8)} · {plane.tokenPrefix}…
+                  </div>
+                </Td>
+                <Td>
+                  <Badge tone={STATE[plane.state].tone}>{STATE[plane.state].label}</Badge>
+                  {plane.reason ? <div className="mt-1 max-w-xs text-xs text-red-700 dark:text-red-300">{plane.reason}</div> : null}
+                </Td>
+                <Td className="tabular-nums">
+                  {plane.appliedVersion ?? "—"}
+                  {plane.appliedHash ? <div className="font-mono text-xs text-zinc-500">{plane.appliedHash.slice(0, 19)}…</div> : null}
+                </Td>
+                <Td className="text-xs">
+                  {plane.hostname || "—"}
+                  <div className="text-zinc-500">{plane.address}</div>
+                  {plane.softwareVersion ? <div className="text-zinc-500">v{plane.softwareVersion}</div> : null}
+                </Td>
+                <Td className="text-xs">{plane.lastSeenAt ? `${duration(plane.lastSeenAt, now)} ago` : "never"}</Td>
+                <Td className="text-xs">{plane.state === "in_sync" || plane.state === "behind" ? duration(plane.startedAt, now) : "—"}</Td>
+                <Td className="text-right tabular-nums">{plane.droppedEvents}</Td>
+                <Td className="text-right">{plane.state === "revoked" ? null : <RevokeButton plane={plane} />}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <Dialog open={adding} onClose={() => setAdding(false)} title="Add data plane">
+        {adding ? <AddDataPlane onDone={() => setAdding(false)} /> : null}
+      </Dialog>
+    </div>
+  );
+}

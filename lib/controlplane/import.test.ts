@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { configHash } from "../config/canonical";
+import { compileConfig } from "../config/compile";
+import { createDb, type Db } from "../db/client";
+import { hashApiKey } from "../keys/api-key";
+import { encryptSecret } from "../vault/secret-box";
+import { applyImport, configToYaml, parseConfigText, previewImport } from "./import";
+import { loadConfigSnapshot } from "./snapshot";
+import { publishConfigVersion } from "./versions";
+
+const masterKey = randomBytes(32);
+let database: TestDatabase;
+let db: Db;
+let actor: { id: string; email: string; name: string; role: "admin" };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  const user = await db.user.create({ data: { email: "admin@example.com", role: "admin" } });
+  actor = { id: user.id, email: user.email, name: "", role: "admin" };
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+
+const yaml = () => `
+version: 1
+gateway: { public_url: https://localhost:8443 }
+consumer_groups: [{ name: admin }, { name: developer }]
+consumers:
+  - { username: admin-user, groups: [admin], keys: [{ key: admin-api-key }] }
+  - { username: dev-user, custom_id: "idp|7", groups: [developer], keys: [{ hash: "sha256:${"c".repeat(64)}", name: laptop }] }
+servers:
+  - name: github
+    path: /github-mcp
+    upstream: https://api.githubcopilot.com/mcp/
+    auth: { mode: passthrough, key_header: apikey, upstream_prm: "https://api.githubcopilot.com/.well-known/oauth-protected-resource/mcp/" }
+    acl:
+      default: { deny: [developer] }
+      tools:
+        - { name: search_repositories, allow: [admin, developer] }
+        - { name: push_files, allow: [admin] }
+  - name: konnect
+    path: /konnect-mcp
+    upstream: https://us.mcp.konghq.com/
+    auth: { mode: token_swap, issuer: "https://idp.example.com/realms/mcp", jwks: { uri: "https://idp.example.com/certs" } }
+    upstream_headers: { Authorization: "Bearer {vault://portcullis/konnect-token}" }
+vault:
+  portcullis: { konnect-token: "${encryptSecret(masterKey, "konnect-token", "kpat_123")}" }
+`;
+
+async function currentHash() {
+  return configHash(compileConfig(await loadConfigSnapshot(db)));
+}
+
+describe("declarative import and export", () => {
+  it("previews without changing anything, then applies, then round-trips its own export unchanged", async () => {
+    const config = parseConfigText(yaml());
+    const before = await currentHash();
+    const preview = await previewImport(db, config, masterKey);
+    expect(preview.changed).toBe(true);
+    expect(preview.currentHash).toBe(before);
+    expect(preview.diff.filter((d) => d.added).map((d) => d.value).join("")).toContain("name: push_files");
+    expect(await currentHash()).toBe(before);
+
+    await applyImport(db, actor, config, masterKey, preview.currentHash, "config.import");
+    expect(await currentHash()).toBe(preview.hash);
+    const key = await db.apiKey.findUniqueOrThrow({ where: { hash: hashApiKey("admin-api-key") } });
+    expect(key.prefix).toBe("admin-ap");
+    expect(await db.activityLog.count({ where: { action: "config.import" } })).toBe(1);
+
+    const exported = configToYaml(compileConfig(await loadConfigSnapshot(db)));
+    expect(exported).not.toContain("admin-api-key");
+    expect(exported).not.toContain("kpat_123");
+    const again = await previewImport(db, parseConfigText(exported), masterKey);
+    expect(again.changed).toBe(false);
+  });
+
+  it("refuses a stale preview and a secret sealed with another master key", async () => {
+    const config = parseConfigText(yaml());
+    await expect(applyImport(db, actor, config, masterKey, "sha256:stale", "config.import")).rejects.toThrow("changed since you previewed");
+    const foreign = parseConfigText(yaml().replace(/konnect-token: "[^"]+"/, `konnect-token: "${encryptSecret(randomBytes(32), "konnect-token", "x")}"`));
+    await expect(previewImport(db, foreign, masterKey)).rejects.toThrow("vault.portcullis.konnect-token: this value was encrypted with another master key");
+  });
+
+  it("lists every problem of an invalid file", () => {
+    expect(() => parseConfigText("version: 2\nservers: nope")).toThrow(/2 problem\(s\)/);
+    expect(() => parseConfigText("key: [unclosed")).toThrow("The file is not valid YAML or JSON");
+  });
+
+  it("rolls back to an earlier version by importing its document", async () => {
+    const v1 = await publishConfigVersion(db, { reason: "before" });
+    await db.consumerGroup.create({ data: { name: "contractor" } });
+    const v2 = await publishConfigVersion(db, { reason: "after" });
+    expect(v2.hash).not.toBe(v1.hash);
+    const old = await db.configVersion.findUniqueOrThrow({ where: { number: v1.number } });
+    const preview = await previewImport(db, parseConfigText(JSON.stringify(old.document)), masterKey);
+    await applyImport(db, actor, parseConfigText(JSON.stringify(old.document)), masterKey, preview.currentHash, "config.rollback");
+    const v3 = await publishConfigVersion(db, { reason: "rollback" });
+    expect(v3).toMatchObject({ number: v2.number + 1, hash: v1.hash, created: true });
+  });
+});

@@ -1,0 +1,192 @@
+// The declarative round trip: export the current configuration as the YAML
+// file the gateway reads, and import such a file back — validated, previewed
+// as a diff of the configuration it would produce, applied only on
+// confirmation, recorded in the activity log. A rollback to an earlier version
+// is an import of that version's document, so the database (and therefore every
+// later compile) really returns to it.
+import { diffLines } from "diff";
+import { stringify as toYaml, parse as parseYaml } from "yaml";
+import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
+import type { CurrentUser } from "../auth/session";
+import { compileConfig } from "../config/compile";
+import { configHash } from "../config/canonical";
+import { parseConfig, type GatewayConfig } from "../config/schema";
+import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { displayPrefix, hashApiKey } from "../keys/api-key";
+import { decryptSecret } from "../vault/secret-box";
+import { recordActivity } from "../console/activity";
+import { ConsoleError } from "../console/errors";
+import { loadConfigSnapshot } from "./snapshot";
+
+type Tx = Prisma.TransactionClient;
+
+// An import touches every row of the configuration; Prisma's 5 s default is too short for large ones.
+const LONG_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
+
+export function configToYaml(document: unknown): string {
+  return toYaml(document, { lineWidth: 0, sortMapEntries: false });
+}
+
+/** Parses YAML or JSON text into a validated config, or throws with every problem listed. */
+export function parseConfigText(text: string): GatewayConfig {
+  let document: unknown;
+  try {
+    document = parseYaml(text, { maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConsoleError("invalid", `The file is not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const result = parseConfig(document);
+  if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
+  return result.config;
+}
+
+async function syncGroups(tx: Tx, config: GatewayConfig) {
+  const wanted = new Set(config.consumer_groups.map((g) => g.name));
+  await tx.consumerGroup.deleteMany({ where: { name: { notIn: [...wanted] } } });
+  for (const group of config.consumer_groups) {
+    await tx.consumerGroup.upsert({ where: { name: group.name }, create: { name: group.name, description: group.description ?? "" }, update: { description: group.description ?? "" } });
+  }
+  return new Map((await tx.consumerGroup.findMany({ select: { id: true, name: true } })).map((g) => [g.name, g.id]));
+}
+
+async function syncConsumers(tx: Tx, config: GatewayConfig, groupIds: Map<string, string>, now: Date) {
+  const wanted = new Set(config.consumers.map((c) => c.username));
+  // Disabled consumers are not part of the gateway's configuration; leave them be.
+  await tx.consumer.deleteMany({ where: { username: { notIn: [...wanted] }, disabledAt: null } });
+  for (const entry of config.consumers) {
+    const consumer = await tx.consumer.upsert({
+      where: { username: entry.username },
+      create: { username: entry.username, customId: entry.custom_id ?? null },
+      update: { customId: entry.custom_id ?? null, disabledAt: null },
+    });
+    await tx.consumerGroupMember.deleteMany({ where: { consumerId: consumer.id } });
+    await tx.consumerGroupMember.createMany({ data: entry.groups.map((g) => ({ consumerId: consumer.id, groupId: groupIds.get(g)! })) });
+    const keys = entry.keys.map((k) => ("key" in k ? { ...k, hash: hashApiKey(k.key), prefix: displayPrefix(k.key) } : { ...k, prefix: "imported" }));
+    // Keys missing from the file are revoked, not deleted: their history stays.
+    await tx.apiKey.updateMany({ where: { consumerId: consumer.id, revokedAt: null, hash: { notIn: keys.map((k) => k.hash) } }, data: { revokedAt: now } });
+    for (const key of keys) {
+      const expiresAt = key.expires_at ? new Date(key.expires_at) : null;
+      await tx.apiKey.upsert({
+        where: { hash: key.hash },
+        // A key's id is part of the compiled document, so an imported key keeps the id it was exported with,
+        // or gets one derived from its hash: previewing and applying the same file give the same configuration.
+        create: { id: key.id ?? key.hash.slice(7, 39), consumerId: consumer.id, name: key.name ?? "imported", prefix: key.prefix, hash: key.hash, expiresAt },
+        update: { consumerId: consumer.id, expiresAt, revokedAt: null, ...(key.name ? { name: key.name } : {}) },
+      });
+    }
+  }
+  return new Map((await tx.consumer.findMany({ select: { id: true, username: true } })).map((c) => [c.username, c.id]));
+}
+
+async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, string>, consumerIds: Map<string, string>) {
+  await tx.mcpServer.deleteMany({ where: { name: { notIn: config.servers.map((s) => s.name) } } });
+  const groups = config.consumer_groups.map((g) => g.name).sort();
+  for (const server of config.servers) {
+    const { mode, ...settings } = server.auth;
+    const authSettings = (mode === "token_swap" && server.passthrough_credentials ? { ...settings, passthrough_credentials: true } : settings) as Prisma.InputJsonValue;
+    const data = {
+      path: server.path,
+      upstreamUrl: server.upstream,
+      authMode: mode,
+      authSettings,
+      upstreamHeaders: server.upstream_headers,
+      corsOrigins: server.cors.origins,
+      timeoutMs: server.timeout_ms,
+    };
+    const row = await tx.mcpServer.upsert({ where: { name: server.name }, create: { name: server.name, ...data }, update: { ...data, aclVersion: { increment: 1 } } });
+    await tx.aclGroupRule.deleteMany({ where: { serverId: row.id } });
+    await tx.aclOthersRule.deleteMany({ where: { serverId: row.id } });
+    await tx.aclConsumerRule.deleteMany({ where: { serverId: row.id } });
+    const matrix = aclToMatrix(server.acl, groups);
+    const rows = [[DEFAULT_ROW, matrix.defaultRow] as const, ...Object.entries(matrix.tools)];
+    for (const [toolName, cells] of rows) {
+      const groupRules = Object.entries(cells.groups).filter(([, cell]) => cell !== "inherit");
+      await tx.aclGroupRule.createMany({ data: groupRules.map(([group, effect]) => ({ serverId: row.id, toolName, groupId: groupIds.get(group)!, effect: effect as "allow" | "deny" })) });
+      if (cells.others !== "inherit") await tx.aclOthersRule.create({ data: { serverId: row.id, toolName, effect: cells.others } });
+      const consumerRules = Object.entries(cells.consumers ?? {});
+      await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
+    }
+  }
+}
+
+async function syncVault(tx: Tx, config: GatewayConfig, masterKey: Buffer) {
+  for (const [name, ciphertext] of Object.entries(config.vault.portcullis)) {
+    try {
+      decryptSecret(masterKey, name, ciphertext);
+    } catch {
+      throw new ConsoleError("invalid", `vault.portcullis.${name}: this value was encrypted with another master key; set it again in the Vault page instead of importing it.`);
+    }
+  }
+  const names = Object.keys(config.vault.portcullis);
+  await tx.secret.deleteMany({ where: { name: { notIn: names } } });
+  for (const name of names) {
+    const ciphertext = config.vault.portcullis[name]!;
+    const existing = await tx.secret.findUnique({ where: { name } });
+    if (!existing) await tx.secret.create({ data: { name, ciphertext } });
+    else if (existing.ciphertext !== ciphertext) await tx.secret.update({ where: { name }, data: { ciphertext, version: { increment: 1 } } });
+  }
+  if (config.vault.hcv) {
+    const settings = config.vault.hcv as Prisma.InputJsonValue;
+    await tx.vaultBackend.upsert({ where: { kind: "hcv" }, create: { kind: "hcv", settings }, update: { settings } });
+  } else {
+    await tx.vaultBackend.deleteMany({ where: { kind: "hcv" } });
+  }
+}
+
+async function applyConfig(tx: Tx, config: GatewayConfig, masterKey: Buffer) {
+  const now = new Date();
+  const groupIds = await syncGroups(tx, config);
+  const consumerIds = await syncConsumers(tx, config, groupIds, now);
+  await syncServers(tx, config, groupIds, consumerIds);
+  await syncVault(tx, config, masterKey);
+  const publicUrl = config.gateway.public_url;
+  if (publicUrl) await tx.setting.upsert({ where: { key: "gateway.public_url" }, create: { key: "gateway.public_url", value: publicUrl }, update: { value: publicUrl } });
+  else await tx.setting.deleteMany({ where: { key: "gateway.public_url" } });
+}
+
+export interface ImportPreview {
+  /** Hash of the configuration the import would produce. */
+  hash: string;
+  /** Hash of the current configuration, so a confirm can refuse when it moved meanwhile. */
+  currentHash: string;
+  changed: boolean;
+  diff: { added: boolean; removed: boolean; value: string }[];
+}
+
+class DryRun extends Error {
+  constructor(readonly preview: ImportPreview) {
+    super("dry run");
+  }
+}
+
+/** Applies the config inside a transaction that is always rolled back, and diffs the result with the current state. */
+export async function previewImport(db: Db, config: GatewayConfig, masterKey: Buffer): Promise<ImportPreview> {
+  const current = compileConfig(await loadConfigSnapshot(db));
+  try {
+    await db.$transaction(async (tx) => {
+      await applyConfig(tx, config, masterKey);
+      const next = compileConfig(await loadConfigSnapshot(tx));
+      const hash = configHash(next);
+      const currentHash = configHash(current);
+      throw new DryRun({ hash, currentHash, changed: hash !== currentHash, diff: diffLines(configToYaml(current), configToYaml(next)) });
+    }, LONG_TRANSACTION);
+  } catch (error) {
+    if (error instanceof DryRun) return error.preview;
+    throw error;
+  }
+  throw new Error("unreachable");
+}
+
+/** Applies the config for real, provided the current state still has the hash the admin previewed against. */
+export async function applyImport(db: Db, actor: CurrentUser, config: GatewayConfig, masterKey: Buffer, expectedCurrentHash: string, action: string) {
+  await db.$transaction(async (tx) => {
+    const current = compileConfig(await loadConfigSnapshot(tx));
+    if (configHash(current) !== expectedCurrentHash) {
+      throw new ConsoleError("conflict", "The configuration changed since you previewed this import. Preview it again.");
+    }
+    await applyConfig(tx, config, masterKey);
+    const after = compileConfig(await loadConfigSnapshot(tx));
+    await recordActivity(tx, actor, { action, entityType: "config", entityName: "gateway configuration", before: { hash: expectedCurrentHash }, after: { hash: configHash(after) } });
+  }, LONG_TRANSACTION);
+}

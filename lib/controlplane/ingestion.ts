@@ -1,0 +1,34 @@
+// The console process's audit ingestion: one RollupWriter flushed every
+// second, a ledger recovery pass for batches a crash left behind, and the
+// retention job that prunes old events (default 30 days; setting
+// "audit.retention_days").
+import { pruneAuditData, recoverRollupLedger, RollupWriter } from "../analytics/ingest";
+import { db, pool } from "../db/client";
+
+const FLUSH_EVERY_MS = 1000;
+// Older than any flush in flight, so recovery never races a live writer (of this or another console process).
+const RECOVER_AFTER_MS = 30_000;
+const PRUNE_EVERY_MS = 3_600_000;
+export const DEFAULT_RETENTION_DAYS = 30;
+
+const globalForIngestion = globalThis as unknown as { portcullisRollups?: RollupWriter };
+
+async function prune() {
+  const setting = await db().setting.findUnique({ where: { key: "audit.retention_days" } });
+  const days = typeof setting?.value === "number" && setting.value > 0 ? setting.value : DEFAULT_RETENTION_DAYS;
+  const removed = await pruneAuditData(db(), days);
+  if (removed.events > 0) console.log(`audit retention: removed ${removed.events} events older than ${days} days`);
+}
+
+export function rollupWriter(): RollupWriter {
+  if (!globalForIngestion.portcullisRollups) {
+    const writer = new RollupWriter(pool());
+    globalForIngestion.portcullisRollups = writer;
+    const report = (what: string) => (error: unknown) => console.error(`${what}:`, (error as Error).message);
+    setInterval(() => void writer.flush(), FLUSH_EVERY_MS).unref();
+    setInterval(() => void recoverRollupLedger(pool(), RECOVER_AFTER_MS).catch(report("rollup recovery")), RECOVER_AFTER_MS).unref();
+    setInterval(() => void prune().catch(report("audit retention")), PRUNE_EVERY_MS).unref();
+    void prune().catch(report("audit retention"));
+  }
+  return globalForIngestion.portcullisRollups;
+}

@@ -1,0 +1,27 @@
+// Messages between a data plane (gateway) and the control plane (console).
+// Shared by both sides; imports nothing but zod, so the gateway can use it.
+import { z } from "zod";
+
+export const DP_API = {
+  /** GET, Server-Sent Events: `event: config`, data = ConfigMessage. */
+  config: "/api/dp/v1/config",
+  /** POST ReportMessage: what the data plane applied or refused. */
+  report: "/api/dp/v1/report",
+  /** POST EventBatch: audit events. */
+  events: "/api/dp/v1/events",
+} as const;
+
+export const configMessageSchema = z.object({
+  version: z.number().int().positive(),
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  document: z.unknown(),
+});
+export type ConfigMessage = z.infer<typeof configMessageSchema>;
+
+export const reportMessageSchema = z.object({
+  applied: z.object({ version: z.number().int().positive(), hash: z.string().max(100) }).optional(),
+  rejected: z.object({ version: z.number().int().positive(), hash: z.string().max(100), problems: z.array(z.string().max(2000)).max(200) }).optional(),
+  /** Audit events dropped since the data plane started (its buffer was full). */
+  dropped_events: z.number().int().min(0).default(0),
+});
+export type ReportMessage = z.input<typeof reportMessageSchema>;

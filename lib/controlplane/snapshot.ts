@@ -1,0 +1,58 @@
+// Reads the database state that the gateway configuration is compiled from.
+// Only what a gateway may use: enabled consumers, keys neither revoked nor
+// expired, secrets as ciphertexts.
+import type { ConfigSnapshot } from "../config/compile";
+import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+
+type Tx = Db | Prisma.TransactionClient;
+
+export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
+  const [groups, consumers, servers, secrets, hcv, gatewaySetting] = await Promise.all([
+    db.consumerGroup.findMany({ select: { name: true, description: true } }),
+    db.consumer.findMany({
+      where: { disabledAt: null },
+      select: {
+        username: true,
+        customId: true,
+        groups: { select: { group: { select: { name: true } } } },
+        apiKeys: {
+          where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+          select: { id: true, name: true, hash: true, expiresAt: true },
+        },
+      },
+    }),
+    db.mcpServer.findMany({
+      include: {
+        groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
+        consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true, disabledAt: true } } } },
+        othersRules: { select: { toolName: true, effect: true } },
+      },
+    }),
+    db.secret.findMany({ select: { name: true, ciphertext: true } }),
+    db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } }),
+    db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } }),
+  ]);
+  return {
+    publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
+    groups,
+    consumers: consumers.map((c) => ({ username: c.username, customId: c.customId, groups: c.groups.map((m) => m.group.name), keys: c.apiKeys })),
+    servers: servers.map((s) => ({
+      name: s.name,
+      path: s.path,
+      upstreamUrl: s.upstreamUrl,
+      authMode: s.authMode,
+      authSettings: s.authSettings as Record<string, unknown>,
+      upstreamHeaders: s.upstreamHeaders as Record<string, string>,
+      passthroughCredentials: (s.authSettings as { passthrough_credentials?: boolean }).passthrough_credentials,
+      corsOrigins: s.corsOrigins,
+      timeoutMs: s.timeoutMs,
+      groupRules: s.groupRules.map((r) => ({ toolName: r.toolName, subject: r.group.name, effect: r.effect })),
+      // A disabled consumer is not in the config, so rules naming it would not validate.
+      consumerRules: s.consumerRules.filter((r) => !r.consumer.disabledAt).map((r) => ({ toolName: r.toolName, subject: r.consumer.username, effect: r.effect })),
+      othersRules: s.othersRules,
+    })),
+    secrets,
+    hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],
+  };
+}

@@ -1,0 +1,39 @@
+// One LISTEN connection per console process fans new config version numbers
+// out to the data-plane streams open in this process. NOTIFY is sent in the
+// same transaction that stores a version (versions.ts), so every console
+// process behind a load balancer hears about it.
+import pg from "pg";
+import { CONFIG_CHANNEL } from "./versions";
+
+type Listener = (version: number) => void;
+
+const listeners = new Set<Listener>();
+let connection: Promise<pg.Client> | undefined;
+
+function connect(): Promise<pg.Client> {
+  connection ??= (async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    client.on("notification", (message) => {
+      const version = Number(message.payload);
+      if (Number.isInteger(version)) for (const listener of listeners) listener(version);
+    });
+    client.on("error", (error) => {
+      console.error("config feed: lost the database connection, reconnecting:", error.message);
+      connection = undefined;
+      // Streams may have missed a version meanwhile: reconnect and let them re-check the latest.
+      setTimeout(() => void connect().then(() => listeners.forEach((listener) => listener(0)), () => {}), 1000);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CONFIG_CHANNEL}`);
+    return client;
+  })();
+  connection.catch(() => (connection = undefined));
+  return connection;
+}
+
+/** Calls `listener` with each new version number (0 means "re-check the latest"); returns the unsubscribe function. */
+export async function subscribeToVersions(listener: Listener): Promise<() => void> {
+  await connect();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
