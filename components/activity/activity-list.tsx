@@ -8,9 +8,9 @@ import type { ActivityFilter } from "@/lib/console/schemas/activity";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { FormError } from "../ui/form-error";
+import { LocalTime } from "../ui/local-time";
 import { Table, Td, Th } from "../ui/table";
 
-const when = (iso: string) => new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "medium" });
 const show = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
 function ActionBadge({ action }: { action: string }) {
@@ -112,7 +112,7 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
           {entries.map((entry) => (
             <Fragment key={entry.id}>
               <tr>
-                <Td className="whitespace-nowrap text-xs text-zinc-600 tabular-nums dark:text-zinc-400">{when(entry.time)}</Td>
+                <Td className="whitespace-nowrap text-xs text-zinc-600 tabular-nums dark:text-zinc-400"><LocalTime iso={entry.time} /></Td>
                 <Td className="text-sm">{entry.actorEmail}</Td>
                 <Td>
                   <ActionBadge action={entry.action} />

@@ -6,6 +6,7 @@ import { api } from "@/lib/client/api";
 import type { ToolDiff } from "@/lib/console/tool-diff";
 import type { ToolView } from "@/lib/console/tools";
 import { Badge } from "../ui/badge";
+import { LocalTime } from "../ui/local-time";
 import { Button } from "../ui/button";
 import { EmptyState } from "../ui/empty-state";
 import { SELECT_CLASS } from "../ui/select";
@@ -23,7 +24,6 @@ const FILTERS: Record<Filter, { label: string; test: (t: ToolView) => boolean }>
   gone: { label: "Gone", test: (t) => t.goneAt !== null },
 };
 
-const day = (iso: string) => new Date(iso).toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" });
 
 export function HintBadge({ readOnly }: { readOnly: boolean | null }) {
   if (readOnly === true) return <Badge tone="green">read-only</Badge>;
@@ -51,12 +51,15 @@ function ToolRow({ tool, onReview, reviewing }: { tool: ToolView; onReview: (nam
         </Td>
         <Td className="whitespace-nowrap">
           {tool.goneAt ? (
-            <Badge tone="red" title={`No longer listed since ${day(tool.goneAt)}`}>
-              gone
-            </Badge>
+            <span className="inline-flex items-center gap-1.5 text-xs text-zinc-500">
+              <Badge tone="red" title="The upstream no longer lists this tool">
+                gone
+              </Badge>
+              since <LocalTime iso={tool.goneAt} mode="date" />
+            </span>
           ) : tool.changedAt ? (
             <span className="inline-flex items-center gap-1.5">
-              <Badge tone="amber" title={`Changed on ${day(tool.changedAt)}`}>
+              <Badge tone="amber" title="The description, input schema or read-only hint changed upstream">
                 changed
               </Badge>
               <Button variant="ghost" className="px-1.5 py-0.5 text-xs" disabled={reviewing} onClick={() => onReview([tool.name])} aria-label={`Mark ${tool.name} reviewed`}>
@@ -64,7 +67,9 @@ function ToolRow({ tool, onReview, reviewing }: { tool: ToolView; onReview: (nam
               </Button>
             </span>
           ) : (
-            <span className="text-xs text-zinc-500">since {day(tool.firstSeenAt)}</span>
+            <span className="text-xs text-zinc-500">
+              since <LocalTime iso={tool.firstSeenAt} mode="date" />
+            </span>
           )}
         </Td>
         <Td className="text-right">
@@ -147,7 +152,7 @@ export function ToolsManager({ serverId, upstream, tools, secrets }: { serverId:
             ))}
           </select>
           <span className="text-xs text-zinc-500">
-            {shown.length} of {tools.length} · last listed {lastSeen ? day(lastSeen) : "never"}
+            {shown.length} of {tools.length} · last listed <LocalTime iso={lastSeen} />
           </span>
         </div>
         {actions}

@@ -2,20 +2,22 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { compileAcl, decideToolAccess } from "../acl/decide";
-import { matrixToAcl } from "../acl/matrix";
 import type { CurrentUser } from "../auth/session";
+import { compileConfig } from "../config/compile";
 import { parseConfig } from "../config/schema";
-import { db } from "../db/client";
+import { loadConfigSnapshot } from "../controlplane/snapshot";
+import { db, pool } from "../db/client";
 import { loadAccessMatrix, saveAccessMatrix } from "./access-matrix";
 import { ConsoleError } from "./errors";
 import { OTHERS, setCell } from "./matrix-edit";
 import { serverInputSchema } from "./schemas/server";
-import { createServer, settingsOf } from "./servers";
+import { createServer } from "./servers";
 
 let database: TestDatabase;
 let alice: CurrentUser;
 let bob: CurrentUser;
 let serverId: string;
+let server: { path: string };
 
 async function user(email: string): Promise<CurrentUser> {
   const row = await db().user.create({ data: { email, role: "admin" } });
@@ -29,6 +31,7 @@ beforeAll(async () => {
   await db().consumerGroup.createMany({ data: [{ name: "admin" }, { name: "developer" }, { name: "contractor" }] });
   await db().consumer.create({ data: { username: "carol" } });
   const name = `gh-${randomBytes(3).toString("hex")}`;
+  server = { path: `/${name}` };
   serverId = (await createServer(alice, serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough" } }))).id;
   await db().tool.createMany({
     data: ["push_files", "search_repositories"].map((toolName) => ({ serverId, name: toolName, inputSchemaHash: "sha256:x" })),
@@ -37,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db().$disconnect();
+  await pool().end();
   await database?.drop();
 });
 
@@ -85,17 +89,23 @@ describe("saving the tool access matrix", () => {
     expect((await loadAccessMatrix(serverId))!.version).toBe(version);
   });
 
-  it("compiles what it stored into a valid gateway config that decides like the matrix", async () => {
-    const { matrix } = (await loadAccessMatrix(serverId))!;
-    const server = await db().mcpServer.findUniqueOrThrow({ where: { id: serverId } });
-    const config = parseConfig({
-      version: 1,
-      consumer_groups: matrix.groups.map((name) => ({ name })),
-      consumers: [{ username: "carol" }],
-      servers: [{ ...settingsOf(server), acl: matrixToAcl(matrix) }],
-    });
+  it("compiles, with everything else the console stores, into a valid gateway config that decides like the matrix", async () => {
+    const name = `konnect-${randomBytes(3).toString("hex")}`;
+    await createServer(
+      alice,
+      serverInputSchema.parse({
+        name,
+        path: `/${name}`,
+        upstream: "https://us.mcp.konghq.com/",
+        auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, consumer_groups_claim: "groups", unknown_consumer: "carol" },
+        cors: { origins: ["https://agents.example.com"] },
+      }),
+    );
+    const config = parseConfig(compileConfig(await loadConfigSnapshot(db())));
     if (!config.ok) throw new Error(config.problems.join("\n"));
-    const acl = compileAcl(config.config.servers[0]!.acl);
+    const github = config.config.servers.find((s) => s.path === server.path)!;
+    expect(config.config.servers.find((s) => s.name === name)!.auth).toMatchObject({ mode: "token_swap", unknown_consumer: "carol" });
+    const acl = compileAcl(github.acl);
     expect(decideToolAccess(acl, "push_files", { username: "dave", groups: ["admin"] }).allowed).toBe(true);
     // contractor inherits the row's "everyone else: deny", and deny wins over admin's allow
     expect(decideToolAccess(acl, "push_files", { username: "dave", groups: ["admin", "contractor"] }).allowed).toBe(false);

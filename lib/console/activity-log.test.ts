@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { db } from "../db/client";
+import { db, pool } from "../db/client";
 import { listActivity } from "./activity-log";
 import { ConsoleError } from "./errors";
 
@@ -24,6 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db().$disconnect();
+  await pool().end();
   await database?.drop();
 });
 

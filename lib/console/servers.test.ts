@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import type { CurrentUser } from "../auth/session";
-import { db } from "../db/client";
+import { db, pool } from "../db/client";
 import { saveAccessMatrix } from "./access-matrix";
 import { ConsoleError } from "./errors";
 import { serverInputSchema, type ServerInput } from "./schemas/server";
@@ -31,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db().$disconnect();
+  await pool().end();
   await database?.drop();
 });
 

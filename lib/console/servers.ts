@@ -8,7 +8,7 @@ import { findVaultReferences } from "../vault/reference";
 import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
-import { gatewayRouteUrl } from "./gateway-url";
+import { gatewayPublicUrl } from "./gateway-url";
 import type { ServerSettings } from "./schemas/server";
 
 type Tx = Prisma.TransactionClient;
@@ -59,17 +59,23 @@ function columnsOf(settings: ServerSettings) {
 }
 
 export async function listServers(): Promise<ServerSummary[]> {
-  const rows = await db().mcpServer.findMany({
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, path: true, upstreamUrl: true, authMode: true, _count: { select: { tools: { where: { goneAt: null } } } } },
-  });
-  return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, url: gatewayRouteUrl(r.path), upstream: r.upstreamUrl, authMode: r.authMode, tools: r._count.tools }));
+  const [rows, publicUrl] = await Promise.all([
+    db().mcpServer.findMany({
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, path: true, upstreamUrl: true, authMode: true, _count: { select: { tools: { where: { goneAt: null } } } } },
+    }),
+    gatewayPublicUrl(),
+  ]);
+  return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, url: `${publicUrl}${r.path}`, upstream: r.upstreamUrl, authMode: r.authMode, tools: r._count.tools }));
 }
 
 export async function findServer(id: string): Promise<ServerDetail | undefined> {
-  const row = await db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } } } } } });
+  const [row, publicUrl] = await Promise.all([
+    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } } } } } }),
+    gatewayPublicUrl(),
+  ]);
   if (!row) return undefined;
-  return { id: row.id, url: gatewayRouteUrl(row.path), settings: settingsOf(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
 }
 
 export async function getServer(id: string): Promise<ServerDetail> {

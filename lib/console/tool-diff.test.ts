@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { hashJson } from "../json/canonical";
-import { diffTools, type StoredTool } from "./tool-diff";
+import { diffTools, hashInputSchema, type StoredTool } from "./tool-diff";
 
 const stored = (name: string, over: Partial<StoredTool> = {}): StoredTool => ({
   name,
   description: `${name} tool`,
-  inputSchemaHash: hashJson({ type: "object" }),
+  inputSchemaHash: hashInputSchema({ type: "object" }),
   readOnlyHint: null,
   goneAt: null,
   ...over,
@@ -14,8 +13,8 @@ const listed = (name: string, over: Record<string, unknown> = {}) => ({ name, de
 
 describe("tool list diff", () => {
   it("hashes input schemas by canonical JSON, so key order is not a change", () => {
-    expect(hashJson({ type: "object", properties: { a: 1, b: [1, { y: 2, x: 1 }] } })).toBe(hashJson({ properties: { b: [1, { x: 1, y: 2 }], a: 1 }, type: "object" }));
-    expect(hashJson({ a: [1, 2] })).not.toBe(hashJson({ a: [2, 1] }));
+    expect(hashInputSchema({ type: "object", properties: { a: 1, b: [1, { y: 2, x: 1 }] } })).toBe(hashInputSchema({ properties: { b: [1, { x: 1, y: 2 }], a: 1 }, type: "object" }));
+    expect(hashInputSchema({ a: [1, 2] })).not.toBe(hashInputSchema({ a: [2, 1] }));
   });
 
   it.each([

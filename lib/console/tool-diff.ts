@@ -1,7 +1,7 @@
 // What a new tool list changes against the stored one: tools that are new
 // (or listed again after being gone), changed (description, input schema —
 // compared by the SHA-256 of its canonical JSON — or read-only hint) and gone.
-import { hashJson } from "../json/canonical";
+import { canonicalJson, sha256Hex } from "../config/canonical";
 import type { ToolDefinition } from "./schemas/tools";
 
 export interface StoredTool {
@@ -21,13 +21,16 @@ export interface ToolDiff {
   unchanged: number;
 }
 
+/** "sha256:<hex>" of the canonical JSON, so key order is never a change. */
+export const hashInputSchema = (schema: unknown) => `sha256:${sha256Hex(canonicalJson(schema))}`;
+
 /** The form in which a tool is stored. */
 export function storedFormOf(tool: ToolDefinition) {
   return {
     name: tool.name,
     description: tool.description ?? "",
     inputSchema: tool.inputSchema,
-    inputSchemaHash: hashJson(tool.inputSchema),
+    inputSchemaHash: hashInputSchema(tool.inputSchema),
     readOnlyHint: tool.annotations?.readOnlyHint ?? null,
     annotations: tool.annotations ?? null,
   };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { startMcpToolsServer, type McpToolsServer } from "../../test/support/mcp-tools-server";
 import type { CurrentUser } from "../auth/session";
-import { db } from "../db/client";
+import { db, pool } from "../db/client";
 import { findFreePort } from "../net/ports";
 import { encryptSecret } from "../vault/secret-box";
 import { ConsoleError } from "./errors";
@@ -49,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream?.close();
   await db().$disconnect();
+  await pool().end();
   await database?.drop();
 });
 

@@ -12,7 +12,7 @@ export default async function NewServerPage() {
   return (
     <>
       <PageHeader title="New MCP server" description="A route on the gateway to one upstream MCP server. Tools and access rules come next." />
-      <ServerForm secrets={await listVaultSecretNames()} publicUrl={gatewayPublicUrl()} />
+      <ServerForm secrets={await listVaultSecretNames()} publicUrl={await gatewayPublicUrl()} />
     </>
   );
 }

@@ -15,7 +15,7 @@ export default async function EditServerPage({ params }: { params: Promise<{ id:
   return (
     <>
       <ServerHeader server={server} tab="overview" />
-      <ServerForm serverId={server.id} settings={server.settings} secrets={await listVaultSecretNames()} publicUrl={gatewayPublicUrl()} />
+      <ServerForm serverId={server.id} settings={server.settings} secrets={await listVaultSecretNames()} publicUrl={await gatewayPublicUrl()} />
     </>
   );
 }
