@@ -50,6 +50,16 @@ describe("MCP server writes", () => {
     expect(log[1]).toMatchObject({ before: { timeout_ms: 60_000, auth: { key_header: "apikey" } }, after: { timeout_ms: 5000, auth: { key_header: "x-key" } } });
   });
 
+  it("keep passthrough_credentials set by a config import when an admin edits the server", async () => {
+    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } } });
+    const { id } = await createServer(actor, swap);
+    const row = await db().mcpServer.findUniqueOrThrow({ where: { id } });
+    await db().mcpServer.update({ where: { id }, data: { authSettings: { ...(row.authSettings as object), passthrough_credentials: true } } });
+    expect(await getServer(id)).toMatchObject({ settings: swap, forwardsCallerToken: true });
+    await updateServer(actor, id, { ...swap, timeout_ms: 1000 });
+    expect((await getServer(id)).forwardsCallerToken).toBe(true);
+  });
+
   it("refuse a route path another server uses, whatever its case, naming the field", async () => {
     const first = settings();
     await createServer(actor, first);

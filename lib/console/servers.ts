@@ -27,17 +27,28 @@ export interface ServerDetail {
   id: string;
   url: string;
   settings: ServerSettings;
+  /** token_swap only: the caller's token is forwarded upstream (set by a config import). */
+  forwardsCallerToken: boolean;
   tools: number;
   aclVersion: number;
   updatedAt: string;
 }
 
+/**
+ * `passthrough_credentials` rides in authSettings (a config import may set it; the console form
+ * does not edit it): read it on its own, and keep it across edits of a token-swap server.
+ */
+export function forwardsCallerToken(row: Pick<McpServer, "authMode" | "authSettings">): boolean {
+  return row.authMode === "token_swap" && (row.authSettings as { passthrough_credentials?: unknown }).passthrough_credentials === true;
+}
+
 export function settingsOf(row: McpServer): ServerSettings {
+  const { passthrough_credentials: _forwards, ...auth } = row.authSettings as Record<string, unknown>;
   return {
     name: row.name,
     path: row.path,
     upstream: row.upstreamUrl,
-    auth: { mode: row.authMode, ...(row.authSettings as object) } as ServerSettings["auth"],
+    auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
@@ -75,7 +86,7 @@ export async function findServer(id: string): Promise<ServerDetail | undefined> 
     gatewayPublicUrl(),
   ]);
   if (!row) return undefined;
-  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
 }
 
 export async function getServer(id: string): Promise<ServerDetail> {
@@ -139,7 +150,9 @@ export async function updateServer(actor: CurrentUser, id: string, settings: Ser
     const row = await tx.mcpServer.findUnique({ where: { id } });
     if (!row) throw notFound("This MCP server");
     await checkServerReferences(tx, settings, id);
-    await tx.mcpServer.update({ where: { id }, data: columnsOf(settings) });
+    const columns = columnsOf(settings);
+    const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
+    await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
     await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
     return { id };
   });

@@ -95,6 +95,11 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                   ) : null}
                 </Setting>
                 <Setting label="Unknown consumers">{auth.unknown_consumer === "reject" ? "rejected" : <>act as {auth.unknown_consumer}</>}</Setting>
+                {server.forwardsCallerToken ? (
+                  <Setting label="Caller's token">
+                    <span className="text-amber-700 dark:text-amber-300">forwarded to the upstream (passthrough_credentials, set by a configuration import)</span>
+                  </Setting>
+                ) : null}
               </>
             )}
             <Setting label="Upstream headers">
