@@ -99,6 +99,37 @@ test("the matrix is keyboard navigable: arrows move, Space and Enter cycle, one 
   await page.getByRole("menuitem", { name: "Deny in every column" }).click();
   await expect(at(1, column!)).toHaveAccessibleName(`alpha_tool, ${group}: deny, edited`);
   await expect(page.getByText(/^\d+ staged edit\(s\), not saved yet$/)).toBeVisible();
+
+  await page.getByRole("button", { name: "Discard", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Discard edits" }).click();
+  await expect(page.getByText(/staged edit\(s\), not saved yet/)).toHaveCount(0);
+  await expect(at(1, column!)).toHaveAccessibleName(`alpha_tool, ${group}: allow (inherited)`);
+});
+
+test("the caller simulator shows the gateway's decision for a set of groups, and that one denied group is enough", async ({ page, admin, db }) => {
+  const [readers, contractors] = [unique("readers"), unique("contractors")];
+  const [r, c] = await Promise.all([db.consumerGroup.create({ data: { name: readers } }), db.consumerGroup.create({ data: { name: contractors } })]);
+  const server = await seedServer(db, ["get_file", "push_files"]);
+  await db.aclOthersRule.create({ data: { serverId: server.id, toolName: "*", effect: "deny" } });
+  await db.aclGroupRule.createMany({
+    data: [
+      { serverId: server.id, toolName: "*", groupId: r.id, effect: "allow" },
+      { serverId: server.id, toolName: "*", groupId: c.id, effect: "allow" },
+      { serverId: server.id, toolName: "push_files", groupId: c.id, effect: "deny" },
+    ],
+  });
+  await signIn(page, admin);
+  await openMatrix(page, server.id);
+
+  await page.getByRole("button", { name: "Simulate a caller" }).click();
+  const decision = (tool: string) => page.getByRole("row", { name: new RegExp(`^${tool}`) }).getByTestId("simulated");
+  await expect(decision("push_files")).toContainText("denied");
+  await page.getByRole("checkbox", { name: readers }).check();
+  await expect(decision("push_files")).toContainText(`allowed for ${readers}`);
+  await page.getByRole("checkbox", { name: contractors }).check();
+  await expect(decision("push_files")).toContainText(`denied for ${contractors}`);
+  await expect(decision("get_file")).toContainText("allowed");
+  await page.screenshot({ path: test.info().outputPath("matrix-simulator.png") });
 });
 
 test("150 tools × 10 groups: the matrix renders and answers a click within the bound", async ({ page, admin, db }) => {

@@ -67,6 +67,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
   const [saveError, setSaveError] = useState<SaveError>();
   const [notice, setNotice] = useState<string>();
   const [overlaps, setOverlaps] = useState<CellChange[]>([]);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => {
     setHydrated(true);
@@ -263,13 +264,33 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
             <span className="mr-auto font-medium text-amber-900 dark:text-amber-100">
               {changes.length} staged edit(s), not saved yet
             </span>
-            <Button variant="secondary" onClick={() => dispatch({ type: "discard" })}>
+            <Button variant="secondary" onClick={() => setConfirmDiscard(true)}>
               Discard
             </Button>
             <Button onClick={() => setReviewing(true)}>Review and save</Button>
           </div>
         </div>
       ) : null}
+
+      <Dialog open={confirmDiscard} onClose={() => setConfirmDiscard(false)} title={`Discard ${changes.length} staged edit(s)?`}>
+        <div className="space-y-4 text-sm">
+          <p>The matrix goes back to version {version} as it was saved. Nothing changes on the server.</p>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setConfirmDiscard(false)}>
+              Keep editing
+            </Button>
+            <Button
+              variant="danger"
+              onClick={() => {
+                dispatch({ type: "discard" });
+                setConfirmDiscard(false);
+              }}
+            >
+              Discard edits
+            </Button>
+          </div>
+        </div>
+      </Dialog>
 
       <Dialog
         open={reviewing || saveError?.kind === "conflict"}

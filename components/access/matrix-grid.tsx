@@ -90,6 +90,16 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
       <th scope="row" className={`sticky left-0 z-10 overflow-hidden border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}>
         <ToolHeader tool={tool} meta={meta} row={row} />
       </th>
+      {simulating ? (
+        <td data-testid="simulated" className="border-r border-zinc-200 bg-indigo-50/40 px-2 py-1 text-xs dark:border-zinc-800 dark:bg-indigo-950/20">
+          {simulatedAllowed === undefined ? null : (
+            <span className={simulatedAllowed ? "text-emerald-700 dark:text-emerald-300" : "font-medium text-red-700 dark:text-red-300"} title={simulatedBecause}>
+              {simulatedAllowed ? "allowed" : "denied"}
+              <span className="block max-w-40 truncate text-[11px] font-normal text-zinc-500">{simulatedBecause}</span>
+            </span>
+          )}
+        </td>
+      ) : null}
       {columns.map((column, col) => {
         const cell = cellOf(row, column);
         const effect = effectOf(local, tool, column);
@@ -112,16 +122,6 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
           </td>
         );
       })}
-      {simulating ? (
-        <td className="border-l border-zinc-200 px-2 py-1 text-xs dark:border-zinc-800">
-          {simulatedAllowed === undefined ? null : (
-            <span className={simulatedAllowed ? "text-emerald-700 dark:text-emerald-300" : "font-medium text-red-700 dark:text-red-300"} title={simulatedBecause}>
-              {simulatedAllowed ? "allowed" : "denied"}
-              <span className="block max-w-40 truncate text-[11px] font-normal text-zinc-500">{simulatedBecause}</span>
-            </span>
-          )}
-        </td>
-      ) : null}
       <td className="px-1 py-1 text-right">
         <button
           type="button"
@@ -158,7 +158,7 @@ interface GridProps {
 }
 
 const EMPTY_ROW: MatrixRow = { groups: {}, others: "inherit" };
-const [TOOL_REM, GROUP_REM, OTHERS_REM, SIMULATED_REM, MENU_REM] = [17, 6.5, 7, 12, 2.5];
+const [TOOL_REM, GROUP_REM, OTHERS_REM, SIMULATED_REM, MENU_REM] = [15, 6.5, 7, 11, 2.5];
 
 export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, focus, onFocus, simulated, dispatch }: GridProps) {
   const table = useRef<HTMLTableElement>(null);
@@ -223,11 +223,11 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
       >
         <colgroup>
           <col style={{ width: `${TOOL_REM}rem` }} />
+          {simulating ? <col style={{ width: `${SIMULATED_REM}rem` }} /> : null}
           {draft.groups.map((group) => (
             <col key={group} style={{ width: `${GROUP_REM}rem` }} />
           ))}
           <col style={{ width: `${OTHERS_REM}rem` }} />
-          {simulating ? <col style={{ width: `${SIMULATED_REM}rem` }} /> : null}
           <col style={{ width: `${MENU_REM}rem` }} />
         </colgroup>
         <thead className="sticky top-0 z-20 bg-zinc-50 dark:bg-zinc-950">
@@ -235,6 +235,11 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
             <th scope="col" className="sticky left-0 z-30 border-b border-r border-zinc-200 bg-zinc-50 px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950">
               Tool
             </th>
+            {simulating ? (
+              <th scope="col" className="border-b border-r border-zinc-200 px-2 py-2 text-left text-xs font-semibold text-indigo-700 dark:border-zinc-800 dark:text-indigo-300">
+                Simulated caller
+              </th>
+            ) : null}
             {columns.map((column) => (
               <th
                 key={column}
@@ -257,11 +262,6 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
                 </span>
               </th>
             ))}
-            {simulating ? (
-              <th scope="col" className="border-b border-l border-zinc-200 px-2 py-2 text-left text-xs font-semibold text-indigo-700 dark:border-zinc-800 dark:text-indigo-300">
-                Simulated caller
-              </th>
-            ) : null}
             <th scope="col" className="border-b border-zinc-200 dark:border-zinc-800">
               <span className="sr-only">Row actions</span>
             </th>
