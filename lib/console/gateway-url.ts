@@ -5,7 +5,7 @@
 // connect to localhost.
 import { db } from "../db/client";
 
-export const PUBLIC_URL_SETTING = "gateway.public_url";
+const PUBLIC_URL_SETTING = "gateway.public_url";
 
 export function resolvePublicUrl(env: NodeJS.ProcessEnv, configured?: string): string {
   const base = env.PORTCULLIS_PUBLIC_URL?.trim() || configured?.trim() || `http://localhost:${env.PORTCULLIS_HTTP_PORT?.trim() || "8000"}`;
