@@ -12,6 +12,8 @@ export const CONSOLE_ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** An upstream MCP server the console called on the admin's behalf failed or refused. */
+  upstream: 502,
 } as const;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERROR_STATUS;

@@ -2,11 +2,18 @@
 import type { z } from "zod";
 import { ConsoleError } from "./errors";
 
+/** zod's generic wording for an empty required text and a bad record key, said the way a form would. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "required";
+  if (issue.code === "invalid_key") return issue.issues[0]?.message ?? issue.message;
+  return issue.message;
+}
+
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "_";
-    fields[path] ??= issue.message;
+    fields[path] ??= messageOf(issue);
   }
   return fields;
 }

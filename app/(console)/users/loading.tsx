@@ -1,10 +1,5 @@
-import { HeaderSkeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { PageSkeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
-  return (
-    <>
-      <HeaderSkeleton />
-      <TableSkeleton rows={5} label="Loading" />
-    </>
-  );
+  return <PageSkeleton label="Loading users" />;
 }

@@ -1,0 +1,130 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { ConnectionPanel } from "@/components/servers/connection-panel";
+import { DeleteServer } from "@/components/servers/delete-server";
+import { ServerHeader } from "@/components/servers/server-header";
+import { Card } from "@/components/ui/card";
+import { requirePageRole } from "@/lib/auth/session";
+import { connectionSnippets } from "@/lib/console/connection-snippets";
+import { findServer } from "@/lib/console/servers";
+
+export const metadata: Metadata = { title: "MCP server" };
+
+const LINK_BUTTON =
+  "inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-700";
+
+function Setting({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[11rem_1fr] gap-3 py-2 text-sm">
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+const Mono = ({ children }: { children: ReactNode }) => <span className="font-mono text-xs">{children}</span>;
+const none = <span className="text-zinc-400">—</span>;
+
+export default async function ServerPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageRole(["admin"]);
+  const server = await findServer((await params).id);
+  if (!server) notFound();
+  const { settings } = server;
+  const auth = settings.auth;
+  const headers = Object.entries(settings.upstream_headers);
+  return (
+    <>
+      <ServerHeader
+        server={server}
+        tab="overview"
+        actions={
+          <Link href={`/servers/${server.id}/edit`} className={LINK_BUTTON}>
+            Edit settings
+          </Link>
+        }
+      />
+      {server.tools === 0 ? (
+        <Card className="mb-5 border-indigo-200 bg-indigo-50/50 dark:border-indigo-900 dark:bg-indigo-950/30">
+          <h2 className="text-sm font-semibold">Next: import the server&apos;s tools</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            Sync them from the upstream or import a <code className="font-mono text-xs">tools/list</code> result, then decide who may call each one.
+          </p>
+          <Link href={`/servers/${server.id}/tools`} className={`${LINK_BUTTON} mt-3`}>
+            Go to tools
+          </Link>
+        </Card>
+      ) : null}
+      <div className="grid gap-5 xl:grid-cols-2">
+        <ConnectionPanel url={server.url} snippets={connectionSnippets(settings, server.url)} keyHeader={auth.mode === "passthrough" ? auth.key_header : undefined} />
+        <Card className="p-5">
+          <h2 className="text-sm font-semibold">Settings</h2>
+          <dl className="mt-2 divide-y divide-zinc-100 dark:divide-zinc-800">
+            <Setting label="Upstream">
+              <Mono>{settings.upstream}</Mono>
+            </Setting>
+            {auth.mode === "passthrough" ? (
+              <>
+                <Setting label="API key header">
+                  <Mono>{auth.key_header}</Mono>
+                </Setting>
+                <Setting label="Upstream metadata">{auth.upstream_prm ? <Mono>{auth.upstream_prm}</Mono> : none}</Setting>
+              </>
+            ) : (
+              <>
+                <Setting label="Issuer">
+                  <Mono>{auth.issuer}</Mono>
+                </Setting>
+                <Setting label="Token validation">
+                  {[auth.introspection ? `introspection at ${auth.introspection.endpoint} (client ${auth.introspection.client_id})` : undefined, auth.jwks ? `JWKS at ${auth.jwks.uri}` : undefined]
+                    .filter(Boolean)
+                    .join("; ")}
+                </Setting>
+                <Setting label="Audience">{auth.audience ? <Mono>{auth.audience}</Mono> : <span className="text-zinc-500">the route URL</span>}</Setting>
+                <Setting label="Scopes">
+                  {auth.scopes_supported.join(" ") || none}
+                  {auth.required_scopes.length ? <span className="text-zinc-500"> (required: {auth.required_scopes.join(" ")})</span> : null}
+                </Setting>
+                <Setting label="Consumer">
+                  claim <Mono>{auth.consumer_claim}</Mono> matched to {auth.consumer_by === "username" ? "username" : "custom id"}
+                  {auth.consumer_groups_claim ? (
+                    <>
+                      , groups from <Mono>{auth.consumer_groups_claim}</Mono>
+                    </>
+                  ) : null}
+                </Setting>
+                <Setting label="Unknown consumers">{auth.unknown_consumer === "reject" ? "rejected" : <>act as {auth.unknown_consumer}</>}</Setting>
+                {server.forwardsCallerToken ? (
+                  <Setting label="Caller's token">
+                    <span className="text-amber-700 dark:text-amber-300">forwarded to the upstream (passthrough_credentials, set by a configuration import)</span>
+                  </Setting>
+                ) : null}
+              </>
+            )}
+            <Setting label="Upstream headers">
+              {headers.length === 0
+                ? none
+                : headers.map(([name, value]) => (
+                    <div key={name}>
+                      <Mono>
+                        {name}: {value}
+                      </Mono>
+                    </div>
+                  ))}
+            </Setting>
+            <Setting label="Timeout">{(settings.timeout_ms / 1000).toLocaleString("en")} s</Setting>
+            <Setting label="CORS origins">{settings.cors.origins.length ? <Mono>{settings.cors.origins.join(", ")}</Mono> : none}</Setting>
+          </dl>
+        </Card>
+      </div>
+      <Card className="mt-5 flex flex-wrap items-center justify-between gap-4 border-red-200 p-5 dark:border-red-900">
+        <div>
+          <h2 className="text-sm font-semibold">Delete this server</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Removes the route, its tools and its access rules.</p>
+        </div>
+        <DeleteServer id={server.id} name={settings.name} url={server.url} tools={server.tools} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { connectionSnippets } from "./connection-snippets";
+import { serverInputSchema } from "./schemas/server";
+
+const url = "https://gateway.example.com/github-mcp";
+const passthrough = serverInputSchema.parse({ name: "github", path: "/github-mcp", upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough", key_header: "x-portcullis-key" } });
+const tokenSwap = serverInputSchema.parse({
+  name: "1konnect.prod",
+  path: "/konnect",
+  upstream: "https://us.mcp.konghq.com/",
+  auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } },
+});
+
+const byId = (snippets: ReturnType<typeof connectionSnippets>) => Object.fromEntries(snippets.map((s) => [s.id, s.code]));
+
+describe("client snippets", () => {
+  it("give passthrough clients the URL and the route's key header", () => {
+    const code = byId(connectionSnippets(passthrough, url));
+    expect(JSON.parse(code["mcp-json"]!)).toEqual({ mcpServers: { github: { type: "http", url, headers: { "x-portcullis-key": "${PORTCULLIS_API_KEY}" } } } });
+    expect(JSON.parse(code.vscode!)).toEqual({
+      servers: { github: { type: "http", url, headers: { "x-portcullis-key": "${input:portcullis-api-key}" } } },
+      inputs: [{ type: "promptString", id: "portcullis-api-key", description: "Portcullis API key", password: true }],
+    });
+    expect(code["claude-code"]).toBe(`claude mcp add --transport http github ${url} --header "x-portcullis-key: $PORTCULLIS_API_KEY"`);
+    expect(code.curl).toContain('-H "x-portcullis-key: $PORTCULLIS_API_KEY"');
+    expect(code.curl).toContain('-H "Accept: application/json, text/event-stream"');
+  });
+
+  it("send a well-formed initialize request with curl", () => {
+    const body = /-d '(.*)'$/.exec(byId(connectionSnippets(passthrough, url)).curl!)![1]!;
+    expect(JSON.parse(body)).toMatchObject({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl" } } });
+  });
+
+  it("carry no API key for token-swap routes, and a VS Code-valid server key", () => {
+    const code = byId(connectionSnippets(tokenSwap, url));
+    expect(JSON.parse(code.vscode!)).toEqual({ servers: { "mcp-1konnect-prod": { type: "http", url } } });
+    expect(JSON.parse(code["mcp-json"]!).mcpServers["mcp-1konnect-prod"]).toEqual({ type: "http", url });
+    expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
+    expect(code.curl).not.toContain("API_KEY");
+  });
+});

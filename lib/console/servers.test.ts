@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import type { CurrentUser } from "../auth/session";
+import { db, pool } from "../db/client";
+import { saveAccessMatrix } from "./access-matrix";
+import { ConsoleError } from "./errors";
+import { serverInputSchema, type ServerInput } from "./schemas/server";
+import { createServer, deleteServer, getServer, updateServer } from "./servers";
+
+let database: TestDatabase;
+let actor: CurrentUser;
+
+const settings = (over: Partial<ServerInput> = {}) => {
+  const name = `gh-${randomBytes(3).toString("hex")}`;
+  return serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough" }, ...over });
+};
+
+async function refusal(promise: Promise<unknown>): Promise<ConsoleError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ConsoleError);
+  return error as ConsoleError;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  const user = await db().user.create({ data: { email: "admin@servers.test", role: "admin" } });
+  actor = { id: user.id, email: user.email, name: "", role: "admin" };
+});
+
+afterAll(async () => {
+  await db().$disconnect();
+  await pool().end();
+  await database?.drop();
+});
+
+describe("MCP server writes", () => {
+  it("store the settings and read them back in the config's shape, each write in the activity log", async () => {
+    const created = settings({ upstream_headers: { "X-MCP-Toolsets": "repos" }, cors: { origins: ["https://agents.example.com"] } });
+    const { id } = await createServer(actor, created);
+    expect((await getServer(id)).settings).toEqual(created);
+
+    const changed = { ...created, timeout_ms: 5000, auth: { mode: "passthrough" as const, key_header: "x-key", upstream_prm_ttl_seconds: 300 } };
+    await updateServer(actor, id, changed);
+    expect((await getServer(id)).settings).toEqual(changed);
+
+    const log = await db().activityLog.findMany({ where: { entityId: id }, orderBy: { time: "asc" } });
+    expect(log.map((e) => e.action)).toEqual(["server.create", "server.update"]);
+    expect(log[1]).toMatchObject({ before: { timeout_ms: 60_000, auth: { key_header: "apikey" } }, after: { timeout_ms: 5000, auth: { key_header: "x-key" } } });
+  });
+
+  it("keep passthrough_credentials set by a config import when an admin edits the server", async () => {
+    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } } });
+    const { id } = await createServer(actor, swap);
+    const row = await db().mcpServer.findUniqueOrThrow({ where: { id } });
+    await db().mcpServer.update({ where: { id }, data: { authSettings: { ...(row.authSettings as object), passthrough_credentials: true } } });
+    expect(await getServer(id)).toMatchObject({ settings: swap, forwardsCallerToken: true });
+    await updateServer(actor, id, { ...swap, timeout_ms: 1000 });
+    expect((await getServer(id)).forwardsCallerToken).toBe(true);
+  });
+
+  it("refuse a route path another server uses, whatever its case, naming the field", async () => {
+    const first = settings();
+    await createServer(actor, first);
+    const error = await refusal(createServer(actor, settings({ path: first.path.toUpperCase() })));
+    expect(error.status).toBe(409);
+    expect(error.fields?.path).toContain(`${first.name} already uses`);
+  });
+
+  it("refuse references to vault secrets and consumers that do not exist", async () => {
+    const error = await refusal(
+      createServer(
+        actor,
+        settings({
+          upstream_headers: { Authorization: "Bearer {vault://portcullis/nope}" },
+        }),
+      ),
+    );
+    expect(error.fields).toEqual({ "upstream_headers.Authorization": 'the vault has no secret named "nope"; create it on the Vault page first' });
+
+    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, unknown_consumer: "ghost" } });
+    expect((await refusal(createServer(actor, swap))).fields?.["auth.unknown_consumer"]).toContain('"ghost" is not a consumer');
+    await db().consumer.create({ data: { username: "ghost" } });
+    await db().secret.create({ data: { name: "nope", ciphertext: "v1:a:b:c" } });
+    await createServer(actor, swap);
+    await createServer(actor, settings({ upstream_headers: { Authorization: "Bearer {vault://portcullis/nope}" } }));
+  });
+
+  it("keep the deleted server's settings and access cells in the activity log", async () => {
+    const created = settings();
+    const { id } = await createServer(actor, created);
+    await db().consumerGroup.create({ data: { name: `grp-${id.slice(0, 6)}` } });
+    await saveAccessMatrix(actor, id, { version: 0, defaultRow: { groups: { [`grp-${id.slice(0, 6)}`]: "deny" }, others: "inherit" }, tools: {} });
+    await deleteServer(actor, id);
+    expect(await db().mcpServer.count({ where: { id } })).toBe(0);
+    const entry = await db().activityLog.findFirstOrThrow({ where: { entityId: id, action: "server.delete" } });
+    expect(entry.before).toMatchObject({ name: created.name, path: created.path, access: { "*": { [`grp-${id.slice(0, 6)}`]: "deny" } } });
+    expect((await refusal(deleteServer(actor, id))).status).toBe(404);
+  });
+});

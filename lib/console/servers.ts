@@ -1,0 +1,176 @@
+// MCP servers: the gateway's routes to upstream MCP servers. Stored in
+// columns (McpServer) and read back in the config's shape, so what the
+// console keeps always compiles into a valid gateway config.
+import type { CurrentUser } from "../auth/session";
+import { db } from "../db/client";
+import type { McpServer, Prisma } from "../generated/prisma/client";
+import { findVaultReferences } from "../vault/reference";
+import { cellsForLog, readMatrix } from "./access-matrix";
+import { recordActivity } from "./activity";
+import { ConsoleError, notFound } from "./errors";
+import { gatewayPublicUrl } from "./gateway-url";
+import type { ServerSettings } from "./schemas/server";
+
+type Tx = Prisma.TransactionClient;
+
+export interface ServerSummary {
+  id: string;
+  name: string;
+  path: string;
+  url: string;
+  upstream: string;
+  authMode: ServerSettings["auth"]["mode"];
+  tools: number;
+}
+
+export interface ServerDetail {
+  id: string;
+  url: string;
+  settings: ServerSettings;
+  /** token_swap only: the caller's token is forwarded upstream (set by a config import). */
+  forwardsCallerToken: boolean;
+  tools: number;
+  aclVersion: number;
+  updatedAt: string;
+}
+
+/**
+ * `passthrough_credentials` rides in authSettings (a config import may set it; the console form
+ * does not edit it): read it on its own, and keep it across edits of a token-swap server.
+ */
+export function forwardsCallerToken(row: Pick<McpServer, "authMode" | "authSettings">): boolean {
+  return row.authMode === "token_swap" && (row.authSettings as { passthrough_credentials?: unknown }).passthrough_credentials === true;
+}
+
+export function settingsOf(row: McpServer): ServerSettings {
+  const { passthrough_credentials: _forwards, ...auth } = row.authSettings as Record<string, unknown>;
+  return {
+    name: row.name,
+    path: row.path,
+    upstream: row.upstreamUrl,
+    auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
+    upstream_headers: row.upstreamHeaders as Record<string, string>,
+    timeout_ms: row.timeoutMs,
+    cors: { origins: row.corsOrigins },
+  };
+}
+
+function columnsOf(settings: ServerSettings) {
+  const { mode, ...authSettings } = settings.auth;
+  return {
+    name: settings.name,
+    path: settings.path,
+    upstreamUrl: settings.upstream,
+    authMode: mode,
+    authSettings,
+    upstreamHeaders: settings.upstream_headers,
+    corsOrigins: settings.cors.origins,
+    timeoutMs: settings.timeout_ms,
+  };
+}
+
+export async function listServers(): Promise<ServerSummary[]> {
+  const [rows, publicUrl] = await Promise.all([
+    db().mcpServer.findMany({
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, path: true, upstreamUrl: true, authMode: true, _count: { select: { tools: { where: { goneAt: null } } } } },
+    }),
+    gatewayPublicUrl(),
+  ]);
+  return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, url: `${publicUrl}${r.path}`, upstream: r.upstreamUrl, authMode: r.authMode, tools: r._count.tools }));
+}
+
+export async function findServer(id: string): Promise<ServerDetail | undefined> {
+  const [row, publicUrl] = await Promise.all([
+    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } } } } } }),
+    gatewayPublicUrl(),
+  ]);
+  if (!row) return undefined;
+  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+}
+
+export async function getServer(id: string): Promise<ServerDetail> {
+  const server = await findServer(id);
+  if (!server) throw notFound("This MCP server");
+  return server;
+}
+
+/** Names of the built-in vault's secrets, offered as {vault://portcullis/<name>} in the header picker. */
+export async function listVaultSecretNames(): Promise<string[]> {
+  const secrets = await db().secret.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  return secrets.map((s) => s.name);
+}
+
+/**
+ * What the schema cannot see: the route path and name are free (paths
+ * compare case-insensitively, as the gateway routes them), every
+ * {vault://portcullis/…} reference names an existing secret, and the
+ * unknown-consumer fallback is an existing consumer.
+ */
+async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: string): Promise<void> {
+  const others = { NOT: id ? { id } : undefined };
+  const samePath = await tx.mcpServer.findFirst({ where: { path: { equals: settings.path, mode: "insensitive" }, ...others }, select: { name: true } });
+  if (samePath) throw new ConsoleError("conflict", "Another server uses this route path.", { path: `${samePath.name} already uses ${settings.path}` });
+  const sameName = await tx.mcpServer.findFirst({ where: { name: settings.name, ...others }, select: { id: true } });
+  if (sameName) throw new ConsoleError("conflict", "Another server has this name.", { name: "a server with this name already exists" });
+
+  const fields: Record<string, string> = {};
+  const secretsNeeded = new Map<string, string>();
+  for (const [header, value] of Object.entries(settings.upstream_headers)) {
+    for (const ref of findVaultReferences(value)) if (ref.backend === "portcullis") secretsNeeded.set(ref.key, `upstream_headers.${header}`);
+  }
+  if (settings.auth.mode === "token_swap" && settings.auth.introspection) {
+    for (const ref of findVaultReferences(settings.auth.introspection.client_secret)) {
+      if (ref.backend === "portcullis") secretsNeeded.set(ref.key, "auth.introspection.client_secret");
+    }
+  }
+  if (secretsNeeded.size > 0) {
+    const found = await tx.secret.findMany({ where: { name: { in: [...secretsNeeded.keys()] } }, select: { name: true } });
+    const existing = new Set(found.map((s) => s.name));
+    for (const [name, field] of secretsNeeded) if (!existing.has(name)) fields[field] = `the vault has no secret named "${name}"; create it on the Vault page first`;
+  }
+  if (settings.auth.mode === "token_swap" && settings.auth.unknown_consumer !== "reject") {
+    const consumer = await tx.consumer.findUnique({ where: { username: settings.auth.unknown_consumer }, select: { id: true } });
+    if (!consumer) fields["auth.unknown_consumer"] = `"${settings.auth.unknown_consumer}" is not a consumer; use "reject" or an existing consumer's username`;
+  }
+  if (Object.keys(fields).length > 0) throw new ConsoleError("invalid", "Some fields need attention.", fields);
+}
+
+export async function createServer(actor: CurrentUser, settings: ServerSettings): Promise<{ id: string }> {
+  return db().$transaction(async (tx) => {
+    await checkServerReferences(tx, settings);
+    const server = await tx.mcpServer.create({ data: columnsOf(settings), select: { id: true } });
+    await recordActivity(tx, actor, { action: "server.create", entityType: "server", entityId: server.id, entityName: settings.name, after: settings });
+    return server;
+  });
+}
+
+export async function updateServer(actor: CurrentUser, id: string, settings: ServerSettings): Promise<{ id: string }> {
+  return db().$transaction(async (tx) => {
+    const row = await tx.mcpServer.findUnique({ where: { id } });
+    if (!row) throw notFound("This MCP server");
+    await checkServerReferences(tx, settings, id);
+    const columns = columnsOf(settings);
+    const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
+    await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
+    await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
+    return { id };
+  });
+}
+
+export async function deleteServer(actor: CurrentUser, id: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const row = await tx.mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: true } } } });
+    if (!row) throw notFound("This MCP server");
+    // The log keeps what the deletion destroys: settings and access cells (tools can be synced again).
+    const cells = cellsForLog(await readMatrix(tx, id));
+    await tx.mcpServer.delete({ where: { id } });
+    await recordActivity(tx, actor, {
+      action: "server.delete",
+      entityType: "server",
+      entityId: id,
+      entityName: row.name,
+      before: { ...settingsOf(row), tools: row._count.tools, access: cells },
+    });
+  });
+}

@@ -1,0 +1,59 @@
+// Reads an upstream MCP server's whole tool list with the MCP SDK client:
+// initialize, then tools/list page by page following nextCursor. The headers
+// carry a credential meant for this one request: they are never stored, and
+// no error or log line built here contains them.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { formatConfigIssues } from "../config/schema";
+import { ConsoleError } from "./errors";
+import { toolsListResultSchema, type ToolDefinition } from "./schemas/tools";
+
+// Far more than any real server; stops a server whose cursors never end.
+const MAX_PAGES = 100;
+
+function describeFailure(error: unknown, upstream: URL, timeoutMs: number): string {
+  if (error instanceof StreamableHTTPError) {
+    if (error.code === 401) return "The upstream refused the credential (HTTP 401). Enter a token it accepts for this sync.";
+    if (error.code === 403) return "The upstream refused the credential (HTTP 403): the token lacks a permission or scope the server needs.";
+    if (error.code === 404) return `The upstream has no MCP endpoint at ${upstream.pathname} (HTTP 404). Check the upstream URL.`;
+    if (error.code !== undefined && error.code > 0) return `The upstream answered HTTP ${error.code}.`;
+    return "The upstream's answer is not MCP Streamable HTTP.";
+  }
+  if (error instanceof McpError) {
+    if (error.code === ErrorCode.RequestTimeout) return `The upstream did not answer within ${Math.round(timeoutMs / 1000)} s.`;
+    return `The upstream answered with an MCP error: ${error.message}`;
+  }
+  const cause = (error as { cause?: { code?: string } })?.cause?.code;
+  if (cause) return `The upstream at ${upstream.origin} could not be reached (${cause}).`;
+  if ((error as Error)?.name === "ZodError") return "The upstream's tool list is not valid MCP.";
+  return `The upstream at ${upstream.origin} could not be read.`;
+}
+
+export async function fetchUpstreamTools(upstreamUrl: string, headers: Record<string, string>, timeoutMs: number): Promise<ToolDefinition[]> {
+  const upstream = new URL(upstreamUrl);
+  const client = new Client({ name: "portcullis-console", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(upstream, { requestInit: { headers } });
+  const options = { timeout: timeoutMs };
+  const tools: unknown[] = [];
+  try {
+    await client.connect(transport, options);
+    let cursor: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page === MAX_PAGES) throw new ConsoleError("upstream", `The upstream's tool list did not end after ${MAX_PAGES} pages.`);
+      const result = await client.listTools(cursor === undefined ? undefined : { cursor }, options);
+      tools.push(...result.tools);
+      cursor = result.nextCursor;
+      if (cursor === undefined) break;
+    }
+  } catch (error) {
+    if (error instanceof ConsoleError) throw error;
+    throw new ConsoleError("upstream", describeFailure(error, upstream, timeoutMs));
+  } finally {
+    await transport.terminateSession().catch(() => undefined);
+    await client.close().catch(() => undefined);
+  }
+  const parsed = toolsListResultSchema.safeParse({ tools });
+  if (!parsed.success) throw new ConsoleError("upstream", `The upstream listed tools the console cannot govern: ${formatConfigIssues(parsed.error).join("; ")}`);
+  return parsed.data.tools;
+}
