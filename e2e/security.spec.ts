@@ -7,8 +7,8 @@ import { expect, signIn, test } from "./support/fixtures";
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-// Served without a console session by design.
-const PUBLIC = [/^\/api\/auth\//, /^\/api\/health$/];
+// Served without a console session by design (data planes authenticate with their own token; e2e/data-plane.spec.ts).
+const PUBLIC = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/dp\//];
 // Endpoints a developer may call (their own keys, later): none yet. Add deliberately.
 const DEVELOPER_ALLOWED: string[] = [];
 

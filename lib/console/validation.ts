@@ -2,9 +2,10 @@
 import type { z } from "zod";
 import { ConsoleError } from "./errors";
 
-/** zod's generic wording for an empty required text and a bad record key, said the way a form would. */
+/** zod's generic wording for an empty required text and a bad record key, said the way a form would; schemas' own messages stay. */
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) === 1) return "required";
+  const generic = issue.message.startsWith("Too small:");
+  if (issue.code === "too_small" && generic && issue.origin === "string" && Number(issue.minimum) === 1) return "required";
   if (issue.code === "invalid_key") return issue.issues[0]?.message ?? issue.message;
   return issue.message;
 }
