@@ -1,15 +1,19 @@
 // The gateway process: proxy listeners (HTTP and HTTPS), the status listener,
-// the declarative config file (read at start, re-read on SIGHUP) and the audit log.
+// and where configuration and audit events come from and go: a declarative
+// file (read at start, re-read on SIGHUP) with a JSON-lines audit log, or the
+// console's control plane (config pushed live, audit events shipped back).
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
 import { pino } from "pino";
 import { loadMasterKey } from "../../lib/vault/secret-box";
-import { JsonLinesAuditSink } from "./audit/audit-sink";
+import { JsonLinesAuditSink, type AuditSink } from "./audit/audit-sink";
 import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/options";
 import { readConfigFile } from "./config/read-config-file";
-import { createGateway } from "./gateway";
+import { ShippingAuditSink } from "./control-plane/audit-shipper";
+import { ControlPlaneClient } from "./control-plane/cp-client";
+import { createGateway, type Gateway } from "./gateway";
 import { createStatusServer } from "./status/status-server";
 import { loadOrCreateCertificate } from "./tls/self-signed";
 
@@ -21,6 +25,16 @@ function listen(server: net.Server, port: number, host: string, what: string, va
     });
     server.listen(port, host, () => resolve());
   });
+}
+
+const SOFTWARE_VERSION = (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** With a control plane, /status also says whether it is reachable, and why the gateway is not ready when it has no configuration yet. */
+function statusWithControlPlane(status: ReturnType<Gateway["status"]>, controlPlane: ControlPlaneClient | undefined) {
+  if (!controlPlane) return status;
+  const cp = controlPlane.status();
+  const reason = status.ready ? {} : { reason: `no configuration yet: waiting for the control plane at ${cp.url}${cp.last_error ? ` (${cp.last_error})` : ""}, and no last-known-good copy on disk` };
+  return { ...status, ...reason, control_plane: cp };
 }
 
 function refuseConfig(file: string, problems: string[]): never {
@@ -35,8 +49,22 @@ async function start(options: GatewayOptions) {
   if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);
 
   const masterKey = loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, options.dataDir);
-  const audit = new JsonLinesAuditSink(options.auditLog!);
+  const audit: AuditSink = options.cpUrl
+    ? new ShippingAuditSink({ url: options.cpUrl, token: options.dpToken!, capacity: options.auditBufferEvents, log })
+    : new JsonLinesAuditSink(options.auditLog!);
   const gateway = createGateway({ audit, masterKey: () => masterKey, env: process.env, publicUrl: options.publicUrl, log });
+  const controlPlane = options.cpUrl
+    ? new ControlPlaneClient({
+        url: options.cpUrl,
+        token: options.dpToken!,
+        dataDir: options.dataDir,
+        apply: gateway.applyConfig,
+        droppedEvents: () => audit.stats().dropped,
+        log,
+        softwareVersion: SOFTWARE_VERSION,
+      })
+    : undefined;
+  controlPlane?.start();
   if (initial?.ok) {
     const applied = gateway.applyConfig(initial.document, options.config!);
     if (!applied.ok) refuseConfig(options.config!, applied.problems);
@@ -48,7 +76,7 @@ async function start(options: GatewayOptions) {
     { server: http.createServer(gateway.handler), port: options.httpPort, host: options.host, what: "gateway HTTP", variable: "PORTCULLIS_HTTP_PORT" },
     { server: https.createServer(tls, gateway.handler), port: options.httpsPort, host: options.host, what: "gateway HTTPS", variable: "PORTCULLIS_HTTPS_PORT" },
     {
-      server: createStatusServer({ status: gateway.status, metrics: gateway.metrics }),
+      server: createStatusServer({ status: () => statusWithControlPlane(gateway.status(), controlPlane), metrics: gateway.metrics }),
       port: options.statusPort,
       host: options.statusHost,
       what: "gateway status",
@@ -70,6 +98,7 @@ async function start(options: GatewayOptions) {
   });
 
   const stop = async () => {
+    controlPlane?.stop();
     for (const s of servers) s.server.close();
     for (const s of servers) s.server.closeAllConnections();
     await audit.close();

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { runToCompletion } from "./processes";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const INPUTS = ["app", "components", "lib", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
@@ -42,3 +43,16 @@ export function recordConsoleBuild(fingerprint: string): void {
 }
 
 export { ROOT as PROJECT_ROOT };
+
+/** Builds the console with `next build` when its sources changed since the last build. */
+export async function buildConsoleIfNeeded(env: NodeJS.ProcessEnv, onStart: () => void = () => {}): Promise<void> {
+  const fingerprint = consoleFingerprint();
+  if (consoleBuildIsCurrent(fingerprint)) return;
+  onStart();
+  await runToCompletion(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    cwd: ROOT,
+    prefix: "build",
+  });
+  recordConsoleBuild(fingerprint);
+}

@@ -12,24 +12,12 @@ import { ensureBundledDataPlane } from "../controlplane/data-planes";
 import { publishConfigVersion } from "../controlplane/versions";
 import { describeError } from "../errors";
 import { assertPortFree } from "../net/ports";
-import { consoleBuildIsCurrent, consoleFingerprint, PROJECT_ROOT, recordConsoleBuild } from "./console-build";
-import { runToCompletion, startProcess, waitForLine, type ManagedProcess } from "./processes";
+import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
+import { startProcess, waitForLine, type ManagedProcess } from "./processes";
 import { loadOrCreateSecret, readSecret, writeSecret } from "./secrets";
 import { readSettings } from "./settings";
 
 const say = (line: string) => process.stdout.write(`portcullis: ${line}\n`);
-
-async function buildConsoleIfNeeded(env: NodeJS.ProcessEnv) {
-  const fingerprint = consoleFingerprint();
-  if (consoleBuildIsCurrent(fingerprint)) return;
-  say("building the console (first start or changed sources; this takes a minute or two)…");
-  await runToCompletion(process.execPath, [path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next"), "build"], {
-    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
-    cwd: PROJECT_ROOT,
-    prefix: "build",
-  });
-  recordConsoleBuild(fingerprint);
-}
 
 async function main() {
   const settings = readSettings(process.env);
@@ -91,15 +79,16 @@ async function main() {
       PORTCULLIS_HTTP_PORT: String(settings.PORTCULLIS_HTTP_PORT),
       PORTCULLIS_HTTPS_PORT: String(settings.PORTCULLIS_HTTPS_PORT),
       PORTCULLIS_STATUS_PORT: String(settings.PORTCULLIS_STATUS_PORT),
-      PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`,
-      PORTCULLIS_DP_TOKEN: dataPlaneToken,
     };
-    await buildConsoleIfNeeded(env);
+    await buildConsoleIfNeeded(env, () => say("building the console (first start or changed sources; this takes a minute or two)…"));
     if (stopping) return;
 
     const next = path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next");
     const consoleProcess = startProcess("console", process.execPath, [next, "start", "-p", String(settings.PORTCULLIS_CONSOLE_PORT)], { env, cwd: PROJECT_ROOT });
-    const gatewayProcess = startProcess("gateway", process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "gateway/src/main.ts")], { env, cwd: PROJECT_ROOT });
+    // The bundled gateway is a data plane like any other: it connects out to this console.
+    const { DATABASE_URL: _db, NEXTAUTH_SECRET: _secret, ...shared } = env;
+    const gatewayEnv = { ...shared, PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`, PORTCULLIS_DP_TOKEN: dataPlaneToken };
+    const gatewayProcess = startProcess("gateway", process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "gateway/src/main.ts")], { env: gatewayEnv, cwd: PROJECT_ROOT });
     children.push(consoleProcess, gatewayProcess);
     await Promise.all([waitForLine(consoleProcess, /Ready in/, 60_000), waitForLine(gatewayProcess, /gateway: listening/, 30_000)]);
 

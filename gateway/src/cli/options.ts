@@ -17,6 +17,9 @@ const optionsSchema = z.object({
   tlsKey: z.string().optional(),
   dataDir: z.string().default(".portcullis"),
   auditLog: z.string().optional(),
+  cpUrl: z.url({ protocol: /^https?$/ }).optional(),
+  dpToken: z.string().regex(/^pcdp_[0-9A-Za-z]{32}$/, "a data-plane token looks like pcdp_ followed by 32 letters and digits").optional(),
+  auditBufferEvents: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });
 
 export type GatewayOptions = z.infer<typeof optionsSchema>;
@@ -33,6 +36,11 @@ const USAGE = `Usage: npm run gateway -- [--config <file.yaml|file.json>] [optio
   --data-dir <dir>       data folder (default .portcullis)            PORTCULLIS_DATA_DIR
   --audit-log <file>     audit events as JSON lines                   PORTCULLIS_AUDIT_LOG
                          (default <data-dir>/logs/audit.jsonl)
+  --cp-url <url>         take configuration from the console (control PORTCULLIS_CP_URL
+                         plane) instead of --config; the data-plane
+                         token comes from PORTCULLIS_DP_TOKEN
+  --audit-buffer <n>     audit events kept while the control plane is PORTCULLIS_AUDIT_BUFFER_EVENTS
+                         unreachable (default 100000; oldest dropped)
 SIGHUP reloads the --config file; a file with problems is refused and the old one keeps serving.`;
 
 export class OptionsError extends Error {}
@@ -53,6 +61,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
         "tls-key": { type: "string" },
         "data-dir": { type: "string" },
         "audit-log": { type: "string" },
+        "cp-url": { type: "string" },
+        "audit-buffer": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -73,12 +83,18 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
     tlsKey: pick("tls-key", "PORTCULLIS_TLS_KEY"),
     dataDir: pick("data-dir", "PORTCULLIS_DATA_DIR"),
     auditLog: pick("audit-log", "PORTCULLIS_AUDIT_LOG"),
+    cpUrl: pick("cp-url", "PORTCULLIS_CP_URL"),
+    dpToken: env.PORTCULLIS_DP_TOKEN || undefined,
+    auditBufferEvents: pick("audit-buffer", "PORTCULLIS_AUDIT_BUFFER_EVENTS"),
   });
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    const names: Record<string, string> = { dpToken: "PORTCULLIS_DP_TOKEN" };
+    const problems = result.error.issues.map((i) => `${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
     throw new OptionsError(`${problems.join("\n")}\n${USAGE}`);
   }
   if (Boolean(result.data.tlsCert) !== Boolean(result.data.tlsKey)) throw new OptionsError("--tls-cert and --tls-key go together");
+  if (result.data.cpUrl && result.data.config) throw new OptionsError("--config and --cp-url are alternatives: a gateway takes its configuration from a file or from the console");
+  if (result.data.cpUrl && !result.data.dpToken) throw new OptionsError("--cp-url needs the data plane's token in PORTCULLIS_DP_TOKEN (create one on the console's Data planes page)");
   const dataDir = path.resolve(result.data.dataDir);
   return { ...result.data, dataDir, auditLog: path.resolve(result.data.auditLog ?? path.join(dataDir, "logs", "audit.jsonl")) };
 }

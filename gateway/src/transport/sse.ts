@@ -8,7 +8,7 @@ import { Transform, type TransformCallback } from "node:stream";
 
 // An event ends at an empty line; a line ends in CRLF, LF or CR (WHATWG HTML §9.2.5).
 // `\r(?!\n)` keeps a CRLF from being read as two line ends.
-const EVENT_END = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
+export const EVENT_END = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
 const LINE_END = /\r\n|\n|\r/;
 
 /** Returns replacement data (JSON text) for an event's data, or undefined to pass the event untouched. */

@@ -15,10 +15,11 @@ export const POST = dataPlaneRoute(async (plane, request) => {
     data: {
       lastSeenAt: new Date(),
       droppedEvents: BigInt(dropped_events),
-      ...(applied ? { appliedVersion: applied.version, appliedHash: applied.hash, status: "connected", statusReason: "" } : {}),
+      ...(applied ? { appliedVersion: applied.version, appliedHash: applied.hash } : {}),
+      // A refusal outlasts the reports that follow it, until the data plane applies a newer version.
       ...(rejected
         ? { status: "failed", statusReason: `refused version ${rejected.version}: ${rejected.problems.slice(0, 5).join("; ")}`.slice(0, 2000) }
-        : {}),
+        : { status: "connected", statusReason: "" }),
     },
   });
   return NextResponse.json({ ok: true });

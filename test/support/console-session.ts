@@ -1,0 +1,36 @@
+// Drives the console's HTTP API as a signed-in user, the way a browser would:
+// next-auth's credentials sign-in (CSRF token + cookie), then JSON requests
+// with the session cookie and a same-origin Origin header.
+export interface ConsoleSession {
+  json<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+function cookiesOf(response: Response): string[] {
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+}
+
+export async function signInToConsole(baseUrl: string, email: string, password: string): Promise<ConsoleSession> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = cookiesOf(csrf);
+  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  jar.push(...cookiesOf(signIn));
+  if (!jar.some((c) => c.includes("session-token="))) throw new Error(`sign-in as ${email} failed (${signIn.status})`);
+  const cookie = jar.join("; ");
+  return {
+    async json<T>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { cookie, origin: baseUrl, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+  };
+}
