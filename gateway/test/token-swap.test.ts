@@ -7,8 +7,8 @@ import { SignJWT, UnsecuredJWT, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../lib/net/ports";
 import { fakeMcpServer } from "./support/fake-mcp-server";
-import { connectWithOAuth } from "./support/headless-oauth";
-import { GATEWAY_CLIENT, startIdentityProvider, type IdentityProvider } from "./support/identity-provider";
+import { connectWithOAuth } from "../../lib/demo/headless-oauth";
+import { GATEWAY_CLIENT, MACHINE_CLIENT, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
@@ -52,7 +52,7 @@ function config(servers: unknown[]) {
 }
 
 beforeAll(async () => {
-  idp = await startIdentityProvider();
+  idp = await startIdentityProvider({ machineClient: MACHINE_CLIENT });
   upstream = await startRecordingUpstream(fakeMcpServer);
   gw = await startTestGateway(
     config([

@@ -1,0 +1,248 @@
+// The organisation's IdP, for the demo and for the gateway's token_swap tests:
+// panva's oidc-provider (certified OpenID Provider) with
+// - a confidential client whose credentials the gateway uses to introspect;
+// - a public client (Authorization Code + PKCE, resource indicators) for MCP
+//   clients, loopback redirect URIs on any port (RFC 8252);
+// - optionally a client-credentials client, to mint tokens for other audiences.
+// Resources whose URL ends in "-jwt" get JWT access tokens (at+jwt, RS256);
+// all others get opaque tokens (introspection). Access tokens carry the
+// signed-in account's `groups`.
+//
+// Sign-in: with `accounts`, a login page (username and password; a plain HTML
+// form a script can fill in as well as a person); without, no page at all:
+// `user` signs in at once (tests choose who before each flow).
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+
+export interface OAuthClientCredentials {
+  id: string;
+  secret: string;
+}
+
+/** Defaults of the gateway tests (nothing else should rely on them). */
+export const GATEWAY_CLIENT: OAuthClientCredentials = { id: "gateway", secret: "gateway-introspection-secret-1" };
+export const PUBLIC_CLIENT_ID = "mcp-client";
+export const MACHINE_CLIENT: OAuthClientCredentials = { id: "machine", secret: "machine-secret-1" };
+export const REDIRECT_URI = "http://127.0.0.1/callback";
+
+export interface IdpAccount {
+  /** The `sub` of the account's tokens, and its username on the login page. */
+  id: string;
+  password: string;
+  name: string;
+  email: string;
+  groups: string[];
+}
+
+export interface IdentityProviderOptions {
+  /** Default 127.0.0.1 and a free port. */
+  host?: string;
+  port?: number;
+  introspectionClient?: OAuthClientCredentials;
+  publicClient?: { id: string; redirectUris: string[] };
+  /** A client_credentials client; none unless given. */
+  machineClient?: OAuthClientCredentials;
+  /** People who may sign in on the login page. Without, `user` signs in with no page. */
+  accounts?: IdpAccount[];
+  /** A line shown under the login form (the demo names its account there). */
+  loginHint?: string;
+  /** Lets MCP clients such as VS Code register themselves (RFC 7591). */
+  dynamicRegistration?: boolean;
+}
+
+export interface IdentityProvider {
+  issuer: string;
+  introspectionEndpoint: string;
+  jwksUri: string;
+  /** The RS256 key pair that signs JWT access tokens (to forge expired or mis-signed tokens in tests). */
+  signingKey: { privateJwk: JWK; publicJwk: JWK; kid: string };
+  /** Without `accounts`: who signs in at the next authorization, and the groups their tokens carry. */
+  user: { id: string; groups: string[] };
+  /** Requests per path, e.g. how often the gateway introspected. */
+  hits: Map<string, number>;
+  /** While set, requests to the IdP get no answer (a slow IdP). */
+  stall: boolean;
+  /** A token of the machine client (sub: its id) for `resource`. */
+  clientCredentialsToken(resource: string, scope?: string): Promise<string>;
+  /** Revokes a machine client's token. */
+  revoke(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function loginPage(options: { uid: string; client: string; resource: string | undefined; error?: string; hint?: string; username?: string }): string {
+  const uid = escapeHtml(options.uid);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in — organisation IdP</title>
+<style>body{font:15px system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#18181b}
+label{display:block;margin:.75rem 0 .25rem}input{width:100%;padding:.5rem;box-sizing:border-box}
+button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b91c1c}.hint{color:#52525b;font-size:13px}</style></head>
+<body><h1>Sign in</h1>
+<p><strong>${escapeHtml(options.client)}</strong> asks to act for you${options.resource ? ` at <code>${escapeHtml(options.resource)}</code>` : ""}.</p>
+${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ""}
+<form method="post" action="/interaction/${uid}/login">
+<label for="username">Username</label><input id="username" name="username" autocomplete="username" value="${escapeHtml(options.username ?? "")}" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+${options.hint ? `<p class="hint">${escapeHtml(options.hint)}</p>` : ""}
+</body></html>`;
+}
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  let body = "";
+  for await (const chunk of req) body += chunk;
+  return new URLSearchParams(body);
+}
+
+export async function startIdentityProvider(options: IdentityProviderOptions = {}): Promise<IdentityProvider> {
+  const introspectionClient = options.introspectionClient ?? GATEWAY_CLIENT;
+  const publicClient = options.publicClient ?? { id: PUBLIC_CLIENT_ID, redirectUris: [REDIRECT_URI] };
+  const accounts = options.accounts ? new Map(options.accounts.map((a) => [a.id, a])) : undefined;
+
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const kid = "idp-key-1";
+  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: "RS256", use: "sig" };
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+
+  const server = http.createServer();
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const state: Pick<IdentityProvider, "user" | "hits" | "stall"> = { user: { id: "alice", groups: [] }, hits: new Map(), stall: false };
+  const groupsOf = (accountId: string) => (accounts ? (accounts.get(accountId)?.groups ?? []) : state.user.groups);
+
+  const clients: object[] = [
+    { client_id: introspectionClient.id, client_secret: introspectionClient.secret, grant_types: [], response_types: [], redirect_uris: [] },
+    { client_id: publicClient.id, token_endpoint_auth_method: "none", application_type: "native", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], redirect_uris: publicClient.redirectUris },
+  ];
+  if (options.machineClient) {
+    clients.push({ client_id: options.machineClient.id, client_secret: options.machineClient.secret, grant_types: ["client_credentials"], response_types: [], redirect_uris: [] });
+  }
+
+  // (The published types lag oidc-provider 9 in places, e.g. features.introspection.)
+  const configuration = {
+    clients,
+    jwks: { keys: [privateJwk] },
+    // "mcp" is a resource server scope (getResourceServerInfo), not an OpenID Connect one.
+    scopes: ["openid", "offline_access", "email", "profile"],
+    claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
+    cookies: { keys: [randomBytes(32).toString("hex")] },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      clientCredentials: { enabled: options.machineClient !== undefined },
+      registration: { enabled: options.dynamicRegistration === true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0] ?? (undefined as unknown as string),
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => ({
+          scope: "mcp",
+          audience: resource,
+          accessTokenTTL: 3600,
+          accessTokenFormat: resource.endsWith("-jwt") ? "jwt" : "opaque",
+          jwt: { sign: { alg: "RS256" } },
+        }),
+      },
+    },
+    extraTokenClaims: (_ctx: KoaContextWithOIDC, token: { accountId?: string }) => (token.accountId ? { groups: groupsOf(token.accountId) } : undefined),
+    findAccount: (_ctx: KoaContextWithOIDC, sub: string) => ({
+      accountId: sub,
+      claims: () => {
+        const account = accounts?.get(sub);
+        return account ? { sub, name: account.name, email: account.email } : { sub };
+      },
+    }),
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+  };
+  const provider = new Provider(issuer, configuration as unknown as Configuration);
+  const callback = provider.callback();
+
+  /** Grants what the client asked for — the OpenID scopes and "mcp" at each requested resource — to `accountId`. */
+  async function finishSignIn(req: http.IncomingMessage, res: http.ServerResponse, accountId: string) {
+    const details = await provider.interactionDetails(req, res);
+    const grant = new provider.Grant({ accountId, clientId: details.params.client_id as string });
+    grant.addOIDCScope("openid offline_access email profile");
+    const resources = details.params.resource === undefined ? [] : ([] as string[]).concat(details.params.resource as string | string[]);
+    for (const resource of resources) grant.addResourceScope(resource, "mcp");
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+  }
+
+  async function interaction(req: http.IncomingMessage, res: http.ServerResponse, submitted: boolean) {
+    if (!accounts) return finishSignIn(req, res, state.user.id);
+    const details = await provider.interactionDetails(req, res);
+    const page = (status: number, extra: { error?: string; username?: string } = {}) => {
+      const resource = details.params.resource === undefined ? undefined : String(details.params.resource);
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(loginPage({ uid: details.uid, client: String(details.params.client_id), resource, hint: options.loginHint, ...extra }));
+    };
+    if (!submitted) return page(200);
+    const form = await readForm(req);
+    const username = form.get("username") ?? "";
+    const account = accounts.get(username);
+    if (!account || account.password !== form.get("password")) return page(401, { error: "Unknown username or wrong password.", username });
+    await finishSignIn(req, res, account.id);
+  }
+
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = req.url!.split("?")[0]!;
+    state.hits.set(path, (state.hits.get(path) ?? 0) + 1);
+    if (state.stall) return;
+    const match = /^\/interaction\/[^/]+(\/login)?$/.exec(path);
+    if (match) {
+      interaction(req, res, req.method === "POST" && match[1] !== undefined).catch((error: Error) => {
+        if (res.headersSent) return res.destroy();
+        res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
+        res.end(`Sign-in failed: ${error.message}`);
+      });
+      return;
+    }
+    callback(req, res);
+  });
+
+  const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+  const basic = ({ id, secret }: OAuthClientCredentials) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+  const machine = () => {
+    if (!options.machineClient) throw new Error("this IdP has no machine client");
+    return options.machineClient;
+  };
+
+  return Object.assign(state, {
+    issuer,
+    introspectionEndpoint: metadata.introspection_endpoint!,
+    jwksUri: metadata.jwks_uri!,
+    signingKey: { privateJwk, publicJwk, kid },
+    async clientCredentialsToken(resource: string, scope = "mcp") {
+      const response = await fetch(metadata.token_endpoint!, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(machine()) },
+        body: new URLSearchParams({ grant_type: "client_credentials", resource, scope }),
+      });
+      const body = (await response.json()) as { access_token?: string };
+      if (!body.access_token) throw new Error(`client_credentials failed: ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    async revoke(token: string) {
+      const response = await fetch(metadata.revocation_endpoint!, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(machine()) },
+        body: new URLSearchParams({ token }),
+      });
+      if (response.status !== 200) throw new Error(`revocation answered ${response.status}`);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  });
+}
