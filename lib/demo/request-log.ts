@@ -38,13 +38,13 @@ export class RequestLog {
   serve(url: URL, res: http.ServerResponse): void {
     const since = Number(url.searchParams.get("since") ?? 0) || 0;
     res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-    res.end(JSON.stringify({ requests: this.since(since) }));
+    res.end(JSON.stringify({ requests: this.since(since), last_seq: this.lastSeq }));
   }
 }
 
-/** Reads the stand-in's log over HTTP (from another process, e.g. demo:verify). */
-export async function fetchRequestLog(standInUrl: string, since = 0): Promise<LoggedRequest[]> {
+/** Reads the stand-in's log over HTTP (from another process, e.g. demo:verify): the requests after `since`, and the last sequence number. */
+export async function fetchRequestLog(standInUrl: string, since = 0): Promise<{ requests: LoggedRequest[]; last_seq: number }> {
   const response = await fetch(new URL(`/_demo/requests?since=${since}`, standInUrl));
   if (!response.ok) throw new Error(`${standInUrl} answered ${response.status} for its request log`);
-  return ((await response.json()) as { requests: LoggedRequest[] }).requests;
+  return (await response.json()) as { requests: LoggedRequest[]; last_seq: number };
 }

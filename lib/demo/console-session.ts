@@ -1,8 +1,11 @@
 // Drives the console's HTTP API as a signed-in user, the way a browser would:
 // next-auth's credentials sign-in (CSRF token + cookie), then JSON requests
-// with the session cookie and a same-origin Origin header.
+// with the session cookie and a same-origin Origin header. The demo seeds and
+// checks the console with it; integration tests too.
 export interface ConsoleSession {
   json<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A GET of any page or export, as text (e.g. a dashboard's HTML). */
+  text(path: string): Promise<{ status: number; body: string }>;
 }
 
 function cookiesOf(response: Response): string[] {
@@ -31,6 +34,10 @@ export async function signInToConsole(baseUrl: string, email: string, password: 
       });
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    async text(path: string) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
+      return { status: response.status, body: await response.text() };
     },
   };
 }

@@ -1,0 +1,69 @@
+// `npm run demo`: the product plus stand-ins for GitHub, Konnect and an IdP,
+// seeded with the recipe; prints where to connect. Ctrl-C stops everything; a
+// second Ctrl-C forces.
+import { describeError } from "../errors";
+import { startDemo, type RunningDemo } from "./demo";
+import { readDemoSettings } from "./settings";
+
+const say = (line: string) => process.stdout.write(`portcullis demo: ${line}\n`);
+
+function summary(demo: RunningDemo): string {
+  const { facts, seed } = demo;
+  const { github, konnect, idp } = facts;
+  const tools = (server: string) => seed.tools[server] ?? 0;
+  return `
+  Portcullis demo — ready
+
+  Console       ${facts.console_url}
+                sign in as ${facts.admin.email} / ${facts.admin.password}
+
+  GitHub MCP    ${github.mcp_url}   (passthrough: GitHub's own OAuth, a Portcullis API key names the caller)
+                header ${github.key_header}: ${github.keys.developer}    developer — the ${github.developer_tools.length} read tools
+                header ${github.key_header}: ${github.keys.admin}  admin — all ${tools("github")} tools
+                OAuth app at the GitHub stand-in (${github.authorization_server}), no dynamic registration:
+                client id ${github.client_id}, client secret ${github.client_secret}
+
+  Konnect MCP   ${konnect.mcp_url}   (token swap: sign in with the organisation's IdP, Konnect sees a stored service token)
+                no header; the IdP ${idp.issuer} signs you in as ${idp.user.username} / ${idp.user.password}
+                public client ${idp.client_id} (PKCE); MCP clients may also register themselves
+
+  Check both patterns:  npm run demo:verify
+  Stop:                 Ctrl-C
+`;
+}
+
+async function main() {
+  const settings = readDemoSettings(process.env);
+  say(`data in ${settings.dataDir} (the demo's own; delete the folder to start from scratch)`);
+  let demo: RunningDemo | undefined;
+  let signals = 0;
+  const onSignal = (code: number) => {
+    signals += 1;
+    if (signals === 1) say("stopping… (press Ctrl-C again to force)");
+    // Before the demo is up, the start itself fails and cleans up once the launcher exits.
+    void demo?.stop(signals > 1).then(() => process.exit(code));
+    if (!demo && signals > 1) process.exit(code);
+  };
+  process.on("SIGINT", () => onSignal(130));
+  process.on("SIGTERM", () => onSignal(143));
+
+  demo = await startDemo(settings, { log: (line) => process.stdout.write(`${line}\n`) });
+  const { seed } = demo;
+  say(
+    seed.configurationChanged
+      ? "seeded the recipe: groups admin and developer, consumers admin-user and dev-user, servers github and konnect"
+      : "the recipe's configuration was already in place",
+  );
+  process.stdout.write(summary(demo));
+  const code = await demo.exited;
+  if (signals === 0) {
+    say(`the product stopped unexpectedly (exit code ${code}); stopping the stand-ins`);
+    await demo.stop();
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(`portcullis demo: ${describeError(error)}`);
+  process.exit(1);
+});

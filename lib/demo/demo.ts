@@ -1,0 +1,202 @@
+// `npm run demo`, as a function (the CLI and the tests both call it): the
+// stand-ins for GitHub, Konnect and the organisation's IdP, then the product
+// exactly as `npm start` runs it (the launcher, as a child process, with the
+// demo's own data folder and ports), then the recipe's configuration seeded
+// through the console's API. Writes <data dir>/demo.json for demo:verify.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { assertPortFree } from "../net/ports";
+import { PROJECT_ROOT } from "../launcher/console-build";
+import { readSecret, writeSecret } from "../launcher/secrets";
+import { loadMasterKey } from "../vault/secret-box";
+import { signInToConsole } from "./console-session";
+import { writeDemoFacts, type DemoFacts } from "./facts";
+import { startGitHubStandIn } from "./github/github-stand-in";
+import { startIdentityProvider } from "./identity-provider";
+import { startKonnectStandIn } from "./konnect-stand-in";
+import { DEMO_KEYS, DEVELOPER_GITHUB_TOOLS, KONNECT_VAULT_REFERENCE, recipeConfiguration, VAULT_NAMES } from "./recipe-config";
+import { seedRecipe, waitForGateway, type SeedResult } from "./seed";
+import type { DemoSettings } from "./settings";
+
+export const DEMO_ADMIN_EMAIL = "admin@portcullis.local";
+const SERVICE_IDENTITY = "svc-portcullis-demo";
+const IDP_CLIENT_ID = "mcp-agent";
+const HEADLESS_REDIRECT_URI = "http://127.0.0.1/callback";
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export interface RunningDemo {
+  facts: DemoFacts;
+  seed: SeedResult;
+  /** Resolves when the product (the launcher) exits. */
+  exited: Promise<number | null>;
+  /** Stops the product (a second call with force kills it), then the stand-ins. */
+  stop(force?: boolean): Promise<void>;
+}
+
+const base62 = (length: number) => Array.from(randomBytes(length), (b) => BASE62[b % 62]).join("");
+
+/** A credential of the demo, generated on its first start and kept in the data folder, so restarts (and clients configured with it) keep working. */
+function demoSecret(dataDir: string, name: string, generate: () => string): string {
+  const existing = readSecret(dataDir, name);
+  if (existing) return existing;
+  const value = generate();
+  writeSecret(dataDir, name, value);
+  return value;
+}
+
+/** The launcher's environment: the demo's folder, ports and admin; nothing of a real installation (its data folder, database, SSO, keys). */
+function launcherEnv(settings: DemoSettings, admin: { email: string; password: string }): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORTCULLIS_|NEXTAUTH_|DATABASE_URL$)/.test(name)));
+  const { ports } = settings;
+  return {
+    ...inherited,
+    NODE_ENV: "production",
+    PORTCULLIS_DATA_DIR: settings.dataDir,
+    PORTCULLIS_CONSOLE_PORT: String(ports.console),
+    PORTCULLIS_HTTP_PORT: String(ports.http),
+    PORTCULLIS_HTTPS_PORT: String(ports.https),
+    PORTCULLIS_STATUS_PORT: String(ports.status),
+    PORTCULLIS_PG_PORT: String(ports.pg),
+    PORTCULLIS_PUBLIC_URL: `http://localhost:${ports.http}`,
+    PORTCULLIS_ADMIN_EMAIL: admin.email,
+    PORTCULLIS_ADMIN_PASSWORD: admin.password,
+    ...(settings.databaseUrl ? { DATABASE_URL: settings.databaseUrl } : {}),
+  };
+}
+
+/** Starts the launcher and resolves once it says it is ready; rejects with its last output if it stops first. */
+function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<void> } {
+  // Its own process group: a Ctrl-C reaches the demo, which stops the launcher once (a second signal would force it).
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "lib/launcher/start.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let tail = "";
+  let rest = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-6000);
+      const lines = (rest + chunk.toString()).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) {
+        log(line);
+        if (line.startsWith("portcullis: ready")) resolve();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then((code) => reject(new Error(`the product stopped during start (exit code ${code}); its last output:\n${tail}`)));
+  });
+  // A demo that dies unexpectedly still lets the product shut down cleanly.
+  const orphanGuard = () => child.kill("SIGINT");
+  process.once("exit", orphanGuard);
+  void exited.then(() => process.off("exit", orphanGuard));
+  return { child, exited, ready };
+}
+
+export async function startDemo(settings: DemoSettings, options: { log?: (line: string) => void } = {}): Promise<RunningDemo> {
+  const log = options.log ?? (() => {});
+  const { dataDir, ports } = settings;
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.rmSync(path.join(dataDir, "demo.json"), { force: true });
+
+  const admin = { email: DEMO_ADMIN_EMAIL, password: demoSecret(dataDir, "demo-admin-password", () => base62(16)) };
+  const githubApp = {
+    clientId: demoSecret(dataDir, "demo-github-client-id", () => `Ov23li${base62(14)}`),
+    clientSecret: demoSecret(dataDir, "demo-github-client-secret", () => randomBytes(20).toString("hex")),
+  };
+  const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${base62(40)}`);
+  const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => base62(32));
+  const idpUser = { id: "dana", password: demoSecret(dataDir, "demo-idp-password", () => base62(12)), name: "Dana Developer", email: "dana@example.com", groups: ["developer"] };
+
+  await assertPortFree(ports.github, "127.0.0.1", "PORTCULLIS_DEMO_GITHUB_PORT", "the GitHub stand-in");
+  await assertPortFree(ports.konnect, "127.0.0.1", "PORTCULLIS_DEMO_KONNECT_PORT", "the Konnect stand-in");
+  await assertPortFree(ports.idp, "127.0.0.1", "PORTCULLIS_DEMO_IDP_PORT", "the demo IdP");
+  const closers: (() => Promise<void>)[] = [];
+  let standInsClosed: Promise<void> | undefined;
+  const closeStandIns = () => (standInsClosed ??= Promise.all(closers.map((close) => close())).then(() => undefined));
+  try {
+    const idp = await startIdentityProvider({
+      port: ports.idp,
+      introspectionClient: { id: "portcullis-gateway", secret: introspectionSecret },
+      publicClient: { id: IDP_CLIENT_ID, redirectUris: ["http://127.0.0.1/callback", "http://localhost/callback", "http://127.0.0.1/", "http://localhost/"] },
+      accounts: [idpUser],
+      loginHint: `Demo account: ${idpUser.id} / ${idpUser.password} (group developer).`,
+      dynamicRegistration: true,
+    });
+    closers.push(idp.close);
+    const github = await startGitHubStandIn({ port: ports.github, app: { ...githubApp, callbackUrls: ["http://127.0.0.1/", "http://localhost/"] } });
+    closers.push(github.close);
+    const konnect = await startKonnectStandIn({ port: ports.konnect, serviceToken: konnectToken, serviceIdentity: SERVICE_IDENTITY });
+    closers.push(konnect.close);
+
+    const launcher = startLauncher(launcherEnv(settings, admin), log);
+    let stopping: Promise<void> | undefined;
+    const stop = async (force = false) => {
+      if (launcher.child.exitCode === null && launcher.child.signalCode === null) launcher.child.kill("SIGINT");
+      if (force) {
+        // The launcher takes a second Ctrl-C as "force".
+        launcher.child.kill("SIGINT");
+      }
+      stopping ??= launcher.exited.then(() => {
+        fs.rmSync(path.join(dataDir, "demo.json"), { force: true });
+        return closeStandIns();
+      });
+      await stopping;
+    };
+    try {
+      await launcher.ready;
+      const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, "runtime.json"), "utf8")) as { console_url: string; status_url: string };
+      const gatewayUrl = `http://localhost:${ports.http}`;
+      const session = await signInToConsole(runtime.console_url, admin.email, admin.password);
+      const seed = await seedRecipe(session, {
+        configuration: (vault) =>
+          recipeConfiguration({
+            publicUrl: gatewayUrl,
+            github: { mcpUrl: github.mcpUrl, prmUrl: github.prmUrl },
+            konnect: { mcpUrl: konnect.url },
+            idp: { issuer: idp.issuer, introspectionEndpoint: idp.introspectionEndpoint, introspectionClientId: "portcullis-gateway", user: { sub: idpUser.id } },
+            vault: vault as Record<(typeof VAULT_NAMES)[keyof typeof VAULT_NAMES], string>,
+          }),
+        // The console encrypts with this same key (launcher: <data dir>/secrets/master.key).
+        masterKey: loadMasterKey({}, dataDir),
+        vaultValues: { [VAULT_NAMES.konnectToken]: konnectToken, [VAULT_NAMES.introspectionSecret]: introspectionSecret },
+        // GitHub's tools are listed with a personal access token, as an admin would sync them; Konnect's server already sends its stored credential.
+        syncHeaders: { github: { Authorization: `Bearer ${github.issuePersonalAccessToken()}` }, konnect: {} },
+      });
+      await waitForGateway(session, runtime.status_url);
+
+      const facts: DemoFacts = {
+        console_url: runtime.console_url,
+        admin,
+        gateway_url: gatewayUrl,
+        github: {
+          mcp_url: `${gatewayUrl}/github-mcp`,
+          key_header: "apikey",
+          keys: { ...DEMO_KEYS },
+          developer_tools: [...DEVELOPER_GITHUB_TOOLS],
+          stand_in_url: github.origin,
+          authorization_server: github.authorizationServer,
+          client_id: githubApp.clientId,
+          client_secret: githubApp.clientSecret,
+          redirect_uri: HEADLESS_REDIRECT_URI,
+        },
+        konnect: { mcp_url: `${gatewayUrl}/konnect-mcp`, stand_in_url: konnect.url, service_identity: SERVICE_IDENTITY, vault_reference: KONNECT_VAULT_REFERENCE },
+        idp: {
+          issuer: idp.issuer,
+          client_id: IDP_CLIENT_ID,
+          redirect_uri: HEADLESS_REDIRECT_URI,
+          user: { username: idpUser.id, password: idpUser.password, groups: idpUser.groups, consumer: "dev-user" },
+        },
+      };
+      writeDemoFacts(dataDir, facts);
+      return { facts, seed, exited: launcher.exited, stop };
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  } catch (error) {
+    await closeStandIns();
+    throw error;
+  }
+}
