@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../lib/net/ports";
 import { fakeMcpServer } from "./support/fake-mcp-server";
 import { connectWithOAuth } from "../../lib/demo/headless-oauth";
-import { GATEWAY_CLIENT, MACHINE_CLIENT, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
+import { GATEWAY_CLIENT, MACHINE_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
 const SERVICE_CREDENTIAL = "kpat_service_credential_123";
+const MCP_CLIENT = { clientId: PUBLIC_CLIENT_ID, redirectUri: REDIRECT_URI };
 const ENV = { KONNECT_MCP_TOKEN: SERVICE_CREDENTIAL, OAUTH_CLIENT_SECRET: GATEWAY_CLIENT.secret };
 
 let idp: IdentityProvider;
@@ -131,7 +132,7 @@ describe("the SDK client's full OAuth flow through the gateway", () => {
     idp.user = { id: "alice", groups: [] };
     const introspections = () => idp.hits.get(new URL(idp.introspectionEndpoint).pathname) ?? 0;
     const introspectedBefore = introspections();
-    const { client, accessToken } = await connectWithOAuth(`${gw.url}/konnect-mcp`);
+    const { client, accessToken } = await connectWithOAuth(`${gw.url}/konnect-mcp`, { client: MCP_CLIENT });
     const before = upstream.requests.length;
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["search_repositories"]);
     expect(JSON.stringify((await client.callTool({ name: "search_repositories", arguments: {} })).content)).toContain("called search_repositories");
@@ -150,7 +151,7 @@ describe("the SDK client's full OAuth flow through the gateway", () => {
 
   it("JWT access token (JWKS), with groups from the token's claim merged for this request", async () => {
     idp.user = { id: "alice", groups: ["admin"] };
-    const { client, accessToken } = await connectWithOAuth(`${gw.url}/konnect-jwt`);
+    const { client, accessToken } = await connectWithOAuth(`${gw.url}/konnect-jwt`, { client: MCP_CLIENT });
     expect(accessToken.split(".")).toHaveLength(3);
     expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["push_files", "search_repositories"]);
     expect(JSON.stringify((await client.callTool({ name: "push_files", arguments: {} })).content)).toContain("called push_files");

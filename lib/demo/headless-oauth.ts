@@ -8,7 +8,6 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
-import { PUBLIC_CLIENT_ID, REDIRECT_URI } from "./identity-provider";
 
 /** A pre-registered client: public (no secret, PKCE only) or confidential (id and secret, like a GitHub OAuth app). */
 export interface OAuthClientSettings {
@@ -22,14 +21,12 @@ export interface SignInCredentials {
   password: string;
 }
 
-const TEST_CLIENT: OAuthClientSettings = { clientId: PUBLIC_CLIENT_ID, redirectUri: REDIRECT_URI };
-
 export class HeadlessOAuthProvider implements OAuthClientProvider {
   authorizationUrl: URL | undefined;
   #tokens: OAuthTokens | undefined;
   #verifier = "";
 
-  constructor(private readonly client: OAuthClientSettings = TEST_CLIENT) {}
+  constructor(private readonly client: OAuthClientSettings) {}
 
   get redirectUrl() {
     return this.client.redirectUri;
@@ -92,8 +89,8 @@ function loginForm(html: string): { action: string; fields: URLSearchParams } | 
  * kept, a login form filled in with `credentials`); returns the code. An error
  * sent back to the redirect URI is thrown with its description.
  */
-export async function followAuthorization(start: URL, options: { redirectUri?: string; credentials?: SignInCredentials } = {}): Promise<string> {
-  const redirectUri = options.redirectUri ?? REDIRECT_URI;
+export async function followAuthorization(start: URL, options: { redirectUri: string; credentials?: SignInCredentials }): Promise<string> {
+  const { redirectUri } = options;
   const cookies = new Map<string, string>();
   let request: { url: URL; form?: URLSearchParams } = { url: start };
   for (let hop = 0; hop < 20; hop++) {
@@ -141,7 +138,7 @@ export async function followAuthorization(start: URL, options: { redirectUri?: s
  */
 export async function authorizeWithOAuth(
   serverUrl: string,
-  options: { client?: OAuthClientSettings; credentials?: SignInCredentials; headers?: Record<string, string> } = {},
+  options: { client: OAuthClientSettings; credentials?: SignInCredentials; headers?: Record<string, string> },
 ): Promise<HeadlessOAuthProvider> {
   const provider = new HeadlessOAuthProvider(options.client);
   const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider, requestInit: { headers: options.headers } });
@@ -159,7 +156,7 @@ export async function authorizeWithOAuth(
 /** Connects the SDK client through the full flow: 401 → PRM → AS metadata → PKCE → code → token → connect. */
 export async function connectWithOAuth(
   serverUrl: string,
-  options: { client?: OAuthClientSettings; credentials?: SignInCredentials } = {},
+  options: { client: OAuthClientSettings; credentials?: SignInCredentials },
 ): Promise<{ client: Client; provider: HeadlessOAuthProvider; accessToken: string }> {
   const provider = await authorizeWithOAuth(serverUrl, options);
   const client = new Client({ name: "portcullis-headless", version: "1.0.0" });

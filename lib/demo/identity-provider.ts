@@ -72,6 +72,52 @@ export interface IdentityProvider {
   close(): Promise<void>;
 }
 
+/**
+ * oidc-provider's storage (sessions, interactions, codes, grants, tokens), in
+ * this process's memory on purpose: a stand-in IdP's state ends with it. One
+ * store per IdP instance; entries expire with their artifact.
+ */
+function memoryAdapter() {
+  const entries = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
+  const byUid = new Map<string, string>();
+  const byGrant = new Map<string, Set<string>>();
+  return class MemoryStore {
+    constructor(private readonly model: string) {}
+    #key = (id: string) => `${this.model}:${id}`;
+    async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
+      const key = this.#key(id);
+      entries.set(key, { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Number.POSITIVE_INFINITY });
+      if (typeof payload.uid === "string") byUid.set(payload.uid, id);
+      if (typeof payload.grantId === "string") byGrant.set(payload.grantId, (byGrant.get(payload.grantId) ?? new Set()).add(key));
+    }
+    async find(id: string) {
+      const entry = entries.get(this.#key(id));
+      if (!entry) return undefined;
+      if (entry.expiresAt > Date.now()) return entry.payload;
+      entries.delete(this.#key(id));
+      return undefined;
+    }
+    async findByUid(uid: string) {
+      const id = byUid.get(uid);
+      return id === undefined ? undefined : this.find(id);
+    }
+    async findByUserCode() {
+      return undefined;
+    }
+    async consume(id: string) {
+      const entry = entries.get(this.#key(id));
+      if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
+    }
+    async destroy(id: string) {
+      entries.delete(this.#key(id));
+    }
+    async revokeByGrantId(grantId: string) {
+      for (const key of byGrant.get(grantId) ?? []) entries.delete(key);
+      byGrant.delete(grantId);
+    }
+  };
+}
+
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(options: { uid: string; client: string; resource: string | undefined; error?: string; hint?: string; username?: string }): string {
@@ -98,6 +144,9 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   for await (const chunk of req) body += chunk;
   return new URLSearchParams(body);
 }
+
+const ownTokensUnlessConfidential = async (_ctx: KoaContextWithOIDC, client: { clientAuthMethod: string; clientId: string }, token: { clientId?: string }) =>
+  client.clientAuthMethod !== "none" || token.clientId === client.clientId;
 
 export async function startIdentityProvider(options: IdentityProviderOptions = {}): Promise<IdentityProvider> {
   const introspectionClient = options.introspectionClient ?? GATEWAY_CLIENT;
@@ -129,6 +178,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
 
   // (The published types lag oidc-provider 9 in places, e.g. features.introspection.)
   const configuration = {
+    adapter: memoryAdapter(),
     clients,
     jwks: { keys: [privateJwk] },
     // "mcp" is a resource server scope (getResourceServerInfo), not an OpenID Connect one.
@@ -137,8 +187,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     cookies: { keys: [randomBytes(32).toString("hex")] },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A public client may introspect or revoke only its own tokens; the gateway's confidential client any (oidc-provider's defaults, stated).
+      introspection: { enabled: true, allowedPolicy: ownTokensUnlessConfidential },
+      revocation: { enabled: true, allowedPolicy: ownTokensUnlessConfidential },
       clientCredentials: { enabled: options.machineClient !== undefined },
       registration: { enabled: options.dynamicRegistration === true },
       resourceIndicators: {
@@ -153,6 +204,16 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
           jwt: { sign: { alg: "RS256" } },
         }),
       },
+    },
+    ttl: {
+      AccessToken: (_ctx: KoaContextWithOIDC, token: { resourceServer?: { accessTokenTTL?: number } }) => token.resourceServer?.accessTokenTTL ?? 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 3600,
+      RefreshToken: 24 * 3600,
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
     },
     extraTokenClaims: (_ctx: KoaContextWithOIDC, token: { accountId?: string }) => (token.accountId ? { groups: groupsOf(token.accountId) } : undefined),
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => ({

@@ -75,7 +75,8 @@ export async function seedRecipe(
 }
 
 interface GatewayStatus {
-  config: { hash: string } | null;
+  /** What the gateway applied from the console: the version's number and hash as the console has them. */
+  control_plane?: { applied: { version: number; hash: string } | null };
   routes: { name: string; ok: boolean; problem: string | null }[];
 }
 
@@ -93,12 +94,12 @@ export async function waitForGateway(session: ConsoleSession, statusUrl: string,
   let last: GatewayStatus | undefined;
   while (Date.now() < deadline) {
     last = (await (await fetch(statusUrl)).json()) as GatewayStatus;
-    if (last.config?.hash === latest.hash && last.routes.every((r) => r.ok)) return;
+    if (last.control_plane?.applied?.hash === latest.hash && last.routes.every((r) => r.ok)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const problems = last?.routes.filter((r) => !r.ok).map((r) => `${r.name}: ${r.problem}`) ?? [];
   throw new Error(
-    last?.config?.hash !== latest.hash
+    last?.control_plane?.applied?.hash !== latest.hash
       ? `the gateway did not apply configuration version ${latest.number} within ${timeoutMs / 1000} s`
       : `the gateway reports route problems: ${problems.join("; ")}`,
   );

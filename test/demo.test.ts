@@ -1,0 +1,147 @@
+// `npm run demo` and `npm run demo:verify` end to end, as a newcomer runs them:
+// the demo CLI as a real process on free ports with a throwaway data folder
+// (the product started by the launcher, the stand-ins, the seeded recipe),
+// the recipe's verification steps — the very functions demo:verify runs —
+// against it, the verify CLI's exit codes, Ctrl-C stopping everything, and a
+// second start on the same data folder.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDemoFacts, type DemoFacts } from "../lib/demo/facts";
+import { verifyDemo } from "../lib/demo/verify";
+import { findFreePort } from "../lib/net/ports";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const dataDir = path.join(ROOT, ".portcullis/test", `demo-${randomBytes(4).toString("hex")}`);
+const PORT_VARIABLES = [
+  "PORTCULLIS_CONSOLE_PORT",
+  "PORTCULLIS_HTTP_PORT",
+  "PORTCULLIS_HTTPS_PORT",
+  "PORTCULLIS_STATUS_PORT",
+  "PORTCULLIS_PG_PORT",
+  "PORTCULLIS_DEMO_GITHUB_PORT",
+  "PORTCULLIS_DEMO_KONNECT_PORT",
+  "PORTCULLIS_DEMO_IDP_PORT",
+];
+
+let database: TestDatabase;
+let env: NodeJS.ProcessEnv;
+let ports: number[];
+
+interface Cli {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function run(script: string): Cli {
+  // Its own process group, like a command in a terminal, so a Ctrl-C can go to the whole group.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script)], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
+}
+
+function printed(cli: Cli, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!cli.output().includes(text)) return;
+      cli.child.stdout!.off("data", check);
+      resolve();
+    };
+    cli.child.stdout!.on("data", check);
+    void cli.exited.then((code) => reject(new Error(`exited (${code}) before printing "${text}":\n${cli.output().slice(-4000)}`)));
+    check();
+  });
+}
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
+  });
+
+async function startDemoCli(): Promise<{ cli: Cli; facts: DemoFacts }> {
+  const cli = run("lib/demo/demo-cli.ts");
+  await printed(cli, "Stop:");
+  return { cli, facts: readDemoFacts(dataDir) };
+}
+
+async function pressCtrlC(cli: Cli): Promise<number | null> {
+  process.kill(-cli.child.pid!, "SIGINT");
+  return cli.exited;
+}
+
+async function verifyFailures(facts: DemoFacts): Promise<string[]> {
+  const results = await verifyDemo(facts);
+  expect(results).toHaveLength(15);
+  return results.filter((r) => r.status !== "passed").map((r) => `${r.status}: ${r.flow} / ${r.step}: ${r.detail}`);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ports = await Promise.all(PORT_VARIABLES.map(() => findFreePort()));
+  env = {
+    NODE_ENV: "production",
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PORTCULLIS_DEMO_DATA_DIR: dataDir,
+    PORTCULLIS_DEMO_DATABASE_URL: database.url,
+    ...Object.fromEntries(PORT_VARIABLES.map((name, i) => [name, String(ports[i])])),
+  };
+});
+
+afterAll(async () => {
+  await database?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm run demo, then npm run demo:verify", () => {
+  let demo: { cli: Cli; facts: DemoFacts };
+
+  it("starts the product and the stand-ins, seeds the recipe, and prints where to connect", async () => {
+    demo = await startDemoCli();
+    const out = demo.cli.output();
+    expect(out).toContain("portcullis: ready");
+    expect(out).toContain("seeded the recipe");
+    expect(out).toContain(`${demo.facts.console_url}`);
+    expect(out).toContain(`sign in as admin@portcullis.local / ${demo.facts.admin.password}`);
+    expect(out).toContain(`http://localhost:${ports[1]}/github-mcp`);
+    expect(out).toContain("header apikey: dev-api-key");
+    expect(out).toContain(`http://localhost:${ports[1]}/konnect-mcp`);
+    expect(out).toContain("all 62 tools");
+  }, 300_000);
+
+  it("passes every step of the recipe's verification: passthrough (GitHub) and token swap (Konnect)", async () => {
+    expect(await verifyFailures(demo.facts)).toEqual([]);
+  }, 60_000);
+
+  it("demo:verify prints each step and exits 0", async () => {
+    const verify = run("lib/demo/verify-cli.ts");
+    expect(await verify.exited, verify.output()).toBe(0);
+    expect(verify.output()).toContain("✓ push_files as developer (raw JSON-RPC) → -32602, and GitHub never sees it");
+    expect(verify.output()).toContain("All 15 checks passed.");
+  }, 60_000);
+
+  it("Ctrl-C stops the product and the stand-ins; demo:verify then says the demo is not running and exits 1", async () => {
+    expect(await pressCtrlC(demo.cli)).toBe(130);
+    expect(demo.cli.output()).toContain("portcullis: stopping");
+    expect(await Promise.all(ports.filter((_, i) => PORT_VARIABLES[i] !== "PORTCULLIS_PG_PORT").map(portIsFree))).toEqual([true, true, true, true, true, true, true]);
+    const verify = run("lib/demo/verify-cli.ts");
+    expect(await verify.exited).toBe(1);
+    expect(verify.output()).toContain("start one with `npm run demo`");
+  }, 60_000);
+
+  it("starts again on the same data folder: the configuration is already in place and the checks pass", async () => {
+    demo = await startDemoCli();
+    expect(demo.cli.output()).toContain("the recipe's configuration was already in place");
+    expect(await verifyFailures(demo.facts)).toEqual([]);
+    expect(await pressCtrlC(demo.cli)).toBe(130);
+  }, 300_000);
+});
