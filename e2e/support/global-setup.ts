@@ -5,24 +5,11 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { findFreePort } from "../../lib/net/ports";
 import { startTestIdp } from "./oidc-idp";
+import { throwawayDatabase } from "./throwaway-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portcullis_e2e_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 export default async function globalSetup() {
   const dataDir = path.join(ROOT, ".portcullis", `e2e-${randomBytes(4).toString("hex")}`);

@@ -2,7 +2,7 @@
 // seeded with the recipe; prints where to connect. Ctrl-C stops everything; a
 // second Ctrl-C forces.
 import { describeError } from "../errors";
-import { startDemo, type RunningDemo } from "./demo";
+import { DemoStartAborted, startDemo, type RunningDemo } from "./demo";
 import { readDemoSettings } from "./settings";
 
 const say = (line: string) => process.stdout.write(`portcullis demo: ${line}\n`);
@@ -35,22 +35,28 @@ function summary(demo: RunningDemo): string {
 async function main() {
   const settings = readDemoSettings(process.env);
   say(`data in ${settings.dataDir} (the demo's own; delete the folder to start from scratch)`);
+  const starting = new AbortController();
   let demo: RunningDemo | undefined;
   let signals = 0;
   const onSignal = (code: number) => {
     signals += 1;
     if (signals === 1) say("stopping… (press Ctrl-C again to force)");
-    // Before the demo is up, the start itself fails and cleans up once the launcher exits.
-    void demo?.stop(signals > 1).then(() => process.exit(code));
-    if (!demo && signals > 1) process.exit(code);
+    if (demo) void demo.stop(signals > 1).then(() => process.exit(code));
+    else if (signals === 1) starting.abort();
+    // Still starting: leaving now sends the product its second Ctrl-C, which forces it.
+    else process.exit(code);
   };
   process.on("SIGINT", () => onSignal(130));
   process.on("SIGTERM", () => onSignal(143));
 
-  demo = await startDemo(settings, { log: (line) => process.stdout.write(`${line}\n`) });
-  const { seed } = demo;
+  try {
+    demo = await startDemo(settings, { log: (line) => process.stdout.write(`${line}\n`), signal: starting.signal });
+  } catch (error) {
+    if (error instanceof DemoStartAborted) process.exit(130);
+    throw error;
+  }
   say(
-    seed.configurationChanged
+    demo.seed.configurationChanged
       ? "seeded the recipe: groups admin and developer, consumers admin-user and dev-user, servers github and konnect"
       : "the recipe's configuration was already in place",
   );

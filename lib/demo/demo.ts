@@ -94,7 +94,18 @@ function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { c
   return { child, exited, ready };
 }
 
-export async function startDemo(settings: DemoSettings, options: { log?: (line: string) => void } = {}): Promise<RunningDemo> {
+export class DemoStartAborted extends Error {
+  constructor() {
+    super("the demo was stopped while starting");
+  }
+}
+
+/**
+ * Starts the demo; resolves once every check of a ready demo holds (seeded, the
+ * gateway serving it). Aborting `signal` while it starts stops what already runs
+ * and rejects with DemoStartAborted.
+ */
+export async function startDemo(settings: DemoSettings, options: { log?: (line: string) => void; signal?: AbortSignal } = {}): Promise<RunningDemo> {
   const log = options.log ?? (() => {});
   const { dataDir, ports } = settings;
   fs.mkdirSync(dataDir, { recursive: true });
@@ -130,6 +141,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
     const konnect = await startKonnectStandIn({ port: ports.konnect, serviceToken: konnectToken, serviceIdentity: SERVICE_IDENTITY });
     closers.push(konnect.close);
 
+    if (options.signal?.aborted) throw new DemoStartAborted();
     const launcher = startLauncher(launcherEnv(settings, admin), log);
     let stopping: Promise<void> | undefined;
     const stop = async (force = false) => {
@@ -144,6 +156,8 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
       });
       await stopping;
     };
+    const abort = () => void stop();
+    options.signal?.addEventListener("abort", abort, { once: true });
     try {
       await launcher.ready;
       const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, "runtime.json"), "utf8")) as { console_url: string; status_url: string };
@@ -189,11 +203,14 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
           user: { username: idpUser.id, password: idpUser.password, groups: idpUser.groups, consumer: "dev-user" },
         },
       };
+      if (options.signal?.aborted) throw new DemoStartAborted();
       writeDemoFacts(dataDir, facts);
       return { facts, seed, exited: launcher.exited, stop };
     } catch (error) {
       await stop();
-      throw error;
+      throw options.signal?.aborted ? new DemoStartAborted() : error;
+    } finally {
+      options.signal?.removeEventListener("abort", abort);
     }
   } catch (error) {
     await closeStandIns();

@@ -27,7 +27,7 @@ export interface DemoSettings {
   ports: { console: number; http: number; https: number; status: number; pg: number; github: number; konnect: number; idp: number };
 }
 
-export function readDemoSettings(env: NodeJS.ProcessEnv): DemoSettings {
+export function readDemoSettings(env: Readonly<Record<string, string | undefined>>): DemoSettings {
   // Empty variables count as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = demoSettingsSchema.safeParse(present);
