@@ -1,9 +1,9 @@
-// `npm run demo` and `npm run demo:verify` end to end, as a newcomer runs them:
-// the demo CLI as a real process on free ports with a throwaway data folder
-// (the product started by the launcher, the stand-ins, the seeded recipe),
-// the recipe's verification steps — the very functions demo:verify runs —
-// against it, the verify CLI's exit codes, Ctrl-C stopping everything, and a
-// second start on the same data folder.
+// `npm run demo` and `npm run demo:verify` end to end, as a newcomer types them
+// in a terminal: the demo on free ports with a throwaway data folder (the
+// product started by the launcher, the stand-ins, the seeded recipe), the
+// recipe's verification steps — the very functions demo:verify runs — against
+// it, the verify command's exit codes, Ctrl-C stopping everything, and a second
+// start on the same data folder.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -35,16 +35,17 @@ let ports: number[];
 interface Cli {
   child: ChildProcess;
   output(): string;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended it (npm re-raises a Ctrl-C after its script stopped). */
+  exited: Promise<number | NodeJS.Signals | null>;
 }
 
-function run(script: string): Cli {
-  // Its own process group, like a command in a terminal, so a Ctrl-C can go to the whole group.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script)], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+/** `npm run <script>` in its own process group, like a command in a terminal, so a Ctrl-C can go to the whole group. */
+function npmRun(script: string): Cli {
+  const child = spawn("npm", ["run", "--silent", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))) };
+  return { child, output: () => output, exited: new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal))) };
 }
 
 function printed(cli: Cli, text: string): Promise<void> {
@@ -68,12 +69,12 @@ const portIsFree = (port: number) =>
   });
 
 async function startDemoCli(): Promise<{ cli: Cli; facts: DemoFacts }> {
-  const cli = run("lib/demo/demo-cli.ts");
+  const cli = npmRun("demo");
   await printed(cli, "Stop:");
   return { cli, facts: readDemoFacts(dataDir) };
 }
 
-async function pressCtrlC(cli: Cli): Promise<number | null> {
+async function pressCtrlC(cli: Cli): Promise<number | NodeJS.Signals | null> {
   process.kill(-cli.child.pid!, "SIGINT");
   return cli.exited;
 }
@@ -123,17 +124,18 @@ describe("npm run demo, then npm run demo:verify", () => {
   }, 60_000);
 
   it("demo:verify prints each step and exits 0", async () => {
-    const verify = run("lib/demo/verify-cli.ts");
+    const verify = npmRun("demo:verify");
     expect(await verify.exited, verify.output()).toBe(0);
     expect(verify.output()).toContain("✓ push_files as developer (raw JSON-RPC) → -32602, and GitHub never sees it");
     expect(verify.output()).toContain("All 15 checks passed.");
   }, 60_000);
 
   it("Ctrl-C stops the product and the stand-ins; demo:verify then says the demo is not running and exits 1", async () => {
-    expect(await pressCtrlC(demo.cli)).toBe(130);
+    expect(await pressCtrlC(demo.cli)).toBe("SIGINT");
     expect(demo.cli.output()).toContain("portcullis: stopping");
+    expect(demo.cli.output()).not.toContain("forcing shutdown");
     expect(await Promise.all(ports.filter((_, i) => PORT_VARIABLES[i] !== "PORTCULLIS_PG_PORT").map(portIsFree))).toEqual([true, true, true, true, true, true, true]);
-    const verify = run("lib/demo/verify-cli.ts");
+    const verify = npmRun("demo:verify");
     expect(await verify.exited).toBe(1);
     expect(verify.output()).toContain("start one with `npm run demo`");
   }, 60_000);
@@ -142,6 +144,6 @@ describe("npm run demo, then npm run demo:verify", () => {
     demo = await startDemoCli();
     expect(demo.cli.output()).toContain("the recipe's configuration was already in place");
     expect(await verifyFailures(demo.facts)).toEqual([]);
-    expect(await pressCtrlC(demo.cli)).toBe(130);
+    expect(await pressCtrlC(demo.cli)).toBe("SIGINT");
   }, 300_000);
 });
