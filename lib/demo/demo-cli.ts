@@ -38,7 +38,12 @@ async function main() {
   const starting = new AbortController();
   let demo: RunningDemo | undefined;
   let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (code: number) => {
+    // One Ctrl-C can arrive twice — from the terminal, and relayed by a parent (npm, a shell, a
+    // wrapper) — so a second press counts only after a moment.
+    if (signals === 1 && Date.now() - firstSignalAt < 1000) return;
+    if (signals === 0) firstSignalAt = Date.now();
     signals += 1;
     if (signals === 1) say("stopping… (press Ctrl-C again to force)");
     if (demo) void demo.stop(signals > 1).then(() => process.exit(code));

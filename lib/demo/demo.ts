@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { assertPortFree } from "../net/ports";
+import { randomBase62 } from "./base62";
 import { PROJECT_ROOT } from "../launcher/console-build";
 import { readSecret, writeSecret } from "../launcher/secrets";
 import { loadMasterKey } from "../vault/secret-box";
@@ -24,7 +25,6 @@ export const DEMO_ADMIN_EMAIL = "admin@portcullis.local";
 const SERVICE_IDENTITY = "svc-portcullis-demo";
 const IDP_CLIENT_ID = "mcp-agent";
 const HEADLESS_REDIRECT_URI = "http://127.0.0.1/callback";
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 export interface RunningDemo {
   facts: DemoFacts;
@@ -34,8 +34,6 @@ export interface RunningDemo {
   /** Stops the product (a second call with force kills it), then the stand-ins. */
   stop(force?: boolean): Promise<void>;
 }
-
-const base62 = (length: number) => Array.from(randomBytes(length), (b) => BASE62[b % 62]).join("");
 
 /** A credential of the demo, generated on its first start and kept in the data folder, so restarts (and clients configured with it) keep working. */
 function demoSecret(dataDir: string, name: string, generate: () => string): string {
@@ -72,19 +70,21 @@ function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { c
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "lib/launcher/start.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let tail = "";
-  let rest = "";
   const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      tail = (tail + chunk.toString()).slice(-6000);
-      const lines = (rest + chunk.toString()).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) {
-        log(line);
-        if (line.startsWith("portcullis: ready")) resolve();
-      }
+    const lineReader = () => {
+      let rest = "";
+      return (chunk: Buffer) => {
+        tail = (tail + chunk.toString()).slice(-6000);
+        const lines = (rest + chunk.toString()).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) {
+          log(line);
+          if (line.startsWith("portcullis: ready")) resolve();
+        }
+      };
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout!.on("data", lineReader());
+    child.stderr!.on("data", lineReader());
     void exited.then((code) => reject(new Error(`the product stopped during start (exit code ${code}); its last output:\n${tail}`)));
   });
   // A demo that dies unexpectedly still lets the product shut down cleanly.
@@ -111,14 +111,14 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
   fs.mkdirSync(dataDir, { recursive: true });
   fs.rmSync(path.join(dataDir, "demo.json"), { force: true });
 
-  const admin = { email: DEMO_ADMIN_EMAIL, password: demoSecret(dataDir, "demo-admin-password", () => base62(16)) };
+  const admin = { email: DEMO_ADMIN_EMAIL, password: demoSecret(dataDir, "demo-admin-password", () => randomBase62(16)) };
   const githubApp = {
-    clientId: demoSecret(dataDir, "demo-github-client-id", () => `Ov23li${base62(14)}`),
+    clientId: demoSecret(dataDir, "demo-github-client-id", () => `Ov23li${randomBase62(14)}`),
     clientSecret: demoSecret(dataDir, "demo-github-client-secret", () => randomBytes(20).toString("hex")),
   };
-  const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${base62(40)}`);
-  const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => base62(32));
-  const idpUser = { id: "dana", password: demoSecret(dataDir, "demo-idp-password", () => base62(12)), name: "Dana Developer", email: "dana@example.com", groups: ["developer"] };
+  const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${randomBase62(40)}`);
+  const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => randomBase62(32));
+  const idpUser = { id: "dana", password: demoSecret(dataDir, "demo-idp-password", () => randomBase62(12)), name: "Dana Developer", email: "dana@example.com", groups: ["developer"] };
 
   await assertPortFree(ports.github, "127.0.0.1", "PORTCULLIS_DEMO_GITHUB_PORT", "the GitHub stand-in");
   await assertPortFree(ports.konnect, "127.0.0.1", "PORTCULLIS_DEMO_KONNECT_PORT", "the Konnect stand-in");

@@ -20,19 +20,25 @@ export interface LoggedRequest {
 
 export const tokenHash = (token: string) => `sha256:${createHash("sha256").update(token).digest("hex").slice(0, 16)}`;
 
+// A demo left running keeps the latest requests only.
+const KEPT = 10_000;
+
 export class RequestLog {
   #entries: LoggedRequest[] = [];
+  #lastSeq = 0;
 
   get lastSeq(): number {
-    return this.#entries.length;
+    return this.#lastSeq;
   }
 
   record(entry: Omit<LoggedRequest, "seq" | "time">): void {
-    this.#entries.push({ seq: this.#entries.length + 1, time: new Date().toISOString(), ...entry });
+    this.#entries.push({ seq: ++this.#lastSeq, time: new Date().toISOString(), ...entry });
+    if (this.#entries.length > KEPT) this.#entries.splice(0, this.#entries.length - KEPT);
   }
 
+  /** The requests numbered after `seq`. */
   since(seq: number): LoggedRequest[] {
-    return this.#entries.slice(Math.max(0, seq));
+    return this.#entries.filter((r) => r.seq > seq);
   }
 
   serve(url: URL, res: http.ServerResponse): void {

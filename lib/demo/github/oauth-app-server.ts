@@ -4,6 +4,7 @@
 // endpoint demanding client id *and* secret, RFC 8414 metadata. The authorize
 // step approves at once — the demo's user is always signed in to "GitHub".
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBase62 } from "../base62";
 
 export interface OAuthApp {
   clientId: string;
@@ -30,12 +31,11 @@ export interface OAuthResponse {
 }
 
 const CODE_TTL_MS = 10 * 60_000;
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** GitHub-style token: prefix + 36 base62 characters. */
 export function githubStyleToken(prefix: "gho" | "ghp"): string {
-  return `${prefix}_${Array.from(randomBytes(36), (b) => BASE62[b % 62]).join("")}`;
+  return `${prefix}_${randomBase62(36)}`;
 }
 
 const sameSecret = (a: string, b: string) => {
