@@ -11,6 +11,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDemoFacts, type DemoFacts } from "../lib/demo/facts";
+import { connectWithOAuth } from "../lib/demo/headless-oauth";
 import { verifyDemo } from "../lib/demo/verify";
 import { findFreePort } from "../lib/net/ports";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -122,6 +123,12 @@ describe("npm run demo, then npm run demo:verify", () => {
   it("passes every step of the recipe's verification: passthrough (GitHub) and token swap (Konnect)", async () => {
     expect(await verifyFailures(demo.facts)).toEqual([]);
   }, 60_000);
+
+  it("an MCP client that registers itself at the IdP (as VS Code does) reaches Konnect too", async () => {
+    const { client } = await connectWithOAuth(demo.facts.konnect.mcp_url, { client: { redirectUri: "http://127.0.0.1:33418/" }, credentials: demo.facts.idp.user });
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("list_control_planes");
+    await client.close();
+  });
 
   it("demo:verify prints each step and exits 0", async () => {
     const verify = npmRun("demo:verify");

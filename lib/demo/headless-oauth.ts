@@ -9,9 +9,13 @@ import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotoc
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 
-/** A pre-registered client: public (no secret, PKCE only) or confidential (id and secret, like a GitHub OAuth app). */
+/**
+ * A pre-registered client — public (no secret, PKCE only) or confidential (id
+ * and secret, like a GitHub OAuth app) — or, without a client id, one that
+ * registers itself (RFC 7591) as clients like VS Code do.
+ */
 export interface OAuthClientSettings {
-  clientId: string;
+  clientId?: string;
   clientSecret?: string;
   redirectUri: string;
 }
@@ -25,8 +29,11 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
   authorizationUrl: URL | undefined;
   #tokens: OAuthTokens | undefined;
   #verifier = "";
+  #registered: OAuthClientInformationMixed | undefined;
 
-  constructor(private readonly client: OAuthClientSettings) {}
+  constructor(private readonly client: OAuthClientSettings) {
+    if (client.clientId) this.#registered = { client_id: client.clientId, ...(client.clientSecret ? { client_secret: client.clientSecret } : {}) };
+  }
 
   get redirectUrl() {
     return this.client.redirectUri;
@@ -42,8 +49,12 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
     };
   }
 
-  clientInformation(): OAuthClientInformationMixed {
-    return { client_id: this.client.clientId, ...(this.client.clientSecret ? { client_secret: this.client.clientSecret } : {}) };
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.#registered;
+  }
+
+  saveClientInformation(information: OAuthClientInformationMixed) {
+    this.#registered = information;
   }
 
   tokens() {

@@ -127,7 +127,7 @@ function loginPage(options: { uid: string; client: string; resource: string | un
 <style>body{font:15px system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#18181b}
 label{display:block;margin:.75rem 0 .25rem}input{width:100%;padding:.5rem;box-sizing:border-box}
 button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b91c1c}.hint{color:#52525b;font-size:13px}</style></head>
-<body><h1>Sign in</h1>
+<body><p class="hint">Organisation IdP</p><h1>Sign in</h1>
 <p><strong>${escapeHtml(options.client)}</strong> asks to act for you${options.resource ? ` at <code>${escapeHtml(options.resource)}</code>` : ""}.</p>
 ${options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>` : ""}
 <form method="post" action="/interaction/${uid}/login">
@@ -181,8 +181,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     adapter: memoryAdapter(),
     clients,
     jwks: { keys: [privateJwk] },
-    // "mcp" is a resource server scope (getResourceServerInfo), not an OpenID Connect one.
-    scopes: ["openid", "offline_access", "email", "profile"],
+    // "mcp" is granted per resource (getResourceServerInfo); listed here too so clients that register
+    // themselves with the scope the gateway's metadata names are accepted.
+    scopes: ["openid", "offline_access", "email", "profile", "mcp"],
     claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     features: {
@@ -232,7 +233,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   async function finishSignIn(req: http.IncomingMessage, res: http.ServerResponse, accountId: string) {
     const details = await provider.interactionDetails(req, res);
     const grant = new provider.Grant({ accountId, clientId: details.params.client_id as string });
-    grant.addOIDCScope("openid offline_access email profile");
+    grant.addOIDCScope(["openid offline_access email profile", details.params.scope].filter(Boolean).join(" "));
     const resources = details.params.resource === undefined ? [] : ([] as string[]).concat(details.params.resource as string | string[]);
     for (const resource of resources) grant.addResourceScope(resource, "mcp");
     const grantId = await grant.save();
