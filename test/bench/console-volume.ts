@@ -65,7 +65,7 @@ async function main() {
       await time("consumers, search by custom id", () => list({ q: "sub-1z" })),
       await time("consumers, group filter", () => list({ group: group.id })),
       await time("consumer detail (consumer + key counts)", () => getConsumer(middle.id)),
-      await time("consumer detail, keys first page", () => listConsumerKeys(middle.id, apiKeyListQuerySchema.parse({}))),
+      await time("consumer detail, keys first page", () => listConsumerKeys({ consumerId: middle.id }, apiKeyListQuerySchema.parse({}))),
     ];
     console.log(`\n${"query".padEnd(52)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  (${RUNS} runs each)`);
     for (const r of results) console.log(`${r.label.padEnd(52)} ${r.median.toFixed(1).padStart(6)}ms ${r.p95.toFixed(1).padStart(6)}ms ${r.max.toFixed(1).padStart(6)}ms`);
