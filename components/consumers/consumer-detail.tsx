@@ -98,7 +98,7 @@ export function ConsumerDetailView({ consumer, keys, choices }: { consumer: Cons
         </dl>
       </Card>
 
-      <ApiKeysPanel consumerId={consumer.id} consumerName={consumer.username} initial={keys} />
+      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} />
 
       <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
         {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}

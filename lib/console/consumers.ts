@@ -214,6 +214,7 @@ export interface OwnedConsumer {
   username: string;
   disabled: boolean;
   groups: string[];
+  activeKeys: number;
 }
 
 /** The consumers a console user owns (My keys, My access), through the Consumer(ownerUserId) index. */
@@ -223,7 +224,8 @@ export async function listOwnedConsumers(userId: string): Promise<OwnedConsumer[
     orderBy: { username: "asc" },
     select: { id: true, username: true, disabledAt: true, groups: { select: { group: { select: { name: true } } }, orderBy: { group: { name: "asc" } } } },
   });
-  return consumers.map((c) => ({ id: c.id, username: c.username, disabled: c.disabledAt !== null, groups: c.groups.map((m) => m.group.name) }));
+  const counts = await activeKeyCounts(consumers.map((c) => c.id));
+  return consumers.map((c) => ({ id: c.id, username: c.username, disabled: c.disabledAt !== null, groups: c.groups.map((m) => m.group.name), activeKeys: counts.get(c.id) ?? 0 }));
 }
 
 /** A consumer username for a console user: their email, in the characters usernames allow. */

@@ -246,7 +246,7 @@ describe("a consumer created on a developer's first visit", () => {
     const [a, b] = await Promise.all([createOwnConsumer(developer), createOwnConsumer(developer)]);
     expect(a.id).toBe(b.id);
     expect([a.created, b.created].sort()).toEqual([false, true]);
-    expect(await listOwnedConsumers(developer.id)).toEqual([{ id: a.id, username: developer.email, disabled: false, groups: [group.name] }]);
+    expect(await listOwnedConsumers(developer.id)).toEqual([{ id: a.id, username: developer.email, disabled: false, groups: [group.name], activeKeys: 0 }]);
     const log = await ctx.db.activityLog.findFirstOrThrow({ where: { action: "consumer.create", entityId: a.id } });
     expect(log).toMatchObject({ actorEmail: developer.email, after: { username: developer.email, owner: developer.email, groups: [group.name], selfService: true } });
   });
