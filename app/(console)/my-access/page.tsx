@@ -3,7 +3,6 @@ import Link from "next/link";
 import { ToolAccessTable } from "@/components/access/tool-access-table";
 import { AuthModeBadge } from "@/components/servers/auth-mode-badge";
 import { ConnectionPanel } from "@/components/servers/connection-panel";
-import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LinkTabs } from "@/components/ui/link-tabs";
 import { PageHeader } from "@/components/ui/page-header";
@@ -77,28 +76,41 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
           <div className="space-y-10">
             {servers.map(({ server, access }) => {
               const url = `${publicUrl}${server.path}`;
+              const title = (
+                <span className="flex flex-wrap items-center gap-2">
+                  <span className="text-base font-semibold">{server.name}</span>
+                  <span className="font-mono text-xs text-zinc-500">{server.path}</span>
+                  <AuthModeBadge mode={server.auth.mode} />
+                </span>
+              );
+              if (!access.usable) {
+                // Closed servers stay out of the way, with the reasons one click away.
+                return (
+                  <details key={server.name} className="rounded-lg border border-zinc-200 px-4 py-3 dark:border-zinc-800">
+                    <summary className="cursor-pointer">
+                      <span className="inline-flex flex-wrap items-center gap-2">
+                        {title}
+                        <span className="text-sm text-zinc-500">no tool open to you — ask an admin if your agent needs one</span>
+                      </span>
+                    </summary>
+                    <div className="mt-3">
+                      <ToolAccessTable access={access} caller={caller.username} />
+                    </div>
+                  </details>
+                );
+              }
               return (
-                <section key={server.name} aria-labelledby={`server-${server.name}`} className="space-y-3">
-                  <div className="flex flex-wrap items-center gap-2">
-                    <h2 id={`server-${server.name}`} className="text-base font-semibold">
-                      {server.name}
-                    </h2>
-                    <span className="font-mono text-xs text-zinc-500">{server.path}</span>
-                    <AuthModeBadge mode={server.auth.mode} />
-                  </div>
+                <section key={server.name} aria-label={server.name} className="space-y-3">
+                  <h2>{title}</h2>
                   {server.auth.mode === "token_swap" ? (
                     <p className="text-xs text-zinc-500">
                       This route identifies callers by your identity provider&apos;s token, not an API key
                       {server.auth.consumer_groups_claim ? `; groups in the token's "${server.auth.consumer_groups_claim}" claim add to the ones shown here` : ""}.
                     </p>
                   ) : null}
-                  <div className={access.usable ? "grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" : undefined}>
+                  <div className="grid gap-5 2xl:grid-cols-2">
                     <ToolAccessTable access={access} caller={caller.username} />
-                    {access.usable ? (
-                      <ConnectionPanel url={url} snippets={connectionSnippets(server, url)} keyHeader={server.auth.mode === "passthrough" ? server.auth.key_header : undefined} />
-                    ) : (
-                      <Card className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">No tool of this server is open to you. Ask an admin if your agent needs one.</Card>
-                    )}
+                    <ConnectionPanel url={url} snippets={connectionSnippets(server, url)} keyHeader={server.auth.mode === "passthrough" ? server.auth.key_header : undefined} />
                   </div>
                 </section>
               );

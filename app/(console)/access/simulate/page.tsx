@@ -53,7 +53,7 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
   ]);
   const server = policy.servers.find((s) => s.name === query.server) ?? policy.servers[0];
   const selectedGroups = [query.groups ?? []].flat();
-  const simulated = server ? await resolveCaller(query, policy.callers) : undefined;
+  const simulated = server && query.caller ? await resolveCaller(query, policy.callers) : undefined;
   const access =
     server && simulated?.caller ? serverAccess(server, (await discoveredToolNames(db(), [server.name])).get(server.name) ?? [], simulated.caller) : undefined;
 
@@ -74,8 +74,9 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
       ) : (
         <>
           <Card className="mb-6">
-            <form method="get" className="grid gap-4 lg:grid-cols-[14rem_minmax(0,1fr)_auto] lg:items-end">
-              <div className="space-y-1">
+            {/* A plain GET form: the result is a URL an admin can share. The button pressed says which caller to simulate. */}
+            <form method="get" className="space-y-4">
+              <div className="max-w-xs space-y-1">
                 <label htmlFor="sim-server" className="block text-sm font-medium">
                   Server
                 </label>
@@ -87,30 +88,34 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
                   ))}
                 </select>
               </div>
-              <fieldset className="space-y-2">
-                <legend className="text-sm font-medium">Caller</legend>
-                <div className="flex flex-wrap items-center gap-3">
-                  <label className="flex items-center gap-1.5 text-sm">
-                    <input type="radio" name="caller" value="consumer" defaultChecked={query.caller === "consumer"} className="accent-indigo-600" />
-                    Consumer
-                  </label>
-                  <input name="consumer" aria-label="Consumer username" placeholder="username" defaultValue={query.consumer ?? ""} className={`${INPUT} max-w-56`} />
-                </div>
-                <div className="flex flex-wrap items-center gap-x-4 gap-y-1.5">
-                  <label className="flex items-center gap-1.5 text-sm">
-                    <input type="radio" name="caller" value="groups" defaultChecked={query.caller !== "consumer"} className="accent-indigo-600" />
-                    Groups:
-                  </label>
-                  {groups.length === 0 ? <span className="text-sm text-zinc-500">there are no groups</span> : null}
-                  {groups.map((group) => (
-                    <label key={group.name} className="flex items-center gap-1.5 text-sm">
-                      <input type="checkbox" name="groups" value={group.name} defaultChecked={selectedGroups.includes(group.name)} className="accent-indigo-600" />
-                      {group.name}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-              <Button type="submit">Simulate</Button>
+              <div className="grid gap-4 md:grid-cols-2">
+                <fieldset className="space-y-2 rounded-md p-3 ring-1 ring-inset ring-zinc-200 dark:ring-zinc-800">
+                  <legend className="px-1 text-sm font-medium">A consumer</legend>
+                  <div className="flex gap-2">
+                    <input name="consumer" aria-label="Consumer username" placeholder="username" defaultValue={query.consumer ?? ""} className={INPUT} />
+                    <Button type="submit" name="caller" value="consumer" variant="secondary" className="shrink-0">
+                      Simulate consumer
+                    </Button>
+                  </div>
+                  <p className="text-xs text-zinc-500">With the groups the gateways&apos; configuration gives it.</p>
+                </fieldset>
+                <fieldset className="space-y-2 rounded-md p-3 ring-1 ring-inset ring-zinc-200 dark:ring-zinc-800">
+                  <legend className="px-1 text-sm font-medium">A set of groups</legend>
+                  <div className="flex flex-wrap items-center gap-x-4 gap-y-1.5">
+                    {groups.length === 0 ? <span className="text-sm text-zinc-500">There are no groups.</span> : null}
+                    {groups.map((group) => (
+                      <label key={group.name} className="flex items-center gap-1.5 text-sm">
+                        <input type="checkbox" name="groups" value={group.name} defaultChecked={selectedGroups.includes(group.name)} className="accent-indigo-600" />
+                        {group.name}
+                      </label>
+                    ))}
+                  </div>
+                  <Button type="submit" name="caller" value="groups" variant="secondary">
+                    Simulate groups
+                  </Button>
+                  <p className="text-xs text-zinc-500">None checked: a caller in no group (the matrix&apos;s everyone else).</p>
+                </fieldset>
+              </div>
             </form>
           </Card>
           {simulated?.problem ? (
