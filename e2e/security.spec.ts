@@ -3,6 +3,7 @@
 // without touching this file.
 import fs from "node:fs";
 import path from "node:path";
+import { generateApiKey, hashApiKey } from "../lib/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");
@@ -73,7 +74,7 @@ test("the endpoints a developer may call answer only for consumers they own", as
   const account = await createUser("developer");
   // Someone else's consumer and key: a real id, so only the ownership scope can refuse it.
   const theirs = await db.consumer.create({ data: { username: `not-yours-${Date.now().toString(36)}` } });
-  const key = await db.apiKey.create({ data: { consumerId: theirs.id, name: "theirs", prefix: "pcs_Thrs", hash: `sha256:${theirs.id}` } });
+  const key = await db.apiKey.create({ data: { consumerId: theirs.id, name: "theirs", prefix: "pcs_Thrs", hash: hashApiKey(generateApiKey()) } });
   await signIn(page, account);
   for (const endpoint of DEVELOPER_ALLOWED.filter((e) => e.includes(ID))) {
     const [method, path] = endpoint.split(" ") as [string, string];

@@ -109,7 +109,9 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   // The group is denied push_files and everyone else falls under the default's deny: the compiled rule denies everyone.
   await expect(tools.getByRole("row", { name: /push_files/ })).toContainText("Its own rule denies everyone.");
   await expect(tools.getByRole("row", { name: /get_me/ })).toContainText(`The default rule allows group ${group.name}.`);
-  const snippet = JSON.parse((await page.getByRole("tabpanel", { name: "MCP JSON" }).first().locator("pre").textContent())!) as {
+  // Other tests' servers share this product: read the snippet in this server's own section.
+  const section = page.getByRole("region", { name: server.name, exact: true });
+  const snippet = JSON.parse((await section.getByRole("tabpanel", { name: "MCP JSON" }).locator("pre").textContent())!) as {
     mcpServers: Record<string, { url: string; headers: Record<string, string> }>;
   };
   const entry = Object.values(snippet.mcpServers)[0]!;
