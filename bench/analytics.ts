@@ -3,7 +3,7 @@
 // Options: EVENTS (default 10000000), DAYS (default 30).
 import { randomUUID } from "node:crypto";
 import { auditPage } from "../lib/analytics/audit-query";
-import { ingestAuditEvents, RollupWriter } from "../lib/analytics/ingest";
+import { ingestAuditEvents, pruneAuditData, RollupWriter } from "../lib/analytics/ingest";
 import { breakdown, RANGES, timeSeries, topKeys, type RangeKey } from "../lib/analytics/queries";
 import type { AuditEvent } from "../lib/audit/event";
 import type pg from "pg";
@@ -108,11 +108,14 @@ async function main() {
     console.log(`  ${ingestion.eventsPerSecond} events/s`);
     console.log(`seeding ${TOTAL.toLocaleString("en")} events over ${DAYS} days through the same ingestion path…`);
     const seedSeconds = await seed10M(pool, now);
+    // What the hourly retention job leaves after 30 days of operation (per-minute series: two days).
+    await pruneAuditData(db, 30, new Date(now));
     await db.$executeRawUnsafe("VACUUM ANALYZE");
     const counts = {
       events: await db.auditEvent.count(),
       rollups: await db.auditRollup.count(),
       series: await db.auditSeries.count(),
+      latencyHistograms: await db.auditLatency.count(),
     };
     const [consumer] = await topKeys(db, "30d", "consumer", "requests", 1, now);
     const [tool] = await topKeys(db, "30d", "tool", "requests", 1, now);
@@ -133,7 +136,7 @@ async function main() {
       byConsumerDenied: await time(() => auditPage(db, { consumer: consumer!.key, decision: "deny" })),
       byTool: await time(() => auditPage(db, { tool: toolName })),
     };
-    console.log(`\nseeded in ${seedSeconds} s: ${counts.events.toLocaleString("en")} events, ${counts.rollups.toLocaleString("en")} minute rollups, ${counts.series.toLocaleString("en")} series rows`);
+    console.log(`\nseeded in ${seedSeconds} s: ${counts.events.toLocaleString("en")} events, ${counts.rollups.toLocaleString("en")} minute rollups, ${counts.series.toLocaleString("en")} series rows, ${counts.latencyHistograms.toLocaleString("en")} latency histograms`);
     console.log("\ndashboard response time (ms, median of 3; target < 500)");
     console.log(`${"dashboard".padEnd(10)} ${Object.keys(RANGES).map((r) => r.padStart(8)).join("")}`);
     for (const [name, byRange] of Object.entries(rows)) console.log(`${name.padEnd(10)} ${Object.values(byRange).map((ms) => String(ms).padStart(8)).join("")}`);

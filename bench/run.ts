@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
+import { buildGatewayIfNeeded } from "../lib/launcher/gateway-build";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -22,8 +23,10 @@ const IDLE_STREAMS = 1000;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
 
+/** Runs a TypeScript file through tsx, or a built .mjs file (the gateway bundle `npm start` runs) as is. */
 function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...env } });
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, path.resolve(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     let seen = "";
@@ -187,8 +190,9 @@ async function main() {
   const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
   const configFile = path.join(work, "gateway.yaml");
   fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
+  const gatewayBundle = await buildGatewayIfNeeded();
   const gateway = await startNode(
-    "gateway/src/main.ts",
+    gatewayBundle,
     ["--config", configFile, "--http-port", String(gatewayPort), "--https-port", String(httpsPort), "--status-port", String(statusPort), "--host", "127.0.0.1", "--data-dir", path.join(work, "data")],
     {},
     /gateway: listening/,
@@ -218,7 +222,7 @@ async function main() {
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
   const [freshPort, freshHttps, freshStatus] = (await Promise.all([findFreePort(), findFreePort(), findFreePort()])) as [number, number, number];
   const fresh = await startNode(
-    "gateway/src/main.ts",
+    gatewayBundle,
     ["--config", configFile, "--http-port", String(freshPort), "--https-port", String(freshHttps), "--status-port", String(freshStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-fresh")],
     {},
     /gateway: listening/,

@@ -69,17 +69,23 @@ const UPSERT_ROLLUPS = `
     "latencyBuckets" = ${mergeBuckets("AuditRollup")}`;
 
 const UPSERT_SERIES = `
-  INSERT INTO "AuditSeries" (granularity, "bucketStart", scope, key, requests, denials, errors, "latencySumMs", "latencyBuckets")
-  SELECT granularity, bucket_start, scope, key, requests, denials, errors, latency_sum, buckets
+  INSERT INTO "AuditSeries" (granularity, "bucketStart", scope, key, requests, denials, errors, "latencySumMs")
+  SELECT granularity, bucket_start, scope, key, requests, denials, errors, latency_sum
     FROM jsonb_to_recordset($1::jsonb) AS r(
-      granularity text, bucket_start timestamptz, scope text, key text, requests int, denials int, errors int, latency_sum float8, buckets int[])
+      granularity text, bucket_start timestamptz, scope text, key text, requests int, denials int, errors int, latency_sum float8)
    ORDER BY granularity, scope, key, bucket_start
   ON CONFLICT (granularity, scope, key, "bucketStart") DO UPDATE SET
     requests = "AuditSeries".requests + EXCLUDED.requests,
     denials = "AuditSeries".denials + EXCLUDED.denials,
     errors = "AuditSeries".errors + EXCLUDED.errors,
-    "latencySumMs" = "AuditSeries"."latencySumMs" + EXCLUDED."latencySumMs",
-    "latencyBuckets" = ${mergeBuckets("AuditSeries")}`;
+    "latencySumMs" = "AuditSeries"."latencySumMs" + EXCLUDED."latencySumMs"`;
+
+const UPSERT_LATENCY = `
+  INSERT INTO "AuditLatency" (granularity, "bucketStart", scope, key, "latencyBuckets")
+  SELECT granularity, bucket_start, scope, key, buckets
+    FROM jsonb_to_recordset($1::jsonb) AS r(granularity text, bucket_start timestamptz, scope text, key text, buckets int[])
+   ORDER BY granularity, scope, key, bucket_start
+  ON CONFLICT (granularity, scope, key, "bucketStart") DO UPDATE SET "latencyBuckets" = ${mergeBuckets("AuditLatency")}`;
 
 const UPDATE_KEY_USE = `
   UPDATE "ApiKey" AS k SET "lastUsedAt" = GREATEST(coalesce(k."lastUsedAt", u.time), u.time)
@@ -89,6 +95,7 @@ const UPDATE_KEY_USE = `
 async function writeDelta(client: pg.PoolClient, delta: RollupDelta, ledgerIds: string[]): Promise<void> {
   if (delta.rollups.size > 0) await client.query(UPSERT_ROLLUPS, [JSON.stringify([...delta.rollups.values()])]);
   if (delta.series.size > 0) await client.query(UPSERT_SERIES, [JSON.stringify([...delta.series.values()])]);
+  if (delta.latency.size > 0) await client.query(UPSERT_LATENCY, [JSON.stringify([...delta.latency.values()])]);
   if (delta.keyUse.size > 0) {
     const uses = [...delta.keyUse].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, time]) => ({ id, time }));
     await client.query(UPDATE_KEY_USE, [JSON.stringify(uses)]);
@@ -188,12 +195,21 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
   });
 }
 
-/** Deletes raw events older than the retention, and rollups and series older than three times it. */
+// Per-minute series serve ranges up to 24 hours only.
+const MINUTE_SERIES_KEPT_MS = 2 * 86_400_000;
+
+/**
+ * Deletes raw events older than the retention; rollups and series older than
+ * three times it; per-minute series older than two days.
+ */
 export async function pruneAuditData(db: Db, retentionDays: number, now = new Date()): Promise<{ events: number; rollups: number }> {
   const eventsBefore = new Date(now.getTime() - retentionDays * 86_400_000);
   const rollupsBefore = new Date(now.getTime() - 3 * retentionDays * 86_400_000);
+  const minutesBefore = new Date(now.getTime() - MINUTE_SERIES_KEPT_MS);
   const events = await db.auditEvent.deleteMany({ where: { time: { lt: eventsBefore } } });
   const rollups = await db.auditRollup.deleteMany({ where: { minute: { lt: rollupsBefore } } });
-  await db.auditSeries.deleteMany({ where: { bucketStart: { lt: rollupsBefore } } });
+  const expired = { OR: [{ bucketStart: { lt: rollupsBefore } }, { granularity: "minute", bucketStart: { lt: minutesBefore } }] };
+  await db.auditSeries.deleteMany({ where: expired });
+  await db.auditLatency.deleteMany({ where: expired });
   return { events: events.count, rollups: rollups.count };
 }

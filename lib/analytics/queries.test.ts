@@ -5,7 +5,7 @@ import type { AuditEvent } from "../audit/event";
 import type pg from "pg";
 import { createDb, createPool, type Db } from "../db/client";
 import { ingestAuditEvents, RollupWriter } from "./ingest";
-import { breakdown, timeSeries, topKeys } from "./queries";
+import { breakdown, segments, timeSeries, topKeys } from "./queries";
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -64,6 +64,23 @@ function exactQuantile(values: number[], q: number) {
   return sorted[Math.ceil(q * sorted.length) - 1]!;
 }
 
+describe("covering a range with series rows", () => {
+  it("uses whole days, then hours, then minutes at the edges, without gaps or overlaps", () => {
+    const from = Date.parse("2026-11-01T22:37:00Z");
+    const to = Date.parse("2026-11-04T01:05:00Z");
+    const parts = segments(from, to);
+    expect(parts.map((p) => [p.granularity, new Date(p.from).toISOString().slice(5, 16), new Date(p.to).toISOString().slice(5, 16)])).toEqual([
+      ["minute", "11-01T22:37", "11-01T23:00"],
+      ["hour", "11-01T23:00", "11-02T00:00"],
+      ["day", "11-02T00:00", "11-04T00:00"],
+      ["hour", "11-04T00:00", "11-04T01:00"],
+      ["minute", "11-04T01:00", "11-04T01:05"],
+    ]);
+    for (let i = 1; i < parts.length; i++) expect(parts[i]!.from).toBe(parts[i - 1]!.to);
+    expect(segments(from, from + 5 * 60_000)).toEqual([{ granularity: "minute", from, to: from + 5 * 60_000 }]);
+  });
+});
+
 describe("dashboard queries", () => {
   it("counts requests, denials and errors over the range, point by point", async () => {
     const { points, totals } = await timeSeries(db, "24h", "all", "", now);
@@ -90,7 +107,10 @@ describe("dashboard queries", () => {
     }
   });
 
-  it("ranks the top keys of a scope and the most denied tools", async () => {
+  it("ranks the top keys of a scope and the most denied tools, the same over every range", async () => {
+    for (const range of ["7d", "30d"] as const) {
+      expect((await topKeys(db, range, "consumer", "requests", 10, now)).map((c) => [c.key, c.requests])).toEqual([["alice", 1000], ["bob", 1000], ["carol", 1000]]);
+    }
     const consumers = await topKeys(db, "24h", "consumer", "requests", 10, now);
     expect(consumers.map((c) => c.key)).toEqual(["alice", "bob", "carol"]);
     expect(consumers[0]!.requests).toBe(1000);

@@ -1,9 +1,13 @@
 // Dashboard queries. They read the series and rollups, never the raw events
-// (the audit explorer is the one reader of raw events), so each answers from a
-// few hundred rows whatever the traffic.
+// (the audit explorer is the one reader of raw events), and each reads at most
+// a few thousand narrow rows whatever the range and the traffic: time series
+// for one key use per-minute or per-hour rows, and sums over many keys cover
+// the range with the coarsest rows that fit (whole days, then hours, then
+// minutes at the edges).
 import { Prisma } from "../generated/prisma/client";
 import type { Db } from "../db/client";
 import { BUCKET_COUNT, quantileFromBuckets } from "./latency-buckets";
+import { GRANULARITY_MS, type Granularity } from "./rollups";
 
 export const RANGES = {
   "1h": { label: "Last hour", spanMs: 3_600_000, granularity: "minute", pointMs: 60_000 },
@@ -45,6 +49,29 @@ function window(range: RangeKey, now: number) {
   return { from: new Date(to - r.spanMs), to: new Date(to), ...r };
 }
 
+export interface Segment {
+  granularity: Granularity;
+  from: number;
+  to: number;
+}
+
+/** [from, to) as whole days, then whole hours, then minutes at the edges. */
+export function segments(from: number, to: number, levels: Granularity[] = ["day", "hour", "minute"]): Segment[] {
+  if (from >= to) return [];
+  const [granularity, ...finer] = levels as [Granularity, ...Granularity[]];
+  if (finer.length === 0) return [{ granularity, from, to }];
+  const size = GRANULARITY_MS[granularity];
+  const start = Math.ceil(from / size) * size;
+  const end = Math.floor(to / size) * size;
+  if (start >= end) return segments(from, to, finer);
+  return [...segments(from, start, finer), { granularity, from: start, to: end }, ...segments(end, to, finer)];
+}
+
+function coveredBy(parts: Segment[]): Prisma.Sql {
+  const ranges = parts.map((s) => Prisma.sql`(granularity = ${s.granularity} AND "bucketStart" >= ${new Date(s.from)} AND "bucketStart" < ${new Date(s.to)})`);
+  return Prisma.sql`(${Prisma.join(ranges, " OR ")})`;
+}
+
 const quantiles = (buckets: number[]) => ({
   p50: quantileFromBuckets(buckets, 0.5),
   p95: quantileFromBuckets(buckets, 0.95),
@@ -64,7 +91,7 @@ export async function timeSeries(db: Db, range: RangeKey, scope: Scope, key: str
        GROUP BY 1`,
     db.$queryRaw<{ t: Date; i: bigint; n: bigint }[]>`
       SELECT date_bin(${interval}::interval, "bucketStart", ${origin}) AS t, b.i, sum(b.n) AS n
-        FROM "AuditSeries", unnest("latencyBuckets") WITH ORDINALITY AS b(n, i)
+        FROM "AuditLatency", unnest("latencyBuckets") WITH ORDINALITY AS b(n, i)
        WHERE granularity = ${w.granularity} AND scope = ${scope} AND key = ${key} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to} AND b.n > 0
        GROUP BY 1, 2`,
   ]);
@@ -106,7 +133,7 @@ export async function topKeys(db: Db, range: RangeKey, scope: Exclude<Scope, "al
   const rows = await db.$queryRaw<{ key: string; requests: bigint; denials: bigint; errors: bigint }[]>`
     SELECT key, sum(requests) AS requests, sum(denials) AS denials, sum(errors) AS errors
       FROM "AuditSeries"
-     WHERE granularity = ${w.granularity} AND scope = ${scope} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to}
+     WHERE scope = ${scope} AND ${coveredBy(segments(w.from.getTime(), w.to.getTime()))}
      GROUP BY key
     HAVING ${order} > 0
      ORDER BY ${order} DESC, key
@@ -126,7 +153,7 @@ export interface BreakdownRow {
 /**
  * Traffic grouped by server, consumer and tool, filtered to one consumer, one
  * server or one tool. Short ranges read the per-minute rollups (exact); long
- * ones the hourly pair series, whose key starts with the filtered name.
+ * ones the hourly and daily pair series, whose key starts with the filtered name.
  */
 export async function breakdown(db: Db, range: RangeKey, filter: { consumer: string } | { server: string; tool?: string }, now = Date.now()): Promise<BreakdownRow[]> {
   const w = window(range, now);
@@ -142,7 +169,7 @@ export async function breakdown(db: Db, range: RangeKey, filter: { consumer: str
   const rows = await db.$queryRaw<{ key: string; requests: bigint; denials: bigint; errors: bigint }[]>`
     SELECT key, sum(requests) AS requests, sum(denials) AS denials, sum(errors) AS errors
       FROM "AuditSeries"
-     WHERE granularity = 'hour' AND scope = ${scope} AND key >= ${prefix} AND key < ${end} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to}
+     WHERE scope = ${scope} AND key >= ${prefix} AND key < ${end} AND ${coveredBy(segments(w.from.getTime(), w.to.getTime(), ["day", "hour"]))}
      GROUP BY key
      ORDER BY sum(requests) DESC
      LIMIT 200`;

@@ -18,9 +18,12 @@ export interface RollupRow {
 }
 
 export type SeriesScope = "all" | "server" | "consumer" | "tool" | "server_consumer" | "consumer_tool" | "tool_consumer";
+export type Granularity = "minute" | "hour" | "day";
+
+export const GRANULARITY_MS: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 export interface SeriesRow {
-  granularity: "minute" | "hour";
+  granularity: Granularity;
   bucket_start: string;
   scope: SeriesScope;
   key: string;
@@ -28,12 +31,15 @@ export interface SeriesRow {
   denials: number;
   errors: number;
   latency_sum: number;
-  /** Empty for the pair scopes, which count only. */
-  buckets: number[];
 }
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
+export interface LatencyRow {
+  granularity: Granularity;
+  bucket_start: string;
+  scope: SeriesScope;
+  key: string;
+  buckets: number[];
+}
 
 const floorTo = (time: string, size: number) => new Date(Math.floor(Date.parse(time) / size) * size).toISOString();
 
@@ -43,36 +49,39 @@ export type RolledUpEvent = Pick<AuditEvent, "time" | "server" | "consumer" | "t
 export class RollupDelta {
   readonly rollups = new Map<string, RollupRow>();
   readonly series = new Map<string, SeriesRow>();
+  readonly latency = new Map<string, LatencyRow>();
   /** API key id → latest use. */
   readonly keyUse = new Map<string, string>();
 
   get size(): number {
-    return this.rollups.size + this.series.size;
+    return this.rollups.size + this.series.size + this.latency.size;
   }
 
   add(events: readonly RolledUpEvent[]): void {
     for (const event of events) {
       const server = event.server ?? "";
-      this.addRollup(event, server);
-      // Per minute and per hour, all traffic and each server, consumer and tool, with latency histograms;
-      // per hour also the pairs that long-range breakdowns group by, counts only.
-      for (const granularity of ["minute", "hour"] as const) {
-        this.addSeries(event, granularity, "all", "");
-        this.addSeries(event, granularity, "server", server);
-        if (event.consumer) this.addSeries(event, granularity, "consumer", event.consumer);
-        if (event.tool) this.addSeries(event, granularity, "tool", `${server}/${event.tool}`);
-      }
       const consumer = event.consumer ?? "";
       const tool = `${server}/${event.tool ?? ""}`;
-      this.addSeries(event, "hour", "server_consumer", `${server}|${consumer}`, false);
-      this.addSeries(event, "hour", "consumer_tool", `${consumer}|${tool}`, false);
-      this.addSeries(event, "hour", "tool_consumer", `${tool}|${consumer}`, false);
+      this.addRollup(event, server);
+      for (const granularity of ["minute", "hour", "day"] as const) {
+        // Latency histograms where a time series is drawn (per minute and per hour).
+        const latency = granularity !== "day";
+        this.addSeries(event, granularity, "all", "", latency);
+        this.addSeries(event, granularity, "server", server, latency);
+        if (event.consumer) this.addSeries(event, granularity, "consumer", consumer, latency);
+        if (event.tool) this.addSeries(event, granularity, "tool", tool, latency);
+        // The pairs long-range breakdowns group by: counts only, per hour and per day.
+        if (granularity === "minute") continue;
+        this.addSeries(event, granularity, "server_consumer", `${server}|${consumer}`, false);
+        this.addSeries(event, granularity, "consumer_tool", `${consumer}|${tool}`, false);
+        this.addSeries(event, granularity, "tool_consumer", `${tool}|${consumer}`, false);
+      }
       if (event.key_id && (this.keyUse.get(event.key_id) ?? "") < event.time) this.keyUse.set(event.key_id, event.time);
     }
   }
 
   private addRollup(event: RolledUpEvent, server: string) {
-    const minute = floorTo(event.time, MINUTE);
+    const minute = floorTo(event.time, GRANULARITY_MS.minute);
     const consumer = event.consumer ?? "";
     const tool = event.tool ?? "";
     const id = `${minute}\u0000${server}\u0000${consumer}\u0000${tool}\u0000${event.decision}`;
@@ -87,18 +96,24 @@ export class RollupDelta {
     row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
   }
 
-  private addSeries(event: RolledUpEvent, granularity: SeriesRow["granularity"], scope: SeriesScope, key: string, latency = true) {
-    const bucket_start = floorTo(event.time, granularity === "minute" ? MINUTE : HOUR);
+  private addSeries(event: RolledUpEvent, granularity: Granularity, scope: SeriesScope, key: string, latency: boolean) {
+    const bucket_start = floorTo(event.time, GRANULARITY_MS[granularity]);
     const id = `${granularity}\u0000${scope}\u0000${key}\u0000${bucket_start}`;
     let row = this.series.get(id);
     if (!row) {
-      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0, buckets: latency ? emptyBuckets() : [] };
+      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0 };
       this.series.set(id, row);
     }
     row.requests += 1;
     if (event.decision === "deny") row.denials += 1;
     if (event.decision === "error") row.errors += 1;
     row.latency_sum += event.total_latency_ms;
-    if (latency) row.buckets[bucketIndex(event.total_latency_ms)]! += 1;
+    if (!latency) return;
+    let histogram = this.latency.get(id);
+    if (!histogram) {
+      histogram = { granularity, bucket_start, scope, key, buckets: emptyBuckets() };
+      this.latency.set(id, histogram);
+    }
+    histogram.buckets[bucketIndex(event.total_latency_ms)]! += 1;
   }
 }

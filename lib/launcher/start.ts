@@ -13,6 +13,7 @@ import { publishConfigVersion } from "../controlplane/versions";
 import { describeError } from "../errors";
 import { assertPortFree } from "../net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
+import { buildGatewayIfNeeded } from "./gateway-build";
 import { startProcess, waitForLine, type ManagedProcess } from "./processes";
 import { loadOrCreateSecret, readSecret, writeSecret } from "./secrets";
 import { readSettings } from "./settings";
@@ -88,7 +89,7 @@ async function main() {
     // The bundled gateway is a data plane like any other: it connects out to this console.
     const { DATABASE_URL: _db, NEXTAUTH_SECRET: _secret, ...shared } = env;
     const gatewayEnv = { ...shared, PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`, PORTCULLIS_DP_TOKEN: dataPlaneToken };
-    const gatewayProcess = startProcess("gateway", process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "gateway/src/main.ts")], { env: gatewayEnv, cwd: PROJECT_ROOT });
+    const gatewayProcess = startProcess("gateway", process.execPath, ["--enable-source-maps", await buildGatewayIfNeeded()], { env: gatewayEnv, cwd: PROJECT_ROOT });
     children.push(consoleProcess, gatewayProcess);
     await Promise.all([waitForLine(consoleProcess, /Ready in/, 60_000), waitForLine(gatewayProcess, /gateway: listening/, 30_000)]);
 

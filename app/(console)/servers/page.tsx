@@ -5,7 +5,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/session";
+import { topKeys } from "@/lib/analytics/queries";
+import { analyticsPath } from "@/lib/analytics/paths";
 import { listServers } from "@/lib/console/servers";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "MCP servers" };
 
@@ -13,7 +16,8 @@ const NEW_SERVER_CLASS = "inline-flex items-center rounded-md bg-indigo-600 px-3
 
 export default async function ServersPage() {
   await requirePageRole(["admin"]);
-  const servers = await listServers();
+  const [servers, traffic] = await Promise.all([listServers(), topKeys(db(), "24h", "server", "requests", 10_000)]);
+  const last24h = new Map(traffic.map((row) => [row.key, row]));
   return (
     <>
       <PageHeader
@@ -75,12 +79,12 @@ export default async function ServersPage() {
                     {server.tools}
                   </Link>
                 </Td>
-                <Td className="text-right text-zinc-400" title="Analytics are not collected yet">
-                  —
+                <Td className="text-right tabular-nums">
+                  <Link href={analyticsPath.server(server.name, "24h")} className="hover:underline">
+                    {(last24h.get(server.name)?.requests ?? 0).toLocaleString("en")}
+                  </Link>
                 </Td>
-                <Td className="text-right text-zinc-400" title="Analytics are not collected yet">
-                  —
-                </Td>
+                <Td className="text-right tabular-nums">{(last24h.get(server.name)?.denials ?? 0).toLocaleString("en")}</Td>
               </tr>
             ))}
           </tbody>

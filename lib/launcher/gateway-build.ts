@@ -1,0 +1,47 @@
+// `npm start` runs the gateway from one esbuild bundle rather than through
+// tsx: the same code without a TypeScript loader in the process, which saves
+// about 35 MB of resident memory (measured with `npm run bench`). Rebuilt only
+// when the gateway's sources change.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const OUT_DIR = path.join(ROOT, "gateway", "dist");
+export const GATEWAY_BUNDLE = path.join(OUT_DIR, "main.mjs");
+const FINGERPRINT_FILE = path.join(OUT_DIR, "fingerprint");
+
+function fingerprint(): string {
+  const hash = createHash("sha256");
+  const walk = (entry: string) => {
+    const stat = fs.statSync(entry, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      for (const child of fs.readdirSync(entry).sort()) if (child !== "generated" && child !== "dist") walk(path.join(entry, child));
+    } else if (entry.endsWith(".ts") && !entry.endsWith(".test.ts")) hash.update(path.relative(ROOT, entry)).update(fs.readFileSync(entry));
+  };
+  for (const dir of ["gateway/src", "lib"]) walk(path.join(ROOT, dir));
+  hash.update(fs.readFileSync(path.join(ROOT, "package-lock.json")));
+  return hash.digest("hex");
+}
+
+/** Returns the bundle's path, building it first when the sources changed. */
+export async function buildGatewayIfNeeded(): Promise<string> {
+  const current = fingerprint();
+  if (fs.existsSync(GATEWAY_BUNDLE) && fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === current) return GATEWAY_BUNDLE;
+  await build({
+    entryPoints: [path.join(ROOT, "gateway/src/main.ts")],
+    outfile: GATEWAY_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // Dependencies stay in node_modules, loaded by Node as usual.
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+  });
+  fs.writeFileSync(FINGERPRINT_FILE, current);
+  return GATEWAY_BUNDLE;
+}
