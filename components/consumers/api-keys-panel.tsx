@@ -10,8 +10,8 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
-import { SelectField } from "../ui/select-field";
+import { FormActions } from "../ui/form-actions";
+import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
 import { Time } from "../ui/time";
@@ -88,15 +88,7 @@ function IssueKeyForm({
         ))}
       </SelectField>
       {choice === "date" ? <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} /> : null}
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Issuing…" : "Issue key"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Issuing…" : "Issue key"} disabled={form.pending} />
     </form>
   );
 }
@@ -132,15 +124,7 @@ function RollKey({ keysUrl, apiKey, onRolled, onCancel }: { keysUrl: string; api
         </div>
         {form.fields.overlapSeconds ? <p className="mt-1 text-xs text-red-600 dark:text-red-400">{form.fields.overlapSeconds}</p> : null}
       </fieldset>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Rolling…" : "Roll key"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Rolling…" : "Roll key"} disabled={form.pending} />
     </form>
   );
 }
@@ -156,15 +140,7 @@ function RevokeKey({ keysUrl, apiKey, onDone, onCancel }: { keysUrl: string; api
         Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This
         cannot be undone; issue a new key instead.
       </p>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Revoke key
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label="Revoke key" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }

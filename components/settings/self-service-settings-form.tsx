@@ -7,7 +7,7 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field } from "../ui/field";
 import { FormError } from "../ui/form-error";
-import { SelectField } from "../ui/select-field";
+import { SelectField } from "../ui/select";
 
 /** A number field's value: blank is null (e.g. "no maximum"); anything else goes to the schema as typed. */
 function numberOrNull(value: FormDataEntryValue | null): number | null | string {

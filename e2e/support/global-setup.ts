@@ -5,31 +5,18 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
+import { createThrowawayDatabase } from "../../lib/db/throwaway-database";
 import { findFreePort } from "../../lib/net/ports";
 import { startTestIdp } from "./oidc-idp";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `portcullis_e2e_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 export default async function globalSetup() {
   const dataDir = path.join(ROOT, ".portcullis", `e2e-${randomBytes(4).toString("hex")}`);
   const [consolePort, httpPort, httpsPort, statusPort, pgPort, idpPort] = await Promise.all(Array.from({ length: 6 }, () => findFreePort()));
   // Single sign-on against a real OpenID provider (e2e/sso.spec.ts).
   const idp = await startTestIdp({ port: idpPort!, redirectUri: `http://localhost:${consolePort}/api/auth/callback/oidc` });
-  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : undefined;
+  const database = process.env.DATABASE_URL ? await createThrowawayDatabase(process.env.DATABASE_URL, "portcullis_e2e") : undefined;
   const admin = { email: "admin@e2e.test", password: randomBytes(12).toString("base64url") };
   const env = {
     ...process.env,
