@@ -3,35 +3,27 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { applyMigrations } from "../lib/db/migrate";
+import { createThrowawayDatabase } from "../lib/db/throwaway-database";
 import { findFreePort } from "../lib/net/ports";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
 export async function throwawayDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const name = `portcullis_bench_${randomBytes(4).toString("hex")}`;
   let serverUrl = process.env.DATABASE_URL;
   let stopServer = async () => {};
   if (!serverUrl) {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".portcullis/bench", name), port: await findFreePort(), throwaway: true });
+    const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".portcullis/bench", `pg-${randomBytes(4).toString("hex")}`), port: await findFreePort(), throwaway: true });
     serverUrl = server.url;
     stopServer = () => server.stop();
   }
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
+  const database = await createThrowawayDatabase(serverUrl, "portcullis_bench");
+  await applyMigrations(database.url);
   return {
-    url: url.toString(),
+    url: database.url,
     close: async () => {
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.drop();
       await stopServer();
     },
   };

@@ -1,4 +1,4 @@
-import { hashApiKey } from "../lib/keys/api-key";
+import { generateApiKey, hashApiKey } from "../lib/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
 
 test("an admin creates a consumer in a group, issues a key shown exactly once, revokes it; every change is logged", async ({ page, admin, db, context }) => {
@@ -92,11 +92,12 @@ test("an admin edits a consumer's groups and deletes it after confirming", async
   const suffix = Date.now().toString(36);
   const [a, b] = await Promise.all([db.consumerGroup.create({ data: { name: `grp-a-${suffix}` } }), db.consumerGroup.create({ data: { name: `grp-b-${suffix}` } })]);
   const consumer = await db.consumer.create({ data: { username: `editable-${suffix}`, groups: { create: [{ groupId: a.id }] } } });
-  await db.apiKey.create({ data: { consumerId: consumer.id, name: "old", prefix: "pcs_Edit", hash: `sha256:${suffix}` } });
+  // A well-formed hash: the configuration compiled while this test runs must stay valid for the other tests.
+  await db.apiKey.create({ data: { consumerId: consumer.id, name: "old", prefix: "pcs_Edit", hash: hashApiKey(generateApiKey()) } });
   await signIn(page, admin);
   await page.goto(`/consumers/${consumer.id}`);
 
-  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByRole("button", { name: "Edit", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel(a.name).uncheck();
   await dialog.getByLabel(b.name).check();

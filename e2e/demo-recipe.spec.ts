@@ -13,21 +13,21 @@ import { startDemo, type RunningDemo } from "../lib/demo/demo";
 import type { HeadlessOAuthProvider } from "../lib/demo/headless-oauth";
 import { readDemoSettings } from "../lib/demo/settings";
 import { authorizeGitHub, listGitHubTools, verifyDemo } from "../lib/demo/verify";
+import { createThrowawayDatabase, type ThrowawayDatabase } from "../lib/db/throwaway-database";
 import { findFreePort } from "../lib/net/ports";
 import { expect, signIn, test } from "./support/fixtures";
-import { throwawayDatabase } from "./support/throwaway-database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(ROOT, ".portcullis", `e2e-demo-${randomBytes(4).toString("hex")}`);
 
 let demo: RunningDemo | undefined;
-let database: { url: string; drop(): Promise<void> } | undefined;
+let database: ThrowawayDatabase | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   const names = ["CONSOLE", "HTTP", "HTTPS", "STATUS", "PG", "DEMO_GITHUB", "DEMO_KONNECT", "DEMO_IDP"];
   const ports = await Promise.all(names.map(() => findFreePort()));
-  database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : undefined;
+  database = process.env.DATABASE_URL ? await createThrowawayDatabase(process.env.DATABASE_URL, "portcullis_e2e_demo") : undefined;
   const settings = readDemoSettings({
     PORTCULLIS_DEMO_DATA_DIR: dataDir,
     PORTCULLIS_DEMO_DATABASE_URL: database?.url,

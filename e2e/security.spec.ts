@@ -3,14 +3,22 @@
 // without touching this file.
 import fs from "node:fs";
 import path from "node:path";
+import { generateApiKey, hashApiKey } from "../lib/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 // Served without a console session by design (data planes authenticate with their own token; e2e/data-plane.spec.ts).
 const PUBLIC = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/dp\//];
-// Endpoints a developer may call (their own keys, later): none yet. Add deliberately.
-const DEVELOPER_ALLOWED: string[] = [];
+// Endpoints a developer may call: My keys, scoped on the server to consumers they own. Add deliberately.
+const ID = "00000000-0000-4000-8000-000000000000";
+const DEVELOPER_ALLOWED = [
+  "POST /api/me/consumers",
+  `GET /api/me/consumers/${ID}/keys`,
+  `POST /api/me/consumers/${ID}/keys`,
+  `DELETE /api/me/consumers/${ID}/keys/${ID}`,
+  `POST /api/me/consumers/${ID}/keys/${ID}/roll`,
+];
 
 interface Endpoint {
   method: (typeof METHODS)[number];
@@ -61,10 +69,27 @@ test("every console endpoint refuses the signed out (401) and a developer (403),
   }
 });
 
+test("the endpoints a developer may call answer only for consumers they own", async ({ page, createUser, db, baseURL }) => {
+  expect(endpoints.map(label)).toEqual(expect.arrayContaining(DEVELOPER_ALLOWED));
+  const account = await createUser("developer");
+  // Someone else's consumer and key: a real id, so only the ownership scope can refuse it.
+  const theirs = await db.consumer.create({ data: { username: `not-yours-${Date.now().toString(36)}` } });
+  const key = await db.apiKey.create({ data: { consumerId: theirs.id, name: "theirs", prefix: "pcs_Thrs", hash: hashApiKey(generateApiKey()) } });
+  await signIn(page, account);
+  for (const endpoint of DEVELOPER_ALLOWED.filter((e) => e.includes(ID))) {
+    const [method, path] = endpoint.split(" ") as [string, string];
+    const real = path.replace(`consumers/${ID}`, `consumers/${theirs.id}`).replace(`keys/${ID}`, `keys/${key.id}`);
+    const response = await page.request.fetch(`${baseURL}${real}`, { method, data: method === "GET" ? undefined : method === "DELETE" ? {} : { name: "x", overlapSeconds: 0 } });
+    expect(response.status(), `${method} ${real}`).toBe(404);
+  }
+  expect(await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).toMatchObject({ revokedAt: null, expiresAt: null });
+  expect(await db.apiKey.count({ where: { consumerId: theirs.id } })).toBe(1);
+});
+
 test("admin pages answer a developer with HTTP 403 and show no data", async ({ page, createUser, db }) => {
   const consumer = await db.consumer.create({ data: { username: `hidden-${Date.now().toString(36)}` } });
   await signIn(page, await createUser("developer"));
-  for (const url of ["/consumers", `/consumers/${consumer.id}`, "/vault", "/users"]) {
+  for (const url of ["/consumers", `/consumers/${consumer.id}`, "/vault", "/users", "/settings", "/access/simulate"]) {
     const response = await page.goto(url);
     expect(response?.status(), url).toBe(403);
     await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();

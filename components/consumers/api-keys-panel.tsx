@@ -2,44 +2,65 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
-import type { ApiKeyPage, ApiKeyStatus, ApiKeyView, IssuedApiKey } from "@/lib/console/api-keys";
-import { apiKeyInputSchema } from "@/lib/console/schemas/api-key";
+import type { ApiKeyPage, ApiKeyStatus, ApiKeyView, IssuedApiKey, RolledApiKey } from "@/lib/console/api-keys";
+import { ROLL_OVERLAPS } from "@/lib/console/key-policy";
+import { apiKeyInputSchema, apiKeyRollSchema } from "@/lib/console/schemas/api-key";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
-import { SelectField } from "../ui/select-field";
+import { FormActions } from "../ui/form-actions";
+import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
 import { Time } from "../ui/time";
 
 const STATUS_TONE: Record<ApiKeyStatus, "green" | "amber" | "neutral"> = { active: "green", expired: "amber", revoked: "neutral" };
-const EXPIRY_CHOICES = [
-  { value: "never", label: "Never" },
-  { value: "7", label: "In 7 days" },
-  { value: "30", label: "In 30 days" },
-  { value: "90", label: "In 90 days" },
-  { value: "365", label: "In 1 year" },
-  { value: "date", label: "On a date…" },
-];
+const DAY_MS = 86_400_000;
+const EXPIRY_PRESETS = [7, 30, 90, 365];
+
+/** The expiry choices: presets, "never" and a date — within the admins' maximum lifetime when one applies. */
+function expiryChoices(maxLifetimeDays: number | null) {
+  const days = maxLifetimeDays === null ? EXPIRY_PRESETS : [...EXPIRY_PRESETS.filter((d) => d < maxLifetimeDays), maxLifetimeDays];
+  return [
+    ...(maxLifetimeDays === null ? [{ value: "never", label: "Never" }] : []),
+    ...days.map((d) => ({ value: String(d), label: d === maxLifetimeDays ? `In ${d} days (the maximum)` : d === 365 ? "In 1 year" : `In ${d} days` })),
+    { value: "date", label: "On a date…" },
+  ];
+}
+
+/** yyyy-mm-dd of a day in the browser's time zone (what <input type="date"> takes). */
+function localDate(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+}
 
 function expiryFrom(choice: string, date: string): string | null | undefined {
   if (choice === "never") return null;
   if (choice === "date") {
     if (!date) return "";
-    // The end of the chosen day in the admin's time zone.
+    // The end of the chosen day in the user's time zone.
     return new Date(`${date}T23:59:59`).toISOString();
   }
-  return new Date(Date.now() + Number(choice) * 86_400_000).toISOString();
+  return new Date(Date.now() + Number(choice) * DAY_MS).toISOString();
 }
 
-function IssueKeyForm({ consumerId, onIssued, onCancel }: { consumerId: string; onIssued: (issued: IssuedApiKey) => void; onCancel: () => void }) {
-  const [choice, setChoice] = useState("90");
+function IssueKeyForm({
+  keysUrl,
+  maxLifetimeDays,
+  onIssued,
+  onCancel,
+}: {
+  keysUrl: string;
+  maxLifetimeDays: number | null;
+  onIssued: (issued: IssuedApiKey) => void;
+  onCancel: () => void;
+}) {
+  const choices = expiryChoices(maxLifetimeDays);
+  const [choice, setChoice] = useState(choices.some((c) => c.value === "90") ? "90" : choices.at(-2)!.value);
   const form = useFormMutation({
     schema: apiKeyInputSchema,
-    send: (input) => api<IssuedApiKey>(`/api/consumers/${consumerId}/keys`, { method: "POST", body: input }),
+    send: (input) => api<IssuedApiKey>(keysUrl, { method: "POST", body: input }),
     onDone: onIssued,
   });
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -47,33 +68,70 @@ function IssueKeyForm({ consumerId, onIssued, onCancel }: { consumerId: string; 
     const data = new FormData(event.currentTarget);
     form.submit({ name: data.get("name"), expiresAt: expiryFrom(choice, String(data.get("expiresOn") ?? "")) });
   };
+  // The last whole day within the maximum (a date means the end of that day).
+  const lastDay = maxLifetimeDays === null ? undefined : localDate(new Date(Date.now() + (maxLifetimeDays - 1) * DAY_MS));
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <Field id="key-name" name="name" label="Name" error={form.fields.name} hint="What uses this key, e.g. claude-desktop on Ana's laptop" autoFocus autoComplete="off" />
-      <SelectField id="key-expiry" label="Expires" value={choice} onChange={(event) => setChoice(event.target.value)} error={choice === "date" ? undefined : form.fields.expiresAt}>
-        {EXPIRY_CHOICES.map((c) => (
+      <SelectField
+        id="key-expiry"
+        label="Expires"
+        value={choice}
+        onChange={(event) => setChoice(event.target.value)}
+        error={choice === "date" ? undefined : form.fields.expiresAt}
+        hint={maxLifetimeDays === null ? undefined : `Your admins let keys live ${maxLifetimeDays} days at most.`}
+      >
+        {choices.map((c) => (
           <option key={c.value} value={c.value}>
             {c.label}
           </option>
         ))}
       </SelectField>
-      {choice === "date" ? <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" error={form.fields.expiresAt} /> : null}
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Issuing…" : "Issue key"}
-        </Button>
-      </div>
+      {choice === "date" ? <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} /> : null}
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Issuing…" : "Issue key"} disabled={form.pending} />
     </form>
   );
 }
 
-function RevokeKey({ consumerId, apiKey, onDone, onCancel }: { consumerId: string; apiKey: ApiKeyView; onDone: (key: ApiKeyView) => void; onCancel: () => void }) {
+function RollKey({ keysUrl, apiKey, onRolled, onCancel }: { keysUrl: string; apiKey: ApiKeyView; onRolled: (rolled: RolledApiKey) => void; onCancel: () => void }) {
+  const [overlap, setOverlap] = useState<number>(86_400);
   const form = useFormMutation({
-    send: () => api<{ key: ApiKeyView }>(`/api/consumers/${consumerId}/keys/${apiKey.id}`, { method: "DELETE" }),
+    schema: apiKeyRollSchema,
+    send: (input) => api<RolledApiKey>(`${keysUrl}/${apiKey.id}/roll`, { method: "POST", body: input }),
+    onDone: onRolled,
+  });
+  return (
+    <form
+      className="space-y-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        form.submit({ overlapSeconds: overlap });
+      }}
+    >
+      <p className="text-sm">
+        A new key named <strong>{apiKey.name}</strong> replaces <code className="font-mono">{apiKey.prefix}…</code>, with the same lifetime. Agents keep working
+        with the old key during the overlap; give them the new key before it ends.
+      </p>
+      <fieldset>
+        <legend className="text-sm font-medium">The old key keeps working for</legend>
+        <div className="mt-2 space-y-1.5">
+          {ROLL_OVERLAPS.map((choice) => (
+            <label key={choice.seconds} className="flex items-center gap-2 text-sm">
+              <input type="radio" name="overlap" className="accent-indigo-600" checked={overlap === choice.seconds} onChange={() => setOverlap(choice.seconds)} />
+              {choice.label}
+            </label>
+          ))}
+        </div>
+        {form.fields.overlapSeconds ? <p className="mt-1 text-xs text-red-600 dark:text-red-400">{form.fields.overlapSeconds}</p> : null}
+      </fieldset>
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Rolling…" : "Roll key"} disabled={form.pending} />
+    </form>
+  );
+}
+
+function RevokeKey({ keysUrl, apiKey, onDone, onCancel }: { keysUrl: string; apiKey: ApiKeyView; onDone: (key: ApiKeyView) => void; onCancel: () => void }) {
+  const form = useFormMutation({
+    send: () => api<{ key: ApiKeyView }>(`${keysUrl}/${apiKey.id}`, { method: "DELETE" }),
     onDone: ({ key }) => onDone(key),
   });
   return (
@@ -82,23 +140,35 @@ function RevokeKey({ consumerId, apiKey, onDone, onCancel }: { consumerId: strin
         Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This
         cannot be undone; issue a new key instead.
       </p>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Revoke key
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label="Revoke key" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }
 
-type Dialogs = { mode: "issue" } | { mode: "issued"; issued: IssuedApiKey } | { mode: "revoke"; key: ApiKeyView } | undefined;
+type Dialogs =
+  | { mode: "issue" }
+  | { mode: "issued"; issued: IssuedApiKey | RolledApiKey }
+  | { mode: "revoke"; key: ApiKeyView }
+  | { mode: "roll"; key: ApiKeyView }
+  | undefined;
+
+export interface ApiKeysPanelProps {
+  /** The keys collection: /api/consumers/<id>/keys (admins) or /api/me/consumers/<id>/keys (My keys). */
+  keysUrl: string;
+  consumerName: string;
+  initial: ApiKeyPage;
+  /** Self-service: the admins' maximum lifetime (null: none); admins issuing keys are not capped. */
+  maxLifetimeDays?: number | null;
+  /** "3 of 10 active keys", when known. */
+  limit?: { active: number; max: number };
+  /** Viewers see their keys but change nothing. */
+  readOnly?: boolean;
+  /** The section's heading, e.g. "API keys" or the consumer's name on My keys. */
+  heading?: React.ReactNode;
+}
 
 /** A consumer's keys: the first page from the server, older ones on demand. */
-export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId: string; consumerName: string; initial: ApiKeyPage }) {
+export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays = null, limit, readOnly = false, heading = "API keys" }: ApiKeysPanelProps) {
   const [older, setOlder] = useState<ApiKeyPage>({ keys: [] });
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string>();
@@ -112,7 +182,7 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
     setLoading(true);
     setLoadError(undefined);
     try {
-      const page = await api<ApiKeyPage>(`/api/consumers/${consumerId}/keys?cursor=${next}`);
+      const page = await api<ApiKeyPage>(`${keysUrl}?cursor=${next}`);
       setOlder((current) => ({ keys: [...current.keys, ...page.keys], next: page.next }));
     } catch (error) {
       setLoadError(error instanceof Error ? error.message : "The keys could not be loaded.");
@@ -122,21 +192,30 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
   }
 
   const close = () => setDialog(undefined);
+  const headingId = `keys-heading-${keysUrl.replace(/[^A-Za-z0-9]/g, "-")}`;
+  const markUpdated = (updated: ApiKeyView) => setOlder((current) => ({ ...current, keys: current.keys.map((k) => (k.id === updated.id ? updated : k)) }));
   return (
-    <section aria-labelledby="keys-heading" className="mt-8">
-      <div className="mb-3 flex items-center justify-between">
-        <h2 id="keys-heading" className="text-base font-semibold">
-          API keys
-        </h2>
-        <Button onClick={() => setDialog({ mode: "issue" })}>Issue key</Button>
+    <section aria-labelledby={headingId} className="mt-8">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h2 id={headingId} className="text-base font-semibold">
+            {heading}
+          </h2>
+          {limit ? (
+            <p className="text-xs text-zinc-500" data-testid="key-limit">
+              {limit.active} of {limit.max} active keys
+            </p>
+          ) : null}
+        </div>
+        {readOnly ? null : <Button onClick={() => setDialog({ mode: "issue" })}>Issue key</Button>}
       </div>
       {keys.length === 0 ? (
-        <EmptyState title="No API keys yet" action={<Button onClick={() => setDialog({ mode: "issue" })}>Issue the first key</Button>}>
+        <EmptyState title="No API keys yet" action={readOnly ? undefined : <Button onClick={() => setDialog({ mode: "issue" })}>Issue the first key</Button>}>
           An agent sends its key in the route&apos;s key header (e.g. <code>apikey</code>) so the gateway knows it is {consumerName}.
         </EmptyState>
       ) : (
         <>
-          <Table label="API keys">
+          <Table label={`API keys of ${consumerName}`}>
             <thead>
               <tr>
                 <Th>Name</Th>
@@ -144,13 +223,13 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
                 <Th>Created</Th>
                 <Th>Last used</Th>
                 <Th>Expires</Th>
-                <Th>Status</Th>
-                <Th className="sr-only">Actions</Th>
+                <Th>State</Th>
+                {readOnly ? null : <Th className="sr-only">Actions</Th>}
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {keys.map((key) => (
-                <tr key={key.id} className={key.status === "active" ? undefined : "text-zinc-500"}>
+                <tr key={key.id} data-testid={`key-${key.prefix}`} className={key.status === "active" ? undefined : "text-zinc-500"}>
                   <Td className="font-medium">{key.name}</Td>
                   <Td>
                     <code className="font-mono text-xs">{key.prefix}…</code>
@@ -170,13 +249,20 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
                       {key.status}
                     </Badge>
                   </Td>
-                  <Td className="text-right">
-                    {key.status === "revoked" ? null : (
-                      <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "revoke", key })} aria-label={`Revoke ${key.name}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </Td>
+                  {readOnly ? null : (
+                    <Td className="whitespace-nowrap text-right">
+                      {key.status === "active" ? (
+                        <>
+                          <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "roll", key })} aria-label={`Roll ${key.name} (${key.prefix})`}>
+                            Roll
+                          </Button>
+                          <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "revoke", key })} aria-label={`Revoke ${key.name} (${key.prefix})`}>
+                            Revoke
+                          </Button>
+                        </>
+                      ) : null}
+                    </Td>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -193,7 +279,22 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
       )}
 
       <Dialog open={dialog?.mode === "issue"} onClose={close} title={`New API key for ${consumerName}`}>
-        {dialog?.mode === "issue" ? <IssueKeyForm consumerId={consumerId} onCancel={close} onIssued={(issued) => setDialog({ mode: "issued", issued })} /> : null}
+        {dialog?.mode === "issue" ? (
+          <IssueKeyForm keysUrl={keysUrl} maxLifetimeDays={maxLifetimeDays} onCancel={close} onIssued={(issued) => setDialog({ mode: "issued", issued })} />
+        ) : null}
+      </Dialog>
+      <Dialog open={dialog?.mode === "roll"} onClose={close} title="Roll API key">
+        {dialog?.mode === "roll" ? (
+          <RollKey
+            keysUrl={keysUrl}
+            apiKey={dialog.key}
+            onCancel={close}
+            onRolled={(rolled) => {
+              markUpdated(rolled.previous);
+              setDialog({ mode: "issued", issued: rolled });
+            }}
+          />
+        ) : null}
       </Dialog>
       <Dialog open={dialog?.mode === "issued"} onClose={close} title="Copy the new key now">
         {dialog?.mode === "issued" ? (
@@ -202,6 +303,27 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
               <strong>This is the only time the key is shown.</strong> Portcullis keeps only a hash of it. Store it in the agent&apos;s secret store now; if it is
               lost, revoke it and issue a new one.
             </ShownOnce>
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">
+              {dialog.issued.key.expiresAt ? (
+                <>
+                  It expires <Time iso={dialog.issued.key.expiresAt} />.
+                </>
+              ) : (
+                "It does not expire."
+              )}{" "}
+              {"previous" in dialog.issued ? (
+                <>
+                  The old key <code className="font-mono text-xs">{dialog.issued.previous.prefix}…</code>{" "}
+                  {dialog.issued.previous.status === "active" ? (
+                    <>
+                      keeps working until <Time iso={dialog.issued.previous.expiresAt} />.
+                    </>
+                  ) : (
+                    "no longer works."
+                  )}
+                </>
+              ) : null}
+            </p>
             <div className="flex justify-end">
               <Button onClick={close}>I have stored the key</Button>
             </div>
@@ -211,11 +333,11 @@ export function ApiKeysPanel({ consumerId, consumerName, initial }: { consumerId
       <Dialog open={dialog?.mode === "revoke"} onClose={close} title="Revoke API key">
         {dialog?.mode === "revoke" ? (
           <RevokeKey
-            consumerId={consumerId}
+            keysUrl={keysUrl}
             apiKey={dialog.key}
             onCancel={close}
             onDone={(revoked) => {
-              setOlder((current) => ({ ...current, keys: current.keys.map((k) => (k.id === revoked.id ? revoked : k)) }));
+              markUpdated(revoked);
               close();
             }}
           />

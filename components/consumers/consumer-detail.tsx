@@ -10,7 +10,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { PageHeader } from "../ui/page-header";
 import { Time } from "../ui/time";
 import { ApiKeysPanel } from "./api-keys-panel";
@@ -28,15 +28,7 @@ function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCa
         Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships
         and access rules naming it are removed. Past audit events keep its name.
       </p>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Delete consumer
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label="Delete consumer" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }
@@ -98,7 +90,7 @@ export function ConsumerDetailView({ consumer, keys, choices }: { consumer: Cons
         </dl>
       </Card>
 
-      <ApiKeysPanel consumerId={consumer.id} consumerName={consumer.username} initial={keys} />
+      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} />
 
       <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
         {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}

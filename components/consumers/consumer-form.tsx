@@ -4,10 +4,9 @@ import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import type { ConsumerDetail } from "@/lib/console/consumers";
 import { consumerInputSchema } from "@/lib/console/schemas/consumer";
-import { Button } from "../ui/button";
 import { CheckboxList } from "../ui/checkbox-list";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 
 export interface ConsumerFormChoices {
   groups: { id: string; name: string; description: string }[];
@@ -87,15 +86,7 @@ export function ConsumerForm({
         hint="The consumer gets the tools its groups may call"
         empty="No consumer groups yet. Create groups first to give consumers access to tools."
       />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Saving…" : consumer ? "Save" : "Create consumer"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Saving…" : consumer ? "Save" : "Create consumer"} disabled={form.pending} />
     </form>
   );
 }

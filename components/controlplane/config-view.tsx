@@ -9,6 +9,7 @@ import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { DiffView, type DiffPart } from "../ui/diff-view";
 import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
 
 export interface VersionRow {
@@ -46,15 +47,7 @@ function ImportFlow({ source, title, onDone }: { source: Source; title: string; 
           <p className="text-sm">This matches the current configuration; nothing would change.</p>
         )
       ) : null}
-      <FormError message={apply.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button disabled={!preview.data?.changed || apply.pending} onClick={() => apply.submit(undefined)}>
-          {title}
-        </Button>
-      </div>
+      <FormActions message={apply.message} onCancel={onDone} label={title} disabled={!preview.data?.changed || apply.pending} onSubmit={() => apply.submit(undefined)} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
 
 interface Overview {
@@ -69,15 +70,7 @@ function AddDataPlane({ onDone }: { onDone: () => void }) {
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <Field id="dp-name" name="name" label="Name" hint="e.g. gateway-eu-1" error={form.fields.name} autoFocus />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          Create token
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label="Create token" disabled={form.pending} />
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
 
 type Editing = { mode: "create" } | { mode: "edit"; group: GroupSummary } | { mode: "delete"; group: GroupSummary } | undefined;
@@ -28,15 +28,7 @@ function GroupForm({ group, onDone }: { group?: GroupSummary; onDone: () => void
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <Field id="group-name" name="name" label="Name" defaultValue={group?.name} error={form.fields.name} hint="Used in ACL rules and tokens' group claims, e.g. developer" autoFocus />
       <Field id="group-description" name="description" label="Description" defaultValue={group?.description} error={form.fields.description} />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {group ? "Save" : "Create group"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label={group ? "Save" : "Create group"} disabled={form.pending} />
     </form>
   );
 }
@@ -49,15 +41,7 @@ function DeleteGroup({ group, onDone }: { group: GroupSummary; onDone: () => voi
         Delete <strong>{group.name}</strong>? Its {group.members} member(s) leave the group and its {group.rules} access rule(s) are removed. Consumers
         keep their other groups.
       </p>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Delete group
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label="Delete group" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { ConnectionSnippet } from "@/lib/console/connection-snippets";
 import { Card } from "../ui/card";
 import { CopyButton } from "../ui/copy-button";
@@ -7,6 +7,8 @@ import { CopyButton } from "../ui/copy-button";
 /** The URL agents use and ready-made client configs for it. */
 export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; snippets: ConnectionSnippet[]; keyHeader?: string }) {
   const [selected, setSelected] = useState(snippets[0]!.id);
+  // Several panels can share a page (My access shows one per server).
+  const panelId = useId();
   const snippet = snippets.find((s) => s.id === selected) ?? snippets[0]!;
   return (
     <Card className="p-5">
@@ -34,7 +36,7 @@ export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; sni
             role="tab"
             type="button"
             aria-selected={s.id === snippet.id}
-            aria-controls="snippet-panel"
+            aria-controls={panelId}
             onClick={() => setSelected(s.id)}
             className={`rounded-md px-2.5 py-1 text-xs font-medium ${
               s.id === snippet.id ? "bg-zinc-900 text-white dark:bg-white dark:text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 dark:text-zinc-400 dark:hover:bg-zinc-800"
@@ -44,7 +46,7 @@ export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; sni
           </button>
         ))}
       </div>
-      <div id="snippet-panel" role="tabpanel" aria-label={snippet.label} className="mt-2">
+      <div id={panelId} role="tabpanel" aria-label={snippet.label} className="mt-2">
         <div className="mb-1.5 flex items-start justify-between gap-3">
           <p className="text-xs text-zinc-500">{snippet.hint}</p>
           <CopyButton value={snippet.code} label={`Copy ${snippet.label} snippet`} size="sm" />

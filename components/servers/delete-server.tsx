@@ -5,7 +5,7 @@ import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 
 /** Deleting a route cuts every agent off it: the admin types the server's name to confirm. */
 export function DeleteServer({ id, name, url, tools }: { id: string; name: string; url: string; tools: number }) {
@@ -40,15 +40,7 @@ export function DeleteServer({ id, name, url, tools }: { id: string; name: strin
               className="block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-red-600 dark:bg-zinc-900 dark:ring-zinc-700"
             />
           </label>
-          <FormError message={form.message} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={close}>
-              Cancel
-            </Button>
-            <Button variant="danger" disabled={typed !== name || form.pending} onClick={() => form.submit({})}>
-              {form.pending ? "Deleting…" : "Delete this server"}
-            </Button>
-          </div>
+          <FormActions message={form.message} onCancel={close} label={form.pending ? "Deleting…" : "Delete this server"} disabled={typed !== name || form.pending} danger onSubmit={() => form.submit({})} />
         </div>
       </Dialog>
     </>

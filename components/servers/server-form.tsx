@@ -11,7 +11,7 @@ import { serverInputSchema, type ServerSettings } from "@/lib/console/schemas/se
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { SELECT_CLASS, SelectField } from "../ui/select";
 import { TextAreaField } from "../ui/textarea";
 
@@ -358,15 +358,7 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
         />
       </Section>
 
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={() => router.push(serverId ? `/servers/${serverId}` : "/servers")}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Saving…" : serverId ? "Save changes" : "Create server"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={() => router.push(serverId ? `/servers/${serverId}` : "/servers")} label={form.pending ? "Saving…" : serverId ? "Save changes" : "Create server"} disabled={form.pending} />
     </form>
   );
 }

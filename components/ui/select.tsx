@@ -1,4 +1,5 @@
 import type { SelectHTMLAttributes } from "react";
+import { describedBy, FieldFrame } from "./field-frame";
 
 /** A select's look, without its width: callers add w-full or a fixed width. */
 export const SELECT_CLASS =
@@ -13,28 +14,10 @@ export function SelectField({
   ...select
 }: SelectHTMLAttributes<HTMLSelectElement> & { label: string; error?: string; hint?: string; id: string }) {
   return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        className={`${SELECT_CLASS} w-full`}
-        {...select}
-      >
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={`${SELECT_CLASS} w-full`} {...select}>
         {children}
       </select>
-      {error ? (
-        <p id={`${id}-error`} className="text-xs text-red-600 dark:text-red-400">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-zinc-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    </FieldFrame>
   );
 }

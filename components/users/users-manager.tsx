@@ -10,7 +10,8 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
 import { FormError } from "../ui/form-error";
-import { SelectField } from "../ui/select-field";
+import { FormActions } from "../ui/form-actions";
+import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
 import { Time } from "../ui/time";
@@ -72,15 +73,7 @@ function CreateUser({ ssoConfigured, onCreated, onCancel }: { ssoConfigured: boo
       <Field id="user-name" name="name" label="Name (optional)" error={form.fields.name} />
       <RoleSelect error={form.fields.role} />
       <PasswordChoice mode={mode} setMode={setMode} allowSso={ssoConfigured} error={form.fields.password} />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Creating…" : "Create user"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Creating…" : "Create user"} disabled={form.pending} />
     </form>
   );
 }
@@ -96,15 +89,7 @@ function EditUser({ user, isSelf, onDone }: { user: UserView; isSelf: boolean; o
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <Field id="user-name" name="name" label="Name" defaultValue={user.name} error={form.fields.name} autoFocus />
       <RoleSelect defaultValue={user.role} error={form.fields.role} disabled={isSelf} hint={isSelf ? "You cannot change your own role; ask another admin." : undefined} />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          Save
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label="Save" disabled={form.pending} />
     </form>
   );
 }
@@ -127,15 +112,7 @@ function ResetPassword({ user, onReset, onCancel }: { user: UserView; onReset: (
         The current password of <strong>{user.email}</strong> stops working. Sessions already open stay open until they expire.
       </p>
       <PasswordChoice mode={mode} setMode={setMode} allowSso={false} error={form.fields.password} />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          Reset password
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onCancel} label="Reset password" disabled={form.pending} />
     </form>
   );
 }

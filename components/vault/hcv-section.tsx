@@ -8,8 +8,8 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
-import { SelectField } from "../ui/select-field";
+import { FormActions } from "../ui/form-actions";
+import { SelectField } from "../ui/select";
 
 const REFERENCE_HINT = "A vault reference, e.g. {vault://env/VAULT_TOKEN} — never the credential itself";
 
@@ -59,15 +59,7 @@ function HcvForm({ settings, onDone }: { settings?: HcvSettings; onDone: () => v
         error={form.fields.cacheTtlSeconds}
         hint="How long a gateway keeps a value it read before asking Vault again"
       />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Saving…" : "Save settings"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Save settings"} disabled={form.pending} />
     </form>
   );
 }
@@ -77,15 +69,7 @@ function RemoveHcv({ onDone }: { onDone: () => void }) {
   return (
     <div className="space-y-4">
       <p className="text-sm">Remove the HashiCorp Vault settings? References to {"{vault://hcv/…}"} can then no longer be resolved, so this is refused while any are in use.</p>
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Remove
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label="Remove" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }

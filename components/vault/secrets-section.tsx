@@ -9,7 +9,7 @@ import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
+import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
 import { Time } from "../ui/time";
 import { UsesList } from "./uses-list";
@@ -27,15 +27,7 @@ function CreateSecret({ onDone }: { onDone: () => void }) {
     <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
       <Field id="secret-name" name="name" label="Name" error={form.fields.name} hint="Referenced as {vault://portcullis/<name>}, e.g. github-pat" autoFocus />
       <Field id="secret-value" name="value" type="password" label="Value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Saving…" : "Store secret"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Store secret"} disabled={form.pending} />
     </form>
   );
 }
@@ -53,15 +45,7 @@ function RotateSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
         {secret.usedBy.length ? ` (${secret.usedBy.length} place(s))` : ""}; gateways pick it up with their next configuration.
       </p>
       <Field id="rotate-value" name="value" type="password" label="New value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" autoFocus />
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={form.pending}>
-          {form.pending ? "Saving…" : "Rotate"}
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Rotate"} disabled={form.pending} />
     </form>
   );
 }
@@ -82,15 +66,7 @@ function DeleteSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
           Delete <strong>{secret.name}</strong>? Its value is destroyed; a reference to it added later would fail to resolve.
         </p>
       )}
-      <FormError message={form.message} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button variant="danger" disabled={form.pending} onClick={() => form.submit({})}>
-          Delete secret
-        </Button>
-      </div>
+      <FormActions message={form.message} onCancel={onDone} label="Delete secret" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }

@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { createThrowawayDatabase } from "../../lib/db/throwaway-database";
 import { findFreePort } from "../../lib/net/ports";
 import { startTestIdp } from "./oidc-idp";
-import { throwawayDatabase } from "./throwaway-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -16,7 +16,7 @@ export default async function globalSetup() {
   const [consolePort, httpPort, httpsPort, statusPort, pgPort, idpPort] = await Promise.all(Array.from({ length: 6 }, () => findFreePort()));
   // Single sign-on against a real OpenID provider (e2e/sso.spec.ts).
   const idp = await startTestIdp({ port: idpPort!, redirectUri: `http://localhost:${consolePort}/api/auth/callback/oidc` });
-  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : undefined;
+  const database = process.env.DATABASE_URL ? await createThrowawayDatabase(process.env.DATABASE_URL, "portcullis_e2e") : undefined;
   const admin = { email: "admin@e2e.test", password: randomBytes(12).toString("base64url") };
   const env = {
     ...process.env,

@@ -12,6 +12,7 @@ export const ERROR_TABLE = {
   insufficient_scope: { http: 403, jsonRpc: -32001 },
   key_missing: { http: 403, jsonRpc: -32001 },
   key_unknown: { http: 403, jsonRpc: -32001 },
+  key_malformed: { http: 403, jsonRpc: -32001 },
   consumer_unknown: { http: 403, jsonRpc: -32001 },
   origin_denied: { http: 403, jsonRpc: -32000 },
   // Routing and transport.

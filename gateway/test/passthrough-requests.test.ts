@@ -3,7 +3,7 @@
 import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashApiKey } from "../../lib/keys/api-key";
+import { generateApiKey, hasValidChecksum, hashApiKey } from "../../lib/keys/api-key";
 import { findFreePort } from "../../lib/net/ports";
 import { FAKE_TOOLS, fakeMcpServer } from "./support/fake-mcp-server";
 import { jsonResponse, startRecordingUpstream, type RecordedRequest, type RecordingUpstream } from "./support/recording-upstream";
@@ -109,6 +109,39 @@ describe("identity: API key on passthrough routes", () => {
       expect(await missing.json()).toMatchObject({ error: { message: expect.stringContaining("'x-portcullis-key' header") } });
     } finally {
       await custom.close();
+    }
+  });
+});
+
+describe("identity: the pcs_ key checksum", () => {
+  /** A key with one character changed: same shape, checksum no longer matches. */
+  function mistype(key: string): string {
+    const i = 10;
+    return key.slice(0, i) + (key[i] === "a" ? "b" : "a") + key.slice(i + 1);
+  }
+
+  it("accepts an issued key and refuses it with one character changed before any lookup; hand-written keys still work", async () => {
+    const issued = generateApiKey();
+    const mistyped = mistype(issued);
+    expect(hasValidChecksum(mistyped)).toBe(false);
+    // The mistyped key is itself in the configuration: only a check made before the lookup refuses it.
+    const config = configFor(upstream.url);
+    config.consumers.push({ username: "typo-user", groups: ["admin"], keys: [{ hash: hashApiKey(issued) }, { key: mistyped }] } as (typeof config.consumers)[number]);
+    const checked = await startTestGateway(config);
+    try {
+      const send = (apikey: string) =>
+        fetch(`${checked.url}/github-mcp`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: DEV.authorization, apikey },
+          body: JSON.stringify(call("search_repositories")),
+        });
+      expect((await send(issued)).status).toBe(200);
+      const refused = await send(mistyped);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: { code: -32001, message: expect.stringMatching(/mistyped/), data: { reason: "key_malformed" } } });
+      expect((await send("admin-api-key")).status).toBe(200);
+    } finally {
+      await checked.close();
     }
   });
 });

@@ -12,6 +12,8 @@ export interface Area {
 const ADMIN: readonly Role[] = ["admin"];
 const OBSERVERS: readonly Role[] = ["admin", "viewer"];
 const EVERYONE: readonly Role[] = ROLES;
+/** Who may create, roll and revoke the keys of consumers they own (My keys); viewers only look at theirs. */
+export const SELF_SERVICE_ROLES: readonly Role[] = ["admin", "developer"];
 
 export const AREAS: readonly Area[] = [
   { href: "/", label: "Dashboard", roles: EVERYONE },
@@ -20,6 +22,7 @@ export const AREAS: readonly Area[] = [
   { href: "/consumers", label: "Consumers", roles: ADMIN },
   { href: "/groups", label: "Groups", roles: ADMIN },
   { href: "/keys", label: "My keys", roles: EVERYONE },
+  { href: "/my-access", label: "My access", roles: EVERYONE },
   { href: "/vault", label: "Vault", roles: ADMIN },
   { href: "/data-planes", label: "Data planes", roles: ADMIN },
   { href: "/config", label: "Configuration", roles: ADMIN },
@@ -27,6 +30,7 @@ export const AREAS: readonly Area[] = [
   { href: "/audit", label: "Audit", roles: OBSERVERS },
   { href: "/users", label: "Users", roles: ADMIN },
   { href: "/activity", label: "Activity log", roles: ADMIN },
+  { href: "/settings", label: "Settings", roles: ADMIN },
 ];
 
 export function areasFor(role: Role): Area[] {

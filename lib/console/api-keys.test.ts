@@ -13,7 +13,7 @@ describe("API keys issued by an admin", () => {
     const admin = await ctx.user();
     const consumer = await ctx.db.consumer.create({ data: { username: "agent-1" } });
     const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
-    const { key, secret } = await issueApiKey(admin, consumer.id, keyInput({ name: "laptop", expiresAt }));
+    const { key, secret } = await issueApiKey(admin, { consumerId: consumer.id }, keyInput({ name: "laptop", expiresAt }));
 
     expect(hasValidChecksum(secret)).toBe(true);
     expect(key).toMatchObject({ name: "laptop", prefix: secret.slice(0, 8), status: "active", expiresAt, createdBy: admin.email });
@@ -42,13 +42,13 @@ describe("API keys issued by an admin", () => {
     await ctx.db.apiKey.createMany({
       data: Array.from({ length: 5 }, (_, i) => ({ consumerId: mine.id, name: `k${i}`, prefix: "pcs_xxxx", hash: `sha256:lister-${i}`, createdAt: new Date(base + i * 1000) })),
     });
-    await issueApiKey(admin, other.id, keyInput({ name: "not-mine" }));
+    await issueApiKey(admin, { consumerId: other.id }, keyInput({ name: "not-mine" }));
 
-    const first = await listConsumerKeys(mine.id, apiKeyListQuerySchema.parse({ limit: 2 }));
+    const first = await listConsumerKeys({ consumerId: mine.id }, apiKeyListQuerySchema.parse({ limit: 2 }));
     expect(first.keys.map((k) => k.name)).toEqual(["k4", "k3"]);
-    const second = await listConsumerKeys(mine.id, apiKeyListQuerySchema.parse({ limit: 2, cursor: first.next }));
+    const second = await listConsumerKeys({ consumerId: mine.id }, apiKeyListQuerySchema.parse({ limit: 2, cursor: first.next }));
     expect(second.keys.map((k) => k.name)).toEqual(["k2", "k1"]);
-    const last = await listConsumerKeys(mine.id, apiKeyListQuerySchema.parse({ limit: 2, cursor: second.next }));
+    const last = await listConsumerKeys({ consumerId: mine.id }, apiKeyListQuerySchema.parse({ limit: 2, cursor: second.next }));
     expect(last.keys.map((k) => k.name)).toEqual(["k0"]);
     expect(last.next).toBeUndefined();
   });
@@ -56,15 +56,15 @@ describe("API keys issued by an admin", () => {
   it("revokes a key once, and only through its own consumer", async () => {
     const admin = await ctx.user();
     const [owner, stranger] = await Promise.all([ctx.db.consumer.create({ data: { username: "revoker" } }), ctx.db.consumer.create({ data: { username: "stranger" } })]);
-    const { key } = await issueApiKey(admin, owner.id, keyInput({ name: "old" }));
+    const { key } = await issueApiKey(admin, { consumerId: owner.id }, keyInput({ name: "old" }));
 
-    const wrongConsumer = await revokeApiKey(admin, stranger.id, key.id).catch((e: unknown) => e);
+    const wrongConsumer = await revokeApiKey(admin, { consumerId: stranger.id }, key.id).catch((e: unknown) => e);
     expect(wrongConsumer).toBeInstanceOf(ConsoleError);
     expect((wrongConsumer as ConsoleError).status).toBe(404);
 
-    const revoked = await revokeApiKey(admin, owner.id, key.id);
+    const revoked = await revokeApiKey(admin, { consumerId: owner.id }, key.id);
     expect(revoked.status).toBe("revoked");
-    const again = await revokeApiKey(admin, owner.id, key.id);
+    const again = await revokeApiKey(admin, { consumerId: owner.id }, key.id);
     expect(again.revokedAt).toBe(revoked.revokedAt);
     expect(await ctx.db.activityLog.count({ where: { entityId: key.id, action: "api_key.revoke" } })).toBe(1);
   });

@@ -7,7 +7,9 @@ import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";
+import { activeKeyFilter } from "./api-keys";
 import { ConsoleError, notFound } from "./errors";
+import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
 
 type Tx = Prisma.TransactionClient;
@@ -32,8 +34,6 @@ export interface ConsumerPage {
   after?: string;
   before?: string;
 }
-
-const activeKeyFilter = (now: Date): Prisma.ApiKeyWhereInput => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
 
 const rowSelect = {
   id: true,
@@ -207,4 +207,74 @@ export async function listGroupChoices(): Promise<{ id: string; name: string; de
 /** Console users an admin can pick as a consumer's owner. */
 export async function listOwnerChoices(): Promise<{ email: string; name: string }[]> {
   return db().user.findMany({ where: { disabledAt: null }, orderBy: { email: "asc" }, take: 1000, select: { email: true, name: true } });
+}
+
+export interface OwnedConsumer {
+  id: string;
+  username: string;
+  disabled: boolean;
+  groups: string[];
+  activeKeys: number;
+}
+
+/** The consumers a console user owns (My keys, My access), through the Consumer(ownerUserId) index. */
+export async function listOwnedConsumers(userId: string): Promise<OwnedConsumer[]> {
+  const consumers = await db().consumer.findMany({
+    where: { ownerUserId: userId },
+    orderBy: { username: "asc" },
+    select: { id: true, username: true, disabledAt: true, groups: { select: { group: { select: { name: true } } }, orderBy: { group: { name: "asc" } } } },
+  });
+  const counts = await activeKeyCounts(consumers.map((c) => c.id));
+  return consumers.map((c) => ({ id: c.id, username: c.username, disabled: c.disabledAt !== null, groups: c.groups.map((m) => m.group.name), activeKeys: counts.get(c.id) ?? 0 }));
+}
+
+/** A consumer username for a console user: their email, in the characters usernames allow. */
+export function usernameFromEmail(email: string): string {
+  const name = email
+    .toLowerCase()
+    .replace(/[^a-z0-9_.@-]/g, "-")
+    .replace(/^[^a-z0-9]+/, "")
+    .slice(0, 120);
+  return name || "developer";
+}
+
+async function freeUsername(tx: Tx, base: string): Promise<string> {
+  const taken = new Set(
+    (await tx.consumer.findMany({ where: { username: { startsWith: base } }, select: { username: true }, take: 1000 })).map((c) => c.username),
+  );
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/**
+ * Self-service: a developer without a consumer gets one, owned by them, in the
+ * admins' default group — when the admins allow it (Settings). Idempotent: a
+ * developer who already owns a consumer gets it back, however many requests race.
+ */
+export async function createOwnConsumer(actor: CurrentUser): Promise<{ id: string; username: string; created: boolean }> {
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`own-consumer:${actor.id}`}))`;
+    const existing = await tx.consumer.findFirst({ where: { ownerUserId: actor.id }, orderBy: { username: "asc" }, select: { id: true, username: true } });
+    if (existing) return { ...existing, created: false };
+    const settings = await readSelfServiceSettings(tx);
+    if (actor.role !== "developer" || !settings.autoCreateConsumer) {
+      throw new ConsoleError("forbidden", "Consumers are not created automatically here. Ask an admin to create one for you.");
+    }
+    const group = settings.defaultGroupId ? await tx.consumerGroup.findUnique({ where: { id: settings.defaultGroupId }, select: { id: true } }) : null;
+    if (!group) throw new ConsoleError("conflict", "The group for new consumers no longer exists. Ask an admin to choose one under Settings.");
+    const consumer = await tx.consumer.create({
+      data: { username: await freeUsername(tx, usernameFromEmail(actor.email)), ownerUserId: actor.id, groups: { create: [{ groupId: group.id }] } },
+      select: { id: true, username: true },
+    });
+    await recordActivity(tx, actor, {
+      action: "consumer.create",
+      entityType: "consumer",
+      entityId: consumer.id,
+      entityName: consumer.username,
+      after: { ...(await snapshot(tx, consumer.id)), selfService: true },
+    });
+    return { ...consumer, created: true };
+  });
 }

@@ -1,5 +1,6 @@
 // npm run bench:console — the consumers list and a consumer's detail with
-// 10,000 consumers and 50,000 keys, timed through the same functions the
+// 10,000 consumers and 50,000 keys (and My keys / My access over the config
+// version compiled from them), timed through the same functions the
 // pages call, in a throwaway database (embedded PostgreSQL, or a new database
 // on the server in DATABASE_URL). Prints median / p95 / max per query and the
 // plans PostgreSQL chose.
@@ -8,7 +9,9 @@ import path from "node:path";
 import pg from "pg";
 import { databaseUrlFromEnvironment, seedVolume } from "../../prisma/seed-volume";
 import { listConsumerKeys } from "../../lib/console/api-keys";
-import { getConsumer, listConsumers } from "../../lib/console/consumers";
+import { getConsumer, listConsumers, listOwnedConsumers } from "../../lib/console/consumers";
+import { loadPublishedPolicy } from "../../lib/console/effective-access";
+import { publishConfigVersion } from "../../lib/controlplane/versions";
 import { consumerListQuerySchema } from "../../lib/console/schemas/consumer";
 import { apiKeyListQuerySchema } from "../../lib/console/schemas/api-key";
 import { createDb, type Db } from "../../lib/db/client";
@@ -56,6 +59,11 @@ async function main() {
     const group = await db.consumerGroup.findFirstOrThrow({ where: { name: "volume-team-3" } });
     const middle = await db.consumer.findUniqueOrThrow({ where: { username: "volume-05000" } });
     const page2 = (await list({})).after;
+    const developer = await db.user.create({ data: { email: "bench-developer@example.com", role: "developer" } });
+    const owned = await db.consumer.update({ where: { id: middle.id }, data: { ownerUserId: developer.id }, select: { username: true, ownerUserId: true } });
+    const published = performance.now();
+    await publishConfigVersion(db, { reason: "bench" });
+    console.log(`published a config version of all of them in ${(performance.now() - published).toFixed(0)} ms`);
 
     const results = [
       await time("consumers, first page (50 of 10,000, with total)", () => list({})),
@@ -65,7 +73,9 @@ async function main() {
       await time("consumers, search by custom id", () => list({ q: "sub-1z" })),
       await time("consumers, group filter", () => list({ group: group.id })),
       await time("consumer detail (consumer + key counts)", () => getConsumer(middle.id)),
-      await time("consumer detail, keys first page", () => listConsumerKeys(middle.id, apiKeyListQuerySchema.parse({}))),
+      await time("consumer detail, keys first page", () => listConsumerKeys({ consumerId: middle.id }, apiKeyListQuerySchema.parse({}))),
+      await time("My keys: a user's own consumers", () => listOwnedConsumers(owned.ownerUserId!)),
+      await time("My access: servers + one consumer of the version", () => loadPublishedPolicy(db, [owned.username])),
     ];
     console.log(`\n${"query".padEnd(52)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"max".padStart(8)}  (${RUNS} runs each)`);
     for (const r of results) console.log(`${r.label.padEnd(52)} ${r.median.toFixed(1).padStart(6)}ms ${r.p95.toFixed(1).padStart(6)}ms ${r.max.toFixed(1).padStart(6)}ms`);

@@ -16,6 +16,14 @@ export default async function AccessPage() {
       <PageHeader
         title="Tool access"
         description="Each MCP server has a tool access matrix: which consumer group may call which tool. Pick a server."
+        actions={
+          <Link
+            href="/access/simulate"
+            className="inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-800 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-700"
+          >
+            Policy simulator
+          </Link>
+        }
       />
       {servers.length === 0 ? (
         <EmptyState

@@ -49,7 +49,7 @@ export interface ProxyDeps extends ForwardDeps {
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 /** Refusals of who the caller is or what they may do; everything else that fails is an error. */
-const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "consumer_unknown", "origin_denied", "tool_denied", "session_not_found"]);
+const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "origin_denied", "tool_denied", "session_not_found"]);
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
   if (route.auth.mode === "passthrough") {

@@ -2,12 +2,14 @@
 // discover the upstream's authorization server through the gateway), but it is
 // never validated or used here; the API key in the route's key header says
 // who the caller is. Refusals about the key are 403, never 401.
-import { hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
+import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
 import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";
 import { readBearerToken } from "./bearer-token";
 import type { RequestContext } from "./context";
+
+const ISSUED_KEY_PREFIX = "pcs_";
 
 /**
  * The live key entry (and so the consumer) for `key`. The key is hashed first,
@@ -25,6 +27,11 @@ export function authenticatePassthrough(ctx: RequestContext, keyHeader: string, 
   readBearerToken(ctx, metadataUrl);
   const key = headerValue(ctx.req.headers[keyHeader]);
   if (!key) throw new GatewayError("key_missing", `API key required: send your Portcullis API key in the '${keyHeader}' header`);
+  // Issued keys carry a CRC-32 of themselves: a typo is refused without a lookup. Keys
+  // without the pcs_ prefix (written by hand in a config file) have none to check.
+  if (key.startsWith(ISSUED_KEY_PREFIX) && !hasValidChecksum(key)) {
+    throw new GatewayError("key_malformed", "The API key is mistyped: its checksum does not match. Copy the whole key again");
+  }
   const entry = findKey(ctx.config!, key, Date.now());
   if (!entry) throw new GatewayError("key_unknown", "The API key is not valid (unknown, revoked or expired)");
   ctx.caller = entry.consumer;

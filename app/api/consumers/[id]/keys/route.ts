@@ -5,10 +5,10 @@ import { apiKeyInputSchema, apiKeyListQuerySchema } from "@/lib/console/schemas/
 import { parseOrThrow } from "@/lib/console/validation";
 
 export const GET = route({ roles: ["admin"] }, async ({ params, request }) =>
-  listConsumerKeys(params.id!, parseOrThrow(apiKeyListQuerySchema, Object.fromEntries(request.nextUrl.searchParams))),
+  listConsumerKeys({ consumerId: params.id! }, parseOrThrow(apiKeyListQuerySchema, Object.fromEntries(request.nextUrl.searchParams))),
 );
 
 // The response carries the full key once: nothing on the way may keep a copy.
 export const POST = route({ roles: ["admin"], body: apiKeyInputSchema }, async ({ user, body, params }) =>
-  NextResponse.json(await issueApiKey(user, params.id!, body), { headers: { "cache-control": "no-store" } }),
+  NextResponse.json(await issueApiKey(user, { consumerId: params.id! }, body), { headers: { "cache-control": "no-store" } }),
 );
