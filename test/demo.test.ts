@@ -11,7 +11,9 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDemoFacts, type DemoFacts } from "../lib/demo/facts";
+import { signInToConsole } from "../lib/demo/console-session";
 import { connectWithOAuth } from "../lib/demo/headless-oauth";
+import { waitForGateway } from "../lib/demo/seed";
 import { verifyDemo } from "../lib/demo/verify";
 import { findFreePort } from "../lib/net/ports";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -69,8 +71,10 @@ const portIsFree = (port: number) =>
     server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
   });
 
+let demoCli: Cli | undefined;
+
 async function startDemoCli(): Promise<{ cli: Cli; facts: DemoFacts }> {
-  const cli = npmRun("demo");
+  const cli = (demoCli = npmRun("demo"));
   await printed(cli, "Stop:");
   return { cli, facts: readDemoFacts(dataDir) };
 }
@@ -100,6 +104,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A test that failed half-way may leave the demo running.
+  const running = demoCli && demoCli.child.exitCode === null && demoCli.child.signalCode === null ? demoCli : undefined;
+  if (running) await pressCtrlC(running);
   await database?.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -151,6 +158,32 @@ describe("npm run demo, then npm run demo:verify", () => {
     demo = await startDemoCli();
     expect(demo.cli.output()).toContain("the recipe's configuration was already in place");
     expect(await verifyFailures(demo.facts)).toEqual([]);
-    expect(await pressCtrlC(demo.cli)).toBe("SIGINT");
   }, 300_000);
+
+  it("notices when the recipe no longer holds: a developer allowed create_issue fails the GitHub flow, and demo:verify exits 1", async () => {
+    const { facts } = demo;
+    const admin = await signInToConsole(facts.console_url, facts.admin.email, facts.admin.password);
+    const { servers } = (await admin.json<{ servers: { id: string; name: string }[] }>("GET", "/api/servers")).body;
+    const github = servers.find((s) => s.name === "github")!;
+    const acl = (await admin.json<{ version: number; matrix: { defaultRow: object } }>("GET", `/api/servers/${github.id}/acl`)).body;
+    const saved = await admin.json("PUT", `/api/servers/${github.id}/acl`, {
+      version: acl.version,
+      defaultRow: acl.matrix.defaultRow,
+      tools: { create_issue: { groups: { developer: "allow" }, others: "inherit" } },
+    });
+    expect(saved.status).toBe(200);
+    const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, "runtime.json"), "utf8")) as { status_url: string };
+    await waitForGateway(admin, runtime.status_url);
+
+    const results = await verifyDemo(facts);
+    const github_ = results.filter((r) => r.flow.startsWith("GitHub"));
+    expect(github_.map((r) => r.status)).toEqual(["passed", "passed", "passed", "passed", "failed", "skipped", "skipped", "skipped"]);
+    expect(github_[4]!.detail).toContain("create_issue");
+    expect(results.filter((r) => r.flow.startsWith("Konnect")).every((r) => r.status === "passed")).toBe(true);
+    const verify = npmRun("demo:verify");
+    expect(await verify.exited).toBe(1);
+    expect(verify.output()).toContain("✗ Reconnect with apikey: dev-api-key → exactly the 6 read tools");
+    expect(verify.output()).toContain("11 of 15 checks passed.");
+    expect(await pressCtrlC(demo.cli)).toBe("SIGINT");
+  }, 120_000);
 });
