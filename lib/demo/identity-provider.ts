@@ -188,7 +188,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     cookies: { keys: [randomBytes(32).toString("hex")] },
     features: {
       devInteractions: { enabled: false },
-      // A public client may introspect or revoke only its own tokens; the gateway's confidential client any (oidc-provider's defaults, stated).
+      // A public client may introspect or revoke only its own tokens; a confidential one (the gateway, the machine client) any.
       introspection: { enabled: true, allowedPolicy: ownTokensUnlessConfidential },
       revocation: { enabled: true, allowedPolicy: ownTokensUnlessConfidential },
       clientCredentials: { enabled: options.machineClient !== undefined },
