@@ -82,6 +82,9 @@ async function main() {
       PORTCULLIS_STATUS_PORT: String(settings.PORTCULLIS_STATUS_PORT),
     };
     await buildConsoleIfNeeded(env, () => say("building the console (first start or changed sources; this takes a minute or two)…"));
+    // Before either process starts: a console that became ready while the bundle was still building would print its
+    // "Ready" line before anyone listened for it.
+    const gatewayBundle = await buildGatewayIfNeeded();
     if (stopping) return;
 
     const next = path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next");
@@ -89,7 +92,7 @@ async function main() {
     // The bundled gateway is a data plane like any other: it connects out to this console.
     const { DATABASE_URL: _db, NEXTAUTH_SECRET: _secret, ...shared } = env;
     const gatewayEnv = { ...shared, PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`, PORTCULLIS_DP_TOKEN: dataPlaneToken };
-    const gatewayProcess = startProcess("gateway", process.execPath, ["--enable-source-maps", await buildGatewayIfNeeded()], { env: gatewayEnv, cwd: PROJECT_ROOT });
+    const gatewayProcess = startProcess("gateway", process.execPath, ["--enable-source-maps", gatewayBundle], { env: gatewayEnv, cwd: PROJECT_ROOT });
     children.push(consoleProcess, gatewayProcess);
     await Promise.all([waitForLine(consoleProcess, /Ready in/, 60_000), waitForLine(gatewayProcess, /gateway: listening/, 30_000)]);
 
