@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
+import { generateApiKey } from "../lib/keys/api-key";
 import { buildGatewayIfNeeded } from "../lib/launcher/gateway-build";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
@@ -20,6 +21,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FIXED_RATE = 500;
 const IDLE_STREAMS = 1000;
+// Real keys in the product's format (the gateway refuses a pcs_ key whose checksum does not match).
+const BENCH_KEY = generateApiKey();
+const OTHER_KEY = generateApiKey();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
 
@@ -104,8 +108,8 @@ function gatewayConfig(upstreamPort: number) {
     version: 1,
     consumer_groups: [{ name: "agents" }, { name: "contractors" }],
     consumers: [
-      { username: "bench-agent", groups: ["agents"], keys: [{ key: "pcs_benchmarkkey0000000000_000000" }] },
-      { username: "someone-else", groups: ["contractors"], keys: [{ key: "pcs_otherkey000000000000000_000000" }] },
+      { username: "bench-agent", groups: ["agents"], keys: [{ key: BENCH_KEY }] },
+      { username: "someone-else", groups: ["contractors"], keys: [{ key: OTHER_KEY }] },
     ],
     servers: [
       {
@@ -120,7 +124,7 @@ function gatewayConfig(upstreamPort: number) {
 }
 
 function scenarios(pathname: string): Scenario[] {
-  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: "pcs_benchmarkkey0000000000_000000", "mcp-protocol-version": "2025-06-18" };
+  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: BENCH_KEY, "mcp-protocol-version": "2025-06-18" };
   const args = { q: "y".repeat(1024 - 120) };
   return [
     { name: "tools/call (1 KiB)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "tool_001", arguments: args } }) },
@@ -157,7 +161,7 @@ async function rssWithIdleStreams(port: number, pid: number): Promise<{ before: 
   await Promise.all(
     Array.from({ length: IDLE_STREAMS }, () =>
       new Promise<void>((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port, path: "/bench", agent, headers: { accept: "text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: "pcs_benchmarkkey0000000000_000000" } }, (res) => {
+        const req = http.get({ host: "127.0.0.1", port, path: "/bench", agent, headers: { accept: "text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: BENCH_KEY } }, (res) => {
           if (res.statusCode !== 200) reject(new Error(`SSE stream answered ${res.statusCode}`));
           else resolve();
         });
