@@ -4,6 +4,7 @@
 import { describeError } from "../errors";
 import { DemoStartAborted, startDemo, type RunningDemo } from "./demo";
 import { readDemoSettings } from "./settings";
+import { onInterrupt } from "../launcher/interrupts";
 
 const say = (line: string) => process.stdout.write(`portcullis demo: ${line}\n`);
 
@@ -38,21 +39,14 @@ async function main() {
   const starting = new AbortController();
   let demo: RunningDemo | undefined;
   let signals = 0;
-  let firstSignalAt = 0;
-  const onSignal = (code: number) => {
-    // One Ctrl-C can arrive twice — from the terminal, and relayed by a parent (npm, a shell, a
-    // wrapper) — so a second press counts only after a moment.
-    if (signals === 1 && Date.now() - firstSignalAt < 1000) return;
-    if (signals === 0) firstSignalAt = Date.now();
+  onInterrupt((force, code) => {
     signals += 1;
-    if (signals === 1) say("stopping… (press Ctrl-C again to force)");
-    if (demo) void demo.stop(signals > 1).then(() => process.exit(code));
-    else if (signals === 1) starting.abort();
+    if (!force) say("stopping… (press Ctrl-C again to force)");
+    if (demo) void demo.stop(force).then(() => process.exit(code));
+    else if (!force) starting.abort();
     // Still starting: leaving now sends the product its second Ctrl-C, which forces it.
     else process.exit(code);
-  };
-  process.on("SIGINT", () => onSignal(130));
-  process.on("SIGTERM", () => onSignal(143));
+  });
 
   try {
     demo = await startDemo(settings, { log: (line) => process.stdout.write(`${line}\n`), signal: starting.signal });

@@ -16,6 +16,7 @@ import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
 import { buildGatewayIfNeeded } from "./gateway-build";
 import { startProcess, waitForLine, type ManagedProcess } from "./processes";
 import { loadOrCreateSecret, readSecret, writeSecret } from "./secrets";
+import { onInterrupt } from "./interrupts";
 import { readSettings } from "./settings";
 
 const say = (line: string) => process.stdout.write(`portcullis: ${line}\n`);
@@ -49,8 +50,7 @@ async function main() {
     await database.stop(force ? "immediate" : "fast");
     process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown(stopping, 130));
-  process.on("SIGTERM", () => void shutdown(stopping, 143));
+  onInterrupt((force, code) => void shutdown(force, code));
 
   try {
     const migrated = await applyMigrations(database.url);
