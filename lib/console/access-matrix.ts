@@ -34,12 +34,11 @@ export interface AccessMatrixData {
 const EMPTY_ROW = (): MatrixRow => ({ groups: {}, others: "inherit" });
 
 export async function readMatrix(tx: Tx, serverId: string): Promise<AclMatrix> {
-  const [groups, groupRules, othersRules, consumerRules] = await Promise.all([
-    tx.consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
-    tx.aclGroupRule.findMany({ where: { serverId }, select: { toolName: true, effect: true, group: { select: { name: true } } } }),
-    tx.aclOthersRule.findMany({ where: { serverId }, select: { toolName: true, effect: true } }),
-    tx.aclConsumerRule.findMany({ where: { serverId }, select: { toolName: true, effect: true, consumer: { select: { username: true } } } }),
-  ]);
+  // One after the other: a transaction's queries share one connection.
+  const groups = await tx.consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  const groupRules = await tx.aclGroupRule.findMany({ where: { serverId }, select: { toolName: true, effect: true, group: { select: { name: true } } } });
+  const othersRules = await tx.aclOthersRule.findMany({ where: { serverId }, select: { toolName: true, effect: true } });
+  const consumerRules = await tx.aclConsumerRule.findMany({ where: { serverId }, select: { toolName: true, effect: true, consumer: { select: { username: true } } } });
   const matrix: AclMatrix = { groups: groups.map((g) => g.name), defaultRow: EMPTY_ROW(), tools: {} };
   const row = (tool: string) => (tool === DEFAULT_ROW ? matrix.defaultRow : (matrix.tools[tool] ??= EMPTY_ROW()));
   for (const rule of groupRules) row(rule.toolName).groups[rule.group.name] = rule.effect;
@@ -52,10 +51,8 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
   return db().$transaction(async (tx) => {
     const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, aclVersion: true } });
     if (!server) return undefined;
-    const [matrix, tools] = await Promise.all([
-      readMatrix(tx, serverId),
-      tx.tool.findMany({ where: { serverId }, orderBy: { name: "asc" }, select: { name: true, description: true, readOnlyHint: true, changedAt: true, goneAt: true } }),
-    ]);
+    const matrix = await readMatrix(tx, serverId);
+    const tools = await tx.tool.findMany({ where: { serverId }, orderBy: { name: "asc" }, select: { name: true, description: true, readOnlyHint: true, changedAt: true, goneAt: true } });
     const listed: MatrixTool[] = tools.map((t) => ({ name: t.name, description: t.description, readOnlyHint: t.readOnlyHint, changed: t.changedAt !== null, unlisted: t.goneAt !== null }));
     const known = new Set(tools.map((t) => t.name));
     const ruledOnly: MatrixTool[] = Object.keys(matrix.tools)
@@ -100,10 +97,8 @@ export async function saveAccessMatrix(actor: CurrentUser, serverId: string, inp
     const rows = Object.entries({ [DEFAULT_ROW]: input.defaultRow, ...input.tools }).filter(([tool, row]) => tool === DEFAULT_ROW || hasOwnRule(row));
     const groupNames = new Set(rows.flatMap(([, row]) => Object.entries(row.groups).filter(([, cell]) => cell !== "inherit").map(([group]) => group)));
     const usernames = new Set(rows.flatMap(([, row]) => Object.keys(row.consumers ?? {})));
-    const [groups, consumers] = await Promise.all([
-      tx.consumerGroup.findMany({ where: { name: { in: [...groupNames] } }, select: { id: true, name: true } }),
-      tx.consumer.findMany({ where: { username: { in: [...usernames] } }, select: { id: true, username: true } }),
-    ]);
+    const groups = await tx.consumerGroup.findMany({ where: { name: { in: [...groupNames] } }, select: { id: true, name: true } });
+    const consumers = await tx.consumer.findMany({ where: { username: { in: [...usernames] } }, select: { id: true, username: true } });
     const groupId = new Map(groups.map((g) => [g.name, g.id]));
     const consumerId = new Map(consumers.map((c) => [c.username, c.id]));
     const missing = [...[...groupNames].filter((n) => !groupId.has(n)).map((n) => `group "${n}"`), ...[...usernames].filter((n) => !consumerId.has(n)).map((n) => `consumer "${n}"`)];

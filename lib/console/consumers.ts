@@ -146,12 +146,11 @@ async function snapshot(tx: Tx, id: string) {
 async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
   const fields: Record<string, string> = {};
   const notSelf = excludeId ? { id: { not: excludeId } } : {};
-  const [sameName, sameCustomId, owner, groups] = await Promise.all([
-    tx.consumer.findFirst({ where: { username: input.username, ...notSelf }, select: { id: true } }),
-    input.customId ? tx.consumer.findFirst({ where: { customId: input.customId, ...notSelf }, select: { id: true } }) : null,
-    input.ownerEmail ? tx.user.findUnique({ where: { email: input.ownerEmail }, select: { id: true } }) : null,
-    tx.consumerGroup.findMany({ where: { id: { in: input.groupIds } }, select: { id: true } }),
-  ]);
+  // One after the other: a transaction's queries share one connection.
+  const sameName = await tx.consumer.findFirst({ where: { username: input.username, ...notSelf }, select: { id: true } });
+  const sameCustomId = input.customId ? await tx.consumer.findFirst({ where: { customId: input.customId, ...notSelf }, select: { id: true } }) : null;
+  const owner = input.ownerEmail ? await tx.user.findUnique({ where: { email: input.ownerEmail }, select: { id: true } }) : null;
+  const groups = await tx.consumerGroup.findMany({ where: { id: { in: input.groupIds } }, select: { id: true } });
   if (sameName) fields.username = "another consumer has this username";
   if (sameCustomId) fields.customId = "another consumer has this custom id";
   if (input.ownerEmail && !owner) fields.ownerEmail = "no console user has this email";

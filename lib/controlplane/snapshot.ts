@@ -8,31 +8,30 @@ import type { Prisma } from "../generated/prisma/client";
 type Tx = Db | Prisma.TransactionClient;
 
 export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
-  const [groups, consumers, servers, secrets, hcv, gatewaySetting] = await Promise.all([
-    db.consumerGroup.findMany({ select: { name: true, description: true } }),
-    db.consumer.findMany({
-      where: { disabledAt: null },
-      select: {
-        username: true,
-        customId: true,
-        groups: { select: { group: { select: { name: true } } } },
-        apiKeys: {
-          where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-          select: { id: true, name: true, hash: true, expiresAt: true },
-        },
+  // One query after the other: inside a transaction they share one connection.
+  const groups = await db.consumerGroup.findMany({ select: { name: true, description: true } });
+  const consumers = await db.consumer.findMany({
+    where: { disabledAt: null },
+    select: {
+      username: true,
+      customId: true,
+      groups: { select: { group: { select: { name: true } } } },
+      apiKeys: {
+        where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        select: { id: true, name: true, hash: true, expiresAt: true },
       },
-    }),
-    db.mcpServer.findMany({
-      include: {
-        groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
-        consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true, disabledAt: true } } } },
-        othersRules: { select: { toolName: true, effect: true } },
-      },
-    }),
-    db.secret.findMany({ select: { name: true, ciphertext: true } }),
-    db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } }),
-    db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } }),
-  ]);
+    },
+  });
+  const servers = await db.mcpServer.findMany({
+    include: {
+      groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
+      consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true, disabledAt: true } } } },
+      othersRules: { select: { toolName: true, effect: true } },
+    },
+  });
+  const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
+  const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
+  const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
   return {
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
     groups,

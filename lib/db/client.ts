@@ -14,9 +14,10 @@ export function createPool(databaseUrl: string): pg.Pool {
   return pool;
 }
 
+/** From a URL the client owns its connections ($disconnect closes them); from a pool, the caller does. */
 export function createDb(databaseUrlOrPool: string | pg.Pool): Db {
-  const pool = typeof databaseUrlOrPool === "string" ? createPool(databaseUrlOrPool) : databaseUrlOrPool;
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  const adapter = typeof databaseUrlOrPool === "string" ? new PrismaPg({ connectionString: databaseUrlOrPool, max: 10 }) : new PrismaPg(databaseUrlOrPool);
+  return new PrismaClient({ adapter });
 }
 
 const globalForDb = globalThis as unknown as { portcullisPool?: pg.Pool; portcullisDb?: Db };
