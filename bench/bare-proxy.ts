@@ -1,11 +1,20 @@
-// The floor of any Node design: the gateway's HTTP stack (node:http listener,
-// pooled undici Agent, streamed bodies) with no policy at all.
+// The floor of any Node design: the gateway's HTTP stack with no policy at
+// all — node:http listener, pooled undici Agent, the request body read whole
+// and sent in one write, the response piped back (as the gateway does both).
 import http from "node:http";
-import { pipeline } from "node:stream/promises";
 import { Agent, type Dispatcher } from "undici";
 
 const upstream = new URL(process.env.UPSTREAM!);
 const agent = new Agent({ keepAliveTimeout: 30_000 });
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
 
 const server = http.createServer(async (req, res) => {
   try {
@@ -14,11 +23,12 @@ const server = http.createServer(async (req, res) => {
       path: upstream.pathname,
       method: req.method as Dispatcher.HttpMethod,
       headers: { "content-type": req.headers["content-type"] ?? "application/json", accept: req.headers.accept ?? "*/*" },
-      body: req.method === "POST" ? req : undefined,
+      body: req.method === "POST" ? await readBody(req) : undefined,
       bodyTimeout: 0,
     });
     res.writeHead(response.statusCode, response.headers as http.OutgoingHttpHeaders);
-    await pipeline(response.body, res);
+    response.body.on("error", () => res.destroy());
+    response.body.pipe(res);
   } catch {
     if (!res.headersSent) res.writeHead(502);
     res.end();

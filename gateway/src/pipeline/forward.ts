@@ -70,7 +70,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
       method: ctx.req.method as Dispatcher.HttpMethod,
       headers,
       body: ctx.forwardedBody,
-      signal: ctx.abort.signal,
+      signal: ctx.clientGone,
       headersTimeout: route.timeoutMs,
       // Streams may stay quiet for as long as a tool runs; the client's own disconnect ends them.
       bodyTimeout: 0,
@@ -147,7 +147,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
 /**
  * body(.pipe(through)).pipe(res), with the outcome as a promise. Lighter than
  * stream.pipeline, which matters with thousands of open streams; a client that
- * leaves aborts the upstream request through ctx.abort, which ends the body.
+ * leaves aborts the upstream request through ctx.clientGone, which ends the body.
  */
 function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -170,7 +170,7 @@ async function relayBody(ctx: RequestContext, piping: Promise<void>): Promise<vo
   try {
     await piping;
   } catch (error) {
-    if (ctx.abort.signal.aborted) return;
+    if (ctx.clientGone.aborted) return;
     throw new GatewayError("upstream_bad_response", `Server '${ctx.route!.name}' closed the stream early`, (error as Error).message);
   }
 }

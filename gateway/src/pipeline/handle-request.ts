@@ -189,7 +189,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Pr
   const ctx = new RequestContext(req, res, deps.config());
   res.once("close", () => {
     if (!res.writableFinished) {
-      ctx.abort.abort();
+      ctx.clientGone.abort();
       if (ctx.reason === null) ctx.reason = "client_closed";
     }
     finish(ctx, deps);
@@ -198,7 +198,7 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Pr
   try {
     await runPipeline(ctx, deps, cors);
   } catch (error) {
-    if (ctx.abort.signal.aborted) return;
+    if (ctx.clientGone.aborted) return;
     respondWithError(ctx, toGatewayError(error), cors.headers, deps);
   }
 }
