@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it, vi } from "vitest";
 import type { AuditEvent } from "../../../lib/audit/event";
 import { JsonLinesAuditSink } from "./audit-sink";
 
@@ -26,5 +27,25 @@ describe("JsonLinesAuditSink", () => {
     expect(sink.stats()).toEqual({ emitted: 3, dropped: 7, buffered: 3 });
     await sink.close();
     expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(3);
+  });
+
+  it("gathers the events of many event-loop turns into one file write", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), "audit.jsonl");
+    const sink = new JsonLinesAuditSink(file);
+    const writes = vi.spyOn(fs.WriteStream.prototype, "write");
+    try {
+      // Twenty requests finishing a millisecond apart, inside one write window.
+      for (let i = 0; i < 20; i++) {
+        sink.emit(event(i));
+        await sleep(1);
+      }
+      await sink.close();
+      expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(20);
+      // One write per 50 ms window (a busy machine may stretch the loop over a few windows);
+      // writing as events arrive would take about twenty.
+      expect(writes.mock.calls.length).toBeLessThanOrEqual(5);
+    } finally {
+      writes.mockRestore();
+    }
   });
 });
