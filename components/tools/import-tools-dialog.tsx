@@ -8,15 +8,11 @@ import { api, ApiError } from "@/lib/client/api";
 import { parseToolsFile, type ToolDefinition } from "@/lib/console/schemas/tools";
 import type { ToolDiff } from "@/lib/console/tool-diff";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
 import { FormError } from "../ui/form-error";
 import { TextAreaField } from "../ui/textarea";
-import { ToolDiffReview } from "./tool-diff-review";
-import { useAcceptTools } from "./use-accept-tools";
+import { ToolReviewDialog, type ToolPreview } from "./tool-review-dialog";
 
-type Preview = { tools: ToolDefinition[]; diff: ToolDiff };
-
-function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (preview: Preview) => void }) {
+function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (preview: ToolPreview) => void }) {
   const [text, setText] = useState("");
   const [problems, setProblems] = useState<string[]>([]);
   const preview = useMutation({
@@ -73,29 +69,15 @@ function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (pre
 }
 
 export function ImportToolsDialog({ serverId, onImported, variant = "secondary" }: { serverId: string; onImported: (diff: ToolDiff) => void; variant?: "primary" | "secondary" }) {
-  const [open, setOpen] = useState(false);
-  const [preview, setPreview] = useState<Preview>();
-  const close = () => {
-    setOpen(false);
-    setPreview(undefined);
-    acceptance.reset();
-  };
-  const acceptance = useAcceptTools(serverId, "import", (diff) => {
-    close();
-    onImported(diff);
-  });
   return (
-    <>
-      <Button variant={variant} onClick={() => setOpen(true)}>
-        Import JSON
-      </Button>
-      <Dialog open={open} onClose={close} title={preview ? "Review the imported tools" : "Import tools from JSON"}>
-        {preview ? (
-          <ToolDiffReview diff={preview.diff} onBack={() => setPreview(undefined)} onAccept={() => acceptance.accept(preview.tools)} pending={acceptance.pending} error={acceptance.error} />
-        ) : (
-          <ImportForm serverId={serverId} onPreview={setPreview} />
-        )}
-      </Dialog>
-    </>
+    <ToolReviewDialog
+      serverId={serverId}
+      source="import"
+      label="Import JSON"
+      variant={variant}
+      titles={{ form: "Import tools from JSON", review: "Review the imported tools" }}
+      form={(onPreview) => <ImportForm serverId={serverId} onPreview={onPreview} />}
+      onAccepted={onImported}
+    />
   );
 }

@@ -6,18 +6,14 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/client/api";
-import { syncToolsSchema, type ToolDefinition } from "@/lib/console/schemas/tools";
+import { syncToolsSchema } from "@/lib/console/schemas/tools";
 import type { ToolDiff } from "@/lib/console/tool-diff";
 import { fieldErrors } from "@/lib/console/validation";
 import { Button } from "../ui/button";
-import { Dialog } from "../ui/dialog";
 import { FormError } from "../ui/form-error";
 import { SELECT_CLASS } from "../ui/select";
 import { TextAreaField } from "../ui/textarea";
-import { ToolDiffReview } from "./tool-diff-review";
-import { useAcceptTools } from "./use-accept-tools";
-
-type Preview = { tools: ToolDefinition[]; diff: ToolDiff };
+import { ToolReviewDialog, type ToolPreview } from "./tool-review-dialog";
 
 /** "Name: value" lines as headers; the token, when given, as Authorization: Bearer. */
 function headersOf(token: string, lines: string): Record<string, string> {
@@ -31,12 +27,12 @@ function headersOf(token: string, lines: string): Record<string, string> {
   return headers;
 }
 
-function SyncForm({ serverId, upstream, secrets, onPreview }: { serverId: string; upstream: string; secrets: string[]; onPreview: (preview: Preview) => void }) {
+function SyncForm({ serverId, upstream, secrets, onPreview }: { serverId: string; upstream: string; secrets: string[]; onPreview: (preview: ToolPreview) => void }) {
   const [token, setToken] = useState("");
   const [lines, setLines] = useState("");
   const [problem, setProblem] = useState<string>();
   const fetchTools = useMutation({
-    mutationFn: (headers: Record<string, string>) => api<Preview>(`/api/servers/${serverId}/tools/sync`, { method: "POST", body: { headers } }),
+    mutationFn: (headers: Record<string, string>) => api<ToolPreview>(`/api/servers/${serverId}/tools/sync`, { method: "POST", body: { headers } }),
     onSuccess: onPreview,
   });
   const onSubmit = (event: FormEvent) => {
@@ -96,27 +92,14 @@ function SyncForm({ serverId, upstream, secrets, onPreview }: { serverId: string
 }
 
 export function SyncToolsDialog({ serverId, upstream, secrets, onSynced }: { serverId: string; upstream: string; secrets: string[]; onSynced: (diff: ToolDiff) => void }) {
-  const [open, setOpen] = useState(false);
-  const [preview, setPreview] = useState<Preview>();
-  const close = () => {
-    setOpen(false);
-    setPreview(undefined);
-    acceptance.reset();
-  };
-  const acceptance = useAcceptTools(serverId, "sync", (diff) => {
-    close();
-    onSynced(diff);
-  });
   return (
-    <>
-      <Button onClick={() => setOpen(true)}>Sync tools</Button>
-      <Dialog open={open} onClose={close} title={preview ? "Review the upstream's tools" : "Sync tools from the upstream"}>
-        {preview ? (
-          <ToolDiffReview diff={preview.diff} onBack={() => setPreview(undefined)} onAccept={() => acceptance.accept(preview.tools)} pending={acceptance.pending} error={acceptance.error} />
-        ) : (
-          <SyncForm serverId={serverId} upstream={upstream} secrets={secrets} onPreview={setPreview} />
-        )}
-      </Dialog>
-    </>
+    <ToolReviewDialog
+      serverId={serverId}
+      source="sync"
+      label="Sync tools"
+      titles={{ form: "Sync tools from the upstream", review: "Review the upstream's tools" }}
+      form={(onPreview) => <SyncForm serverId={serverId} upstream={upstream} secrets={secrets} onPreview={onPreview} />}
+      onAccepted={onSynced}
+    />
   );
 }

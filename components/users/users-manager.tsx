@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import { ROLES, type Role } from "@/lib/auth/roles";
@@ -157,6 +157,19 @@ type Dialogs =
   | { mode: "disable" | "enable" | "delete"; user: UserView }
   | undefined;
 
+function PasswordShownOnce({ label, password, onDone, children }: { label: string; password: string; onDone: () => void; children: ReactNode }) {
+  return (
+    <div className="space-y-4">
+      <ShownOnce label={label} value={password}>
+        <strong>This password is shown only now.</strong> {children}
+      </ShownOnce>
+      <div className="flex justify-end">
+        <Button onClick={onDone}>Done</Button>
+      </div>
+    </div>
+  );
+}
+
 export function UsersManager({ users, currentUserId, ssoConfigured }: { users: UserView[]; currentUserId: string; ssoConfigured: boolean }) {
   const [dialog, setDialog] = useState<Dialogs>();
   const close = () => setDialog(undefined);
@@ -230,15 +243,9 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
       </Dialog>
       <Dialog open={dialog?.mode === "created"} onClose={close} title="Share the initial password">
         {dialog?.mode === "created" ? (
-          <div className="space-y-4">
-            <ShownOnce label={`Password for ${dialog.created.user.email}`} value={dialog.created.password!}>
-              <strong>This password is shown only now.</strong> Give it to {dialog.created.user.email} over a private channel; they sign in with it at this
-              console&apos;s address.
-            </ShownOnce>
-            <div className="flex justify-end">
-              <Button onClick={close}>Done</Button>
-            </div>
-          </div>
+          <PasswordShownOnce label={`Password for ${dialog.created.user.email}`} password={dialog.created.password!} onDone={close}>
+            Give it to {dialog.created.user.email} over a private channel; they sign in with it at this console&apos;s address.
+          </PasswordShownOnce>
         ) : null}
       </Dialog>
       <Dialog open={dialog?.mode === "edit"} onClose={close} title={dialog?.mode === "edit" ? `Edit ${dialog.user.email}` : "Edit user"}>
@@ -255,14 +262,9 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
       </Dialog>
       <Dialog open={dialog?.mode === "password-shown"} onClose={close} title="Share the new password">
         {dialog?.mode === "password-shown" ? (
-          <div className="space-y-4">
-            <ShownOnce label={`New password for ${dialog.user.email}`} value={dialog.password}>
-              <strong>This password is shown only now.</strong> Give it to {dialog.user.email} over a private channel.
-            </ShownOnce>
-            <div className="flex justify-end">
-              <Button onClick={close}>Done</Button>
-            </div>
-          </div>
+          <PasswordShownOnce label={`New password for ${dialog.user.email}`} password={dialog.password} onDone={close}>
+            Give it to {dialog.user.email} over a private channel.
+          </PasswordShownOnce>
         ) : null}
       </Dialog>
       {(["disable", "enable", "delete"] as const).map((change) => (

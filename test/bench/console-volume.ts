@@ -106,6 +106,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error("bench:console:", error);
+  console.error(`bench:console: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
