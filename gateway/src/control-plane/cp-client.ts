@@ -48,6 +48,7 @@ export class ControlPlaneClient {
   #applied: ControlPlaneStatus["applied"] = null;
   #rejected: (NonNullable<ControlPlaneStatus["last_rejected"]> & { hash: string }) | null = null;
   #reportTimer: NodeJS.Timeout | undefined;
+  #reporting: Promise<void> = Promise.resolve();
   #startedAt = Date.now();
   #lkgFile: string;
 
@@ -176,8 +177,17 @@ export class ControlPlaneClient {
     this.options.log.error({ version, problems }, "configuration from the control plane refused; still serving the previous one");
   }
 
-  /** Tells the console what is applied and, while it lasts, which newer version was refused and why. */
-  async #report(): Promise<void> {
+  /**
+   * Tells the console what is applied and, while it lasts, which newer version
+   * was refused and why. Reports go one at a time, each built when it is sent:
+   * a timer's report still in flight can never land after, and undo, a newer one.
+   */
+  #report(): Promise<void> {
+    this.#reporting = this.#reporting.then(() => this.#sendReport());
+    return this.#reporting;
+  }
+
+  async #sendReport(): Promise<void> {
     const body: ReportMessage = {
       ...(this.#applied ? { applied: { version: this.#applied.version, hash: this.#applied.hash } } : {}),
       ...(this.#rejected ? { rejected: this.#rejected } : {}),
