@@ -37,7 +37,7 @@ async function main() {
   const database = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.dataDir, pgPort: settings.PORTCULLIS_PG_PORT });
   say(
     database.embedded
-      ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (data in ${path.join(settings.dataDir, "pgdata")})`
+      ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (${database.note ?? `data in ${database.dataDir}`})`
       : "using the database from DATABASE_URL",
   );
   const children: ManagedProcess[] = [];

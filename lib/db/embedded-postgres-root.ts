@@ -1,0 +1,142 @@
+// The embedded PostgreSQL when the launcher runs as root. PostgreSQL refuses to
+// run as root, so it runs as an unprivileged user, and that user cannot pass a
+// private project folder such as /root/portcullis (mode 0700): neither the npm
+// package's binaries nor the data folder inside it. Then the binaries are
+// copied, and the data kept, under /var/lib/portcullis, where that user can
+// reach them; when even that fails, one line says why and the ways out.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { UserFacingError } from "../errors";
+
+export interface ServerUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+export interface PostgresBinaries {
+  initdb: string;
+  postgres: string;
+  pg_ctl: string;
+}
+
+export interface Placement {
+  binaries: PostgresBinaries;
+  dataDir: string;
+  /** The folder to delete with a throwaway data folder (its own parent when the data moved). */
+  dataRoot: string;
+  /** Where the server runs and why, when that is not where it was asked to run. */
+  note?: string;
+}
+
+export const REACHABLE_HOME = "/var/lib/portcullis";
+
+/** The user PostgreSQL runs as: none unless we are root. */
+export function serverUser(): ServerUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const name of ["postgres", "portcullis-pg"]) {
+    try {
+      const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+      const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+      return { name, uid, gid };
+    } catch {
+      // try the next name
+    }
+  }
+  try {
+    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "portcullis-pg"]);
+  } catch (error) {
+    throw new UserFacingError(
+      `Running as root, and no unprivileged user exists to run PostgreSQL as (useradd failed: ${(error as Error).message}). Run as a normal user or set DATABASE_URL.`,
+      "EMBEDDED_PG_NO_USER",
+    );
+  }
+  return serverUser();
+}
+
+export function chownTree(dir: string, owner: ServerUser): void {
+  fs.chownSync(dir, owner.uid, owner.gid);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(full, owner);
+    else fs.chownSync(full, owner.uid, owner.gid);
+  }
+}
+
+// test(1) run as that user: the kernel's own answer (ACLs and all), with the same
+// groups the server gets (a process started with a uid keeps no extra groups).
+function canSearch(user: ServerUser, dir: string): boolean {
+  return spawnSync("test", ["-x", dir], { uid: user.uid, gid: user.gid, cwd: "/", stdio: "ignore" }).status === 0;
+}
+
+/** The outermost folder on the way to (and including) `dir` that `user` cannot pass. */
+function blockingFolder(user: ServerUser, dir: string): string | undefined {
+  const parts = path.resolve(dir).split(path.sep).filter(Boolean);
+  for (let depth = 0; depth <= parts.length; depth++) {
+    const folder = path.join(path.sep, ...parts.slice(0, depth));
+    if (!canSearch(user, folder)) return folder;
+  }
+  return undefined;
+}
+
+function describeFolder(folder: string): string {
+  return `${folder} (mode ${(fs.statSync(folder).mode & 0o777).toString(8).padStart(4, "0")})`;
+}
+
+// Shared by every project on the machine that uses the same package version; a
+// private copy renamed into place, so a second start never sees half of it.
+function copyBinaries(binaries: PostgresBinaries, home: string): PostgresBinaries {
+  // The real folder: a copy of a symbolic link to it would still point into the private folder.
+  const nativeDir = fs.realpathSync(path.resolve(path.dirname(binaries.postgres), ".."));
+  const version: string = JSON.parse(fs.readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")).version;
+  const target = path.join(home, `postgresql-${version}`);
+  if (!fs.existsSync(target)) {
+    const staging = fs.mkdtempSync(`${target}.partial-`);
+    fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(staging, 0o755);
+    try {
+      fs.renameSync(staging, target);
+    } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      if (!fs.existsSync(target)) throw error;
+    }
+  }
+  const bin = (name: string) => path.join(target, "bin", name);
+  return { initdb: bin("initdb"), postgres: bin("postgres"), pg_ctl: bin("pg_ctl") };
+}
+
+// Named for the data folder it stands in for, so the same project finds the same data on every start.
+function reachableDataRoot(dataDir: string, home: string, user: ServerUser): string {
+  const root = path.join(home, createHash("sha256").update(dataDir).digest("hex").slice(0, 16));
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  fs.chownSync(root, user.uid, user.gid);
+  return root;
+}
+
+export function placeForServerUser(binaries: PostgresBinaries, dataDir: string, user: ServerUser, home = REACHABLE_HOME): Placement {
+  const blockedBinaries = blockingFolder(user, path.dirname(binaries.postgres));
+  const blockedData = blockingFolder(user, path.dirname(dataDir));
+  const blocked = blockedData ?? blockedBinaries;
+  if (!blocked) return { binaries, dataDir, dataRoot: dataDir };
+  const reason = `the user ${user.name}, which PostgreSQL runs as, cannot reach ${describeFolder(blocked)}`;
+  try {
+    // Every user must pass it; the folders inside keep their own modes.
+    if (fs.mkdirSync(home, { recursive: true })) fs.chmodSync(home, 0o755);
+    const blockedHome = blockingFolder(user, home);
+    if (blockedHome) throw new Error(`${user.name} cannot reach ${describeFolder(blockedHome)} either`);
+    const dataRoot = blockedData ? reachableDataRoot(dataDir, home, user) : dataDir;
+    const placed = {
+      binaries: blockedBinaries ? copyBinaries(binaries, home) : binaries,
+      dataDir: blockedData ? path.join(dataRoot, "pgdata") : dataDir,
+      dataRoot,
+    };
+    return { ...placed, note: `${reason}, so the server runs from ${path.dirname(path.dirname(placed.binaries.postgres))} with its data in ${placed.dataDir}` };
+  } catch (error) {
+    throw new UserFacingError(
+      `Running as root, ${reason}, and ${home} could not take its place (${(error as Error).message}). Run as a normal user, move the project to a folder ${user.name} can reach, or set DATABASE_URL to use another PostgreSQL server.`,
+      "EMBEDDED_PG_UNREACHABLE",
+    );
+  }
+}
