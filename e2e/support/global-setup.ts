@@ -37,7 +37,7 @@ export default async function globalSetup() {
     PORTCULLIS_OIDC_SCOPES: "openid email profile groups",
     PORTCULLIS_OIDC_ROLE_MAP: "platform-admins=admin,engineering=developer",
   };
-  const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
   const log = fs.createWriteStream(path.join(ROOT, "test-results", "e2e-product.log"));
   await new Promise<void>((resolve, reject) => {

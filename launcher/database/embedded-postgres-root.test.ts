@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../net/ports";
+import { findFreePort } from "../../lib/net/ports";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { placeForServerUser, REACHABLE_HOME, serverUser } from "./embedded-postgres-root";
 

@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../errors";
-import { assertPortFree } from "../net/ports";
+import { UserFacingError } from "../../lib/errors";
+import { assertPortFree } from "../../lib/net/ports";
 import { chownTree, placeForServerUser, serverUser, type PostgresBinaries, type ServerUser } from "./embedded-postgres-root";
 
 export interface EmbeddedPostgresOptions {

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { checkDatabaseConnection } from "./database-url";
+import { checkDatabaseConnection } from "../../lib/db/database-url";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 
 export interface OpenDatabase {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../errors";
+import { UserFacingError } from "../../lib/errors";
 
 export interface ServerUser {
   name: string;
