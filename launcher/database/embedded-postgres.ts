@@ -236,6 +236,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }).then(() => {
       if (!options.throwaway) return;
       fs.rmSync(placed.dataRoot, { recursive: true, force: true });
+      // The link to a stand-in, when the data moved.
+      fs.rmSync(requested, { recursive: true, force: true });
       fs.rmSync(passwordFile(requested), { force: true });
     });
     return stopping;
