@@ -13,6 +13,7 @@ import { startDemo, type RunningDemo } from "../demo/demo";
 import type { HeadlessOAuthProvider } from "../demo/headless-oauth";
 import { readDemoSettings } from "../demo/settings";
 import { authorizeGitHub, listGitHubTools, verifyDemo } from "../demo/verify";
+import { removeDataFolder } from "../launcher/database/embedded-postgres-root";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "../lib/db/throwaway-database";
 import { findFreePort } from "../lib/net/ports";
 import { expect, signIn, test } from "./support/fixtures";
@@ -41,7 +42,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await demo?.stop();
   await database?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  removeDataFolder(dataDir);
 });
 
 const cell = (tool: string, column: string) => `button[data-tool="${tool}"][data-column="${column}"]`;

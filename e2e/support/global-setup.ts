@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { removeDataFolder } from "../../launcher/database/embedded-postgres-root";
 import { createThrowawayDatabase } from "../../lib/db/throwaway-database";
 import { findFreePort } from "../../lib/net/ports";
 import { startTestIdp } from "./oidc-idp";
@@ -64,6 +65,6 @@ export default async function globalSetup() {
     launcher.kill("SIGINT");
     await exited;
     await Promise.all([database?.drop(), idp.close()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataFolder(dataDir);
   };
 }

@@ -11,7 +11,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../lib/net/ports";
 import { startEmbeddedPostgres } from "./embedded-postgres";
-import { placeForServerUser, REACHABLE_HOME, serverUser } from "./embedded-postgres-root";
+import { placeForServerUser, REACHABLE_HOME, removeDataFolder, serverUser } from "./embedded-postgres-root";
 
 const asRoot = process.getuid?.() === 0;
 // mkdtemp makes the folder 0700, like a home folder.
@@ -65,14 +65,14 @@ describe("embedded PostgreSQL under a private (0700) folder", () => {
     }
 
     // Deleting the data folder starts from scratch, as it does without root.
-    fs.rmSync(projectData, { recursive: true });
+    removeDataFolder(projectData);
+    expect(fs.existsSync(second.dataDir)).toBe(false);
     const third = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), throwaway: true });
     try {
       expect(await query(third.url, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'")).toEqual([{ n: 0 }]);
       if (asRoot) expect(third.dataDir).not.toBe(second.dataDir);
     } finally {
       await third.stop();
-      if (asRoot) fs.rmSync(path.dirname(second.dataDir), { recursive: true, force: true });
     }
     // A throwaway stand-in goes with the server, and so does the link to it.
     expect(fs.existsSync(third.dataDir)).toBe(false);

@@ -151,3 +151,13 @@ export function placeForServerUser(binaries: PostgresBinaries, dataDir: string, 
     );
   }
 }
+
+/** Deletes a data folder and, when its pgdata links to a stand-in made here, that stand-in too (tests' throwaway folders). */
+export function removeDataFolder(dataFolder: string, home = REACHABLE_HOME): void {
+  const link = path.join(dataFolder, "pgdata");
+  if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    const standIn = path.dirname(path.resolve(dataFolder, fs.readlinkSync(link)));
+    if (path.dirname(standIn) === home) fs.rmSync(standIn, { recursive: true, force: true });
+  }
+  fs.rmSync(dataFolder, { recursive: true, force: true });
+}
