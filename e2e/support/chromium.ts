@@ -6,8 +6,8 @@
 // into os.tmpdir() on first use. Unpacked in place, a second run starting while
 // the first is still writing would launch a half-written binary, so each run
 // unpacks into a private folder and renames it into a folder named for the
-// package version: the rename is atomic, and the loser of a race uses the
-// winner's copy.
+// package version (and the user: the folder is theirs alone): the rename is
+// atomic, and the loser of a race uses the winner's copy.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 const packageDir = path.resolve(path.dirname(require.resolve("@sparticuz/chromium")), "..");
 const packageVersion: string = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")).version;
 
-export const NPM_CHROMIUM_DIR = path.join(os.tmpdir(), `portcullis-chromium-${packageVersion}`);
+const NPM_CHROMIUM_DIR = path.join(os.tmpdir(), `portcullis-chromium-${packageVersion}-${os.userInfo().uid}`);
 const npmChromiumBinary = path.join(NPM_CHROMIUM_DIR, "chromium");
 // The package's own fonts.conf names /tmp/fonts; ours names where the fonts
 // really are, and keeps the system's fonts when there are any.
