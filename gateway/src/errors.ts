@@ -32,6 +32,8 @@ export const ERROR_TABLE = {
   upstream_unreachable: { http: 502, jsonRpc: -32603 },
   upstream_timeout: { http: 504, jsonRpc: -32603 },
   upstream_bad_response: { http: 502, jsonRpc: -32603 },
+  // A stream the gateway must check but cannot (unparseable, too large): failed closed.
+  upstream_invalid: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },

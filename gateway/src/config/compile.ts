@@ -67,6 +67,7 @@ export interface CompiledConfig {
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
+  maxSseEventBytes: number;
   /** Exact route paths, with and without a trailing slash. */
   routes: ReadonlyMap<string, CompiledRoute>;
   /** PRM paths (with and without a trailing slash) → route. */
@@ -169,6 +170,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    maxSseEventBytes: config.gateway.max_sse_event_bytes,
     routes,
     metadataRoutes,
     keys,

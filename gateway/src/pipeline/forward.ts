@@ -18,6 +18,7 @@ const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
+  log: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -129,8 +130,14 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (isSse) {
     const relay = new SseRelay({
       rewrite: inspect ? (data) => filterToolsListText(data, acl, caller) : undefined,
-      hint: '"tools"',
+      maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
+      },
     });
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
@@ -160,6 +167,12 @@ function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Pro
     res.once("finish", () => resolve());
     if (through) {
       through.once("error", fail);
+      // A relay that ends before the body did has failed the stream closed: abort the upstream request.
+      through.once("end", () => {
+        if (body.readableEnded) return;
+        body.off("error", fail);
+        discard(body);
+      });
       body.pipe(through).pipe(res);
     } else body.pipe(res);
   });
