@@ -3,6 +3,7 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { createHash } from "node:crypto";
+import { KnownTools } from "../metrics/known-tools";
 import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
 import type { GatewayConfig, ServerConfig } from "../../../lib/config/schema";
 import { hashApiKey } from "../../../lib/keys/api-key";
@@ -54,6 +55,8 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
+  knownTools: KnownTools;
   /** Lower-cased header name → value template. */
   upstreamHeaders: [string, SecretTemplate][];
   forwardCallerToken: boolean;
@@ -68,6 +71,8 @@ export interface CompiledConfig {
   maxBodyBytes: number;
   sseKeepAliveMs: number;
   maxSseEventBytes: number;
+  /** Client-address headers forwarded upstream (lower case); every other one is dropped. */
+  forwardedClientIpHeaders: ReadonlySet<string>;
   /** Exact route paths, with and without a trailing slash. */
   routes: ReadonlyMap<string, CompiledRoute>;
   /** PRM paths (with and without a trailing slash) → route. */
@@ -125,6 +130,7 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    knownTools: new KnownTools(new Set(server.acl.tools.map((rule) => rule.name))),
     upstreamHeaders,
     forwardCallerToken,
     timeoutMs: server.timeout_ms,
@@ -171,6 +177,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
     maxSseEventBytes: config.gateway.max_sse_event_bytes,
+    forwardedClientIpHeaders: new Set(config.gateway.forward_client_ip_headers.map((h) => h.toLowerCase())),
     routes,
     metadataRoutes,
     keys,

@@ -35,7 +35,10 @@ export class RequestContext {
   /** The config id of the API key that identified the caller. */
   keyId: string | undefined;
   endUser: string | undefined;
+  /** For audit display only: `sha256:` + the first 16 hex digits of the token's hash. */
   tokenHash: string | undefined;
+  /** The token's full SHA-256 (hex), which keys the validation caches. */
+  tokenDigest: string | undefined;
   /** The raw bearer token, kept only in memory for the request that carried it. */
   token: string | undefined;
   upstreamIdentity: string | undefined;

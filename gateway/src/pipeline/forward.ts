@@ -11,7 +11,7 @@ import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../t
 import { SseRelay } from "../transport/sse";
 import type { RequestContext } from "./context";
 import type { SessionBinder } from "./session-binding";
-import { filterToolsListText } from "./tool-access";
+import { judgeToolsListText } from "./tools-list-filter";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -30,9 +30,8 @@ function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
   return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
 }
 
-/** Whether the response may hold a tools/list result the caller must see filtered. */
-function mayCarryToolsList(ctx: RequestContext): boolean {
-  if (ctx.req.method === "GET") return true;
+/** Whether the response answers a tools/list request (every part of it must then be judged). */
+function answersToolsList(ctx: RequestContext): boolean {
   return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
 }
 
@@ -56,7 +55,7 @@ async function readWhole(body: Readable, limit: number): Promise<Buffer> {
 export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, corsHeaders: Record<string, string>): Promise<void> {
   const route = ctx.route!;
   const removed = route.auth.mode === "passthrough" ? [route.auth.keyHeader, "mcp-session-id"] : ["mcp-session-id"];
-  const headers = upstreamRequestHeaders(ctx.req.headers, removed);
+  const headers = upstreamRequestHeaders(ctx.req.headers, removed, ctx.config!.forwardedClientIpHeaders);
   if (!route.forwardCallerToken) delete headers.authorization;
   if (ctx.upstreamSessionId !== undefined) headers["mcp-session-id"] = ctx.upstreamSessionId;
   if (ctx.forwardedBody !== undefined) headers["content-type"] = "application/json";
@@ -101,22 +100,25 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
 
   const type = headerValue(response.headers["content-type"])?.toLowerCase() ?? "";
   const encoding = headerValue(response.headers["content-encoding"])?.toLowerCase();
-  const inspect = mayCarryToolsList(ctx) && status < 300;
+  // A GET stream may replay a tools/list result (2025-11-25 resumption); a POST answer is
+  // inspected when it answers tools/list. Error statuses are not read as results by clients.
+  const mustParse = answersToolsList(ctx);
+  const inspect = (ctx.req.method === "GET" || mustParse) && status < 300;
   const encoded = encoding !== undefined && encoding !== "identity";
-  // An encoded stream is passed as bytes (the relay reads text); one that must be filtered is refused.
-  const isSse = type.startsWith("text/event-stream") && !encoded;
+  const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
-  if (inspect && encoded && (isJson || type.startsWith("text/event-stream"))) {
+  if (inspect && (encoded || (!isSse && !isJson && status !== 202 && status !== 204))) {
     discard(response.body);
-    throw new GatewayError("upstream_bad_response", `Server '${route.name}' sent an encoded body the gateway cannot filter`, `content-encoding ${encoding}`);
+    throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an answer the gateway cannot check`, encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`);
   }
 
   const { acl } = route;
   const caller = ctx.caller!;
+  const listed = (name: string) => route.knownTools.noteListed(name);
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
-    const filtered = filterToolsListText(raw.toString("utf8"), acl, caller);
-    const bytes = filtered === undefined ? raw : Buffer.from(filtered);
+    const judged = judgeToolsListText(raw.toString("utf8"), acl, caller, mustParse, listed);
+    const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);
@@ -127,9 +129,9 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   response.body.on("data", (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
   });
-  if (isSse) {
+  if (isSse && !encoded) {
     const relay = new SseRelay({
-      rewrite: inspect ? (data) => filterToolsListText(data, acl, caller) : undefined,
+      rewrite: inspect ? (data) => judgeToolsListText(data, acl, caller, mustParse, listed) : undefined,
       maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
       onInvalid: (failure) => {
