@@ -1,17 +1,19 @@
 // The large-event row of `npm run bench`: one 8 MB SSE event (bench/upstream.ts
 // answers a tools/call of `big_event` with it) received whole, directly and
-// through the gateway, and what a small tools/call sent to the gateway while
-// that event is being relayed costs on top of the same call on an idle gateway.
+// through the bare Node proxy (the floor of a second hop in Node) and through
+// the gateway, and what a small tools/call sent to the gateway while that
+// event is being relayed costs on top of the same call on an idle gateway.
 import { Pool } from "undici";
 import type { Scenario } from "./load";
 
 export const BIG_EVENT_TOOL = "big_event";
-const RUNS = 15;
+const RUNS = 21;
 const WARM_UP = 3;
 
 export interface BigEventFigures {
   event_bytes: number;
   direct_ms: number;
+  bare_proxy_ms: number;
   gateway_ms: number;
   /** gateway_ms / direct_ms: target ≤ 1.5. */
   ratio: number;
@@ -46,17 +48,25 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-export async function measureBigEvent(direct: { origin: string; big: Scenario }, gateway: { origin: string; big: Scenario; small: Scenario }): Promise<BigEventFigures> {
+type Target = { origin: string; big: Scenario };
+
+export async function measureBigEvent(direct: Target, bare: Target, gateway: Target & { small: Scenario }): Promise<BigEventFigures> {
   const directPool = new Pool(direct.origin, { connections: 1 });
+  const barePool = new Pool(bare.origin, { connections: 1 });
   const gatewayPool = new Pool(gateway.origin, { connections: 2 });
   let eventBytes = 0;
   const directMs: number[] = [];
+  const bareMs: number[] = [];
   const gatewayMs: number[] = [];
   // Interleaved, so a burst of load from elsewhere on the machine hits both alike.
   for (let i = 0; i < WARM_UP + RUNS; i++) {
     const d = await timed(async () => (eventBytes = await receive(directPool, direct.big)));
+    const b = await timed(() => receive(barePool, bare.big));
     const g = await timed(() => receive(gatewayPool, gateway.big));
-    if (i >= WARM_UP) directMs.push(d), gatewayMs.push(g);
+    if (i < WARM_UP) continue;
+    directMs.push(d);
+    bareMs.push(b);
+    gatewayMs.push(g);
   }
 
   const idle: number[] = [];
@@ -75,6 +85,7 @@ export async function measureBigEvent(direct: { origin: string; big: Scenario },
     during.push(await small!);
   }
   await directPool.close();
+  await barePool.close();
   await gatewayPool.close();
 
   const directMedian = median(directMs);
@@ -82,6 +93,7 @@ export async function measureBigEvent(direct: { origin: string; big: Scenario },
   return {
     event_bytes: eventBytes,
     direct_ms: round(directMedian),
+    bare_proxy_ms: round(median(bareMs)),
     gateway_ms: round(gatewayMedian),
     ratio: Number((gatewayMedian / directMedian).toFixed(2)),
     small_call_idle_ms: round(median(idle)),

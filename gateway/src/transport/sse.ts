@@ -204,20 +204,20 @@ export class SseRelay extends Transform {
     // Events completed before a failure still go out: the output does not depend on how the stream was cut.
     try {
       this.#scan(
-      chunk,
-      (at) => {
-        if (at > from) out.push(chunk.subarray(from, at));
-        from = at;
-      },
-      (at) => {
-        this.#held.push(chunk.subarray(from, at));
-        const event = Buffer.concat(this.#held);
-        this.#held = [];
-        this.#checkSize(event.length);
-        out.push(inspectEvent(event, rewrite));
-        from = at;
-      },
-    );
+        chunk,
+        (at) => {
+          if (at > from) out.push(chunk.subarray(from, at));
+          from = at;
+        },
+        (at) => {
+          this.#held.push(chunk.subarray(from, at));
+          const event = Buffer.concat(this.#held);
+          this.#held = [];
+          this.#checkSize(event.length);
+          out.push(inspectEvent(event, rewrite));
+          from = at;
+        },
+      );
       if (from < chunk.length) {
         const rest = chunk.subarray(from);
         if (this.#eventBytes > 0) this.#held.push(rest);
