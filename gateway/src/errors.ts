@@ -28,6 +28,7 @@ export const ERROR_TABLE = {
   parse_error: { http: 400, jsonRpc: -32700 },
   invalid_request: { http: 400, jsonRpc: -32600 },
   header_mismatch: { http: 400, jsonRpc: -32020 },
+  unsupported_protocol_version: { http: 400, jsonRpc: -32022 },
   invalid_params: { http: 200, jsonRpc: -32602 },
   tool_denied: { http: 200, jsonRpc: -32602 },
   // Things behind the gateway.
@@ -51,6 +52,8 @@ export class GatewayError extends Error {
   id: JsonRpcId = null;
   /** Extra response headers, e.g. WWW-Authenticate on 401/403. */
   headers: Record<string, string> = {};
+  /** Extra members of the JSON-RPC error's `data`, for programs (beside `reason`). */
+  data: Record<string, unknown> = {};
 
   constructor(
     readonly code: ErrorCode,
@@ -72,6 +75,11 @@ export class GatewayError extends Error {
     return this;
   }
 
+  withData(data: Record<string, unknown>): this {
+    Object.assign(this.data, data);
+    return this;
+  }
+
   get httpStatus(): number {
     return ERROR_TABLE[this.code].http;
   }
@@ -88,6 +96,6 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 /** The JSON-RPC error object; `data.reason` carries the string code for programs. */
-export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } } } {
-  return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { reason: error.code } } };
+export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } & Record<string, unknown> } } {
+  return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { ...error.data, reason: error.code } } };
 }

@@ -11,7 +11,8 @@ import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../t
 import { SseRelay } from "../transport/sse";
 import type { RequestContext } from "./context";
 import type { SessionBinder } from "./session-binding";
-import { judgeToolsListText } from "./tools-list-filter";
+import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
+import { judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -30,9 +31,11 @@ function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
   return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
 }
 
-/** Whether the response answers a tools/list request (every part of it must then be judged). */
+/** Requests whose answers may list tools: every part of such an answer must be judged. */
+const LISTING_METHODS = new Set(["tools/list", "server/discover"]);
+
 function answersToolsList(ctx: RequestContext): boolean {
-  return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
+  return ctx.body?.messages.some((m) => m.kind === "request" && LISTING_METHODS.has(m.method)) ?? false;
 }
 
 /** Drops a response body the client will not get (the connection is not reused). */
@@ -112,12 +115,16 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an answer the gateway cannot check`, encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`);
   }
 
-  const { acl } = route;
-  const caller = ctx.caller!;
-  const listed = (name: string) => route.knownTools.noteListed(name);
+  const judgement: ListJudgement = {
+    acl: route.acl,
+    caller: ctx.caller!,
+    mustParse,
+    privateCache: ctx.protocolVersion >= STATELESS_SINCE,
+    listed: (name) => route.knownTools.noteListed(name),
+  };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
-    const judged = judgeToolsListText(raw.toString("utf8"), acl, caller, mustParse, listed);
+    const judged = judgeToolsListText(raw.toString("utf8"), judgement);
     const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
@@ -131,7 +138,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   });
   if (isSse && !encoded) {
     const relay = new SseRelay({
-      rewrite: inspect ? (data) => judgeToolsListText(data, acl, caller, mustParse, listed) : undefined,
+      rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
       maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
       onInvalid: (failure) => {

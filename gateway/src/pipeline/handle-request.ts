@@ -8,7 +8,8 @@ import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/comp
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, toGatewayError } from "../errors";
-import { DEFAULT_PROTOCOL_VERSION, parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { checkBodyVersion, protocolVersionOf } from "../jsonrpc/protocol-version";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import { headerValue } from "../transport/headers";
@@ -68,9 +69,9 @@ async function readMessage(ctx: RequestContext) {
   if (type === undefined || !JSON_CONTENT_TYPE.test(type)) throw new GatewayError("unsupported_media_type", "Content-Type must be application/json");
   const raw = await readRequestBody(ctx.req, ctx.config!.maxBodyBytes);
   ctx.bytesIn = raw.length;
-  const version = headerValue(ctx.req.headers["mcp-protocol-version"]) ?? DEFAULT_PROTOCOL_VERSION;
-  ctx.body = parseJsonRpcBody(raw.toString("utf8"), version);
-  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body);
+  ctx.body = parseJsonRpcBody(raw.toString("utf8"), ctx.protocolVersion);
+  checkBodyVersion(ctx.body, headerValue(ctx.req.headers["mcp-protocol-version"]));
+  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body, ctx.protocolVersion);
 }
 
 async function serveMetadata(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps) {
@@ -104,6 +105,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (method === "OPTIONS") return answerPreflight(ctx, cors.headers);
   if (!MCP_METHODS.has(method)) throw new GatewayError("method_not_allowed", `${method} is not an MCP Streamable HTTP method`).withHeader("allow", "GET, POST, DELETE, OPTIONS");
   await authenticate(ctx, route, deps);
+  ctx.protocolVersion = protocolVersionOf(headerValue(ctx.req.headers["mcp-protocol-version"]));
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
