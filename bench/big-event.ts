@@ -17,6 +17,9 @@ export interface BigEventFigures {
   gateway_ms: number;
   /** gateway_ms / direct_ms: target ≤ 1.5. */
   ratio: number;
+  /** CPU time each proxy spends on one event: robust where wall time is not (a shared machine). */
+  bare_proxy_cpu_ms_per_event: number;
+  gateway_cpu_ms_per_event: number;
   small_call_idle_ms: number;
   small_call_during_ms: number;
   /** small_call_during_ms − small_call_idle_ms: target ≤ 50. */
@@ -49,8 +52,10 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 type Target = { origin: string; big: Scenario };
+/** CPU seconds the target's process has used so far. */
+type Proxy = Target & { cpuSeconds: () => number };
 
-export async function measureBigEvent(direct: Target, bare: Target, gateway: Target & { small: Scenario }): Promise<BigEventFigures> {
+export async function measureBigEvent(direct: Target, bare: Proxy, gateway: Proxy & { small: Scenario }): Promise<BigEventFigures> {
   const directPool = new Pool(direct.origin, { connections: 1 });
   const barePool = new Pool(bare.origin, { connections: 1 });
   const gatewayPool = new Pool(gateway.origin, { connections: 2 });
@@ -58,8 +63,11 @@ export async function measureBigEvent(direct: Target, bare: Target, gateway: Tar
   const directMs: number[] = [];
   const bareMs: number[] = [];
   const gatewayMs: number[] = [];
-  // Interleaved, so a burst of load from elsewhere on the machine hits both alike.
+  let bareCpu = 0;
+  let gatewayCpu = 0;
+  // Interleaved, so a burst of load from elsewhere on the machine hits all alike.
   for (let i = 0; i < WARM_UP + RUNS; i++) {
+    if (i === WARM_UP) [bareCpu, gatewayCpu] = [bare.cpuSeconds(), gateway.cpuSeconds()];
     const d = await timed(async () => (eventBytes = await receive(directPool, direct.big)));
     const b = await timed(() => receive(barePool, bare.big));
     const g = await timed(() => receive(gatewayPool, gateway.big));
@@ -68,6 +76,9 @@ export async function measureBigEvent(direct: Target, bare: Target, gateway: Tar
     bareMs.push(b);
     gatewayMs.push(g);
   }
+  const cpuMsPerEvent = (before: number, now: number) => round(((now - before) * 1000) / RUNS);
+  const bare_proxy_cpu_ms_per_event = cpuMsPerEvent(bareCpu, bare.cpuSeconds());
+  const gateway_cpu_ms_per_event = cpuMsPerEvent(gatewayCpu, gateway.cpuSeconds());
 
   const idle: number[] = [];
   for (let i = 0; i < WARM_UP + RUNS; i++) {
@@ -96,6 +107,8 @@ export async function measureBigEvent(direct: Target, bare: Target, gateway: Tar
     bare_proxy_ms: round(median(bareMs)),
     gateway_ms: round(gatewayMedian),
     ratio: Number((gatewayMedian / directMedian).toFixed(2)),
+    bare_proxy_cpu_ms_per_event,
+    gateway_cpu_ms_per_event,
     small_call_idle_ms: round(median(idle)),
     small_call_during_ms: round(median(during)),
     added_small_call_ms: round(median(during) - median(idle)),

@@ -232,8 +232,8 @@ async function main() {
   const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   const bigEvent = await measureBigEvent(
     { origin: `http://127.0.0.1:${upstreamPort}`, big: bigEventScenario("/mcp") },
-    { origin: `http://127.0.0.1:${bareProxyPort}`, big: bigEventScenario("/") },
-    { origin: gatewayOrigin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]! },
+    { origin: `http://127.0.0.1:${bareProxyPort}`, big: bigEventScenario("/"), cpuSeconds: () => cpuSeconds(bareProxy.pid!) },
+    { origin: gatewayOrigin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]!, cpuSeconds: () => cpuSeconds(gateway.pid!) },
   );
   const rssAfterLoad = rssOf(gateway.pid!);
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
@@ -271,7 +271,7 @@ async function main() {
     );
   }
   console.log(
-    `\none ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×); a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
+    `\none ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×), CPU per event ${bigEvent.bare_proxy_cpu_ms_per_event} ms bare, ${bigEvent.gateway_cpu_ms_per_event} ms gateway; a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
   );
   console.log(`gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
 
