@@ -157,3 +157,24 @@ export const goEncodingJson = decoderFor({ ...base, name: "Go encoding/json (fol
 export const bomTolerant = decoderFor({ ...base, name: "exact keys, last wins, leading BOM skipped", keys: "exact", duplicates: "last", skipBom: true });
 
 export const DECODERS: readonly JsonDecoder[] = [exactLastWins, exactFirstWins, exactDuplicateError, goEncodingJson, bomTolerant];
+
+/** What a decoding means for a server: per message, method, id, tool and arguments. */
+export function meaning(decoded: Decoding): string {
+  if (!decoded.ok) return `refused (${decoded.reason})`;
+  return JSON.stringify(decoded.messages.map((m) => [m.method, m.id, m.tool, m.arguments]));
+}
+
+/**
+ * The decoders that read `raw` differently from JSON.parse (the gateway's own
+ * reading), each with what it read. A decoder that refuses the bytes runs
+ * nothing and so does not count as reading them differently.
+ */
+export function disagreements(raw: Buffer | string): string[] {
+  const gateway = meaning(exactLastWins.decode(raw));
+  const out: string[] = [];
+  for (const decoder of DECODERS) {
+    const decoded = decoder.decode(raw);
+    if (decoded.ok && meaning(decoded) !== gateway) out.push(`${decoder.name}: ${meaning(decoded)} (gateway: ${gateway})`);
+  }
+  return out;
+}

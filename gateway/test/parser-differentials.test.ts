@@ -1,0 +1,323 @@
+// Issue 12's findings, one test each, against upstreams that decode like a Go
+// server (folded keys, last wins) and like a first-wins server. Where the
+// issue allows two fixes, a test takes either: the gateway refuses with the
+// named JSON-RPC error and forwards nothing, or it forwards bytes every
+// emulated decoder reads as the gateway did (and no denied tool runs).
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../lib/audit/event";
+import { createStatusServer } from "../src/status/status-server";
+import { namesVisible } from "./support/client-view";
+import { startDecodingUpstream, type DecodingUpstream } from "./support/decoding-upstream";
+import { FAKE_TOOLS } from "./support/fake-mcp-server";
+import { startGatewayChild } from "./support/gateway-child";
+import { disagreements, exactFirstWins, goEncodingJson, meaning, exactLastWins } from "./support/json-decoders";
+import { startRecordingUpstream, type RecordedRequest, type RecordingUpstream } from "./support/recording-upstream";
+import { startTestGateway, type TestGateway } from "./support/test-gateway";
+
+const ALLOWED = ["search_repositories", "get_me"];
+const DENIED = ["push_files", "create_issue"];
+const ACL = { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }] };
+const DEV = { apikey: "dev-api-key", authorization: "Bearer gho_dev" };
+const ADMIN = { apikey: "admin-api-key", authorization: "Bearer gho_admin" };
+
+function differentialsConfig(routes: { name: string; path: string; upstream: string }[]) {
+  return {
+    version: 1,
+    gateway: { max_body_bytes: 1024 * 1024 },
+    consumer_groups: [{ name: "admin" }, { name: "developer" }],
+    consumers: [
+      { username: "admin-user", groups: ["admin"], keys: [{ key: ADMIN.apikey }] },
+      { username: "dev-user", groups: ["developer"], keys: [{ key: DEV.apikey }] },
+    ],
+    servers: routes.map((r) => ({ ...r, auth: { mode: "passthrough" }, acl: ACL })),
+  };
+}
+
+let go: DecodingUpstream;
+let first: DecodingUpstream;
+let scripted: RecordingUpstream;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  [go, first, scripted] = await Promise.all([startDecodingUpstream(goEncodingJson), startDecodingUpstream(exactFirstWins), startRecordingUpstream()]);
+  gw = await startTestGateway(
+    differentialsConfig([
+      { name: "go", path: "/go", upstream: go.url },
+      { name: "first", path: "/first", upstream: first.url },
+      { name: "scripted", path: "/scripted", upstream: scripted.url },
+    ]),
+  );
+});
+afterAll(async () => {
+  await gw?.close();
+  await Promise.all([go?.close(), first?.close(), scripted?.close()]);
+});
+
+interface Outcome {
+  status: number;
+  text: string;
+  forwarded: RecordedRequest[];
+  ran: DecodingUpstream["ran"];
+  audit: AuditEvent;
+}
+
+async function send(upstream: DecodingUpstream | RecordingUpstream, path: string, body: string, headers: Record<string, string> = DEV): Promise<Outcome> {
+  const requests = upstream.requests.length;
+  const ran = "ran" in upstream ? upstream.ran.length : 0;
+  const events = gw.audit.events.length;
+  const response = await fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
+  const text = await response.text();
+  const audit = await gw.audit.next((e) => gw.audit.events.indexOf(e) >= events);
+  return { status: response.status, text, forwarded: upstream.requests.slice(requests), ran: "ran" in upstream ? upstream.ran.slice(ran) : [], audit };
+}
+
+function errorCodes(text: string): unknown[] {
+  try {
+    const value = JSON.parse(text);
+    return (Array.isArray(value) ? value : [value]).map((m) => m?.error?.code);
+  } catch {
+    return [`not JSON: ${text.slice(0, 80)}`];
+  }
+}
+
+/** Either fix the issue allows; and, whichever, no denied tool ran upstream. */
+function expectRefusedOrUnambiguous(o: Outcome, code: number) {
+  expect(o.ran.filter((r) => r.method === "tools/call" && !ALLOWED.includes(r.tool as string))).toEqual([]);
+  if (o.forwarded.length === 0) {
+    expect(errorCodes(o.text)).toContain(code);
+    return;
+  }
+  for (const forwarded of o.forwarded) {
+    expect(disagreements(forwarded.raw)).toEqual([]);
+    // The gateway decided (and audited) what the decoders read.
+    const read = exactLastWins.decode(forwarded.raw);
+    if (!read.ok) throw new Error(`the gateway forwarded bytes JSON.parse refuses: ${meaning(read)}`);
+    expect(o.audit.method).toBe(read.messages.map((m) => (m.method === undefined ? "(response)" : m.method)).join(","));
+    expect(o.audit.tool).toBe(read.messages.find((m) => m.method === "tools/call" && m.id.present)?.tool ?? null);
+  }
+}
+
+const S = "search_repositories";
+const P = "push_files";
+const env = (rest: string, id = '"id":1') => `{"jsonrpc":"2.0",${id},${rest}}`;
+
+describe.each([
+  ["a Go upstream", () => go, "/go"],
+  ["a first-wins upstream", () => first, "/first"],
+] as const)("one meaning for every decoder, against %s (issue 12 item 1)", (_name, upstream, path) => {
+  it.each([
+    ["Name after name (the issue's example)", env(`"method":"tools/call","params":{"name":"${S}","Name":"${P}","arguments":{}}`), -32602],
+    ["NAME after name", env(`"method":"tools/call","params":{"name":"${S}","NAME":"${P}"}`), -32602],
+    ["Name spelt with an escape", env(`"method":"tools/call","params":{"name":"${S}","\\u004eame":"${P}"}`), -32602],
+    ["Params beside params", env(`"method":"tools/call","params":{"name":"${S}"},"Params":{"name":"${P}"}`), -32600],
+    ["paramſ (U+017F) beside params", env(`"method":"tools/call","params":{"name":"${S}"},"param\u017f":{"name":"${P}"}`), -32600],
+    ["Method beside method", env(`"method":"ping","Method":"tools/call","params":{"name":"${P}"}`), -32600],
+    ["METHOD beside method", env(`"method":"ping","METHOD":"tools/call","params":{"name":"${P}"}`), -32600],
+    ["Arguments beside arguments", env(`"method":"tools/call","params":{"name":"${S}","arguments":{"q":"a"},"Arguments":{"q":"b"}}`), -32602],
+    ["a duplicate name, the allowed one last", env(`"method":"tools/call","params":{"name":"${P}","name":"${S}"}`), -32602],
+  ])("%s: refused, or forwarded so that every decoder reads the gateway's call", async (_what, body, code) => {
+    expectRefusedOrUnambiguous(await send(upstream(), path, body), code);
+  });
+
+  it("a batch element with Name (2025-03-26)", async () => {
+    const body = `[${env(`"method":"tools/call","params":{"name":"${S}"}`)},${env(`"method":"tools/call","params":{"name":"${S}","Name":"${P}"}`, '"id":2')}]`;
+    expectRefusedOrUnambiguous(await send(upstream(), path, body, { ...DEV, "mcp-protocol-version": "2025-03-26" }), -32602);
+  });
+
+  it("ID instead of id: the gateway must not take a tools/call for a notification and forward it", async () => {
+    const o = await send(upstream(), path, `{"jsonrpc":"2.0","ID":1,"method":"tools/call","params":{"name":"${P}"}}`);
+    expect(o.forwarded.map((f) => f.body)).toEqual([]);
+    expect(errorCodes(o.text)).toContain(-32600);
+  });
+
+  it("METHOD: tools/list beside another method does not return the unfiltered list", async () => {
+    const o = await send(upstream(), path, env(`"method":"ping","METHOD":"tools/list"`));
+    expect(namesVisible(o.text, false, DENIED)).toEqual([]);
+    if (o.forwarded.length) for (const f of o.forwarded) expect(disagreements(f.raw)).toEqual([]);
+    else expect(errorCodes(o.text)).toContain(-32600);
+  });
+});
+
+describe("guarded methods are requests (issue 12 item 2)", () => {
+  it.each([
+    ["tools/call", `{"jsonrpc":"2.0","method":"tools/call","params":{"name":"${S}"}}`],
+    ["tools/list", '{"jsonrpc":"2.0","method":"tools/list"}'],
+  ])("%s without an id is refused (-32600), not forwarded", async (_what, body) => {
+    const o = await send(go, "/go", body);
+    expect(o.forwarded.map((f) => f.body)).toEqual([]);
+    expect(o.status).toBe(400);
+    expect(errorCodes(o.text)).toContain(-32600);
+  });
+
+  it.each([["tools//call"], ["tools/call/"], ["/tools/call"], ["tools//list"], ["tools/list/"], ["tools/CALL"]])("the near-miss method %j is refused (-32600), not forwarded", async (method) => {
+    const o = await send(go, "/go", env(`"method":${JSON.stringify(method)},"params":{"name":"${P}"}`));
+    expect(o.forwarded.map((f) => f.body)).toEqual([]);
+    expect(errorCodes(o.text)).toContain(-32600);
+  });
+});
+
+const sseAnswer = (stream: string) => (_req: RecordedRequest, res: http.ServerResponse) => {
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  res.end(stream);
+};
+const jsonAnswer = (body: string) => (_req: RecordedRequest, res: http.ServerResponse) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(body);
+};
+const everyTool = (id: unknown) => ({ jsonrpc: "2.0", id, result: { tools: FAKE_TOOLS } });
+const listBody = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
+
+/** Filtered (an allowed tool still listed) or replaced by an error: both fail closed. */
+function expectFilteredOrRefused(o: Outcome, sse: boolean) {
+  expect(namesVisible(o.text, sse, DENIED)).toEqual([]);
+  const listedAllowed = namesVisible(o.text, sse, ALLOWED).length > 0;
+  if (!listedAllowed) {
+    expect(o.text).toMatch(/"error"\s*:/);
+    if (!sse) expect(o.status).toBe(502);
+  }
+}
+
+describe("a tools/list filter that fails closed (issue 12 item 3)", () => {
+  const list = JSON.stringify(everyTool(1));
+
+  it.each([
+    ["a BOM before a JSON body", jsonAnswer(`\ufeff${list}`), false],
+    ['the key written "\\u0074ools" in a JSON body', jsonAnswer(list.replace('"tools"', '"\\u0074ools"')), false],
+    ["a BOM before the SSE stream's first data: line", sseAnswer(`\ufeffdata: ${list}\n\n`), true],
+    ["a BOM inside an SSE data: line, before the JSON", sseAnswer(`data: \ufeff${list}\n\n`), true],
+    ['the key written "\\u0074ools" in an SSE event', sseAnswer(`data: ${list.replace('"tools"', '"\\u0074ools"')}\n\n`), true],
+  ])("%s: no denied tool reaches the client", async (_what, responder, sse) => {
+    scripted.respond(responder);
+    expectFilteredOrRefused(await send(scripted, "/scripted", listBody), sse);
+  });
+});
+
+describe("no request and no response crashes the gateway (issue 12 item 4)", () => {
+  it("arguments nested 30,000 deep get 400 / -32600, not 500", async () => {
+    const deep = `${"[".repeat(30_000)}${"]".repeat(30_000)}`;
+    const o = await send(go, "/go", env(`"method":"tools/call","params":{"name":"${S}","arguments":{"a":${deep}}}`));
+    expect(o.status).toBe(400);
+    expect(errorCodes(o.text)).toContain(-32600);
+    expect(o.forwarded.map((f) => f.body)).toEqual([]);
+  });
+
+  it("an SSE event with a tools/list result in 20,000 nested arrays does not kill the gateway process", async () => {
+    const upstream = await startRecordingUpstream(sseAnswer(`data: ${"[".repeat(20_000)}${JSON.stringify(everyTool(1))}${"]".repeat(20_000)}\n\n`));
+    const child = await startGatewayChild(differentialsConfig([{ name: "scripted", path: "/scripted", upstream: upstream.url }]));
+    try {
+      const post = (body: string) => fetch(`${child.url}/scripted`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV }, body });
+      const answered = await post(listBody)
+        .then((r) => r.text())
+        .catch(() => "(connection closed)");
+      expect(namesVisible(answered, true, DENIED)).toEqual([]);
+      upstream.respond(jsonAnswer('{"jsonrpc":"2.0","id":2,"result":{}}'));
+      const followUp = await post('{"jsonrpc":"2.0","id":2,"method":"ping"}').catch((error: Error) => error);
+      expect(child.alive(), child.output()).toBe(true);
+      expect(followUp instanceof Response && followUp.status).toBe(200);
+    } finally {
+      await child.stop();
+      await upstream.close();
+    }
+  });
+});
+
+describe("smaller holes (issue 12 item 6)", () => {
+  it("the forwarded request carries no Content-Encoding: the body is re-serialised", async () => {
+    const o = await send(go, "/go", env(`"method":"tools/call","params":{"name":"${S}"}`), { ...DEV, "content-encoding": "identity" });
+    // Refusing an encoded request outright would hold too.
+    for (const f of o.forwarded) expect(f.headers["content-encoding"]).toBeUndefined();
+    expect(o.forwarded.length > 0 || o.status === 415).toBe(true);
+  });
+
+  it("client-IP headers are not forwarded", async () => {
+    const o = await send(go, "/go", env('"method":"ping"'), { ...DEV, "x-real-ip": "203.0.113.7", "true-client-ip": "203.0.113.8", "cf-connecting-ip": "203.0.113.9" });
+    expect(o.forwarded).toHaveLength(1);
+    const headers = o.forwarded[0]!.headers;
+    expect([headers["x-real-ip"], headers["true-client-ip"], headers["cf-connecting-ip"]]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("500 random unknown tool names do not become 500 metric label values", async () => {
+    const status = createStatusServer({ status: () => ({ ready: true }), metrics: gw.gateway.metrics });
+    await new Promise<void>((resolve) => status.listen(0, "127.0.0.1", resolve));
+    try {
+      for (let i = 0; i < 500; i++) {
+        const tool = `t_${randomBytes(6).toString("hex")}`;
+        // Half denied (developers fall under the default rule), half allowed and forwarded (admins).
+        await send(go, "/go", env(`"method":"tools/call","params":{"name":"${tool}"}`, `"id":${i}`), i % 2 ? DEV : ADMIN);
+      }
+      const metrics = await (await fetch(`http://127.0.0.1:${(status.address() as AddressInfo).port}/metrics`)).text();
+      const tools = new Set([...metrics.matchAll(/tool="([^"]*)"/g)].map((m) => m[1]));
+      // The configured tools plus a few buckets (unknown, none), never one per name sent.
+      expect(tools.size).toBeLessThanOrEqual(FAKE_TOOLS.length + 4);
+    } finally {
+      await new Promise((resolve) => status.close(resolve));
+    }
+  });
+});
+
+/** An RFC 7662 endpoint that counts its calls and finds every token inactive. */
+async function startCountingIntrospection() {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      calls++;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"active":false}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { origin, calls: () => calls, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe("random bearer tokens cannot become an IdP flood (issue 12 item 6)", () => {
+  let idp: Awaited<ReturnType<typeof startCountingIntrospection>>;
+  let swap: TestGateway;
+  beforeAll(async () => {
+    idp = await startCountingIntrospection();
+    swap = await startTestGateway(
+      (url: string) => ({
+        version: 1,
+        gateway: { public_url: url },
+        consumer_groups: [{ name: "developer" }],
+        consumers: [{ username: "alice", groups: ["developer"] }],
+        servers: [
+          {
+            name: "swap",
+            path: "/swap",
+            upstream: go.url,
+            auth: { mode: "token_swap", issuer: idp.origin, consumer_claim: "sub", introspection: { endpoint: `${idp.origin}/introspect`, client_id: "gateway", client_secret: "{vault://env/IDP_SECRET}" } },
+            upstream_headers: { Authorization: "Bearer {vault://env/UPSTREAM_TOKEN}" },
+          },
+        ],
+      }),
+      { env: { IDP_SECRET: "s3cret", UPSTREAM_TOKEN: "service-token" } },
+    );
+  });
+  afterAll(async () => {
+    await swap?.close();
+    await idp?.close();
+  });
+
+  const post = (token: string) => fetch(`${swap.url}/swap`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: listBody });
+
+  it("a rejected token is remembered: asking again does not call the IdP again", async () => {
+    const before = idp.calls();
+    for (let i = 0; i < 10; i++) expect((await post("the-same-bad-token")).status).toBe(401);
+    expect(idp.calls() - before).toBe(1);
+  });
+
+  it("200 random tokens from one address cause a bounded number of introspection calls", async () => {
+    const before = idp.calls();
+    for (let i = 0; i < 200; i++) {
+      const response = await post(`random-${randomBytes(12).toString("hex")}`);
+      expect([401, 429, 503]).toContain(response.status);
+    }
+    // The issue asks for a bound per client address without naming it; a quarter of the tokens is generous.
+    expect(idp.calls() - before).toBeLessThanOrEqual(50);
+  });
+});
