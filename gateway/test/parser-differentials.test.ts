@@ -7,34 +7,15 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditEvent } from "../../lib/audit/event";
 import { createStatusServer } from "../src/status/status-server";
 import { namesVisible } from "./support/client-view";
 import { startDecodingUpstream, type DecodingUpstream } from "./support/decoding-upstream";
 import { FAKE_TOOLS } from "./support/fake-mcp-server";
 import { startGatewayChild } from "./support/gateway-child";
-import { disagreements, exactFirstWins, goEncodingJson, meaning, exactLastWins } from "./support/json-decoders";
+import { ADMIN, ALLOWED, DENIED, DEV, differentialsConfig, errorCodes, expectForwardedUnambiguous, sendThrough, type Outcome } from "./support/differential-harness";
+import { disagreements, exactFirstWins, goEncodingJson } from "./support/json-decoders";
 import { startRecordingUpstream, type RecordedRequest, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
-
-const ALLOWED = ["search_repositories", "get_me"];
-const DENIED = ["push_files", "create_issue"];
-const ACL = { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }] };
-const DEV = { apikey: "dev-api-key", authorization: "Bearer gho_dev" };
-const ADMIN = { apikey: "admin-api-key", authorization: "Bearer gho_admin" };
-
-function differentialsConfig(routes: { name: string; path: string; upstream: string }[]) {
-  return {
-    version: 1,
-    gateway: { max_body_bytes: 1024 * 1024 },
-    consumer_groups: [{ name: "admin" }, { name: "developer" }],
-    consumers: [
-      { username: "admin-user", groups: ["admin"], keys: [{ key: ADMIN.apikey }] },
-      { username: "dev-user", groups: ["developer"], keys: [{ key: DEV.apikey }] },
-    ],
-    servers: routes.map((r) => ({ ...r, auth: { mode: "passthrough" }, acl: ACL })),
-  };
-}
 
 let go: DecodingUpstream;
 let first: DecodingUpstream;
@@ -56,48 +37,12 @@ afterAll(async () => {
   await Promise.all([go?.close(), first?.close(), scripted?.close()]);
 });
 
-interface Outcome {
-  status: number;
-  text: string;
-  forwarded: RecordedRequest[];
-  ran: DecodingUpstream["ran"];
-  audit: AuditEvent;
-}
+const send = (upstream: DecodingUpstream | RecordingUpstream, path: string, body: string, headers: Record<string, string> = DEV) => sendThrough(gw, upstream, path, body, headers);
 
-async function send(upstream: DecodingUpstream | RecordingUpstream, path: string, body: string, headers: Record<string, string> = DEV): Promise<Outcome> {
-  const requests = upstream.requests.length;
-  const ran = "ran" in upstream ? upstream.ran.length : 0;
-  const events = gw.audit.events.length;
-  const response = await fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
-  const text = await response.text();
-  const audit = await gw.audit.next((e) => gw.audit.events.indexOf(e) >= events);
-  return { status: response.status, text, forwarded: upstream.requests.slice(requests), ran: "ran" in upstream ? upstream.ran.slice(ran) : [], audit };
-}
-
-function errorCodes(text: string): unknown[] {
-  try {
-    const value = JSON.parse(text);
-    return (Array.isArray(value) ? value : [value]).map((m) => m?.error?.code);
-  } catch {
-    return [`not JSON: ${text.slice(0, 80)}`];
-  }
-}
-
-/** Either fix the issue allows; and, whichever, no denied tool ran upstream. */
+/** Either fix the issue allows: refused with `code` and nothing forwarded, or forwarded unambiguously. */
 function expectRefusedOrUnambiguous(o: Outcome, code: number) {
-  expect(o.ran.filter((r) => r.method === "tools/call" && !ALLOWED.includes(r.tool as string))).toEqual([]);
-  if (o.forwarded.length === 0) {
-    expect(errorCodes(o.text)).toContain(code);
-    return;
-  }
-  for (const forwarded of o.forwarded) {
-    expect(disagreements(forwarded.raw)).toEqual([]);
-    // The gateway decided (and audited) what the decoders read.
-    const read = exactLastWins.decode(forwarded.raw);
-    if (!read.ok) throw new Error(`the gateway forwarded bytes JSON.parse refuses: ${meaning(read)}`);
-    expect(o.audit.method).toBe(read.messages.map((m) => (m.method === undefined ? "(response)" : m.method)).join(","));
-    expect(o.audit.tool).toBe(read.messages.find((m) => m.method === "tools/call" && m.id.present)?.tool ?? null);
-  }
+  expectForwardedUnambiguous(o, true);
+  if (o.forwarded.length === 0) expect(errorCodes(o.text)).toContain(code);
 }
 
 const S = "search_repositories";
