@@ -33,7 +33,7 @@ it(
       expect(outcome.status).toBeLessThan(500);
       expectForwardedUnambiguous(outcome, caller === "developer");
     });
-    await checkWithinBudget(property, 20);
+    await checkWithinBudget(property, 10);
     // Still serving after everything it was sent.
     const ping = await sendThrough(gw, go, "/go", '{"jsonrpc":"2.0","id":1,"method":"ping"}', DEV);
     expect(ping.status).toBe(200);

@@ -16,7 +16,8 @@ export function sseEventData(text: string): string[] {
   let data: string[] = [];
   for (const line of (text.startsWith("\ufeff") ? text.slice(1) : text).split(LINE_END)) {
     if (line === "") {
-      if (data.length) out.push(data.join("\n"));
+      // An event whose data is empty is not dispatched.
+      if (data.join("\n") !== "") out.push(data.join("\n"));
       data = [];
       continue;
     }
@@ -25,7 +26,7 @@ export function sseEventData(text: string): string[] {
     const value = colon < 0 ? "" : line.slice(colon + 1);
     if (field === "data") data.push(value.startsWith(" ") ? value.slice(1) : value);
   }
-  if (data.length) out.push(data.join("\n"));
+  if (data.join("\n") !== "") out.push(data.join("\n"));
   return out;
 }
 

@@ -61,18 +61,21 @@ export function errorCodes(text: string): unknown[] {
  * of a tool outside ALLOWED, nor did the upstream run one.
  */
 export function expectForwardedUnambiguous(o: Outcome, developer: boolean) {
-  if (developer) expect(o.ran.filter((r) => r.method === "tools/call" && !ALLOWED.includes(r.tool as string))).toEqual([]);
+  const ranDenied = o.ran.filter((r) => r.method === "tools/call" && !ALLOWED.includes(r.tool as string));
+  if (developer && ranDenied.length) throw new Error(`the Go upstream ran ${JSON.stringify(ranDenied)} for a developer`);
   for (const forwarded of o.forwarded) {
-    expect(disagreements(forwarded.raw)).toEqual([]);
+    const differ = disagreements(forwarded.raw);
+    if (differ.length) throw new Error(`forwarded ${forwarded.body.slice(0, 300)} reads differently: ${differ.join("; ").slice(0, 600)}`);
     const read = exactLastWins.decode(forwarded.raw);
     if (!read.ok) throw new Error(`the gateway forwarded bytes JSON.parse refuses: ${meaning(read)}`);
-    expect(o.audit.method).toBe(read.messages.map((m) => (m.method === undefined ? "(response)" : m.method)).join(","));
-    expect(o.audit.tool).toBe(read.messages.find((m) => m.method === "tools/call" && m.id.present)?.tool ?? null);
+    expect(o.audit.method, "audited method").toBe(read.messages.map((m) => (m.method === undefined ? "(response)" : m.method)).join(","));
+    expect(o.audit.tool, "audited tool").toBe(read.messages.find((m) => m.method === "tools/call" && m.id.present)?.tool ?? null);
     if (!developer) continue;
     for (const decoder of DECODERS) {
       const decoded = decoder.decode(forwarded.raw);
       const called = decoded.ok ? decoded.messages.filter((m) => m.method === "tools/call").map((m) => m.tool) : [];
-      expect(called.filter((tool) => !ALLOWED.includes(tool as string)), decoder.name).toEqual([]);
+      const denied = called.filter((tool) => !ALLOWED.includes(tool as string));
+      if (denied.length) throw new Error(`${decoder.name} reads a developer's call of ${JSON.stringify(denied)} in forwarded ${forwarded.body.slice(0, 300)}`);
     }
   }
 }

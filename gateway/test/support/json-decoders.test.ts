@@ -1,7 +1,7 @@
 // The decoder emulations are evidence for the gateway's tests, so they are
 // tested themselves: each spelling from issue 12, as each decoder reads it.
 import { describe, expect, it } from "vitest";
-import { bomTolerant, DECODERS, exactDuplicateError, exactFirstWins, exactLastWins, goEncodingJson, type JsonDecoder } from "./json-decoders";
+import { bomTolerant, DECODERS, disagreements, exactDuplicateError, exactFirstWins, exactLastWins, goEncodingJson, type JsonDecoder } from "./json-decoders";
 import { parseJsonTree, stringsIn } from "./json-tree";
 
 const call = (params: string, envelope = '"jsonrpc":"2.0","id":1,"method":"tools/call"') => `{${envelope},"params":{${params}}}`;
@@ -109,5 +109,16 @@ describe("bytes", () => {
   it("parses what JSON.parse parses to the same strings", () => {
     const body = '{"a":[1,-2.5e3,true,false,null,{"b\\u0041":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9"}],"c":{}}';
     expect(stringsIn(parseJsonTree(body)).sort()).toEqual(["a", "bA", '"\\/\b\f\n\r\té', "c"].sort());
+  });
+});
+
+describe("disagreements", () => {
+  it("names the decoders that read forwarded bytes differently, and only where it matters", () => {
+    expect(disagreements(call('"name":"a","Name":"b"'))).toEqual([expect.stringMatching(/^Go encoding\/json.*"b".*\(gateway: .*"a"/)]);
+    expect(disagreements('{"jsonrpc":"2.0","id":1,"method":"ping","Id":2}')).toHaveLength(1);
+    // params of a method the gateway does not decide on may differ.
+    expect(disagreements('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"name":"a","NAME":"b"}}')).toEqual([]);
+    // A decoder that refuses runs nothing.
+    expect(disagreements(call('"name":"a","name":"a"'))).toEqual([]);
   });
 });

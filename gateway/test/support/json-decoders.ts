@@ -158,10 +158,14 @@ export const bomTolerant = decoderFor({ ...base, name: "exact keys, last wins, l
 
 export const DECODERS: readonly JsonDecoder[] = [exactLastWins, exactFirstWins, exactDuplicateError, goEncodingJson, bomTolerant];
 
-/** What a decoding means for a server: per message, method, id, tool and arguments. */
+/**
+ * What a decoding means for a server: per message, method and id, and for a
+ * tools/call the tool and its arguments (other methods' params the gateway
+ * does not decide on, so they may read differently without harm).
+ */
 export function meaning(decoded: Decoding): string {
   if (!decoded.ok) return `refused (${decoded.reason})`;
-  return JSON.stringify(decoded.messages.map((m) => [m.method, m.id, m.tool, m.arguments]));
+  return JSON.stringify(decoded.messages.map((m) => (m.method === "tools/call" ? [m.method, m.id, m.tool, m.arguments] : [m.method, m.id])));
 }
 
 /**

@@ -19,10 +19,14 @@ function spellChar(c: string, choice: number): string {
   return c;
 }
 
-/** The JSON text of a key the gateway reads, mostly exact, often respelt. */
+/** The JSON text of a key respelt character by character (sometimes not at all). */
+export function respeltKeyText(key: string): fc.Arbitrary<string> {
+  return fc.array(fc.nat(3), { minLength: key.length, maxLength: key.length }).map((choices) => `"${[...key].map((c, i) => spellChar(c, choices[i]!)).join("")}"`);
+}
+
+/** The JSON text of a key the gateway reads: mostly exact, sometimes respelt. */
 export function keyText(key: string): fc.Arbitrary<string> {
-  const respelt = fc.array(fc.nat(3), { minLength: key.length, maxLength: key.length }).map((choices) => `"${[...key].map((c, i) => spellChar(c, choices[i]!)).join("")}"`);
-  return fc.oneof({ weight: 3, arbitrary: fc.constant(JSON.stringify(key)) }, { weight: 2, arbitrary: respelt });
+  return fc.oneof({ weight: 4, arbitrary: fc.constant(JSON.stringify(key)) }, { weight: 1, arbitrary: respeltKeyText(key) });
 }
 
 /** The JSON text of a string value, sometimes with one character written as a \u escape. */
@@ -62,12 +66,13 @@ function shuffledObject(required: fc.Arbitrary<Member>[], optional: fc.Arbitrary
     .map(objectText);
 }
 
-const params = shuffledObject([member(keyText("name"), toolName)], [member(keyText("arguments"), argumentsText)], fc.oneof(member(keyText("name"), toolName), member(keyText("arguments"), argumentsText)));
+// Extra members are where the differentials live: a second spelling of a member the gateway reads.
+const params = shuffledObject([member(keyText("name"), toolName)], [member(keyText("arguments"), argumentsText)], fc.oneof(member(respeltKeyText("name"), toolName), member(respeltKeyText("arguments"), argumentsText)));
 
 const message = shuffledObject(
   [member(keyText("jsonrpc"), fc.constant('"2.0"')), member(keyText("method"), method)],
   [member(keyText("id"), id), member(keyText("params"), params)],
-  fc.oneof(member(keyText("method"), method), member(keyText("params"), params), member(keyText("id"), id)),
+  fc.oneof(member(respeltKeyText("method"), method), member(respeltKeyText("params"), params), member(respeltKeyText("id"), id), member(respeltKeyText("jsonrpc"), fc.constant('"1.0"'))),
 );
 
 export interface GeneratedRequest {
