@@ -1,4 +1,5 @@
-// Property: whatever a broken or hostile upstream answers to a tools/list —
+// Property: whatever a broken or hostile upstream answers to a tools/list (or
+// sends on a GET stream) —
 // JSON or SSE, BOMs, escaped and respelt keys, fold-duplicate names, invalid
 // UTF-8, deep nesting, huge events, cut at any byte — no tool denied to the
 // caller reaches the client under any emulated decoder, what is passed as a
@@ -38,7 +39,7 @@ function writeChunks(res: http.ServerResponse, chunks: Buffer[], sse: boolean) {
 
 beforeAll(async () => {
   upstream = await startRecordingUpstream((req, res) => {
-    if (req.body.includes('"tools/list"') && scripted) return writeChunks(res, scripted.chunks, scripted.sse);
+    if (scripted && (req.method === "GET" || req.body.includes('"tools/list"'))) return writeChunks(res, scripted.chunks, scripted.sse);
     jsonResponse(res, { jsonrpc: "2.0", id: 2, result: {} });
   });
   child = await startGatewayChild(differentialsConfig([{ name: "scripted", path: "/scripted", upstream: upstream.url }]));
@@ -48,14 +49,15 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-/** POSTs with node:http so that bytes received before a reset still count. */
-function post(body: string): Promise<{ status: number; type: string; bytes: Buffer }> {
+/** POSTs (or GETs the stream) with node:http so that bytes received before a reset still count. */
+function request(body?: string): Promise<{ status: number; type: string; bytes: Buffer }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let status = 0;
     let type = "";
     const done = () => resolve({ status, type, bytes: Buffer.concat(chunks) });
-    const req = http.request(`${child.url}/scripted`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV } }, (res) => {
+    const headers = body === undefined ? { accept: "text/event-stream", ...DEV } : { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV };
+    const req = http.request(`${child.url}/scripted`, { method: body === undefined ? "GET" : "POST", headers }, (res) => {
       status = res.statusCode!;
       type = String(res.headers["content-type"] ?? "");
       res.on("data", (c: Buffer) => chunks.push(c));
@@ -64,7 +66,7 @@ function post(body: string): Promise<{ status: number; type: string; bytes: Buff
       res.on("aborted", done);
     });
     req.on("error", done);
-    req.end(body);
+    req.end(body ?? "");
   });
 }
 
@@ -74,15 +76,16 @@ it(
     const rssBefore = child.rssBytes();
     const property = fc.asyncProperty(upstreamResponse, async (response) => {
       scripted = response;
-      const answer = await post('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
+      const answer = await request(response.onGetStream ? undefined : '{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
       expect(answer.status).not.toBe(500);
       const sse = answer.type.startsWith("text/event-stream");
-      expect(namesVisible(answer.bytes, sse, DENIED_TO_DEV)).toEqual([]);
+      const seen = namesVisible(answer.bytes, sse, DENIED_TO_DEV);
+      if (seen.length) throw new Error(`denied tools listed to the client: ${JSON.stringify(seen)} in ${answer.bytes.subarray(0, 400).toString("utf8")}`);
       // Fail closed: what the gateway passes as a tools/list answer is something it could parse.
       const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(answer.bytes);
       if (answer.status === 200) for (const data of sse ? sseEventData(text) : [text]) expect(() => JSON.parse(data), data.slice(0, 200)).not.toThrow();
       expect(child.alive(), child.output().slice(-2000)).toBe(true);
-      expect((await post('{"jsonrpc":"2.0","id":2,"method":"ping"}')).status).toBe(200);
+      expect((await request('{"jsonrpc":"2.0","id":2,"method":"ping"}')).status).toBe(200);
     });
     // Out of process, a crash fails every later run: report the first failure unshrunk.
     await checkWithinBudget(property, 10, { endOnFailure: true });

@@ -67,6 +67,13 @@ describe.each([
     expectRefusedOrUnambiguous(await send(upstream(), path, body), code);
   });
 
+  it("control: an ordinary allowed call is forwarded, read alike by every decoder, and run", async () => {
+    const o = await send(upstream(), path, env(`"method":"tools/call","params":{"name":"${S}","arguments":{"q":"x"}}`));
+    expect(o.forwarded).toHaveLength(1);
+    expectForwardedUnambiguous(o, true);
+    expect(o.ran).toEqual([{ method: "tools/call", tool: S, answered: true }]);
+  });
+
   it("a batch element with Name (2025-03-26)", async () => {
     const body = `[${env(`"method":"tools/call","params":{"name":"${S}"}`)},${env(`"method":"tools/call","params":{"name":"${S}","Name":"${P}"}`, '"id":2')}]`;
     expectRefusedOrUnambiguous(await send(upstream(), path, body, { ...DEV, "mcp-protocol-version": "2025-03-26" }), -32602);
@@ -127,6 +134,16 @@ function expectFilteredOrRefused(o: Outcome, sse: boolean) {
 
 describe("a tools/list filter that fails closed (issue 12 item 3)", () => {
   const list = JSON.stringify(everyTool(1));
+
+  it.each([
+    ["JSON", jsonAnswer(list), false],
+    ["SSE", sseAnswer(`data: ${list}\n\n`), true],
+  ])("control: an ordinary %s tools/list answer is filtered to the allowed tools", async (_what, responder, sse) => {
+    scripted.respond(responder);
+    const o = await send(scripted, "/scripted", listBody);
+    expect(namesVisible(o.text, sse, DENIED)).toEqual([]);
+    expect(namesVisible(o.text, sse, ALLOWED).map((s) => s.name)).toContain("search_repositories");
+  });
 
   it.each([
     ["a BOM before a JSON body", jsonAnswer(`\ufeff${list}`), false],

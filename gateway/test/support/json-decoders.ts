@@ -8,7 +8,7 @@
 //     f := fields.byExactName[string(key)]
 //     if f == nil { f = fields.byFoldedName[string(foldName(key))] }
 // and fold.go's foldName makes foldName(x) == foldName(y) equivalent to
-// bytes.EqualFold(x, y): ASCII case plus Unicode simple case folding orbits
+// strings.EqualFold(x, y): ASCII case plus Unicode simple case folding orbits
 // (`ſ` U+017F ~ `s`, KELVIN SIGN U+212A ~ `k`). The exact-name preference only
 // picks between two *fields* that fold alike; every key that reaches a field
 // sets it, so with one `name` field the LAST of `name`/`Name`/`NAME` in the

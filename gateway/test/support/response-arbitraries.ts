@@ -8,6 +8,8 @@ import { keyText, respeltKeyText, stringText } from "./request-arbitraries";
 
 export interface GeneratedResponse {
   sse: boolean;
+  /** Sent on the GET stream (SSE only) rather than as the answer to a POSTed tools/list. */
+  onGetStream: boolean;
   chunks: Buffer[];
   /** For the report: how the body was built. */
   shape: string;
@@ -108,13 +110,14 @@ function chunked(bytes: Buffer, how: "whole" | "every-byte" | number[]): Buffer[
 }
 
 export const upstreamResponse: fc.Arbitrary<GeneratedResponse> = fc
-  .record({ sse: fc.boolean(), damage, chunking })
-  .chain(({ sse, damage: how, chunking: cuts }) =>
+  .record({ sse: fc.boolean(), get: fc.boolean(), damage, chunking })
+  .chain(({ sse, get, damage: how, chunking: cuts }) =>
     (sse ? sseStream : jsonBody).map(({ text, shape }) => {
       const bytes = damaged(Buffer.from(text, "utf8"), how);
       const chunks = chunked(bytes, cuts);
-      const described = `${shape} damage=${how.kind} bytes=${bytes.length} chunks=${chunks.length}: ${JSON.stringify(bytes.subarray(0, 600).toString("utf8"))}`;
+      const onGetStream = sse && get;
+      const described = `${onGetStream ? "GET " : ""}${shape} damage=${how.kind} bytes=${bytes.length} chunks=${chunks.length}: ${JSON.stringify(bytes.subarray(0, 600).toString("utf8"))}`;
       // fast-check prints this in a counterexample instead of megabytes of chunks.
-      return { sse, chunks, shape: described, [fc.toStringMethod]: () => described };
+      return { sse, onGetStream, chunks, shape: described, [fc.toStringMethod]: () => described };
     }),
   );
