@@ -166,8 +166,13 @@ describe("no request and no response crashes the gateway (issue 12 item 4)", () 
     expect(o.forwarded.map((f) => f.body)).toEqual([]);
   });
 
-  it("an SSE event with a tools/list result in 20,000 nested arrays does not kill the gateway process", async () => {
-    const upstream = await startRecordingUpstream(sseAnswer(`data: ${"[".repeat(20_000)}${JSON.stringify(everyTool(1))}${"]".repeat(20_000)}\n\n`));
+  it.each([
+    ["a tools/list result in 20,000 nested arrays", `${"[".repeat(20_000)}${JSON.stringify(everyTool(1))}${"]".repeat(20_000)}`],
+    // Found by the response fuzz: any event the filter refuses used to throw out of the stream transform.
+    ["data that is not JSON", "not json"],
+    ["a tools/list result under a loose spelling", JSON.stringify(everyTool(1)).replace('"tools"', '"TOOLS"')],
+  ])("an SSE event holding %s fails that stream, not the gateway process", async (_what, data) => {
+    const upstream = await startRecordingUpstream(sseAnswer(`data: ${data}\n\n`));
     const child = await startGatewayChild(differentialsConfig([{ name: "scripted", path: "/scripted", upstream: upstream.url }]));
     try {
       const post = (body: string) => fetch(`${child.url}/scripted`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV }, body });
