@@ -151,7 +151,10 @@ describe("a tools/list filter that fails closed (issue 12 item 3)", () => {
     ["a BOM before the SSE stream's first data: line", sseAnswer(`\ufeffdata: ${list}\n\n`), true],
     ["a BOM inside an SSE data: line, before the JSON", sseAnswer(`data: \ufeff${list}\n\n`), true],
     ['the key written "\\u0074ools" in an SSE event', sseAnswer(`data: ${list.replace('"tools"', '"\\u0074ools"')}\n\n`), true],
-  ])("%s: no denied tool reaches the client", async (_what, responder, sse) => {
+    // Found by the response fuzz on the fixed filter: the relay flushed an unterminated last event as it came.
+    ["an unterminated last SSE event", sseAnswer(`data: ${list}`), true],
+    ["an empty JSON body", jsonAnswer(""), false],
+  ])("%s: filtered or refused, and no denied tool reaches the client", async (_what, responder, sse) => {
     scripted.respond(responder);
     expectFilteredOrRefused(await send(scripted, "/scripted", listBody), sse);
   });
