@@ -77,7 +77,8 @@ describe("the SSE relay in the gateway", () => {
     expect(received).toBeGreaterThan(size);
     // The relay that rescanned its pending text took 11.8 s for this, and stalled other callers for
     // seconds (14 s here); a linear one takes a fraction of a second (the bound leaves room for a loaded machine).
-    expect(bigMs).toBeLessThan(3000);
+    // Generous: the quadratic relay took 11.8 s alone; tests share two cores with other processes.
+    expect(bigMs).toBeLessThan(8000);
     expect(smallMs).toBeLessThan(1000);
   });
 

@@ -130,6 +130,8 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
+    // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+    if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
     const judged = judgeToolsListText(raw.toString("utf8"), judgement);
     const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);

@@ -101,8 +101,11 @@ describe("SseRelay", () => {
     stream.destroy();
   });
 
-  it("drops an inspected stream's unterminated last event rather than pass it unjudged", async () => {
-    expect((await relay(["data: 1\n\ndata: cut"], { rewrite: () => undefined })).toString()).toBe("data: 1\n\n");
+  it("judges an inspected stream's unterminated last event like any other and sends it terminated", async () => {
+    expect((await relay(["data: 1\n\ndata: cut"], { rewrite: () => undefined })).toString()).toBe("data: 1\n\ndata: cut\n\n");
+    expect((await relay(["data: 1\n\ndata: cut"], { rewrite: (d) => (d === "cut" ? "judged" : undefined) })).toString()).toBe("data: 1\n\ndata: judged\n\n");
+    const failed = (await relay(["data: 1\n\ndata: cut"], { rewrite: (d) => { if (d === "cut") throw new Error("no"); return undefined; } })).toString();
+    expect(failed).toMatch(/^data: 1\n\nevent: message\ndata: .*"upstream_invalid"/);
   });
 
   it("sends a comment line when an uninspected stream is idle, never inside an event", async () => {

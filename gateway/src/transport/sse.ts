@@ -148,8 +148,19 @@ export class SseRelay extends Transform {
   override _flush(done: TransformCallback): void {
     clearTimeout(this.#timer);
     // A stream that ends mid-event: a conforming client discards the unterminated
-    // event (§9.2.6), so a held one is dropped rather than passed unjudged.
+    // event (§9.2.6), a lenient one may not. A held one is judged like any other and
+    // sent terminated, so either client reads the judged answer (or the stream's error).
+    const held = this.#held;
     this.#held = [];
+    if (!this.#failure && held.length > 0 && this.options.rewrite) {
+      try {
+        const judged = inspectEvent(Buffer.concat(held), this.options.rewrite);
+        this.#send(judged);
+        this.#send(judged.at(-1) === (typeof judged === "string" ? "\n" : LF) ? "\n" : "\n\n");
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
     done();
   }
 
