@@ -14,6 +14,7 @@ export const ERROR_TABLE = {
   key_unknown: { http: 403, jsonRpc: -32001 },
   key_malformed: { http: 403, jsonRpc: -32001 },
   consumer_unknown: { http: 403, jsonRpc: -32001 },
+  identity_mismatch: { http: 403, jsonRpc: -32001 },
   origin_denied: { http: 403, jsonRpc: -32000 },
   // Routing and transport.
   not_configured: { http: 503, jsonRpc: -32603 },
@@ -33,6 +34,7 @@ export const ERROR_TABLE = {
   upstream_timeout: { http: 504, jsonRpc: -32603 },
   upstream_bad_response: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
+  token_exchange_failed: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },
   internal: { http: 500, jsonRpc: -32603 },

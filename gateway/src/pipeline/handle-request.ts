@@ -5,7 +5,7 @@
 // happened, and can never change the response.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
+import type { CompiledAuth, CompiledConfig, CompiledRoute, CompiledTokenCheck } from "../config/compile";
 import type { AuditEvent } from "../../../lib/audit/event";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
@@ -19,7 +19,9 @@ import type { VaultResolver } from "../vault/vault-resolver";
 import { RequestContext } from "./context";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
-import { authenticatePassthrough } from "./identify-by-key";
+import type { Claims } from "../oauth/token-validator";
+import type { TokenExchanger } from "../oauth/token-exchange";
+import { authenticatePassthrough } from "./authenticate-passthrough";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
@@ -28,6 +30,8 @@ export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 export interface TokenAuthenticator {
   /** Validates the bearer token for the route and sets ctx.caller (and ctx.endUser). */
   authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void>;
+  /** The claims of a valid token, or a 401 token_invalid whose challenge points at `metadataUrl`. */
+  validate(ctx: RequestContext, token: string, check: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims>;
 }
 
 export interface Logger {
@@ -39,6 +43,7 @@ export interface ProxyDeps extends ForwardDeps {
   config: () => CompiledConfig | undefined;
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
+  exchanges: TokenExchanger;
   vault: VaultResolver;
   health: RouteHealth;
   audit: AuditSink;
@@ -49,13 +54,10 @@ export interface ProxyDeps extends ForwardDeps {
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 /** Refusals of who the caller is or what they may do; everything else that fails is an error. */
-const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "origin_denied", "tool_denied", "session_not_found"]);
+const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "identity_mismatch", "origin_denied", "tool_denied", "session_not_found"]);
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  if (route.auth.mode === "passthrough") {
-    authenticatePassthrough(ctx, route.auth.keyHeader, route.auth.upstreamPrm ? ctx.metadataUrl : undefined);
-    return;
-  }
+  if (route.auth.mode === "passthrough") return authenticatePassthrough(ctx, route.auth, deps.tokens);
   await deps.tokens.authenticate(ctx, route.auth);
   if (!route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
@@ -113,6 +115,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   await forwardToUpstream(ctx, deps, cors.headers);
 }
 
