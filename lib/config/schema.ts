@@ -164,6 +164,29 @@ const tokenExchangeSchema = z
   })
   .refine((x) => x.audience || x.resource, { message: "token_exchange needs `audience` or `resource`: the upstream must get a token issued for it", path: ["audience"] });
 
+/** The fields the rules across a server look at (the console's form has all but passthrough_credentials). */
+interface ServerRuleFields {
+  auth: { mode: "passthrough" | "token_swap" };
+  upstream_headers: Record<string, string>;
+  passthrough_credentials?: boolean;
+  upstream_credential?: unknown;
+}
+
+/** Rules across a server's fields, shared with the console's server form. */
+export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx) {
+  const rule = (broken: boolean, path: string, message: string) => {
+    if (broken) ctx.addIssue({ code: "custom", path: [path], message });
+  };
+  const passthrough = server.auth.mode === "passthrough";
+  const setsAuthorization = Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === "authorization");
+  const exchanges = server.upstream_credential !== undefined;
+  rule(passthrough && server.passthrough_credentials === true, "passthrough_credentials", "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)");
+  rule(passthrough && setsAuthorization, "upstream_headers", "a passthrough route forwards the caller's own Authorization header; it cannot be replaced here (use token_swap)");
+  rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
+  rule(exchanges && server.passthrough_credentials === true, "passthrough_credentials", "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials");
+  rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
+}
+
 export const serverSchema = z
   .strictObject({
     name,
@@ -180,26 +203,7 @@ export const serverSchema = z
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),
   })
-  .refine((s) => !(s.auth.mode === "passthrough" && s.passthrough_credentials), {
-    message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
-    path: ["passthrough_credentials"],
-  })
-  .refine((s) => !(s.auth.mode === "passthrough" && Object.keys(s.upstream_headers).some((h) => h.toLowerCase() === "authorization")), {
-    message: "a passthrough route forwards the caller's own Authorization header; it cannot be replaced here (use token_swap)",
-    path: ["upstream_headers"],
-  })
-  .refine((s) => !(s.upstream_credential && s.auth.mode !== "token_swap"), {
-    message: "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)",
-    path: ["upstream_credential"],
-  })
-  .refine((s) => !(s.upstream_credential && s.passthrough_credentials), {
-    message: "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials",
-    path: ["passthrough_credentials"],
-  })
-  .refine((s) => !(s.upstream_credential && Object.keys(s.upstream_headers).some((h) => h.toLowerCase() === "authorization")), {
-    message: "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too",
-    path: ["upstream_headers"],
-  });
+  .superRefine(checkServerRules);
 
 export const consumerSchema = z.strictObject({
   username: name,
