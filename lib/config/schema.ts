@@ -3,6 +3,7 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
+import { PIN_PATTERN } from "../core/tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
 /** Names of groups, consumers and servers: the ACL refers to them. */
@@ -186,6 +187,8 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   rule(exchanges && server.passthrough_credentials === true, "passthrough_credentials", "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials");
   rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
 }
+/** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
+const catalogueRule = z.enum(["hold", "allow"]).default("allow");
 
 export const serverSchema = z
   .strictObject({
@@ -202,7 +205,14 @@ export const serverSchema = z
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),
+    /** A listed tool whose definition differs from its pin: held (hidden, calls refused) until an admin approves it, or allowed. */
+    tool_changes: catalogueRule,
+    /** A tool with no pin: held until an admin approves it, or allowed. */
+    new_tools: catalogueRule,
+    /** The approved catalogue: each tool's pin (see lib/core/tools/pin.ts). */
+    tools: z.array(z.strictObject({ name: toolName, pin: z.string().regex(PIN_PATTERN, 'a pin is "sha256:" followed by 64 lowercase hex digits') })).default([]),
   })
+  .refine((s) => new Set(s.tools.map((t) => t.name)).size === s.tools.length, { message: "each tool is pinned once", path: ["tools"] })
   .superRefine(checkServerRules);
 
 export const consumerSchema = z.strictObject({
@@ -231,8 +241,10 @@ export const configSchema = z
         max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
         /** An SSE stream with nothing to send gets a comment line this often, so idle streams are not cut. */
         sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
+        /** Client-address headers (X-Real-IP, True-Client-IP…) are dropped unless named here, e.g. when a trusted proxy in front sets them. */
+        forward_client_ip_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")).default([]),
       })
-      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000 }),
+      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [] }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
     consumers: z.array(consumerSchema).default([]),
     servers: z.array(serverSchema).default([]),

@@ -2,9 +2,12 @@
 // organisation's IdP. A token is validated by introspection (RFC 7662) or as a
 // JWT against the IdP's JWKS (RFC 9068), for this route's audience (RFC 8707),
 // then mapped to a consumer. Passthrough routes with `validate` use the same
-// checks and caches for the upstream's tokens (`validate`). Results are cached per token hash until the
-// token expires (at most 5 minutes); refusals briefly. An IdP that is down or
-// slow fails closed with 503.
+// checks, caches and budget for the upstream's tokens (`validate`). Results are
+// cached per token SHA-256 until the token expires (at most 5 minutes);
+// refusals for 10 s. Tokens the gateway has not seen cost an IdP call, so each
+// client address gets a budget of them (introspection-budget.ts): random
+// tokens cannot become an IdP flood. An IdP that is down or slow fails closed
+// with 503.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Dispatcher } from "undici";
 import type { CompiledTokenCheck } from "../config/compile";
@@ -17,6 +20,7 @@ import type { VaultResolver } from "../vault/vault-resolver";
 import { VaultError } from "../vault/vault-error";
 import { consumerFromClaims } from "./claim-identity";
 import { addClientAuthentication } from "./client-authentication";
+import { IntrospectionBudget } from "./introspection-budget";
 
 const CLOCK_SKEW_SECONDS = 30;
 const MAX_POSITIVE_CACHE_MS = 5 * 60_000;
@@ -66,6 +70,7 @@ export class TokenValidator implements TokenAuthenticator {
   /** Per compiled token check (a route's), so a new configuration starts with empty caches. */
   #caches = new WeakMap<CompiledTokenCheck, Map<string, CacheEntry>>();
   #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  #budget = new IntrospectionBudget();
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -91,7 +96,7 @@ export class TokenValidator implements TokenAuthenticator {
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
   async validate(ctx: RequestContext, token: string, auth: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims> {
-    const validation = await this.#validateCached(token, ctx.tokenHash!, auth, audience);
+    const validation = await this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
     if (!validation.ok) {
       throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
         "www-authenticate",
@@ -101,12 +106,15 @@ export class TokenValidator implements TokenAuthenticator {
     return validation.claims;
   }
 
-  async #validateCached(token: string, hash: string, auth: CompiledTokenCheck, audience: string): Promise<Validation> {
+  async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: string): Promise<Validation> {
     let cache = this.#caches.get(auth);
     if (!cache) this.#caches.set(auth, (cache = new Map()));
-    const key = `${audience}\n${hash}`;
+    const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;
+    if (!(auth.jwksUri && JWT_SHAPE.test(token)) && auth.introspection && !this.#budget.take(clientAddress)) {
+      throw new GatewayError("token_checks_limited", "Too many new tokens from this address; try again shortly").withHeader("retry-after", "1");
+    }
     // Pending entries never expire, so concurrent requests with one new token ask the IdP once.
     const entry: CacheEntry = { validation: this.#validate(token, auth, audience), expiresAt: Number.POSITIVE_INFINITY };
     if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
