@@ -93,6 +93,7 @@ describe("gateway config schema", () => {
     const result = parseConfig(parseYaml(example));
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.config.gateway.sse_keepalive_ms).toBe(15_000);
+    expect(result.config.gateway.max_sse_event_bytes).toBe(16 * 1024 * 1024);
     expect(result.config.servers[0]!.auth).toMatchObject({ upstream_prm_ttl_seconds: 300 });
     expect(result.config.servers[1]!.auth).toMatchObject({ idp_timeout_ms: 5_000 });
   });

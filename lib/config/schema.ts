@@ -243,8 +243,10 @@ export const configSchema = z
         sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
         /** Client-address headers (X-Real-IP, True-Client-IP…) are dropped unless named here, e.g. when a trusted proxy in front sets them. */
         forward_client_ip_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")).default([]),
+        /** The largest SSE event the gateway holds to inspect it; a larger one fails its stream closed. */
+        max_sse_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
       })
-      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [] }),
+      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [], max_sse_event_bytes: 16 * 1024 * 1024 }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
     consumers: z.array(consumerSchema).default([]),
     servers: z.array(serverSchema).default([]),

@@ -99,6 +99,7 @@ export interface CompiledConfig {
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
+  maxSseEventBytes: number;
   /** Client-address headers forwarded upstream (lower case); every other one is dropped. */
   forwardedClientIpHeaders: ReadonlySet<string>;
   /** Exact route paths, with and without a trailing slash. */
@@ -255,6 +256,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    maxSseEventBytes: config.gateway.max_sse_event_bytes,
     forwardedClientIpHeaders: new Set(config.gateway.forward_client_ip_headers.map((h) => h.toLowerCase())),
     routes,
     metadataRoutes,

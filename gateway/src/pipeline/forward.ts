@@ -21,6 +21,7 @@ export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
   catalogue: CatalogueWatch;
+  log: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -144,8 +145,14 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (isSse && !encoded) {
     const relay = new SseRelay({
       rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
-      hint: "",
+      maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
+      },
     });
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
@@ -175,6 +182,12 @@ function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Pro
     res.once("finish", () => resolve());
     if (through) {
       through.once("error", fail);
+      // A relay that ends before the body did has failed the stream closed: abort the upstream request.
+      through.once("end", () => {
+        if (body.readableEnded) return;
+        body.off("error", fail);
+        discard(body);
+      });
       body.pipe(through).pipe(res);
     } else body.pipe(res);
   });
