@@ -64,7 +64,7 @@ export function classifyMessage(value: unknown): JsonRpcMessage {
     if (method === "tools/call") checkToolCall(request, value.params);
     return { kind: "request", id: request, method, params: isObject(value.params) ? value.params : undefined, raw: value };
   }
-  if (hasId && (id === null || readId(id)) && ("result" in value || "error" in value)) return { kind: "response", id: id as JsonRpcId, raw: value };
+  if (hasId && (id === null || readId(id)) && ("result" in value || "error" in value)) return { kind: "response", id, raw: value };
   throw invalid("Expected a JSON-RPC request, notification or response");
 }
 

@@ -34,7 +34,7 @@ export function decideToolCalls(acl: CompiledAcl, caller: Caller, body: ParsedBo
 /** A JSON-RPC response carrying a tools/list result (`result.tools` is an array). */
 function isToolsListResult(message: unknown): message is { result: { tools: unknown[] } } {
   if (typeof message !== "object" || message === null || !("result" in message)) return false;
-  const result = (message as { result: unknown }).result;
+  const result = message.result;
   return typeof result === "object" && result !== null && Array.isArray((result as { tools?: unknown }).tools);
 }
 
@@ -47,7 +47,7 @@ function isToolsListResult(message: unknown): message is { result: { tools: unkn
 export function filterToolsList(message: unknown, acl: CompiledAcl, caller: Caller): unknown {
   if (Array.isArray(message)) {
     let changed = false;
-    const out = message.map((m) => {
+    const out = message.map((m: unknown) => {
       const filtered = filterToolsList(m, acl, caller);
       if (filtered === undefined) return m;
       changed = true;
@@ -79,7 +79,7 @@ export function filterToolsListText(text: string, acl: CompiledAcl, caller: Call
   if (!text.includes('"tools"')) return undefined;
   const key = text.length <= MAX_CACHED_TEXT ? `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${text}` : undefined;
   let cache = filtered.get(acl);
-  if (!cache) filtered.set(acl, (cache = new Map()));
+  if (!cache) filtered.set(acl, (cache = new Map<string, string | null>()));
   const known = key === undefined ? undefined : cache.get(key);
   if (known !== undefined) return known ?? undefined;
   let message: unknown;
