@@ -3,7 +3,8 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { createHash } from "node:crypto";
-import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import { KnownTools } from "../metrics/known-tools";
+import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
 import type { GatewayConfig, ServerConfig } from "../../../lib/config/schema";
 import { hashApiKey } from "../../../lib/keys/api-key";
 import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
@@ -54,6 +55,10 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
+  knownTools: KnownTools;
+  /** Catalogue change control: approved pins by normalised tool name, and what to do about others. */
+  catalogue: { toolChanges: "hold" | "allow"; newTools: "hold" | "allow"; pins: ReadonlyMap<string, string> };
   /** Lower-cased header name → value template. */
   upstreamHeaders: [string, SecretTemplate][];
   forwardCallerToken: boolean;
@@ -67,6 +72,8 @@ export interface CompiledConfig {
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
+  /** Client-address headers forwarded upstream (lower case); every other one is dropped. */
+  forwardedClientIpHeaders: ReadonlySet<string>;
   /** Exact route paths, with and without a trailing slash. */
   routes: ReadonlyMap<string, CompiledRoute>;
   /** PRM paths (with and without a trailing slash) → route. */
@@ -124,6 +131,8 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    knownTools: new KnownTools(new Set([...server.acl.tools, ...server.tools].map((tool) => tool.name))),
+    catalogue: { toolChanges: server.tool_changes, newTools: server.new_tools, pins: new Map(server.tools.map((t) => [normaliseToolName(t.name), t.pin])) },
     upstreamHeaders,
     forwardCallerToken,
     timeoutMs: server.timeout_ms,
@@ -169,6 +178,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    forwardedClientIpHeaders: new Set(config.gateway.forward_client_ip_headers.map((h) => h.toLowerCase())),
     routes,
     metadataRoutes,
     keys,
