@@ -106,7 +106,7 @@ export class TokenValidator implements TokenAuthenticator {
 
   async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: string): Promise<Validation> {
     let cache = this.#caches.get(auth);
-    if (!cache) this.#caches.set(auth, (cache = new Map()));
+    if (!cache) this.#caches.set(auth, (cache = new Map<string, CacheEntry>()));
     const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;
