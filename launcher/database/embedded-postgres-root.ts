@@ -95,7 +95,7 @@ function describeFolder(folder: string): string {
 function copyBinaries(binaries: PostgresBinaries, home: string): PostgresBinaries {
   // The real folder: a copy of a symbolic link to it would still point into the private folder.
   const nativeDir = fs.realpathSync(path.resolve(path.dirname(binaries.postgres), ".."));
-  const version: string = JSON.parse(fs.readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")).version;
+  const { version } = JSON.parse(fs.readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")) as { version: string };
   const target = path.join(home, `postgresql-${version}`);
   if (!fs.existsSync(target)) {
     const staging = fs.mkdtempSync(`${target}.partial-`);
