@@ -2,13 +2,14 @@
 // fields (lib/config/schema.ts, so a stored server always compiles into a
 // valid gateway config) minus the ACL, which the access matrix edits on its
 // own page, and minus `passthrough_credentials`, which the console leaves at
-// its safe default. On top, one console rule: credentials are stored as vault
+// its safe default, and minus `limits`, which the console does not edit yet
+// (hand-written configuration files only). On top, one console rule: credentials are stored as vault
 // references, never as plain text in the database or the activity log.
 import { z } from "zod";
 import { serverSchema } from "../../config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
 
-const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields } = serverSchema.shape;
+const { acl: _acl, passthrough_credentials: _passthroughCredentials, limits: _limits, ...fields } = serverSchema.shape;
 
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;
