@@ -6,6 +6,7 @@ import type { AuditSink } from "./audit/audit-sink";
 import type { CompiledConfig } from "./config/compile";
 import { ConfigStore, type ApplyResult } from "./config/config-store";
 import { UpstreamMetadataCache } from "./discovery/protected-resource";
+import { LocalLimiter } from "./limits/local-limiter";
 import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
 import { SessionBinder } from "./pipeline/session-binding";
@@ -64,6 +65,7 @@ export function createGateway(options: GatewayOptions) {
     tokens,
     vault,
     health,
+    limiter: new LocalLimiter(),
     audit: options.audit,
     metrics,
     log: options.log,

@@ -1,5 +1,5 @@
 // The request pipeline: route → CORS → authenticate/identify → session →
-// message → tool access → credentials → forward. Each step either fills in the
+// message → tool access → rate limits → credentials → forward. Each step either fills in the
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
@@ -10,6 +10,7 @@ import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discov
 import { GatewayError, toGatewayError } from "../errors";
 import { DEFAULT_PROTOCOL_VERSION, parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
+import type { Limiter } from "../limits/admission";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import { headerValue } from "../transport/headers";
 import { readRequestBody } from "../transport/request-body";
@@ -20,6 +21,7 @@ import { respondWithError } from "./respond-with-error";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
 import { authenticatePassthrough } from "./identify-by-key";
+import { limitToolCalls } from "./rate-limit";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
@@ -41,6 +43,7 @@ export interface ProxyDeps extends ForwardDeps {
   tokens: TokenAuthenticator;
   vault: VaultResolver;
   health: RouteHealth;
+  limiter: Limiter;
   audit: AuditSink;
   metrics: GatewayMetrics;
   log: Logger;
@@ -108,6 +111,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (method === "POST") {
     await readMessage(ctx);
     decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);
