@@ -57,12 +57,15 @@ export class RedisLimiter implements Limiter {
     this.#redis.defineCommand("portcullisAcquire", { lua: ACQUIRE_SCRIPT });
     this.#redis.defineCommand("portcullisRenew", { numberOfKeys: 1, lua: RENEW_SCRIPT });
     this.#redis.defineCommand("portcullisHeartbeat", { numberOfKeys: 1, lua: HEARTBEAT_SCRIPT });
+    // A refused AUTH or TLS handshake is followed by a bare "close": keep saying what went wrong.
+    let lastError: string | undefined;
     this.#redis.on("ready", () => {
+      lastError = undefined;
       events.ready();
       void this.#heartbeat();
     });
-    this.#redis.on("error", (error: Error) => events.down(error.message));
-    this.#redis.on("close", () => events.down("connection to Redis closed"));
+    this.#redis.on("error", (error: Error) => events.down((lastError = error.message)));
+    this.#redis.on("close", () => events.down(lastError ?? "connection to Redis closed"));
     this.#timers = [setInterval(() => void this.#heartbeat(), settings.heartbeatMs), setInterval(() => void this.#renew(), settings.slotLeaseMs / 3)];
     for (const timer of this.#timers) timer.unref();
   }
