@@ -124,9 +124,10 @@ export class RateLimits implements Limiter {
   }
 
   async close() {
+    const redis = this.#redis;
     this.#settingsKey = "";
-    await this.#redis?.close();
     this.#redis = undefined;
+    await redis?.close();
   }
 }
 
