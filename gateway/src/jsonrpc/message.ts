@@ -28,19 +28,18 @@ export interface ParsedBody {
   batch: boolean;
 }
 
-/** Absent MCP-Protocol-Version header: the spec says assume 2025-03-26. */
-export const DEFAULT_PROTOCOL_VERSION = "2025-03-26";
 /** The revision that removed JSON-RPC batching. */
 const BATCHING_REMOVED_IN = "2025-06-18";
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 /** Methods the gateway judges: they must be spelt exactly and sent as requests. */
-export const GUARDED_METHODS: ReadonlySet<string> = new Set(["tools/call", "tools/list"]);
+export const GUARDED_METHODS: ReadonlySet<string> = new Set(["tools/call", "tools/list", "server/discover"]);
 const ENVELOPE_MEMBERS: ReadonlySet<string> = new Set(["jsonrpc", "id", "method", "params", "result", "error"]);
 /** The members of params the gateway reads, per guarded method. */
 const READ_PARAMS: Readonly<Record<string, ReadonlySet<string>>> = {
   "tools/call": new Set(["name", "arguments", "_meta"]),
   "tools/list": new Set(["cursor", "_meta"]),
+  "server/discover": new Set(["_meta"]),
 };
 
 /** A method name with case, punctuation and width folded away: `Tools//Call` → `toolscall`. */

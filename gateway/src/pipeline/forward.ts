@@ -10,14 +10,18 @@ import { GatewayError } from "../errors";
 import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../transport/headers";
 import { SseRelay } from "../transport/sse";
 import type { RequestContext } from "./context";
+import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
-import { judgeToolsListText } from "./tools-list-filter";
+import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
+import { judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
 export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
+  catalogue: CatalogueWatch;
+  log: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -29,9 +33,11 @@ function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
   return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
 }
 
-/** Whether the response answers a tools/list request (every part of it must then be judged). */
+/** Requests whose answers may list tools: every part of such an answer must be judged. */
+const LISTING_METHODS = new Set(["tools/list", "server/discover"]);
+
 function answersToolsList(ctx: RequestContext): boolean {
-  return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
+  return ctx.body?.messages.some((m) => m.kind === "request" && LISTING_METHODS.has(m.method)) ?? false;
 }
 
 /** Drops a response body the client will not get (the connection is not reused). */
@@ -111,12 +117,22 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an answer the gateway cannot check`, encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`);
   }
 
-  const { acl } = route;
-  const caller = ctx.caller!;
-  const listed = (name: string) => route.knownTools.noteListed(name);
+  const judgement: ListJudgement = {
+    acl: route.acl,
+    caller: ctx.caller!,
+    mustParse,
+    privateCache: ctx.protocolVersion >= STATELESS_SINCE,
+    admit: (name, tool) => {
+      route.knownTools.noteListed(name);
+      const pin = deps.catalogue.pinOf(tool);
+      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: () => deps.catalogue.listed(route, name, tool, pin) };
+    },
+  };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
-    const judged = judgeToolsListText(raw.toString("utf8"), acl, caller, mustParse, listed);
+    // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+    if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
+    const judged = judgeToolsListText(raw.toString("utf8"), judgement);
     const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
@@ -130,9 +146,15 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   });
   if (isSse && !encoded) {
     const relay = new SseRelay({
-      rewrite: inspect ? (data) => judgeToolsListText(data, acl, caller, mustParse, listed) : undefined,
-      hint: "",
+      rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
+      maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
+      },
     });
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
@@ -162,6 +184,12 @@ function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Pro
     res.once("finish", () => resolve());
     if (through) {
       through.once("error", fail);
+      // A relay that ends before the body did has failed the stream closed: abort the upstream request.
+      through.once("end", () => {
+        if (body.readableEnded) return;
+        body.off("error", fail);
+        discard(body);
+      });
       body.pipe(through).pipe(res);
     } else body.pipe(res);
   });

@@ -4,11 +4,12 @@
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
+import type { CompiledAuth, CompiledConfig, CompiledRoute, CompiledTokenCheck } from "../config/compile";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, toGatewayError } from "../errors";
-import { DEFAULT_PROTOCOL_VERSION, parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { checkBodyVersion, protocolVersionOf } from "../jsonrpc/protocol-version";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
 import type { Limiter } from "../limits/admission";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
@@ -20,7 +21,10 @@ import { recordOutcome } from "./record-outcome";
 import { respondWithError } from "./respond-with-error";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
-import { authenticatePassthrough } from "./identify-by-key";
+import type { Claims } from "../oauth/token-validator";
+import type { TokenExchanger } from "../oauth/token-exchange";
+import { authenticatePassthrough } from "./authenticate-passthrough";
+import { decideCatalogueCalls } from "./catalogue";
 import { limitToolCalls } from "./rate-limit";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
@@ -30,6 +34,8 @@ export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 export interface TokenAuthenticator {
   /** Validates the bearer token for the route and sets ctx.caller (and ctx.endUser). */
   authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void>;
+  /** The claims of a valid token, or a 401 token_invalid whose challenge points at `metadataUrl`. */
+  validate(ctx: RequestContext, token: string, check: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims>;
 }
 
 export interface Logger {
@@ -41,6 +47,7 @@ export interface ProxyDeps extends ForwardDeps {
   config: () => CompiledConfig | undefined;
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
+  exchanges: TokenExchanger;
   vault: VaultResolver;
   health: RouteHealth;
   limiter: Limiter;
@@ -53,10 +60,7 @@ const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  if (route.auth.mode === "passthrough") {
-    authenticatePassthrough(ctx, route.auth.keyHeader, route.auth.upstreamPrm ? ctx.metadataUrl : undefined);
-    return;
-  }
+  if (route.auth.mode === "passthrough") return authenticatePassthrough(ctx, route.auth, deps.tokens);
   await deps.tokens.authenticate(ctx, route.auth);
   if (!route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
@@ -71,9 +75,9 @@ async function readMessage(ctx: RequestContext) {
   if (type === undefined || !JSON_CONTENT_TYPE.test(type)) throw new GatewayError("unsupported_media_type", "Content-Type must be application/json");
   const raw = await readRequestBody(ctx.req, ctx.config!.maxBodyBytes);
   ctx.bytesIn = raw.length;
-  const version = headerValue(ctx.req.headers["mcp-protocol-version"]) ?? DEFAULT_PROTOCOL_VERSION;
-  ctx.body = parseJsonRpcBody(raw.toString("utf8"), version);
-  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body);
+  ctx.body = parseJsonRpcBody(raw.toString("utf8"), ctx.protocolVersion);
+  checkBodyVersion(ctx.body, headerValue(ctx.req.headers["mcp-protocol-version"]));
+  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body, ctx.protocolVersion);
 }
 
 async function serveMetadata(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps) {
@@ -107,14 +111,17 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (method === "OPTIONS") return answerPreflight(ctx, cors.headers);
   if (!MCP_METHODS.has(method)) throw new GatewayError("method_not_allowed", `${method} is not an MCP Streamable HTTP method`).withHeader("allow", "GET, POST, DELETE, OPTIONS");
   await authenticate(ctx, route, deps);
+  ctx.protocolVersion = protocolVersionOf(headerValue(ctx.req.headers["mcp-protocol-version"]));
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
     decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   await forwardToUpstream(ctx, deps, cors.headers);
 }
 

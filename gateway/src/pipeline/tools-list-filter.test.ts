@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { compileAcl } from "../../../lib/acl/decide";
 import { GatewayError } from "../errors";
-import { filterToolsList, judgeToolsListText } from "./tools-list-filter";
+import { filterToolsList, judgeToolsListText as judgeWith } from "./tools-list-filter";
 
 const acl = compileAcl({ default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }] });
 const dev = { username: "dev-user", groups: ["developer"] };
 const admin = { username: "admin-user", groups: ["admin"] };
+const judgeToolsListText = (text: string, _acl: typeof acl, caller: typeof dev, mustParse: boolean) => judgeWith(text, { acl, caller, mustParse, privateCache: false });
+const filter = (value: unknown, caller: typeof dev) => filterToolsList(value, { acl, caller, mustParse: true, privateCache: false });
 const page = (tools: unknown[], extra: Record<string, unknown> = {}) => ({ jsonrpc: "2.0", id: 1, result: { tools, ...extra } });
 
 function refused(text: string, mustParse = true): string {
@@ -21,22 +23,22 @@ function refused(text: string, mustParse = true): string {
 describe("filterToolsList", () => {
   it("keeps only callable tools and every other field, nextCursor included", () => {
     const message = page([{ name: "search_repositories", description: "d" }, { name: "push_files" }, { name: "create_issue" }], { nextCursor: "p2", _meta: { x: 1 } });
-    expect(filterToolsList(message, acl, dev)).toEqual(page([{ name: "search_repositories", description: "d" }], { nextCursor: "p2", _meta: { x: 1 } }));
-    expect(filterToolsList(message, acl, admin)).toEqual(message);
+    expect(filter(message, dev)).toEqual(page([{ name: "search_repositories", description: "d" }], { nextCursor: "p2", _meta: { x: 1 } }));
+    expect(filter(message, admin)).toEqual(message);
   });
 
   it("leaves an emptied page with its cursor, so paging goes on", () => {
-    expect(filterToolsList(page([{ name: "push_files" }], { nextCursor: "p3" }), acl, dev)).toEqual(page([], { nextCursor: "p3" }));
+    expect(filter(page([{ name: "push_files" }], { nextCursor: "p3" }), dev)).toEqual(page([], { nextCursor: "p3" }));
   });
 
   it("drops tools whose names the gateway would refuse to call, and nameless entries", () => {
-    expect(filterToolsList(page([{ name: "search_repositories " }, { name: "ｓearch" }, {}, null, { name: 3 }]), acl, admin)).toEqual(page([]));
+    expect(filter(page([{ name: "search_repositories " }, { name: "ｓearch" }, {}, null, { name: 3 }]), admin)).toEqual(page([]));
   });
 
   it("filters each tools/list result of a batch response, and leaves other messages as they are", () => {
     const other = { jsonrpc: "2.0", id: 2, result: { content: [] } };
-    expect(filterToolsList([page([{ name: "push_files" }]), other], acl, dev)).toEqual([page([]), other]);
-    expect(filterToolsList(other, acl, dev)).toBe(other);
+    expect(filter([page([{ name: "push_files" }]), other], dev)).toEqual([page([]), other]);
+    expect(filter(other, dev)).toBe(other);
   });
 });
 
@@ -84,5 +86,15 @@ describe("judgeToolsListText: decides on the parsed value, fails closed", () => 
 
   it("judges a GET-stream event naming tools even when no tools/list was seen", () => {
     expect(JSON.parse(judgeToolsListText(list, acl, dev, false)!)).toEqual(page([{ name: "search_repositories" }]));
+  });
+});
+
+describe("2026-07-28 cacheable lists", () => {
+  it("marks a filtered list private, keeping the upstream's ttlMs, or 0 when it sent none or a bad one", () => {
+    const judge = (result: Record<string, unknown>) => JSON.parse(judgeWith(JSON.stringify({ jsonrpc: "2.0", id: 1, result }), { acl, caller: dev, mustParse: true, privateCache: true })!).result;
+    expect(judge({ resultType: "complete", tools: [{ name: "push_files" }], ttlMs: 60_000, cacheScope: "public" })).toEqual({ resultType: "complete", tools: [], ttlMs: 60_000, cacheScope: "private" });
+    expect(judge({ tools: [] })).toEqual({ tools: [], ttlMs: 0, cacheScope: "private" });
+    expect(judge({ tools: [], ttlMs: -5 }).ttlMs).toBe(0);
+    expect(judge({ resultType: "input_required", inputRequests: {} })).toEqual({ resultType: "input_required", inputRequests: {} });
   });
 });
