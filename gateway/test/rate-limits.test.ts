@@ -44,7 +44,9 @@ afterAll(async () => {
 });
 
 async function connect(key: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(`${gw.url}/everything`), { requestInit: { headers: { apikey: key, authorization: "Bearer upstream-issued-token" } } });
+  const transport = new StreamableHTTPClientTransport(new URL(`${gw.url}/everything`), {
+    requestInit: { headers: { apikey: key, authorization: "Bearer upstream-issued-token" } },
+  });
   const client = new Client({ name: "portcullis-test", version: "1.0.0" });
   await client.connect(transport);
   return { client, transport };
@@ -56,7 +58,14 @@ function post(key: string, sessionId: string, body: unknown, signal?: AbortSigna
   return fetch(`${gw.url}/everything`, {
     method: "POST",
     signal,
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer upstream-issued-token", apikey: key, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: "Bearer upstream-issued-token",
+      apikey: key,
+      "mcp-session-id": sessionId,
+      "mcp-protocol-version": "2025-06-18",
+    },
     body: JSON.stringify(body),
   });
 }
@@ -74,7 +83,12 @@ describe("rate limits on one gateway", () => {
     expect((await echo(b.client, "mine")).content).toEqual([expect.objectContaining({ text: expect.stringContaining("mine") })]);
     await expect(a.client.callTool({ name: "get-sum", arguments: { a: 1, b: 2 } })).resolves.toMatchObject({ content: [expect.anything()] });
 
-    const response = await post("dev-a-api-key", a.transport.sessionId!, { jsonrpc: "2.0", id: 41, method: "tools/call", params: { name: "echo", arguments: { message: "again" } } });
+    const response = await post("dev-a-api-key", a.transport.sessionId!, {
+      jsonrpc: "2.0",
+      id: 41,
+      method: "tools/call",
+      params: { name: "echo", arguments: { message: "again" } },
+    });
     expect(response.status).toBe(429);
     const retryAfter = Number(response.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -87,7 +101,11 @@ describe("rate limits on one gateway", () => {
       error: {
         code: -32000,
         message: `Rate limit reached: 3 calls a minute for 'developer' on tool 'echo' of everything; retry in ${retryAfter} s`,
-        data: { reason: "rate_limited", retry_after_s: retryAfter, rule: { server: "everything", subject: "developer", tool: "echo", limit: "per_minute", quota: 3, window_s: 60 } },
+        data: {
+          reason: "rate_limited",
+          retry_after_s: retryAfter,
+          rule: { server: "everything", subject: "developer", tool: "echo", limit: "per_minute", quota: 3, window_s: 60 },
+        },
       },
     });
 
@@ -104,7 +122,13 @@ describe("rate limits on one gateway", () => {
     const call = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "echo", arguments: { message: String(id) } } });
     const response = await fetch(`${gw.url}/everything`, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer upstream-issued-token", apikey: "dev-b-api-key", "mcp-protocol-version": "2025-03-26" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: "Bearer upstream-issued-token",
+        apikey: "dev-b-api-key",
+        "mcp-protocol-version": "2025-03-26",
+      },
       body: JSON.stringify([call(1), call(2), call(3)]),
     });
     expect(await response.json()).toMatchObject({ id: null, error: { data: { reason: "rate_limited", rule: { limit: "per_minute" } } } });
@@ -118,7 +142,12 @@ describe("rate limits on one gateway", () => {
   it("frees a concurrency slot when the client holding it disconnects", async () => {
     const c = await connect("dev-c-api-key");
     const sessionId = c.transport.sessionId!;
-    const long = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 }, _meta: { progressToken: "p7" } } };
+    const long = {
+      jsonrpc: "2.0",
+      id: 7,
+      method: "tools/call",
+      params: { name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 }, _meta: { progressToken: "p7" } },
+    };
     const holder = new AbortController();
     const first = await post("dev-c-api-key", sessionId, long, holder.signal);
     expect(first.status).toBe(200);

@@ -59,8 +59,7 @@ beforeAll(async () => {
     if (req.body.includes('"name":"slow"')) {
       slowCalls.push({ req, res });
       slowArrived();
-    }
-    else fakeMcpServer(req, res);
+    } else fakeMcpServer(req, res);
   });
   const file = path.join(folder, "gateway.yaml");
   fs.writeFileSync(file, stringify(config(upstream.url, redis.url)));
@@ -91,11 +90,13 @@ async function call(tool: string, consumer: keyof typeof KEYS, base = nginx.url)
 
 /** `clients` callers at once, each making `calls` calls one after another. */
 async function load(tool: string, consumers: (keyof typeof KEYS)[], calls: number): Promise<number[]> {
-  const statuses = await Promise.all(consumers.map(async (consumer) => {
-    const seen: number[] = [];
-    for (let i = 0; i < calls; i++) seen.push(await call(tool, consumer));
-    return seen;
-  }));
+  const statuses = await Promise.all(
+    consumers.map(async (consumer) => {
+      const seen: number[] = [];
+      for (let i = 0; i < calls; i++) seen.push(await call(tool, consumer));
+      return seen;
+    }),
+  );
   return statuses.flat();
 }
 

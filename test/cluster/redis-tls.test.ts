@@ -29,13 +29,32 @@ beforeAll(async () => {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
-    extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] }],
+    extensions: [
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
+      },
+    ],
   });
   fs.writeFileSync(path.join(folder, "redis.crt"), pems.cert);
   fs.writeFileSync(path.join(folder, "redis.key"), pems.private);
   tlsPort = await findFreePort();
   // The plain port listens on loopback only for the helper's readiness; gateways use the TLS port.
-  redis = await startRedis(["--tls-port", String(tlsPort), "--tls-cert-file", path.join(folder, "redis.crt"), "--tls-key-file", path.join(folder, "redis.key"), "--tls-ca-cert-file", path.join(folder, "redis.crt"), "--tls-auth-clients", "no"]);
+  redis = await startRedis([
+    "--tls-port",
+    String(tlsPort),
+    "--tls-cert-file",
+    path.join(folder, "redis.crt"),
+    "--tls-key-file",
+    path.join(folder, "redis.key"),
+    "--tls-ca-cert-file",
+    path.join(folder, "redis.crt"),
+    "--tls-auth-clients",
+    "no",
+  ]);
   upstream = await startRecordingUpstream(fakeMcpServer);
 }, 60_000);
 

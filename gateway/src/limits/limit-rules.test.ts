@@ -15,12 +15,22 @@ const nobody = { username: "someone", groups: [] };
 
 describe("matchLimits", () => {
   it.each([
-    { who: "a developer calling create_issue", caller: dev, tool: "create_issue", rules: ["github|dev-user|create_issue", "github|developer|create_issue", "github|developer|*", "github|*|*"] },
+    {
+      who: "a developer calling create_issue",
+      caller: dev,
+      tool: "create_issue",
+      rules: ["github|dev-user|create_issue", "github|developer|create_issue", "github|developer|*", "github|*|*"],
+    },
     { who: "a developer calling another tool", caller: dev, tool: "get_me", rules: ["github|developer|*", "github|*|*"] },
     { who: "a bot (group listed twice) calling search", caller: bot, tool: "search", rules: ["github|bots|search", "github|*|*"] },
     { who: "a bot calling create_issue", caller: bot, tool: "create_issue", rules: ["github|*|*"] },
     { who: "anyone else", caller: nobody, tool: "create_issue", rules: ["github|*|*"] },
-    { who: "a group named like its consumer", caller: { username: "developer", groups: ["developer"] }, tool: "create_issue", rules: ["github|developer|create_issue", "github|developer|*", "github|*|*"] },
+    {
+      who: "a group named like its consumer",
+      caller: { username: "developer", groups: ["developer"] },
+      tool: "create_issue",
+      rules: ["github|developer|create_issue", "github|developer|*", "github|*|*"],
+    },
   ])("$who", ({ caller, tool, rules }) => {
     expect(matchLimits(limits, caller, tool).map((r) => r.id)).toEqual(rules);
   });

@@ -27,7 +27,7 @@ export function compileLimits(server: string, rules: readonly LimitRuleConfig[])
     const windows = (Object.keys(WINDOW_MS) as WindowName[]).flatMap((name) => (rule[name] === undefined ? [] : [{ name, quota: rule[name], windowMs: WINDOW_MS[name] }]));
     const compiled: LimitRule = { id: `${server}|${rule.subject}|${rule.tool}`, server, subject: rule.subject, tool: rule.tool, windows, concurrent: rule.concurrent };
     let byTool = bySubject.get(rule.subject);
-    if (!byTool) bySubject.set(rule.subject, (byTool = new Map()));
+    if (!byTool) bySubject.set(rule.subject, (byTool = new Map<string, LimitRule>()));
     byTool.set(rule.tool, compiled);
   }
   return bySubject;

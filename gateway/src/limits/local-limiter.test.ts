@@ -18,10 +18,28 @@ const admitted = (a: Admission) => a.ok;
 describe("gcra", () => {
   it.each([
     // quota, window, the times of calls (ms from start), which are admitted
-    { what: "a full budget at once, then one per interval", quota: 3, windowMs: 60_000, at: [0, 0, 0, 0, 19_999, 20_000, 20_000, 40_000], admitted: [true, true, true, false, false, true, false, true] },
+    {
+      what: "a full budget at once, then one per interval",
+      quota: 3,
+      windowMs: 60_000,
+      at: [0, 0, 0, 0, 19_999, 20_000, 20_000, 40_000],
+      admitted: [true, true, true, false, false, true, false, true],
+    },
     { what: "an idle window refills the whole budget", quota: 2, windowMs: 1000, at: [0, 0, 0, 5000, 5000, 5000], admitted: [true, true, false, true, true, false] },
-    { what: "a fractional interval (60 s / 7) still admits all 7", quota: 7, windowMs: 60_000, at: [0, 0, 0, 0, 0, 0, 0, 0], admitted: [true, true, true, true, true, true, true, false] },
-    { what: "the 7th interval edge, to the millisecond", quota: 7, windowMs: 60_000, at: [0, 0, 0, 0, 0, 0, 0, 8571, 8572], admitted: [true, true, true, true, true, true, true, false, true] },
+    {
+      what: "a fractional interval (60 s / 7) still admits all 7",
+      quota: 7,
+      windowMs: 60_000,
+      at: [0, 0, 0, 0, 0, 0, 0, 0],
+      admitted: [true, true, true, true, true, true, true, false],
+    },
+    {
+      what: "the 7th interval edge, to the millisecond",
+      quota: 7,
+      windowMs: 60_000,
+      at: [0, 0, 0, 0, 0, 0, 0, 8571, 8572],
+      admitted: [true, true, true, true, true, true, true, false, true],
+    },
   ])("$what", ({ quota, windowMs, at, admitted }) => {
     let tat: number | undefined;
     const seen = at.map((t) => {
@@ -33,9 +51,8 @@ describe("gcra", () => {
   });
 
   it("says how long to wait and how much is left", () => {
-    let tat: number | undefined;
-    expect(gcra(tat, 0, 3, 60_000, 1)).toMatchObject({ allowed: true, remaining: 2 });
-    tat = gcra(undefined, 0, 3, 60_000, 3).tat;
+    expect(gcra(undefined, 0, 3, 60_000, 1)).toMatchObject({ allowed: true, remaining: 2 });
+    const tat = gcra(undefined, 0, 3, 60_000, 3).tat;
     expect(gcra(tat, 0, 3, 60_000, 1)).toEqual({ allowed: false, tat: 60_000, waitMs: 20_000, remaining: 0 });
     expect(gcra(tat, 15_000, 3, 60_000, 1)).toMatchObject({ allowed: false, waitMs: 5_000 });
     expect(gcra(tat, 0, 3, 60_000, 4)).toMatchObject({ allowed: false, waitMs: 80_000 });
@@ -101,7 +118,10 @@ describe("LocalLimiter", () => {
 
   it("divides quotas by its share (never below one)", () => {
     let share = 3;
-    const limiter = new LocalLimiter(() => 0, () => share);
+    const limiter = new LocalLimiter(
+      () => 0,
+      () => share,
+    );
     const charges = charge({ per_minute: 10, concurrent: 2 });
     const results = Array.from({ length: 5 }, () => limiter.acquire(charges));
     expect(results.filter(admitted)).toHaveLength(1);

@@ -24,7 +24,7 @@ function logged() {
 let limits: RateLimits | undefined;
 afterEach(() => limits?.close());
 
-const admittedOf = async (results: (Admission | Promise<Admission>)[]) => (await Promise.all(results)).filter((a) => a.ok).length;
+const admittedOf = async (results: (Admission | Promise<Admission>)[]) => (await Promise.all(results.map((r) => Promise.resolve(r)))).filter((a) => a.ok).length;
 
 describe("RateLimits", () => {
   it("decides in process when no Redis is configured", async () => {

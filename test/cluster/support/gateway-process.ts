@@ -6,11 +6,16 @@ import { findFreePort } from "../../../lib/net/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
+/** The parts of /status the suite reads. */
+export interface GatewayStatus {
+  rate_limits: { backend: string; degraded: boolean; reason: string | null; live_gateways: number | null; fallbacks: number };
+}
+
 export interface GatewayProcess {
   port: number;
   url: string;
   statusUrl: string;
-  status(): Promise<Record<string, any>>;
+  status(): Promise<GatewayStatus>;
   metrics(): Promise<string>;
   output(): string;
   /** SIGKILL: a crash, nothing cleaned up. */
@@ -34,8 +39,8 @@ export async function startGatewayProcess(args: string[], env: Record<string, st
     },
   });
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c));
-  child.stderr!.on("data", (c: Buffer) => (output += c));
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", () => output.includes("gateway: listening") && resolve());
     child.once("exit", (code) => reject(new Error(`gateway exited (${code}):\n${output}`)));
@@ -53,7 +58,7 @@ export async function startGatewayProcess(args: string[], env: Record<string, st
     port,
     url: `http://127.0.0.1:${port}`,
     statusUrl,
-    status: async () => (await fetch(`${statusUrl}/status`)).json() as Promise<Record<string, any>>,
+    status: async () => (await (await fetch(`${statusUrl}/status`)).json()) as GatewayStatus,
     metrics: async () => (await fetch(`${statusUrl}/metrics`)).text(),
     output: () => output,
     crash: () => end("SIGKILL"),

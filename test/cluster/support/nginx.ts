@@ -55,7 +55,7 @@ export async function startNginx(gatewayPorts: number[]): Promise<Nginx> {
   fs.writeFileSync(path.join(folder, "nginx.conf"), nginxConfig(folder, port, gatewayPorts));
   const child: ChildProcess = spawn(binary, ["-p", folder, "-c", path.join(folder, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c));
+  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`nginx exited (${code}): ${stderr}`))));
   await Promise.race([listening(port), exited]);
   return {

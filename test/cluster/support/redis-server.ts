@@ -27,8 +27,8 @@ export async function startRedis(extraArgs: string[] = [], port?: number): Promi
       child = started;
       await new Promise<void>((resolve, reject) => {
         let seen = "";
-        started.stdout!.on("data", (chunk: Buffer) => {
-          seen += chunk;
+        started.stdout.on("data", (chunk: Buffer) => {
+          seen += chunk.toString();
           if (seen.includes("Ready to accept connections")) resolve();
         });
         started.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${seen}`)));
