@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
-import { generateApiKey } from "../lib/keys/api-key";
+import { generateApiKey } from "../lib/core/keys/api-key";
 import { buildGatewayIfNeeded } from "../lib/launcher/gateway-build";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 

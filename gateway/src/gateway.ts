@@ -12,7 +12,7 @@ import { SessionBinder } from "./pipeline/session-binding";
 import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
-import { VaultError } from "./vault/vault-error";
+import { VaultError } from "../../lib/core/vault/vault-error";
 
 export interface GatewayOptions {
   audit: AuditSink;

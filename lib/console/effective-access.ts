@@ -1,12 +1,12 @@
 // "My access" and the admins' policy simulator: which tools a caller may
 // call on a server, and why. The decision is the gateway's own
-// (lib/acl/decide.ts: compileAcl + decideToolAccess), taken over the
+// (lib/core/acl/decide.ts: compileAcl + decideToolAccess), taken over the
 // configuration the gateways run — the latest published version — so what
 // this shows is what the gateway will do; nothing here decides by itself.
 import { z } from "zod";
-import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDecision, type Caller } from "../acl/decide";
+import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDecision, type Caller } from "../core/acl/decide";
 import { compileConfig } from "../config/compile";
-import { consumerSchema, serverSchema, type ServerConfig } from "../config/schema";
+import { consumerSchema, serverSchema, type ServerConfig } from "../core/config/schema";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
 import type { Db } from "../db/client";
 

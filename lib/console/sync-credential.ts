@@ -5,8 +5,8 @@
 // only the gateway can see.
 import path from "node:path";
 import type { Db } from "../db/client";
-import { decryptSecret, loadMasterKey } from "../vault/secret-box";
-import { findVaultReferences, substituteVaultReferences } from "../vault/reference";
+import { decryptSecret, loadMasterKey } from "../core/vault/secret-box";
+import { findVaultReferences, substituteVaultReferences } from "../core/vault/reference";
 import { ConsoleError } from "./errors";
 
 function masterKey(): Buffer {

@@ -7,7 +7,7 @@ import { startMcpToolsServer, type McpToolsServer } from "../../test/support/mcp
 import type { CurrentUser } from "../auth/session";
 import { db, pool } from "../db/client";
 import { findFreePort } from "../net/ports";
-import { encryptSecret } from "../vault/secret-box";
+import { encryptSecret } from "../core/vault/secret-box";
 import { ConsoleError } from "./errors";
 import { serverInputSchema } from "./schemas/server";
 import { createServer } from "./servers";

@@ -1,6 +1,6 @@
 // Data-plane tokens: `pcdp_<32 base62>`, shown once, stored as SHA-256 only.
 import { createHash, randomInt } from "node:crypto";
-import { hashesEqual } from "../keys/api-key";
+import { hashesEqual } from "../core/keys/api-key";
 import type { Db } from "../db/client";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { configHash } from "../config/canonical";
+import { configHash } from "../core/config/canonical";
 import { compileConfig } from "../config/compile";
 import { createDb, type Db } from "../db/client";
-import { hashApiKey } from "../keys/api-key";
-import { encryptSecret } from "../vault/secret-box";
+import { hashApiKey } from "../core/keys/api-key";
+import { encryptSecret } from "../core/vault/secret-box";
 import { applyImport, configToYaml, parseConfigText, previewImport } from "./import";
 import { loadConfigSnapshot } from "./snapshot";
 import { publishConfigVersion } from "./versions";

@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../errors";
+import { UserFacingError } from "../core/errors";
 import { assertPortFree } from "../net/ports";
 
 export interface EmbeddedPostgresOptions {

@@ -1,6 +1,6 @@
 // npm run db:migrate — applies prisma/migrations to DATABASE_URL, or to the
 // embedded database in the data folder when DATABASE_URL is unset.
-import { describeError } from "../errors";
+import { describeError } from "../core/errors";
 import { readSettings } from "../launcher/settings";
 import { applyMigrations } from "./migrate";
 import { openDatabase } from "./open-database";

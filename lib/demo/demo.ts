@@ -11,7 +11,7 @@ import { assertPortFree } from "../net/ports";
 import { randomBase62 } from "./base62";
 import { PROJECT_ROOT } from "../launcher/console-build";
 import { readSecret, writeSecret } from "../launcher/secrets";
-import { loadMasterKey } from "../vault/secret-box";
+import { loadMasterKey } from "../core/vault/secret-box";
 import { signInToConsole } from "./console-session";
 import { writeDemoFacts, type DemoFacts } from "./facts";
 import { startGitHubStandIn } from "./github/github-stand-in";

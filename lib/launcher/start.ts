@@ -10,7 +10,7 @@ import { applyMigrations } from "../db/migrate";
 import { openDatabase } from "../db/open-database";
 import { ensureBundledDataPlane } from "../controlplane/data-planes";
 import { publishConfigVersion } from "../controlplane/versions";
-import { describeError } from "../errors";
+import { describeError } from "../core/errors";
 import { assertPortFree } from "../net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
 import { buildGatewayIfNeeded } from "./gateway-build";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { entityNameSchema } from "@/lib/config/schema";
+import { entityNameSchema } from "@/lib/core/config/schema";
 import { recordActivity } from "@/lib/console/activity";
 import { route } from "@/lib/console/route";
 import { createDataPlane } from "@/lib/controlplane/data-planes";

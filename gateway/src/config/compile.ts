@@ -3,10 +3,10 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { createHash } from "node:crypto";
-import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
-import type { GatewayConfig, ServerConfig } from "../../../lib/config/schema";
-import { hashApiKey } from "../../../lib/keys/api-key";
-import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
+import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
+import type { GatewayConfig, ServerConfig } from "../../../lib/core/config/schema";
+import { hashApiKey } from "../../../lib/core/keys/api-key";
+import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
 
 export const PRM_PREFIX = "/.well-known/oauth-protected-resource";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashApiKey } from "../../../lib/keys/api-key";
+import { hashApiKey } from "../../../lib/core/keys/api-key";
 import { findKey } from "../pipeline/identify-by-key";
 import { ConfigStore } from "./config-store";
 

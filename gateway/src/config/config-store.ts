@@ -2,7 +2,7 @@
 // SIGHUP, and (later) a push from the console: validate → compile → swap.
 // A request takes the compiled config once, at its start, and keeps it; a
 // document with problems changes nothing and reports every problem.
-import { parseConfig, type GatewayConfig } from "../../../lib/config/schema";
+import { parseConfig, type GatewayConfig } from "../../../lib/core/config/schema";
 import { compileConfig, type CompiledConfig } from "./compile";
 
 export type ApplyResult = { ok: true; version: number; hash: string } | { ok: false; problems: string[] };

@@ -3,8 +3,8 @@
 // bounded; when it is full the oldest events are dropped and counted (the count
 // is reported to the control plane and shown on /status). Events carry unique
 // ids, so a batch re-sent after a lost response is not counted twice.
-import type { AuditEvent } from "../../../lib/audit/event";
-import { DP_API } from "../../../lib/controlplane/protocol";
+import type { AuditEvent } from "../../../lib/core/audit/event";
+import { DP_API } from "../../../lib/core/controlplane/protocol";
 import type { AuditSink, AuditStats } from "../audit/audit-sink";
 import { backoffDelay } from "./backoff";
 

@@ -7,8 +7,8 @@
 // and reconnects with backoff and jitter.
 import os from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { configHash } from "../../../lib/config/canonical";
-import { configMessageSchema, DP_API, type ReportMessage } from "../../../lib/controlplane/protocol";
+import { configHash } from "../../../lib/core/config/canonical";
+import { configMessageSchema, DP_API, type ReportMessage } from "../../../lib/core/controlplane/protocol";
 import type { ApplyResult } from "../config/config-store";
 import { backoffDelay } from "./backoff";
 import { lastKnownGoodFile, readLastKnownGood, writeLastKnownGood } from "./last-known-good";

@@ -3,7 +3,7 @@
 // the gateway and the upstream is refused here: duplicate keys and escapes
 // disappear in the parse, method names must be exact, tool names must be the
 // plain MCP form (so "push_files " or "push_files\0" cannot slip past a rule).
-import { TOOL_NAME_PATTERN } from "../../../lib/config/schema";
+import { TOOL_NAME_PATTERN } from "../../../lib/core/config/schema";
 import { GatewayError, type JsonRpcId } from "../errors";
 
 export type JsonRpcMessage =

@@ -12,7 +12,7 @@ import { readBearerToken } from "../pipeline/bearer-token";
 import { bearerChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
-import { VaultError } from "../vault/vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 
 /** Asymmetric algorithms only: never `none`, never an HMAC keyed with a public key. */
 const ALLOWED_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];

@@ -2,7 +2,7 @@
 // discover the upstream's authorization server through the gateway), but it is
 // never validated or used here; the API key in the route's key header says
 // who the caller is. Refusals about the key are 403, never 401.
-import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
+import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/core/keys/api-key";
 import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";

@@ -1,8 +1,8 @@
 // Per-tool access: a denied tools/call is answered by the gateway and never
 // reaches the upstream; tools/list results are filtered to what the caller may
 // call. Decisions come from lib/acl (the one ACL function).
-import { TOOL_NAME_PATTERN } from "../../../lib/config/schema";
-import { decideToolAccess, describeDenial, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import { TOOL_NAME_PATTERN } from "../../../lib/core/config/schema";
+import { decideToolAccess, describeDenial, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 

@@ -6,12 +6,12 @@
 // within it. Errors name the reference, never a value.
 import fs from "node:fs/promises";
 import type { Dispatcher } from "undici";
-import type { GatewayConfig } from "../../../lib/config/schema";
-import { parseVaultReference, substituteVaultReferences, type VaultReference } from "../../../lib/vault/reference";
-import { decryptSecret } from "../../../lib/vault/secret-box";
+import type { GatewayConfig } from "../../../lib/core/config/schema";
+import { parseVaultReference, substituteVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
+import { decryptSecret } from "../../../lib/core/vault/secret-box";
 import type { SecretTemplate } from "../config/compile";
 import { HashiCorpVaultClient } from "./hashicorp-vault";
-import { VaultError } from "./vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 
 type VaultConfig = GatewayConfig["vault"];
 

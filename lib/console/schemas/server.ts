@@ -1,12 +1,12 @@
 // An MCP server as the console edits it: exactly the config's `serverSchema`
-// fields (lib/config/schema.ts, so a stored server always compiles into a
+// fields (lib/core/config/schema.ts, so a stored server always compiles into a
 // valid gateway config) minus the ACL, which the access matrix edits on its
 // own page, and minus `passthrough_credentials`, which the console leaves at
 // its safe default. On top, one console rule: credentials are stored as vault
 // references, never as plain text in the database or the activity log.
 import { z } from "zod";
-import { serverSchema } from "../../config/schema";
-import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
+import { serverSchema } from "../../core/config/schema";
+import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
 const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields } = serverSchema.shape;
 

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SELECT_CLASS } from "@/components/ui/select";
-import type { Caller } from "@/lib/acl/decide";
+import type { Caller } from "@/lib/core/acl/decide";
 import { requirePageRole } from "@/lib/auth/session";
 import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "@/lib/console/effective-access";
 import { db } from "@/lib/db/client";

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { ConsoleError, notFound } from "@/lib/console/errors";
 import { route } from "@/lib/console/route";
 import { applyImport, parseConfigText, previewImport } from "@/lib/controlplane/import";
-import { loadMasterKey } from "@/lib/vault/secret-box";
+import { loadMasterKey } from "@/lib/core/vault/secret-box";
 
 const importSchema = z
   .object({

@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { db, pool } from "@/lib/db/client";
 import { ingestAuditEvents } from "@/lib/analytics/ingest";
-import { eventBatchSchema } from "@/lib/audit/event";
+import { eventBatchSchema } from "@/lib/core/audit/event";
 import { dataPlaneRoute } from "@/lib/controlplane/dp-route";
 import { rollupWriter } from "@/lib/controlplane/ingestion";
 

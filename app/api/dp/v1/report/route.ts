@@ -2,7 +2,7 @@
 import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
 import { dataPlaneRoute } from "@/lib/controlplane/dp-route";
-import { reportMessageSchema } from "@/lib/controlplane/protocol";
+import { reportMessageSchema } from "@/lib/core/controlplane/protocol";
 
 export const POST = dataPlaneRoute(async (plane, request) => {
   const parsed = reportMessageSchema.safeParse(await request.json().catch(() => undefined));
