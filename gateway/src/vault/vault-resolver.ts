@@ -8,7 +8,7 @@ import fs from "node:fs/promises";
 import type { Dispatcher } from "undici";
 import type { GatewayConfig } from "../../../lib/core/config/schema";
 import { parseVaultReference, substituteVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
-import { decryptSecret } from "../../../lib/core/vault/secret-box";
+import { pickField, resolveBuiltInReference } from "../../../lib/core/vault/built-in-vault";
 import type { SecretTemplate } from "../config/compile";
 import { HashiCorpVaultClient } from "./hashicorp-vault";
 import { VaultError } from "../../../lib/core/vault/vault-error";
@@ -25,27 +25,6 @@ export interface VaultResolverOptions {
   /** Loaded on first use of the portcullis backend (it may create the key file). */
   masterKey: () => Buffer;
   dispatcher: Dispatcher;
-}
-
-function pickField(ref: VaultReference, value: unknown): string {
-  if (ref.field === undefined) {
-    if (typeof value === "string") return value;
-    // A KV secret with a single key needs no field.
-    const entries = typeof value === "object" && value !== null ? Object.values(value) : [];
-    if (entries.length === 1 && typeof entries[0] === "string") return entries[0];
-    throw new VaultError(`${ref.raw} holds several values; name one as {vault://${ref.backend}/${ref.key}/<field>}`);
-  }
-  let object = value;
-  if (typeof value === "string") {
-    try {
-      object = JSON.parse(value);
-    } catch {
-      throw new VaultError(`${ref.raw}: the value is not a JSON object, so it has no field '${ref.field}'`);
-    }
-  }
-  const picked = typeof object === "object" && object !== null ? (object as Record<string, unknown>)[ref.field] : undefined;
-  if (typeof picked !== "string") throw new VaultError(`${ref.raw}: no string field '${ref.field}'`);
-  return picked;
 }
 
 export class VaultResolver {
@@ -83,12 +62,14 @@ export class VaultResolver {
   }
 
   async #load(ref: VaultReference): Promise<string> {
-    const value = pickField(ref, await this.#read(ref));
+    const value =
+      ref.backend === "portcullis" ? resolveBuiltInReference(ref, this.#config.portcullis[ref.key], this.options.masterKey) : pickField(ref, await this.#read(ref));
     const ttlSeconds = ref.backend === "hcv" && this.#config.hcv ? this.#config.hcv.cache_ttl_seconds : this.#config.cache_ttl_seconds;
     this.#cache.set(ref.raw, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
     return value;
   }
 
+  /** The stored value of an env, file or hcv reference; built-in vault references are resolved in #load. */
   async #read(ref: VaultReference): Promise<unknown> {
     switch (ref.backend) {
       case "env": {
@@ -102,15 +83,6 @@ export class VaultResolver {
         } catch (error) {
           throw new VaultError(`${ref.raw}: cannot read ${ref.key} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
         }
-      case "portcullis": {
-        const sealed = this.#config.portcullis[ref.key];
-        if (sealed === undefined) throw new VaultError(`${ref.raw}: no secret named '${ref.key}' in the built-in vault`);
-        try {
-          return decryptSecret(this.options.masterKey(), ref.key, sealed);
-        } catch (error) {
-          throw new VaultError(`${ref.raw}: ${(error as Error).message}`);
-        }
-      }
       case "hcv":
         if (!this.#hcv) throw new VaultError(`${ref.raw}: no HashiCorp Vault is configured (vault.hcv)`);
         return this.#hcv.read(ref);
