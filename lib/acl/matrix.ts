@@ -17,7 +17,7 @@
 // Any other row compiles to one Kong rule that gives the same decision for
 // every possible caller (property-tested in matrix.test.ts).
 import type { AclConfig, AclRuleConfig } from "../core/config/schema";
-import { EVERYONE, normaliseToolName } from "../core/acl/decide";
+import { EVERYONE } from "../core/acl/decide";
 
 export type Cell = "allow" | "deny" | "inherit";
 export type Effect = Exclude<Cell, "inherit">;
@@ -134,10 +134,4 @@ export function aclToMatrix(acl: AclConfig, groups: readonly string[]): AclMatri
     matrix.tools[name] = simplify(matrix, name, rowFromRule(subjects, groups));
   }
   return matrix;
-}
-
-/** Finds the tool row a name belongs to the way the gateway matches it (case- and NFKC-insensitive). */
-export function findToolRow(matrix: AclMatrix, name: string): string | undefined {
-  const wanted = normaliseToolName(name);
-  return Object.keys(matrix.tools).find((tool) => normaliseToolName(tool) === wanted);
 }

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { assertPortFree } from "../net/ports";
-import { randomBase62 } from "./base62";
+import { randomBase62 } from "../core/keys/base62";
 import { PROJECT_ROOT } from "../launcher/console-build";
 import { readSecret, writeSecret } from "../launcher/secrets";
 import { loadMasterKey } from "../core/vault/secret-box";
