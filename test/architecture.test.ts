@@ -1,7 +1,8 @@
 // The rooms keep to their doors (docs/architecture.md): the gateway reaches
 // only its own sources, the shared core and an allow-list of packages; the
-// core reaches only itself, zod and Node's built-ins. The gateway bundle's
-// fingerprint covers every file the gateway's imports can reach.
+// core reaches only itself, zod and Node's built-ins; pages and route handlers
+// reach the database only through lib/'s domain functions. The gateway
+// bundle's fingerprint covers every file the gateway's imports can reach.
 import fs from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -91,6 +92,18 @@ describe("architecture", () => {
 
   it("lib/core imports only itself, zod and Node's built-ins", () => {
     expect(crossings(coreFiles, { folders: ["lib/core"], packages: CORE_PACKAGES })).toEqual([]);
+  });
+
+  it("pages, route handlers and components reach the database only through lib/'s domain functions", () => {
+    const touchesDatabase = (file: string) =>
+      importsOf(file).filter((specifier) => {
+        const target = resolveTarget(file, specifier);
+        return target.kind === "file" ? within(target.path, ["lib/db", "lib/generated"]) : target.name.startsWith("@prisma/") || target.name === "pg";
+      });
+    const ui = [...sourceFiles("app"), ...sourceFiles("components")];
+    expect(ui.length).toBeGreaterThan(50);
+    expect(ui.flatMap((file) => touchesDatabase(file).map((specifier) => `${file} → ${specifier}`))).toEqual([]);
+    expect(touchesDatabase("lib/console/dashboard.ts")).toEqual(["../db/client"]);
   });
 
   it("reports a crossing (shown on a console file, which reaches the database and Prisma)", () => {

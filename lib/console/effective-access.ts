@@ -8,7 +8,7 @@ import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDeci
 import { compileConfig } from "../config/compile";
 import { consumerSchema, serverSchema, type ServerConfig } from "../core/config/schema";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
-import type { Db } from "../db/client";
+import { db as consoleDb, type Db } from "../db/client";
 
 export interface PublishedPolicy {
   /** The config version the gateways run; null before the first publish (then: the database state, compiled). */
@@ -126,4 +126,14 @@ export async function discoveredToolNames(db: Db, serverNames: readonly string[]
   const byServer = new Map<string, string[]>();
   for (const tool of tools) byServer.set(tool.server.name, [...(byServer.get(tool.server.name) ?? []), tool.name]);
   return byServer;
+}
+
+/** The pages' reads, on this console's database: the published policy for these consumers… */
+export function publishedPolicy(usernames: readonly string[] = []): Promise<PublishedPolicy> {
+  return loadPublishedPolicy(consoleDb(), usernames);
+}
+
+/** …and the tools each of these servers has in the console. */
+export function serverToolNames(serverNames: readonly string[]): Promise<Map<string, string[]>> {
+  return discoveredToolNames(consoleDb(), serverNames);
 }
