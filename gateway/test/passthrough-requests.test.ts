@@ -303,7 +303,7 @@ describe("tools/list filtering", () => {
     });
     const response = await post({ jsonrpc: "2.0", id: 1, method: "tools/list" });
     expect(response.status).toBe(502);
-    expect((await response.json()).error.data.reason).toBe("upstream_bad_response");
+    expect((await response.json()).error.data.reason).toBe("upstream_invalid");
   });
 });
 

@@ -2,6 +2,7 @@
 // once per configuration (routes by path, key hash → consumer, ACL per route,
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
+import { KnownTools } from "../metrics/known-tools";
 import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import type { GatewayConfig, ServerConfig } from "../../../lib/core/config/schema";
 import { hashApiKey } from "../../../lib/core/keys/api-key";
@@ -53,6 +54,8 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
+  knownTools: KnownTools;
   /** Lower-cased header name → value template. */
   upstreamHeaders: [string, SecretTemplate][];
   forwardCallerToken: boolean;
@@ -65,6 +68,8 @@ export interface CompiledConfig {
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
+  /** Client-address headers forwarded upstream (lower case); every other one is dropped. */
+  forwardedClientIpHeaders: ReadonlySet<string>;
   /** Exact route paths, with and without a trailing slash. */
   routes: ReadonlyMap<string, CompiledRoute>;
   /** PRM paths (with and without a trailing slash) → route. */
@@ -122,6 +127,7 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    knownTools: new KnownTools(new Set(server.acl.tools.map((rule) => rule.name))),
     upstreamHeaders,
     forwardCallerToken,
     timeoutMs: server.timeout_ms,
@@ -157,6 +163,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    forwardedClientIpHeaders: new Set(config.gateway.forward_client_ip_headers.map((h) => h.toLowerCase())),
     routes,
     metadataRoutes,
     keys,

@@ -1,9 +1,11 @@
 // token_swap routes: the gateway is an OAuth resource server for the
 // organisation's IdP. A token is validated by introspection (RFC 7662) or as a
 // JWT against the IdP's JWKS (RFC 9068), for this route's audience (RFC 8707),
-// then mapped to a consumer. Results are cached per token hash until the
-// token expires (at most 5 minutes); refusals briefly. An IdP that is down or
-// slow fails closed with 503.
+// then mapped to a consumer. Results are cached per token SHA-256 until the
+// token expires (at most 5 minutes); refusals for 10 s. Tokens the gateway has
+// not seen cost an IdP call, so each client address gets a budget of them
+// (introspection-budget.ts): random tokens cannot become an IdP flood. An IdP
+// that is down or slow fails closed with 503.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Dispatcher } from "undici";
 import type { TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
@@ -13,6 +15,7 @@ import { bearerChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
 import { VaultError } from "../../../lib/core/vault/vault-error";
+import { IntrospectionBudget } from "./introspection-budget";
 
 /** Asymmetric algorithms only: never `none`, never an HMAC keyed with a public key. */
 const ALLOWED_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
@@ -70,6 +73,7 @@ export class TokenValidator implements TokenAuthenticator {
   /** Per route auth object, so a new configuration starts with empty caches. */
   #caches = new WeakMap<TokenSwapAuth, Map<string, CacheEntry>>();
   #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  #budget = new IntrospectionBudget();
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -80,7 +84,7 @@ export class TokenValidator implements TokenAuthenticator {
     const metadataUrl = ctx.metadataUrl;
     const token = readBearerToken(ctx, metadataUrl);
     const audience = auth.audience ?? ctx.resourceUrl;
-    const validation = await this.#validateCached(token, ctx.tokenHash!, auth, audience);
+    const validation = await this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
     if (!validation.ok) {
       throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
         "www-authenticate",
@@ -112,12 +116,15 @@ export class TokenValidator implements TokenAuthenticator {
     ctx.caller = extra.length ? { ...consumer, groups: [...new Set([...consumer.groups, ...extra])] } : consumer;
   }
 
-  async #validateCached(token: string, hash: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
+  async #validateCached(token: string, digest: string, auth: TokenSwapAuth, audience: string, clientAddress: string): Promise<Validation> {
     let cache = this.#caches.get(auth);
     if (!cache) this.#caches.set(auth, (cache = new Map()));
-    const key = `${audience}\n${hash}`;
+    const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;
+    if (!(auth.jwksUri && JWT_SHAPE.test(token)) && auth.introspection && !this.#budget.take(clientAddress)) {
+      throw new GatewayError("token_checks_limited", "Too many new tokens from this address; try again shortly").withHeader("retry-after", "1");
+    }
     // Pending entries never expire, so concurrent requests with one new token ask the IdP once.
     const entry: CacheEntry = { validation: this.#validate(token, auth, audience), expiresAt: Number.POSITIVE_INFINITY };
     if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);

@@ -153,8 +153,10 @@ export const configSchema = z
         max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
         /** An SSE stream with nothing to send gets a comment line this often, so idle streams are not cut. */
         sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
+        /** Client-address headers (X-Real-IP, True-Client-IP…) are dropped unless named here, e.g. when a trusted proxy in front sets them. */
+        forward_client_ip_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")).default([]),
       })
-      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000 }),
+      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [] }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
     consumers: z.array(consumerSchema).default([]),
     servers: z.array(serverSchema).default([]),
