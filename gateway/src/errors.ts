@@ -31,6 +31,9 @@ export const ERROR_TABLE = {
   unsupported_protocol_version: { http: 400, jsonRpc: -32022 },
   invalid_params: { http: 200, jsonRpc: -32602 },
   tool_denied: { http: 200, jsonRpc: -32602 },
+  /** Catalogue change control: the tool's definition differs from the approved one, or was never approved. */
+  tool_changed: { http: 200, jsonRpc: -32602 },
+  tool_not_approved: { http: 200, jsonRpc: -32602 },
   // Things behind the gateway.
   upstream_unreachable: { http: 502, jsonRpc: -32603 },
   upstream_timeout: { http: 504, jsonRpc: -32603 },

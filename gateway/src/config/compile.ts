@@ -3,7 +3,7 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { KnownTools } from "../metrics/known-tools";
-import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
+import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import type { GatewayConfig, ServerConfig } from "../../../lib/core/config/schema";
 import { hashApiKey } from "../../../lib/core/keys/api-key";
 import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
@@ -56,6 +56,8 @@ export interface CompiledRoute {
   acl: CompiledAcl;
   /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
   knownTools: KnownTools;
+  /** Catalogue change control: approved pins by normalised tool name, and what to do about others. */
+  catalogue: { toolChanges: "hold" | "allow"; newTools: "hold" | "allow"; pins: ReadonlyMap<string, string> };
   /** Lower-cased header name → value template. */
   upstreamHeaders: [string, SecretTemplate][];
   forwardCallerToken: boolean;
@@ -127,7 +129,8 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
-    knownTools: new KnownTools(new Set(server.acl.tools.map((rule) => rule.name))),
+    knownTools: new KnownTools(new Set([...server.acl.tools, ...server.tools].map((tool) => tool.name))),
+    catalogue: { toolChanges: server.tool_changes, newTools: server.new_tools, pins: new Map(server.tools.map((t) => [normaliseToolName(t.name), t.pin])) },
     upstreamHeaders,
     forwardCallerToken,
     timeoutMs: server.timeout_ms,

@@ -10,6 +10,7 @@ import { GatewayError } from "../errors";
 import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../transport/headers";
 import { SseRelay } from "../transport/sse";
 import type { RequestContext } from "./context";
+import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
 import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
 import { judgeToolsListText, type ListJudgement } from "./tools-list-filter";
@@ -19,6 +20,7 @@ const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
+  catalogue: CatalogueWatch;
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -119,7 +121,11 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     caller: ctx.caller!,
     mustParse,
     privateCache: ctx.protocolVersion >= STATELESS_SINCE,
-    listed: (name) => route.knownTools.noteListed(name),
+    admit: (name, tool) => {
+      route.knownTools.noteListed(name);
+      const pin = deps.catalogue.pinOf(tool);
+      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: () => deps.catalogue.listed(route, name, tool, pin) };
+    },
   };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);

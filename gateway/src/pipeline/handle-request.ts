@@ -21,6 +21,7 @@ import { respondWithError } from "./respond-with-error";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
 import { authenticatePassthrough } from "./identify-by-key";
+import { decideCatalogueCalls } from "./catalogue";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
@@ -110,6 +111,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (method === "POST") {
     await readMessage(ctx);
     decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);

@@ -55,15 +55,18 @@ export interface ListJudgement {
    * `cacheScope: "private"`, keeping the upstream's `ttlMs` (0, "immediately stale", when it sent none).
    */
   privateCache: boolean;
-  /** Told each plain tool name an upstream lists (metric labels are limited to those). */
-  listed?: (name: string) => void;
+  /**
+   * Told each listed tool with a plain name: whether to admit it (catalogue change control), and
+   * what to do again when the same text is later answered from the cache (remembering what was listed).
+   */
+  admit?: (name: string, tool: unknown) => { admitted: boolean; again?: () => void };
 }
 
 function freshness(ttlMs: unknown): number {
   return typeof ttlMs === "number" && Number.isInteger(ttlMs) && ttlMs >= 0 ? ttlMs : 0;
 }
 
-function filterMessage(message: Message, { acl, caller, privateCache, listed }: ListJudgement): Message {
+function filterMessage(message: Message, { acl, caller, privateCache, admit }: ListJudgement, again: Array<() => void>): Message {
   if (!holdsToolsList(message)) return message;
   const results = loosely(message, "result");
   const only = results[0]!;
@@ -74,7 +77,11 @@ function filterMessage(message: Message, { acl, caller, privateCache, listed }: 
   const tools = body.tools.filter((tool) => {
     const name = (tool as { name?: unknown } | null)?.name;
     if (typeof name !== "string" || !TOOL_NAME_PATTERN.test(name)) return false;
-    listed?.(name);
+    if (admit) {
+      const verdict = admit(name, tool);
+      if (verdict.again) again.push(verdict.again);
+      if (!verdict.admitted) return false;
+    }
     return decideToolAccess(acl, name, caller).allowed;
   });
   const result = privateCache ? { ...body, tools, ttlMs: freshness(body.ttlMs), cacheScope: "private" } : { ...body, tools };
@@ -85,9 +92,9 @@ function filterMessage(message: Message, { acl, caller, privateCache, listed }: 
  * The value with every tools/list result filtered: a message, or a batch of
  * messages. Anything else is returned as it is.
  */
-export function filterToolsList(value: unknown, judgement: ListJudgement): unknown {
-  if (Array.isArray(value)) return value.map((m) => (isObject(m) ? filterMessage(m, judgement) : m));
-  return isObject(value) ? filterMessage(value, judgement) : value;
+export function filterToolsList(value: unknown, judgement: ListJudgement, again: Array<() => void> = []): unknown {
+  if (Array.isArray(value)) return value.map((m) => (isObject(m) ? filterMessage(m, judgement, again) : m));
+  return isObject(value) ? filterMessage(value, judgement, again) : value;
 }
 
 /**
@@ -102,25 +109,28 @@ export function judgeToolsListText(text: string, judgement: ListJudgement): stri
   const key = text.length <= MAX_CACHED_TEXT ? `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${mustParse ? 1 : 0}${privateCache ? 1 : 0}${text}` : undefined;
   let cache = judged.get(acl);
   if (!cache) judged.set(acl, (cache = new Map()));
-  const known = key === undefined ? undefined : cache.get(key);
-  if (known instanceof GatewayError) throw known;
-  if (known !== undefined) return known;
-  let outcome: string | GatewayError;
-  try {
-    outcome = judge(text, judgement);
-  } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    outcome = error;
+  let entry = key === undefined ? undefined : cache.get(key);
+  if (entry) for (const redo of entry.again) redo();
+  else {
+    const again: Array<() => void> = [];
+    let outcome: string | GatewayError;
+    try {
+      outcome = judge(text, judgement, again);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      outcome = error;
+    }
+    entry = { outcome, again };
+    if (key !== undefined) {
+      if (cache.size >= CACHED_TEXTS_PER_ACL) cache.delete(cache.keys().next().value!);
+      cache.set(key, entry);
+    }
   }
-  if (key !== undefined) {
-    if (cache.size >= CACHED_TEXTS_PER_ACL) cache.delete(cache.keys().next().value!);
-    cache.set(key, outcome);
-  }
-  if (outcome instanceof GatewayError) throw outcome;
-  return outcome;
+  if (entry.outcome instanceof GatewayError) throw entry.outcome;
+  return entry.outcome;
 }
 
-function judge(text: string, judgement: ListJudgement): string {
+function judge(text: string, judgement: ListJudgement, again: Array<() => void>): string {
   let value: unknown;
   try {
     value = JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);
@@ -130,7 +140,7 @@ function judge(text: string, judgement: ListJudgement): string {
   // Judged before anything walks or re-serialises it (JSON.stringify recurses).
   const problem = findShapeProblem(value);
   if (problem?.kind === "too_deep") throw refuse("nested too deep to check");
-  const filtered = filterToolsList(value, judgement);
+  const filtered = filterToolsList(value, judgement, again);
   if (problem && containsList(value)) throw refuse(`keys ${problem.keys.join(" and ")} fold together`);
   return JSON.stringify(filtered);
 }
@@ -144,4 +154,4 @@ function containsList(value: unknown): boolean {
 // ACL (a new config brings new ACL objects), caller and exact upstream text.
 const CACHED_TEXTS_PER_ACL = 32;
 const MAX_CACHED_TEXT = 256 * 1024;
-const judged = new WeakMap<CompiledAcl, Map<string, string | GatewayError>>();
+const judged = new WeakMap<CompiledAcl, Map<string, { outcome: string | GatewayError; again: Array<() => void> }>>();

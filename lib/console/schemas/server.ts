@@ -1,14 +1,16 @@
 // An MCP server as the console edits it: exactly the config's `serverSchema`
 // fields (lib/core/config/schema.ts, so a stored server always compiles into a
 // valid gateway config) minus the ACL, which the access matrix edits on its
-// own page, and minus `passthrough_credentials`, which the console leaves at
-// its safe default. On top, one console rule: credentials are stored as vault
+// own page, minus `passthrough_credentials`, which the console leaves at
+// its safe default, and minus the catalogue's change control (`tool_changes`,
+// `new_tools`, the pins in `tools`), which the console does not edit yet
+// (servers it compiles keep today's behaviour, allow/allow). On top, one console rule: credentials are stored as vault
 // references, never as plain text in the database or the activity log.
 import { z } from "zod";
 import { serverSchema } from "../../core/config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
-const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields } = serverSchema.shape;
+const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, ...fields } = serverSchema.shape;
 
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;

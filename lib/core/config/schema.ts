@@ -3,6 +3,7 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
+import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
 /** Names of groups, consumers and servers: the ACL refers to them. */
@@ -104,6 +105,9 @@ const tokenSwapAuthSchema = z
   })
   .refine((a) => a.introspection || a.jwks, { message: "token_swap needs `introspection` or `jwks` to validate tokens", path: ["introspection"] });
 
+/** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
+const catalogueRule = z.enum(["hold", "allow"]).default("allow");
+
 export const serverSchema = z
   .strictObject({
     name,
@@ -117,7 +121,14 @@ export const serverSchema = z
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),
+    /** A listed tool whose definition differs from its pin: held (hidden, calls refused) until an admin approves it, or allowed. */
+    tool_changes: catalogueRule,
+    /** A tool with no pin: held until an admin approves it, or allowed. */
+    new_tools: catalogueRule,
+    /** The approved catalogue: each tool's pin (see lib/core/tools/pin.ts). */
+    tools: z.array(z.strictObject({ name: toolName, pin: z.string().regex(PIN_PATTERN, 'a pin is "sha256:" followed by 64 lowercase hex digits') })).default([]),
   })
+  .refine((s) => new Set(s.tools.map((t) => t.name)).size === s.tools.length, { message: "each tool is pinned once", path: ["tools"] })
   .refine((s) => !(s.auth.mode === "passthrough" && s.passthrough_credentials), {
     message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
     path: ["passthrough_credentials"],
