@@ -14,6 +14,7 @@ export const ERROR_TABLE = {
   key_unknown: { http: 403, jsonRpc: -32001 },
   key_malformed: { http: 403, jsonRpc: -32001 },
   consumer_unknown: { http: 403, jsonRpc: -32001 },
+  identity_mismatch: { http: 403, jsonRpc: -32001 },
   /** Too many unseen tokens from one client address would each cost an introspection call. */
   token_checks_limited: { http: 429, jsonRpc: -32000 },
   origin_denied: { http: 403, jsonRpc: -32000 },
@@ -41,6 +42,7 @@ export const ERROR_TABLE = {
   /** The upstream's answer could not be judged (a tools/list that does not parse, nests too deep…): refused, never passed on. */
   upstream_invalid: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
+  token_exchange_failed: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },
   internal: { http: 500, jsonRpc: -32603 },

@@ -11,6 +11,7 @@ import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipe
 import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
 import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
+import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
 import { VaultError } from "../../lib/core/vault/vault-error";
@@ -49,7 +50,9 @@ export function createGateway(options: GatewayOptions) {
     for (const route of new Set(config.routes.values())) {
       try {
         await renderUpstreamHeaders(route, vault);
-        if (route.auth.mode === "token_swap" && route.auth.introspection) await vault.render(route.auth.introspection.clientSecret);
+        const introspection = route.auth.mode === "token_swap" ? route.auth.introspection : route.auth.validate?.introspection;
+        if (introspection) await vault.render(introspection.clientSecret);
+        if (route.tokenExchange) await vault.render(route.tokenExchange.clientSecret);
       } catch (error) {
         if (!(error instanceof VaultError)) throw error;
         if (store.current !== config) return;
@@ -73,6 +76,7 @@ export function createGateway(options: GatewayOptions) {
     sessions: new SessionBinder(options.masterKey()),
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,
+    exchanges: new TokenExchanger(dispatcher, vault),
     vault,
     health,
     audit: options.audit,

@@ -44,6 +44,11 @@ function refuseConfig(file: string, problems: string[]): never {
 
 async function start(options: GatewayOptions) {
   const log = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  // Last resort: an error that escapes every request's own handling is a bug, but it must not
+  // take every route down with it. Logged at error level (and counted by whoever reads the log);
+  // the process keeps serving. Startup failures below still end the process.
+  process.on("uncaughtException", (error) => log.error({ error: error.stack ?? String(error) }, "uncaught exception; still serving"));
+  process.on("unhandledRejection", (reason) => log.error({ error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }, "unhandled rejection; still serving"));
   // The file is checked before anything listens: a bad file is refused whole.
   const initial = options.config ? await readConfigFile(options.config) : undefined;
   if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);

@@ -63,7 +63,8 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
 type ServerInput = NonNullable<GatewayConfigInput["servers"]>[number];
 
 function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
-  const { mode: _mode, passthrough_credentials: _passthrough, ...settings } = server.authSettings;
+  // The server's upstream_credential rides with the auth settings in the console's storage.
+  const { mode: _mode, passthrough_credentials: _passthrough, upstream_credential, ...settings } = server.authSettings;
   return {
     name: server.name,
     path: server.path,
@@ -71,6 +72,7 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     // The console validated the settings against the same schema when it stored them.
     auth: { mode: server.authMode, ...settings } as ServerInput["auth"],
     upstream_headers: Object.fromEntries(Object.entries(server.upstreamHeaders).sort(([a], [b]) => (a < b ? -1 : 1))),
+    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerInput["upstream_credential"] } : {}),
     ...(server.authMode === "token_swap" && server.passthroughCredentials ? { passthrough_credentials: true } : {}),
     timeout_ms: server.timeoutMs,
     cors: { origins: [...server.corsOrigins].sort() },

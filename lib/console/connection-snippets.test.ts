@@ -38,4 +38,17 @@ describe("client snippets", () => {
     expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
     expect(code.curl).not.toContain("API_KEY");
   });
+
+  it("carry no API key for passthrough routes whose identity comes from the validated token, and name the upstream's sign-in", () => {
+    const byToken = serverInputSchema.parse({
+      ...passthrough,
+      auth: { ...passthrough.auth, validate: { issuer: "https://github.com/login/oauth", audience: "https://api.example.com/mcp", jwks: { uri: "https://github.com/jwks" } }, identity: "token" },
+    });
+    const snippets = connectionSnippets(byToken, url);
+    const code = byId(snippets);
+    expect(JSON.parse(code["mcp-json"]!)).toEqual({ mcpServers: { github: { type: "http", url } } });
+    expect(code.curl).toContain('-H "Authorization: Bearer $UPSTREAM_TOKEN"');
+    expect(code.curl).not.toContain("PORTCULLIS_API_KEY");
+    expect(snippets.find((s) => s.id === "vscode")!.hint).toBe("In .vscode/mcp.json. VS Code signs you in with the upstream's authorization server.");
+  });
 });

@@ -1,6 +1,8 @@
 // MCP servers: the gateway's routes to upstream MCP servers. Stored in
 // columns (McpServer) and read back in the config's shape, so what the
-// console keeps always compiles into a valid gateway config.
+// console keeps always compiles into a valid gateway config. The auth
+// settings ride in authSettings JSON, and with them the server's
+// `upstream_credential` (a token_swap route's token exchange).
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { McpServer, Prisma } from "../generated/prisma/client";
@@ -9,7 +11,7 @@ import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { gatewayPublicUrl } from "./gateway-url";
-import type { ServerSettings } from "./schemas/server";
+import { clientSecrets, type ServerSettings } from "./schemas/server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,12 +45,13 @@ export function forwardsCallerToken(row: Pick<McpServer, "authMode" | "authSetti
 }
 
 export function settingsOf(row: McpServer): ServerSettings {
-  const { passthrough_credentials: _forwards, ...auth } = row.authSettings as Record<string, unknown>;
+  const { passthrough_credentials: _forwards, upstream_credential, ...auth } = row.authSettings as Record<string, unknown>;
   return {
     name: row.name,
     path: row.path,
     upstream: row.upstreamUrl,
     auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
+    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerSettings["upstream_credential"] } : {}),
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
@@ -56,13 +59,13 @@ export function settingsOf(row: McpServer): ServerSettings {
 }
 
 function columnsOf(settings: ServerSettings) {
-  const { mode, ...authSettings } = settings.auth;
+  const { mode, ...auth } = settings.auth;
   return {
     name: settings.name,
     path: settings.path,
     upstreamUrl: settings.upstream,
     authMode: mode,
-    authSettings,
+    authSettings: settings.upstream_credential ? { ...auth, upstream_credential: settings.upstream_credential } : auth,
     upstreamHeaders: settings.upstream_headers,
     corsOrigins: settings.cors.origins,
     timeoutMs: settings.timeout_ms,
@@ -119,19 +122,18 @@ async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: stri
   for (const [header, value] of Object.entries(settings.upstream_headers)) {
     for (const ref of findVaultReferences(value)) if (ref.backend === "portcullis") secretsNeeded.set(ref.key, `upstream_headers.${header}`);
   }
-  if (settings.auth.mode === "token_swap" && settings.auth.introspection) {
-    for (const ref of findVaultReferences(settings.auth.introspection.client_secret)) {
-      if (ref.backend === "portcullis") secretsNeeded.set(ref.key, "auth.introspection.client_secret");
-    }
+  for (const { path, value } of clientSecrets(settings)) {
+    for (const ref of findVaultReferences(value)) if (ref.backend === "portcullis") secretsNeeded.set(ref.key, path.join("."));
   }
   if (secretsNeeded.size > 0) {
     const found = await tx.secret.findMany({ where: { name: { in: [...secretsNeeded.keys()] } }, select: { name: true } });
     const existing = new Set(found.map((s) => s.name));
     for (const [name, field] of secretsNeeded) if (!existing.has(name)) fields[field] = `the vault has no secret named "${name}"; create it on the Vault page first`;
   }
-  if (settings.auth.mode === "token_swap" && settings.auth.unknown_consumer !== "reject") {
-    const consumer = await tx.consumer.findUnique({ where: { username: settings.auth.unknown_consumer }, select: { id: true } });
-    if (!consumer) fields["auth.unknown_consumer"] = `"${settings.auth.unknown_consumer}" is not a consumer; use "reject" or an existing consumer's username`;
+  const fallback = settings.auth.unknown_consumer ?? "reject";
+  if (fallback !== "reject") {
+    const consumer = await tx.consumer.findUnique({ where: { username: fallback }, select: { id: true } });
+    if (!consumer) fields["auth.unknown_consumer"] = `"${fallback}" is not a consumer; use "reject" or an existing consumer's username`;
   }
   if (Object.keys(fields).length > 0) throw new ConsoleError("invalid", "Some fields need attention.", fields);
 }

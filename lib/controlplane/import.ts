@@ -84,7 +84,9 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
   const groups = config.consumer_groups.map((g) => g.name).sort();
   for (const server of config.servers) {
     const { mode, ...settings } = server.auth;
-    const authSettings = (mode === "token_swap" && server.passthrough_credentials ? { ...settings, passthrough_credentials: true } : settings) as Prisma.InputJsonValue;
+    // Stored as the console stores them (lib/console/servers.ts): upstream_credential rides with the auth settings.
+    const stored = { ...settings, ...(server.upstream_credential ? { upstream_credential: server.upstream_credential } : {}) };
+    const authSettings = (mode === "token_swap" && server.passthrough_credentials ? { ...stored, passthrough_credentials: true } : stored) as Prisma.InputJsonValue;
     const data = {
       path: server.path,
       upstreamUrl: server.upstream,

@@ -21,6 +21,7 @@ export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
   catalogue: CatalogueWatch;
+  log: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -129,6 +130,8 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
+    // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+    if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
     const judged = judgeToolsListText(raw.toString("utf8"), judgement);
     const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);
@@ -144,8 +147,14 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (isSse && !encoded) {
     const relay = new SseRelay({
       rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
-      hint: "",
+      maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
+      },
     });
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
@@ -175,6 +184,12 @@ function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Pro
     res.once("finish", () => resolve());
     if (through) {
       through.once("error", fail);
+      // A relay that ends before the body did has failed the stream closed: abort the upstream request.
+      through.once("end", () => {
+        if (body.readableEnded) return;
+        body.off("error", fail);
+        discard(body);
+      });
       body.pipe(through).pipe(res);
     } else body.pipe(res);
   });

@@ -4,7 +4,7 @@
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
+import type { CompiledAuth, CompiledConfig, CompiledRoute, CompiledTokenCheck } from "../config/compile";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, toGatewayError } from "../errors";
@@ -20,7 +20,9 @@ import { recordOutcome } from "./record-outcome";
 import { respondWithError } from "./respond-with-error";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
-import { authenticatePassthrough } from "./identify-by-key";
+import type { Claims } from "../oauth/token-validator";
+import type { TokenExchanger } from "../oauth/token-exchange";
+import { authenticatePassthrough } from "./authenticate-passthrough";
 import { decideCatalogueCalls } from "./catalogue";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
@@ -30,6 +32,8 @@ export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 export interface TokenAuthenticator {
   /** Validates the bearer token for the route and sets ctx.caller (and ctx.endUser). */
   authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void>;
+  /** The claims of a valid token, or a 401 token_invalid whose challenge points at `metadataUrl`. */
+  validate(ctx: RequestContext, token: string, check: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims>;
 }
 
 export interface Logger {
@@ -41,6 +45,7 @@ export interface ProxyDeps extends ForwardDeps {
   config: () => CompiledConfig | undefined;
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
+  exchanges: TokenExchanger;
   vault: VaultResolver;
   health: RouteHealth;
   audit: AuditSink;
@@ -52,10 +57,7 @@ const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  if (route.auth.mode === "passthrough") {
-    authenticatePassthrough(ctx, route.auth.keyHeader, route.auth.upstreamPrm ? ctx.metadataUrl : undefined);
-    return;
-  }
+  if (route.auth.mode === "passthrough") return authenticatePassthrough(ctx, route.auth, deps.tokens);
   await deps.tokens.authenticate(ctx, route.auth);
   if (!route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
@@ -115,6 +117,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   await forwardToUpstream(ctx, deps, cors.headers);
 }
 

@@ -55,6 +55,8 @@ describe("MCP server settings", () => {
     ["a malformed vault reference", { ...github, upstream_headers: { "X-Token": "{vault://nowhere/x}" } }, "upstream_headers.X-Token", "malformed vault reference"],
     ["a timeout below 100 ms", { ...github, timeout_ms: 5 }, "timeout_ms", ">=100"],
     ["a CORS origin that is not a URL", { ...github, cors: { origins: ["example.com"] } }, "cors.origins.0", "URL"],
+    ["an Authorization header on a passthrough route (the config's rule)", { ...github, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } }, "upstream_headers", "forwards the caller's own Authorization"],
+    ["identity from the token without validation (the config's rule)", { ...github, auth: { ...github.auth, identity: "token" } }, "auth.identity", "needs `validate`"],
     ["an ACL (edited in the matrix, not here)", { ...github, acl: { default: {}, tools: [] } }, "_", "acl"],
   ])("refuses %s, naming the field", (_, input, field, message) => {
     const errors = errorsOf(input);

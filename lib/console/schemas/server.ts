@@ -4,10 +4,12 @@
 // own page, minus `passthrough_credentials`, which the console leaves at
 // its safe default, and minus the catalogue's change control (`tool_changes`,
 // `new_tools`, the pins in `tools`), which the console does not edit yet
-// (servers it compiles keep today's behaviour, allow/allow). On top, one console rule: credentials are stored as vault
-// references, never as plain text in the database or the activity log.
+// (servers it compiles keep today's behaviour, allow/allow). The config's rules
+// across fields apply as they are; on top, one console rule: credentials are
+// stored as vault references, never as plain text in the database or the
+// activity log.
 import { z } from "zod";
-import { serverSchema } from "../../core/config/schema";
+import { checkServerRules, serverSchema } from "../../core/config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
 const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, ...fields } = serverSchema.shape;
@@ -15,13 +17,25 @@ const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_change
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;
 
-export const serverInputSchema = z.strictObject(fields).superRefine((server, ctx) => {
-  if (server.auth.mode === "token_swap" && server.auth.introspection && !VAULT_REFERENCE_PATTERN.test(server.auth.introspection.client_secret)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["auth", "introspection", "client_secret"],
-      message: "store the client secret in the vault and enter its reference, e.g. {vault://portcullis/idp-client-secret}",
-    });
+const serverFieldsSchema = z.strictObject(fields);
+
+/** The client secrets for the IdP a server holds, by field path. */
+export function clientSecrets(server: z.infer<typeof serverFieldsSchema>): { path: string[]; value: string }[] {
+  const secrets: { path: string[]; value: string }[] = [];
+  const { auth } = server;
+  if (auth.mode === "token_swap" && auth.introspection) secrets.push({ path: ["auth", "introspection", "client_secret"], value: auth.introspection.client_secret });
+  if (auth.mode === "passthrough" && auth.validate?.introspection) secrets.push({ path: ["auth", "validate", "introspection", "client_secret"], value: auth.validate.introspection.client_secret });
+  const exchange = server.upstream_credential?.token_exchange;
+  if (exchange) secrets.push({ path: ["upstream_credential", "token_exchange", "client_secret"], value: exchange.client_secret });
+  return secrets;
+}
+
+export const serverInputSchema = serverFieldsSchema.superRefine((server, ctx) => {
+  checkServerRules(server, ctx);
+  for (const { path, value } of clientSecrets(server)) {
+    if (!VAULT_REFERENCE_PATTERN.test(value)) {
+      ctx.addIssue({ code: "custom", path, message: "store the client secret in the vault and enter its reference, e.g. {vault://portcullis/idp-client-secret}" });
+    }
   }
   for (const [name, value] of Object.entries(server.upstream_headers)) {
     if (SENSITIVE_HEADER.test(name) && findVaultReferences(value).length === 0) {

@@ -1,0 +1,34 @@
+// Passthrough routes: the upstream's own bearer token is required (so clients
+// discover the upstream's authorization server through the gateway). Without
+// `validate` it is forwarded unexamined; with it, the gateway checks it first
+// (JWKS or introspection, the token_swap validator's checks and caches), so an
+// expired, forged or mis-addressed token is refused here with 401 and a
+// challenge pointing at the gateway's PRM, and never reaches the upstream.
+// A valid token is still forwarded unchanged. Who the caller is comes from the
+// API key (`identity: key`), the token's claims (`token`), or the key, checked
+// against the claims (`both`).
+import type { CompiledAuth } from "../config/compile";
+import { confirmKeyHolder, consumerFromClaims } from "../oauth/claim-identity";
+import { readBearerToken } from "./bearer-token";
+import type { RequestContext } from "./context";
+import type { TokenAuthenticator } from "./handle-request";
+import { identifyByKey } from "./identify-by-key";
+
+export type PassthroughAuth = Extract<CompiledAuth, { mode: "passthrough" }>;
+
+export async function authenticatePassthrough(ctx: RequestContext, auth: PassthroughAuth, tokens: TokenAuthenticator): Promise<void> {
+  const metadataUrl = auth.upstreamPrm ? ctx.metadataUrl : undefined;
+  const token = readBearerToken(ctx, metadataUrl);
+  if (!auth.validate) {
+    identifyByKey(ctx, auth.keyHeader);
+    return;
+  }
+  const claims = await tokens.validate(ctx, token, auth.validate, auth.validate.audience, metadataUrl);
+  if (auth.identity === "key") {
+    identifyByKey(ctx, auth.keyHeader);
+    return;
+  }
+  const identity = auth.identity === "token" ? consumerFromClaims(ctx.config!, auth.mapping, claims) : confirmKeyHolder(identifyByKey(ctx, auth.keyHeader), auth.mapping, claims);
+  ctx.caller = identity.consumer;
+  ctx.endUser = identity.endUser;
+}
