@@ -62,30 +62,34 @@ export class VaultResolver {
   }
 
   async #load(ref: VaultReference): Promise<string> {
-    const value =
-      ref.backend === "portcullis" ? resolveBuiltInReference(ref, this.#config.portcullis[ref.key], this.options.masterKey) : pickField(ref, await this.#read(ref));
+    const value = await this.#value(ref);
     const ttlSeconds = ref.backend === "hcv" && this.#config.hcv ? this.#config.hcv.cache_ttl_seconds : this.#config.cache_ttl_seconds;
     this.#cache.set(ref.raw, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
     return value;
   }
 
-  /** The stored value of an env, file or hcv reference; built-in vault references are resolved in #load. */
-  async #read(ref: VaultReference): Promise<unknown> {
+  /** The string the reference names: the stored value, or its field (lib/core/vault/built-in-vault.ts). */
+  async #value(ref: VaultReference): Promise<string> {
     switch (ref.backend) {
       case "env": {
         const value = this.options.env[ref.key];
         if (value === undefined || value === "") throw new VaultError(`${ref.raw}: environment variable ${ref.key} is not set`);
-        return value;
+        return pickField(ref, value);
       }
-      case "file":
+      case "file": {
+        let value: string;
         try {
-          return (await fs.readFile(ref.key, "utf8")).trim();
+          value = (await fs.readFile(ref.key, "utf8")).trim();
         } catch (error) {
           throw new VaultError(`${ref.raw}: cannot read ${ref.key} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
         }
+        return pickField(ref, value);
+      }
+      case "portcullis":
+        return resolveBuiltInReference(ref, this.#config.portcullis[ref.key], this.options.masterKey);
       case "hcv":
         if (!this.#hcv) throw new VaultError(`${ref.raw}: no HashiCorp Vault is configured (vault.hcv)`);
-        return this.#hcv.read(ref);
+        return pickField(ref, await this.#hcv.read(ref));
     }
   }
 
