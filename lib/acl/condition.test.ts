@@ -69,7 +69,7 @@ describe("evaluateCondition", () => {
     ['args.missing == "x"', /no such key|not found/],
     ["args.owner > 3", /overload|no matching/i],
     ["args.owner", /did not evaluate to a bool/],
-    ['args.files.all(f, f.path.startsWith("docs/"))', /no such key|not found|iterable|type/i, { ...input, args: { files: "not a list" } }],
+    ['args.files.all(f, f.path.startsWith("docs/"))', /no such key|not found|iterable|type/i, { ...input, args: { files: "not a list" } } as ConditionInput],
   ])("%s is an evaluation error", (expression, error, given = input) => {
     const outcome = run(expression, given as ConditionInput);
     expect(outcome.ok).toBe(false);
