@@ -1,6 +1,7 @@
 // The schema's view of ACL conditions: what the gateway and the console's
 // validation (both parseConfig) accept and refuse, reported by path.
 import { describe, expect, it } from "vitest";
+import { parseConfigText } from "../controlplane/import";
 import { parseConfig, type GatewayConfigInput } from "./schema";
 
 type AclInput = NonNullable<NonNullable<GatewayConfigInput["servers"]>[number]["acl"]>;
@@ -40,5 +41,17 @@ describe("ACL conditions in the config", () => {
     const parsed = parseConfig(configWith(acl as AclInput));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems).toContainEqual(expect.stringMatching(problem));
+  });
+});
+
+describe("the console's import", () => {
+  it("refuses conditions it could not store, rather than dropping them (an allow-condition would become a plain allow)", () => {
+    const text = JSON.stringify(configWith({ tools: [{ name: "get_me" }, { name: "push_files", allow: ["developer"], when: 'args.owner == "acme"' }] }));
+    expect(() => parseConfigText(text)).toThrow(/cannot store ACL conditions yet[^]*servers\[0\]\.acl\.tools\[1\]\.when/);
+  });
+
+  it("refuses a condition that does not compile with its path, like the gateway", () => {
+    const text = JSON.stringify(configWith({ tools: [{ name: "push_files", when: "args.owner ==" }] }));
+    expect(() => parseConfigText(text)).toThrow(/servers\[0\]\.acl\.tools\[0\]\.when: syntax error/);
   });
 });
