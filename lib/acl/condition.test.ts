@@ -65,13 +65,13 @@ describe("evaluateCondition", () => {
     expect(run(expression)).toEqual({ ok: true, holds });
   });
 
-  it.each([
+  it.each<[string, RegExp, ConditionInput?]>([
     ['args.missing == "x"', /no such key|not found/],
     ["args.owner > 3", /overload|no matching/i],
     ["args.owner", /did not evaluate to a bool/],
-    ['args.files.all(f, f.path.startsWith("docs/"))', /no such key|not found|iterable|type/i, { ...input, args: { files: "not a list" } } as ConditionInput],
+    ['args.files.all(f, f.path.startsWith("docs/"))', /no such key|not found|iterable|type/i, { ...input, args: { files: "not a list" } }],
   ])("%s is an evaluation error", (expression, error, given = input) => {
-    const outcome = run(expression, given as ConditionInput);
+    const outcome = run(expression, given);
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error).toMatch(error);
   });

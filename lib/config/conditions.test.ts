@@ -38,7 +38,7 @@ describe("ACL conditions in the config", () => {
     [{ tools: [{ name: "t", allow: ["developer"], message: "why" }] }, /^servers\[0\]\.acl\.tools\[0\]\.message: .* it needs `when`/],
     [{ tools: [{ name: "t", when: "" }] }, /^servers\[0\]\.acl\.tools\[0\]\.when: /],
   ])("refuses %j with its path", (acl, problem) => {
-    const parsed = parseConfig(configWith(acl as AclInput));
+    const parsed = parseConfig(configWith(acl));
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems).toContainEqual(expect.stringMatching(problem));
   });
