@@ -9,7 +9,12 @@ import { fakeMcpServer } from "./support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
-const PUSH_RULE = { name: "push_files", allow: ["developer"], when: 'args.owner == "acme" && !(args.branch in ["main", "master"])', message: "Push to acme's feature branches only" };
+const PUSH_RULE = {
+  name: "push_files",
+  allow: ["developer"],
+  when: 'args.owner == "acme" && !(args.branch in ["main", "master"])',
+  message: "Push to acme's feature branches only",
+};
 const SEARCH_RULE = { name: "search_code", deny: ["*"], when: 'args.q.contains("password")', message: "Searching for passwords is not allowed" };
 
 function configFor(upstreamUrl: string, tools: unknown[] = [PUSH_RULE, SEARCH_RULE]) {
@@ -29,7 +34,9 @@ beforeAll(async () => {
   upstream = await startRecordingUpstream(fakeMcpServer);
   gw = await startTestGateway(configFor(upstream.url));
   client = new Client({ name: "portcullis-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/github-mcp`), { requestInit: { headers: { apikey: "dev-api-key-1", authorization: "Bearer gho_token" } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${gw.url}/github-mcp`), { requestInit: { headers: { apikey: "dev-api-key-1", authorization: "Bearer gho_token" } } }),
+  );
 });
 afterAll(async () => {
   await client?.close();

@@ -44,7 +44,10 @@ describe("compileCondition", () => {
   });
 
   it("scopes a comprehension's variable to its body", () => {
-    expect(compileCondition("args.files.all(f, true) && f == 1")).toMatchObject({ ok: false, problem: "undeclared reference to 'f' (variables: args, consumer, server, tool, now)" });
+    expect(compileCondition("args.files.all(f, true) && f == 1")).toMatchObject({
+      ok: false,
+      problem: "undeclared reference to 'f' (variables: args, consumer, server, tool, now)",
+    });
   });
 });
 

@@ -59,13 +59,22 @@ function checkExpression(root: Expr): string | undefined {
       case "listExpr":
         return kind.value.elements.reduce<string | undefined>((found, element) => found ?? visit(element, scope, depth), undefined);
       case "structExpr":
-        return kind.value.entries.reduce<string | undefined>((found, entry) => found ?? (entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope, depth) : undefined) ?? visit(entry.value, scope, depth), undefined);
+        return kind.value.entries.reduce<string | undefined>(
+          (found, entry) => found ?? (entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope, depth) : undefined) ?? visit(entry.value, scope, depth),
+          undefined,
+        );
       case "comprehensionExpr": {
         const c = kind.value;
         // The range is evaluated once; the loop body runs once per element, so only it counts as nesting.
         if (depth + 1 > CONDITION_LIMITS.maxComprehensionDepth) return "comprehensions (all, exists, map, filter…) cannot be nested";
         const inner = new Set([...scope, c.iterVar, c.accuVar]);
-        return visit(c.iterRange, scope, depth) ?? visit(c.accuInit, new Set([...scope, c.accuVar]), depth) ?? visit(c.loopCondition, inner, depth + 1) ?? visit(c.loopStep, inner, depth + 1) ?? visit(c.result, new Set([...scope, c.accuVar]), depth);
+        return (
+          visit(c.iterRange, scope, depth) ??
+          visit(c.accuInit, new Set([...scope, c.accuVar]), depth) ??
+          visit(c.loopCondition, inner, depth + 1) ??
+          visit(c.loopStep, inner, depth + 1) ??
+          visit(c.result, new Set([...scope, c.accuVar]), depth)
+        );
       }
       default:
         return undefined;

@@ -41,8 +41,7 @@ export interface CompiledAcl {
 }
 
 export type AclDecision =
-  | { allowed: true; rule: string; subject?: string; condition?: RuleCondition }
-  | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
+  { allowed: true; rule: string; subject?: string; condition?: RuleCondition } | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
 
 /**
  * The form of a tool name that rules are matched on. Upstreams differ in how

@@ -9,7 +9,11 @@ import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 
 /** Refuses a call whose rule's condition does not admit it; an evaluation error refuses it too. */
-function judgeCondition(rule: string, ruleCondition: RuleCondition, call: { tool: string; args: Record<string, unknown>; server: string; caller: Caller & { customId?: string } }): GatewayError | undefined {
+function judgeCondition(
+  rule: string,
+  ruleCondition: RuleCondition,
+  call: { tool: string; args: Record<string, unknown>; server: string; caller: Caller & { customId?: string } },
+): GatewayError | undefined {
   const outcome = evaluateCondition(ruleCondition.condition, {
     args: call.args,
     consumer: { username: call.caller.username, custom_id: call.caller.customId, groups: call.caller.groups },
@@ -18,7 +22,12 @@ function judgeCondition(rule: string, ruleCondition: RuleCondition, call: { tool
     now: new Date(),
   });
   const data = { rule };
-  if (!outcome.ok) return new GatewayError("condition_failed", `Tool '${call.tool}' was refused: the condition of rule '${rule}' could not be evaluated on these arguments`, `rule '${rule}': ${outcome.error}`).withData(data);
+  if (!outcome.ok)
+    return new GatewayError(
+      "condition_failed",
+      `Tool '${call.tool}' was refused: the condition of rule '${rule}' could not be evaluated on these arguments`,
+      `rule '${rule}': ${outcome.error}`,
+    ).withData(data);
   const refused = ruleCondition.effect === "allow" ? !outcome.holds : outcome.holds;
   if (!refused) return undefined;
   const message = ruleCondition.message ?? `Tool '${call.tool}' is not available with these arguments`;
