@@ -64,6 +64,9 @@ describe("evaluateCondition", () => {
     ['server == "github" && tool == "push_files"', true],
     ['now > timestamp("2026-12-02T06:59:59Z") && now < timestamp("2026-12-02T07:00:01Z")', true],
     ["has(args.missing)", false],
+    ['args.q.matches("^where")', true],
+    ['args.q.matches("^nowhere")', false],
+    ['args.q.matches("^where") && !args.branch.matches("^where")', true],
   ])("%s → %s", (expression, holds) => {
     expect(run(expression)).toEqual({ ok: true, holds });
   });
@@ -72,6 +75,7 @@ describe("evaluateCondition", () => {
     ['args.missing == "x"', /no such key|not found/],
     ["args.owner > 3", /overload|no matching/i],
     ["args.owner", /did not evaluate to a bool/],
+    ['args.q.matches("(")', /missing|paren|syntax|error/i],
     ['args.files.all(f, f.path.startsWith("docs/"))', /no such key|not found|iterable|type/i, { ...input, args: { files: "not a list" } }],
   ])("%s is an evaluation error", (expression, error, given = input) => {
     const outcome = run(expression, given);

@@ -11,13 +11,29 @@
 import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { RE2JS } from "@bufbuild/re2";
 
 export const CONDITION_LIMITS = { maxLength: 2048, maxNodes: 200, maxComprehensionDepth: 1 } as const;
 
 /** The variables a condition may name; `claims` is not offered yet (the request context does not keep them). */
 export const CONDITION_VARIABLES = ["args", "consumer", "server", "tool", "now"] as const;
 
-const env = celEnv({ funcs: strings });
+/** The library compiles a `matches` pattern on every call (~60 µs); patterns are almost always literals, so keep them. */
+const patterns = new Map<string, RE2JS>();
+const cachedRe2 = {
+  compile(pattern: string) {
+    let compiled = patterns.get(pattern);
+    if (compiled === undefined) {
+      // A pattern taken from the arguments could fill the cache: bound it.
+      if (patterns.size >= 256) patterns.clear();
+      compiled = RE2JS.compile(pattern);
+      patterns.set(pattern, compiled);
+    }
+    return compiled;
+  },
+};
+
+const env = celEnv({ funcs: strings, re2: cachedRe2 });
 
 /** Operators the planner evaluates itself (short-circuit, indexing, macros' helpers): not in the function table. */
 const PLANNER_OPERATORS = new Set(["_[_]", "_?_:_", "_&&_", "_||_", "@not_strictly_false", "__not_strictly_false__"]);
