@@ -44,6 +44,11 @@ export function parseConfigText(text: string): GatewayConfig {
     ...server.acl.tools.flatMap((rule, j) => (rule.when === undefined ? [] : [`servers[${i}].acl.tools[${j}].when`])),
   ]);
   if (conditions.length > 0) throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
+  // The console does not store these yet: refused rather than silently dropped from what it publishes.
+  const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
+  if (unstored.length > 0) {
+    throw new ConsoleError("invalid", `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`);
+  }
   return result.config;
 }
 
