@@ -101,7 +101,7 @@ describe("gateway config schema", () => {
     const doc = parseYaml(example);
     doc.servers[0].upstream_headers = { authorization: "Bearer {vault://env/X}" };
     const result = parseConfig(doc);
-    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.upstream_headers: a passthrough route forwards the caller's own Authorization header/)]);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.upstream_headers\.authorization: authorization carries a credential the caller brings on a passthrough route/)]);
   });
 
   it("refuses unknown fields rather than ignoring them", () => {

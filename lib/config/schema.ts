@@ -104,28 +104,44 @@ const tokenSwapAuthSchema = z
   })
   .refine((a) => a.introspection || a.jwks, { message: "token_swap needs `introspection` or `jwks` to validate tokens", path: ["introspection"] });
 
-export const serverSchema = z
-  .strictObject({
-    name,
-    path: routePath,
-    upstream: httpUrl,
-    auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema]),
-    /** Added to every upstream request; values may hold vault references. */
-    upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
-    /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
-    passthrough_credentials: z.boolean().default(false),
-    timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
-    cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
-    acl: aclSchema.default({ default: {}, tools: [] }),
-  })
-  .refine((s) => !(s.auth.mode === "passthrough" && s.passthrough_credentials), {
-    message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
-    path: ["passthrough_credentials"],
-  })
-  .refine((s) => !(s.auth.mode === "passthrough" && Object.keys(s.upstream_headers).some((h) => h.toLowerCase() === "authorization")), {
-    message: "a passthrough route forwards the caller's own Authorization header; it cannot be replaced here (use token_swap)",
-    path: ["upstream_headers"],
-  });
+const serverFields = {
+  name,
+  path: routePath,
+  upstream: httpUrl,
+  auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema]),
+  /** Added to every upstream request; values may hold vault references. */
+  upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
+  /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
+  passthrough_credentials: z.boolean().default(false),
+  timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
+  cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
+  acl: aclSchema.default({ default: {}, tools: [] }),
+};
+
+/**
+ * Rules across a server's fields. Exported so that the console's server form,
+ * which edits a subset of the fields, applies the very same rules.
+ */
+export function checkServerRules(server: { auth: { mode: string }; upstream_headers: Record<string, string>; passthrough_credentials?: boolean }, ctx: z.RefinementCtx): void {
+  if (server.auth.mode !== "passthrough") return;
+  if (server.passthrough_credentials) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["passthrough_credentials"],
+      message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
+    });
+  }
+  for (const header of Object.keys(server.upstream_headers)) {
+    if (header.toLowerCase() !== "authorization") continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["upstream_headers", header],
+      message: `${header} carries a credential the caller brings on a passthrough route (their upstream token, forwarded untouched), so it cannot be set here; use token swap to send a stored credential`,
+    });
+  }
+}
+
+export const serverSchema = z.strictObject(serverFields).superRefine(checkServerRules);
 
 export const consumerSchema = z.strictObject({
   username: name,
@@ -224,14 +240,16 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
   });
 }
 
+export type ConfigPath = readonly PropertyKey[];
+
+/** `servers[1].acl.tools[3].allow` */
+export function formatConfigPath(path: ConfigPath): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join("") || "(root)";
+}
+
 /** `servers[1].acl.tools[3].allow: expected array` — one line per problem. */
 export function formatConfigIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-      .join("");
-    return `${path || "(root)"}: ${issue.message}`;
-  });
+  return error.issues.map((issue) => `${formatConfigPath(issue.path)}: ${issue.message}`);
 }
 
 export type ConfigParseResult = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };

@@ -11,6 +11,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import type { SaveMatrixInput } from "./schemas/access-matrix";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 
@@ -89,7 +90,7 @@ async function claimVersion(tx: Tx, serverId: string, version: number): Promise<
 }
 
 export async function saveAccessMatrix(actor: CurrentUser, serverId: string, input: SaveMatrixInput): Promise<{ version: number }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const server = await claimVersion(tx, serverId, input.version);
     const before = await readMatrix(tx, serverId);
     const matrix: AclMatrix = { groups: before.groups, defaultRow: input.defaultRow, tools: input.tools };

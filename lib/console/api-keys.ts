@@ -14,6 +14,7 @@ import { ConsoleError, notFound } from "./errors";
 import { assertRoomForKey, cappedKeyExpiry, replacementKeyExpiry, rolledKeyExpiry } from "./key-policy";
 import type { apiKeyInputSchema, apiKeyListQuerySchema, apiKeyRollSchema } from "./schemas/api-key";
 import { readSelfServiceSettings } from "./settings";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 
@@ -134,7 +135,7 @@ async function createKey(tx: Tx, actor: CurrentUser, consumerId: string, name: s
 }
 
 export async function issueApiKey(actor: CurrentUser, scope: KeyScope, input: z.infer<typeof apiKeyInputSchema>): Promise<IssuedApiKey> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const consumer = await lockConsumer(tx, scope);
     const settings = await readSelfServiceSettings(tx);
     const now = new Date();
@@ -155,7 +156,7 @@ export async function issueApiKey(actor: CurrentUser, scope: KeyScope, input: z.
 
 /** Revoking is final and idempotent: the key row stays for the audit trail and its last use. */
 export async function revokeApiKey(actor: CurrentUser, scope: KeyScope, keyId: string): Promise<ApiKeyView> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const key = await tx.apiKey.findFirst({ where: { id: keyId, consumer: ownedBy(scope) }, select: { ...keySelect, consumer: { select: { username: true } } } });
     if (!key) throw notFound("This API key");
     if (key.revokedAt) return toView(key, new Date());
@@ -184,7 +185,7 @@ export interface RolledApiKey extends IssuedApiKey {
  * has the same name and the old key's lifetime again.
  */
 export async function rollApiKey(actor: CurrentUser, scope: KeyScope, keyId: string, input: z.infer<typeof apiKeyRollSchema>): Promise<RolledApiKey> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const consumer = await lockConsumer(tx, scope);
     const old = await tx.apiKey.findFirst({ where: { id: keyId, consumerId: consumer.id }, select: keySelect });
     if (!old) throw notFound("This API key");

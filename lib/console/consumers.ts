@@ -11,6 +11,7 @@ import { activeKeyFilter } from "./api-keys";
 import { ConsoleError, notFound } from "./errors";
 import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 type ConsumerInput = z.infer<typeof consumerInputSchema>;
@@ -160,7 +161,7 @@ async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
 }
 
 export async function createConsumer(actor: CurrentUser, input: ConsumerInput): Promise<{ id: string; username: string }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const { ownerUserId, groupIds } = await resolveInput(tx, input);
     const consumer = await tx.consumer.create({
       data: { username: input.username, customId: input.customId, ownerUserId, groups: { create: groupIds.map((groupId) => ({ groupId })) } },
@@ -172,7 +173,7 @@ export async function createConsumer(actor: CurrentUser, input: ConsumerInput): 
 }
 
 export async function updateConsumer(actor: CurrentUser, id: string, input: ConsumerInput): Promise<{ id: string; username: string }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
     const { ownerUserId, groupIds } = await resolveInput(tx, input, id);
@@ -189,7 +190,7 @@ export async function updateConsumer(actor: CurrentUser, id: string, input: Cons
 }
 
 export async function deleteConsumer(actor: CurrentUser, id: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
     // Keys and group memberships go with it (ON DELETE CASCADE).
@@ -253,7 +254,7 @@ async function freeUsername(tx: Tx, base: string): Promise<string> {
  * developer who already owns a consumer gets it back, however many requests race.
  */
 export async function createOwnConsumer(actor: CurrentUser): Promise<{ id: string; username: string; created: boolean }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`own-consumer:${actor.id}`}))`;
     const existing = await tx.consumer.findFirst({ where: { ownerUserId: actor.id }, orderBy: { username: "asc" }, select: { id: true, username: true } });
     if (existing) return { ...existing, created: false };

@@ -51,7 +51,7 @@ describe("MCP server writes", () => {
   });
 
   it("keep passthrough_credentials set by a config import when an admin edits the server", async () => {
-    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } } });
+    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap" } });
     const { id } = await createServer(actor, swap);
     const row = await db().mcpServer.findUniqueOrThrow({ where: { id } });
     await db().mcpServer.update({ where: { id }, data: { authSettings: { ...(row.authSettings as object), passthrough_credentials: true } } });
@@ -73,18 +73,20 @@ describe("MCP server writes", () => {
       createServer(
         actor,
         settings({
-          upstream_headers: { Authorization: "Bearer {vault://portcullis/nope}" },
+          upstream_headers: { "X-Api-Key": "{vault://portcullis/nope}" },
         }),
       ),
     );
-    expect(error.fields).toEqual({ "upstream_headers.Authorization": 'the vault has no secret named "nope"; create it on the Vault page first' });
+    expect(error.fields).toEqual({ "upstream_headers.X-Api-Key": 'the vault has no secret named "nope"; create it on the Vault page first' });
 
-    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, unknown_consumer: "ghost" } });
+    const swap = settings({
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap", unknown_consumer: "ghost" },
+    });
     expect((await refusal(createServer(actor, swap))).fields?.["auth.unknown_consumer"]).toContain('"ghost" is not a consumer');
     await db().consumer.create({ data: { username: "ghost" } });
     await db().secret.create({ data: { name: "nope", ciphertext: "v1:a:b:c" } });
     await createServer(actor, swap);
-    await createServer(actor, settings({ upstream_headers: { Authorization: "Bearer {vault://portcullis/nope}" } }));
+    await createServer(actor, settings({ upstream_headers: { "X-Api-Key": "{vault://portcullis/nope}" } }));
   });
 
   it("keep the deleted server's settings and access cells in the activity log", async () => {

@@ -1,7 +1,8 @@
 // The declarative round trip: export the current configuration as the YAML
 // file the gateway reads, and import such a file back — validated, previewed
 // as a diff of the configuration it would produce, applied only on
-// confirmation, recorded in the activity log. A rollback to an earlier version
+// confirmation, recorded in the activity log. A file the gateways would refuse
+// (their deployment rules included) is refused at preview and at apply. A rollback to an earlier version
 // is an import of that version's document, so the database (and therefore every
 // later compile) really returns to it.
 import { diffLines } from "diff";
@@ -17,6 +18,7 @@ import { displayPrefix, hashApiKey } from "../keys/api-key";
 import { decryptSecret } from "../vault/secret-box";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
+import { assertConfigAccepted } from "./config-check";
 import { loadConfigSnapshot } from "./snapshot";
 
 type Tx = Prisma.TransactionClient;
@@ -166,6 +168,7 @@ export async function previewImport(db: Db, config: GatewayConfig, masterKey: Bu
   try {
     await db.$transaction(async (tx) => {
       await applyConfig(tx, config, masterKey);
+      await assertConfigAccepted(tx);
       const next = compileConfig(await loadConfigSnapshot(tx));
       const hash = configHash(next);
       const currentHash = configHash(current);
@@ -186,6 +189,7 @@ export async function applyImport(db: Db, actor: CurrentUser, config: GatewayCon
       throw new ConsoleError("conflict", "The configuration changed since you previewed this import. Preview it again.");
     }
     await applyConfig(tx, config, masterKey);
+    await assertConfigAccepted(tx);
     const after = compileConfig(await loadConfigSnapshot(tx));
     await recordActivity(tx, actor, { action, entityType: "config", entityName: "gateway configuration", before: { hash: expectedCurrentHash }, after: { hash: configHash(after) } });
   }, LONG_TRANSACTION);

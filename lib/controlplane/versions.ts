@@ -9,8 +9,8 @@ import type { Prisma } from "../generated/prisma/client";
 import { loadConfigSnapshot } from "./snapshot";
 
 export const CONFIG_CHANNEL = "portcullis_config";
-// Serialises publishers across processes; any constant works.
-const PUBLISH_LOCK_ID = 72707370;
+// Serialises publishers (and the checks of console writes, lib/controlplane/config-check.ts) across processes; any constant works.
+export const PUBLISH_LOCK_ID = 72707370;
 
 export interface PublishedVersion {
   number: number;

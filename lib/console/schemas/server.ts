@@ -1,11 +1,13 @@
 // An MCP server as the console edits it: exactly the config's `serverSchema`
-// fields (lib/config/schema.ts, so a stored server always compiles into a
-// valid gateway config) minus the ACL, which the access matrix edits on its
-// own page, and minus `passthrough_credentials`, which the console leaves at
-// its safe default. On top, one console rule: credentials are stored as vault
-// references, never as plain text in the database or the activity log.
+// fields and cross-field rules (lib/config/schema.ts) minus the ACL, which the
+// access matrix edits on its own page, and minus `passthrough_credentials`,
+// which the console leaves at its safe default. On top, one console rule:
+// credentials are stored as vault references, never as plain text in the
+// database or the activity log. What one server cannot show (names, the
+// gateway's deployment rules) is checked on the whole compiled configuration
+// when it is saved (lib/controlplane/config-check.ts).
 import { z } from "zod";
-import { serverSchema } from "../../config/schema";
+import { checkServerRules, serverSchema } from "../../config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
 
 const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields } = serverSchema.shape;
@@ -13,7 +15,8 @@ const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields }
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;
 
-export const serverInputSchema = z.strictObject(fields).superRefine((server, ctx) => {
+function checkConsoleServerRules(server: z.infer<z.ZodObject<typeof fields>>, ctx: z.RefinementCtx) {
+  checkServerRules(server, ctx);
   if (server.auth.mode === "token_swap" && server.auth.introspection && !VAULT_REFERENCE_PATTERN.test(server.auth.introspection.client_secret)) {
     ctx.addIssue({
       code: "custom",
@@ -30,7 +33,16 @@ export const serverInputSchema = z.strictObject(fields).superRefine((server, ctx
       });
     }
   }
-});
+}
+
+export const serverInputSchema = z.strictObject(fields).superRefine(checkConsoleServerRules);
+
+/**
+ * A new server denies every tool to everyone until an admin opens tools in the
+ * matrix, unless it starts with a copy of another server's access.
+ */
+export const serverCreateSchema = z.strictObject({ ...fields, copy_access_from: z.uuid("pick a server to copy access from").optional() }).superRefine(checkConsoleServerRules);
 
 export type ServerInput = z.input<typeof serverInputSchema>;
 export type ServerSettings = z.infer<typeof serverInputSchema>;
+export type ServerCreate = z.infer<typeof serverCreateSchema>;

@@ -9,6 +9,7 @@ import { ConsoleError, notFound } from "../errors";
 import type { hcvBackendInputSchema } from "../schemas/vault-backend";
 import { describeUse } from "./reference-uses";
 import { listReferencesInUse } from "./secrets";
+import { configWrite } from "../../controlplane/config-check";
 
 type HcvInput = z.infer<typeof hcvBackendInputSchema>;
 
@@ -41,7 +42,7 @@ export async function getHcvBackend(): Promise<HcvSettings | undefined> {
 
 export async function saveHcvBackend(actor: CurrentUser, input: HcvInput): Promise<HcvSettings> {
   const settings = toHcvSettings(input);
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await tx.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
     const saved = await tx.vaultBackend.upsert({
       where: { kind: "hcv" },
@@ -62,7 +63,7 @@ export async function saveHcvBackend(actor: CurrentUser, input: HcvInput): Promi
 }
 
 export async function deleteHcvBackend(actor: CurrentUser): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await tx.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { id: true, settings: true } });
     if (!before) throw notFound("The HashiCorp Vault backend");
     const uses = (await listReferencesInUse(tx)).filter((r) => r.backend === "hcv").flatMap((r) => r.uses);
