@@ -3,7 +3,7 @@ import { useConsoleDatabase } from "../../test/support/console";
 import { compileAcl, decideToolAccess, type Caller } from "../acl/decide";
 import { serverSchema, type ServerConfig } from "../config/schema";
 import { publishConfigVersion } from "../controlplane/versions";
-import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "./effective-access";
+import { describeDefaultRule, discoveredToolNames, loadPublishedPolicy, serverAccess } from "./effective-access";
 
 const ctx = useConsoleDatabase();
 
@@ -60,6 +60,19 @@ describe("serverAccess: the gateway's decision for every known tool, with the ru
       ["push_files", false],
       ["search_code", false],
     ]);
+  });
+
+  it.each([
+    [{}, "open to every caller"],
+    [{ deny: ["*"] }, "closed to everyone"],
+    [{ allow: ["admin"], deny: ["*"] }, "closed to everyone"],
+    [{ deny: ["contractor"] }, "open to every caller except contractor"],
+    [{ allow: ["*"], deny: ["contractor", "carol"] }, "open to every caller except contractor, carol"],
+    [{ allow: ["developer", "admin"] }, "open only to developer, admin"],
+    [{ allow: ["developer", "admin"], deny: ["contractor"] }, "open only to developer, admin, never to contractor"],
+  ])("states the server's default rule %j in words: %s", (rule, words) => {
+    expect(describeDefaultRule(rule)).toBe(words);
+    expect(serverAccess(serverSchema.parse({ ...github, acl: { default: rule, tools: [] } }), [], developer).defaultRule).toBe(words);
   });
 
   it("says what the default rule decides for tools the console does not know, and whether the server is usable", () => {

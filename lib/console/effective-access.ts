@@ -63,6 +63,8 @@ export interface ServerAccess {
   tools: ToolAccess[];
   /** What the default rule decides for tools the console does not know yet. */
   otherTools: ToolAccess;
+  /** The server's default rule in words, for everyone (not only this caller). */
+  defaultRule: string;
   /** At least one tool (known, or yet unknown) is open to the caller. */
   usable: boolean;
 }
@@ -85,6 +87,15 @@ export function explainDecision(decision: AclDecision, rule: { allow?: readonly 
   }
   if (decision.subject !== undefined) return `${which} allows ${describeSubject(decision.subject, caller)}.`;
   return rule.deny?.length ? `${which} allows every caller it does not deny (it denies ${list(rule.deny)}).` : `${which} allows every caller.`;
+}
+
+/** "closed to everyone", "open only to admin, developer" — what `acl.default` says, whoever asks. */
+export function describeDefaultRule(rule: { allow?: readonly string[]; deny?: readonly string[] }): string {
+  const allow = rule.allow ?? [];
+  const deny = rule.deny ?? [];
+  if (deny.includes(EVERYONE)) return "closed to everyone";
+  if (allow.length === 0 || allow.includes(EVERYONE)) return deny.length ? `open to every caller except ${list(deny)}` : "open to every caller";
+  return deny.length ? `open only to ${list(allow)}, never to ${list(deny)}` : `open only to ${list(allow)}`;
 }
 
 /**
@@ -112,6 +123,7 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
     mode: server.auth.mode,
     tools,
     otherTools,
+    defaultRule: describeDefaultRule(server.acl.default),
     usable: otherDecision.allowed || tools.some((t) => t.decision.allowed),
   };
 }

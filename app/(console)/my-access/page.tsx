@@ -83,6 +83,11 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
                   <AuthModeBadge mode={server.auth.mode} />
                 </span>
               );
+              const defaultRule = (
+                <span className="block text-sm text-zinc-600 dark:text-zinc-400" data-testid={`default-rule-${server.name}`}>
+                  Default for tools without a rule of their own: <strong>{access.defaultRule}</strong>.
+                </span>
+              );
               if (!access.usable) {
                 // Closed servers stay out of the way, with the reasons one click away.
                 return (
@@ -92,6 +97,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
                         {title}
                         <span className="text-sm text-zinc-500">no tool open to you — ask an admin if your agent needs one</span>
                       </span>
+                      {defaultRule}
                     </summary>
                     <div className="mt-3">
                       <ToolAccessTable access={access} caller={caller.username} />
@@ -102,6 +108,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
               return (
                 <section key={server.name} aria-label={server.name} className="space-y-3">
                   <h2>{title}</h2>
+                  {defaultRule}
                   {server.auth.mode === "token_swap" ? (
                     <p className="text-xs text-zinc-500">
                       This route identifies callers by your identity provider&apos;s token, not an API key
