@@ -34,7 +34,12 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(page.getByText("a route path starts with '/'")).toBeVisible();
   await page.getByLabel("Route path").fill(`/${name}`);
   await page.getByRole("button", { name: "Create server" }).click();
-  await expect(page.getByText("Authorization carries a credential: store it in the vault")).toBeVisible();
+  // A passthrough route forwards the caller's own Authorization; other credentials must be vault references.
+  await expect(page.getByText("Authorization carries a credential the caller brings on a passthrough route")).toBeVisible();
+  await page.getByLabel("Header 1 name").fill("X-Api-Key");
+  await page.getByLabel("Header 1 value").fill("plaintext");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByText("X-Api-Key carries a credential: store it in the vault")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("server-form.png"), fullPage: true });
   await page.getByLabel("Header 1 name").fill("X-MCP-Toolsets");
   await page.getByLabel("Header 1 value").fill("repos,issues");
@@ -71,23 +76,21 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(page.getByLabel("Input schema of push_files", { exact: true })).toContainText('"files"');
   await page.screenshot({ path: test.info().outputPath("tools.png"), fullPage: true });
 
-  // The matrix: deny push_files to the group, review the summary, save.
+  // The matrix: a new server is closed; open push_files to the group, review the summary, save.
   await sections.getByRole("link", { name: "Tool access" }).click();
   await expect(page.getByRole("grid")).toHaveAttribute("aria-busy", "false");
-  const cell = page.getByRole("button", { name: new RegExp(`^push_files, ${group}: allow \\(inherited\\)$`) });
+  const cell = page.getByRole("button", { name: new RegExp(`^push_files, ${group}: deny \\(inherited\\)$`) });
   await cell.click();
   await expect(page.getByRole("button", { name: `push_files, ${group}: allow, edited` })).toBeVisible();
-  await page.getByRole("button", { name: `push_files, ${group}: allow, edited` }).click();
-  await expect(page.getByRole("button", { name: `push_files, ${group}: deny, edited` })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("matrix.png"), fullPage: true });
   await page.getByRole("button", { name: "Review and save" }).click();
   const summary = page.getByRole("dialog");
-  await expect(summary.getByRole("region", { name: "Cells" })).toContainText(`push_files — ${group}: inherit → deny`);
-  await expect(summary.getByRole("region", { name: "Effect" })).toContainText(`${group} loses push_files`);
+  await expect(summary.getByRole("region", { name: "Cells" })).toContainText(`push_files — ${group}: inherit → allow`);
+  await expect(summary.getByRole("region", { name: "Effect" })).toContainText(`${group} gains push_files`);
   await page.screenshot({ path: test.info().outputPath("matrix-save-summary.png") });
   await summary.getByRole("button", { name: "Save 1 edit(s)" }).click();
   await expect(page.getByRole("status")).toContainText("Saved 1 edit(s) as version 1");
-  await expect(page.getByRole("button", { name: `push_files, ${group}: deny` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `push_files, ${group}: allow` })).toBeVisible();
 
   // The activity log has the whole story, with the matrix change as a before/after diff.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Activity log" }).click();

@@ -4,12 +4,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { db } from "@/lib/db/client";
 import { requirePageRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
+import { configHealth, configIsHealthy } from "@/lib/controlplane/config-health";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
   const user = await requirePageRole(ROLES);
-  const [servers, consumers, groups, keys] = await Promise.all([
+  const [health, servers, consumers, groups, keys] = await Promise.all([
+    configHealth(db()),
     db().mcpServer.count(),
     db().consumer.count(),
     db().consumerGroup.count(),
@@ -24,6 +26,24 @@ export default async function DashboardPage() {
   return (
     <>
       <PageHeader title="Dashboard" description={`Signed in as ${user.email}.`} />
+      {configIsHealthy(health) ? null : (
+        <Card className="mb-6 border-red-300 dark:border-red-900">
+          <h2 className="text-sm font-semibold">Needs attention</h2>
+          <ul className="mt-2 list-disc space-y-1 pl-5 text-sm" data-testid="dashboard-attention">
+            {health.refusals.map((refusal) => (
+              <li key={refusal.cause} className="text-red-700 dark:text-red-300">
+                {refusal.planes.join(", ")}: {refusal.cause}
+              </li>
+            ))}
+            {health.compileError ? <li className="text-red-700 dark:text-red-300">The last change did not compile: {health.compileError.problems[0]}</li> : null}
+          </ul>
+          {user.role === "admin" ? (
+            <Link className="mt-2 inline-block text-sm text-indigo-600 hover:underline" href="/data-planes">
+              Data planes
+            </Link>
+          ) : null}
+        </Card>
+      )}
       <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
         {stats.map((stat) => (
           <Card key={stat.label}>

@@ -7,7 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
-import { serverInputSchema, type ServerSettings } from "@/lib/console/schemas/server";
+import { serverCreateSchema, serverInputSchema, type ServerSettings } from "@/lib/console/schemas/server";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field } from "../ui/field";
@@ -168,16 +168,49 @@ function ModeOption({ value, current, title, children, onSelect }: { value: Draf
   );
 }
 
-export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverId?: string; settings?: ServerSettings; secrets: string[]; publicUrl: string }) {
+/** Only when creating: a new server starts closed, or with a copy of another server's access. */
+function StartingAccess({ servers, value, onChange, error }: { servers: { id: string; name: string }[]; value: string; onChange: (id: string) => void; error?: string }) {
+  return (
+    <Section title="Access" description="Who may call this server's tools once it is created.">
+      <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="closed-by-default">
+        A new server denies every tool to every group and to everyone else. After creating it, open the tools each group needs in its access matrix — or start from another server&apos;s access.
+      </p>
+      <SelectField id="server-copy-access" label="Starting access" value={value} onChange={(e) => onChange(e.target.value)} error={error}>
+        <option value="">Closed: deny every group and everyone else</option>
+        {servers.map((server) => (
+          <option key={server.id} value={server.id}>
+            Copy access from {server.name}
+          </option>
+        ))}
+      </SelectField>
+    </Section>
+  );
+}
+
+export function ServerForm({
+  serverId,
+  settings,
+  secrets,
+  publicUrl,
+  copySources = [],
+}: {
+  serverId?: string;
+  settings?: ServerSettings;
+  secrets: string[];
+  publicUrl: string;
+  /** Servers whose access a new server may copy. */
+  copySources?: { id: string; name: string }[];
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState(() => draftOf(settings));
+  const [copyAccessFrom, setCopyAccessFrom] = useState("");
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const text = (key: { [K in keyof Draft]: Draft[K] extends string ? K : never }[keyof Draft]) => ({
     value: draft[key],
     onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
   });
   const form = useFormMutation({
-    schema: serverInputSchema,
+    schema: serverId ? serverInputSchema : serverCreateSchema,
     send: (input) =>
       serverId
         ? api<{ server: { id: string } }>(`/api/servers/${serverId}`, { method: "PATCH", body: input })
@@ -189,7 +222,8 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    form.submit(inputOf(draft));
+    const input = inputOf(draft) as Record<string, unknown>;
+    form.submit(serverId || !copyAccessFrom ? input : { ...input, copy_access_from: copyAccessFrom });
   };
 
   return (
@@ -278,7 +312,7 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
               ) : null}
               {form.fields["auth.introspection"] ? <p className="text-xs text-red-600 dark:text-red-400">{form.fields["auth.introspection"]}</p> : null}
             </fieldset>
-            <Field id="auth-audience" label="Audience (optional)" placeholder={`${publicUrl}${draft.path.trim() || "/…"}`} {...text("audience")} error={error("auth.audience")} hint="Defaults to the route URL" />
+            <Field id="auth-audience" label="Audience (optional)" placeholder={`${publicUrl}${draft.path.trim() || "/…"}`} {...text("audience")} error={error("auth.audience")} hint="Defaults to the route URL when the gateway configuration has a public URL; required otherwise" />
             <div className="grid gap-4 sm:grid-cols-2">
               <Field id="auth-scopes-supported" label="Scopes supported" placeholder="openid mcp" {...text("scopesSupported")} error={error("auth.scopes_supported")} hint="Space separated; advertised in the metadata" />
               <Field id="auth-required-scopes" label="Required scopes" {...text("requiredScopes")} error={error("auth.required_scopes")} hint="Tokens without them get 403 insufficient_scope" />
@@ -357,6 +391,8 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
           hint="Browser origins allowed to call this route, one per line; * for any. Leave empty for non-browser clients only."
         />
       </Section>
+
+      {serverId ? null : <StartingAccess servers={copySources} value={copyAccessFrom} onChange={setCopyAccessFrom} error={form.fields.copy_access_from} />}
 
       <FormActions message={form.message} onCancel={() => router.push(serverId ? `/servers/${serverId}` : "/servers")} label={form.pending ? "Saving…" : serverId ? "Save changes" : "Create server"} disabled={form.pending} />
     </form>
