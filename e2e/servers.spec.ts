@@ -183,6 +183,8 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   await expect(page.getByText("token_swap needs `introspection` or `jwks` to validate tokens")).toBeVisible();
   await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
   await page.getByLabel("JWKS URI").fill("https://idp.example.com/realms/agents/certs");
+  // Without a public URL the gateway could not tell which audience tokens must carry (e2e/console-safety.spec.ts).
+  await page.getByLabel("Audience (optional)").fill(`https://gateway.example.com/${name}`);
   await page.screenshot({ path: test.info().outputPath("server-form-token-swap.png"), fullPage: true });
   await page.getByRole("button", { name: "Create server" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();

@@ -312,7 +312,7 @@ export function ServerForm({
               ) : null}
               {form.fields["auth.introspection"] ? <p className="text-xs text-red-600 dark:text-red-400">{form.fields["auth.introspection"]}</p> : null}
             </fieldset>
-            <Field id="auth-audience" label="Audience (optional)" placeholder={`${publicUrl}${draft.path.trim() || "/…"}`} {...text("audience")} error={error("auth.audience")} hint="Defaults to the route URL when the gateway configuration has a public URL; required otherwise" />
+            <Field id="auth-audience" label="Audience (optional)" placeholder={`${publicUrl}${draft.path.trim() || "/…"}`} {...text("audience")} error={error("auth.audience")} hint="Defaults to the route URL when the gateway has a public URL (PORTCULLIS_PUBLIC_URL); required otherwise" />
             <div className="grid gap-4 sm:grid-cols-2">
               <Field id="auth-scopes-supported" label="Scopes supported" placeholder="openid mcp" {...text("scopesSupported")} error={error("auth.scopes_supported")} hint="Space separated; advertised in the metadata" />
               <Field id="auth-required-scopes" label="Required scopes" {...text("requiredScopes")} error={error("auth.required_scopes")} hint="Tokens without them get 403 insufficient_scope" />

@@ -11,7 +11,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** How the gateway runs: `--public-url` / PORTCULLIS_PUBLIC_URL. The console checks without it, as a gateway started without one would. */
+/** How the gateway runs: `--public-url` / PORTCULLIS_PUBLIC_URL (the console checks with its own, which the bundled gateway shares). */
 export interface DeploymentOverrides {
   publicUrl?: string;
 }

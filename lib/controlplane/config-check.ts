@@ -1,8 +1,9 @@
 // A console write that would produce a configuration the gateways refuse is
 // refused itself. After the write's statements, inside its transaction, the
 // resulting state is compiled and validated the way a gateway validates it
-// (lib/config/validate.ts, without a --public-url of its own); a problem throws,
-// so the transaction rolls back and nothing is saved. Otherwise the write would
+// (lib/config/validate.ts) — the bundled gateway, which runs with the console's
+// environment (PORTCULLIS_PUBLIC_URL); a problem throws, so the transaction
+// rolls back and nothing is saved. Otherwise the write would
 // commit, the compile would fail, and every later change — a new key, a
 // revocation — would stop reaching the gateways.
 import { compileConfig } from "../config/compile";
@@ -58,7 +59,7 @@ export async function assertConfigAccepted(tx: Tx, subject: WriteSubject = {}): 
   // Serialised with other checked writes, so two changes valid on their own cannot commit an invalid whole.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK_ID})`;
   const document = compileConfig(await loadConfigSnapshot(tx));
-  const result = validateConfig(document);
+  const result = validateConfig(document, { publicUrl: process.env.PORTCULLIS_PUBLIC_URL?.trim() || undefined });
   if (!result.ok) throw refusalFor(document, result.issues, subject);
 }
 
