@@ -221,7 +221,8 @@ describe("control plane ↔ data planes", () => {
     }
     const dashboard = await pageText("/");
     expect(dashboard.indexOf("Needs attention")).toBeGreaterThan(-1);
-    expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("MCP servers"));
+    // First on the dashboard: above its tiles (the navigation, before both, names "MCP servers" too).
+    expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("Active API keys"));
 
     await importConfig(configYaml());
     await a!.waitFor(applied(await latestVersion()));
