@@ -69,7 +69,9 @@ describe("serverAccess: the gateway's decision for every known tool, with the ru
     [{ deny: ["contractor"] }, "open to every caller except contractor"],
     [{ allow: ["*"], deny: ["contractor", "carol"] }, "open to every caller except contractor, carol"],
     [{ allow: ["developer", "admin"] }, "open only to developer, admin"],
-    [{ allow: ["developer", "admin"], deny: ["contractor"] }, "open only to developer, admin, never to contractor"],
+    [{ allow: ["developer", "admin"], deny: ["contractor"] }, "open only to developer, admin (deny wins for contractor)"],
+    [{ allow: ["developer"], deny: ["a", "b", "c", "d", "e"] }, "open only to developer (deny wins for a, b, c and 2 more)"],
+    [{ deny: ["a", "b", "c", "d"] }, "open to every caller except a, b, c and 1 more"],
   ])("states the server's default rule %j in words: %s", (rule, words) => {
     expect(describeDefaultRule(rule)).toBe(words);
     expect(serverAccess(serverSchema.parse({ ...github, acl: { default: rule, tools: [] } }), [], developer).defaultRule).toBe(words);

@@ -89,13 +89,20 @@ export function explainDecision(decision: AclDecision, rule: { allow?: readonly 
   return rule.deny?.length ? `${which} allows every caller it does not deny (it denies ${list(rule.deny)}).` : `${which} allows every caller.`;
 }
 
+/** At most three names, then how many more: a matrix with many groups compiles to long deny lists. */
+function shortList(subjects: readonly string[]): string {
+  const names = subjects.map((s) => (s === EVERYONE ? "everyone" : s));
+  return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+}
+
 /** "closed to everyone", "open only to admin, developer" — what `acl.default` says, whoever asks. */
 export function describeDefaultRule(rule: { allow?: readonly string[]; deny?: readonly string[] }): string {
   const allow = rule.allow ?? [];
   const deny = rule.deny ?? [];
   if (deny.includes(EVERYONE)) return "closed to everyone";
-  if (allow.length === 0 || allow.includes(EVERYONE)) return deny.length ? `open to every caller except ${list(deny)}` : "open to every caller";
-  return deny.length ? `open only to ${list(allow)}, never to ${list(deny)}` : `open only to ${list(allow)}`;
+  if (allow.length === 0 || allow.includes(EVERYONE)) return deny.length ? `open to every caller except ${shortList(deny)}` : "open to every caller";
+  // A caller in an allowed and a denied group is denied: say which groups that is.
+  return deny.length ? `open only to ${shortList(allow)} (deny wins for ${shortList(deny)})` : `open only to ${shortList(allow)}`;
 }
 
 /**
