@@ -93,6 +93,10 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
 
   const key = await createKeyInUi(page, "laptop");
   expect(key).toMatch(/^pcs_[0-9A-Za-z]{22}_[0-9A-Za-z]{6}$/);
+  // The dialog ends with a snippet for the route this key opens, the key in its header.
+  const connect = page.getByTestId("key-connect-snippet");
+  await expect(connect).toContainText(`Connect a client to ${server.name}`);
+  await expect(connect.locator("pre")).toContainText(`"apikey": "${key}"`);
   await page.screenshot({ path: test.info().outputPath("key-shown-once.png"), fullPage: true });
   await page.getByRole("button", { name: "I have stored the key" }).click();
   const row = page.getByTestId(`key-${key.slice(0, 8)}`);
@@ -180,7 +184,16 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   await expect(shown).toContainText(`The old key ${rolled.secret.slice(0, 8)}… keeps working until`);
   await page.screenshot({ path: test.info().outputPath("key-rolled.png"), fullPage: true });
   await shown.getByRole("button", { name: "I have stored the key" }).click();
-  await expect(page.getByRole("table", { name: `API keys of ${consumer.username}` }).locator("tbody tr")).toHaveCount(3);
+  const rows = page.getByRole("table", { name: `API keys of ${consumer.username}` }).locator("tbody tr");
+  await expect(rows).toHaveCount(3);
+  // Each rolled key sits under its successor, says which key replaced it, and cannot be rolled again.
+  await expect(rows.nth(1)).toHaveAttribute("data-testid", `key-${rolled.secret.slice(0, 8)}`);
+  await expect(rows.nth(2)).toHaveAttribute("data-testid", `key-${key.slice(0, 8)}`);
+  await expect(newRow.getByTestId(`replaced-${rolled.secret.slice(0, 8)}`)).toHaveText(/^replaced by pcs_\w+… · overlap ends /);
+  await expect(newRow.getByRole("button", { name: /^Roll laptop/ })).toHaveCount(0);
+  await expect(newRow.getByRole("button", { name: /^Revoke laptop/ })).toBeVisible();
+  await expect(page.getByTestId(`replaced-${key.slice(0, 8)}`)).toHaveText(`replaced by ${rolled.secret.slice(0, 8)}…`);
+  await page.screenshot({ path: test.info().outputPath("keys-after-rolls.png"), fullPage: true });
 
   const log = await db.activityLog.findMany({ where: { actorEmail: account.email, entityType: "api_key" }, orderBy: { time: "asc" } });
   expect(log.map((entry) => entry.action)).toEqual(["api_key.create", "api_key.roll", "api_key.roll"]);

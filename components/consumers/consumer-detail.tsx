@@ -6,6 +6,7 @@ import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import type { ApiKeyPage } from "@/lib/console/api-keys";
 import type { ConsumerDetail } from "@/lib/console/consumers";
+import type { KeyConnectTarget } from "@/lib/console/key-connect";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -42,7 +43,17 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
   );
 }
 
-export function ConsumerDetailView({ consumer, keys, choices }: { consumer: ConsumerDetail; keys: ApiKeyPage; choices: ConsumerFormChoices }) {
+export function ConsumerDetailView({
+  consumer,
+  keys,
+  choices,
+  connectTargets,
+}: {
+  consumer: ConsumerDetail;
+  keys: ApiKeyPage;
+  choices: ConsumerFormChoices;
+  connectTargets: KeyConnectTarget[];
+}) {
   const [dialog, setDialog] = useState<"edit" | "delete">();
   const close = () => setDialog(undefined);
   return (
@@ -90,7 +101,7 @@ export function ConsumerDetailView({ consumer, keys, choices }: { consumer: Cons
         </dl>
       </Card>
 
-      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} />
+      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} connectTargets={connectTargets} />
 
       <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
         {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}

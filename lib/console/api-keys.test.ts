@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
 import { hasValidChecksum, hashApiKey } from "../keys/api-key";
-import { issueApiKey, keyStatus, listConsumerKeys, revokeApiKey } from "./api-keys";
+import { issueApiKey, keyStatus, listConsumerKeys, orderUnderSuccessors, revokeApiKey } from "./api-keys";
 import { ConsoleError } from "./errors";
 import { apiKeyInputSchema, apiKeyListQuerySchema } from "./schemas/api-key";
 
@@ -75,5 +75,17 @@ describe("API keys issued by an admin", () => {
     expect(keyStatus({ revokedAt: null, expiresAt: new Date("2026-01-02T00:00:00Z") }, now)).toBe("active");
     expect(keyStatus({ revokedAt: null, expiresAt: now }, now)).toBe("expired");
     expect(keyStatus({ revokedAt: now, expiresAt: null }, now)).toBe("revoked");
+  });
+});
+
+describe("orderUnderSuccessors", () => {
+  const key = (id: string, replacedBy?: string) => ({ id, replacedBy: replacedBy ? { id: replacedBy } : null });
+  it.each([
+    ["keeps newest first when nothing was rolled", [key("c"), key("b"), key("a")], ["c", "b", "a"]],
+    ["puts a rolled key right under its successor", [key("c"), key("b"), key("a", "c")], ["c", "a", "b"]],
+    ["follows a chain of rolls", [key("c"), key("x"), key("b", "c"), key("a", "b")], ["c", "b", "a", "x"]],
+    ["leaves a key whose successor is on another page where it is", [key("b"), key("a", "z")], ["b", "a"]],
+  ])("%s", (_, keys, ids) => {
+    expect(orderUnderSuccessors(keys).map((k) => k.id)).toEqual(ids);
   });
 });

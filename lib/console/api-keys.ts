@@ -40,6 +40,8 @@ export interface ApiKeyView {
   expiresAt: string | null;
   revokedAt: string | null;
   status: ApiKeyStatus;
+  /** Set by a roll: the key that replaced this one, which cannot be rolled again. */
+  replacedBy: { id: string; prefix: string } | null;
 }
 
 const keySelect = {
@@ -51,6 +53,7 @@ const keySelect = {
   expiresAt: true,
   revokedAt: true,
   createdBy: { select: { email: true } },
+  replacedBy: { select: { id: true, prefix: true } },
 } satisfies Prisma.ApiKeySelect;
 
 type KeyRecord = Prisma.ApiKeyGetPayload<{ select: typeof keySelect }>;
@@ -72,7 +75,23 @@ function toView(key: KeyRecord, now: Date): ApiKeyView {
     expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
     status: keyStatus(key, now),
+    replacedBy: key.replacedBy,
   };
+}
+
+/** Newest first, except that a rolled key follows the key that replaced it when both are on the page. */
+export function orderUnderSuccessors<K extends { id: string; replacedBy: { id: string } | null }>(keys: readonly K[]): K[] {
+  const onPage = new Set(keys.map((k) => k.id));
+  const predecessors = new Map<string, K>();
+  for (const key of keys) if (key.replacedBy && onPage.has(key.replacedBy.id)) predecessors.set(key.replacedBy.id, key);
+  const ordered: K[] = [];
+  const place = (key: K) => {
+    ordered.push(key);
+    const previous = predecessors.get(key.id);
+    if (previous) place(previous);
+  };
+  for (const key of keys) if (!(key.replacedBy && onPage.has(key.replacedBy.id))) place(key);
+  return ordered;
 }
 
 export const activeKeyFilter = (now: Date): Prisma.ApiKeyWhereInput => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
@@ -116,7 +135,9 @@ export async function listConsumerKeys(scope: KeyScope, query: z.infer<typeof ap
   });
   const now = new Date();
   const page = keys.slice(0, query.limit).map((key) => toView(key, now));
-  return keys.length > query.limit ? { keys: page, next: page.at(-1)!.id } : { keys: page };
+  // The cursor stays the oldest key of the page; only the display order changes.
+  const shown = orderUnderSuccessors(page);
+  return keys.length > query.limit ? { keys: shown, next: page.at(-1)!.id } : { keys: shown };
 }
 
 export interface IssuedApiKey {
@@ -192,12 +213,14 @@ export async function rollApiKey(actor: CurrentUser, scope: KeyScope, keyId: str
     const now = new Date();
     const status = keyStatus(old, now);
     if (status !== "active") throw new ConsoleError("conflict", `This key is ${status}: only an active key can be rolled. Create a new key instead.`);
+    if (old.replacedBy) throw new ConsoleError("conflict", `This key was already rolled: ${old.replacedBy.prefix}… replaces it. Roll that key instead.`);
     const settings = await readSelfServiceSettings(tx);
     const previous = await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: rolledKeyExpiry(old.expiresAt, input.overlapSeconds, now) }, select: keySelect });
     // Counted after the old key's new expiry: with no overlap it no longer takes a slot.
     assertRoomForKey(await tx.apiKey.count({ where: { consumerId: consumer.id, ...activeKeyFilter(now) } }), settings.maxActiveKeysPerConsumer, "roll");
     const expiresAt = replacementKeyExpiry(old, scope.ownerUserId ? settings.maxKeyLifetimeDays : null, now);
     const { record, secret } = await createKey(tx, actor, consumer.id, old.name, expiresAt);
+    const replaced = await tx.apiKey.update({ where: { id: old.id }, data: { replacedById: record.id }, select: keySelect });
     await recordActivity(tx, actor, {
       action: "api_key.roll",
       entityType: "api_key",
@@ -213,6 +236,6 @@ export async function rollApiKey(actor: CurrentUser, scope: KeyScope, keyId: str
         overlapSeconds: input.overlapSeconds,
       },
     });
-    return { key: toView(record, now), secret, previous: toView(previous, now) };
+    return { key: toView(record, now), secret, previous: toView(replaced, now) };
   });
 }

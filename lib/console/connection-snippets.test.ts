@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionSnippets } from "./connection-snippets";
+import { connectionSnippets, keySnippet } from "./connection-snippets";
 import { serverInputSchema } from "./schemas/server";
 
 const url = "https://gateway.example.com/github-mcp";
@@ -37,5 +37,13 @@ describe("client snippets", () => {
     expect(JSON.parse(code["mcp-json"]!).mcpServers["mcp-1konnect-prod"]).toEqual({ type: "http", url });
     expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
     expect(code.curl).not.toContain("API_KEY");
+  });
+});
+
+describe("the snippet after a key is issued", () => {
+  it("carries the key itself in the route's key header", () => {
+    expect(JSON.parse(keySnippet({ server: "1github", url, keyHeader: "apikey" }, "pcs_secret_123"))).toEqual({
+      mcpServers: { "mcp-1github": { type: "http", url, headers: { apikey: "pcs_secret_123" } } },
+    });
   });
 });

@@ -24,6 +24,14 @@ function clientKey(name: string): string {
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
+/**
+ * The MCP JSON entry with the key itself in the header, for the one moment a
+ * new key is shown (afterwards only its hash exists).
+ */
+export function keySnippet(target: { server: string; url: string; keyHeader: string }, key: string): string {
+  return json({ mcpServers: { [clientKey(target.server)]: { type: "http", url: target.url, headers: { [target.keyHeader]: key } } } });
+}
+
 export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">, url: string): ConnectionSnippet[] {
   const key = clientKey(server.name);
   const keyHeader = server.auth.mode === "passthrough" ? server.auth.key_header : undefined;

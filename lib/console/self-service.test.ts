@@ -124,6 +124,31 @@ describe("rolling a key", () => {
     expect(JSON.stringify(log)).not.toContain(rolled.secret.slice(8));
   });
 
+  it("marks the old key as replaced by the new one, lists it right under its successor, and refuses to roll it again", async () => {
+    const { developer, scope } = await developerWithConsumer();
+    const { key: old } = await issueApiKey(developer, scope, keyInput({ name: "laptop" }));
+    await issueApiKey(developer, scope, keyInput({ name: "ci" }));
+    const rolled = await rollApiKey(developer, scope, old.id, roll(3_600));
+    expect(rolled.previous).toMatchObject({ id: old.id, status: "active", replacedBy: { id: rolled.key.id, prefix: rolled.key.prefix } });
+    expect(rolled.key.replacedBy).toBeNull();
+
+    // Newest first would put "ci" between the two laptop keys.
+    const page = await listConsumerKeys(scope, apiKeyListQuerySchema.parse({}));
+    expect(page.keys.map((k) => [k.name, k.id === old.id ? "old" : k.id === rolled.key.id ? "new" : "other"])).toEqual([
+      ["laptop", "new"],
+      ["laptop", "old"],
+      ["ci", "other"],
+    ]);
+
+    const again = await refusal(rollApiKey(developer, scope, old.id, roll(0)));
+    expect(again.status).toBe(409);
+    expect(again.message).toBe(`This key was already rolled: ${rolled.key.prefix}… replaces it. Roll that key instead.`);
+    expect(await ctx.db.apiKey.count({ where: { consumerId: scope.consumerId } })).toBe(3);
+    // Its successor can be rolled, once.
+    const next = await rollApiKey(developer, scope, rolled.key.id, roll(0));
+    expect(next.previous.replacedBy?.id).toBe(next.key.id);
+  });
+
   it("with no overlap, the old key is out of the compiled configuration at once", async () => {
     const { developer, consumer, scope } = await developerWithConsumer();
     const { key: old } = await issueApiKey(developer, scope, keyInput({ name: "now" }));

@@ -9,6 +9,8 @@ import { ROLES, SELF_SERVICE_ROLES } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listConsumerKeys } from "@/lib/console/api-keys";
 import { listOwnedConsumers } from "@/lib/console/consumers";
+import { keyConnectTargets } from "@/lib/console/key-connect";
+import { db } from "@/lib/db/client";
 import { apiKeyListQuerySchema } from "@/lib/console/schemas/api-key";
 import { readSelfServiceSettings } from "@/lib/console/settings";
 
@@ -19,7 +21,10 @@ const LINK = "text-indigo-700 hover:underline dark:text-indigo-300";
 export default async function MyKeysPage() {
   const user = await requirePageRole(ROLES);
   const [consumers, settings] = await Promise.all([listOwnedConsumers(user.id), readSelfServiceSettings()]);
-  const keys = await Promise.all(consumers.map((c) => listConsumerKeys({ consumerId: c.id, ownerUserId: user.id }, apiKeyListQuerySchema.parse({}))));
+  const [keys, targets] = await Promise.all([
+    Promise.all(consumers.map((c) => listConsumerKeys({ consumerId: c.id, ownerUserId: user.id }, apiKeyListQuerySchema.parse({})))),
+    keyConnectTargets(db(), consumers.map((c) => c.username)),
+  ]);
   const readOnly = !SELF_SERVICE_ROLES.includes(user.role);
   return (
     <>
@@ -50,6 +55,7 @@ export default async function MyKeysPage() {
               keysUrl={`/api/me/consumers/${consumer.id}/keys`}
               consumerName={consumer.username}
               initial={keys[i]!}
+              connectTargets={targets.get(consumer.username)}
               maxLifetimeDays={settings.maxKeyLifetimeDays}
               limit={{ active: consumer.activeKeys, max: settings.maxActiveKeysPerConsumer }}
               readOnly={readOnly || consumer.disabled}

@@ -4,7 +4,9 @@ import { ConsumerDetailView } from "@/components/consumers/consumer-detail";
 import { requirePageRole } from "@/lib/auth/session";
 import { listConsumerKeys } from "@/lib/console/api-keys";
 import { getConsumer, listGroupChoices, listOwnerChoices } from "@/lib/console/consumers";
+import { keyConnectTargets } from "@/lib/console/key-connect";
 import { apiKeyListQuerySchema } from "@/lib/console/schemas/api-key";
+import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Consumer" };
 
@@ -13,5 +15,6 @@ export default async function ConsumerPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const [consumer, keys, groups, owners] = await Promise.all([getConsumer(id), listConsumerKeys({ consumerId: id }, apiKeyListQuerySchema.parse({})), listGroupChoices(), listOwnerChoices()]);
   if (!consumer) notFound();
-  return <ConsumerDetailView consumer={consumer} keys={keys} choices={{ groups, owners }} />;
+  const targets = await keyConnectTargets(db(), [consumer.username]);
+  return <ConsumerDetailView consumer={consumer} keys={keys} choices={{ groups, owners }} connectTargets={targets.get(consumer.username) ?? []} />;
 }
