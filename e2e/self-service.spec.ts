@@ -69,7 +69,7 @@ async function createKeyInUi(page: Page, name: string): Promise<string> {
   await dialog.getByRole("button", { name: "Issue key" }).click();
   const shown = page.getByRole("dialog", { name: "Copy the new key now" });
   await expect(shown.getByText("This is the only time the key is shown.")).toBeVisible();
-  await shown.getByRole("button", { name: "Copy" }).click();
+  await shown.getByRole("button", { name: "Copy", exact: true }).click();
   await expect(shown.getByRole("button", { name: "Copied" })).toBeVisible();
   return page.evaluate(() => navigator.clipboard.readText());
 }

@@ -21,6 +21,8 @@ describe("client snippets", () => {
       servers: { github: { type: "http", url, headers: { "x-portcullis-key": "${input:portcullis-api-key}" } } },
       inputs: [{ type: "promptString", id: "portcullis-api-key", description: "Portcullis API key", password: true }],
     });
+    // Cursor interpolates ${env:NAME} in mcp.json.
+    expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { github: { url, headers: { "x-portcullis-key": "${env:PORTCULLIS_API_KEY}" } } } });
     expect(code["claude-code"]).toBe(`claude mcp add --transport http github ${url} --header "x-portcullis-key: $PORTCULLIS_API_KEY"`);
     expect(code.curl).toContain('-H "x-portcullis-key: $PORTCULLIS_API_KEY"');
     expect(code.curl).toContain('-H "Accept: application/json, text/event-stream"');
@@ -35,6 +37,7 @@ describe("client snippets", () => {
     const code = byId(connectionSnippets(tokenSwap, url));
     expect(JSON.parse(code.vscode!)).toEqual({ servers: { "mcp-1konnect-prod": { type: "http", url } } });
     expect(JSON.parse(code["mcp-json"]!).mcpServers["mcp-1konnect-prod"]).toEqual({ type: "http", url });
+    expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { "mcp-1konnect-prod": { url } } });
     expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
     expect(code.curl).not.toContain("API_KEY");
   });

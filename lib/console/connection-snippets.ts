@@ -6,7 +6,7 @@
 import type { ServerSettings } from "./schemas/server";
 
 export interface ConnectionSnippet {
-  id: "mcp-json" | "vscode" | "claude-code" | "curl";
+  id: "mcp-json" | "vscode" | "cursor" | "claude-code" | "curl";
   label: string;
   /** Where the snippet goes. */
   hint: string;
@@ -66,6 +66,14 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
             }
           : { servers: { [key]: { type: "http", url } } },
       ),
+    },
+    {
+      id: "cursor",
+      label: "Cursor",
+      hint: keyHeader
+        ? "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor reads the key from PORTCULLIS_API_KEY in its environment."
+        : "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor signs you in with your IdP.",
+      code: json({ mcpServers: { [key]: { url, ...(keyHeader ? { headers: { [keyHeader]: "${env:PORTCULLIS_API_KEY}" } } : {}) } } }),
     },
     {
       id: "claude-code",
