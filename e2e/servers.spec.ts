@@ -50,6 +50,8 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   const url = await page.getByTestId("client-url").textContent();
   expect(url).toMatch(new RegExp(`^http://localhost:\\d+/${name}$`));
   await expect(page.getByRole("tabpanel")).toContainText('"apikey": "${PORTCULLIS_API_KEY}"');
+  await page.getByRole("tab", { name: "Cursor" }).click();
+  await expect(page.getByRole("tabpanel")).toContainText('"apikey": "${env:PORTCULLIS_API_KEY}"');
   await page.getByRole("tab", { name: "curl" }).click();
   await expect(page.getByRole("tabpanel")).toContainText('"method":"initialize"');
   await page.screenshot({ path: test.info().outputPath("server-overview.png"), fullPage: true });
