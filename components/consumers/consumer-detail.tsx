@@ -78,6 +78,14 @@ export function ConsumerDetailView({
           </>
         }
       />
+      <p className="mb-4 flex flex-wrap gap-4 text-sm" data-testid="consumer-links">
+        <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/analytics/consumers/${encodeURIComponent(consumer.username)}`}>
+          Traffic dashboard
+        </Link>
+        <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/access/simulate?caller=consumer&consumer=${encodeURIComponent(consumer.username)}`}>
+          Effective access
+        </Link>
+      </p>
       <Card>
         <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Detail label="Groups">
