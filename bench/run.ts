@@ -1,8 +1,9 @@
 // `npm run bench`: one upstream called directly, through a bare Node reverse
 // proxy, through nginx (when installed) and through the gateway with key auth,
 // ACL and audit on; tools/call (1 KiB) and tools/list (100 tools): saturation
-// throughput, p50/p99 at concurrency 1 and at a fixed 500 req/s, and the
-// gateway's RSS with 1,000 idle SSE streams open. Prints a table and writes
+// throughput, p50/p99 at concurrency 1 and at a fixed 500 req/s, one 8 MB SSE
+// event through the gateway against direct (with a small call beside it), and
+// the gateway's RSS with 1,000 idle SSE streams open. Prints a table and writes
 // bench/results/latest.json. Not a test: figures depend on the machine.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -14,6 +15,7 @@ import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/keys/api-key";
 import { buildGatewayIfNeeded } from "../lib/launcher/gateway-build";
+import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -35,11 +37,11 @@ function startNode(script: string, args: string[], env: Record<string, string>, 
   return new Promise((resolve, reject) => {
     let seen = "";
     const onData = (c: Buffer) => {
-      seen += c;
+      seen += c.toString();
       if (ready.test(seen)) resolve(child);
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${script} exited (${code}): ${seen}`)));
   });
 }
@@ -121,6 +123,11 @@ function gatewayConfig(upstreamPort: number) {
       },
     ],
   };
+}
+
+function bigEventScenario(pathname: string): Scenario {
+  const [call] = scenarios(pathname);
+  return { ...call!, name: "tools/call (one 8 MB SSE event)", body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: BIG_EVENT_TOOL, arguments: {} } }) };
 }
 
 function scenarios(pathname: string): Scenario[] {
@@ -222,9 +229,15 @@ async function main() {
       console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request`);
     }
   }
+  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
+  const bigEvent = await measureBigEvent(
+    { origin: `http://127.0.0.1:${upstreamPort}`, big: bigEventScenario("/mcp") },
+    { origin: `http://127.0.0.1:${bareProxyPort}`, big: bigEventScenario("/"), cpuSeconds: () => cpuSeconds(bareProxy.pid!) },
+    { origin: gatewayOrigin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]!, cpuSeconds: () => cpuSeconds(gateway.pid!) },
+  );
   const rssAfterLoad = rssOf(gateway.pid!);
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
-  const [freshPort, freshHttps, freshStatus] = (await Promise.all([findFreePort(), findFreePort(), findFreePort()])) as [number, number, number];
+  const [freshPort, freshHttps, freshStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const fresh = await startNode(
     gatewayBundle,
     ["--config", configFile, "--http-port", String(freshPort), "--https-port", String(freshHttps), "--status-port", String(freshStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-fresh")],
@@ -257,7 +270,10 @@ async function main() {
       `| ${r.target} | ${r.scenario} | ${r.saturation_rps} | ${r.vs_direct} | ${r.vs_bare_proxy} | ${r.vs_nginx ?? "–"} | ${r.cpu_us_per_request} | ${r.c1.p50} | ${r.c1.p99} | ${r.added_c1_p50_ms} | ${r.added_c1_p99_ms} | ${r.fixed_rate.p50} | ${r.fixed_rate.p99} |`,
     );
   }
-  console.log(`\ngateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
+  console.log(
+    `\none ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×), CPU per event ${bigEvent.bare_proxy_cpu_ms_per_event} ms bare, ${bigEvent.gateway_cpu_ms_per_event} ms gateway; a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
+  );
+  console.log(`gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
 
   const gatewayRows = table.filter((r) => r.target === "gateway");
   const targetsMet = {
@@ -267,13 +283,15 @@ async function main() {
     added_p50_at_most_1_ms: gatewayRows.every((r) => r.added_c1_p50_ms <= 1),
     added_p99_at_most_3_ms: gatewayRows.every((r) => r.added_c1_p99_ms <= 3),
     rss_with_idle_streams_at_most_150_mb: rss.with_streams <= 150 * 1024 * 1024,
+    big_event_vs_direct_at_most_1_5: bigEvent.ratio <= 1.5,
+    big_event_added_small_call_at_most_50_ms: bigEvent.added_small_call_ms <= 50,
   };
   console.log(`targets: ${JSON.stringify(targetsMet)}`);
   const results = path.join(ROOT, "bench/results");
   fs.mkdirSync(results, { recursive: true });
   fs.writeFileSync(
     path.join(results, "latest.json"),
-    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, gateway_rss_bytes: rss, targets: targetsMet }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, big_sse_event: bigEvent, gateway_rss_bytes: rss, targets: targetsMet }, null, 2),
   );
   console.log("written: bench/results/latest.json");
 }

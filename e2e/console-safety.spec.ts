@@ -98,12 +98,26 @@ test("a new server denies everyone until opened, or copies another server's acce
   await context.close();
 });
 
-test("a configuration a gateway refused is named on every page, with the version the gateways still run, and first on the dashboard", async ({ page, browser, admin, db, createUser }) => {
+test("a configuration a gateway refused is named on every page, with the version the gateways still run, and first on the dashboard", async ({
+  page,
+  browser,
+  admin,
+  db,
+  createUser,
+}) => {
   const name = unique("edge");
   const latest = await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } });
   const cause = `refused version ${latest.number + 1}: servers[0].auth.audience: set an audience`;
   const plane = await db.dataPlane.create({
-    data: { name, tokenHash: `sha256:${randomBytes(32).toString("hex")}`, tokenPrefix: "pcdp_e2e", status: "failed", statusReason: cause, appliedVersion: latest.number, lastSeenAt: new Date() },
+    data: {
+      name,
+      tokenHash: `sha256:${randomBytes(32).toString("hex")}`,
+      tokenPrefix: "pcdp_e2e",
+      status: "failed",
+      statusReason: cause,
+      appliedVersion: latest.number,
+      lastSeenAt: new Date(),
+    },
   });
   try {
     await signIn(page, admin);

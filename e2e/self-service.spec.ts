@@ -29,7 +29,9 @@ async function arrange(db: Db, createUser: (role: "developer") => Promise<Accoun
   const server = await db.mcpServer.create({
     data: { name: suffix, path: `/${suffix}`, upstreamUrl: upstream.url, authMode: "passthrough", authSettings: { key_header: "apikey" } },
   });
-  await db.tool.createMany({ data: ["search_repositories", "push_files", "create_issue", "get_me"].map((name) => ({ serverId: server.id, name, inputSchemaHash: `sha256:${name}` })) });
+  await db.tool.createMany({
+    data: ["search_repositories", "push_files", "create_issue", "get_me"].map((name) => ({ serverId: server.id, name, inputSchemaHash: `sha256:${name}` })),
+  });
   // The group may call every tool (default row) except push_files; everyone else may call nothing.
   await db.aclGroupRule.createMany({
     data: [
@@ -206,7 +208,14 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   expect(await db.apiKey.count({ where: { consumerId: other.id } })).toBe(0);
 });
 
-test("admins allow consumers on first visit and cap key lifetimes; a new developer gets a consumer in the default group", async ({ browser, page, admin, db, createUser, baseURL }) => {
+test("admins allow consumers on first visit and cap key lifetimes; a new developer gets a consumer in the default group", async ({
+  browser,
+  page,
+  admin,
+  db,
+  createUser,
+  baseURL,
+}) => {
   const group = await db.consumerGroup.create({ data: { name: unique("newcomers") } });
   await signIn(page, admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();

@@ -6,7 +6,12 @@ const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`
 
 const toolsFile = {
   tools: [
-    { name: "search_repositories", description: "Search GitHub repositories", inputSchema: { type: "object", properties: { query: { type: "string" } } }, annotations: { readOnlyHint: true } },
+    {
+      name: "search_repositories",
+      description: "Search GitHub repositories",
+      inputSchema: { type: "object", properties: { query: { type: "string" } } },
+      annotations: { readOnlyHint: true },
+    },
     { name: "push_files", description: "Push files to a branch", inputSchema: { type: "object", properties: { files: { type: "array" } } }, annotations: { readOnlyHint: false } },
     { name: "get_me", description: "The signed-in user", inputSchema: { type: "object" } },
   ],
@@ -21,7 +26,10 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
   await expect(page.getByRole("heading", { name: "MCP servers" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("servers-list.png"), fullPage: true });
-  await page.getByRole("link", { name: /New server|Add the first server/ }).first().click();
+  await page
+    .getByRole("link", { name: /New server|Add the first server/ })
+    .first()
+    .click();
 
   // Field errors come from the shared config schema, before anything is sent.
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -125,7 +133,10 @@ test("an admin syncs tools from the upstream with a token for that one request, 
     await signIn(page, admin);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
     await page.getByRole("link", { name, exact: true }).click();
-    await page.getByRole("navigation", { name: "Server sections" }).getByRole("link", { name: /^Tools/ }).click();
+    await page
+      .getByRole("navigation", { name: "Server sections" })
+      .getByRole("link", { name: /^Tools/ })
+      .click();
 
     const sync = async (credential: string) => {
       await page.getByRole("button", { name: "Sync tools" }).click();
@@ -174,7 +185,10 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   const name = unique("konnect");
   await signIn(page, admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
-  await page.getByRole("link", { name: /New server|Add the first server/ }).first().click();
+  await page
+    .getByRole("link", { name: /New server|Add the first server/ })
+    .first()
+    .click();
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Route path").fill(`/${name}`);
   await page.getByLabel("Upstream URL").fill("https://us.mcp.konghq.com/");
@@ -202,6 +216,57 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   await confirm.click();
   await expect(page).toHaveURL(/\/servers$/);
   await expect(page.getByRole("link", { name, exact: true })).toHaveCount(0);
+});
+
+test("validated passthrough with identity from the token, and token exchange: the form refuses what the config refuses, the page names the pattern", async ({ page, admin }) => {
+  const docs = unique("docs");
+  await signIn(page, admin);
+  await page.goto("/servers/new");
+  await page.getByLabel("Name", { exact: true }).fill(docs);
+  await page.getByLabel("Route path").fill(`/${docs}`);
+  await page.getByLabel("Upstream URL").fill("https://docs.example.com/mcp");
+  await page.getByLabel("Validate the upstream's tokens at the gateway (JWKS or introspection)").check();
+  await page.getByLabel("Issuer").fill("https://login.example.com");
+  await page.getByLabel("Introspection (RFC 7662) — for opaque tokens").uncheck();
+  await page.getByLabel("Who the caller is").selectOption("token");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByText("validate needs `jwks` or `introspection`")).toBeVisible();
+  await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
+  await page.getByLabel("JWKS URI").fill("https://login.example.com/jwks");
+  await page.getByLabel("Audience", { exact: true }).fill("https://docs.example.com/mcp");
+  await page.getByLabel("Groups claim (optional)").fill("groups");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByRole("heading", { name: docs })).toBeVisible();
+  await expect(page.getByTestId("auth-pattern")).toHaveText(
+    "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example.com) and forwards it unchanged; the token's sub claim says who the caller is, with no API key.",
+  );
+  await expect(page.getByRole("tabpanel")).not.toContainText("apikey");
+
+  const analytics = unique("analytics");
+  await page.goto("/servers/new");
+  await page.getByLabel("Name", { exact: true }).fill(analytics);
+  await page.getByLabel("Route path").fill(`/${analytics}`);
+  await page.getByLabel("Upstream URL").fill("https://analytics.example.com/mcp");
+  await page.getByText("Token swap", { exact: true }).click();
+  await page.getByLabel("Issuer").fill("https://idp.example.com");
+  await page.getByLabel("Introspection (RFC 7662) — for opaque tokens").uncheck();
+  await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
+  await page.getByLabel("JWKS URI").fill("https://idp.example.com/certs");
+  await page.getByLabel("The upstream receives").selectOption("token_exchange");
+  await page.getByLabel("Token endpoint").fill("https://idp.example.com/token");
+  await page.getByLabel("Exchange client id").fill("portcullis-exchange");
+  await page.getByLabel("Exchange client secret (vault reference)").fill("plain-secret");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByText("store the client secret in the vault")).toBeVisible();
+  await expect(page.getByText("token_exchange needs `audience` or `resource`")).toBeVisible();
+  await page.getByLabel("Exchange client secret (vault reference)").fill("{vault://env/EXCHANGE_SECRET}");
+  await page.getByLabel("Resource", { exact: true }).fill("https://analytics.example.com/mcp");
+  await page.screenshot({ path: test.info().outputPath("server-form-token-exchange.png"), fullPage: true });
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByRole("heading", { name: analytics })).toBeVisible();
+  await expect(page.getByTestId("auth-pattern")).toHaveText(
+    "Token exchange: agents sign in with https://idp.example.com, the gateway validates their token and exchanges it (RFC 8693) for a token issued to https://analytics.example.com/mcp, naming the same user.",
+  );
 });
 
 test("every servers, tools, access-matrix and activity endpoint and page refuses developers and viewers", async ({ browser, createUser, db, baseURL }) => {

@@ -97,11 +97,21 @@ describe("a console write the gateways would refuse", () => {
   });
 
   it.each([
-    ["token swap without a way to validate tokens", passthrough("s1", { auth: { mode: "token_swap", issuer: "https://idp.example.com", audience: "a" } }), "auth.introspection", "needs `introspection` or `jwks`"],
+    [
+      "token swap without a way to validate tokens",
+      passthrough("s1", { auth: { mode: "token_swap", issuer: "https://idp.example.com", audience: "a" } }),
+      "auth.introspection",
+      "needs `introspection` or `jwks`",
+    ],
     ["Authorization as the API key header", passthrough("s2", { auth: { mode: "passthrough", key_header: "Authorization" } }), "auth.key_header", "cannot be Authorization"],
     ["a malformed vault reference", passthrough("s3", { upstream_headers: { "X-Token": "{vault://nowhere/x}" } }), "upstream_headers.X-Token", "malformed vault reference"],
     ["a reserved route path", passthrough("s4", { path: "/.well-known/x" }), "path", "reserved"],
-    ["an unknown consumer for unknown callers", passthrough("s5", { auth: { ...swapAuth, audience: "a", unknown_consumer: "ghost" } }), "auth.unknown_consumer", '"ghost" is not a consumer'],
+    [
+      "an unknown consumer for unknown callers",
+      passthrough("s5", { auth: { ...swapAuth, audience: "a", unknown_consumer: "ghost" } }),
+      "auth.unknown_consumer",
+      '"ghost" is not a consumer',
+    ],
   ])("refuses %s, on its field", async (_, body, field, message) => {
     const error = await refused("POST", "/api/servers", body);
     expect(error.fields?.[field]).toContain(message);
@@ -117,7 +127,10 @@ describe("a console write the gateways would refuse", () => {
   it("refuses removing the consumer a token-swap route's unknown callers act as, naming the server", async () => {
     const { consumer } = await ok<{ consumer: { id: string } }>("POST", "/api/consumers", { username: "fallback" });
     await ok("POST", "/api/servers", passthrough("swap-fallback", { auth: { ...swapAuth, audience: "https://gw.example.com/s", unknown_consumer: "fallback" } }));
-    for (const [method, body] of [["DELETE", undefined], ["PATCH", { username: "renamed" }]] as const) {
+    for (const [method, body] of [
+      ["DELETE", undefined],
+      ["PATCH", { username: "renamed" }],
+    ] as const) {
       const error = await refused(method, `/api/consumers/${consumer.id}`, body);
       expect(error.message).toContain('server "swap-fallback", auth.unknown_consumer: "fallback" is not a consumer');
     }
@@ -159,7 +172,9 @@ describe("a new server", () => {
   });
 
   it("leaves servers stored before closed defaults as they were", async () => {
-    const legacy = await db.mcpServer.create({ data: { name: "legacy", path: "/legacy", upstreamUrl: "https://mcp.example.com/mcp", authMode: "passthrough", authSettings: { key_header: "apikey" } } });
+    const legacy = await db.mcpServer.create({
+      data: { name: "legacy", path: "/legacy", upstreamUrl: "https://mcp.example.com/mcp", authMode: "passthrough", authSettings: { key_header: "apikey" } },
+    });
     await ok("PATCH", `/api/servers/${legacy.id}`, { ...passthrough("legacy"), timeout_ms: 5000 });
     expect((await matrixOf(legacy.id)).matrix.defaultRow).toEqual({ groups: {}, others: "inherit" });
   });

@@ -190,7 +190,12 @@ describe("control plane ↔ data planes", () => {
   it("refuses a change the gateways would refuse; a version refused anyway keeps the previous one, and every console page says so", async () => {
     const [a] = gateways;
     // Valid for the schema, refused by a gateway's deployment rule: a token-swap route with neither audience nor public URL.
-    const swap = { name: "idp", path: "/idp", upstream: upstream.url, auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/jwks" } } };
+    const swap = {
+      name: "idp",
+      path: "/idp",
+      upstream: upstream.url,
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/jwks" } },
+    };
     const before = await latestVersion();
     const refused = await session.json<{ error: { message: string } }>("POST", "/api/config/import", { text: configYaml([swap]), mode: "preview" });
     expect(refused.status).toBe(400);
@@ -200,7 +205,9 @@ describe("control plane ↔ data planes", () => {
     // Published past the console's check (say, by an older console): the gateways refuse it themselves.
     const running = await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } });
     const document = running.document as { servers: object[] };
-    const bad = await db.$transaction((tx) => storeVersion(tx, { ...document, servers: [...document.servers, swap] } as GatewayConfigInput, { reason: "test: refused by the gateways" }));
+    const bad = await db.$transaction((tx) =>
+      storeVersion(tx, { ...document, servers: [...document.servers, swap] } as GatewayConfigInput, { reason: "test: refused by the gateways" }),
+    );
     await a!.waitFor(/configuration from the control plane refused/);
     const planes = await session.json<{ planes: { name: string; state: string; reason: string }[] }>("GET", "/api/data-planes");
     const dpA = planes.body.planes.find((p) => p.name === "dp-a")!;
@@ -212,11 +219,16 @@ describe("control plane ↔ data planes", () => {
     const pageText = async (path: string) => {
       const page = await session.text(path);
       expect(page.status).toBe(200);
-      return page.body.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      return page.body
+        .replace(/<!-- -->/g, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ");
     };
     for (const path of ["/servers", "/consumers", "/my-access"]) {
       expect(await pageText(path)).toMatch(
-        new RegExp(`Gateways? [a-z, -]*dp-a[a-z, -]* refused the published configuration — refused version ${bad.number}: servers\\[1\\]\\.auth\\.audience: .* still runs? version ${running.number}`),
+        new RegExp(
+          `Gateways? [a-z, -]*dp-a[a-z, -]* refused the published configuration — refused version ${bad.number}: servers\\[1\\]\\.auth\\.audience: .* still runs? version ${running.number}`,
+        ),
       );
     }
     const dashboard = await pageText("/");
@@ -256,7 +268,11 @@ describe("control plane ↔ data planes", () => {
     expect((await callTool(fresh, "admin-key-0001", "search_repositories")).status).toBe(503);
 
     cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey, port: Number(new URL(cp.url).port) });
-    const delivered = await eventually(() => db.auditEvent.count({ where: { consumerName: "admin-user" } }), (n) => n >= before + 120, 60_000);
+    const delivered = await eventually(
+      () => db.auditEvent.count({ where: { consumerName: "admin-user" } }),
+      (n) => n >= before + 120,
+      60_000,
+    );
     expect(delivered - before).toBeGreaterThanOrEqual(120);
     await restarted.waitFor(/connected to the control plane/);
   }, 120_000);

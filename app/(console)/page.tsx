@@ -57,14 +57,26 @@ export default async function DashboardPage() {
           <h2 className="text-sm font-semibold">Get started</h2>
           <ol className="mt-2 list-decimal space-y-1 pl-5 text-sm text-zinc-600 dark:text-zinc-400">
             <li>
-              Create <Link className="text-indigo-600 hover:underline" href="/groups">consumer groups</Link> such as admin and developer.
+              Create{" "}
+              <Link className="text-indigo-600 hover:underline" href="/groups">
+                consumer groups
+              </Link>{" "}
+              such as admin and developer.
             </li>
             <li>
-              Add an <Link className="text-indigo-600 hover:underline" href="/servers">MCP server</Link> and import its tools.
+              Add an{" "}
+              <Link className="text-indigo-600 hover:underline" href="/servers">
+                MCP server
+              </Link>{" "}
+              and import its tools.
             </li>
             <li>Decide in the tool access matrix which group may call which tool.</li>
             <li>
-              Create <Link className="text-indigo-600 hover:underline" href="/consumers">consumers</Link> and give their agents API keys.
+              Create{" "}
+              <Link className="text-indigo-600 hover:underline" href="/consumers">
+                consumers
+              </Link>{" "}
+              and give their agents API keys.
             </li>
           </ol>
         </Card>

@@ -90,7 +90,9 @@ function IssueKeyForm({
           </option>
         ))}
       </SelectField>
-      {choice === "date" ? <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} /> : null}
+      {choice === "date" ? (
+        <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} />
+      ) : null}
       <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Issuing…" : "Issue key"} disabled={form.pending} />
     </form>
   );
@@ -112,8 +114,8 @@ function RollKey({ keysUrl, apiKey, onRolled, onCancel }: { keysUrl: string; api
       }}
     >
       <p className="text-sm">
-        A new key named <strong>{apiKey.name}</strong> replaces <code className="font-mono">{apiKey.prefix}…</code>, with the same lifetime. Agents keep working
-        with the old key during the overlap; give them the new key before it ends.
+        A new key named <strong>{apiKey.name}</strong> replaces <code className="font-mono">{apiKey.prefix}…</code>, with the same lifetime. Agents keep working with the old key
+        during the overlap; give them the new key before it ends.
       </p>
       <fieldset>
         <legend className="text-sm font-medium">The old key keeps working for</legend>
@@ -140,8 +142,8 @@ function RevokeKey({ keysUrl, apiKey, onDone, onCancel }: { keysUrl: string; api
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This
-        cannot be undone; issue a new key instead.
+        Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This cannot be undone;
+        issue a new key instead.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Revoke key" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
@@ -169,7 +171,9 @@ function ConnectWithKey({ targets, secret }: { targets: KeyConnectTarget[]; secr
         )}
         <CopyButton value={code} label="Copy snippet" size="sm" />
       </div>
-      <p className="text-xs text-zinc-500">An mcpServers entry (.mcp.json, Cursor, Claude Code) with this key in the {target.keyHeader} header; the client signs in to the upstream itself.</p>
+      <p className="text-xs text-zinc-500">
+        An mcpServers entry (.mcp.json, Cursor, Claude Code) with this key in the {target.keyHeader} header; the client signs in to the upstream itself.
+      </p>
       <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">
         <code>{code}</code>
       </pre>
@@ -177,12 +181,7 @@ function ConnectWithKey({ targets, secret }: { targets: KeyConnectTarget[]; secr
   );
 }
 
-type Dialogs =
-  | { mode: "issue" }
-  | { mode: "issued"; issued: IssuedApiKey | RolledApiKey }
-  | { mode: "revoke"; key: ApiKeyView }
-  | { mode: "roll"; key: ApiKeyView }
-  | undefined;
+type Dialogs = { mode: "issue" } | { mode: "issued"; issued: IssuedApiKey | RolledApiKey } | { mode: "revoke"; key: ApiKeyView } | { mode: "roll"; key: ApiKeyView } | undefined;
 
 export interface ApiKeysPanelProps {
   /** The keys collection: /api/consumers/<id>/keys (admins) or /api/me/consumers/<id>/keys (My keys). */
@@ -324,10 +323,14 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
           </Table>
           {next ? (
             <div className="mt-3 flex items-center justify-center gap-3">
-              <Button variant="secondary" onClick={loadMore} disabled={loading}>
+              <Button variant="secondary" onClick={() => void loadMore()} disabled={loading}>
                 {loading ? "Loading…" : "Show older keys"}
               </Button>
-              {loadError ? <p role="alert" className="text-sm text-red-600">{loadError}</p> : null}
+              {loadError ? (
+                <p role="alert" className="text-sm text-red-600">
+                  {loadError}
+                </p>
+              ) : null}
             </div>
           ) : null}
         </>
@@ -355,8 +358,8 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
         {dialog?.mode === "issued" ? (
           <div className="space-y-4">
             <ShownOnce label={`API key “${dialog.issued.key.name}”`} value={dialog.issued.secret}>
-              <strong>This is the only time the key is shown.</strong> Portcullis keeps only a hash of it. Store it in the agent&apos;s secret store now; if it is
-              lost, revoke it and issue a new one.
+              <strong>This is the only time the key is shown.</strong> Portcullis keeps only a hash of it. Store it in the agent&apos;s secret store now; if it is lost, revoke it
+              and issue a new one.
             </ShownOnce>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {dialog.issued.key.expiresAt ? (

@@ -26,8 +26,8 @@ function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCa
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships
-        and access rules naming it are removed. Past audit events keep its name.
+        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships and access rules
+        naming it are removed. Past audit events keep its name.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Delete consumer" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>

@@ -13,14 +13,16 @@ const versions = (running: (number | null)[]) => {
 export function ConfigHealthBanner({ health, showLink }: { health: ConfigHealth; showLink: boolean }) {
   if (health.refusals.length === 0 && !health.compileError) return null;
   return (
-    <div role="alert" data-testid="config-health-banner" className="mb-6 space-y-2 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-100">
+    <div
+      role="alert"
+      data-testid="config-health-banner"
+      className="mb-6 space-y-2 rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/60 dark:text-red-100"
+    >
       {health.refusals.map((refusal) => (
         <p key={refusal.cause}>
-          <strong>
-            {refusal.planes.length === 1 ? `Gateway ${refusal.planes[0]} refused` : `Gateways ${refusal.planes.join(", ")} refused`} the published configuration
-          </strong>{" "}
-          — <span className="font-mono text-xs">{refusal.cause}</span>. {refusal.planes.length === 1 ? "It still runs" : "They still run"} {versions(refusal.running)}: changes since then
-          (new keys, revocations, access) do not reach {refusal.planes.length === 1 ? "it" : "them"}.
+          <strong>{refusal.planes.length === 1 ? `Gateway ${refusal.planes[0]} refused` : `Gateways ${refusal.planes.join(", ")} refused`} the published configuration</strong> —{" "}
+          <span className="font-mono text-xs">{refusal.cause}</span>. {refusal.planes.length === 1 ? "It still runs" : "They still run"} {versions(refusal.running)}: changes since
+          then (new keys, revocations, access) do not reach {refusal.planes.length === 1 ? "it" : "them"}.
         </p>
       ))}
       {health.compileError ? (

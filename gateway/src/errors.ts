@@ -14,6 +14,9 @@ export const ERROR_TABLE = {
   key_unknown: { http: 403, jsonRpc: -32001 },
   key_malformed: { http: 403, jsonRpc: -32001 },
   consumer_unknown: { http: 403, jsonRpc: -32001 },
+  identity_mismatch: { http: 403, jsonRpc: -32001 },
+  /** Too many unseen tokens from one client address would each cost an introspection call. */
+  token_checks_limited: { http: 429, jsonRpc: -32000 },
   origin_denied: { http: 403, jsonRpc: -32000 },
   // Routing and transport.
   not_configured: { http: 503, jsonRpc: -32603 },
@@ -26,13 +29,20 @@ export const ERROR_TABLE = {
   parse_error: { http: 400, jsonRpc: -32700 },
   invalid_request: { http: 400, jsonRpc: -32600 },
   header_mismatch: { http: 400, jsonRpc: -32020 },
+  unsupported_protocol_version: { http: 400, jsonRpc: -32022 },
   invalid_params: { http: 200, jsonRpc: -32602 },
   tool_denied: { http: 200, jsonRpc: -32602 },
+  /** Catalogue change control: the tool's definition differs from the approved one, or was never approved. */
+  tool_changed: { http: 200, jsonRpc: -32602 },
+  tool_not_approved: { http: 200, jsonRpc: -32602 },
   // Things behind the gateway.
   upstream_unreachable: { http: 502, jsonRpc: -32603 },
   upstream_timeout: { http: 504, jsonRpc: -32603 },
   upstream_bad_response: { http: 502, jsonRpc: -32603 },
+  /** The upstream's answer could not be judged (a tools/list that does not parse, nests too deep…): refused, never passed on. */
+  upstream_invalid: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
+  token_exchange_failed: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },
   internal: { http: 500, jsonRpc: -32603 },
@@ -47,6 +57,8 @@ export class GatewayError extends Error {
   id: JsonRpcId = null;
   /** Extra response headers, e.g. WWW-Authenticate on 401/403. */
   headers: Record<string, string> = {};
+  /** Extra members of the JSON-RPC error's `data`, for programs (beside `reason`). */
+  data: Record<string, unknown> = {};
 
   constructor(
     readonly code: ErrorCode,
@@ -68,6 +80,11 @@ export class GatewayError extends Error {
     return this;
   }
 
+  withData(data: Record<string, unknown>): this {
+    Object.assign(this.data, data);
+    return this;
+  }
+
   get httpStatus(): number {
     return ERROR_TABLE[this.code].http;
   }
@@ -84,6 +101,6 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 /** The JSON-RPC error object; `data.reason` carries the string code for programs. */
-export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } } } {
-  return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { reason: error.code } } };
+export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } & Record<string, unknown> } } {
+  return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { ...error.data, reason: error.code } } };
 }

@@ -8,8 +8,10 @@ import { ConfigStore, type ApplyResult } from "./config/config-store";
 import { UpstreamMetadataCache } from "./discovery/protected-resource";
 import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
+import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
 import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
+import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
 import { VaultError } from "./vault/vault-error";
@@ -20,6 +22,8 @@ export interface GatewayOptions {
   masterKey: () => Buffer;
   env: Readonly<Record<string, string | undefined>>;
   publicUrl?: string;
+  /** A tool definition without an approved pin was listed (once per server, tool and pin). */
+  onToolDrift?: (drift: ToolDrift) => void;
   log: Logger & { info(fields: Record<string, unknown>, message: string): void };
 }
 
@@ -46,7 +50,9 @@ export function createGateway(options: GatewayOptions) {
     for (const route of new Set(config.routes.values())) {
       try {
         await renderUpstreamHeaders(route, vault);
-        if (route.auth.mode === "token_swap" && route.auth.introspection) await vault.render(route.auth.introspection.clientSecret);
+        const introspection = route.auth.mode === "token_swap" ? route.auth.introspection : route.auth.validate?.introspection;
+        if (introspection) await vault.render(introspection.clientSecret);
+        if (route.tokenExchange) await vault.render(route.tokenExchange.clientSecret);
       } catch (error) {
         if (!(error instanceof VaultError)) throw error;
         if (store.current !== config) return;
@@ -56,12 +62,21 @@ export function createGateway(options: GatewayOptions) {
     }
   }
 
+  // Definitions no admin approved: logged once each, shown in /status, and handed to the
+  // control plane's reporter when there is one.
+  const catalogue = new CatalogueWatch((drift) => {
+    options.log.warn({ server: drift.server, tool: drift.tool, pin: drift.pin, approved: drift.approved }, "tool definition not approved");
+    options.onToolDrift?.(drift);
+  });
+
   const handler = createProxyHandler({
     config: () => store.current,
+    catalogue,
     dispatcher,
     sessions: new SessionBinder(options.masterKey()),
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,
+    exchanges: new TokenExchanger(dispatcher, vault),
     vault,
     health,
     audit: options.audit,
@@ -81,6 +96,7 @@ export function createGateway(options: GatewayOptions) {
       last_rejected_config: store.lastRejected ?? null,
       routes: routes.map((r) => ({ name: r.name, path: r.path, mode: r.auth.mode, ok: !health.problems.has(r.name), problem: health.problems.get(r.name) ?? null })),
       audit: options.audit.stats(),
+      catalogue_drift: catalogue.drifts.map(({ server, tool, pin, approved, seenAt }) => ({ server, tool, pin, approved, seen_at: seenAt })),
       memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(process.memoryUsage()),
     };
   }

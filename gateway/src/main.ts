@@ -44,6 +44,11 @@ function refuseConfig(file: string, problems: string[]): never {
 
 async function start(options: GatewayOptions) {
   const log = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+  // Last resort: an error that escapes every request's own handling is a bug, but it must not
+  // take every route down with it. Logged at error level (and counted by whoever reads the log);
+  // the process keeps serving. Startup failures below still end the process.
+  process.on("uncaughtException", (error) => log.error({ error: error.stack ?? String(error) }, "uncaught exception; still serving"));
+  process.on("unhandledRejection", (reason) => log.error({ error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }, "unhandled rejection; still serving"));
   // The file is checked before anything listens: a bad file is refused whole.
   const initial = options.config ? await readConfigFile(options.config) : undefined;
   if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);
@@ -86,7 +91,7 @@ async function start(options: GatewayOptions) {
   for (const s of servers) await listen(s.server, s.port, s.host, s.what, s.variable);
   log.info(`gateway: listening on http :${options.httpPort}, https :${options.httpsPort}, status ${options.statusHost}:${options.statusPort}`);
 
-  process.on("SIGHUP", async () => {
+  const reload = async () => {
     if (!options.config) {
       log.warn("SIGHUP ignored: the gateway was started without --config");
       return;
@@ -95,7 +100,9 @@ async function start(options: GatewayOptions) {
     const applied = read.ok ? gateway.applyConfig(read.document, options.config) : read;
     if (applied.ok) log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration reloaded");
     else log.error({ file: options.config, problems: applied.problems }, "configuration rejected; still serving the previous one");
-  });
+  };
+  // readConfigFile and applyConfig report failures as values: reload never rejects.
+  process.on("SIGHUP", () => void reload());
 
   const stop = async () => {
     controlPlane?.stop();
@@ -105,8 +112,8 @@ async function start(options: GatewayOptions) {
     await gateway.close();
     process.exit(0);
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
 }
 
 try {

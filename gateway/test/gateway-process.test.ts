@@ -1,7 +1,8 @@
 // `npm run gateway` as a real process: a bad file refused at start, SIGHUP
 // reloads (a bad new file keeps the old one serving), the status and metrics
-// listener, HTTPS with a generated certificate, the audit log file, and the
-// launcher's no-config start.
+// listener, HTTPS with a generated certificate, the audit log file, an error
+// escaping every handler (logged, the process serves on), and the launcher's
+// no-config start.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -26,18 +27,18 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function launch(args: string[], dataDir: string): Promise<Running | { code: number | null; stderr: string; stdout: string }> {
+async function launch(args: string[], dataDir: string, nodeArgs: string[] = []): Promise<Running | { code: number | null; stderr: string; stdout: string }> {
   const [httpPort, httpsPort, statusPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "gateway/src/main.ts"), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "gateway/src/main.ts"), ...args], {
     cwd: ROOT,
     env: { NODE_ENV: "test", PATH: process.env.PATH, PORTCULLIS_HTTP_PORT: String(httpPort), PORTCULLIS_HTTPS_PORT: String(httpsPort), PORTCULLIS_STATUS_PORT: String(statusPort), PORTCULLIS_DATA_DIR: dataDir, PORTCULLIS_HOST: "127.0.0.1" },
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (c: Buffer) => (stdout += c));
-  child.stderr!.on("data", (c: Buffer) => (stderr += c));
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const outcome = await new Promise<"listening" | number | null>((resolve) => {
-    child.stdout!.on("data", () => /gateway: listening/.test(stdout) && resolve("listening"));
+    child.stdout.on("data", () => /gateway: listening/.test(stdout) && resolve("listening"));
     child.once("exit", (code) => resolve(code));
   });
   if (outcome !== "listening") return { code: outcome, stderr, stdout };
@@ -140,6 +141,29 @@ describe("the gateway process", () => {
     const lines = fs.readFileSync(path.join(dir, "logs", "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((l) => l.status)).toEqual([200, 403, 200, 200]);
     expect(fs.readFileSync(path.join(dir, "logs", "audit.jsonl"), "utf8")).not.toMatch(/admin-api-key|rotated-api-key/);
+  });
+
+  it("logs an error that escapes every handler at error level and keeps serving", async () => {
+    upstream ??= await startRecordingUpstream();
+    const dir = path.join(baseDir, "escaped");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "gateway.yaml");
+    fs.writeFileSync(file, stringify(document(upstream.url)));
+    // Stands in for a bug: a signal handler that throws and leaves a rejected promise behind.
+    const bug = 'process.on("SIGUSR2", () => { Promise.reject(new Error("escaped-rejection")); throw new Error("escaped-bug"); });';
+    const running = (await launch(["--config", file], dir, ["--import", `data:text/javascript,${encodeURIComponent(bug)}`])) as Running;
+    try {
+      running.child.kill("SIGUSR2");
+      await logged(running, /unhandled rejection; still serving/);
+      await logged(running, /uncaught exception; still serving/);
+      const lines = running.output().split("\n").filter((l) => l.includes("still serving")).map((l) => JSON.parse(l));
+      expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-bug") }), expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-rejection") })]));
+      const ping = await fetch(`${running.http}/up`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer t", apikey: "admin-api-key" }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      expect(ping.status).toBe(200);
+      expect(running.child.exitCode).toBeNull();
+    } finally {
+      await running.stop();
+    }
   });
 
   it("starts without a configuration as the launcher runs it: not ready, proxy answers 503, HTTPS with a generated certificate", async () => {

@@ -3,7 +3,7 @@
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
-import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Cell, type Effect } from "../acl/matrix";
+import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
 import type { GatewayConfigInput } from "./schema";
 
 export interface AclRuleRow {
@@ -52,7 +52,7 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
   const matrix: AclMatrix = { groups, defaultRow: { groups: {}, others: "inherit" }, tools: {} };
   const row = (tool: string) => {
     if (tool === DEFAULT_ROW) return matrix.defaultRow;
-    return (matrix.tools[tool] ??= { groups: {}, others: "inherit" as Cell });
+    return (matrix.tools[tool] ??= { groups: {}, others: "inherit" });
   };
   for (const rule of server.groupRules) row(rule.toolName).groups[rule.subject] = rule.effect;
   for (const rule of server.othersRules) row(rule.toolName).others = rule.effect;
@@ -63,7 +63,8 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
 type ServerInput = NonNullable<GatewayConfigInput["servers"]>[number];
 
 function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
-  const { mode: _mode, passthrough_credentials: _passthrough, ...settings } = server.authSettings;
+  // The server's upstream_credential rides with the auth settings in the console's storage.
+  const { mode: _mode, passthrough_credentials: _passthrough, upstream_credential, ...settings } = server.authSettings;
   return {
     name: server.name,
     path: server.path,
@@ -71,6 +72,7 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     // The console validated the settings against the same schema when it stored them.
     auth: { mode: server.authMode, ...settings } as ServerInput["auth"],
     upstream_headers: Object.fromEntries(Object.entries(server.upstreamHeaders).sort(([a], [b]) => (a < b ? -1 : 1))),
+    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerInput["upstream_credential"] } : {}),
     ...(server.authMode === "token_swap" && server.passthroughCredentials ? { passthrough_credentials: true } : {}),
     timeout_ms: server.timeoutMs,
     cors: { origins: [...server.corsOrigins].sort() },

@@ -93,6 +93,7 @@ describe("gateway config schema", () => {
     const result = parseConfig(parseYaml(example));
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.config.gateway.sse_keepalive_ms).toBe(15_000);
+    expect(result.config.gateway.max_sse_event_bytes).toBe(16 * 1024 * 1024);
     expect(result.config.servers[0]!.auth).toMatchObject({ upstream_prm_ttl_seconds: 300 });
     expect(result.config.servers[1]!.auth).toMatchObject({ idp_timeout_ms: 5_000 });
   });
@@ -101,7 +102,9 @@ describe("gateway config schema", () => {
     const doc = parseYaml(example);
     doc.servers[0].upstream_headers = { authorization: "Bearer {vault://env/X}" };
     const result = parseConfig(doc);
-    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.upstream_headers\.authorization: authorization carries a credential the caller brings on a passthrough route/)]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.stringMatching(/^servers\[0\]\.upstream_headers\.authorization: authorization carries a credential the caller brings on a passthrough route/),
+    ]);
   });
 
   it("refuses unknown fields rather than ignoring them", () => {
@@ -111,3 +114,83 @@ describe("gateway config schema", () => {
     expect(result.ok ? [] : result.problems).toEqual([`servers[0].acl: Unrecognized key: "tool"`]);
   });
 });
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- each case edits the parsed YAML document in place */
+describe("validated passthrough and token exchange", () => {
+  const validate = { issuer: "https://login.example.com", audience: "https://docs.example.com/mcp", jwks: { uri: "https://login.example.com/jwks" } };
+  const exchange = { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://env/SECRET}", resource: "https://analytics.example.com/mcp" };
+  const withServer = (change: (github: Record<string, any>, konnect: Record<string, any>) => void) => {
+    const doc = parseYaml(example);
+    change(doc.servers[0], doc.servers[1]);
+    return parseConfig(doc);
+  };
+
+  it("accepts validate with identity key, token or both, and token_exchange instead of a stored credential; leaves today's passthrough routes as they were", () => {
+    const result = withServer((github, konnect) => {
+      github.auth = { ...github.auth, validate: { ...validate, algorithms: ["RS256"] }, identity: "both", consumer_by: "custom_id" };
+      konnect.upstream_headers = {};
+      konnect.upstream_credential = { token_exchange: exchange };
+    });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.servers[0]!.auth).toMatchObject({ identity: "both", validate: { idp_timeout_ms: 5_000, algorithms: ["RS256"] } });
+    expect(result.config.servers[1]!.upstream_credential!.token_exchange).toMatchObject({ auth_method: "client_secret_basic" });
+    const plain = parseConfig(parseYaml(example));
+    if (!plain.ok) throw new Error(plain.problems.join("\n"));
+    expect(Object.keys(plain.config.servers[0]!.auth).sort()).toEqual(["key_header", "mode", "upstream_prm", "upstream_prm_ttl_seconds"]);
+  });
+
+  it.each([
+    ["identity: token without validate", (g: any) => (g.auth.identity = "token"), "servers[0].auth.identity: identity from the token needs `validate`"],
+    [
+      "claim fields with identity: key",
+      (g: any) => Object.assign(g.auth, { validate, consumer_claim: "email" }),
+      "servers[0].auth.identity: consumer_claim, consumer_by and consumer_groups_claim need",
+    ],
+    [
+      "unknown_consumer with identity: both",
+      (g: any) => Object.assign(g.auth, { validate, identity: "both", unknown_consumer: "dev-user" }),
+      "servers[0].auth.unknown_consumer: unknown_consumer applies to `identity: token` only",
+    ],
+    [
+      "an unknown consumer as unknown_consumer",
+      (g: any) => Object.assign(g.auth, { validate, identity: "token", unknown_consumer: "nobody" }),
+      'servers[0].auth.unknown_consumer: "nobody" is not a consumer',
+    ],
+    [
+      "validate without jwks or introspection",
+      (g: any) => (g.auth.validate = { issuer: validate.issuer, audience: validate.audience }),
+      "servers[0].auth.validate.jwks: validate needs `jwks` or `introspection`",
+    ],
+    ["validate without an audience", (g: any) => (g.auth.validate = { issuer: validate.issuer, jwks: validate.jwks }), "servers[0].auth.validate.audience:"],
+    ["an HMAC or none algorithm", (g: any) => (g.auth.validate = { ...validate, algorithms: ["HS256"] }), "servers[0].auth.validate.algorithms[0]:"],
+    [
+      "token_exchange on a passthrough route",
+      (g: any) => (g.upstream_credential = { token_exchange: exchange }),
+      "servers[0].upstream_credential: upstream_credential applies to token_swap routes",
+    ],
+    [
+      "token_exchange without audience or resource",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, resource: undefined } } }),
+      "servers[1].upstream_credential.token_exchange.audience: token_exchange needs `audience` or `resource`",
+    ],
+    [
+      "token_exchange with a stored Authorization too",
+      (_g: any, k: any) => (k.upstream_credential = { token_exchange: exchange }),
+      "servers[1].upstream_headers: the exchanged token is the route's Authorization",
+    ],
+    [
+      "token_exchange with passthrough_credentials",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, passthrough_credentials: true, upstream_credential: { token_exchange: exchange } }),
+      "servers[1].passthrough_credentials: token exchange sends an exchanged token",
+    ],
+    [
+      "a malformed exchange secret reference",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, client_secret: "{vault://nope}" } } }),
+      "servers[1].upstream_credential.token_exchange.client_secret: malformed vault reference",
+    ],
+  ])("refuses %s", (_what, change, problem) => {
+    const result = withServer(change as (g: Record<string, any>, k: Record<string, any>) => void);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(problem)]);
+  });
+});
+/* eslint-enable @typescript-eslint/no-explicit-any */

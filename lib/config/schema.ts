@@ -3,6 +3,7 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
+import { PIN_PATTERN } from "../core/tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
 /** Names of groups, consumers and servers: the ACL refers to them. */
@@ -64,19 +65,6 @@ export const aclSchema = z.strictObject({
   tools: z.array(toolRuleSchema).default([]),
 });
 
-const passthroughAuthSchema = z.strictObject({
-  mode: z.literal("passthrough"),
-  key_header: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")
-    .refine((h) => h.toLowerCase() !== "authorization", "the key header cannot be Authorization: it carries the upstream's token")
-    .default("apikey"),
-  /** The upstream's Protected Resource Metadata (RFC 9728), served through the gateway with `resource` rewritten. */
-  upstream_prm: httpUrl.optional(),
-  /** How long a fetched upstream PRM is served before it is fetched again (a stale copy is served while the upstream is down). */
-  upstream_prm_ttl_seconds: z.number().int().min(1).max(86_400).default(300),
-});
-
 const introspectionSchema = z.strictObject({
   endpoint: httpUrl,
   client_id: z.string().min(1),
@@ -84,64 +72,164 @@ const introspectionSchema = z.strictObject({
   auth_method: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
 });
 
+/** JWT signature algorithms a route may accept: asymmetric only — never `none`, never an HMAC a public key could forge. */
+export const JWT_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"] as const;
+
+const jwksSchema = z.strictObject({ uri: httpUrl });
+
+/** Introspection and JWKS requests that take longer fail closed (503). */
+const idpTimeoutMs = z.number().int().min(100).max(60_000).default(5_000);
+
+/** Which consumer a validated token names (token_swap routes, and passthrough routes with `identity: token` or `both`). */
+const consumerClaim = z.string().min(1);
+const consumerBy = z.enum(["username", "custom_id"]);
+const consumerGroupsClaim = z.string().min(1);
+/** "reject", or the username of the consumer that unknown users act as. */
+const unknownConsumer = z.string().min(1);
+
+/** A passthrough route's check of the upstream's token before it is forwarded. */
+const tokenValidationSchema = z
+  .strictObject({
+    /** The upstream authorization server's issuer (`iss`). */
+    issuer: httpUrl,
+    /** What the upstream's tokens carry in `aud`: there is no default, the gateway is not their audience. */
+    audience: z.string().min(1),
+    jwks: jwksSchema.optional(),
+    introspection: introspectionSchema.optional(),
+    algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).optional(),
+    idp_timeout_ms: idpTimeoutMs,
+  })
+  .refine((v) => v.introspection || v.jwks, { message: "validate needs `jwks` or `introspection`", path: ["jwks"] });
+
+const passthroughAuthSchema = z
+  .strictObject({
+    mode: z.literal("passthrough"),
+    key_header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")
+      .refine((h) => h.toLowerCase() !== "authorization", "the key header cannot be Authorization: it carries the upstream's token")
+      .default("apikey"),
+    /** The upstream's Protected Resource Metadata (RFC 9728), served through the gateway with `resource` rewritten. */
+    upstream_prm: httpUrl.optional(),
+    /** How long a fetched upstream PRM is served before it is fetched again (a stale copy is served while the upstream is down). */
+    upstream_prm_ttl_seconds: z.number().int().min(1).max(86_400).default(300),
+    /** Without: the token is forwarded unexamined. */
+    validate: tokenValidationSchema.optional(),
+    /**
+     * Who the caller is: the API key (`key`, the default), the validated token's claims (`token`), or the
+     * key, whose consumer the claims must name (`both`). The claim fields default as on token_swap routes.
+     */
+    identity: z.enum(["key", "token", "both"]).optional(),
+    consumer_claim: consumerClaim.optional(),
+    consumer_by: consumerBy.optional(),
+    consumer_groups_claim: consumerGroupsClaim.optional(),
+    unknown_consumer: unknownConsumer.optional(),
+  })
+  .refine((a) => (a.identity ?? "key") === "key" || a.validate, { message: "identity from the token needs `validate`: an unvalidated token names no one", path: ["identity"] })
+  .refine((a) => (a.identity ?? "key") !== "key" || [a.consumer_claim, a.consumer_by, a.consumer_groups_claim].every((f) => f === undefined), {
+    message: "consumer_claim, consumer_by and consumer_groups_claim need `identity: token` or `both`",
+    path: ["identity"],
+  })
+  .refine((a) => a.identity === "token" || a.unknown_consumer === undefined, { message: "unknown_consumer applies to `identity: token` only", path: ["unknown_consumer"] });
+
 const tokenSwapAuthSchema = z
   .strictObject({
     mode: z.literal("token_swap"),
     issuer: httpUrl,
     introspection: introspectionSchema.optional(),
-    jwks: z.strictObject({ uri: httpUrl }).optional(),
+    jwks: jwksSchema.optional(),
     /** Defaults to the route URL (public_url + path). */
     audience: z.string().min(1).optional(),
     scopes_supported: z.array(z.string().min(1)).default([]),
     required_scopes: z.array(z.string().min(1)).default([]),
-    consumer_claim: z.string().min(1).default("sub"),
-    consumer_by: z.enum(["username", "custom_id"]).default("username"),
-    consumer_groups_claim: z.string().min(1).optional(),
-    /** "reject", or the username of the consumer that unknown users act as. */
-    unknown_consumer: z.string().min(1).default("reject"),
-    /** Introspection and JWKS requests that take longer fail closed (503). */
-    idp_timeout_ms: z.number().int().min(100).max(60_000).default(5_000),
+    consumer_claim: consumerClaim.default("sub"),
+    consumer_by: consumerBy.default("username"),
+    consumer_groups_claim: consumerGroupsClaim.optional(),
+    unknown_consumer: unknownConsumer.default("reject"),
+    idp_timeout_ms: idpTimeoutMs,
   })
   .refine((a) => a.introspection || a.jwks, { message: "token_swap needs `introspection` or `jwks` to validate tokens", path: ["introspection"] });
 
-const serverFields = {
-  name,
-  path: routePath,
-  upstream: httpUrl,
-  auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema]),
-  /** Added to every upstream request; values may hold vault references. */
-  upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
-  /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
-  passthrough_credentials: z.boolean().default(false),
-  timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
-  cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
-  acl: aclSchema.default({ default: {}, tools: [] }),
-};
+/** RFC 8693: the upstream credential is obtained per user, by exchanging the caller's validated token at the IdP. */
+const tokenExchangeSchema = z
+  .strictObject({
+    endpoint: httpUrl,
+    client_id: z.string().min(1),
+    client_secret: secretString.min(1),
+    auth_method: z.enum(["client_secret_basic", "client_secret_post"]).default("client_secret_basic"),
+    /** RFC 8693 `audience`: the upstream's logical name at the IdP. */
+    audience: z.string().min(1).optional(),
+    /** RFC 8707 / 8693 `resource`: the upstream's URI. */
+    resource: httpUrl.optional(),
+    scope: z.string().min(1).optional(),
+  })
+  .refine((x) => x.audience || x.resource, { message: "token_exchange needs `audience` or `resource`: the upstream must get a token issued for it", path: ["audience"] });
 
-/**
- * Rules across a server's fields. Exported so that the console's server form,
- * which edits a subset of the fields, applies the very same rules.
- */
-export function checkServerRules(server: { auth: { mode: string }; upstream_headers: Record<string, string>; passthrough_credentials?: boolean }, ctx: z.RefinementCtx): void {
-  if (server.auth.mode !== "passthrough") return;
-  if (server.passthrough_credentials) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["passthrough_credentials"],
-      message: "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
-    });
-  }
+/** The fields the rules across a server look at (the console's form has all but passthrough_credentials). */
+interface ServerRuleFields {
+  auth: { mode: "passthrough" | "token_swap" };
+  upstream_headers: Record<string, string>;
+  passthrough_credentials?: boolean;
+  upstream_credential?: unknown;
+}
+
+/** Rules across a server's fields, shared with the console's server form. */
+export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx) {
+  const rule = (broken: boolean, path: string, message: string) => {
+    if (broken) ctx.addIssue({ code: "custom", path: [path], message });
+  };
+  const passthrough = server.auth.mode === "passthrough";
+  const setsAuthorization = Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === "authorization");
+  const exchanges = server.upstream_credential !== undefined;
+  rule(
+    passthrough && server.passthrough_credentials === true,
+    "passthrough_credentials",
+    "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
+  );
+  // On the header's own field, so the console's form shows it beside the header.
   for (const header of Object.keys(server.upstream_headers)) {
-    if (header.toLowerCase() !== "authorization") continue;
+    if (!passthrough || header.toLowerCase() !== "authorization") continue;
     ctx.addIssue({
       code: "custom",
       path: ["upstream_headers", header],
       message: `${header} carries a credential the caller brings on a passthrough route (their upstream token, forwarded untouched), so it cannot be set here; use token swap to send a stored credential`,
     });
   }
+  rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
+  rule(
+    exchanges && server.passthrough_credentials === true,
+    "passthrough_credentials",
+    "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials",
+  );
+  rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
 }
+/** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
+const catalogueRule = z.enum(["hold", "allow"]).default("allow");
 
-export const serverSchema = z.strictObject(serverFields).superRefine(checkServerRules);
+export const serverSchema = z
+  .strictObject({
+    name,
+    path: routePath,
+    upstream: httpUrl,
+    auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema]),
+    /** Added to every upstream request; values may hold vault references. */
+    upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
+    /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
+    passthrough_credentials: z.boolean().default(false),
+    /** token_swap only: how the upstream credential is obtained, instead of a stored one in upstream_headers. */
+    upstream_credential: z.strictObject({ token_exchange: tokenExchangeSchema }).optional(),
+    timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
+    cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
+    acl: aclSchema.default({ default: {}, tools: [] }),
+    /** A listed tool whose definition differs from its pin: held (hidden, calls refused) until an admin approves it, or allowed. */
+    tool_changes: catalogueRule,
+    /** A tool with no pin: held until an admin approves it, or allowed. */
+    new_tools: catalogueRule,
+    /** The approved catalogue: each tool's pin (see lib/core/tools/pin.ts). */
+    tools: z.array(z.strictObject({ name: toolName, pin: z.string().regex(PIN_PATTERN, 'a pin is "sha256:" followed by 64 lowercase hex digits') })).default([]),
+  })
+  .refine((s) => new Set(s.tools.map((t) => t.name)).size === s.tools.length, { message: "each tool is pinned once", path: ["tools"] })
+  .superRefine(checkServerRules);
 
 export const consumerSchema = z.strictObject({
   username: name,
@@ -166,11 +254,25 @@ export const configSchema = z
       .strictObject({
         /** Public base URL of the gateway, used in PRM `resource` and WWW-Authenticate. Defaults to the request's own origin. */
         public_url: httpUrl.optional(),
-        max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+        max_body_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
         /** An SSE stream with nothing to send gets a comment line this often, so idle streams are not cut. */
         sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
+        /** Client-address headers (X-Real-IP, True-Client-IP…) are dropped unless named here, e.g. when a trusted proxy in front sets them. */
+        forward_client_ip_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")).default([]),
+        /** The largest SSE event the gateway holds to inspect it; a larger one fails its stream closed. */
+        max_sse_event_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(256 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
       })
-      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000 }),
+      .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [], max_sse_event_bytes: 16 * 1024 * 1024 }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
     consumers: z.array(consumerSchema).default([]),
     servers: z.array(serverSchema).default([]),
@@ -205,12 +307,42 @@ function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCt
 function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
   const groups = new Set(config.consumer_groups.map((g) => g.name));
   const usernames = new Set(config.consumers.map((c) => c.username));
-  duplicates(config.consumer_groups, (g) => g.name, ctx, (i) => ["consumer_groups", i, "name"], "group");
-  duplicates(config.consumers, (c) => c.username, ctx, (i) => ["consumers", i, "username"], "username");
-  duplicates(config.servers, (s) => s.name, ctx, (i) => ["servers", i, "name"], "server name");
-  duplicates(config.servers, (s) => s.path.toLowerCase(), ctx, (i) => ["servers", i, "path"], "route path");
+  duplicates(
+    config.consumer_groups,
+    (g) => g.name,
+    ctx,
+    (i) => ["consumer_groups", i, "name"],
+    "group",
+  );
+  duplicates(
+    config.consumers,
+    (c) => c.username,
+    ctx,
+    (i) => ["consumers", i, "username"],
+    "username",
+  );
+  duplicates(
+    config.servers,
+    (s) => s.name,
+    ctx,
+    (i) => ["servers", i, "name"],
+    "server name",
+  );
+  duplicates(
+    config.servers,
+    (s) => s.path.toLowerCase(),
+    ctx,
+    (i) => ["servers", i, "path"],
+    "route path",
+  );
   const customIds = config.consumers.flatMap((c, i) => (c.custom_id ? [{ id: c.custom_id, i }] : []));
-  duplicates(customIds, (c) => c.id, ctx, (i) => ["consumers", customIds[i]!.i, "custom_id"], "custom_id");
+  duplicates(
+    customIds,
+    (c) => c.id,
+    ctx,
+    (i) => ["consumers", customIds[i]!.i, "custom_id"],
+    "custom_id",
+  );
 
   config.consumers.forEach((consumer, i) => {
     consumer.groups.forEach((group, j) => {
@@ -230,9 +362,15 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
     };
     checkRule(server.acl.default, ["servers", i, "acl", "default"]);
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
-    duplicates(server.acl.tools, (t) => t.name.toLowerCase(), ctx, (j) => ["servers", i, "acl", "tools", j, "name"], "tool rule");
-    if (server.auth.mode === "token_swap") {
-      const fallback = server.auth.unknown_consumer;
+    duplicates(
+      server.acl.tools,
+      (t) => t.name.toLowerCase(),
+      ctx,
+      (j) => ["servers", i, "acl", "tools", j, "name"],
+      "tool rule",
+    );
+    if (server.auth.mode === "token_swap" || server.auth.identity === "token") {
+      const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {
         ctx.addIssue({ code: "custom", path: ["servers", i, "auth", "unknown_consumer"], message: `"${fallback}" is not a consumer (use "reject" or a consumer's username)` });
       }

@@ -25,7 +25,12 @@ export function deploymentIssues(config: GatewayConfig, overrides: DeploymentOve
   if (overrides.publicUrl ?? config.gateway.public_url) return [];
   return config.servers.flatMap((server, i) =>
     server.auth.mode === "token_swap" && server.auth.audience === undefined
-      ? [{ path: ["servers", i, "auth", "audience"], message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header" }]
+      ? [
+          {
+            path: ["servers", i, "auth", "audience"],
+            message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+          },
+        ]
       : [],
   );
 }

@@ -79,7 +79,10 @@ describe("saving the tool access matrix", () => {
     expect(log[0]).toMatchObject({
       actorEmail: "alice@acl.test",
       before: { version: 0, cells: { "*": { "(everyone else)": "deny" } } },
-      after: { version: 1, cells: { "*": { developer: "deny", "(everyone else)": "allow" }, push_files: { admin: "allow", "(everyone else)": "deny", "consumer:carol": "allow" } } },
+      after: {
+        version: 1,
+        cells: { "*": { developer: "deny", "(everyone else)": "allow" }, push_files: { admin: "allow", "(everyone else)": "deny", "consumer:carol": "allow" } },
+      },
     });
   });
 
@@ -100,7 +103,14 @@ describe("saving the tool access matrix", () => {
         name,
         path: `/${name}`,
         upstream: "https://us.mcp.konghq.com/",
-        auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/konnect", consumer_groups_claim: "groups", unknown_consumer: "carol" },
+        auth: {
+          mode: "token_swap",
+          issuer: "https://idp.example.com",
+          jwks: { uri: "https://idp.example.com/certs" },
+          audience: "https://gw.example.com/konnect",
+          consumer_groups_claim: "groups",
+          unknown_consumer: "carol",
+        },
         cors: { origins: ["https://agents.example.com"] },
       }),
     );

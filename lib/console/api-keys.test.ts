@@ -40,7 +40,13 @@ describe("API keys issued by an admin", () => {
     const [mine, other] = await Promise.all([ctx.db.consumer.create({ data: { username: "lister" } }), ctx.db.consumer.create({ data: { username: "other" } })]);
     const base = Date.now() - 3600_000;
     await ctx.db.apiKey.createMany({
-      data: Array.from({ length: 5 }, (_, i) => ({ consumerId: mine.id, name: `k${i}`, prefix: "pcs_xxxx", hash: hashApiKey(`lister-key-${i}`), createdAt: new Date(base + i * 1000) })),
+      data: Array.from({ length: 5 }, (_, i) => ({
+        consumerId: mine.id,
+        name: `k${i}`,
+        prefix: "pcs_xxxx",
+        hash: hashApiKey(`lister-key-${i}`),
+        createdAt: new Date(base + i * 1000),
+      })),
     });
     await issueApiKey(admin, { consumerId: other.id }, keyInput({ name: "not-mine" }));
 

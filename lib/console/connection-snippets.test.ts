@@ -3,7 +3,12 @@ import { connectionSnippets, keySnippet } from "./connection-snippets";
 import { serverInputSchema } from "./schemas/server";
 
 const url = "https://gateway.example.com/github-mcp";
-const passthrough = serverInputSchema.parse({ name: "github", path: "/github-mcp", upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough", key_header: "x-portcullis-key" } });
+const passthrough = serverInputSchema.parse({
+  name: "github",
+  path: "/github-mcp",
+  upstream: "https://api.githubcopilot.com/mcp/",
+  auth: { mode: "passthrough", key_header: "x-portcullis-key" },
+});
 const tokenSwap = serverInputSchema.parse({
   name: "1konnect.prod",
   path: "/konnect",
@@ -30,7 +35,12 @@ describe("client snippets", () => {
 
   it("send a well-formed initialize request with curl", () => {
     const body = /-d '(.*)'$/.exec(byId(connectionSnippets(passthrough, url)).curl!)![1]!;
-    expect(JSON.parse(body)).toMatchObject({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl" } } });
+    expect(JSON.parse(body)).toMatchObject({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl" } },
+    });
   });
 
   it("carry no API key for token-swap routes, and a VS Code-valid server key", () => {
@@ -40,6 +50,23 @@ describe("client snippets", () => {
     expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { "mcp-1konnect-prod": { url } } });
     expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
     expect(code.curl).not.toContain("API_KEY");
+  });
+
+  it("carry no API key for passthrough routes whose identity comes from the validated token, and name the upstream's sign-in", () => {
+    const byToken = serverInputSchema.parse({
+      ...passthrough,
+      auth: {
+        ...passthrough.auth,
+        validate: { issuer: "https://github.com/login/oauth", audience: "https://api.example.com/mcp", jwks: { uri: "https://github.com/jwks" } },
+        identity: "token",
+      },
+    });
+    const snippets = connectionSnippets(byToken, url);
+    const code = byId(snippets);
+    expect(JSON.parse(code["mcp-json"]!)).toEqual({ mcpServers: { github: { type: "http", url } } });
+    expect(code.curl).toContain('-H "Authorization: Bearer $UPSTREAM_TOKEN"');
+    expect(code.curl).not.toContain("PORTCULLIS_API_KEY");
+    expect(snippets.find((s) => s.id === "vscode")!.hint).toBe("In .vscode/mcp.json. VS Code signs you in with the upstream's authorization server.");
   });
 });
 

@@ -1,8 +1,10 @@
 // Copy-paste configuration for MCP clients, per route. Passthrough routes
 // take a Portcullis API key in the route's key header, and the client signs
 // in to the upstream itself (its OAuth is discovered through the gateway's
-// Protected Resource Metadata). Token-swap routes take no API key: the client
-// signs in with the organisation's IdP, discovered the same way.
+// Protected Resource Metadata) — unless the route takes identity from the
+// validated token (`identity: token`): then no key. Token-swap routes take no
+// API key: the client signs in with the organisation's IdP, discovered the
+// same way.
 import type { ServerSettings } from "./schemas/server";
 
 export interface ConnectionSnippet {
@@ -34,7 +36,9 @@ export function keySnippet(target: { server: string; url: string; keyHeader: str
 
 export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">, url: string): ConnectionSnippet[] {
   const key = clientKey(server.name);
-  const keyHeader = server.auth.mode === "passthrough" ? server.auth.key_header : undefined;
+  const passthrough = server.auth.mode === "passthrough";
+  const keyHeader = server.auth.mode === "passthrough" && server.auth.identity !== "token" ? server.auth.key_header : undefined;
+  const signIn = passthrough ? "the upstream's authorization server" : "your IdP";
   const initialize = JSON.stringify({
     jsonrpc: "2.0",
     id: 1,
@@ -43,7 +47,7 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
   });
   const curlAuth = keyHeader
     ? [`  -H "${keyHeader}: $PORTCULLIS_API_KEY" \\`, `  -H "Authorization: Bearer $UPSTREAM_TOKEN" \\`]
-    : [`  -H "Authorization: Bearer $ACCESS_TOKEN" \\`];
+    : [`  -H "Authorization: Bearer ${passthrough ? "$UPSTREAM_TOKEN" : "$ACCESS_TOKEN"}" \\`];
 
   return [
     {
@@ -51,13 +55,13 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
       label: "MCP JSON",
       hint: keyHeader
         ? "An mcpServers entry (.mcp.json and clients that share its format). Claude Code fills ${PORTCULLIS_API_KEY} from the environment; elsewhere paste your key."
-        : "An mcpServers entry (.mcp.json and clients that share its format). The client signs you in with your IdP.",
+        : `An mcpServers entry (.mcp.json and clients that share its format). The client signs you in with ${signIn}.`,
       code: json({ mcpServers: { [key]: { type: "http", url, ...(keyHeader ? { headers: { [keyHeader]: "${PORTCULLIS_API_KEY}" } } : {}) } } }),
     },
     {
       id: "vscode",
       label: "VS Code",
-      hint: keyHeader ? "In .vscode/mcp.json. VS Code asks for the key once and stores it securely." : "In .vscode/mcp.json. VS Code signs you in with your IdP.",
+      hint: keyHeader ? "In .vscode/mcp.json. VS Code asks for the key once and stores it securely." : `In .vscode/mcp.json. VS Code signs you in with ${signIn}.`,
       code: json(
         keyHeader
           ? {
@@ -78,16 +82,16 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
     {
       id: "claude-code",
       label: "Claude Code",
-      hint: keyHeader ? "Run in a terminal with PORTCULLIS_API_KEY set." : "Run in a terminal. Claude Code signs you in with your IdP on first use.",
-      code: keyHeader
-        ? `claude mcp add --transport http ${key} ${url} --header "${keyHeader}: $PORTCULLIS_API_KEY"`
-        : `claude mcp add --transport http ${key} ${url}`,
+      hint: keyHeader ? "Run in a terminal with PORTCULLIS_API_KEY set." : `Run in a terminal. Claude Code signs you in with ${signIn} on first use.`,
+      code: keyHeader ? `claude mcp add --transport http ${key} ${url} --header "${keyHeader}: $PORTCULLIS_API_KEY"` : `claude mcp add --transport http ${key} ${url}`,
     },
     {
       id: "curl",
       label: "curl",
-      hint: keyHeader ? "Checks the route by hand with your API key and a token from the upstream." : "Checks the route by hand with an access token from your IdP.",
-      code: [`curl -i '${url}' \\`, `  -H "Content-Type: application/json" \\`, `  -H "Accept: application/json, text/event-stream" \\`, ...curlAuth, `  -d '${initialize}'`].join("\n"),
+      hint: keyHeader ? "Checks the route by hand with your API key and a token from the upstream." : `Checks the route by hand with an access token from ${signIn}.`,
+      code: [`curl -i '${url}' \\`, `  -H "Content-Type: application/json" \\`, `  -H "Accept: application/json, text/event-stream" \\`, ...curlAuth, `  -d '${initialize}'`].join(
+        "\n",
+      ),
     },
   ];
 }

@@ -167,7 +167,13 @@ export async function createConsumer(actor: CurrentUser, input: ConsumerInput): 
       data: { username: input.username, customId: input.customId, ownerUserId, groups: { create: groupIds.map((groupId) => ({ groupId })) } },
       select: { id: true, username: true },
     });
-    await recordActivity(tx, actor, { action: "consumer.create", entityType: "consumer", entityId: consumer.id, entityName: consumer.username, after: await snapshot(tx, consumer.id) });
+    await recordActivity(tx, actor, {
+      action: "consumer.create",
+      entityType: "consumer",
+      entityId: consumer.id,
+      entityName: consumer.username,
+      after: await snapshot(tx, consumer.id),
+    });
     return consumer;
   });
 }
@@ -239,9 +245,7 @@ export function usernameFromEmail(email: string): string {
 }
 
 async function freeUsername(tx: Tx, base: string): Promise<string> {
-  const taken = new Set(
-    (await tx.consumer.findMany({ where: { username: { startsWith: base } }, select: { username: true }, take: 1000 })).map((c) => c.username),
-  );
+  const taken = new Set((await tx.consumer.findMany({ where: { username: { startsWith: base } }, select: { username: true }, take: 1000 })).map((c) => c.username));
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
     if (!taken.has(candidate)) return candidate;

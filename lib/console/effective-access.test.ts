@@ -78,12 +78,19 @@ describe("serverAccess: the gateway's decision for every known tool, with the ru
   });
 
   it("says what the default rule decides for tools the console does not know, and whether the server is usable", () => {
-    expect(serverAccess(github, DISCOVERED, developer)).toMatchObject({ usable: true, otherTools: { decision: { allowed: true }, reason: "The default rule allows group developer." } });
+    expect(serverAccess(github, DISCOVERED, developer)).toMatchObject({
+      usable: true,
+      otherTools: { decision: { allowed: true }, reason: "The default rule allows group developer." },
+    });
     expect(serverAccess(github, DISCOVERED, contractor).usable).toBe(true); // get_me is open to every caller
     const closed = serverSchema.parse({ ...github, acl: { default: { deny: ["*"] }, tools: [] } });
     expect(serverAccess(closed, DISCOVERED, developer)).toMatchObject({ usable: false, otherTools: { reason: "The default rule denies everyone." } });
     const open = serverSchema.parse({ ...github, acl: { default: { deny: ["contractor"] }, tools: [] } });
-    expect(serverAccess(open, [], developer)).toMatchObject({ usable: true, tools: [], otherTools: { reason: "The default rule allows every caller it does not deny (it denies contractor)." } });
+    expect(serverAccess(open, [], developer)).toMatchObject({
+      usable: true,
+      tools: [],
+      otherTools: { reason: "The default rule allows every caller it does not deny (it denies contractor)." },
+    });
   });
 });
 

@@ -123,7 +123,13 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
   const tools = names.map((name) => access(name, discovered.has(normaliseToolName(name)))).sort((a, b) => (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0));
   // No rule of its own: the default rule decides, as for a tool the upstream adds tomorrow.
   const otherDecision = decideToolAccess({ ...acl, tools: new Map() }, "", caller);
-  const otherTools: ToolAccess = { tool: "", discovered: false, decision: otherDecision, ownRule: false, reason: explainDecision(otherDecision, server.acl.default, false, caller) };
+  const otherTools: ToolAccess = {
+    tool: "",
+    discovered: false,
+    decision: otherDecision,
+    ownRule: false,
+    reason: explainDecision(otherDecision, server.acl.default, false, caller),
+  };
   return {
     name: server.name,
     path: server.path,

@@ -173,7 +173,9 @@ describe("limit of active keys", () => {
   it("refuses a create beyond the limit with 409, and counts neither revoked nor expired keys", async () => {
     await setSettings({ maxActiveKeysPerConsumer: 2 });
     const { developer, consumer, scope } = await developerWithConsumer();
-    await ctx.db.apiKey.create({ data: { consumerId: consumer.id, name: "expired", prefix: "pcs_Expd", hash: `sha256:expired-${consumer.id}`, expiresAt: new Date(Date.now() - 1000) } });
+    await ctx.db.apiKey.create({
+      data: { consumerId: consumer.id, name: "expired", prefix: "pcs_Expd", hash: `sha256:expired-${consumer.id}`, expiresAt: new Date(Date.now() - 1000) },
+    });
     const { key: first } = await issueApiKey(developer, scope, keyInput({ name: "one" }));
     await issueApiKey(developer, scope, keyInput({ name: "two" }));
     const error = await refusal(issueApiKey(developer, scope, keyInput({ name: "three" })));

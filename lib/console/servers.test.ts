@@ -5,6 +5,9 @@ import type { CurrentUser } from "../auth/session";
 import { db, pool } from "../db/client";
 import { saveAccessMatrix } from "./access-matrix";
 import { ConsoleError } from "./errors";
+import { compileConfig } from "../config/compile";
+import { parseConfig } from "../config/schema";
+import { loadConfigSnapshot } from "../controlplane/snapshot";
 import { serverInputSchema, type ServerInput } from "./schemas/server";
 import { createServer, deleteServer, getServer, updateServer } from "./servers";
 
@@ -17,7 +20,10 @@ const settings = (over: Partial<ServerInput> = {}) => {
 };
 
 async function refusal(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConsoleError);
   return error as ConsoleError;
 }
@@ -51,7 +57,9 @@ describe("MCP server writes", () => {
   });
 
   it("keep passthrough_credentials set by a config import when an admin edits the server", async () => {
-    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap" } });
+    const swap = settings({
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap" },
+    });
     const { id } = await createServer(actor, swap);
     const row = await db().mcpServer.findUniqueOrThrow({ where: { id } });
     await db().mcpServer.update({ where: { id }, data: { authSettings: { ...(row.authSettings as object), passthrough_credentials: true } } });
@@ -80,7 +88,13 @@ describe("MCP server writes", () => {
     expect(error.fields).toEqual({ "upstream_headers.X-Api-Key": 'the vault has no secret named "nope"; create it on the Vault page first' });
 
     const swap = settings({
-      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap", unknown_consumer: "ghost" },
+      auth: {
+        mode: "token_swap",
+        issuer: "https://idp.example.com",
+        jwks: { uri: "https://idp.example.com/certs" },
+        audience: "https://gw.example.com/swap",
+        unknown_consumer: "ghost",
+      },
     });
     expect((await refusal(createServer(actor, swap))).fields?.["auth.unknown_consumer"]).toContain('"ghost" is not a consumer');
     await db().consumer.create({ data: { username: "ghost" } });
@@ -99,5 +113,65 @@ describe("MCP server writes", () => {
     const entry = await db().activityLog.findFirstOrThrow({ where: { entityId: id, action: "server.delete" } });
     expect(entry.before).toMatchObject({ name: created.name, path: created.path, access: { "*": { [`grp-${id.slice(0, 6)}`]: "deny" } } });
     expect((await refusal(deleteServer(actor, id))).status).toBe(404);
+  });
+
+  it("store validated passthrough and token exchange settings, read them back, and compile them into the gateway's shape", async () => {
+    await db().secret.create({ data: { name: "exchange-secret", ciphertext: "v1:a:b:c" } });
+    const validated = settings({
+      auth: {
+        mode: "passthrough",
+        validate: { issuer: "https://login.example.com", audience: "https://docs.example.com/mcp", jwks: { uri: "https://login.example.com/jwks" } },
+        identity: "token",
+        consumer_groups_claim: "groups",
+      },
+    });
+    const exchanging = settings({
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/exchange" },
+      upstream_credential: {
+        token_exchange: {
+          endpoint: "https://idp.example.com/token",
+          client_id: "gw",
+          client_secret: "{vault://portcullis/exchange-secret}",
+          resource: "https://docs.example.com/mcp",
+        },
+      },
+    });
+    for (const server of [validated, exchanging]) {
+      const { id } = await createServer(actor, server);
+      expect((await getServer(id)).settings).toEqual(server);
+    }
+    const config = compileConfig(await loadConfigSnapshot(db()));
+    const compiled = parseConfig(config);
+    if (!compiled.ok) throw new Error(compiled.problems.join("\n"));
+    expect(compiled.config.servers.find((s) => s.name === validated.name)).toMatchObject({ auth: validated.auth });
+    expect(compiled.config.servers.find((s) => s.name === exchanging.name)).toMatchObject({ auth: { mode: "token_swap" }, upstream_credential: exchanging.upstream_credential });
+  });
+
+  it("refuse an exchange or validation secret the vault lacks, and an unknown fallback consumer for identity from the token", async () => {
+    const exchanging = settings({
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } },
+      upstream_credential: {
+        token_exchange: { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://portcullis/missing-exchange}", audience: "docs" },
+      },
+    });
+    expect((await refusal(createServer(actor, exchanging))).fields).toEqual({
+      "upstream_credential.token_exchange.client_secret": 'the vault has no secret named "missing-exchange"; create it on the Vault page first',
+    });
+    const introspected = settings({
+      auth: {
+        mode: "passthrough",
+        validate: {
+          issuer: "https://login.example.com",
+          audience: "a",
+          introspection: { endpoint: "https://login.example.com/i", client_id: "gw", client_secret: "{vault://portcullis/missing-introspection}" },
+        },
+        identity: "token",
+        unknown_consumer: "phantom",
+      },
+    });
+    expect((await refusal(createServer(actor, introspected))).fields).toEqual({
+      "auth.validate.introspection.client_secret": 'the vault has no secret named "missing-introspection"; create it on the Vault page first',
+      "auth.unknown_consumer": '"phantom" is not a consumer; use "reject" or an existing consumer\'s username',
+    });
   });
 });

@@ -1,6 +1,8 @@
 // MCP servers: the gateway's routes to upstream MCP servers. Stored in
 // columns (McpServer) and read back in the config's shape; every write is
-// checked to compile into a configuration the gateways accept. A new server
+// checked to compile into a configuration the gateways accept. The auth
+// settings ride in authSettings JSON, and with them the server's
+// `upstream_credential` (a token_swap route's token exchange). A new server
 // is closed to everyone until an admin opens tools (or copies another
 // server's access).
 import { DEFAULT_ROW } from "../acl/matrix";
@@ -13,7 +15,7 @@ import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { gatewayPublicUrl } from "./gateway-url";
-import type { ServerCreate, ServerSettings } from "./schemas/server";
+import { clientSecrets, type ServerCreate, type ServerSettings } from "./schemas/server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -47,12 +49,13 @@ export function forwardsCallerToken(row: Pick<McpServer, "authMode" | "authSetti
 }
 
 export function settingsOf(row: McpServer): ServerSettings {
-  const { passthrough_credentials: _forwards, ...auth } = row.authSettings as Record<string, unknown>;
+  const { passthrough_credentials: _forwards, upstream_credential, ...auth } = row.authSettings as Record<string, unknown>;
   return {
     name: row.name,
     path: row.path,
     upstream: row.upstreamUrl,
     auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
+    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerSettings["upstream_credential"] } : {}),
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
@@ -60,13 +63,13 @@ export function settingsOf(row: McpServer): ServerSettings {
 }
 
 function columnsOf(settings: ServerSettings) {
-  const { mode, ...authSettings } = settings.auth;
+  const { mode, ...auth } = settings.auth;
   return {
     name: settings.name,
     path: settings.path,
     upstreamUrl: settings.upstream,
     authMode: mode,
-    authSettings,
+    authSettings: settings.upstream_credential ? { ...auth, upstream_credential: settings.upstream_credential } : auth,
     upstreamHeaders: settings.upstream_headers,
     corsOrigins: settings.cors.origins,
     timeoutMs: settings.timeout_ms,
@@ -90,7 +93,15 @@ export async function findServer(id: string): Promise<ServerDetail | undefined> 
     gatewayPublicUrl(),
   ]);
   if (!row) return undefined;
-  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    url: `${publicUrl}${row.path}`,
+    settings: settingsOf(row),
+    forwardsCallerToken: forwardsCallerToken(row),
+    tools: row._count.tools,
+    aclVersion: row.aclVersion,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 export async function getServer(id: string): Promise<ServerDetail> {
@@ -123,19 +134,18 @@ async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: stri
   for (const [header, value] of Object.entries(settings.upstream_headers)) {
     for (const ref of findVaultReferences(value)) if (ref.backend === "portcullis") secretsNeeded.set(ref.key, `upstream_headers.${header}`);
   }
-  if (settings.auth.mode === "token_swap" && settings.auth.introspection) {
-    for (const ref of findVaultReferences(settings.auth.introspection.client_secret)) {
-      if (ref.backend === "portcullis") secretsNeeded.set(ref.key, "auth.introspection.client_secret");
-    }
+  for (const { path, value } of clientSecrets(settings)) {
+    for (const ref of findVaultReferences(value)) if (ref.backend === "portcullis") secretsNeeded.set(ref.key, path.join("."));
   }
   if (secretsNeeded.size > 0) {
     const found = await tx.secret.findMany({ where: { name: { in: [...secretsNeeded.keys()] } }, select: { name: true } });
     const existing = new Set(found.map((s) => s.name));
     for (const [name, field] of secretsNeeded) if (!existing.has(name)) fields[field] = `the vault has no secret named "${name}"; create it on the Vault page first`;
   }
-  if (settings.auth.mode === "token_swap" && settings.auth.unknown_consumer !== "reject") {
-    const consumer = await tx.consumer.findUnique({ where: { username: settings.auth.unknown_consumer }, select: { id: true } });
-    if (!consumer) fields["auth.unknown_consumer"] = `"${settings.auth.unknown_consumer}" is not a consumer; use "reject" or an existing consumer's username`;
+  const fallback = settings.auth.unknown_consumer ?? "reject";
+  if (fallback !== "reject") {
+    const consumer = await tx.consumer.findUnique({ where: { username: fallback }, select: { id: true } });
+    if (!consumer) fields["auth.unknown_consumer"] = `"${fallback}" is not a consumer; use "reject" or an existing consumer's username`;
   }
   if (Object.keys(fields).length > 0) throw new ConsoleError("invalid", "Some fields need attention.", fields);
 }
@@ -172,16 +182,19 @@ export async function createServer(actor: CurrentUser, input: ServerCreate): Pro
 }
 
 export async function updateServer(actor: CurrentUser, id: string, settings: ServerSettings): Promise<{ id: string }> {
-  return configWrite(async (tx) => {
-    const row = await tx.mcpServer.findUnique({ where: { id } });
-    if (!row) throw notFound("This MCP server");
-    await checkServerReferences(tx, settings, id);
-    const columns = columnsOf(settings);
-    const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
-    await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
-    await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
-    return { id };
-  }, { server: settings.name });
+  return configWrite(
+    async (tx) => {
+      const row = await tx.mcpServer.findUnique({ where: { id } });
+      if (!row) throw notFound("This MCP server");
+      await checkServerReferences(tx, settings, id);
+      const columns = columnsOf(settings);
+      const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
+      await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
+      await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
+      return { id };
+    },
+    { server: settings.name },
+  );
 }
 
 export async function deleteServer(actor: CurrentUser, id: string): Promise<void> {

@@ -18,10 +18,18 @@ const document: GatewayConfigInput = {
 };
 
 const swap = (name: string) =>
-  serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://u.example", auth: { mode: "token_swap", issuer: "https://idp.example", jwks: { uri: "https://idp.example/jwks" } } });
+  serverInputSchema.parse({
+    name,
+    path: `/${name}`,
+    upstream: "https://u.example",
+    auth: { mode: "token_swap", issuer: "https://idp.example", jwks: { uri: "https://idp.example/jwks" } },
+  });
 
 async function refusal(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConsoleError);
   return error as ConsoleError;
 }
@@ -61,7 +69,16 @@ describe("configWrite", () => {
     const error = await refusal(
       configWrite(async (tx) => {
         await tx.consumerGroup.create({ data: { name: "written-first" } });
-        await tx.mcpServer.create({ data: { name: "bad", path: "/bad", upstreamUrl: "https://u.example", authMode: "passthrough", authSettings: {}, upstreamHeaders: { Authorization: "Bearer {vault://env/X}" } } });
+        await tx.mcpServer.create({
+          data: {
+            name: "bad",
+            path: "/bad",
+            upstreamUrl: "https://u.example",
+            authMode: "passthrough",
+            authSettings: {},
+            upstreamHeaders: { Authorization: "Bearer {vault://env/X}" },
+          },
+        });
       }),
     );
     expect(error.message).toContain('server "bad", upstream_headers.Authorization: Authorization carries a credential');

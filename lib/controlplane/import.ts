@@ -47,7 +47,11 @@ async function syncGroups(tx: Tx, config: GatewayConfig) {
   const wanted = new Set(config.consumer_groups.map((g) => g.name));
   await tx.consumerGroup.deleteMany({ where: { name: { notIn: [...wanted] } } });
   for (const group of config.consumer_groups) {
-    await tx.consumerGroup.upsert({ where: { name: group.name }, create: { name: group.name, description: group.description ?? "" }, update: { description: group.description ?? "" } });
+    await tx.consumerGroup.upsert({
+      where: { name: group.name },
+      create: { name: group.name, description: group.description ?? "" },
+      update: { description: group.description ?? "" },
+    });
   }
   return new Map((await tx.consumerGroup.findMany({ select: { id: true, name: true } })).map((g) => [g.name, g.id]));
 }
@@ -86,7 +90,9 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
   const groups = config.consumer_groups.map((g) => g.name).sort();
   for (const server of config.servers) {
     const { mode, ...settings } = server.auth;
-    const authSettings = (mode === "token_swap" && server.passthrough_credentials ? { ...settings, passthrough_credentials: true } : settings) as Prisma.InputJsonValue;
+    // Stored as the console stores them (lib/console/servers.ts): upstream_credential rides with the auth settings.
+    const stored = { ...settings, ...(server.upstream_credential ? { upstream_credential: server.upstream_credential } : {}) };
+    const authSettings = (mode === "token_swap" && server.passthrough_credentials ? { ...stored, passthrough_credentials: true } : stored) as Prisma.InputJsonValue;
     const data = {
       path: server.path,
       upstreamUrl: server.upstream,
@@ -104,7 +110,9 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
     const rows = [[DEFAULT_ROW, matrix.defaultRow] as const, ...Object.entries(matrix.tools)];
     for (const [toolName, cells] of rows) {
       const groupRules = Object.entries(cells.groups).filter(([, cell]) => cell !== "inherit");
-      await tx.aclGroupRule.createMany({ data: groupRules.map(([group, effect]) => ({ serverId: row.id, toolName, groupId: groupIds.get(group)!, effect: effect as "allow" | "deny" })) });
+      await tx.aclGroupRule.createMany({
+        data: groupRules.map(([group, effect]) => ({ serverId: row.id, toolName, groupId: groupIds.get(group)!, effect: effect as "allow" | "deny" })),
+      });
       if (cells.others !== "inherit") await tx.aclOthersRule.create({ data: { serverId: row.id, toolName, effect: cells.others } });
       const consumerRules = Object.entries(cells.consumers ?? {});
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
@@ -191,6 +199,12 @@ export async function applyImport(db: Db, actor: CurrentUser, config: GatewayCon
     await applyConfig(tx, config, masterKey);
     await assertConfigAccepted(tx);
     const after = compileConfig(await loadConfigSnapshot(tx));
-    await recordActivity(tx, actor, { action, entityType: "config", entityName: "gateway configuration", before: { hash: expectedCurrentHash }, after: { hash: configHash(after) } });
+    await recordActivity(tx, actor, {
+      action,
+      entityType: "config",
+      entityName: "gateway configuration",
+      before: { hash: expectedCurrentHash },
+      after: { hash: configHash(after) },
+    });
   }, LONG_TRANSACTION);
 }

@@ -32,7 +32,7 @@ export async function storeVersion(tx: Prisma.TransactionClient, document: Gatew
   if (latest?.hash === hash) return { number: latest.number, hash, created: false };
   const number = (latest?.number ?? 0) + 1;
   await tx.configVersion.create({
-    data: { number, hash, document: document as Prisma.InputJsonValue, authorId: options.authorId, reason: options.reason },
+    data: { number, hash, document, authorId: options.authorId, reason: options.reason },
   });
   await tx.$executeRaw`SELECT pg_notify(${CONFIG_CHANNEL}, ${String(number)})`;
   return { number, hash, created: true };
@@ -40,12 +40,15 @@ export async function storeVersion(tx: Prisma.TransactionClient, document: Gatew
 
 /** Compiles the current database state and stores it as a version if it changed. */
 export async function publishConfigVersion(db: Db, options: { authorId?: string; reason: string }): Promise<PublishedVersion> {
-  return db.$transaction(async (tx) => {
-    const document = compileConfig(await loadConfigSnapshot(tx));
-    const parsed = parseConfig(document);
-    if (!parsed.ok) throw new InvalidCompiledConfig(parsed.problems);
-    return storeVersion(tx, document, options);
-  }, { timeout: 60_000, maxWait: 30_000 });
+  return db.$transaction(
+    async (tx) => {
+      const document = compileConfig(await loadConfigSnapshot(tx));
+      const parsed = parseConfig(document);
+      if (!parsed.ok) throw new InvalidCompiledConfig(parsed.problems);
+      return storeVersion(tx, document, options);
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
 }
 
 export async function latestVersion(db: Db) {

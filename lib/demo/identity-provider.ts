@@ -3,7 +3,10 @@
 // - a confidential client whose credentials the gateway uses to introspect;
 // - a public client (Authorization Code + PKCE, resource indicators) for MCP
 //   clients, loopback redirect URIs on any port (RFC 8252);
-// - optionally a client-credentials client, to mint tokens for other audiences.
+// - optionally a client-credentials client, to mint tokens for other audiences;
+// - optionally a token-exchange client (RFC 8693, a grant oidc-provider lacks,
+//   registered here): it trades a user's access token for one issued to
+//   another resource, naming the same user.
 // Resources whose URL ends in "-jwt" get JWT access tokens (at+jwt, RS256);
 // all others get opaque tokens (introspection). Access tokens carry the
 // signed-in account's `groups`.
@@ -14,8 +17,8 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from "jose";
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 export interface OAuthClientCredentials {
   id: string;
@@ -26,6 +29,9 @@ export interface OAuthClientCredentials {
 export const GATEWAY_CLIENT: OAuthClientCredentials = { id: "gateway", secret: "gateway-introspection-secret-1" };
 export const PUBLIC_CLIENT_ID = "mcp-client";
 export const MACHINE_CLIENT: OAuthClientCredentials = { id: "machine", secret: "machine-secret-1" };
+export const EXCHANGE_CLIENT: OAuthClientCredentials = { id: "gateway-exchange", secret: "gateway-exchange-secret-1" };
+export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 export const REDIRECT_URI = "http://127.0.0.1/callback";
 
 export interface IdpAccount {
@@ -45,6 +51,8 @@ export interface IdentityProviderOptions {
   publicClient?: { id: string; redirectUris: string[] };
   /** A client_credentials client; none unless given. */
   machineClient?: OAuthClientCredentials;
+  /** A client allowed RFC 8693 token exchange (the gateway's); none unless given. */
+  exchangeClient?: OAuthClientCredentials;
   /** People who may sign in on the login page. Without, `user` signs in with no page. */
   accounts?: IdpAccount[];
   /** A line shown under the login form (the demo names its account there). */
@@ -56,6 +64,7 @@ export interface IdentityProviderOptions {
 export interface IdentityProvider {
   issuer: string;
   introspectionEndpoint: string;
+  tokenEndpoint: string;
   jwksUri: string;
   /** The RS256 key pair that signs JWT access tokens (to forge expired or mis-signed tokens in tests). */
   signingKey: { privateJwk: JWK; publicJwk: JWK; kid: string };
@@ -65,6 +74,8 @@ export interface IdentityProvider {
   hits: Map<string, number>;
   /** While set, requests to the IdP get no answer (a slow IdP). */
   stall: boolean;
+  /** Token exchange requests received (granted or not). */
+  exchangeRequests: number;
   /** A token of the machine client (sub: its id) for `resource`. */
   clientCredentialsToken(resource: string, scope?: string): Promise<string>;
   /** Revokes a machine client's token. */
@@ -145,6 +156,56 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body);
 }
 
+function resourceServerInfo(resource: string) {
+  return { scope: "mcp", audience: resource, accessTokenTTL: 3600, accessTokenFormat: resource.endsWith("-jwt") ? ("jwt" as const) : ("opaque" as const), jwt: { sign: { alg: "RS256" as const } } };
+}
+
+/**
+ * Who an access token of this IdP names, and the grant an opaque one belongs to (so revoking the
+ * grant revokes what was exchanged for it). JWTs are verified with the IdP's key: oidc-provider
+ * does not store them by value.
+ */
+async function subjectOf(provider: Provider, issuer: string, publicKey: CryptoKey, token: string): Promise<{ accountId: string; grantId?: string } | undefined> {
+  if (token.split(".").length === 3) {
+    const verified = await jwtVerify(token, publicKey, { issuer, algorithms: ["RS256"], typ: "at+jwt", requiredClaims: ["exp", "sub"] }).catch(() => undefined);
+    return verified?.payload.sub === undefined ? undefined : { accountId: verified.payload.sub };
+  }
+  const user = await provider.AccessToken.find(token);
+  if (user) return { accountId: user.accountId, grantId: user.grantId };
+  const machine = await provider.ClientCredentials.find(token);
+  return machine?.clientId === undefined ? undefined : { accountId: machine.clientId };
+}
+
+/**
+ * RFC 8693 token exchange for access tokens: the subject token must be an
+ * active access token of this IdP; the new token is issued to the requested
+ * `resource` (or `audience`) for the same subject, with the resource's scope.
+ */
+function registerTokenExchange(provider: Provider, issuer: string, publicKey: CryptoKey, counted: () => void) {
+  const parameters = ["subject_token", "subject_token_type", "requested_token_type", "audience", "resource", "scope"];
+  provider.registerGrantType(
+    TOKEN_EXCHANGE_GRANT,
+    async (ctx: KoaContextWithOIDC) => {
+      counted();
+      const params = ctx.oidc.params as Record<string, string | undefined>;
+      if (params.subject_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest("subject_token_type must be an access token");
+      if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest("only access tokens are issued");
+      const target = params.resource ?? params.audience;
+      if (!target) throw new errors.InvalidTarget("name the resource or audience the token is for");
+      const subject = await subjectOf(provider, issuer, publicKey, params.subject_token!);
+      if (!subject) throw new errors.InvalidGrant("subject_token is not an active access token of this IdP");
+      const info = resourceServerInfo(target);
+      const scope = (params.scope ?? info.scope).split(" ").filter((s) => info.scope.split(" ").includes(s)).join(" ");
+      // (The types make grantId required; oidc-provider itself treats it as optional.)
+      const token = new provider.AccessToken({ ...subject, grantId: subject.grantId!, client: ctx.oidc.client!, gty: "token_exchange", scope: scope || undefined });
+      token.resourceServer = new provider.ResourceServer(target, info);
+      const value = await token.save();
+      ctx.body = { access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: "Bearer", expires_in: token.expiration, scope: token.scope };
+    },
+    parameters,
+  );
+}
+
 const ownTokensUnlessConfidential = async (_ctx: KoaContextWithOIDC, client: { clientAuthMethod: string; clientId: string }, token: { clientId?: string }) =>
   client.clientAuthMethod !== "none" || token.clientId === client.clientId;
 
@@ -165,7 +226,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     server.listen(options.port ?? 0, host, resolve);
   });
   const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const state: Pick<IdentityProvider, "user" | "hits" | "stall"> = { user: { id: "alice", groups: [] }, hits: new Map(), stall: false };
+  const state: Pick<IdentityProvider, "user" | "hits" | "stall" | "exchangeRequests"> = { user: { id: "alice", groups: [] }, hits: new Map(), stall: false, exchangeRequests: 0 };
   const groupsOf = (accountId: string) => (accounts ? (accounts.get(accountId)?.groups ?? []) : state.user.groups);
 
   const clients: object[] = [
@@ -174,6 +235,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   ];
   if (options.machineClient) {
     clients.push({ client_id: options.machineClient.id, client_secret: options.machineClient.secret, grant_types: ["client_credentials"], response_types: [], redirect_uris: [] });
+  }
+  if (options.exchangeClient) {
+    clients.push({ client_id: options.exchangeClient.id, client_secret: options.exchangeClient.secret, grant_types: [TOKEN_EXCHANGE_GRANT], response_types: [], redirect_uris: [] });
   }
 
   // (The published types lag oidc-provider 9 in places, e.g. features.introspection.)
@@ -195,15 +259,9 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       registration: { enabled: options.dynamicRegistration === true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0] ?? (undefined as unknown as string),
+        defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0],
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => ({
-          scope: "mcp",
-          audience: resource,
-          accessTokenTTL: 3600,
-          accessTokenFormat: resource.endsWith("-jwt") ? "jwt" : "opaque",
-          jwt: { sign: { alg: "RS256" } },
-        }),
+        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => resourceServerInfo(resource),
       },
     },
     ttl: {
@@ -227,6 +285,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   };
   const provider = new Provider(issuer, configuration as unknown as Configuration);
+  registerTokenExchange(provider, issuer, publicKey, () => state.exchangeRequests++);
   const callback = provider.callback();
 
   /** Grants what the client asked for — the OpenID scopes and "mcp" at each requested resource — to `accountId`. */
@@ -269,7 +328,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       });
       return;
     }
-    callback(req, res);
+    // Koa's handler answers its own errors (ctx.onerror): the promise it returns never rejects.
+    void callback(req, res);
   });
 
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
@@ -282,6 +342,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   return Object.assign(state, {
     issuer,
     introspectionEndpoint: metadata.introspection_endpoint!,
+    tokenEndpoint: metadata.token_endpoint!,
     jwksUri: metadata.jwks_uri!,
     signingKey: { privateJwk, publicJwk, kid },
     async clientCredentialsToken(resource: string, scope = "mcp") {

@@ -23,7 +23,10 @@ export default async function MyKeysPage() {
   const [consumers, settings] = await Promise.all([listOwnedConsumers(user.id), readSelfServiceSettings()]);
   const [keys, targets] = await Promise.all([
     Promise.all(consumers.map((c) => listConsumerKeys({ consumerId: c.id, ownerUserId: user.id }, apiKeyListQuerySchema.parse({})))),
-    keyConnectTargets(db(), consumers.map((c) => c.username)),
+    keyConnectTargets(
+      db(),
+      consumers.map((c) => c.username),
+    ),
   ]);
   const readOnly = !SELF_SERVICE_ROLES.includes(user.role);
   return (
@@ -44,9 +47,7 @@ export default async function MyKeysPage() {
         user.role === "developer" && settings.autoCreateConsumer ? (
           <CreateOwnConsumer />
         ) : (
-          <EmptyState title="You have no consumer yet">
-            Ask an admin to create a consumer for your agent and make you its owner; it then appears here with its keys.
-          </EmptyState>
+          <EmptyState title="You have no consumer yet">Ask an admin to create a consumer for your agent and make you its owner; it then appears here with its keys.</EmptyState>
         )
       ) : (
         consumers.map((consumer, i) => (

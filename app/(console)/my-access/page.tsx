@@ -45,9 +45,14 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
   const consumer = consumers.find((c) => c.username === wanted) ?? consumers[0]!;
   const [policy, publicUrl] = await Promise.all([loadPublishedPolicy(db(), [consumer.username]), gatewayPublicUrl()]);
   const caller = policy.callers.get(consumer.username);
-  const tools = await discoveredToolNames(db(), policy.servers.map((s) => s.name));
+  const tools = await discoveredToolNames(
+    db(),
+    policy.servers.map((s) => s.name),
+  );
   const servers = caller
-    ? policy.servers.map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) })).sort((a, b) => Number(b.access.usable) - Number(a.access.usable))
+    ? policy.servers
+        .map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) }))
+        .sort((a, b) => Number(b.access.usable) - Number(a.access.usable))
     : [];
 
   return (

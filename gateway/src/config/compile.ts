@@ -3,8 +3,9 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { createHash } from "node:crypto";
-import { compileAcl, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
-import type { GatewayConfig, ServerConfig } from "../../../lib/config/schema";
+import { KnownTools } from "../metrics/known-tools";
+import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/config/schema";
 import { hashApiKey } from "../../../lib/keys/api-key";
 import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
 
@@ -29,24 +30,49 @@ export interface SecretTemplate {
   references: VaultReference[];
 }
 
+/** How a bearer token is validated: token_swap routes, and passthrough routes with `validate`. */
+export interface CompiledTokenCheck {
+  issuer: string;
+  introspection?: { endpoint: string; clientId: string; clientSecret: SecretTemplate; authMethod: "client_secret_basic" | "client_secret_post" };
+  jwksUri?: string;
+  /** Undefined: the route's own URL (public URL + path), known per request when no public_url is set. */
+  audience?: string;
+  algorithms: string[];
+  idpTimeoutMs: number;
+}
+
+/** Which consumer a validated token names. */
+export interface CompiledClaimMapping {
+  consumerClaim: string;
+  consumerBy: "username" | "custom_id";
+  groupsClaim?: string;
+  /** Undefined: reject unknown users. */
+  anonymous?: CompiledConsumer;
+}
+
 export type CompiledAuth =
-  | { mode: "passthrough"; keyHeader: string; upstreamPrm?: string; upstreamPrmTtlMs: number }
   | {
-      mode: "token_swap";
-      issuer: string;
-      introspection?: { endpoint: string; clientId: string; clientSecret: SecretTemplate; authMethod: "client_secret_basic" | "client_secret_post" };
-      jwksUri?: string;
-      /** Undefined: the route's own URL (public URL + path), known per request when no public_url is set. */
-      audience?: string;
-      scopesSupported: string[];
-      requiredScopes: string[];
-      consumerClaim: string;
-      consumerBy: "username" | "custom_id";
-      groupsClaim?: string;
-      /** Undefined: reject unknown users. */
-      anonymous?: CompiledConsumer;
-      idpTimeoutMs: number;
-    };
+      mode: "passthrough";
+      keyHeader: string;
+      upstreamPrm?: string;
+      upstreamPrmTtlMs: number;
+      validate?: CompiledTokenCheck & { audience: string };
+      identity: "key" | "token" | "both";
+      mapping: CompiledClaimMapping;
+    }
+  | ({ mode: "token_swap"; scopesSupported: string[]; requiredScopes: string[] } & CompiledTokenCheck & CompiledClaimMapping);
+
+/** RFC 8693 token exchange: the upstream credential, per user. */
+export interface CompiledTokenExchange {
+  endpoint: string;
+  clientId: string;
+  clientSecret: SecretTemplate;
+  authMethod: "client_secret_basic" | "client_secret_post";
+  audience?: string;
+  resource?: string;
+  scope?: string;
+  timeoutMs: number;
+}
 
 export interface CompiledRoute {
   name: string;
@@ -54,9 +80,15 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
+  knownTools: KnownTools;
+  /** Catalogue change control: approved pins by normalised tool name, and what to do about others. */
+  catalogue: { toolChanges: "hold" | "allow"; newTools: "hold" | "allow"; pins: ReadonlyMap<string, string> };
   /** Lower-cased header name → value template. */
   upstreamHeaders: [string, SecretTemplate][];
   forwardCallerToken: boolean;
+  /** Set: the caller's token is exchanged for the upstream's Authorization. */
+  tokenExchange?: CompiledTokenExchange;
   timeoutMs: number;
   corsOrigins: ReadonlySet<string>;
   corsAllowHeaders: string;
@@ -67,6 +99,9 @@ export interface CompiledConfig {
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
+  maxSseEventBytes: number;
+  /** Client-address headers forwarded upstream (lower case); every other one is dropped. */
+  forwardedClientIpHeaders: ReadonlySet<string>;
   /** Exact route paths, with and without a trailing slash. */
   routes: ReadonlyMap<string, CompiledRoute>;
   /** PRM paths (with and without a trailing slash) → route. */
@@ -83,29 +118,78 @@ export function compileSecretTemplate(template: string): SecretTemplate {
   return { template, references: findVaultReferences(template) };
 }
 
+type IntrospectionConfig = NonNullable<Extract<ServerConfig["auth"], { mode: "token_swap" }>["introspection"]>;
+type ClaimMappingConfig = Partial<Pick<Extract<ServerConfig["auth"], { mode: "token_swap" }>, "consumer_claim" | "consumer_by" | "consumer_groups_claim" | "unknown_consumer">>;
+
+function compileIntrospection(introspection: IntrospectionConfig | undefined): CompiledTokenCheck["introspection"] {
+  return (
+    introspection && {
+      endpoint: introspection.endpoint,
+      clientId: introspection.client_id,
+      clientSecret: compileSecretTemplate(introspection.client_secret),
+      authMethod: introspection.auth_method,
+    }
+  );
+}
+
+function compileClaimMapping(auth: ClaimMappingConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledClaimMapping {
+  // The schema's token_swap defaults; passthrough routes leave them unset unless identity comes from the token.
+  const unknown = auth.unknown_consumer ?? "reject";
+  return {
+    consumerClaim: auth.consumer_claim ?? "sub",
+    consumerBy: auth.consumer_by ?? "username",
+    groupsClaim: auth.consumer_groups_claim,
+    anonymous: unknown === "reject" ? undefined : consumers.get(unknown),
+  };
+}
+
 function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledAuth {
   const auth = server.auth;
   if (auth.mode === "passthrough") {
-    return { mode: "passthrough", keyHeader: auth.key_header.toLowerCase(), upstreamPrm: auth.upstream_prm, upstreamPrmTtlMs: auth.upstream_prm_ttl_seconds * 1000 };
+    const validate = auth.validate && {
+      issuer: auth.validate.issuer,
+      introspection: compileIntrospection(auth.validate.introspection),
+      jwksUri: auth.validate.jwks?.uri,
+      audience: auth.validate.audience,
+      algorithms: auth.validate.algorithms ?? [...JWT_ALGORITHMS],
+      idpTimeoutMs: auth.validate.idp_timeout_ms,
+    };
+    return {
+      mode: "passthrough",
+      keyHeader: auth.key_header.toLowerCase(),
+      upstreamPrm: auth.upstream_prm,
+      upstreamPrmTtlMs: auth.upstream_prm_ttl_seconds * 1000,
+      validate,
+      identity: auth.identity ?? "key",
+      mapping: compileClaimMapping(auth, consumers),
+    };
   }
   return {
     mode: "token_swap",
     issuer: auth.issuer,
-    introspection: auth.introspection && {
-      endpoint: auth.introspection.endpoint,
-      clientId: auth.introspection.client_id,
-      clientSecret: compileSecretTemplate(auth.introspection.client_secret),
-      authMethod: auth.introspection.auth_method,
-    },
+    introspection: compileIntrospection(auth.introspection),
     jwksUri: auth.jwks?.uri,
     audience: auth.audience,
+    algorithms: [...JWT_ALGORITHMS],
     scopesSupported: auth.scopes_supported,
     requiredScopes: auth.required_scopes,
-    consumerClaim: auth.consumer_claim,
-    consumerBy: auth.consumer_by,
-    groupsClaim: auth.consumer_groups_claim,
-    anonymous: auth.unknown_consumer === "reject" ? undefined : consumers.get(auth.unknown_consumer),
+    ...compileClaimMapping(auth, consumers),
     idpTimeoutMs: auth.idp_timeout_ms,
+  };
+}
+
+function compileTokenExchange(server: ServerConfig): CompiledTokenExchange | undefined {
+  const exchange = server.upstream_credential?.token_exchange;
+  if (!exchange || server.auth.mode !== "token_swap") return undefined;
+  return {
+    endpoint: exchange.endpoint,
+    clientId: exchange.client_id,
+    clientSecret: compileSecretTemplate(exchange.client_secret),
+    authMethod: exchange.auth_method,
+    audience: exchange.audience,
+    resource: exchange.resource,
+    scope: exchange.scope,
+    timeoutMs: server.auth.idp_timeout_ms,
   };
 }
 
@@ -124,8 +208,11 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    knownTools: new KnownTools(new Set([...server.acl.tools, ...server.tools].map((tool) => tool.name))),
+    catalogue: { toolChanges: server.tool_changes, newTools: server.new_tools, pins: new Map(server.tools.map((t) => [normaliseToolName(t.name), t.pin])) },
     upstreamHeaders,
     forwardCallerToken,
+    tokenExchange: compileTokenExchange(server),
     timeoutMs: server.timeout_ms,
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),
@@ -169,6 +256,8 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
+    maxSseEventBytes: config.gateway.max_sse_event_bytes,
+    forwardedClientIpHeaders: new Set(config.gateway.forward_client_ip_headers.map((h) => h.toLowerCase())),
     routes,
     metadataRoutes,
     keys,

@@ -73,3 +73,57 @@ describe("parseJsonRpcBody: what the gateway decides on is what it forwards", ()
     expect(refusal('[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a b"}}]', "2025-03-26").code).toBe("invalid_params");
   });
 });
+
+describe("parseJsonRpcBody: one meaning for every mainstream decoder", () => {
+  const call = (params: string, envelope = '"jsonrpc":"2.0","id":1,"method":"tools/call"') => `{${envelope},"params":${params}}`;
+
+  it.each([
+    ["Name beside name (Go: the last matching key wins)", call('{"name":"search_repositories","Name":"push_files","arguments":{}}'), "invalid_params"],
+    ["NAME alone", call('{"NAME":"push_files"}'), "invalid_params"],
+    ["a long-s spelling of a member (ſ folds to s)", call('{"name":"search","argumentſ":{"q":1}}'), "invalid_params"],
+    ["Arguments beside arguments", call('{"name":"search","arguments":{},"Arguments":{"q":1}}'), "invalid_params"],
+    ["argument keys that fold together", call('{"name":"search","arguments":{"owner":"acme","Owner":"evil"}}'), "invalid_params"],
+    ["argument keys meeting under the Kelvin sign, deep inside", call('{"name":"search","arguments":{"a":[{"kind":"x","\u212Aind":"y"}]}}'), "invalid_params"],
+    ["Params beside params", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search"},"Params":{"name":"push_files"}}', "invalid_request"],
+    ["paramſ", '{"jsonrpc":"2.0","id":1,"method":"tools/call","paramſ":{"name":"push_files"}}', "invalid_request"],
+    ["Method beside method", '{"jsonrpc":"2.0","id":1,"method":"ping","Method":"tools/call","params":{"name":"push_files"}}', "invalid_request"],
+    ["METHOD alone", '{"jsonrpc":"2.0","id":1,"METHOD":"tools/list"}', "invalid_request"],
+    ["ID (the gateway would see a notification)", '{"jsonrpc":"2.0","ID":1,"method":"tools/call","params":{"name":"push_files"}}', "invalid_request"],
+    ["JSONRPC", '{"JSONRPC":"2.0","jsonrpc":"2.0","id":1,"method":"ping"}', "invalid_request"],
+    ["a request that is also a response", '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a"},"result":{}}', "invalid_request"],
+    ["a response with both result and error", '{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"x"}}', "invalid_request"],
+  ])("refuses %s", (_what, text, code) => {
+    expect(refusal(text).code).toBe(code);
+  });
+
+  it("refuses a batch element spelt loosely", () => {
+    const batch = '[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","Name":"push_files"}}]';
+    expect(refusal(batch, "2025-03-26").code).toBe("invalid_params");
+  });
+
+  it.each(["tools/call", "tools/list"])("refuses %s sent as a notification (no id)", (method) => {
+    const r = refusal(JSON.stringify({ jsonrpc: "2.0", method, params: { name: "push_files" } }));
+    expect(r).toMatchObject({ code: "invalid_request", message: expect.stringContaining("must be sent as a request") });
+  });
+
+  it.each(["tools//call", "tools/call/", "tools.call", "toolscall", "Tools/List", "tools_list", "/tools/list"])("refuses the near miss %j of a guarded method", (method) => {
+    expect(refusal(JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: { name: "a" } })).code).toBe("invalid_request");
+  });
+
+  it("refuses arguments nested 30,000 deep with -32600, and accepts ordinary depth", () => {
+    const deep = `${"[".repeat(30_000)}${"]".repeat(30_000)}`;
+    expect(refusal(call(`{"name":"search","arguments":{"a":${deep}}}`))).toMatchObject({ code: "invalid_request", id: 1 });
+    const fine = `${'{"a":'.repeat(50)}1${"}".repeat(50)}`;
+    expect(parseJsonRpcBody(call(`{"name":"search","arguments":${fine}}`), "2025-06-18").messages[0]!.kind).toBe("request");
+  });
+
+  it("forwards the envelope rebuilt from the members it read, other envelope keys dropped", () => {
+    const body = parseJsonRpcBody('{"extra":{"method":"tools/call"},"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"q":"x"},"task":{"ttl":1}}}', "2025-06-18");
+    expect(serialiseBody(body)).toBe('{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"q":"x"},"task":{"ttl":1}}}');
+  });
+
+  it("keeps keys that merely look alike to a human but no decoder folds together", () => {
+    const body = parseJsonRpcBody(call('{"name":"search","arguments":{"user_name":"a","username":"b","名前":"c"}}'), "2025-06-18");
+    expect(body.messages[0]!.kind).toBe("request");
+  });
+});

@@ -1,10 +1,22 @@
 // Reading a POSTed JSON-RPC body once, into the value the gateway decides on
-// and then forwards re-serialised. Anything whose meaning could differ between
-// the gateway and the upstream is refused here: duplicate keys and escapes
-// disappear in the parse, method names must be exact, tool names must be the
-// plain MCP form (so "push_files " or "push_files\0" cannot slip past a rule).
+// and then forwards re-serialised. Nothing is forwarded that a mainstream
+// decoder could read differently from the gateway:
+// - the parse drops duplicate keys and resolves escapes, and the re-serialised
+//   value holds each key once, unescaped (first-wins and last-wins decoders agree);
+// - the envelope is rebuilt from the members the gateway read (jsonrpc, id,
+//   method, params — or result/error), and a key that a case-insensitive decoder
+//   (Go) would take for one of them (`Method`, `ID`, `paramſ`) is refused;
+// - in params, a key folding onto a member the gateway reads (`Name`) and, at any
+//   depth, two keys of one object that fold together (`owner`/`Owner`) are refused;
+// - method names must be exact, and near misses of the methods the gateway
+//   guards (`Tools/Call`, `tools//call`) are refused; guarded methods must be
+//   requests (a notification would run unjudged on an upstream that reads `ID`);
+// - tool names must be the plain MCP form (so "push_files " cannot slip past a rule);
+// - nesting deeper than MAX_JSON_DEPTH is refused before anything recurses over it.
 import { TOOL_NAME_PATTERN } from "../../../lib/config/schema";
 import { GatewayError, type JsonRpcId } from "../errors";
+import { findShapeProblem, looseSpelling, type ShapeProblem } from "./json-shape";
+import { foldKey } from "./key-fold";
 
 export type JsonRpcMessage =
   | { kind: "request"; id: string | number; method: string; params: Record<string, unknown> | undefined; raw: Record<string, unknown> }
@@ -16,15 +28,25 @@ export interface ParsedBody {
   batch: boolean;
 }
 
-/** Absent MCP-Protocol-Version header: the spec says assume 2025-03-26. */
-export const DEFAULT_PROTOCOL_VERSION = "2025-03-26";
 /** The revision that removed JSON-RPC batching. */
 const BATCHING_REMOVED_IN = "2025-06-18";
 
-// Method names are printable ASCII without spaces; methods the gateway acts on
-// must be spelt exactly, so "Tools/Call" cannot reach an upstream that folds case.
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
-const GUARDED_METHODS = new Set(["tools/call", "tools/list"]);
+/** Methods the gateway judges: they must be spelt exactly and sent as requests. */
+export const GUARDED_METHODS: ReadonlySet<string> = new Set(["tools/call", "tools/list", "server/discover"]);
+const ENVELOPE_MEMBERS: ReadonlySet<string> = new Set(["jsonrpc", "id", "method", "params", "result", "error"]);
+/** The members of params the gateway reads, per guarded method. */
+const READ_PARAMS: Readonly<Record<string, ReadonlySet<string>>> = {
+  "tools/call": new Set(["name", "arguments", "_meta"]),
+  "tools/list": new Set(["cursor", "_meta"]),
+  "server/discover": new Set(["_meta"]),
+};
+
+/** A method name with case, punctuation and width folded away: `Tools//Call` → `toolscall`. */
+function methodSkeleton(method: string): string {
+  return foldKey(method).replace(/[^a-z0-9]/g, "");
+}
+const GUARDED_SKELETONS = new Set([...GUARDED_METHODS].map(methodSkeleton));
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -34,14 +56,32 @@ function invalid(message: string, id: JsonRpcId = null): GatewayError {
   return new GatewayError("invalid_request", message).withId(id);
 }
 
-function readId(value: unknown): value is string | number {
+function isId(value: unknown): value is string | number {
   return typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
 }
 
 function checkMethod(method: unknown, id: JsonRpcId): string {
   if (typeof method !== "string" || !PRINTABLE_ASCII.test(method)) throw invalid("The method must be a non-empty string of printable ASCII", id);
-  if (!GUARDED_METHODS.has(method) && GUARDED_METHODS.has(method.toLowerCase())) throw invalid(`Unknown method '${method}' (methods are case-sensitive)`, id);
+  if (!GUARDED_METHODS.has(method) && GUARDED_SKELETONS.has(methodSkeleton(method))) throw invalid(`Unknown method '${method}' (method names are exact and case-sensitive)`, id);
   return method;
+}
+
+function shapeError(problem: ShapeProblem, where: string, id: JsonRpcId): GatewayError {
+  if (problem.kind === "too_deep") return invalid(`The message nests deeper than the gateway accepts`, id);
+  const [a, b] = problem.keys;
+  return new GatewayError("invalid_params", `${where} holds the keys ${JSON.stringify(a)} and ${JSON.stringify(b)}, which some servers read as one key`).withId(id);
+}
+
+function checkParams(method: string, params: unknown, id: JsonRpcId): void {
+  if (params === undefined) return;
+  if (!isObject(params) && !Array.isArray(params)) throw invalid("params must be an object or an array", id);
+  const read = READ_PARAMS[method];
+  if (read && isObject(params)) {
+    const loose = looseSpelling(params, read);
+    if (loose !== undefined) throw new GatewayError("invalid_params", `params holds ${JSON.stringify(loose)}, a different spelling of a member the gateway reads`).withId(id);
+  }
+  const problem = findShapeProblem(params);
+  if (problem) throw shapeError(problem, "params", id);
 }
 
 function checkToolCall(id: string | number, params: unknown): void {
@@ -51,21 +91,40 @@ function checkToolCall(id: string | number, params: unknown): void {
   if (!TOOL_NAME_PATTERN.test(name)) throw new GatewayError("invalid_params", "Invalid tool name: tool names are 1–128 characters of letters, digits, '_', '-', '.', '/'").withId(id);
 }
 
-export function classifyMessage(value: unknown): JsonRpcMessage {
-  if (!isObject(value) || value.jsonrpc !== "2.0") throw invalid("Expected a JSON-RPC 2.0 message");
+function classifyCall(value: Record<string, unknown>): JsonRpcMessage {
   const hasId = "id" in value;
-  const id = value.id;
-  if ("method" in value) {
-    if (hasId && !readId(id)) throw invalid("A request id must be a string or a number");
-    const method = checkMethod(value.method, hasId ? (id as string | number) : null);
-    if (value.params !== undefined && !isObject(value.params) && !Array.isArray(value.params)) throw invalid("params must be an object or an array", hasId ? (id as string | number) : null);
-    if (!hasId) return { kind: "notification", method, raw: value };
-    const request = id as string | number;
-    if (method === "tools/call") checkToolCall(request, value.params);
-    return { kind: "request", id: request, method, params: isObject(value.params) ? value.params : undefined, raw: value };
+  if (hasId && !isId(value.id)) throw invalid("A request id must be a string or a number");
+  const id = hasId ? (value.id as string | number) : null;
+  if ("result" in value || "error" in value) throw invalid("A message cannot be both a request and a response", id);
+  const method = checkMethod(value.method, id);
+  checkParams(method, value.params, id);
+  const raw: Record<string, unknown> = hasId ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", method };
+  if (value.params !== undefined) raw.params = value.params;
+  if (id === null) {
+    if (GUARDED_METHODS.has(method)) throw invalid(`${method} must be sent as a request, with an id`);
+    return { kind: "notification", method, raw };
   }
-  if (hasId && (id === null || readId(id)) && ("result" in value || "error" in value)) return { kind: "response", id: id as JsonRpcId, raw: value };
-  throw invalid("Expected a JSON-RPC request, notification or response");
+  if (method === "tools/call") checkToolCall(id, value.params);
+  return { kind: "request", id, method, params: isObject(value.params) ? value.params : undefined, raw };
+}
+
+function classifyResponse(value: Record<string, unknown>): JsonRpcMessage {
+  const id = value.id;
+  const hasResult = "result" in value;
+  if (!("id" in value) || !(id === null || isId(id)) || hasResult === ("error" in value)) throw invalid("Expected a JSON-RPC request, notification or response");
+  const payload = hasResult ? value.result : value.error;
+  const problem = findShapeProblem(payload);
+  if (problem) throw shapeError(problem, hasResult ? "result" : "error", id);
+  const raw = hasResult ? { jsonrpc: "2.0", id, result: payload } : { jsonrpc: "2.0", id, error: payload };
+  return { kind: "response", id, raw };
+}
+
+export function classifyMessage(value: unknown): JsonRpcMessage {
+  if (!isObject(value)) throw invalid("Expected a JSON-RPC 2.0 message");
+  const loose = looseSpelling(value, ENVELOPE_MEMBERS);
+  if (loose !== undefined) throw invalid(`The message holds ${JSON.stringify(loose)}, a different spelling of a JSON-RPC member`, isId(value.id) ? value.id : null);
+  if (value.jsonrpc !== "2.0") throw invalid("Expected a JSON-RPC 2.0 message");
+  return "method" in value ? classifyCall(value) : classifyResponse(value);
 }
 
 /**
@@ -85,7 +144,7 @@ export function parseJsonRpcBody(text: string, protocolVersion: string): ParsedB
   return { messages: value.map(classifyMessage), batch: true };
 }
 
-/** What the gateway forwards: the parsed value written anew, never the bytes it received. */
+/** What the gateway forwards: the rebuilt messages written anew, never the bytes it received. */
 export function serialiseBody(body: ParsedBody): string {
   return JSON.stringify(body.batch ? body.messages.map((m) => m.raw) : body.messages[0]!.raw);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkIntrospection, claimGroups, tokenScopes } from "./token-validator";
+import { claimGroups } from "./claim-identity";
+import { checkIntrospection, tokenScopes } from "./token-validator";
 
 const now = 1_800_000_000;
 const base = { active: true, exp: now + 600, iss: "https://idp", aud: ["https://gw/konnect-mcp", "other"], sub: "alice" };

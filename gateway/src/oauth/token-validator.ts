@@ -1,21 +1,27 @@
 // token_swap routes: the gateway is an OAuth resource server for the
 // organisation's IdP. A token is validated by introspection (RFC 7662) or as a
 // JWT against the IdP's JWKS (RFC 9068), for this route's audience (RFC 8707),
-// then mapped to a consumer. Results are cached per token hash until the
-// token expires (at most 5 minutes); refusals briefly. An IdP that is down or
-// slow fails closed with 503.
+// then mapped to a consumer. Passthrough routes with `validate` use the same
+// checks, caches and budget for the upstream's tokens (`validate`). Results are
+// cached per token SHA-256 until the token expires (at most 5 minutes);
+// refusals for 10 s. Tokens the gateway has not seen cost an IdP call, so each
+// client address gets a budget of them (introspection-budget.ts): random
+// tokens cannot become an IdP flood. An IdP that is down or slow fails closed
+// with 503.
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Dispatcher } from "undici";
-import type { TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
+import type { CompiledTokenCheck } from "../config/compile";
+import type { CallerIdentity, TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
 import type { RequestContext } from "../pipeline/context";
 import { readBearerToken } from "../pipeline/bearer-token";
 import { bearerChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
 import { VaultError } from "../vault/vault-error";
+import { consumerFromClaims } from "./claim-identity";
+import { addClientAuthentication } from "./client-authentication";
+import { IntrospectionBudget } from "./introspection-budget";
 
-/** Asymmetric algorithms only: never `none`, never an HMAC keyed with a public key. */
-const ALLOWED_ALGORITHMS = ["RS256", "ES256", "PS256", "EdDSA"];
 const CLOCK_SKEW_SECONDS = 30;
 const MAX_POSITIVE_CACHE_MS = 5 * 60_000;
 const NEGATIVE_CACHE_MS = 10_000;
@@ -49,12 +55,6 @@ export function tokenScopes(claims: Claims): Set<string> {
   return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === "string") : []);
 }
 
-/** Groups from a claim that is a string (space-separated) or an array of strings. */
-export function claimGroups(value: unknown): string[] {
-  if (typeof value === "string") return value.split(/\s+/).filter(Boolean);
-  return Array.isArray(value) ? value.filter((g): g is string => typeof g === "string") : [];
-}
-
 /** The checks introspection leaves to the resource server: exp, nbf, iss, aud. */
 export function checkIntrospection(response: Record<string, unknown>, issuer: string, audience: string, nowSeconds: number): Validation {
   if (response.active !== true) return refuse("introspection: token not active");
@@ -67,27 +67,20 @@ export function checkIntrospection(response: Record<string, unknown>, issuer: st
 }
 
 export class TokenValidator implements TokenAuthenticator {
-  /** Per route auth object, so a new configuration starts with empty caches. */
-  #caches = new WeakMap<TokenSwapAuth, Map<string, CacheEntry>>();
+  /** Per compiled token check (a route's), so a new configuration starts with empty caches. */
+  #caches = new WeakMap<CompiledTokenCheck, Map<string, CacheEntry>>();
   #jwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  #budget = new IntrospectionBudget();
 
   constructor(
     private readonly dispatcher: Dispatcher,
     private readonly vault: VaultResolver,
   ) {}
 
-  async authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void> {
+  async authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<CallerIdentity> {
     const metadataUrl = ctx.metadataUrl;
     const token = readBearerToken(ctx, metadataUrl);
-    const audience = auth.audience ?? ctx.resourceUrl;
-    const validation = await this.#validateCached(token, ctx.tokenHash!, auth, audience);
-    if (!validation.ok) {
-      throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
-        "www-authenticate",
-        bearerChallenge({ error: "invalid_token", error_description: "The access token is invalid or expired", resource_metadata: metadataUrl }),
-      );
-    }
-    const claims = validation.claims;
+    const claims = await this.validate(ctx, token, auth, auth.audience ?? ctx.resourceUrl, metadataUrl);
     const scopes = tokenScopes(claims);
     if (auth.requiredScopes.some((s) => !scopes.has(s))) {
       const scope = auth.requiredScopes.join(" ");
@@ -96,28 +89,30 @@ export class TokenValidator implements TokenAuthenticator {
         bearerChallenge({ error: "insufficient_scope", scope, resource_metadata: metadataUrl }),
       );
     }
-    this.#mapConsumer(ctx, auth, claims);
+    return consumerFromClaims(ctx.config!, auth, claims);
   }
 
-  #mapConsumer(ctx: RequestContext, auth: TokenSwapAuth, claims: Claims) {
-    const subject = claims[auth.consumerClaim];
-    const id = typeof subject === "string" || typeof subject === "number" ? String(subject) : undefined;
-    const config = ctx.config!;
-    const known = id === undefined ? undefined : auth.consumerBy === "username" ? config.consumersByUsername.get(id) : config.consumersByCustomId.get(id);
-    const consumer = known ?? auth.anonymous;
-    if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no consumer for ${auth.consumerClaim}`);
-    // The user as the IdP knows them; a client-credentials token has no user, only its client.
-    ctx.endUser = id ?? String(claims.sub ?? claims.client_id ?? "(unknown)");
-    const extra = auth.groupsClaim ? claimGroups(claims[auth.groupsClaim]) : [];
-    ctx.caller = extra.length ? { ...consumer, groups: [...new Set([...consumer.groups, ...extra])] } : consumer;
+  /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
+  async validate(ctx: RequestContext, token: string, auth: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims> {
+    const validation = await this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
+    if (!validation.ok) {
+      throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
+        "www-authenticate",
+        bearerChallenge({ error: "invalid_token", error_description: "The access token is invalid or expired", resource_metadata: metadataUrl }),
+      );
+    }
+    return validation.claims;
   }
 
-  async #validateCached(token: string, hash: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
+  async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: string): Promise<Validation> {
     let cache = this.#caches.get(auth);
-    if (!cache) this.#caches.set(auth, (cache = new Map()));
-    const key = `${audience}\n${hash}`;
+    if (!cache) this.#caches.set(auth, (cache = new Map<string, CacheEntry>()));
+    const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;
+    if (!(auth.jwksUri && JWT_SHAPE.test(token)) && auth.introspection && !this.#budget.take(clientAddress)) {
+      throw new GatewayError("token_checks_limited", "Too many new tokens from this address; try again shortly").withHeader("retry-after", "1");
+    }
     // Pending entries never expire, so concurrent requests with one new token ask the IdP once.
     const entry: CacheEntry = { validation: this.#validate(token, auth, audience), expiresAt: Number.POSITIVE_INFINITY };
     if (cache.size >= MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value!);
@@ -136,13 +131,13 @@ export class TokenValidator implements TokenAuthenticator {
   }
 
 
-  #validate(token: string, auth: TokenSwapAuth, audience: string): Promise<Validation> {
+  #validate(token: string, auth: CompiledTokenCheck, audience: string): Promise<Validation> {
     if (auth.jwksUri && JWT_SHAPE.test(token)) return this.#verifyJwt(token, auth, auth.jwksUri, audience);
     if (auth.introspection) return this.#introspect(token, auth, auth.introspection, audience);
     return Promise.resolve(refuse("not a JWT, and the route has no introspection endpoint"));
   }
 
-  async #verifyJwt(token: string, auth: TokenSwapAuth, uri: string, audience: string): Promise<Validation> {
+  async #verifyJwt(token: string, auth: CompiledTokenCheck, uri: string, audience: string): Promise<Validation> {
     // Shared across configurations, so a reload keeps the fetched keys.
     const key = `${uri}\n${auth.idpTimeoutMs}`;
     let jwks = this.#jwks.get(key);
@@ -153,7 +148,7 @@ export class TokenValidator implements TokenAuthenticator {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, jwks, {
-        algorithms: ALLOWED_ALGORITHMS,
+        algorithms: auth.algorithms,
         issuer: auth.issuer,
         audience,
         clockTolerance: CLOCK_SKEW_SECONDS,
@@ -166,7 +161,7 @@ export class TokenValidator implements TokenAuthenticator {
     return { ok: true, claims: payload };
   }
 
-  async #introspect(token: string, auth: TokenSwapAuth, introspection: NonNullable<TokenSwapAuth["introspection"]>, audience: string): Promise<Validation> {
+  async #introspect(token: string, auth: CompiledTokenCheck, introspection: NonNullable<CompiledTokenCheck["introspection"]>, audience: string): Promise<Validation> {
     let secret: string;
     try {
       secret = await this.vault.render(introspection.clientSecret);
@@ -176,14 +171,7 @@ export class TokenValidator implements TokenAuthenticator {
     }
     const form = new URLSearchParams({ token, token_type_hint: "access_token" });
     const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-    if (introspection.authMethod === "client_secret_post") {
-      form.set("client_id", introspection.clientId);
-      form.set("client_secret", secret);
-    } else {
-      // RFC 6749 §2.3.1: form-encode each part before base64.
-      const user = encodeURIComponent(introspection.clientId);
-      headers.authorization = `Basic ${Buffer.from(`${user}:${encodeURIComponent(secret)}`).toString("base64")}`;
-    }
+    addClientAuthentication(form, headers, introspection.clientId, secret, introspection.authMethod);
     const endpoint = new URL(introspection.endpoint);
     let status: number;
     let response: unknown;
@@ -203,6 +191,9 @@ export class TokenValidator implements TokenAuthenticator {
     } catch (error) {
       throw new GatewayError("idp_unavailable", "The identity provider did not answer; try again shortly", `introspection: ${(error as { code?: string }).code ?? (error as Error).message}`);
     }
+    // A caller chooses a token's shape: an IdP that cannot introspect this kind (oidc-provider
+    // refuses JWTs so) has said the token is not one it vouches for, not that it is down.
+    if (status === 400 && (response as { error?: unknown } | null)?.error === "unsupported_token_type") return refuse("introspection: the IdP cannot introspect this kind of token");
     if (status !== 200 || typeof response !== "object" || response === null) {
       throw new GatewayError("idp_unavailable", "The identity provider refused the gateway's introspection request", `introspection answered HTTP ${status}`);
     }

@@ -1,5 +1,7 @@
-// The caller's bearer token (RFC 6750 §2.1) and the short hash that stands for
-// it in audit events and caches.
+// The caller's bearer token (RFC 6750 §2.1), its SHA-256 (the key of the
+// validation caches) and the short prefix of it that audit events show. The
+// prefix is published in audit logs, so it never keys anything: a cache keyed
+// on 64 bits would let a crafted token collide with a validated one.
 import { createHash } from "node:crypto";
 import { GatewayError } from "../errors";
 import { bearerChallenge } from "../discovery/challenge";
@@ -7,8 +9,8 @@ import type { RequestContext } from "./context";
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-export function tokenHash(token: string): string {
-  return `sha256:${createHash("sha256").update(token).digest("hex").slice(0, 16)}`;
+export function tokenDigest(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
 }
 
 /** The token, or a 401 whose challenge points at the route's PRM (error="invalid_token" when a malformed one was sent). */
@@ -24,6 +26,7 @@ export function readBearerToken(ctx: RequestContext, metadataUrl: string | undef
   }
   const token = match[1]!;
   ctx.token = token;
-  ctx.tokenHash = tokenHash(token);
+  ctx.tokenDigest = tokenDigest(token);
+  ctx.tokenHash = `sha256:${ctx.tokenDigest.slice(0, 16)}`;
   return token;
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { CompiledConfig, CompiledConsumer, CompiledRoute } from "../config/compile";
 import type { ParsedBody } from "../jsonrpc/message";
+import { DEFAULT_PROTOCOL_VERSION } from "../jsonrpc/protocol-version";
 
 /**
  * The client went away. undici takes an EventEmitter as a request's `signal`;
@@ -35,10 +36,15 @@ export class RequestContext {
   /** The config id of the API key that identified the caller. */
   keyId: string | undefined;
   endUser: string | undefined;
+  /** For audit display only: `sha256:` + the first 16 hex digits of the token's hash. */
   tokenHash: string | undefined;
+  /** The token's full SHA-256 (hex), which keys the validation caches. */
+  tokenDigest: string | undefined;
   /** The raw bearer token, kept only in memory for the request that carried it. */
   token: string | undefined;
   upstreamIdentity: string | undefined;
+  /** The MCP revision the request speaks (MCP-Protocol-Version, else 2025-03-26). */
+  protocolVersion = DEFAULT_PROTOCOL_VERSION;
   body: ParsedBody | undefined;
   forwardedBody: string | undefined;
   upstreamSessionId: string | undefined;

@@ -10,14 +10,18 @@ import { GatewayError } from "../errors";
 import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../transport/headers";
 import { SseRelay } from "../transport/sse";
 import type { RequestContext } from "./context";
+import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
-import { filterToolsListText } from "./tool-access";
+import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
+import { judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
 export interface ForwardDeps {
   dispatcher: Dispatcher;
   sessions: SessionBinder;
+  catalogue: CatalogueWatch;
+  log: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
@@ -29,10 +33,11 @@ function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
   return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
 }
 
-/** Whether the response may hold a tools/list result the caller must see filtered. */
-function mayCarryToolsList(ctx: RequestContext): boolean {
-  if (ctx.req.method === "GET") return true;
-  return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/list") ?? false;
+/** Requests whose answers may list tools: every part of such an answer must be judged. */
+const LISTING_METHODS = new Set(["tools/list", "server/discover"]);
+
+function answersToolsList(ctx: RequestContext): boolean {
+  return ctx.body?.messages.some((m) => m.kind === "request" && LISTING_METHODS.has(m.method)) ?? false;
 }
 
 /** Drops a response body the client will not get (the connection is not reused). */
@@ -55,7 +60,7 @@ async function readWhole(body: Readable, limit: number): Promise<Buffer> {
 export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, corsHeaders: Record<string, string>): Promise<void> {
   const route = ctx.route!;
   const removed = route.auth.mode === "passthrough" ? [route.auth.keyHeader, "mcp-session-id"] : ["mcp-session-id"];
-  const headers = upstreamRequestHeaders(ctx.req.headers, removed);
+  const headers = upstreamRequestHeaders(ctx.req.headers, removed, ctx.config!.forwardedClientIpHeaders);
   if (!route.forwardCallerToken) delete headers.authorization;
   if (ctx.upstreamSessionId !== undefined) headers["mcp-session-id"] = ctx.upstreamSessionId;
   if (ctx.forwardedBody !== undefined) headers["content-type"] = "application/json";
@@ -100,22 +105,35 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
 
   const type = headerValue(response.headers["content-type"])?.toLowerCase() ?? "";
   const encoding = headerValue(response.headers["content-encoding"])?.toLowerCase();
-  const inspect = mayCarryToolsList(ctx) && status < 300;
+  // A GET stream may replay a tools/list result (2025-11-25 resumption); a POST answer is
+  // inspected when it answers tools/list. Error statuses are not read as results by clients.
+  const mustParse = answersToolsList(ctx);
+  const inspect = (ctx.req.method === "GET" || mustParse) && status < 300;
   const encoded = encoding !== undefined && encoding !== "identity";
-  // An encoded stream is passed as bytes (the relay reads text); one that must be filtered is refused.
-  const isSse = type.startsWith("text/event-stream") && !encoded;
+  const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
-  if (inspect && encoded && (isJson || type.startsWith("text/event-stream"))) {
+  if (inspect && (encoded || (!isSse && !isJson && status !== 202 && status !== 204))) {
     discard(response.body);
-    throw new GatewayError("upstream_bad_response", `Server '${route.name}' sent an encoded body the gateway cannot filter`, `content-encoding ${encoding}`);
+    throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an answer the gateway cannot check`, encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`);
   }
 
-  const { acl } = route;
-  const caller = ctx.caller!;
+  const judgement: ListJudgement = {
+    acl: route.acl,
+    caller: ctx.caller!,
+    mustParse,
+    privateCache: ctx.protocolVersion >= STATELESS_SINCE,
+    admit: (name, tool) => {
+      route.knownTools.noteListed(name);
+      const pin = deps.catalogue.pinOf(tool);
+      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: () => deps.catalogue.listed(route, name, tool, pin) };
+    },
+  };
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
-    const filtered = filterToolsListText(raw.toString("utf8"), acl, caller);
-    const bytes = filtered === undefined ? raw : Buffer.from(filtered);
+    // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+    if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
+    const judged = judgeToolsListText(raw.toString("utf8"), judgement);
+    const bytes = judged === undefined ? raw : Buffer.from(judged);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);
@@ -126,11 +144,17 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   response.body.on("data", (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
   });
-  if (isSse) {
+  if (isSse && !encoded) {
     const relay = new SseRelay({
-      rewrite: inspect ? (data) => filterToolsListText(data, acl, caller) : undefined,
-      hint: '"tools"',
+      rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
+      maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
+      },
     });
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
@@ -160,6 +184,12 @@ function pipeBody(body: Readable, res: ServerResponse, through?: Transform): Pro
     res.once("finish", () => resolve());
     if (through) {
       through.once("error", fail);
+      // A relay that ends before the body did has failed the stream closed: abort the upstream request.
+      through.once("end", () => {
+        if (body.readableEnded) return;
+        body.off("error", fail);
+        discard(body);
+      });
       body.pipe(through).pipe(res);
     } else body.pipe(res);
   });

@@ -3,31 +3,46 @@
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { CompiledAuth, CompiledConfig, CompiledRoute } from "../config/compile";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { CompiledAuth, CompiledConfig, CompiledConsumer, CompiledRoute, CompiledTokenCheck } from "../config/compile";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
-import { GatewayError, jsonRpcErrorResponse, toGatewayError, type ErrorCode } from "../errors";
-import { DEFAULT_PROTOCOL_VERSION, parseJsonRpcBody, serialiseBody, singleRequestId } from "../jsonrpc/message";
+import { GatewayError, toGatewayError } from "../errors";
+import { parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { checkBodyVersion, protocolVersionOf } from "../jsonrpc/protocol-version";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import { headerValue } from "../transport/headers";
 import { readRequestBody } from "../transport/request-body";
 import type { VaultResolver } from "../vault/vault-resolver";
 import { RequestContext } from "./context";
+import { recordOutcome } from "./record-outcome";
+import { respondWithError } from "./respond-with-error";
 import { answerPreflight, corsHeaders } from "./cors";
 import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
-import { authenticatePassthrough } from "./identify-by-key";
+import type { Claims } from "../oauth/token-validator";
+import type { TokenExchanger } from "../oauth/token-exchange";
+import { authenticatePassthrough } from "./authenticate-passthrough";
+import { decideCatalogueCalls } from "./catalogue";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
 export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 
+/** Who the caller is, as an identity step finds it; handle-request writes it into the context. */
+export interface CallerIdentity {
+  consumer: CompiledConsumer;
+  /** The config id of the API key that named the consumer. */
+  keyId?: string;
+  /** The user as the IdP knows them (token routes). */
+  endUser?: string;
+}
+
 export interface TokenAuthenticator {
-  /** Validates the bearer token for the route and sets ctx.caller (and ctx.endUser). */
-  authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void>;
+  /** Validates the bearer token for the route: who the caller is. */
+  authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<CallerIdentity>;
+  /** The claims of a valid token, or a 401 token_invalid whose challenge points at `metadataUrl`. */
+  validate(ctx: RequestContext, token: string, check: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims>;
 }
 
 export interface Logger {
@@ -39,6 +54,7 @@ export interface ProxyDeps extends ForwardDeps {
   config: () => CompiledConfig | undefined;
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
+  exchanges: TokenExchanger;
   vault: VaultResolver;
   health: RouteHealth;
   audit: AuditSink;
@@ -48,16 +64,13 @@ export interface ProxyDeps extends ForwardDeps {
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
-/** Refusals of who the caller is or what they may do; everything else that fails is an error. */
-const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "origin_denied", "tool_denied", "session_not_found"]);
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  if (route.auth.mode === "passthrough") {
-    authenticatePassthrough(ctx, route.auth.keyHeader, route.auth.upstreamPrm ? ctx.metadataUrl : undefined);
-    return;
-  }
-  await deps.tokens.authenticate(ctx, route.auth);
-  if (!route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
+  const who = route.auth.mode === "passthrough" ? await authenticatePassthrough(ctx, route.auth, deps.tokens) : await deps.tokens.authenticate(ctx, route.auth);
+  ctx.caller = who.consumer;
+  ctx.keyId = who.keyId;
+  ctx.endUser = who.endUser;
+  if (route.auth.mode === "token_swap" && !route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
 
 function bindSession(ctx: RequestContext, deps: ProxyDeps) {
@@ -70,9 +83,9 @@ async function readMessage(ctx: RequestContext) {
   if (type === undefined || !JSON_CONTENT_TYPE.test(type)) throw new GatewayError("unsupported_media_type", "Content-Type must be application/json");
   const raw = await readRequestBody(ctx.req, ctx.config!.maxBodyBytes);
   ctx.bytesIn = raw.length;
-  const version = headerValue(ctx.req.headers["mcp-protocol-version"]) ?? DEFAULT_PROTOCOL_VERSION;
-  ctx.body = parseJsonRpcBody(raw.toString("utf8"), version);
-  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body);
+  ctx.body = parseJsonRpcBody(raw.toString("utf8"), ctx.protocolVersion);
+  checkBodyVersion(ctx.body, headerValue(ctx.req.headers["mcp-protocol-version"]));
+  checkRoutingHeaders(headerValue(ctx.req.headers["mcp-method"]), headerValue(ctx.req.headers["mcp-name"]), ctx.body, ctx.protocolVersion);
 }
 
 async function serveMetadata(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps) {
@@ -106,83 +119,17 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (method === "OPTIONS") return answerPreflight(ctx, cors.headers);
   if (!MCP_METHODS.has(method)) throw new GatewayError("method_not_allowed", `${method} is not an MCP Streamable HTTP method`).withHeader("allow", "GET, POST, DELETE, OPTIONS");
   await authenticate(ctx, route, deps);
+  ctx.protocolVersion = protocolVersionOf(headerValue(ctx.req.headers["mcp-protocol-version"]));
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
     decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   await forwardToUpstream(ctx, deps, cors.headers);
-}
-
-function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, deps: ProxyDeps) {
-  ctx.decision = DENIALS.has(error.code) ? "deny" : "error";
-  ctx.reason = error.code;
-  ctx.jsonRpcError = error.jsonRpcCode;
-  if (error.code === "internal") deps.log.error({ request_id: ctx.id, server: ctx.route?.name, error: error.detail }, "request failed");
-  else if (error.httpStatus >= 500) deps.log.warn({ request_id: ctx.id, server: ctx.route?.name, reason: error.code, detail: error.detail }, error.message);
-  const { res } = ctx;
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = JSON.stringify(jsonRpcErrorResponse(error.id ?? singleRequestId(ctx.body), error));
-  ctx.bytesOut = Buffer.byteLength(body);
-  const headers: Record<string, string> = { ...cors, ...error.headers, "content-type": "application/json" };
-  // A body over the limit is left unread: close rather than drain it.
-  if (error.code === "body_too_large") headers.connection = "close";
-  res.writeHead(error.httpStatus, headers);
-  res.end(body);
-}
-
-function auditEvent(ctx: RequestContext): AuditEvent {
-  return {
-    id: randomUUID(),
-    time: ctx.time.toISOString(),
-    request_id: ctx.id,
-    server: ctx.route?.name ?? null,
-    http_method: ctx.req.method ?? "",
-    path: ctx.pathname,
-    consumer: ctx.caller?.username ?? null,
-    groups: ctx.caller ? [...ctx.caller.groups] : [],
-    key_id: ctx.keyId ?? null,
-    end_user: ctx.endUser ?? null,
-    upstream_identity: ctx.upstreamIdentity ?? null,
-    method: ctx.method,
-    tool: ctx.tool,
-    decision: ctx.decision,
-    reason: ctx.reason,
-    status: ctx.res.statusCode,
-    jsonrpc_error: ctx.jsonRpcError,
-    upstream_latency_ms: ctx.upstreamMs === null ? null : Math.round(ctx.upstreamMs * 1000) / 1000,
-    total_latency_ms: Math.round((performance.now() - ctx.startedAt) * 1000) / 1000,
-    bytes_in: ctx.bytesIn,
-    bytes_out: ctx.bytesOut,
-    token_hash: ctx.tokenHash ?? null,
-    session: ctx.upstreamSessionId !== undefined,
-  };
-}
-
-function finish(ctx: RequestContext, deps: ProxyDeps) {
-  try {
-    const event = auditEvent(ctx);
-    deps.audit.emit(event);
-    if (event.server !== null) {
-      deps.metrics.record({
-        server: event.server,
-        method: event.method ?? `http:${event.http_method}`,
-        tool: event.tool,
-        decision: event.decision,
-        reason: event.reason,
-        status: event.status,
-        totalSeconds: event.total_latency_ms / 1000,
-        upstreamSeconds: event.upstream_latency_ms === null ? null : event.upstream_latency_ms / 1000,
-      });
-    }
-  } catch (error) {
-    deps.log.error({ request_id: ctx.id, error: (error as Error).message }, "audit failed");
-  }
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
@@ -192,14 +139,14 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: Pr
       ctx.clientGone.abort();
       if (ctx.reason === null) ctx.reason = "client_closed";
     }
-    finish(ctx, deps);
+    recordOutcome(ctx, deps);
   });
   const cors = { headers: {} as Record<string, string> };
   try {
     await runPipeline(ctx, deps, cors);
   } catch (error) {
     if (ctx.clientGone.aborted) return;
-    respondWithError(ctx, toGatewayError(error), cors.headers, deps);
+    respondWithError(ctx, toGatewayError(error), cors.headers, deps.log);
   }
 }
 

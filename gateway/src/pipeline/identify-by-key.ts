@@ -1,13 +1,13 @@
-// Passthrough routes: the upstream's own bearer token is required (so clients
-// discover the upstream's authorization server through the gateway), but it is
-// never validated or used here; the API key in the route's key header says
-// who the caller is. Refusals about the key are 403, never 401.
+// Passthrough routes: the API key in the route's key header says who the
+// caller is (`identity: key` or `both`; authenticate-passthrough.ts handles
+// the upstream's token). Refusals about the key are 403, never 401: a 401
+// restarts a client's OAuth flow, which cannot fix a key.
 import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
 import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";
-import { readBearerToken } from "./bearer-token";
 import type { RequestContext } from "./context";
+import type { CallerIdentity } from "./handle-request";
 
 const ISSUED_KEY_PREFIX = "pcs_";
 
@@ -23,8 +23,8 @@ export function findKey(config: CompiledConfig, key: string, now: number): KeyEn
   return entry;
 }
 
-export function authenticatePassthrough(ctx: RequestContext, keyHeader: string, metadataUrl: string | undefined): void {
-  readBearerToken(ctx, metadataUrl);
+/** The caller (and the key's id) named by the key header. */
+export function identifyByKey(ctx: RequestContext, keyHeader: string): CallerIdentity {
   const key = headerValue(ctx.req.headers[keyHeader]);
   if (!key) throw new GatewayError("key_missing", `API key required: send your Portcullis API key in the '${keyHeader}' header`);
   // Issued keys carry a CRC-32 of themselves: a typo is refused without a lookup. Keys
@@ -34,6 +34,5 @@ export function authenticatePassthrough(ctx: RequestContext, keyHeader: string, 
   }
   const entry = findKey(ctx.config!, key, Date.now());
   if (!entry) throw new GatewayError("key_unknown", "The API key is not valid (unknown, revoked or expired)");
-  ctx.caller = entry.consumer;
-  ctx.keyId = entry.id;
+  return { consumer: entry.consumer, keyId: entry.id };
 }

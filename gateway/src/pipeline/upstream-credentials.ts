@@ -41,8 +41,10 @@ export async function applyUpstreamCredentials(ctx: RequestContext, vault: Vault
   }
 }
 
-/** The vault references a route sends upstream, for the audit event (names only). */
+/** What a route sends upstream as itself, for the audit event: vault references (names only), or the exchange's target. */
 export function upstreamIdentity(route: CompiledRoute): string | undefined {
   const refs = route.upstreamHeaders.flatMap(([, t]) => t.references.map((r) => r.raw));
+  const exchange = route.tokenExchange;
+  if (exchange) refs.push(`token_exchange:${exchange.resource ?? exchange.audience}`);
   return refs.length ? refs.join(" ") : undefined;
 }

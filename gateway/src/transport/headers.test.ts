@@ -28,6 +28,22 @@ describe("headers across the gateway", () => {
     expect(up).toEqual({ authorization: "Bearer t", "mcp-session-id": "s", "mcp-protocol-version": "2025-06-18", "last-event-id": "e", "x-mcp-toolsets": "repos", "accept-encoding": "identity" });
   });
 
+  it("drops headers describing the client's bytes (the body is re-serialised) and client-address claims unless configured", () => {
+    const incoming = {
+      "content-encoding": "gzip",
+      "content-md5": "x",
+      digest: "sha-256=x",
+      "content-digest": "sha-256=:x:",
+      "x-real-ip": "10.0.0.1",
+      "true-client-ip": "10.0.0.2",
+      "cf-connecting-ip": "10.0.0.3",
+      "x-forwarded-for": "10.0.0.4",
+      "content-type": "application/json",
+    };
+    expect(upstreamRequestHeaders(incoming, [])).toEqual({ "content-type": "application/json", "accept-encoding": "identity" });
+    expect(upstreamRequestHeaders(incoming, [], new Set(["x-real-ip"]))).toEqual({ "content-type": "application/json", "accept-encoding": "identity", "x-real-ip": "10.0.0.1" });
+  });
+
   it("drops hop-by-hop headers, cookies and the upstream's CORS on the way down", () => {
     const down = clientResponseHeaders({
       connection: "x-up-hop",

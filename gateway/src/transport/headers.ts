@@ -6,7 +6,29 @@ import type { IncomingHttpHeaders } from "node:http";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
 
-const NOT_FORWARDED_UP = new Set([...HOP_BY_HOP, "host", "content-length", "cookie", "origin", "accept-encoding", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"]);
+/** Who the client is, as proxies in front claim it: forwarded only when the configuration names the header. */
+const CLIENT_ADDRESS = ["x-real-ip", "true-client-ip", "cf-connecting-ip", "x-client-ip", "x-cluster-client-ip", "fastly-client-ip", "x-original-forwarded-for"];
+
+const NOT_FORWARDED_UP = new Set([
+  ...HOP_BY_HOP,
+  "host",
+  "cookie",
+  "origin",
+  "accept-encoding",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  // The body is re-serialised: headers describing the client's bytes would describe the wrong ones.
+  "content-length",
+  "content-encoding",
+  "content-md5",
+  "content-digest",
+  "repr-digest",
+  "digest",
+  "content-range",
+  ...CLIENT_ADDRESS,
+]);
 
 const NOT_RETURNED_DOWN = new Set([
   ...HOP_BY_HOP,
@@ -37,8 +59,12 @@ function copyExcept(headers: IncomingHttpHeaders | Record<string, string | strin
 }
 
 /** The client's headers as the upstream gets them (before credentials are applied). */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, removed: readonly string[]): Record<string, string | string[]> {
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, removed: readonly string[], clientAddressHeaders: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
   const headers = copyExcept(incoming, NOT_FORWARDED_UP, removed);
+  for (const name of clientAddressHeaders) {
+    const value = incoming[name];
+    if (value !== undefined) headers[name] = value;
+  }
   // The gateway reads JSON and SSE bodies to filter tools/list; ask for them unencoded.
   headers["accept-encoding"] = "identity";
   return headers;

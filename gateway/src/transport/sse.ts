@@ -1,66 +1,129 @@
-// Relays a Server-Sent Events stream event by event. Events split across
-// chunks are reassembled; every line of an event the gateway does not change
-// (ids, `retry:`, comments, data) passes byte for byte. When nothing has been
-// sent for a while, a comment line keeps the stream alive so idle-body
-// timeouts on the client side do not cut it.
-import { StringDecoder } from "node:string_decoder";
+// Relays a Server-Sent Events stream. Each chunk is scanned once, for line
+// ends only (WHATWG HTML §9.2.5: a line ends in CRLF, LF or CR; an event ends
+// at an empty line), so the cost is linear in the bytes carried whatever the
+// size of an event. A stream nobody inspects passes chunk by chunk as it
+// arrives. An inspected stream is held one event at a time: the event's data
+// goes to the rewrite and the event passes byte for byte unless the rewrite
+// replaces its data; `id:`, `event:`, `retry:` and comment lines are always
+// kept. When nothing has been sent for a while, a comment line keeps the
+// stream alive so idle-body timeouts on the client side do not cut it.
+// Anything that goes wrong inside the relay fails this one stream closed: the
+// client gets a JSON-RPC error event and the stream ends.
 import { Transform, type TransformCallback } from "node:stream";
+import { GatewayError, jsonRpcErrorResponse } from "../errors";
 
-// An event ends at an empty line; a line ends in CRLF, LF or CR (WHATWG HTML §9.2.5).
-// `\r(?!\n)` keeps a CRLF from being read as two line ends.
+// `\r(?!\n)` keeps a CRLF from being read as two line ends (used on whole texts only).
 export const EVENT_END = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
-const LINE_END = /\r\n|\n|\r/;
+const LINE_END = /\r\n|\n|\r/g;
+const CR = 0x0d;
+const LF = 0x0a;
+const BOM = "\uFEFF";
+const ignore = () => {};
 
-/** Returns replacement data (JSON text) for an event's data, or undefined to pass the event untouched. */
+/**
+ * The rewrite contract: called with an event's data (its `data:` lines joined
+ * as the SSE spec does, never empty). Returns the replacement data, or
+ * undefined to pass the event untouched; throws when the data cannot be
+ * judged (unparseable, too deep, anything), which fails the stream closed.
+ */
 export type RewriteData = (data: string) => string | undefined;
 
-/** Joins an event's `data:` lines as the SSE spec does; undefined when it has none. */
-export function eventData(event: string): string | undefined {
+interface Line {
+  text: string;
+  end: string;
+}
+
+function splitLines(event: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  LINE_END.lastIndex = 0;
+  for (let match = LINE_END.exec(event); match; match = LINE_END.exec(event)) {
+    lines.push({ text: event.slice(start, match.index), end: match[0] });
+    start = match.index + match[0].length;
+  }
+  if (start < event.length) lines.push({ text: event.slice(start), end: "" });
+  return lines;
+}
+
+/** The value of a `data` line, or undefined for any other line. */
+function dataValue(line: string): string | undefined {
+  // Only a stream's first line may start with a BOM for a conforming client; a
+  // lenient one may strip it anywhere, so the gateway reads such a line as data too.
+  const text = line.startsWith(BOM) ? line.slice(1) : line;
+  if (!text.startsWith("data")) return undefined;
+  if (text.length === 4) return "";
+  if (text[4] !== ":") return undefined;
+  return text[5] === " " ? text.slice(6) : text.slice(5);
+}
+
+function joinData(lines: readonly string[]): string | undefined {
   let data: string | undefined;
-  for (const line of event.split(LINE_END)) {
-    if (!line.startsWith("data")) continue;
-    const rest = line.slice(4);
-    if (rest !== "" && rest[0] !== ":") continue;
-    const value = rest.startsWith(": ") ? rest.slice(2) : rest.slice(1);
-    data = data === undefined ? value : `${data}\n${value}`;
+  for (const line of lines) {
+    const value = dataValue(line);
+    if (value !== undefined) data = data === undefined ? value : `${data}\n${value}`;
   }
   return data;
 }
 
-/** The event with its data lines replaced by one `data:` line holding `json`, every other line kept in place. */
-function replaceEventData(event: string, json: string): string {
-  const out: string[] = [];
+/** Joins an event's `data:` lines as the SSE spec does; undefined when it has none. */
+export function eventData(event: string): string | undefined {
+  return joinData(splitLines(event).map((l) => l.text));
+}
+
+/** The event with its data lines replaced by the replacement's lines, every other line and line end kept in place. */
+function replaceEventData(lines: readonly Line[], replacement: string): string {
+  let out = "";
   let written = false;
-  for (const line of event.split(LINE_END)) {
-    const isData = line === "data" || line.startsWith("data:");
-    if (!isData) out.push(line);
+  for (const line of lines) {
+    if (dataValue(line.text) === undefined) out += line.text + line.end;
     else if (!written) {
-      out.push(`data: ${json}`);
+      out += replacement
+        .split(LINE_END)
+        .map((value) => `data: ${value}\n`)
+        .join("");
       written = true;
     }
   }
-  return out.join("\n");
+  return out;
 }
 
-function rewriteEvent(event: string, rewrite: RewriteData, hint: string): string {
-  // Cheap test first: most events (progress, results of other methods) cannot need a change.
-  if (!event.includes(hint)) return event;
-  const data = eventData(event);
-  const replacement = data === undefined ? undefined : rewrite(data);
-  return replacement === undefined ? event : replaceEventData(event, replacement);
+/** What an inspected event becomes: its own bytes, or the text with the rewritten data. */
+function inspectEvent(bytes: Buffer, rewrite: RewriteData): Buffer | string {
+  // Events end at ASCII bytes, so a whole event never splits a UTF-8 character.
+  const lines = splitLines(bytes.toString("utf8"));
+  const data = joinData(lines.map((l) => l.text));
+  // No data, or empty data (a 2025-11-25 priming event): nothing to judge.
+  if (data === undefined || data === "") return bytes;
+  const replacement = rewrite(data);
+  return replacement === undefined ? bytes : replaceEventData(lines, replacement);
+}
+
+/** The one event a failed stream ends with (`event: message`, as the MCP SDK expects). */
+function errorEvent(failure: GatewayError): string {
+  return `event: message\ndata: ${JSON.stringify(jsonRpcErrorResponse(null, failure))}\n\n`;
 }
 
 export interface SseRelayOptions {
+  /** Set when the stream must be inspected; see RewriteData for the contract. */
   rewrite?: RewriteData;
-  /** A substring every event that `rewrite` may change contains. */
-  hint?: string;
+  /** The largest event an inspected stream may hold (`gateway.max_sse_event_bytes`). */
+  maxEventBytes: number;
   keepAliveMs: number;
+  /** Told once when the relay fails the stream closed, before the error event goes out. */
+  onInvalid?: (failure: GatewayError) => void;
 }
 
 export class SseRelay extends Transform {
-  #decoder = new StringDecoder("utf8");
-  #pending = "";
   #timer: NodeJS.Timeout;
+  /** The previous byte was a CR: an LF that follows belongs to the same line end. */
+  #afterCr = false;
+  /** No byte other than a line end since the last line end. */
+  #lineEmpty = true;
+  /** Bytes of the current event so far; 0 between events. */
+  #eventBytes = 0;
+  /** An inspected stream's current event, held until its empty line arrives. */
+  #held: Buffer[] = [];
+  #failure: GatewayError | undefined;
 
   constructor(private readonly options: SseRelayOptions) {
     super();
@@ -69,24 +132,35 @@ export class SseRelay extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.#pending += this.#decoder.write(chunk);
-    let out = "";
-    for (let match = EVENT_END.exec(this.#pending); match; match = EVENT_END.exec(this.#pending)) {
-      const end = match.index + match[0].length;
-      const event = this.#pending.slice(0, match.index);
-      out += (this.options.rewrite ? rewriteEvent(event, this.options.rewrite, this.options.hint ?? "") : event) + match[0];
-      this.#pending = this.#pending.slice(end);
+    if (this.#failure) return done();
+    try {
+      if (this.options.rewrite) this.#relayInspected(chunk, this.options.rewrite);
+      else {
+        this.#scan(chunk, ignore, ignore);
+        this.#send(chunk);
+      }
+    } catch (error) {
+      this.#fail(error);
     }
-    if (out) this.#send(out);
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    this.#pending += this.#decoder.end();
-    // A stream that ends mid-event: pass what arrived (the client discards an unterminated event).
-    if (this.#pending) this.#send(this.#pending);
-    this.#pending = "";
     clearTimeout(this.#timer);
+    // A stream that ends mid-event: a conforming client discards the unterminated
+    // event (§9.2.6), a lenient one may not. A held one is judged like any other and
+    // sent terminated, so either client reads the judged answer (or the stream's error).
+    const held = this.#held;
+    this.#held = [];
+    if (!this.#failure && held.length > 0 && this.options.rewrite) {
+      try {
+        const judged = inspectEvent(Buffer.concat(held), this.options.rewrite);
+        this.#send(judged);
+        this.#send(judged.at(-1) === (typeof judged === "string" ? "\n" : LF) ? "\n" : "\n\n");
+      } catch (error) {
+        this.#fail(error);
+      }
+    }
     done();
   }
 
@@ -95,14 +169,111 @@ export class SseRelay extends Transform {
     done(error);
   }
 
-  #send(text: string) {
+  /**
+   * Walks the line ends of `chunk`, calling `eventStart(i)` where an event's first
+   * byte is and `eventEnd(i)` just past the line end of the empty line that ends it.
+   */
+  #scan(chunk: Buffer, eventStart: (at: number) => void, eventEnd: (at: number) => void) {
+    let i = 0;
+    if (this.#afterCr && chunk[0] === LF) {
+      if (this.#eventBytes > 0) this.#eventBytes++;
+      i = 1;
+    }
+    this.#afterCr = false;
+    let nextCr = -2;
+    let nextLf = -2;
+    while (i < chunk.length) {
+      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+      const end = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextCr, nextLf);
+      const contentEnd = end === -1 ? chunk.length : end;
+      if (contentEnd > i) {
+        if (this.#eventBytes === 0) eventStart(i);
+        this.#eventBytes += contentEnd - i;
+        this.#lineEmpty = false;
+      }
+      if (end === -1) break;
+      let after = end + 1;
+      if (chunk[end] === CR) {
+        if (after === chunk.length) this.#afterCr = true;
+        else if (chunk[after] === LF) after++;
+      }
+      if (this.#eventBytes > 0) this.#eventBytes += after - end;
+      if (this.#lineEmpty && this.#eventBytes > 0) {
+        this.#eventBytes = 0;
+        eventEnd(after);
+      }
+      this.#lineEmpty = true;
+      i = after;
+    }
+  }
+
+  #relayInspected(chunk: Buffer, rewrite: RewriteData) {
+    const out: (Buffer | string)[] = [];
+    // Bytes of `chunk` from `from` on are not yet sent nor held.
+    let from = 0;
+    // Events completed before a failure still go out: the output does not depend on how the stream was cut.
+    try {
+      this.#scan(
+        chunk,
+        (at) => {
+          if (at > from) out.push(chunk.subarray(from, at));
+          from = at;
+        },
+        (at) => {
+          this.#held.push(chunk.subarray(from, at));
+          const event = Buffer.concat(this.#held);
+          this.#held = [];
+          this.#checkSize(event.length);
+          out.push(inspectEvent(event, rewrite));
+          from = at;
+        },
+      );
+      if (from < chunk.length) {
+        const rest = chunk.subarray(from);
+        if (this.#eventBytes > 0) this.#held.push(rest);
+        else out.push(rest);
+      }
+      this.#checkSize(this.#eventBytes);
+    } finally {
+      for (const piece of out) this.#send(piece);
+    }
+  }
+
+  #checkSize(bytes: number) {
+    const max = this.options.maxEventBytes;
+    if (bytes > max) throw new GatewayError("upstream_invalid", `The upstream sent an event larger than ${max} bytes`, `SSE event over ${max} bytes`);
+  }
+
+  /** Whether the client has received no part of an unfinished event (an inspected stream holds it back). */
+  get #clientBetweenEvents(): boolean {
+    return this.options.rewrite !== undefined || this.#eventBytes === 0;
+  }
+
+  #fail(error: unknown) {
+    const failure =
+      error instanceof GatewayError && error.code === "upstream_invalid"
+        ? error
+        : new GatewayError("upstream_invalid", "The upstream sent a stream the gateway could not check", error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    // An empty line first ends an event the client has partly received, so the error event stands alone.
+    const text = (this.#clientBetweenEvents ? "" : "\n\n") + errorEvent(failure);
+    this.#failure = failure;
+    this.#held = [];
+    clearTimeout(this.#timer);
+    this.options.onInvalid?.(failure);
     this.push(text);
+    this.push(null);
+  }
+
+  #send(piece: Buffer | string) {
+    if (piece.length === 0) return;
+    this.push(piece);
     this.#timer.refresh();
   }
 
   #keepAlive() {
     // Only between events: a comment inside a half-received event would end it early.
-    if (this.#pending === "") this.push(": keep-alive\n\n");
+    if (this.#clientBetweenEvents) this.push(": keep-alive\n\n");
     this.#timer.refresh();
   }
 }

@@ -8,6 +8,8 @@ export interface RecordedRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The bytes as they arrived, for decoders that read bytes (BOMs, invalid UTF-8). */
+  raw: Buffer;
   /** Resolves when the gateway closes this request's connection or stream. */
   closed: Promise<void>;
 }
@@ -39,7 +41,8 @@ export async function startRecordingUpstream(responder: Responder = (req, res) =
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
-      const recorded: RecordedRequest = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), closed };
+      const raw = Buffer.concat(chunks);
+      const recorded: RecordedRequest = { method: req.method!, url: req.url!, headers: req.headers, body: raw.toString("utf8"), raw, closed };
       requests.push(recorded);
       const waiter = waiters.shift();
       if (waiter) {

@@ -1,28 +1,44 @@
 // An MCP server as the console edits it: exactly the config's `serverSchema`
-// fields and cross-field rules (lib/config/schema.ts) minus the ACL, which the
-// access matrix edits on its own page, and minus `passthrough_credentials`,
-// which the console leaves at its safe default. On top, one console rule:
-// credentials are stored as vault references, never as plain text in the
-// database or the activity log. What one server cannot show (names, the
-// gateway's deployment rules) is checked on the whole compiled configuration
-// when it is saved (lib/controlplane/config-check.ts).
+// fields (lib/config/schema.ts, so a stored server always compiles into a
+// valid gateway config) minus the ACL, which the access matrix edits on its
+// own page, minus `passthrough_credentials`, which the console leaves at
+// its safe default, and minus the catalogue's change control (`tool_changes`,
+// `new_tools`, the pins in `tools`), which the console does not edit yet
+// (servers it compiles keep today's behaviour, allow/allow). The config's rules
+// across fields apply as they are; on top, one console rule: credentials are
+// stored as vault references, never as plain text in the database or the
+// activity log. What one server cannot show (names, the gateway's deployment
+// rules) is checked on the whole compiled configuration when it is saved
+// (lib/controlplane/config-check.ts).
 import { z } from "zod";
 import { checkServerRules, serverSchema } from "../../config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
 
-const { acl: _acl, passthrough_credentials: _passthroughCredentials, ...fields } = serverSchema.shape;
+const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, ...fields } = serverSchema.shape;
 
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;
 
-function checkConsoleServerRules(server: z.infer<z.ZodObject<typeof fields>>, ctx: z.RefinementCtx) {
+const serverFieldsSchema = z.strictObject(fields);
+
+/** The client secrets for the IdP a server holds, by field path. */
+export function clientSecrets(server: z.infer<typeof serverFieldsSchema>): { path: string[]; value: string }[] {
+  const secrets: { path: string[]; value: string }[] = [];
+  const { auth } = server;
+  if (auth.mode === "token_swap" && auth.introspection) secrets.push({ path: ["auth", "introspection", "client_secret"], value: auth.introspection.client_secret });
+  if (auth.mode === "passthrough" && auth.validate?.introspection)
+    secrets.push({ path: ["auth", "validate", "introspection", "client_secret"], value: auth.validate.introspection.client_secret });
+  const exchange = server.upstream_credential?.token_exchange;
+  if (exchange) secrets.push({ path: ["upstream_credential", "token_exchange", "client_secret"], value: exchange.client_secret });
+  return secrets;
+}
+
+function checkConsoleServerRules(server: z.infer<typeof serverFieldsSchema>, ctx: z.RefinementCtx) {
   checkServerRules(server, ctx);
-  if (server.auth.mode === "token_swap" && server.auth.introspection && !VAULT_REFERENCE_PATTERN.test(server.auth.introspection.client_secret)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["auth", "introspection", "client_secret"],
-      message: "store the client secret in the vault and enter its reference, e.g. {vault://portcullis/idp-client-secret}",
-    });
+  for (const { path, value } of clientSecrets(server)) {
+    if (!VAULT_REFERENCE_PATTERN.test(value)) {
+      ctx.addIssue({ code: "custom", path, message: "store the client secret in the vault and enter its reference, e.g. {vault://portcullis/idp-client-secret}" });
+    }
   }
   for (const [name, value] of Object.entries(server.upstream_headers)) {
     if (SENSITIVE_HEADER.test(name) && findVaultReferences(value).length === 0) {
@@ -35,7 +51,7 @@ function checkConsoleServerRules(server: z.infer<z.ZodObject<typeof fields>>, ct
   }
 }
 
-export const serverInputSchema = z.strictObject(fields).superRefine(checkConsoleServerRules);
+export const serverInputSchema = serverFieldsSchema.superRefine(checkConsoleServerRules);
 
 /**
  * A new server denies every tool to everyone until an admin opens tools in the

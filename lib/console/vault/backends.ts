@@ -28,9 +28,7 @@ export function toHcvSettings(input: HcvInput): HcvSettings {
     address: input.address,
     mount: input.mount,
     ...(input.namespace ? { namespace: input.namespace } : {}),
-    ...(input.auth.method === "token"
-      ? { token: input.auth.token }
-      : { approle: { role_id: input.auth.roleId, secret_id: input.auth.secretId, mount: input.auth.mount } }),
+    ...(input.auth.method === "token" ? { token: input.auth.token } : { approle: { role_id: input.auth.roleId, secret_id: input.auth.secretId, mount: input.auth.mount } }),
     cache_ttl_seconds: input.cacheTtlSeconds,
   };
 }

@@ -75,7 +75,14 @@ export async function rotateSecret(actor: CurrentUser, id: string, input: z.infe
       data: { ciphertext: encryptSecret(consoleMasterKey(), before.name, input.value), version: { increment: 1 } },
       select: { id: true, name: true, version: true },
     });
-    await recordActivity(tx, actor, { action: "secret.rotate", entityType: "secret", entityId: id, entityName: secret.name, before, after: { name: secret.name, version: secret.version } });
+    await recordActivity(tx, actor, {
+      action: "secret.rotate",
+      entityType: "secret",
+      entityId: id,
+      entityName: secret.name,
+      before,
+      after: { name: secret.name, version: secret.version },
+    });
     return view(secret);
   });
 }

@@ -13,7 +13,12 @@ export const metadata: Metadata = { title: "Consumer" };
 export default async function ConsumerPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageRole(["admin"]);
   const { id } = await params;
-  const [consumer, keys, groups, owners] = await Promise.all([getConsumer(id), listConsumerKeys({ consumerId: id }, apiKeyListQuerySchema.parse({})), listGroupChoices(), listOwnerChoices()]);
+  const [consumer, keys, groups, owners] = await Promise.all([
+    getConsumer(id),
+    listConsumerKeys({ consumerId: id }, apiKeyListQuerySchema.parse({})),
+    listGroupChoices(),
+    listOwnerChoices(),
+  ]);
   if (!consumer) notFound();
   const targets = await keyConnectTargets(db(), [consumer.username]);
   return <ConsumerDetailView consumer={consumer} keys={keys} choices={{ groups, owners }} connectTargets={targets.get(consumer.username) ?? []} />;

@@ -7,6 +7,7 @@ import { DeleteServer } from "@/components/servers/delete-server";
 import { ServerHeader } from "@/components/servers/server-header";
 import { Card } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
+import { authPatternSentence } from "@/lib/console/auth-pattern";
 import { connectionSnippets } from "@/lib/console/connection-snippets";
 import { findServer } from "@/lib/console/servers";
 
@@ -34,6 +35,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
   const { settings } = server;
   const auth = settings.auth;
   const headers = Object.entries(settings.upstream_headers);
+  const exchange = settings.upstream_credential?.token_exchange;
   return (
     <>
       <ServerHeader
@@ -57,9 +59,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         </Card>
       ) : null}
       <div className="grid gap-5 xl:grid-cols-2">
-        <ConnectionPanel url={server.url} snippets={connectionSnippets(settings, server.url)} keyHeader={auth.mode === "passthrough" ? auth.key_header : undefined} />
+        <ConnectionPanel url={server.url} snippets={connectionSnippets(settings, server.url)} keyHeader={auth.mode === "passthrough" && auth.identity !== "token" ? auth.key_header : undefined} />
         <Card className="p-5">
           <h2 className="text-sm font-semibold">Settings</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400" data-testid="auth-pattern">
+            {authPatternSentence(settings, server.forwardsCallerToken)}
+          </p>
           <dl className="mt-2 divide-y divide-zinc-100 dark:divide-zinc-800">
             <Setting label="Upstream">
               <Mono>{settings.upstream}</Mono>
@@ -70,6 +75,29 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                   <Mono>{auth.key_header}</Mono>
                 </Setting>
                 <Setting label="Upstream metadata">{auth.upstream_prm ? <Mono>{auth.upstream_prm}</Mono> : none}</Setting>
+                <Setting label="Token validation">
+                  {auth.validate ? (
+                    <>
+                      {[auth.validate.introspection ? `introspection at ${auth.validate.introspection.endpoint}` : undefined, auth.validate.jwks ? `JWKS at ${auth.validate.jwks.uri}` : undefined].filter(Boolean).join("; ")}
+                      <span className="text-zinc-500">
+                        {" "}
+                        (issuer <Mono>{auth.validate.issuer}</Mono>, audience <Mono>{auth.validate.audience}</Mono>)
+                      </span>
+                    </>
+                  ) : (
+                    <span className="text-zinc-500">none: the token is forwarded unexamined</span>
+                  )}
+                </Setting>
+                {auth.identity === "token" || auth.identity === "both" ? (
+                  <Setting label="Consumer">
+                    {auth.identity === "both" ? "the API key, and " : null}claim <Mono>{auth.consumer_claim ?? "sub"}</Mono> {auth.identity === "both" ? "must match" : "matched to"} {auth.consumer_by === "custom_id" ? "custom id" : "username"}
+                    {auth.consumer_groups_claim ? (
+                      <>
+                        , groups from <Mono>{auth.consumer_groups_claim}</Mono>
+                      </>
+                    ) : null}
+                  </Setting>
+                ) : null}
               </>
             ) : (
               <>
@@ -102,6 +130,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                 ) : null}
               </>
             )}
+            {exchange ? (
+              <Setting label="Upstream credential">
+                token exchange at <Mono>{exchange.endpoint}</Mono> (client {exchange.client_id}) for <Mono>{exchange.resource ?? exchange.audience}</Mono>
+                {exchange.scope ? <span className="text-zinc-500"> (scope {exchange.scope})</span> : null}
+              </Setting>
+            ) : null}
             <Setting label="Upstream headers">
               {headers.length === 0
                 ? none

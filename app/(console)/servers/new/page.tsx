@@ -11,7 +11,10 @@ export default async function NewServerPage() {
   await requirePageRole(["admin"]);
   return (
     <>
-      <PageHeader title="New MCP server" description="A route on the gateway to one upstream MCP server, closed to everyone until you open its tools. Tools and access rules come next." />
+      <PageHeader
+        title="New MCP server"
+        description="A route on the gateway to one upstream MCP server, closed to everyone until you open its tools. Tools and access rules come next."
+      />
       <ServerForm secrets={await listVaultSecretNames()} publicUrl={await gatewayPublicUrl()} copySources={(await listServers()).map(({ id, name }) => ({ id, name }))} />
     </>
   );

@@ -1,0 +1,56 @@
+// When a response has closed, whatever happened: one audit event and the
+// metrics for it, read from the request's context. Nothing here can change
+// the response, and a failure here is logged, never thrown.
+import { randomUUID } from "node:crypto";
+import type { AuditEvent } from "../../../lib/audit/event";
+import type { RequestContext } from "./context";
+import type { ProxyDeps } from "./handle-request";
+
+function auditEvent(ctx: RequestContext): AuditEvent {
+  return {
+    id: randomUUID(),
+    time: ctx.time.toISOString(),
+    request_id: ctx.id,
+    server: ctx.route?.name ?? null,
+    http_method: ctx.req.method ?? "",
+    path: ctx.pathname,
+    consumer: ctx.caller?.username ?? null,
+    groups: ctx.caller ? [...ctx.caller.groups] : [],
+    key_id: ctx.keyId ?? null,
+    end_user: ctx.endUser ?? null,
+    upstream_identity: ctx.upstreamIdentity ?? null,
+    method: ctx.method,
+    tool: ctx.tool,
+    decision: ctx.decision,
+    reason: ctx.reason,
+    status: ctx.res.statusCode,
+    jsonrpc_error: ctx.jsonRpcError,
+    upstream_latency_ms: ctx.upstreamMs === null ? null : Math.round(ctx.upstreamMs * 1000) / 1000,
+    total_latency_ms: Math.round((performance.now() - ctx.startedAt) * 1000) / 1000,
+    bytes_in: ctx.bytesIn,
+    bytes_out: ctx.bytesOut,
+    token_hash: ctx.tokenHash ?? null,
+    session: ctx.upstreamSessionId !== undefined,
+  };
+}
+
+export function recordOutcome(ctx: RequestContext, deps: Pick<ProxyDeps, "audit" | "metrics" | "log">) {
+  try {
+    const event = auditEvent(ctx);
+    deps.audit.emit(event);
+    if (event.server !== null) {
+      deps.metrics.record({
+        server: event.server,
+        method: event.method ?? `http:${event.http_method}`,
+        tool: ctx.route!.knownTools.label(event.tool),
+        decision: event.decision,
+        reason: event.reason,
+        status: event.status,
+        totalSeconds: event.total_latency_ms / 1000,
+        upstreamSeconds: event.upstream_latency_ms === null ? null : event.upstream_latency_ms / 1000,
+      });
+    }
+  } catch (error) {
+    deps.log.error({ request_id: ctx.id, error: (error as Error).message }, "audit failed");
+  }
+}

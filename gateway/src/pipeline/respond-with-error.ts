@@ -1,0 +1,31 @@
+// The gateway's own answer to a request it refuses or cannot serve: a JSON-RPC
+// error object with the request id when one is known, the HTTP status from the
+// error table, and the decision recorded for the audit event. A refusal after
+// the response has started (a broken stream) can only close the connection.
+import { GatewayError, jsonRpcErrorResponse, type ErrorCode } from "../errors";
+import { singleRequestId } from "../jsonrpc/message";
+import type { RequestContext } from "./context";
+import type { Logger } from "./handle-request";
+
+/** Refusals of who the caller is or what they may do; everything else that fails is an error. */
+const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "identity_mismatch", "origin_denied", "tool_denied", "session_not_found", "token_checks_limited", "tool_changed", "tool_not_approved"]);
+
+export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {
+  ctx.decision = DENIALS.has(error.code) ? "deny" : "error";
+  ctx.reason = error.code;
+  ctx.jsonRpcError = error.jsonRpcCode;
+  if (error.code === "internal") log.error({ request_id: ctx.id, server: ctx.route?.name, error: error.detail }, "request failed");
+  else if (error.httpStatus >= 500) log.warn({ request_id: ctx.id, server: ctx.route?.name, reason: error.code, detail: error.detail }, error.message);
+  const { res } = ctx;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(jsonRpcErrorResponse(error.id ?? singleRequestId(ctx.body), error));
+  ctx.bytesOut = Buffer.byteLength(body);
+  const headers: Record<string, string> = { ...cors, ...error.headers, "content-type": "application/json" };
+  // A body over the limit is left unread: close rather than drain it.
+  if (error.code === "body_too_large") headers.connection = "close";
+  res.writeHead(error.httpStatus, headers);
+  res.end(body);
+}
