@@ -252,6 +252,8 @@ test("validated passthrough with identity from the token, and token exchange: th
   await page.getByLabel("Introspection (RFC 7662) — for opaque tokens").uncheck();
   await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
   await page.getByLabel("JWKS URI").fill("https://idp.example.com/certs");
+  // Without a public URL the gateway could not tell which audience tokens must carry (e2e/console-safety.spec.ts).
+  await page.getByLabel("Audience (optional)").fill(`https://gateway.example.com/${analytics}`);
   await page.getByLabel("The upstream receives").selectOption("token_exchange");
   await page.getByLabel("Token endpoint").fill("https://idp.example.com/token");
   await page.getByLabel("Exchange client id").fill("portcullis-exchange");
