@@ -29,6 +29,10 @@ test("an admin creates a consumer in a group, issues a key shown exactly once, r
   await expect(page.getByText("Platform team")).toHaveCount(0);
   await expect(page.getByText(group.name)).toBeVisible();
   await expect(page.getByText("No API keys yet")).toBeVisible();
+  // Its traffic and its effective access are one click away.
+  const links = page.getByTestId("consumer-links");
+  await expect(links.getByRole("link", { name: "Traffic dashboard" })).toHaveAttribute("href", `/analytics/consumers/${encodeURIComponent(username)}`);
+  await expect(links.getByRole("link", { name: "Effective access" })).toHaveAttribute("href", `/access/simulate?caller=consumer&consumer=${encodeURIComponent(username)}`);
 
   await page.getByRole("button", { name: "Issue key" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Issue key" }).click();
@@ -41,7 +45,7 @@ test("an admin creates a consumer in a group, issues a key shown exactly once, r
   await expect(shown.getByText("This is the only time the key is shown.")).toBeVisible();
   const secret = await shown.getByLabel("API key “ci-runner”").inputValue();
   expect(secret).toMatch(/^pcs_[0-9A-Za-z]{22}_[0-9A-Za-z]{6}$/);
-  await shown.getByRole("button", { name: "Copy" }).click();
+  await shown.getByRole("button", { name: "Copy", exact: true }).click();
   await expect(shown.getByRole("button", { name: "Copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await page.screenshot({ path: test.info().outputPath("key-created-once.png"), fullPage: true });

@@ -29,7 +29,9 @@ async function arrange(db: Db, createUser: (role: "developer") => Promise<Accoun
   const server = await db.mcpServer.create({
     data: { name: suffix, path: `/${suffix}`, upstreamUrl: upstream.url, authMode: "passthrough", authSettings: { key_header: "apikey" } },
   });
-  await db.tool.createMany({ data: ["search_repositories", "push_files", "create_issue", "get_me"].map((name) => ({ serverId: server.id, name, inputSchemaHash: `sha256:${name}` })) });
+  await db.tool.createMany({
+    data: ["search_repositories", "push_files", "create_issue", "get_me"].map((name) => ({ serverId: server.id, name, inputSchemaHash: `sha256:${name}` })),
+  });
   // The group may call every tool (default row) except push_files; everyone else may call nothing.
   await db.aclGroupRule.createMany({
     data: [
@@ -69,7 +71,7 @@ async function createKeyInUi(page: Page, name: string): Promise<string> {
   await dialog.getByRole("button", { name: "Issue key" }).click();
   const shown = page.getByRole("dialog", { name: "Copy the new key now" });
   await expect(shown.getByText("This is the only time the key is shown.")).toBeVisible();
-  await shown.getByRole("button", { name: "Copy" }).click();
+  await shown.getByRole("button", { name: "Copy", exact: true }).click();
   await expect(shown.getByRole("button", { name: "Copied" })).toBeVisible();
   return page.evaluate(() => navigator.clipboard.readText());
 }
@@ -93,6 +95,10 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
 
   const key = await createKeyInUi(page, "laptop");
   expect(key).toMatch(/^pcs_[0-9A-Za-z]{22}_[0-9A-Za-z]{6}$/);
+  // The dialog ends with a snippet for the route this key opens, the key in its header.
+  const connect = page.getByTestId("key-connect-snippet");
+  await expect(connect).toContainText(`Connect a client to ${server.name}`);
+  await expect(connect.locator("pre")).toContainText(`"apikey": "${key}"`);
   await page.screenshot({ path: test.info().outputPath("key-shown-once.png"), fullPage: true });
   await page.getByRole("button", { name: "I have stored the key" }).click();
   const row = page.getByTestId(`key-${key.slice(0, 8)}`);
@@ -180,7 +186,16 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   await expect(shown).toContainText(`The old key ${rolled.secret.slice(0, 8)}… keeps working until`);
   await page.screenshot({ path: test.info().outputPath("key-rolled.png"), fullPage: true });
   await shown.getByRole("button", { name: "I have stored the key" }).click();
-  await expect(page.getByRole("table", { name: `API keys of ${consumer.username}` }).locator("tbody tr")).toHaveCount(3);
+  const rows = page.getByRole("table", { name: `API keys of ${consumer.username}` }).locator("tbody tr");
+  await expect(rows).toHaveCount(3);
+  // Each rolled key sits under its successor, says which key replaced it, and cannot be rolled again.
+  await expect(rows.nth(1)).toHaveAttribute("data-testid", `key-${rolled.secret.slice(0, 8)}`);
+  await expect(rows.nth(2)).toHaveAttribute("data-testid", `key-${key.slice(0, 8)}`);
+  await expect(newRow.getByTestId(`replaced-${rolled.secret.slice(0, 8)}`)).toHaveText(/^replaced by pcs_\w+… · overlap ends /);
+  await expect(newRow.getByRole("button", { name: /^Roll laptop/ })).toHaveCount(0);
+  await expect(newRow.getByRole("button", { name: /^Revoke laptop/ })).toBeVisible();
+  await expect(page.getByTestId(`replaced-${key.slice(0, 8)}`)).toHaveText(`replaced by ${rolled.secret.slice(0, 8)}…`);
+  await page.screenshot({ path: test.info().outputPath("keys-after-rolls.png"), fullPage: true });
 
   const log = await db.activityLog.findMany({ where: { actorEmail: account.email, entityType: "api_key" }, orderBy: { time: "asc" } });
   expect(log.map((entry) => entry.action)).toEqual(["api_key.create", "api_key.roll", "api_key.roll"]);
@@ -193,7 +208,14 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   expect(await db.apiKey.count({ where: { consumerId: other.id } })).toBe(0);
 });
 
-test("admins allow consumers on first visit and cap key lifetimes; a new developer gets a consumer in the default group", async ({ browser, page, admin, db, createUser, baseURL }) => {
+test("admins allow consumers on first visit and cap key lifetimes; a new developer gets a consumer in the default group", async ({
+  browser,
+  page,
+  admin,
+  db,
+  createUser,
+  baseURL,
+}) => {
   const group = await db.consumerGroup.create({ data: { name: unique("newcomers") } });
   await signIn(page, admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();

@@ -6,7 +6,12 @@ const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`
 
 const toolsFile = {
   tools: [
-    { name: "search_repositories", description: "Search GitHub repositories", inputSchema: { type: "object", properties: { query: { type: "string" } } }, annotations: { readOnlyHint: true } },
+    {
+      name: "search_repositories",
+      description: "Search GitHub repositories",
+      inputSchema: { type: "object", properties: { query: { type: "string" } } },
+      annotations: { readOnlyHint: true },
+    },
     { name: "push_files", description: "Push files to a branch", inputSchema: { type: "object", properties: { files: { type: "array" } } }, annotations: { readOnlyHint: false } },
     { name: "get_me", description: "The signed-in user", inputSchema: { type: "object" } },
   ],
@@ -21,7 +26,10 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
   await expect(page.getByRole("heading", { name: "MCP servers" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("servers-list.png"), fullPage: true });
-  await page.getByRole("link", { name: /New server|Add the first server/ }).first().click();
+  await page
+    .getByRole("link", { name: /New server|Add the first server/ })
+    .first()
+    .click();
 
   // Field errors come from the shared config schema, before anything is sent.
   await page.getByLabel("Name", { exact: true }).fill(name);
@@ -34,7 +42,12 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(page.getByText("a route path starts with '/'")).toBeVisible();
   await page.getByLabel("Route path").fill(`/${name}`);
   await page.getByRole("button", { name: "Create server" }).click();
-  await expect(page.getByText("Authorization carries a credential: store it in the vault")).toBeVisible();
+  // A passthrough route forwards the caller's own Authorization; other credentials must be vault references.
+  await expect(page.getByText("Authorization carries a credential the caller brings on a passthrough route")).toBeVisible();
+  await page.getByLabel("Header 1 name").fill("X-Api-Key");
+  await page.getByLabel("Header 1 value").fill("plaintext");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByText("X-Api-Key carries a credential: store it in the vault")).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("server-form.png"), fullPage: true });
   await page.getByLabel("Header 1 name").fill("X-MCP-Toolsets");
   await page.getByLabel("Header 1 value").fill("repos,issues");
@@ -45,6 +58,8 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   const url = await page.getByTestId("client-url").textContent();
   expect(url).toMatch(new RegExp(`^http://localhost:\\d+/${name}$`));
   await expect(page.getByRole("tabpanel")).toContainText('"apikey": "${PORTCULLIS_API_KEY}"');
+  await page.getByRole("tab", { name: "Cursor" }).click();
+  await expect(page.getByRole("tabpanel")).toContainText('"apikey": "${env:PORTCULLIS_API_KEY}"');
   await page.getByRole("tab", { name: "curl" }).click();
   await expect(page.getByRole("tabpanel")).toContainText('"method":"initialize"');
   await page.screenshot({ path: test.info().outputPath("server-overview.png"), fullPage: true });
@@ -71,23 +86,21 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(page.getByLabel("Input schema of push_files", { exact: true })).toContainText('"files"');
   await page.screenshot({ path: test.info().outputPath("tools.png"), fullPage: true });
 
-  // The matrix: deny push_files to the group, review the summary, save.
+  // The matrix: a new server is closed; open push_files to the group, review the summary, save.
   await sections.getByRole("link", { name: "Tool access" }).click();
   await expect(page.getByRole("grid")).toHaveAttribute("aria-busy", "false");
-  const cell = page.getByRole("button", { name: new RegExp(`^push_files, ${group}: allow \\(inherited\\)$`) });
+  const cell = page.getByRole("button", { name: new RegExp(`^push_files, ${group}: deny \\(inherited\\)$`) });
   await cell.click();
   await expect(page.getByRole("button", { name: `push_files, ${group}: allow, edited` })).toBeVisible();
-  await page.getByRole("button", { name: `push_files, ${group}: allow, edited` }).click();
-  await expect(page.getByRole("button", { name: `push_files, ${group}: deny, edited` })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("matrix.png"), fullPage: true });
   await page.getByRole("button", { name: "Review and save" }).click();
   const summary = page.getByRole("dialog");
-  await expect(summary.getByRole("region", { name: "Cells" })).toContainText(`push_files — ${group}: inherit → deny`);
-  await expect(summary.getByRole("region", { name: "Effect" })).toContainText(`${group} loses push_files`);
+  await expect(summary.getByRole("region", { name: "Cells" })).toContainText(`push_files — ${group}: inherit → allow`);
+  await expect(summary.getByRole("region", { name: "Effect" })).toContainText(`${group} gains push_files`);
   await page.screenshot({ path: test.info().outputPath("matrix-save-summary.png") });
   await summary.getByRole("button", { name: "Save 1 edit(s)" }).click();
   await expect(page.getByRole("status")).toContainText("Saved 1 edit(s) as version 1");
-  await expect(page.getByRole("button", { name: `push_files, ${group}: deny` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `push_files, ${group}: allow` })).toBeVisible();
 
   // The activity log has the whole story, with the matrix change as a before/after diff.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Activity log" }).click();
@@ -120,7 +133,10 @@ test("an admin syncs tools from the upstream with a token for that one request, 
     await signIn(page, admin);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
     await page.getByRole("link", { name, exact: true }).click();
-    await page.getByRole("navigation", { name: "Server sections" }).getByRole("link", { name: /^Tools/ }).click();
+    await page
+      .getByRole("navigation", { name: "Server sections" })
+      .getByRole("link", { name: /^Tools/ })
+      .click();
 
     const sync = async (credential: string) => {
       await page.getByRole("button", { name: "Sync tools" }).click();
@@ -169,7 +185,10 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   const name = unique("konnect");
   await signIn(page, admin);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCP servers" }).click();
-  await page.getByRole("link", { name: /New server|Add the first server/ }).first().click();
+  await page
+    .getByRole("link", { name: /New server|Add the first server/ })
+    .first()
+    .click();
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Route path").fill(`/${name}`);
   await page.getByLabel("Upstream URL").fill("https://us.mcp.konghq.com/");
@@ -180,6 +199,8 @@ test("a token-swap server needs a way to validate tokens, and its snippets carry
   await expect(page.getByText("token_swap needs `introspection` or `jwks` to validate tokens")).toBeVisible();
   await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
   await page.getByLabel("JWKS URI").fill("https://idp.example.com/realms/agents/certs");
+  // Without a public URL the gateway could not tell which audience tokens must carry (e2e/console-safety.spec.ts).
+  await page.getByLabel("Audience (optional)").fill(`https://gateway.example.com/${name}`);
   await page.screenshot({ path: test.info().outputPath("server-form-token-swap.png"), fullPage: true });
   await page.getByRole("button", { name: "Create server" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
@@ -231,6 +252,8 @@ test("validated passthrough with identity from the token, and token exchange: th
   await page.getByLabel("Introspection (RFC 7662) — for opaque tokens").uncheck();
   await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
   await page.getByLabel("JWKS URI").fill("https://idp.example.com/certs");
+  // Without a public URL the gateway could not tell which audience tokens must carry (e2e/console-safety.spec.ts).
+  await page.getByLabel("Audience (optional)").fill(`https://gateway.example.com/${analytics}`);
   await page.getByLabel("The upstream receives").selectOption("token_exchange");
   await page.getByLabel("Token endpoint").fill("https://idp.example.com/token");
   await page.getByLabel("Exchange client id").fill("portcullis-exchange");

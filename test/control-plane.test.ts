@@ -15,7 +15,8 @@ import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
 import { hashPassword } from "../lib/auth/password";
 import { createDb, type Db } from "../lib/db/client";
-import { publishConfigVersion } from "../lib/controlplane/versions";
+import type { GatewayConfigInput } from "../lib/core/config/schema";
+import { publishConfigVersion, storeVersion } from "../lib/controlplane/versions";
 import { signInToConsole, type ConsoleSession } from "../demo/console-session";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
@@ -190,10 +191,27 @@ describe("control plane ↔ data planes", () => {
     expect(((await malformed.json()) as { error: { message: string } }).error.message).toBe("Malformed event batch.");
   });
 
-  it("keeps the previous configuration when a version cannot be served, and the console shows why", async () => {
+  it("refuses a change the gateways would refuse; a version refused anyway keeps the previous one, and every console page says so", async () => {
     const [a] = gateways;
-    // Valid for the console's schema, refused by the gateway: a token-swap route with neither audience nor public URL.
-    await importConfig(configYaml([{ name: "idp", path: "/idp", upstream: upstream.url, auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/jwks" } } }]));
+    // Valid for the schema, refused by a gateway's deployment rule: a token-swap route with neither audience nor public URL.
+    const swap = {
+      name: "idp",
+      path: "/idp",
+      upstream: upstream.url,
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/jwks" } },
+    };
+    const before = await latestVersion();
+    const refused = await session.json<{ error: { message: string } }>("POST", "/api/config/import", { text: configYaml([swap]), mode: "preview" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('server "idp", auth.audience: set an audience, or a public URL for the gateway');
+    expect(await latestVersion()).toBe(before);
+
+    // Published past the console's check (say, by an older console): the gateways refuse it themselves.
+    const running = await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } });
+    const document = running.document as { servers: object[] };
+    const bad = await db.$transaction((tx) =>
+      storeVersion(tx, { ...document, servers: [...document.servers, swap] } as GatewayConfigInput, { reason: "test: refused by the gateways" }),
+    );
     await a!.waitFor(/configuration from the control plane refused/);
     const planes = await session.json<{ planes: { name: string; state: string; reason: string }[] }>("GET", "/api/data-planes");
     const dpA = planes.body.planes.find((p) => p.name === "dp-a")!;
@@ -201,6 +219,26 @@ describe("control plane ↔ data planes", () => {
     expect(dpA.reason).toContain("servers[1].auth.audience");
     // Still serving the previous version: the admin key works, and the upstream sees the call.
     expect((await callTool(a!, "admin-key-0001", "search_repositories")).status).toBe(200);
+
+    const pageText = async (path: string) => {
+      const page = await session.text(path);
+      expect(page.status).toBe(200);
+      return page.body
+        .replace(/<!-- -->/g, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ");
+    };
+    for (const path of ["/servers", "/consumers", "/my-access"]) {
+      expect(await pageText(path)).toMatch(
+        new RegExp(
+          `Gateways? [a-z, -]*dp-a[a-z, -]* refused the published configuration — refused version ${bad.number}: servers\\[1\\]\\.auth\\.audience: .* still runs? version ${running.number}`,
+        ),
+      );
+    }
+    const dashboard = await pageText("/");
+    expect(dashboard.indexOf("Needs attention")).toBeGreaterThan(-1);
+    // First on the dashboard: above its tiles (the navigation, before both, names "MCP servers" too).
+    expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("Active API keys"));
 
     await importConfig(configYaml());
     await a!.waitFor(applied(await latestVersion()));
@@ -234,7 +272,11 @@ describe("control plane ↔ data planes", () => {
     expect((await callTool(fresh, "admin-key-0001", "search_repositories")).status).toBe(503);
 
     cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey, port: Number(new URL(cp.url).port) });
-    const delivered = await eventually(() => db.auditEvent.count({ where: { consumerName: "admin-user" } }), (n) => n >= before + 120, 60_000);
+    const delivered = await eventually(
+      () => db.auditEvent.count({ where: { consumerName: "admin-user" } }),
+      (n) => n >= before + 120,
+      60_000,
+    );
     expect(delivered - before).toBeGreaterThanOrEqual(120);
     await restarted.waitFor(/connected to the control plane/);
   }, 120_000);

@@ -1,13 +1,16 @@
 import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
+import { ConfigHealthBanner } from "@/components/controlplane/config-health-banner";
 import { Nav } from "@/components/shell/nav";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { areasFor } from "@/lib/auth/roles";
 import { currentUser } from "@/lib/auth/session";
+import { configHealth } from "@/lib/controlplane/config-health";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   if (!user) redirect("/signin");
+  const health = await configHealth();
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-950">
@@ -26,7 +29,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <SignOutButton />
         </div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
+      <main className="min-w-0 flex-1 px-8 py-6">
+        <ConfigHealthBanner health={health} showLink={user.role === "admin"} />
+        {children}
+      </main>
     </div>
   );
 }

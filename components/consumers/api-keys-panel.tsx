@@ -3,9 +3,12 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import type { ApiKeyPage, ApiKeyStatus, ApiKeyView, IssuedApiKey, RolledApiKey } from "@/lib/console/api-keys";
+import { keySnippet } from "@/lib/console/connection-snippets";
+import type { KeyConnectTarget } from "@/lib/console/key-connect";
 import { ROLL_OVERLAPS } from "@/lib/console/key-policy";
 import { apiKeyInputSchema, apiKeyRollSchema } from "@/lib/console/schemas/api-key";
 import { Badge } from "../ui/badge";
+import { CopyButton } from "../ui/copy-button";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
@@ -87,7 +90,9 @@ function IssueKeyForm({
           </option>
         ))}
       </SelectField>
-      {choice === "date" ? <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} /> : null}
+      {choice === "date" ? (
+        <Field id="key-expires-on" name="expiresOn" type="date" label="Expiry date" min={localDate(new Date())} max={lastDay} error={form.fields.expiresAt} />
+      ) : null}
       <FormActions message={form.message} onCancel={onCancel} label={form.pending ? "Issuing…" : "Issue key"} disabled={form.pending} />
     </form>
   );
@@ -109,8 +114,8 @@ function RollKey({ keysUrl, apiKey, onRolled, onCancel }: { keysUrl: string; api
       }}
     >
       <p className="text-sm">
-        A new key named <strong>{apiKey.name}</strong> replaces <code className="font-mono">{apiKey.prefix}…</code>, with the same lifetime. Agents keep working
-        with the old key during the overlap; give them the new key before it ends.
+        A new key named <strong>{apiKey.name}</strong> replaces <code className="font-mono">{apiKey.prefix}…</code>, with the same lifetime. Agents keep working with the old key
+        during the overlap; give them the new key before it ends.
       </p>
       <fieldset>
         <legend className="text-sm font-medium">The old key keeps working for</legend>
@@ -137,20 +142,46 @@ function RevokeKey({ keysUrl, apiKey, onDone, onCancel }: { keysUrl: string; api
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This
-        cannot be undone; issue a new key instead.
+        Revoke <strong>{apiKey.name}</strong> (<code className="font-mono">{apiKey.prefix}…</code>)? Agents using it are refused by the gateway from now on. This cannot be undone;
+        issue a new key instead.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Revoke key" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
   );
 }
 
-type Dialogs =
-  | { mode: "issue" }
-  | { mode: "issued"; issued: IssuedApiKey | RolledApiKey }
-  | { mode: "revoke"; key: ApiKeyView }
-  | { mode: "roll"; key: ApiKeyView }
-  | undefined;
+/** The end of the key-created dialog: the new key in an MCP JSON entry for a route it opens. */
+function ConnectWithKey({ targets, secret }: { targets: KeyConnectTarget[]; secret: string }) {
+  const [server, setServer] = useState(targets[0]!.server);
+  const target = targets.find((t) => t.server === server) ?? targets[0]!;
+  const code = keySnippet(target, secret);
+  return (
+    <div className="space-y-2" data-testid="key-connect-snippet">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        {targets.length > 1 ? (
+          <SelectField id="key-connect-server" label="Connect a client to" value={target.server} onChange={(e) => setServer(e.target.value)}>
+            {targets.map((t) => (
+              <option key={t.server} value={t.server}>
+                {t.server}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <p className="text-sm font-medium">Connect a client to {target.server}</p>
+        )}
+        <CopyButton value={code} label="Copy snippet" size="sm" />
+      </div>
+      <p className="text-xs text-zinc-500">
+        An mcpServers entry (.mcp.json, Cursor, Claude Code) with this key in the {target.keyHeader} header; the client signs in to the upstream itself.
+      </p>
+      <pre className="overflow-x-auto rounded-md bg-zinc-950 p-3 text-xs text-zinc-100">
+        <code>{code}</code>
+      </pre>
+    </div>
+  );
+}
+
+type Dialogs = { mode: "issue" } | { mode: "issued"; issued: IssuedApiKey | RolledApiKey } | { mode: "revoke"; key: ApiKeyView } | { mode: "roll"; key: ApiKeyView } | undefined;
 
 export interface ApiKeysPanelProps {
   /** The keys collection: /api/consumers/<id>/keys (admins) or /api/me/consumers/<id>/keys (My keys). */
@@ -165,10 +196,12 @@ export interface ApiKeysPanelProps {
   readOnly?: boolean;
   /** The section's heading, e.g. "API keys" or the consumer's name on My keys. */
   heading?: React.ReactNode;
+  /** Routes the consumer's keys open (lib/console/key-connect.ts), for the snippet after a key is issued. */
+  connectTargets?: KeyConnectTarget[];
 }
 
 /** A consumer's keys: the first page from the server, older ones on demand. */
-export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays = null, limit, readOnly = false, heading = "API keys" }: ApiKeysPanelProps) {
+export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays = null, limit, readOnly = false, heading = "API keys", connectTargets = [] }: ApiKeysPanelProps) {
   const [older, setOlder] = useState<ApiKeyPage>({ keys: [] });
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string>();
@@ -229,8 +262,15 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
             </thead>
             <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
               {keys.map((key) => (
-                <tr key={key.id} data-testid={`key-${key.prefix}`} className={key.status === "active" ? undefined : "text-zinc-500"}>
-                  <Td className="font-medium">{key.name}</Td>
+                <tr key={key.id} data-testid={`key-${key.prefix}`} className={key.status === "active" && !key.replacedBy ? undefined : "text-zinc-500"}>
+                  <Td className="font-medium">
+                    {key.replacedBy ? (
+                      <span aria-hidden className="mr-1 text-zinc-400">
+                        ↳
+                      </span>
+                    ) : null}
+                    {key.name}
+                  </Td>
                   <Td>
                     <code className="font-mono text-xs">{key.prefix}…</code>
                   </Td>
@@ -248,14 +288,28 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
                     <Badge tone={STATUS_TONE[key.status]} title={key.revokedAt ? `Revoked ${key.revokedAt}` : undefined}>
                       {key.status}
                     </Badge>
+                    {key.replacedBy ? (
+                      <span className="block whitespace-nowrap text-xs text-zinc-500" data-testid={`replaced-${key.prefix}`}>
+                        replaced by <code className="font-mono">{key.replacedBy.prefix}…</code>
+                        {key.status === "active" ? (
+                          <>
+                            {" "}
+                            · overlap ends <Time iso={key.expiresAt} />
+                          </>
+                        ) : null}
+                      </span>
+                    ) : null}
                   </Td>
                   {readOnly ? null : (
                     <Td className="whitespace-nowrap text-right">
                       {key.status === "active" ? (
                         <>
-                          <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "roll", key })} aria-label={`Roll ${key.name} (${key.prefix})`}>
-                            Roll
-                          </Button>
+                          {/* A rolled key has its replacement already: rolling it again would only confuse which key is current. */}
+                          {key.replacedBy ? null : (
+                            <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "roll", key })} aria-label={`Roll ${key.name} (${key.prefix})`}>
+                              Roll
+                            </Button>
+                          )}
                           <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "revoke", key })} aria-label={`Revoke ${key.name} (${key.prefix})`}>
                             Revoke
                           </Button>
@@ -272,7 +326,11 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
               <Button variant="secondary" onClick={() => void loadMore()} disabled={loading}>
                 {loading ? "Loading…" : "Show older keys"}
               </Button>
-              {loadError ? <p role="alert" className="text-sm text-red-600">{loadError}</p> : null}
+              {loadError ? (
+                <p role="alert" className="text-sm text-red-600">
+                  {loadError}
+                </p>
+              ) : null}
             </div>
           ) : null}
         </>
@@ -300,8 +358,8 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
         {dialog?.mode === "issued" ? (
           <div className="space-y-4">
             <ShownOnce label={`API key “${dialog.issued.key.name}”`} value={dialog.issued.secret}>
-              <strong>This is the only time the key is shown.</strong> Portcullis keeps only a hash of it. Store it in the agent&apos;s secret store now; if it is
-              lost, revoke it and issue a new one.
+              <strong>This is the only time the key is shown.</strong> Portcullis keeps only a hash of it. Store it in the agent&apos;s secret store now; if it is lost, revoke it
+              and issue a new one.
             </ShownOnce>
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {dialog.issued.key.expiresAt ? (
@@ -324,6 +382,7 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
                 </>
               ) : null}
             </p>
+            {connectTargets.length > 0 ? <ConnectWithKey targets={connectTargets} secret={dialog.issued.secret} /> : null}
             <div className="flex justify-end">
               <Button onClick={close}>I have stored the key</Button>
             </div>

@@ -6,6 +6,7 @@ import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import type { ApiKeyPage } from "@/lib/console/api-keys";
 import type { ConsumerDetail } from "@/lib/console/consumers";
+import type { KeyConnectTarget } from "@/lib/console/key-connect";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -25,8 +26,8 @@ function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCa
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships
-        and access rules naming it are removed. Past audit events keep its name.
+        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships and access rules
+        naming it are removed. Past audit events keep its name.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Delete consumer" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
@@ -42,7 +43,17 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
   );
 }
 
-export function ConsumerDetailView({ consumer, keys, choices }: { consumer: ConsumerDetail; keys: ApiKeyPage; choices: ConsumerFormChoices }) {
+export function ConsumerDetailView({
+  consumer,
+  keys,
+  choices,
+  connectTargets,
+}: {
+  consumer: ConsumerDetail;
+  keys: ApiKeyPage;
+  choices: ConsumerFormChoices;
+  connectTargets: KeyConnectTarget[];
+}) {
   const [dialog, setDialog] = useState<"edit" | "delete">();
   const close = () => setDialog(undefined);
   return (
@@ -67,6 +78,14 @@ export function ConsumerDetailView({ consumer, keys, choices }: { consumer: Cons
           </>
         }
       />
+      <p className="mb-4 flex flex-wrap gap-4 text-sm" data-testid="consumer-links">
+        <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/analytics/consumers/${encodeURIComponent(consumer.username)}`}>
+          Traffic dashboard
+        </Link>
+        <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/access/simulate?caller=consumer&consumer=${encodeURIComponent(consumer.username)}`}>
+          Effective access
+        </Link>
+      </p>
       <Card>
         <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Detail label="Groups">
@@ -90,7 +109,7 @@ export function ConsumerDetailView({ consumer, keys, choices }: { consumer: Cons
         </dl>
       </Card>
 
-      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} />
+      <ApiKeysPanel keysUrl={`/api/consumers/${consumer.id}/keys`} consumerName={consumer.username} initial={keys} connectTargets={connectTargets} />
 
       <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
         {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}

@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
-import { serverInputSchema, type ServerSettings } from "@/lib/console/schemas/server";
+import { serverCreateSchema, serverInputSchema, type ServerSettings } from "@/lib/console/schemas/server";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Field } from "../ui/field";
@@ -50,16 +50,50 @@ function ModeOption({ value, current, title, children, onSelect }: { value: Draf
   );
 }
 
-export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverId?: string; settings?: ServerSettings; secrets: string[]; publicUrl: string }) {
+/** Only when creating: a new server starts closed, or with a copy of another server's access. */
+function StartingAccess({ servers, value, onChange, error }: { servers: { id: string; name: string }[]; value: string; onChange: (id: string) => void; error?: string }) {
+  return (
+    <Section title="Access" description="Who may call this server's tools once it is created.">
+      <p className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="closed-by-default">
+        A new server denies every tool to every group and to everyone else. After creating it, open the tools each group needs in its access matrix — or start from another
+        server&apos;s access.
+      </p>
+      <SelectField id="server-copy-access" label="Starting access" value={value} onChange={(e) => onChange(e.target.value)} error={error}>
+        <option value="">Closed: deny every group and everyone else</option>
+        {servers.map((server) => (
+          <option key={server.id} value={server.id}>
+            Copy access from {server.name}
+          </option>
+        ))}
+      </SelectField>
+    </Section>
+  );
+}
+
+export function ServerForm({
+  serverId,
+  settings,
+  secrets,
+  publicUrl,
+  copySources = [],
+}: {
+  serverId?: string;
+  settings?: ServerSettings;
+  secrets: string[];
+  publicUrl: string;
+  /** Servers whose access a new server may copy. */
+  copySources?: { id: string; name: string }[];
+}) {
   const router = useRouter();
   const [draft, setDraft] = useState(() => draftOf(settings));
+  const [copyAccessFrom, setCopyAccessFrom] = useState("");
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const text = (key: TextKey) => ({
     value: draft[key],
     onChange: (e: { target: { value: string } }) => set(key, e.target.value as never),
   });
   const form = useFormMutation({
-    schema: serverInputSchema,
+    schema: serverId ? serverInputSchema : serverCreateSchema,
     send: (input) =>
       serverId
         ? api<{ server: { id: string } }>(`/api/servers/${serverId}`, { method: "PATCH", body: input })
@@ -68,17 +102,29 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
   });
   const error = (prefix: string) => Object.entries(form.fields).find(([path]) => path === prefix || path.startsWith(`${prefix}.`))?.[1];
   const binding: DraftBinding = { draft, set, text, error, secrets };
-  const setHeader = (key: number, change: Partial<HeaderRow>) => set("headers", draft.headers.map((h) => (h.key === key ? { ...h, ...change } : h)));
+  const setHeader = (key: number, change: Partial<HeaderRow>) =>
+    set(
+      "headers",
+      draft.headers.map((h) => (h.key === key ? { ...h, ...change } : h)),
+    );
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    form.submit(inputOf(draft));
+    const input = inputOf(draft) as Record<string, unknown>;
+    form.submit(serverId || !copyAccessFrom ? input : { ...input, copy_access_from: copyAccessFrom });
   };
 
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate aria-label={serverId ? "Edit MCP server" : "New MCP server"}>
       <Section title="Route" description="Where agents reach the server through the gateway, and the upstream it forwards to.">
-        <Field id="server-name" label="Name" {...text("name")} error={form.fields.name} hint="Shown in the console, the audit log and client configs, e.g. github" autoFocus={!serverId} />
+        <Field
+          id="server-name"
+          label="Name"
+          {...text("name")}
+          error={form.fields.name}
+          hint="Shown in the console, the audit log and client configs, e.g. github"
+          autoFocus={!serverId}
+        />
         <Field
           id="server-path"
           label="Route path"
@@ -102,7 +148,13 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
         </fieldset>
         {draft.mode === "passthrough" ? (
           <>
-            <Field id="auth-key-header" label="API key header" {...text("keyHeader")} error={error("auth.key_header")} hint="The header that carries the Portcullis API key (not Authorization: that carries the upstream's token)" />
+            <Field
+              id="auth-key-header"
+              label="API key header"
+              {...text("keyHeader")}
+              error={error("auth.key_header")}
+              hint="The header that carries the Portcullis API key (not Authorization: that carries the upstream's token)"
+            />
             <Field
               id="auth-upstream-prm"
               label="Upstream protected resource metadata (optional)"
@@ -123,13 +175,32 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
                   missingMethodError={form.fields["auth.validate.jwks"]}
                   audienceHint="What the upstream's tokens carry in aud, e.g. its resource URL"
                 />
-                <Field id="auth-algorithms" label="Algorithms (optional)" placeholder="RS256 ES256" {...text("algorithms")} error={error("auth.validate.algorithms")} hint="JWT signature algorithms accepted; default RS256, ES256, PS256, EdDSA" />
-                <SelectField id="auth-identity" label="Who the caller is" value={draft.identity} onChange={(e) => set("identity", e.target.value as Draft["identity"])} error={error("auth.identity")}>
+                <Field
+                  id="auth-algorithms"
+                  label="Algorithms (optional)"
+                  placeholder="RS256 ES256"
+                  {...text("algorithms")}
+                  error={error("auth.validate.algorithms")}
+                  hint="JWT signature algorithms accepted; default RS256, ES256, PS256, EdDSA"
+                />
+                <SelectField
+                  id="auth-identity"
+                  label="Who the caller is"
+                  value={draft.identity}
+                  onChange={(e) => set("identity", e.target.value as Draft["identity"])}
+                  error={error("auth.identity")}
+                >
                   <option value="key">the API key</option>
                   <option value="token">a claim of the validated token (no API key)</option>
                   <option value="both">the API key, and the token must name the same consumer</option>
                 </SelectField>
-                {draft.identity !== "key" ? <ClaimMappingFields binding={binding} withFallback={draft.identity === "token"} matchLabel={draft.identity === "both" ? "Must match the key's" : "Match the claim to"} /> : null}
+                {draft.identity !== "key" ? (
+                  <ClaimMappingFields
+                    binding={binding}
+                    withFallback={draft.identity === "token"}
+                    matchLabel={draft.identity === "both" ? "Must match the key's" : "Match the claim to"}
+                  />
+                ) : null}
               </div>
             ) : null}
           </>
@@ -139,12 +210,25 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
               binding={binding}
               prefix="auth."
               missingMethodError={form.fields["auth.introspection"]}
-              audienceHint="Defaults to the route URL"
+              audienceHint="Defaults to the route URL when the gateway has a public URL (PORTCULLIS_PUBLIC_URL); required otherwise"
               audiencePlaceholder={`${publicUrl}${draft.path.trim() || "/…"}`}
             />
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field id="auth-scopes-supported" label="Scopes supported" placeholder="openid mcp" {...text("scopesSupported")} error={error("auth.scopes_supported")} hint="Space separated; advertised in the metadata" />
-              <Field id="auth-required-scopes" label="Required scopes" {...text("requiredScopes")} error={error("auth.required_scopes")} hint="Tokens without them get 403 insufficient_scope" />
+              <Field
+                id="auth-scopes-supported"
+                label="Scopes supported"
+                placeholder="openid mcp"
+                {...text("scopesSupported")}
+                error={error("auth.scopes_supported")}
+                hint="Space separated; advertised in the metadata"
+              />
+              <Field
+                id="auth-required-scopes"
+                label="Required scopes"
+                {...text("requiredScopes")}
+                error={error("auth.required_scopes")}
+                hint="Tokens without them get 403 insufficient_scope"
+              />
             </div>
             <ClaimMappingFields binding={binding} withFallback />
             <UpstreamCredentialFields binding={binding} />
@@ -156,7 +240,11 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
         title="Upstream headers"
         description={
           <>
-            Added to every upstream request. Credentials must be vault references; create secrets on the <Link className="text-indigo-600 hover:underline" href="/vault">Vault</Link> page.
+            Added to every upstream request. Credentials must be vault references; create secrets on the{" "}
+            <Link className="text-indigo-600 hover:underline" href="/vault">
+              Vault
+            </Link>{" "}
+            page.
           </>
         }
       >
@@ -182,7 +270,17 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
                   className="block min-w-0 flex-1 rounded-md border-0 bg-white px-2.5 py-1.5 font-mono text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 aria-[invalid]:ring-red-500 dark:bg-zinc-900 dark:ring-zinc-700"
                 />
                 <VaultPicker secrets={secrets} label={`Insert a vault secret into header ${i + 1}`} onPick={(ref) => setHeader(header.key, { value: `${header.value}${ref}` })} />
-                <Button type="button" variant="ghost" aria-label={`Remove header ${i + 1}`} onClick={() => set("headers", draft.headers.filter((h) => h.key !== header.key))}>
+                <Button
+                  type="button"
+                  variant="ghost"
+                  aria-label={`Remove header ${i + 1}`}
+                  onClick={() =>
+                    set(
+                      "headers",
+                      draft.headers.filter((h) => h.key !== header.key),
+                    )
+                  }
+                >
                   Remove
                 </Button>
               </div>
@@ -196,7 +294,14 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
       </Section>
 
       <Section title="Limits and browsers">
-        <Field id="server-timeout" label="Upstream timeout (ms)" inputMode="numeric" {...text("timeoutMs")} error={form.fields.timeout_ms} hint="100 to 3,600,000; streams longer than this are cut" />
+        <Field
+          id="server-timeout"
+          label="Upstream timeout (ms)"
+          inputMode="numeric"
+          {...text("timeoutMs")}
+          error={form.fields.timeout_ms}
+          hint="100 to 3,600,000; streams longer than this are cut"
+        />
         <TextAreaField
           id="server-cors"
           label="CORS origins"
@@ -208,7 +313,14 @@ export function ServerForm({ serverId, settings, secrets, publicUrl }: { serverI
         />
       </Section>
 
-      <FormActions message={form.message} onCancel={() => router.push(serverId ? `/servers/${serverId}` : "/servers")} label={form.pending ? "Saving…" : serverId ? "Save changes" : "Create server"} disabled={form.pending} />
+      {serverId ? null : <StartingAccess servers={copySources} value={copyAccessFrom} onChange={setCopyAccessFrom} error={form.fields.copy_access_from} />}
+
+      <FormActions
+        message={form.message}
+        onCancel={() => router.push(serverId ? `/servers/${serverId}` : "/servers")}
+        label={form.pending ? "Saving…" : serverId ? "Save changes" : "Create server"}
+        disabled={form.pending}
+      />
     </form>
   );
 }

@@ -50,8 +50,11 @@ describe("saving the tool access matrix", () => {
     expect(loaded.version).toBe(0);
     expect(loaded.matrix.groups).toEqual(["admin", "contractor", "developer"]);
     expect(loaded.tools.map((t) => t.name)).toEqual(["push_files", "search_repositories"]);
+    // A new server is closed: its default row denies everyone else, which every group inherits.
+    expect(loaded.matrix.defaultRow).toEqual({ groups: {}, others: "deny" });
 
-    let edited = setCell(loaded.matrix, "*", "developer", "deny");
+    let edited = setCell(loaded.matrix, "*", OTHERS, "allow");
+    edited = setCell(edited, "*", "developer", "deny");
     edited = setCell(edited, "push_files", "admin", "allow");
     edited = setCell(edited, "push_files", OTHERS, "deny");
     edited = { ...edited, tools: { ...edited.tools, push_files: { ...edited.tools.push_files!, consumers: { carol: "allow" } } } };
@@ -59,7 +62,7 @@ describe("saving the tool access matrix", () => {
 
     const saved = (await loadAccessMatrix(serverId))!;
     expect(saved.version).toBe(1);
-    expect(saved.matrix.defaultRow).toEqual({ groups: { developer: "deny" }, others: "inherit" });
+    expect(saved.matrix.defaultRow).toEqual({ groups: { developer: "deny" }, others: "allow" });
     expect(saved.matrix.tools).toEqual({ push_files: { groups: { admin: "allow" }, others: "deny", consumers: { carol: "allow" } } });
 
     // Bob started from version 0 too: his save is refused, and Alice's cells stay.
@@ -75,8 +78,11 @@ describe("saving the tool access matrix", () => {
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({
       actorEmail: "alice@acl.test",
-      before: { version: 0, cells: {} },
-      after: { version: 1, cells: { "*": { developer: "deny" }, push_files: { admin: "allow", "(everyone else)": "deny", "consumer:carol": "allow" } } },
+      before: { version: 0, cells: { "*": { "(everyone else)": "deny" } } },
+      after: {
+        version: 1,
+        cells: { "*": { developer: "deny", "(everyone else)": "allow" }, push_files: { admin: "allow", "(everyone else)": "deny", "consumer:carol": "allow" } },
+      },
     });
   });
 
@@ -97,7 +103,14 @@ describe("saving the tool access matrix", () => {
         name,
         path: `/${name}`,
         upstream: "https://us.mcp.konghq.com/",
-        auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, consumer_groups_claim: "groups", unknown_consumer: "carol" },
+        auth: {
+          mode: "token_swap",
+          issuer: "https://idp.example.com",
+          jwks: { uri: "https://idp.example.com/certs" },
+          audience: "https://gw.example.com/konnect",
+          consumer_groups_claim: "groups",
+          unknown_consumer: "carol",
+        },
         cors: { origins: ["https://agents.example.com"] },
       }),
     );

@@ -11,6 +11,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import type { SaveMatrixInput } from "./schemas/access-matrix";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 
@@ -52,8 +53,18 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
     const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, aclVersion: true } });
     if (!server) return undefined;
     const matrix = await readMatrix(tx, serverId);
-    const tools = await tx.tool.findMany({ where: { serverId }, orderBy: { name: "asc" }, select: { name: true, description: true, readOnlyHint: true, changedAt: true, goneAt: true } });
-    const listed: MatrixTool[] = tools.map((t) => ({ name: t.name, description: t.description, readOnlyHint: t.readOnlyHint, changed: t.changedAt !== null, unlisted: t.goneAt !== null }));
+    const tools = await tx.tool.findMany({
+      where: { serverId },
+      orderBy: { name: "asc" },
+      select: { name: true, description: true, readOnlyHint: true, changedAt: true, goneAt: true },
+    });
+    const listed: MatrixTool[] = tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      readOnlyHint: t.readOnlyHint,
+      changed: t.changedAt !== null,
+      unlisted: t.goneAt !== null,
+    }));
     const known = new Set(tools.map((t) => t.name));
     const ruledOnly: MatrixTool[] = Object.keys(matrix.tools)
       .filter((name) => !known.has(name))
@@ -89,19 +100,28 @@ async function claimVersion(tx: Tx, serverId: string, version: number): Promise<
 }
 
 export async function saveAccessMatrix(actor: CurrentUser, serverId: string, input: SaveMatrixInput): Promise<{ version: number }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const server = await claimVersion(tx, serverId, input.version);
     const before = await readMatrix(tx, serverId);
     const matrix: AclMatrix = { groups: before.groups, defaultRow: input.defaultRow, tools: input.tools };
 
     const rows = Object.entries({ [DEFAULT_ROW]: input.defaultRow, ...input.tools }).filter(([tool, row]) => tool === DEFAULT_ROW || hasOwnRule(row));
-    const groupNames = new Set(rows.flatMap(([, row]) => Object.entries(row.groups).filter(([, cell]) => cell !== "inherit").map(([group]) => group)));
+    const groupNames = new Set(
+      rows.flatMap(([, row]) =>
+        Object.entries(row.groups)
+          .filter(([, cell]) => cell !== "inherit")
+          .map(([group]) => group),
+      ),
+    );
     const usernames = new Set(rows.flatMap(([, row]) => Object.keys(row.consumers ?? {})));
     const groups = await tx.consumerGroup.findMany({ where: { name: { in: [...groupNames] } }, select: { id: true, name: true } });
     const consumers = await tx.consumer.findMany({ where: { username: { in: [...usernames] } }, select: { id: true, username: true } });
     const groupId = new Map(groups.map((g) => [g.name, g.id]));
     const consumerId = new Map(consumers.map((c) => [c.username, c.id]));
-    const missing = [...[...groupNames].filter((n) => !groupId.has(n)).map((n) => `group "${n}"`), ...[...usernames].filter((n) => !consumerId.has(n)).map((n) => `consumer "${n}"`)];
+    const missing = [
+      ...[...groupNames].filter((n) => !groupId.has(n)).map((n) => `group "${n}"`),
+      ...[...usernames].filter((n) => !consumerId.has(n)).map((n) => `consumer "${n}"`),
+    ];
     if (missing.length) throw new ConsoleError("conflict", `The matrix names ${missing.join(", ")}, which no longer exist. Reload the matrix.`);
     // What the gateway will load: it must pass the config's own ACL schema.
     aclSchema.parse(matrixToAcl(matrix));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
 import { hasValidChecksum, hashApiKey } from "../core/keys/api-key";
-import { issueApiKey, keyStatus, listConsumerKeys, revokeApiKey } from "./api-keys";
+import { issueApiKey, keyStatus, listConsumerKeys, orderUnderSuccessors, revokeApiKey } from "./api-keys";
 import { ConsoleError } from "./errors";
 import { apiKeyInputSchema, apiKeyListQuerySchema } from "./schemas/api-key";
 
@@ -40,7 +40,13 @@ describe("API keys issued by an admin", () => {
     const [mine, other] = await Promise.all([ctx.db.consumer.create({ data: { username: "lister" } }), ctx.db.consumer.create({ data: { username: "other" } })]);
     const base = Date.now() - 3600_000;
     await ctx.db.apiKey.createMany({
-      data: Array.from({ length: 5 }, (_, i) => ({ consumerId: mine.id, name: `k${i}`, prefix: "pcs_xxxx", hash: `sha256:lister-${i}`, createdAt: new Date(base + i * 1000) })),
+      data: Array.from({ length: 5 }, (_, i) => ({
+        consumerId: mine.id,
+        name: `k${i}`,
+        prefix: "pcs_xxxx",
+        hash: hashApiKey(`lister-key-${i}`),
+        createdAt: new Date(base + i * 1000),
+      })),
     });
     await issueApiKey(admin, { consumerId: other.id }, keyInput({ name: "not-mine" }));
 
@@ -75,5 +81,17 @@ describe("API keys issued by an admin", () => {
     expect(keyStatus({ revokedAt: null, expiresAt: new Date("2026-01-02T00:00:00Z") }, now)).toBe("active");
     expect(keyStatus({ revokedAt: null, expiresAt: now }, now)).toBe("expired");
     expect(keyStatus({ revokedAt: now, expiresAt: null }, now)).toBe("revoked");
+  });
+});
+
+describe("orderUnderSuccessors", () => {
+  const key = (id: string, replacedBy?: string) => ({ id, replacedBy: replacedBy ? { id: replacedBy } : null });
+  it.each([
+    ["keeps newest first when nothing was rolled", [key("c"), key("b"), key("a")], ["c", "b", "a"]],
+    ["puts a rolled key right under its successor", [key("c"), key("b"), key("a", "c")], ["c", "a", "b"]],
+    ["follows a chain of rolls", [key("c"), key("x"), key("b", "c"), key("a", "b")], ["c", "b", "a", "x"]],
+    ["leaves a key whose successor is on another page where it is", [key("b"), key("a", "z")], ["b", "a"]],
+  ])("%s", (_, keys, ids) => {
+    expect(orderUnderSuccessors(keys).map((k) => k.id)).toEqual(ids);
   });
 });

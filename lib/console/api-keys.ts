@@ -14,6 +14,7 @@ import { ConsoleError, notFound } from "./errors";
 import { assertRoomForKey, cappedKeyExpiry, replacementKeyExpiry, rolledKeyExpiry } from "./key-policy";
 import type { apiKeyInputSchema, apiKeyListQuerySchema, apiKeyRollSchema } from "./schemas/api-key";
 import { readSelfServiceSettings } from "./settings";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 
@@ -39,6 +40,8 @@ export interface ApiKeyView {
   expiresAt: string | null;
   revokedAt: string | null;
   status: ApiKeyStatus;
+  /** Set by a roll: the key that replaced this one, which cannot be rolled again. */
+  replacedBy: { id: string; prefix: string } | null;
 }
 
 const keySelect = {
@@ -50,6 +53,7 @@ const keySelect = {
   expiresAt: true,
   revokedAt: true,
   createdBy: { select: { email: true } },
+  replacedBy: { select: { id: true, prefix: true } },
 } satisfies Prisma.ApiKeySelect;
 
 type KeyRecord = Prisma.ApiKeyGetPayload<{ select: typeof keySelect }>;
@@ -71,7 +75,23 @@ function toView(key: KeyRecord, now: Date): ApiKeyView {
     expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
     status: keyStatus(key, now),
+    replacedBy: key.replacedBy,
   };
+}
+
+/** Newest first, except that a rolled key follows the key that replaced it when both are on the page. */
+export function orderUnderSuccessors<K extends { id: string; replacedBy: { id: string } | null }>(keys: readonly K[]): K[] {
+  const onPage = new Set(keys.map((k) => k.id));
+  const predecessors = new Map<string, K>();
+  for (const key of keys) if (key.replacedBy && onPage.has(key.replacedBy.id)) predecessors.set(key.replacedBy.id, key);
+  const ordered: K[] = [];
+  const place = (key: K) => {
+    ordered.push(key);
+    const previous = predecessors.get(key.id);
+    if (previous) place(previous);
+  };
+  for (const key of keys) if (!(key.replacedBy && onPage.has(key.replacedBy.id))) place(key);
+  return ordered;
 }
 
 export const activeKeyFilter = (now: Date): Prisma.ApiKeyWhereInput => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
@@ -115,7 +135,9 @@ export async function listConsumerKeys(scope: KeyScope, query: z.infer<typeof ap
   });
   const now = new Date();
   const page = keys.slice(0, query.limit).map((key) => toView(key, now));
-  return keys.length > query.limit ? { keys: page, next: page.at(-1)!.id } : { keys: page };
+  // The cursor stays the oldest key of the page; only the display order changes.
+  const shown = orderUnderSuccessors(page);
+  return keys.length > query.limit ? { keys: shown, next: page.at(-1)!.id } : { keys: shown };
 }
 
 export interface IssuedApiKey {
@@ -134,7 +156,7 @@ async function createKey(tx: Tx, actor: CurrentUser, consumerId: string, name: s
 }
 
 export async function issueApiKey(actor: CurrentUser, scope: KeyScope, input: z.infer<typeof apiKeyInputSchema>): Promise<IssuedApiKey> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const consumer = await lockConsumer(tx, scope);
     const settings = await readSelfServiceSettings(tx);
     const now = new Date();
@@ -155,7 +177,7 @@ export async function issueApiKey(actor: CurrentUser, scope: KeyScope, input: z.
 
 /** Revoking is final and idempotent: the key row stays for the audit trail and its last use. */
 export async function revokeApiKey(actor: CurrentUser, scope: KeyScope, keyId: string): Promise<ApiKeyView> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const key = await tx.apiKey.findFirst({ where: { id: keyId, consumer: ownedBy(scope) }, select: { ...keySelect, consumer: { select: { username: true } } } });
     if (!key) throw notFound("This API key");
     if (key.revokedAt) return toView(key, new Date());
@@ -184,19 +206,21 @@ export interface RolledApiKey extends IssuedApiKey {
  * has the same name and the old key's lifetime again.
  */
 export async function rollApiKey(actor: CurrentUser, scope: KeyScope, keyId: string, input: z.infer<typeof apiKeyRollSchema>): Promise<RolledApiKey> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const consumer = await lockConsumer(tx, scope);
     const old = await tx.apiKey.findFirst({ where: { id: keyId, consumerId: consumer.id }, select: keySelect });
     if (!old) throw notFound("This API key");
     const now = new Date();
     const status = keyStatus(old, now);
     if (status !== "active") throw new ConsoleError("conflict", `This key is ${status}: only an active key can be rolled. Create a new key instead.`);
+    if (old.replacedBy) throw new ConsoleError("conflict", `This key was already rolled: ${old.replacedBy.prefix}… replaces it. Roll that key instead.`);
     const settings = await readSelfServiceSettings(tx);
     const previous = await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt: rolledKeyExpiry(old.expiresAt, input.overlapSeconds, now) }, select: keySelect });
     // Counted after the old key's new expiry: with no overlap it no longer takes a slot.
     assertRoomForKey(await tx.apiKey.count({ where: { consumerId: consumer.id, ...activeKeyFilter(now) } }), settings.maxActiveKeysPerConsumer, "roll");
     const expiresAt = replacementKeyExpiry(old, scope.ownerUserId ? settings.maxKeyLifetimeDays : null, now);
     const { record, secret } = await createKey(tx, actor, consumer.id, old.name, expiresAt);
+    const replaced = await tx.apiKey.update({ where: { id: old.id }, data: { replacedById: record.id }, select: keySelect });
     await recordActivity(tx, actor, {
       action: "api_key.roll",
       entityType: "api_key",
@@ -212,6 +236,6 @@ export async function rollApiKey(actor: CurrentUser, scope: KeyScope, keyId: str
         overlapSeconds: input.overlapSeconds,
       },
     });
-    return { key: toView(record, now), secret, previous: toView(previous, now) };
+    return { key: toView(record, now), secret, previous: toView(replaced, now) };
   });
 }

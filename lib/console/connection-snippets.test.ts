@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { connectionSnippets } from "./connection-snippets";
+import { connectionSnippets, keySnippet } from "./connection-snippets";
 import { serverInputSchema } from "./schemas/server";
 
 const url = "https://gateway.example.com/github-mcp";
-const passthrough = serverInputSchema.parse({ name: "github", path: "/github-mcp", upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough", key_header: "x-portcullis-key" } });
+const passthrough = serverInputSchema.parse({
+  name: "github",
+  path: "/github-mcp",
+  upstream: "https://api.githubcopilot.com/mcp/",
+  auth: { mode: "passthrough", key_header: "x-portcullis-key" },
+});
 const tokenSwap = serverInputSchema.parse({
   name: "1konnect.prod",
   path: "/konnect",
@@ -21,6 +26,8 @@ describe("client snippets", () => {
       servers: { github: { type: "http", url, headers: { "x-portcullis-key": "${input:portcullis-api-key}" } } },
       inputs: [{ type: "promptString", id: "portcullis-api-key", description: "Portcullis API key", password: true }],
     });
+    // Cursor interpolates ${env:NAME} in mcp.json.
+    expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { github: { url, headers: { "x-portcullis-key": "${env:PORTCULLIS_API_KEY}" } } } });
     expect(code["claude-code"]).toBe(`claude mcp add --transport http github ${url} --header "x-portcullis-key: $PORTCULLIS_API_KEY"`);
     expect(code.curl).toContain('-H "x-portcullis-key: $PORTCULLIS_API_KEY"');
     expect(code.curl).toContain('-H "Accept: application/json, text/event-stream"');
@@ -28,13 +35,19 @@ describe("client snippets", () => {
 
   it("send a well-formed initialize request with curl", () => {
     const body = /-d '(.*)'$/.exec(byId(connectionSnippets(passthrough, url)).curl!)![1]!;
-    expect(JSON.parse(body)).toMatchObject({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl" } } });
+    expect(JSON.parse(body)).toMatchObject({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl" } },
+    });
   });
 
   it("carry no API key for token-swap routes, and a VS Code-valid server key", () => {
     const code = byId(connectionSnippets(tokenSwap, url));
     expect(JSON.parse(code.vscode!)).toEqual({ servers: { "mcp-1konnect-prod": { type: "http", url } } });
     expect(JSON.parse(code["mcp-json"]!).mcpServers["mcp-1konnect-prod"]).toEqual({ type: "http", url });
+    expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { "mcp-1konnect-prod": { url } } });
     expect(code.curl).toContain('-H "Authorization: Bearer $ACCESS_TOKEN"');
     expect(code.curl).not.toContain("API_KEY");
   });
@@ -42,7 +55,11 @@ describe("client snippets", () => {
   it("carry no API key for passthrough routes whose identity comes from the validated token, and name the upstream's sign-in", () => {
     const byToken = serverInputSchema.parse({
       ...passthrough,
-      auth: { ...passthrough.auth, validate: { issuer: "https://github.com/login/oauth", audience: "https://api.example.com/mcp", jwks: { uri: "https://github.com/jwks" } }, identity: "token" },
+      auth: {
+        ...passthrough.auth,
+        validate: { issuer: "https://github.com/login/oauth", audience: "https://api.example.com/mcp", jwks: { uri: "https://github.com/jwks" } },
+        identity: "token",
+      },
     });
     const snippets = connectionSnippets(byToken, url);
     const code = byId(snippets);
@@ -50,5 +67,13 @@ describe("client snippets", () => {
     expect(code.curl).toContain('-H "Authorization: Bearer $UPSTREAM_TOKEN"');
     expect(code.curl).not.toContain("PORTCULLIS_API_KEY");
     expect(snippets.find((s) => s.id === "vscode")!.hint).toBe("In .vscode/mcp.json. VS Code signs you in with the upstream's authorization server.");
+  });
+});
+
+describe("the snippet after a key is issued", () => {
+  it("carries the key itself in the route's key header", () => {
+    expect(JSON.parse(keySnippet({ server: "1github", url, keyHeader: "apikey" }, "pcs_secret_123"))).toEqual({
+      mcpServers: { "mcp-1github": { type: "http", url, headers: { apikey: "pcs_secret_123" } } },
+    });
   });
 });

@@ -8,7 +8,7 @@
 import type { ServerSettings } from "./schemas/server";
 
 export interface ConnectionSnippet {
-  id: "mcp-json" | "vscode" | "claude-code" | "curl";
+  id: "mcp-json" | "vscode" | "cursor" | "claude-code" | "curl";
   label: string;
   /** Where the snippet goes. */
   hint: string;
@@ -25,6 +25,14 @@ function clientKey(name: string): string {
 }
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
+
+/**
+ * The MCP JSON entry with the key itself in the header, for the one moment a
+ * new key is shown (afterwards only its hash exists).
+ */
+export function keySnippet(target: { server: string; url: string; keyHeader: string }, key: string): string {
+  return json({ mcpServers: { [clientKey(target.server)]: { type: "http", url: target.url, headers: { [target.keyHeader]: key } } } });
+}
 
 export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">, url: string): ConnectionSnippet[] {
   const key = clientKey(server.name);
@@ -64,18 +72,26 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
       ),
     },
     {
+      id: "cursor",
+      label: "Cursor",
+      hint: keyHeader
+        ? "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor reads the key from PORTCULLIS_API_KEY in its environment."
+        : "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor signs you in with your IdP.",
+      code: json({ mcpServers: { [key]: { url, ...(keyHeader ? { headers: { [keyHeader]: "${env:PORTCULLIS_API_KEY}" } } : {}) } } }),
+    },
+    {
       id: "claude-code",
       label: "Claude Code",
       hint: keyHeader ? "Run in a terminal with PORTCULLIS_API_KEY set." : `Run in a terminal. Claude Code signs you in with ${signIn} on first use.`,
-      code: keyHeader
-        ? `claude mcp add --transport http ${key} ${url} --header "${keyHeader}: $PORTCULLIS_API_KEY"`
-        : `claude mcp add --transport http ${key} ${url}`,
+      code: keyHeader ? `claude mcp add --transport http ${key} ${url} --header "${keyHeader}: $PORTCULLIS_API_KEY"` : `claude mcp add --transport http ${key} ${url}`,
     },
     {
       id: "curl",
       label: "curl",
       hint: keyHeader ? "Checks the route by hand with your API key and a token from the upstream." : `Checks the route by hand with an access token from ${signIn}.`,
-      code: [`curl -i '${url}' \\`, `  -H "Content-Type: application/json" \\`, `  -H "Accept: application/json, text/event-stream" \\`, ...curlAuth, `  -d '${initialize}'`].join("\n"),
+      code: [`curl -i '${url}' \\`, `  -H "Content-Type: application/json" \\`, `  -H "Accept: application/json, text/event-stream" \\`, ...curlAuth, `  -d '${initialize}'`].join(
+        "\n",
+      ),
     },
   ];
 }

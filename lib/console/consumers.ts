@@ -11,6 +11,7 @@ import { activeKeyFilter } from "./api-keys";
 import { ConsoleError, notFound } from "./errors";
 import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
+import { configWrite } from "../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 type ConsumerInput = z.infer<typeof consumerInputSchema>;
@@ -166,19 +167,25 @@ export async function consumerDisabled(username: string): Promise<boolean | unde
 }
 
 export async function createConsumer(actor: CurrentUser, input: ConsumerInput): Promise<{ id: string; username: string }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const { ownerUserId, groupIds } = await resolveInput(tx, input);
     const consumer = await tx.consumer.create({
       data: { username: input.username, customId: input.customId, ownerUserId, groups: { create: groupIds.map((groupId) => ({ groupId })) } },
       select: { id: true, username: true },
     });
-    await recordActivity(tx, actor, { action: "consumer.create", entityType: "consumer", entityId: consumer.id, entityName: consumer.username, after: await snapshot(tx, consumer.id) });
+    await recordActivity(tx, actor, {
+      action: "consumer.create",
+      entityType: "consumer",
+      entityId: consumer.id,
+      entityName: consumer.username,
+      after: await snapshot(tx, consumer.id),
+    });
     return consumer;
   });
 }
 
 export async function updateConsumer(actor: CurrentUser, id: string, input: ConsumerInput): Promise<{ id: string; username: string }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
     const { ownerUserId, groupIds } = await resolveInput(tx, input, id);
@@ -195,7 +202,7 @@ export async function updateConsumer(actor: CurrentUser, id: string, input: Cons
 }
 
 export async function deleteConsumer(actor: CurrentUser, id: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
     // Keys and group memberships go with it (ON DELETE CASCADE).
@@ -244,9 +251,7 @@ export function usernameFromEmail(email: string): string {
 }
 
 async function freeUsername(tx: Tx, base: string): Promise<string> {
-  const taken = new Set(
-    (await tx.consumer.findMany({ where: { username: { startsWith: base } }, select: { username: true }, take: 1000 })).map((c) => c.username),
-  );
+  const taken = new Set((await tx.consumer.findMany({ where: { username: { startsWith: base } }, select: { username: true }, take: 1000 })).map((c) => c.username));
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
     if (!taken.has(candidate)) return candidate;
@@ -259,7 +264,7 @@ async function freeUsername(tx: Tx, base: string): Promise<string> {
  * developer who already owns a consumer gets it back, however many requests race.
  */
 export async function createOwnConsumer(actor: CurrentUser): Promise<{ id: string; username: string; created: boolean }> {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`own-consumer:${actor.id}`}))`;
     const existing = await tx.consumer.findFirst({ where: { ownerUserId: actor.id }, orderBy: { username: "asc" }, select: { id: true, username: true } });
     if (existing) return { ...existing, created: false };

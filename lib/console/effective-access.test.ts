@@ -3,7 +3,7 @@ import { useConsoleDatabase } from "../../test/support/console";
 import { compileAcl, decideToolAccess, type Caller } from "../core/acl/decide";
 import { serverSchema, type ServerConfig } from "../core/config/schema";
 import { publishConfigVersion } from "../controlplane/versions";
-import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "./effective-access";
+import { describeDefaultRule, discoveredToolNames, loadPublishedPolicy, serverAccess } from "./effective-access";
 
 const ctx = useConsoleDatabase();
 
@@ -62,13 +62,35 @@ describe("serverAccess: the gateway's decision for every known tool, with the ru
     ]);
   });
 
+  it.each([
+    [{}, "open to every caller"],
+    [{ deny: ["*"] }, "closed to everyone"],
+    [{ allow: ["admin"], deny: ["*"] }, "closed to everyone"],
+    [{ deny: ["contractor"] }, "open to every caller except contractor"],
+    [{ allow: ["*"], deny: ["contractor", "carol"] }, "open to every caller except contractor, carol"],
+    [{ allow: ["developer", "admin"] }, "open only to developer, admin"],
+    [{ allow: ["developer", "admin"], deny: ["contractor"] }, "open only to developer, admin (deny wins for contractor)"],
+    [{ allow: ["developer"], deny: ["a", "b", "c", "d", "e"] }, "open only to developer (deny wins for a, b, c and 2 more)"],
+    [{ deny: ["a", "b", "c", "d"] }, "open to every caller except a, b, c and 1 more"],
+  ])("states the server's default rule %j in words: %s", (rule, words) => {
+    expect(describeDefaultRule(rule)).toBe(words);
+    expect(serverAccess(serverSchema.parse({ ...github, acl: { default: rule, tools: [] } }), [], developer).defaultRule).toBe(words);
+  });
+
   it("says what the default rule decides for tools the console does not know, and whether the server is usable", () => {
-    expect(serverAccess(github, DISCOVERED, developer)).toMatchObject({ usable: true, otherTools: { decision: { allowed: true }, reason: "The default rule allows group developer." } });
+    expect(serverAccess(github, DISCOVERED, developer)).toMatchObject({
+      usable: true,
+      otherTools: { decision: { allowed: true }, reason: "The default rule allows group developer." },
+    });
     expect(serverAccess(github, DISCOVERED, contractor).usable).toBe(true); // get_me is open to every caller
     const closed = serverSchema.parse({ ...github, acl: { default: { deny: ["*"] }, tools: [] } });
     expect(serverAccess(closed, DISCOVERED, developer)).toMatchObject({ usable: false, otherTools: { reason: "The default rule denies everyone." } });
     const open = serverSchema.parse({ ...github, acl: { default: { deny: ["contractor"] }, tools: [] } });
-    expect(serverAccess(open, [], developer)).toMatchObject({ usable: true, tools: [], otherTools: { reason: "The default rule allows every caller it does not deny (it denies contractor)." } });
+    expect(serverAccess(open, [], developer)).toMatchObject({
+      usable: true,
+      tools: [],
+      otherTools: { reason: "The default rule allows every caller it does not deny (it denies contractor)." },
+    });
   });
 });
 

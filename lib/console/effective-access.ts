@@ -63,6 +63,8 @@ export interface ServerAccess {
   tools: ToolAccess[];
   /** What the default rule decides for tools the console does not know yet. */
   otherTools: ToolAccess;
+  /** The server's default rule in words, for everyone (not only this caller). */
+  defaultRule: string;
   /** At least one tool (known, or yet unknown) is open to the caller. */
   usable: boolean;
 }
@@ -87,6 +89,22 @@ export function explainDecision(decision: AclDecision, rule: { allow?: readonly 
   return rule.deny?.length ? `${which} allows every caller it does not deny (it denies ${list(rule.deny)}).` : `${which} allows every caller.`;
 }
 
+/** At most three names, then how many more: a matrix with many groups compiles to long deny lists. */
+function shortList(subjects: readonly string[]): string {
+  const names = subjects.map((s) => (s === EVERYONE ? "everyone" : s));
+  return names.length <= 3 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
+}
+
+/** "closed to everyone", "open only to admin, developer" — what `acl.default` says, whoever asks. */
+export function describeDefaultRule(rule: { allow?: readonly string[]; deny?: readonly string[] }): string {
+  const allow = rule.allow ?? [];
+  const deny = rule.deny ?? [];
+  if (deny.includes(EVERYONE)) return "closed to everyone";
+  if (allow.length === 0 || allow.includes(EVERYONE)) return deny.length ? `open to every caller except ${shortList(deny)}` : "open to every caller";
+  // A caller in an allowed and a denied group is denied: say which groups that is.
+  return deny.length ? `open only to ${shortList(allow)} (deny wins for ${shortList(deny)})` : `open only to ${shortList(allow)}`;
+}
+
 /**
  * Every tool of `server` the console knows of — the upstream's, from the last
  * sync, and any named in a rule — with the gateway's decision for `caller`.
@@ -105,13 +123,20 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
   const tools = names.map((name) => access(name, discovered.has(normaliseToolName(name)))).sort((a, b) => (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0));
   // No rule of its own: the default rule decides, as for a tool the upstream adds tomorrow.
   const otherDecision = decideToolAccess({ ...acl, tools: new Map() }, "", caller);
-  const otherTools: ToolAccess = { tool: "", discovered: false, decision: otherDecision, ownRule: false, reason: explainDecision(otherDecision, server.acl.default, false, caller) };
+  const otherTools: ToolAccess = {
+    tool: "",
+    discovered: false,
+    decision: otherDecision,
+    ownRule: false,
+    reason: explainDecision(otherDecision, server.acl.default, false, caller),
+  };
   return {
     name: server.name,
     path: server.path,
     mode: server.auth.mode,
     tools,
     otherTools,
+    defaultRule: describeDefaultRule(server.acl.default),
     usable: otherDecision.allowed || tools.some((t) => t.decision.allowed),
   };
 }

@@ -5,6 +5,7 @@ import { recordActivity } from "./activity";
 import { notFound } from "./errors";
 import type { z } from "zod";
 import type { groupInputSchema } from "./schemas/group";
+import { configWrite } from "../controlplane/config-check";
 
 type GroupInput = z.infer<typeof groupInputSchema>;
 
@@ -30,7 +31,7 @@ export async function listGroupNames(): Promise<string[]> {
 }
 
 export async function createGroup(actor: CurrentUser, input: GroupInput) {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const group = await tx.consumerGroup.create({ data: input });
     await recordActivity(tx, actor, { action: "group.create", entityType: "group", entityId: group.id, entityName: group.name, after: input });
     return group;
@@ -38,7 +39,7 @@ export async function createGroup(actor: CurrentUser, input: GroupInput) {
 }
 
 export async function updateGroup(actor: CurrentUser, id: string, input: GroupInput) {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await tx.consumerGroup.findUnique({ where: { id }, select: { name: true, description: true } });
     if (!before) throw notFound("This group");
     const group = await tx.consumerGroup.update({ where: { id }, data: input });
@@ -48,7 +49,7 @@ export async function updateGroup(actor: CurrentUser, id: string, input: GroupIn
 }
 
 export async function deleteGroup(actor: CurrentUser, id: string) {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await tx.consumerGroup.findUnique({ where: { id }, select: { name: true, description: true } });
     if (!before) throw notFound("This group");
     await tx.consumerGroup.delete({ where: { id } });

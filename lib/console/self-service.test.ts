@@ -124,6 +124,31 @@ describe("rolling a key", () => {
     expect(JSON.stringify(log)).not.toContain(rolled.secret.slice(8));
   });
 
+  it("marks the old key as replaced by the new one, lists it right under its successor, and refuses to roll it again", async () => {
+    const { developer, scope } = await developerWithConsumer();
+    const { key: old } = await issueApiKey(developer, scope, keyInput({ name: "laptop" }));
+    await issueApiKey(developer, scope, keyInput({ name: "ci" }));
+    const rolled = await rollApiKey(developer, scope, old.id, roll(3_600));
+    expect(rolled.previous).toMatchObject({ id: old.id, status: "active", replacedBy: { id: rolled.key.id, prefix: rolled.key.prefix } });
+    expect(rolled.key.replacedBy).toBeNull();
+
+    // Newest first would put "ci" between the two laptop keys.
+    const page = await listConsumerKeys(scope, apiKeyListQuerySchema.parse({}));
+    expect(page.keys.map((k) => [k.name, k.id === old.id ? "old" : k.id === rolled.key.id ? "new" : "other"])).toEqual([
+      ["laptop", "new"],
+      ["laptop", "old"],
+      ["ci", "other"],
+    ]);
+
+    const again = await refusal(rollApiKey(developer, scope, old.id, roll(0)));
+    expect(again.status).toBe(409);
+    expect(again.message).toBe(`This key was already rolled: ${rolled.key.prefix}… replaces it. Roll that key instead.`);
+    expect(await ctx.db.apiKey.count({ where: { consumerId: scope.consumerId } })).toBe(3);
+    // Its successor can be rolled, once.
+    const next = await rollApiKey(developer, scope, rolled.key.id, roll(0));
+    expect(next.previous.replacedBy?.id).toBe(next.key.id);
+  });
+
   it("with no overlap, the old key is out of the compiled configuration at once", async () => {
     const { developer, consumer, scope } = await developerWithConsumer();
     const { key: old } = await issueApiKey(developer, scope, keyInput({ name: "now" }));
@@ -148,7 +173,9 @@ describe("limit of active keys", () => {
   it("refuses a create beyond the limit with 409, and counts neither revoked nor expired keys", async () => {
     await setSettings({ maxActiveKeysPerConsumer: 2 });
     const { developer, consumer, scope } = await developerWithConsumer();
-    await ctx.db.apiKey.create({ data: { consumerId: consumer.id, name: "expired", prefix: "pcs_Expd", hash: `sha256:expired-${consumer.id}`, expiresAt: new Date(Date.now() - 1000) } });
+    await ctx.db.apiKey.create({
+      data: { consumerId: consumer.id, name: "expired", prefix: "pcs_Expd", hash: `sha256:expired-${consumer.id}`, expiresAt: new Date(Date.now() - 1000) },
+    });
     const { key: first } = await issueApiKey(developer, scope, keyInput({ name: "one" }));
     await issueApiKey(developer, scope, keyInput({ name: "two" }));
     const error = await refusal(issueApiKey(developer, scope, keyInput({ name: "three" })));

@@ -20,7 +20,10 @@ const settings = (over: Partial<ServerInput> = {}) => {
 };
 
 async function refusal(promise: Promise<unknown>): Promise<ConsoleError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConsoleError);
   return error as ConsoleError;
 }
@@ -54,7 +57,9 @@ describe("MCP server writes", () => {
   });
 
   it("keep passthrough_credentials set by a config import when an admin edits the server", async () => {
-    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } } });
+    const swap = settings({
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/swap" },
+    });
     const { id } = await createServer(actor, swap);
     const row = await db().mcpServer.findUniqueOrThrow({ where: { id } });
     await db().mcpServer.update({ where: { id }, data: { authSettings: { ...(row.authSettings as object), passthrough_credentials: true } } });
@@ -82,7 +87,15 @@ describe("MCP server writes", () => {
     );
     expect(error.fields).toEqual({ "upstream_headers.X-Api-Key": 'the vault has no secret named "nope"; create it on the Vault page first' });
 
-    const swap = settings({ auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, unknown_consumer: "ghost" } });
+    const swap = settings({
+      auth: {
+        mode: "token_swap",
+        issuer: "https://idp.example.com",
+        jwks: { uri: "https://idp.example.com/certs" },
+        audience: "https://gw.example.com/swap",
+        unknown_consumer: "ghost",
+      },
+    });
     expect((await refusal(createServer(actor, swap))).fields?.["auth.unknown_consumer"]).toContain('"ghost" is not a consumer');
     await db().consumer.create({ data: { username: "ghost" } });
     await db().secret.create({ data: { name: "nope", ciphertext: "v1:a:b:c" } });
@@ -105,11 +118,23 @@ describe("MCP server writes", () => {
   it("store validated passthrough and token exchange settings, read them back, and compile them into the gateway's shape", async () => {
     await db().secret.create({ data: { name: "exchange-secret", ciphertext: "v1:a:b:c" } });
     const validated = settings({
-      auth: { mode: "passthrough", validate: { issuer: "https://login.example.com", audience: "https://docs.example.com/mcp", jwks: { uri: "https://login.example.com/jwks" } }, identity: "token", consumer_groups_claim: "groups" },
+      auth: {
+        mode: "passthrough",
+        validate: { issuer: "https://login.example.com", audience: "https://docs.example.com/mcp", jwks: { uri: "https://login.example.com/jwks" } },
+        identity: "token",
+        consumer_groups_claim: "groups",
+      },
     });
     const exchanging = settings({
-      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } },
-      upstream_credential: { token_exchange: { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://portcullis/exchange-secret}", resource: "https://docs.example.com/mcp" } },
+      auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, audience: "https://gw.example.com/exchange" },
+      upstream_credential: {
+        token_exchange: {
+          endpoint: "https://idp.example.com/token",
+          client_id: "gw",
+          client_secret: "{vault://portcullis/exchange-secret}",
+          resource: "https://docs.example.com/mcp",
+        },
+      },
     });
     for (const server of [validated, exchanging]) {
       const { id } = await createServer(actor, server);
@@ -125,13 +150,21 @@ describe("MCP server writes", () => {
   it("refuse an exchange or validation secret the vault lacks, and an unknown fallback consumer for identity from the token", async () => {
     const exchanging = settings({
       auth: { mode: "token_swap", issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" } },
-      upstream_credential: { token_exchange: { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://portcullis/missing-exchange}", audience: "docs" } },
+      upstream_credential: {
+        token_exchange: { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://portcullis/missing-exchange}", audience: "docs" },
+      },
     });
-    expect((await refusal(createServer(actor, exchanging))).fields).toEqual({ "upstream_credential.token_exchange.client_secret": 'the vault has no secret named "missing-exchange"; create it on the Vault page first' });
+    expect((await refusal(createServer(actor, exchanging))).fields).toEqual({
+      "upstream_credential.token_exchange.client_secret": 'the vault has no secret named "missing-exchange"; create it on the Vault page first',
+    });
     const introspected = settings({
       auth: {
         mode: "passthrough",
-        validate: { issuer: "https://login.example.com", audience: "a", introspection: { endpoint: "https://login.example.com/i", client_id: "gw", client_secret: "{vault://portcullis/missing-introspection}" } },
+        validate: {
+          issuer: "https://login.example.com",
+          audience: "a",
+          introspection: { endpoint: "https://login.example.com/i", client_id: "gw", client_secret: "{vault://portcullis/missing-introspection}" },
+        },
         identity: "token",
         unknown_consumer: "phantom",
       },

@@ -1,9 +1,13 @@
 // MCP servers: the gateway's routes to upstream MCP servers. Stored in
-// columns (McpServer) and read back in the config's shape, so what the
-// console keeps always compiles into a valid gateway config. The auth
+// columns (McpServer) and read back in the config's shape; every write is
+// checked to compile into a configuration the gateways accept. The auth
 // settings ride in authSettings JSON, and with them the server's
-// `upstream_credential` (a token_swap route's token exchange).
+// `upstream_credential` (a token_swap route's token exchange). A new server
+// is closed to everyone until an admin opens tools (or copies another
+// server's access).
+import { DEFAULT_ROW } from "../acl/matrix";
 import type { CurrentUser } from "../auth/session";
+import { configWrite } from "../controlplane/config-check";
 import { db } from "../db/client";
 import type { McpServer, Prisma } from "../generated/prisma/client";
 import { findVaultReferences } from "../core/vault/reference";
@@ -11,7 +15,7 @@ import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { gatewayPublicUrl } from "./gateway-url";
-import { clientSecrets, type ServerSettings } from "./schemas/server";
+import { clientSecrets, type ServerCreate, type ServerSettings } from "./schemas/server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -89,7 +93,15 @@ export async function findServer(id: string): Promise<ServerDetail | undefined> 
     gatewayPublicUrl(),
   ]);
   if (!row) return undefined;
-  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    url: `${publicUrl}${row.path}`,
+    settings: settingsOf(row),
+    forwardsCallerToken: forwardsCallerToken(row),
+    tools: row._count.tools,
+    aclVersion: row.aclVersion,
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 export async function getServer(id: string): Promise<ServerDetail> {
@@ -138,30 +150,55 @@ async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: stri
   if (Object.keys(fields).length > 0) throw new ConsoleError("invalid", "Some fields need attention.", fields);
 }
 
-export async function createServer(actor: CurrentUser, settings: ServerSettings): Promise<{ id: string }> {
-  return db().$transaction(async (tx) => {
-    await checkServerReferences(tx, settings);
-    const server = await tx.mcpServer.create({ data: columnsOf(settings), select: { id: true } });
-    await recordActivity(tx, actor, { action: "server.create", entityType: "server", entityId: server.id, entityName: settings.name, after: settings });
-    return server;
-  });
+/** What a new server may do before an admin opens anything: its default row denies everyone else, so every group too. */
+async function closeAccess(tx: Tx, serverId: string): Promise<void> {
+  await tx.aclOthersRule.create({ data: { serverId, toolName: DEFAULT_ROW, effect: "deny" } });
+}
+
+/** The other server's cells, every row, as they are now. */
+async function copyAccess(tx: Tx, fromId: string, serverId: string): Promise<void> {
+  const from = await tx.mcpServer.findUnique({ where: { id: fromId }, select: { id: true } });
+  if (!from) throw new ConsoleError("invalid", "Some fields need attention.", { copy_access_from: "that server does not exist (it may have been deleted)" });
+  const rules = { where: { serverId: fromId }, omit: { serverId: true } } as const;
+  await tx.aclGroupRule.createMany({ data: (await tx.aclGroupRule.findMany(rules)).map((r) => ({ ...r, serverId })) });
+  await tx.aclOthersRule.createMany({ data: (await tx.aclOthersRule.findMany(rules)).map((r) => ({ ...r, serverId })) });
+  await tx.aclConsumerRule.createMany({ data: (await tx.aclConsumerRule.findMany(rules)).map((r) => ({ ...r, serverId })) });
+}
+
+export async function createServer(actor: CurrentUser, input: ServerCreate): Promise<{ id: string }> {
+  const { copy_access_from: copyFrom, ...settings } = input;
+  return configWrite(
+    async (tx) => {
+      await checkServerReferences(tx, settings);
+      const server = await tx.mcpServer.create({ data: columnsOf(settings), select: { id: true } });
+      if (copyFrom) await copyAccess(tx, copyFrom, server.id);
+      else await closeAccess(tx, server.id);
+      const access = cellsForLog(await readMatrix(tx, server.id));
+      await recordActivity(tx, actor, { action: "server.create", entityType: "server", entityId: server.id, entityName: settings.name, after: { ...settings, access } });
+      return server;
+    },
+    { server: settings.name },
+  );
 }
 
 export async function updateServer(actor: CurrentUser, id: string, settings: ServerSettings): Promise<{ id: string }> {
-  return db().$transaction(async (tx) => {
-    const row = await tx.mcpServer.findUnique({ where: { id } });
-    if (!row) throw notFound("This MCP server");
-    await checkServerReferences(tx, settings, id);
-    const columns = columnsOf(settings);
-    const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
-    await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
-    await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
-    return { id };
-  });
+  return configWrite(
+    async (tx) => {
+      const row = await tx.mcpServer.findUnique({ where: { id } });
+      if (!row) throw notFound("This MCP server");
+      await checkServerReferences(tx, settings, id);
+      const columns = columnsOf(settings);
+      const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
+      await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
+      await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
+      return { id };
+    },
+    { server: settings.name },
+  );
 }
 
 export async function deleteServer(actor: CurrentUser, id: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const row = await tx.mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: true } } } });
     if (!row) throw notFound("This MCP server");
     // The log keeps what the deletion destroys: settings and access cells (tools can be synced again).

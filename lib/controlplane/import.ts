@@ -1,7 +1,8 @@
 // The declarative round trip: export the current configuration as the YAML
 // file the gateway reads, and import such a file back — validated, previewed
 // as a diff of the configuration it would produce, applied only on
-// confirmation, recorded in the activity log. A rollback to an earlier version
+// confirmation, recorded in the activity log. A file the gateways would refuse
+// (their deployment rules included) is refused at preview and at apply. A rollback to an earlier version
 // is an import of that version's document, so the database (and therefore every
 // later compile) really returns to it.
 import { diffLines } from "diff";
@@ -17,6 +18,7 @@ import { displayPrefix, hashApiKey } from "../core/keys/api-key";
 import { decryptSecret } from "../core/vault/secret-box";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
+import { assertConfigAccepted } from "./config-check";
 import { loadConfigSnapshot } from "./snapshot";
 
 type Tx = Prisma.TransactionClient;
@@ -56,7 +58,11 @@ async function syncGroups(tx: Tx, config: GatewayConfig) {
   const wanted = new Set(config.consumer_groups.map((g) => g.name));
   await tx.consumerGroup.deleteMany({ where: { name: { notIn: [...wanted] } } });
   for (const group of config.consumer_groups) {
-    await tx.consumerGroup.upsert({ where: { name: group.name }, create: { name: group.name, description: group.description ?? "" }, update: { description: group.description ?? "" } });
+    await tx.consumerGroup.upsert({
+      where: { name: group.name },
+      create: { name: group.name, description: group.description ?? "" },
+      update: { description: group.description ?? "" },
+    });
   }
   return new Map((await tx.consumerGroup.findMany({ select: { id: true, name: true } })).map((g) => [g.name, g.id]));
 }
@@ -115,7 +121,9 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
     const rows = [[DEFAULT_ROW, matrix.defaultRow] as const, ...Object.entries(matrix.tools)];
     for (const [toolName, cells] of rows) {
       const groupRules = Object.entries(cells.groups).filter(([, cell]) => cell !== "inherit");
-      await tx.aclGroupRule.createMany({ data: groupRules.map(([group, effect]) => ({ serverId: row.id, toolName, groupId: groupIds.get(group)!, effect: effect as "allow" | "deny" })) });
+      await tx.aclGroupRule.createMany({
+        data: groupRules.map(([group, effect]) => ({ serverId: row.id, toolName, groupId: groupIds.get(group)!, effect: effect as "allow" | "deny" })),
+      });
       if (cells.others !== "inherit") await tx.aclOthersRule.create({ data: { serverId: row.id, toolName, effect: cells.others } });
       const consumerRules = Object.entries(cells.consumers ?? {});
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
@@ -179,6 +187,7 @@ export async function previewImport(db: Db, config: GatewayConfig, masterKey: Bu
   try {
     await db.$transaction(async (tx) => {
       await applyConfig(tx, config, masterKey);
+      await assertConfigAccepted(tx);
       const next = compileConfig(await loadConfigSnapshot(tx));
       const hash = configHash(next);
       const currentHash = configHash(current);
@@ -199,7 +208,14 @@ export async function applyImport(db: Db, actor: CurrentUser, config: GatewayCon
       throw new ConsoleError("conflict", "The configuration changed since you previewed this import. Preview it again.");
     }
     await applyConfig(tx, config, masterKey);
+    await assertConfigAccepted(tx);
     const after = compileConfig(await loadConfigSnapshot(tx));
-    await recordActivity(tx, actor, { action, entityType: "config", entityName: "gateway configuration", before: { hash: expectedCurrentHash }, after: { hash: configHash(after) } });
+    await recordActivity(tx, actor, {
+      action,
+      entityType: "config",
+      entityName: "gateway configuration",
+      before: { hash: expectedCurrentHash },
+      after: { hash: configHash(after) },
+    });
   }, LONG_TRANSACTION);
 }

@@ -9,8 +9,8 @@ import type { Prisma } from "../generated/prisma/client";
 import { loadConfigSnapshot } from "./snapshot";
 
 export const CONFIG_CHANNEL = "portcullis_config";
-// Serialises publishers across processes; any constant works.
-const PUBLISH_LOCK_ID = 72707370;
+// Serialises publishers (and the checks of console writes, lib/controlplane/config-check.ts) across processes; any constant works.
+export const PUBLISH_LOCK_ID = 72707370;
 
 export interface PublishedVersion {
   number: number;
@@ -40,12 +40,15 @@ export async function storeVersion(tx: Prisma.TransactionClient, document: Gatew
 
 /** Compiles the current database state and stores it as a version if it changed. */
 export async function publishConfigVersion(db: Db, options: { authorId?: string; reason: string }): Promise<PublishedVersion> {
-  return db.$transaction(async (tx) => {
-    const document = compileConfig(await loadConfigSnapshot(tx));
-    const parsed = parseConfig(document);
-    if (!parsed.ok) throw new InvalidCompiledConfig(parsed.problems);
-    return storeVersion(tx, document, options);
-  }, { timeout: 60_000, maxWait: 30_000 });
+  return db.$transaction(
+    async (tx) => {
+      const document = compileConfig(await loadConfigSnapshot(tx));
+      const parsed = parseConfig(document);
+      if (!parsed.ok) throw new InvalidCompiledConfig(parsed.problems);
+      return storeVersion(tx, document, options);
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
 }
 
 export async function latestVersion(db: Db) {

@@ -9,6 +9,7 @@ import { ROLES, SELF_SERVICE_ROLES } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listConsumerKeys } from "@/lib/console/api-keys";
 import { listOwnedConsumers } from "@/lib/console/consumers";
+import { keyConnectTargets } from "@/lib/console/key-connect";
 import { apiKeyListQuerySchema } from "@/lib/console/schemas/api-key";
 import { readSelfServiceSettings } from "@/lib/console/settings";
 
@@ -19,7 +20,10 @@ const LINK = "text-indigo-700 hover:underline dark:text-indigo-300";
 export default async function MyKeysPage() {
   const user = await requirePageRole(ROLES);
   const [consumers, settings] = await Promise.all([listOwnedConsumers(user.id), readSelfServiceSettings()]);
-  const keys = await Promise.all(consumers.map((c) => listConsumerKeys({ consumerId: c.id, ownerUserId: user.id }, apiKeyListQuerySchema.parse({}))));
+  const [keys, targets] = await Promise.all([
+    Promise.all(consumers.map((c) => listConsumerKeys({ consumerId: c.id, ownerUserId: user.id }, apiKeyListQuerySchema.parse({})))),
+    keyConnectTargets(consumers.map((c) => c.username)),
+  ]);
   const readOnly = !SELF_SERVICE_ROLES.includes(user.role);
   return (
     <>
@@ -39,9 +43,7 @@ export default async function MyKeysPage() {
         user.role === "developer" && settings.autoCreateConsumer ? (
           <CreateOwnConsumer />
         ) : (
-          <EmptyState title="You have no consumer yet">
-            Ask an admin to create a consumer for your agent and make you its owner; it then appears here with its keys.
-          </EmptyState>
+          <EmptyState title="You have no consumer yet">Ask an admin to create a consumer for your agent and make you its owner; it then appears here with its keys.</EmptyState>
         )
       ) : (
         consumers.map((consumer, i) => (
@@ -50,6 +52,7 @@ export default async function MyKeysPage() {
               keysUrl={`/api/me/consumers/${consumer.id}/keys`}
               consumerName={consumer.username}
               initial={keys[i]!}
+              connectTargets={targets.get(consumer.username)}
               maxLifetimeDays={settings.maxKeyLifetimeDays}
               limit={{ active: consumer.activeKeys, max: settings.maxActiveKeysPerConsumer }}
               readOnly={readOnly || consumer.disabled}

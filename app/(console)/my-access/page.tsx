@@ -46,7 +46,9 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
   const caller = policy.callers.get(consumer.username);
   const tools = await serverToolNames(policy.servers.map((s) => s.name));
   const servers = caller
-    ? policy.servers.map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) })).sort((a, b) => Number(b.access.usable) - Number(a.access.usable))
+    ? policy.servers
+        .map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) }))
+        .sort((a, b) => Number(b.access.usable) - Number(a.access.usable))
     : [];
 
   return (
@@ -82,6 +84,11 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
                   <AuthModeBadge mode={server.auth.mode} />
                 </span>
               );
+              const defaultRule = (
+                <span className="block text-sm text-zinc-600 dark:text-zinc-400" data-testid={`default-rule-${server.name}`}>
+                  Default for tools without a rule of their own: <strong>{access.defaultRule}</strong>.
+                </span>
+              );
               if (!access.usable) {
                 // Closed servers stay out of the way, with the reasons one click away.
                 return (
@@ -91,6 +98,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
                         {title}
                         <span className="text-sm text-zinc-500">no tool open to you — ask an admin if your agent needs one</span>
                       </span>
+                      {defaultRule}
                     </summary>
                     <div className="mt-3">
                       <ToolAccessTable access={access} caller={caller.username} />
@@ -101,6 +109,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
               return (
                 <section key={server.name} aria-label={server.name} className="space-y-3">
                   <h2>{title}</h2>
+                  {defaultRule}
                   {server.auth.mode === "token_swap" ? (
                     <p className="text-xs text-zinc-500">
                       This route identifies callers by your identity provider&apos;s token, not an API key

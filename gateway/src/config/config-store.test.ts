@@ -69,9 +69,16 @@ describe("ConfigStore.apply: validate → compile → swap", () => {
   });
 
   it("refuses a token_swap route whose audience would come from the Host header", () => {
-    const swap = { name: "swap", path: "/swap", upstream: "http://127.0.0.1:1/mcp", auth: { mode: "token_swap", issuer: "https://idp.test", jwks: { uri: "https://idp.test/jwks" } } };
+    const swap = {
+      name: "swap",
+      path: "/swap",
+      upstream: "http://127.0.0.1:1/mcp",
+      auth: { mode: "token_swap", issuer: "https://idp.test", jwks: { uri: "https://idp.test/jwks" } },
+    };
     const result = new ConfigStore().apply(doc("alice-key-123", { servers: [swap] }), "a");
-    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.auth\.audience: set an audience, or gateway.public_url/)]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.stringMatching(/^servers\[0\]\.auth\.audience: set an audience, or a public URL for the gateway \(gateway.public_url/),
+    ]);
     expect(new ConfigStore({ publicUrl: "https://gw.test" }).apply(doc("alice-key-123", { servers: [swap] }), "b").ok).toBe(true);
     expect(new ConfigStore().apply(doc("alice-key-123", { servers: [{ ...swap, auth: { ...swap.auth, audience: "urn:swap" } }] }), "c").ok).toBe(true);
   });

@@ -3,7 +3,7 @@
 // A request takes the compiled config once, at its start, and keeps it; a
 // document with problems changes nothing and reports every problem.
 import { configHash } from "../../../lib/core/config/canonical";
-import { parseConfig, type GatewayConfig } from "../../../lib/core/config/schema";
+import { validateConfig } from "../../../lib/core/config/validate";
 import { compileConfig, type CompiledConfig } from "./compile";
 
 export type ApplyResult = { ok: true; version: number; hash: string } | { ok: false; problems: string[] };
@@ -13,20 +13,6 @@ export interface ConfigState {
   hash: string;
   source: string;
   loadedAt: string;
-}
-
-/**
- * What only the gateway can check: a token_swap route's audience must not come
- * from the request's Host header (a caller could then choose the audience its
- * token is checked against), so it needs `audience` or a public URL.
- */
-function deploymentProblems(config: GatewayConfig, overrides: { publicUrl?: string }): string[] {
-  if (overrides.publicUrl ?? config.gateway.public_url) return [];
-  return config.servers.flatMap((server, i) =>
-    server.auth.mode === "token_swap" && server.auth.audience === undefined
-      ? [`servers[${i}].auth.audience: set an audience, or gateway.public_url (or --public-url), so tokens are not checked against the request's Host header`]
-      : [],
-  );
 }
 
 export class ConfigStore {
@@ -52,13 +38,12 @@ export class ConfigStore {
   }
 
   apply(document: unknown, source: string): ApplyResult {
-    const parsed = parseConfig(document);
-    const problems = parsed.ok ? deploymentProblems(parsed.config, this.overrides) : parsed.problems;
-    if (!parsed.ok || problems.length > 0) {
-      this.#lastRejected = { at: new Date().toISOString(), source, problems };
-      return { ok: false, problems };
+    const validated = validateConfig(document, this.overrides);
+    if (!validated.ok) {
+      this.#lastRejected = { at: new Date().toISOString(), source, problems: validated.problems };
+      return { ok: false, problems: validated.problems };
     }
-    const compiled = compileConfig(parsed.config, this.overrides);
+    const compiled = compileConfig(validated.config, this.overrides);
     const version = (this.#state?.version ?? 0) + 1;
     // The document's own hash, as the console computes it, not the parsed config's (which has defaults filled in).
     const hash = configHash(document);

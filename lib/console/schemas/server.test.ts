@@ -55,7 +55,12 @@ describe("MCP server settings", () => {
     ["a malformed vault reference", { ...github, upstream_headers: { "X-Token": "{vault://nowhere/x}" } }, "upstream_headers.X-Token", "malformed vault reference"],
     ["a timeout below 100 ms", { ...github, timeout_ms: 5 }, "timeout_ms", ">=100"],
     ["a CORS origin that is not a URL", { ...github, cors: { origins: ["example.com"] } }, "cors.origins.0", "URL"],
-    ["an Authorization header on a passthrough route (the config's rule)", { ...github, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } }, "upstream_headers", "forwards the caller's own Authorization"],
+    [
+      "an Authorization header on a passthrough route (the config's rule)",
+      { ...github, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } },
+      "upstream_headers.Authorization",
+      "Authorization carries a credential the caller brings on a passthrough route",
+    ],
     ["identity from the token without validation (the config's rule)", { ...github, auth: { ...github.auth, identity: "token" } }, "auth.identity", "needs `validate`"],
     ["an ACL (edited in the matrix, not here)", { ...github, acl: { default: {}, tools: [] } }, "_", "acl"],
   ])("refuses %s, naming the field", (_, input, field, message) => {
@@ -65,7 +70,11 @@ describe("MCP server settings", () => {
   });
 
   it.each([
-    ["a plain client secret", { ...konnect, auth: { ...konnect.auth, introspection: { ...konnect.auth.introspection, client_secret: "s3cret" } } }, "auth.introspection.client_secret"],
+    [
+      "a plain client secret",
+      { ...konnect, auth: { ...konnect.auth, introspection: { ...konnect.auth.introspection, client_secret: "s3cret" } } },
+      "auth.introspection.client_secret",
+    ],
     ["a plain Authorization header", { ...konnect, upstream_headers: { Authorization: "Bearer ghp_abc" } }, "upstream_headers.Authorization"],
     ["a plain API key header", { ...github, upstream_headers: { "X-Api-Key": "abc" } }, "upstream_headers.X-Api-Key"],
   ])("refuses %s: credentials are stored as vault references", (_, input, field) => {

@@ -7,7 +7,9 @@
 // edit yet (servers it compiles keep today's behaviour: allow/allow, no limits). The config's rules
 // across fields apply as they are; on top, one console rule: credentials are
 // stored as vault references, never as plain text in the database or the
-// activity log.
+// activity log. What one server cannot show (names, the gateway's deployment
+// rules) is checked on the whole compiled configuration when it is saved
+// (lib/controlplane/config-check.ts).
 import { z } from "zod";
 import { checkServerRules, serverSchema } from "../../core/config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
@@ -24,13 +26,14 @@ export function clientSecrets(server: z.infer<typeof serverFieldsSchema>): { pat
   const secrets: { path: string[]; value: string }[] = [];
   const { auth } = server;
   if (auth.mode === "token_swap" && auth.introspection) secrets.push({ path: ["auth", "introspection", "client_secret"], value: auth.introspection.client_secret });
-  if (auth.mode === "passthrough" && auth.validate?.introspection) secrets.push({ path: ["auth", "validate", "introspection", "client_secret"], value: auth.validate.introspection.client_secret });
+  if (auth.mode === "passthrough" && auth.validate?.introspection)
+    secrets.push({ path: ["auth", "validate", "introspection", "client_secret"], value: auth.validate.introspection.client_secret });
   const exchange = server.upstream_credential?.token_exchange;
   if (exchange) secrets.push({ path: ["upstream_credential", "token_exchange", "client_secret"], value: exchange.client_secret });
   return secrets;
 }
 
-export const serverInputSchema = serverFieldsSchema.superRefine((server, ctx) => {
+function checkConsoleServerRules(server: z.infer<typeof serverFieldsSchema>, ctx: z.RefinementCtx) {
   checkServerRules(server, ctx);
   for (const { path, value } of clientSecrets(server)) {
     if (!VAULT_REFERENCE_PATTERN.test(value)) {
@@ -46,7 +49,16 @@ export const serverInputSchema = serverFieldsSchema.superRefine((server, ctx) =>
       });
     }
   }
-});
+}
+
+export const serverInputSchema = serverFieldsSchema.superRefine(checkConsoleServerRules);
+
+/**
+ * A new server denies every tool to everyone until an admin opens tools in the
+ * matrix, unless it starts with a copy of another server's access.
+ */
+export const serverCreateSchema = z.strictObject({ ...fields, copy_access_from: z.uuid("pick a server to copy access from").optional() }).superRefine(checkConsoleServerRules);
 
 export type ServerInput = z.input<typeof serverInputSchema>;
 export type ServerSettings = z.infer<typeof serverInputSchema>;
+export type ServerCreate = z.infer<typeof serverCreateSchema>;

@@ -9,6 +9,7 @@ import { ConsoleError, notFound } from "../errors";
 import type { hcvBackendInputSchema } from "../schemas/vault-backend";
 import { describeUse } from "./reference-uses";
 import { listReferencesInUse } from "./secrets";
+import { configWrite } from "../../controlplane/config-check";
 
 type HcvInput = z.infer<typeof hcvBackendInputSchema>;
 
@@ -27,9 +28,7 @@ export function toHcvSettings(input: HcvInput): HcvSettings {
     address: input.address,
     mount: input.mount,
     ...(input.namespace ? { namespace: input.namespace } : {}),
-    ...(input.auth.method === "token"
-      ? { token: input.auth.token }
-      : { approle: { role_id: input.auth.roleId, secret_id: input.auth.secretId, mount: input.auth.mount } }),
+    ...(input.auth.method === "token" ? { token: input.auth.token } : { approle: { role_id: input.auth.roleId, secret_id: input.auth.secretId, mount: input.auth.mount } }),
     cache_ttl_seconds: input.cacheTtlSeconds,
   };
 }
@@ -41,7 +40,7 @@ export async function getHcvBackend(): Promise<HcvSettings | undefined> {
 
 export async function saveHcvBackend(actor: CurrentUser, input: HcvInput): Promise<HcvSettings> {
   const settings = toHcvSettings(input);
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await tx.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
     const saved = await tx.vaultBackend.upsert({
       where: { kind: "hcv" },
@@ -62,7 +61,7 @@ export async function saveHcvBackend(actor: CurrentUser, input: HcvInput): Promi
 }
 
 export async function deleteHcvBackend(actor: CurrentUser): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await tx.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { id: true, settings: true } });
     if (!before) throw notFound("The HashiCorp Vault backend");
     const uses = (await listReferencesInUse(tx)).filter((r) => r.backend === "hcv").flatMap((r) => r.uses);

@@ -11,6 +11,7 @@ import { ConsoleError, notFound } from "../errors";
 import type { secretCreateSchema, secretRotateSchema } from "../schemas/secret";
 import { consoleMasterKey } from "./master-key";
 import { collectReferenceUses, describeUse, usesOfSecret, type ReferenceInUse, type ReferenceUse } from "./reference-uses";
+import { configWrite } from "../../controlplane/config-check";
 
 type Tx = Prisma.TransactionClient;
 
@@ -55,7 +56,7 @@ const view = (s: { id: string; name: string; version: number }) => ({ id: s.id, 
 
 export async function createSecret(actor: CurrentUser, input: z.infer<typeof secretCreateSchema>) {
   const ciphertext = encryptSecret(consoleMasterKey(), input.name, input.value);
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     if (await tx.secret.findUnique({ where: { name: input.name }, select: { id: true } })) {
       throw new ConsoleError("conflict", "Some fields need attention.", { name: "a secret with this name exists; rotate it to change its value" });
     }
@@ -66,7 +67,7 @@ export async function createSecret(actor: CurrentUser, input: z.infer<typeof sec
 }
 
 export async function rotateSecret(actor: CurrentUser, id: string, input: z.infer<typeof secretRotateSchema>) {
-  return db().$transaction(async (tx) => {
+  return configWrite(async (tx) => {
     const before = await tx.secret.findUnique({ where: { id }, select: { name: true, version: true } });
     if (!before) throw notFound("This secret");
     const secret = await tx.secret.update({
@@ -74,13 +75,20 @@ export async function rotateSecret(actor: CurrentUser, id: string, input: z.infe
       data: { ciphertext: encryptSecret(consoleMasterKey(), before.name, input.value), version: { increment: 1 } },
       select: { id: true, name: true, version: true },
     });
-    await recordActivity(tx, actor, { action: "secret.rotate", entityType: "secret", entityId: id, entityName: secret.name, before, after: { name: secret.name, version: secret.version } });
+    await recordActivity(tx, actor, {
+      action: "secret.rotate",
+      entityType: "secret",
+      entityId: id,
+      entityName: secret.name,
+      before,
+      after: { name: secret.name, version: secret.version },
+    });
     return view(secret);
   });
 }
 
 export async function deleteSecret(actor: CurrentUser, id: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await configWrite(async (tx) => {
     const before = await tx.secret.findUnique({ where: { id }, select: { name: true, version: true } });
     if (!before) throw notFound("This secret");
     const uses = usesOfSecret(await listReferencesInUse(tx), before.name);

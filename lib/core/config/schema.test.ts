@@ -102,7 +102,9 @@ describe("gateway config schema", () => {
     const doc = parseYaml(example);
     doc.servers[0].upstream_headers = { authorization: "Bearer {vault://env/X}" };
     const result = parseConfig(doc);
-    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^servers\[0\]\.upstream_headers: a passthrough route forwards the caller's own Authorization header/)]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.stringMatching(/^servers\[0\]\.upstream_headers\.authorization: authorization carries a credential the caller brings on a passthrough route/),
+    ]);
   });
 
   it("refuses unknown fields rather than ignoring them", () => {
@@ -170,17 +172,53 @@ describe("validated passthrough and token exchange", () => {
 
   it.each([
     ["identity: token without validate", (g: any) => (g.auth.identity = "token"), "servers[0].auth.identity: identity from the token needs `validate`"],
-    ["claim fields with identity: key", (g: any) => Object.assign(g.auth, { validate, consumer_claim: "email" }), "servers[0].auth.identity: consumer_claim, consumer_by and consumer_groups_claim need"],
-    ["unknown_consumer with identity: both", (g: any) => Object.assign(g.auth, { validate, identity: "both", unknown_consumer: "dev-user" }), "servers[0].auth.unknown_consumer: unknown_consumer applies to `identity: token` only"],
-    ["an unknown consumer as unknown_consumer", (g: any) => Object.assign(g.auth, { validate, identity: "token", unknown_consumer: "nobody" }), 'servers[0].auth.unknown_consumer: "nobody" is not a consumer'],
-    ["validate without jwks or introspection", (g: any) => (g.auth.validate = { issuer: validate.issuer, audience: validate.audience }), "servers[0].auth.validate.jwks: validate needs `jwks` or `introspection`"],
+    [
+      "claim fields with identity: key",
+      (g: any) => Object.assign(g.auth, { validate, consumer_claim: "email" }),
+      "servers[0].auth.identity: consumer_claim, consumer_by and consumer_groups_claim need",
+    ],
+    [
+      "unknown_consumer with identity: both",
+      (g: any) => Object.assign(g.auth, { validate, identity: "both", unknown_consumer: "dev-user" }),
+      "servers[0].auth.unknown_consumer: unknown_consumer applies to `identity: token` only",
+    ],
+    [
+      "an unknown consumer as unknown_consumer",
+      (g: any) => Object.assign(g.auth, { validate, identity: "token", unknown_consumer: "nobody" }),
+      'servers[0].auth.unknown_consumer: "nobody" is not a consumer',
+    ],
+    [
+      "validate without jwks or introspection",
+      (g: any) => (g.auth.validate = { issuer: validate.issuer, audience: validate.audience }),
+      "servers[0].auth.validate.jwks: validate needs `jwks` or `introspection`",
+    ],
     ["validate without an audience", (g: any) => (g.auth.validate = { issuer: validate.issuer, jwks: validate.jwks }), "servers[0].auth.validate.audience:"],
     ["an HMAC or none algorithm", (g: any) => (g.auth.validate = { ...validate, algorithms: ["HS256"] }), "servers[0].auth.validate.algorithms[0]:"],
-    ["token_exchange on a passthrough route", (g: any) => (g.upstream_credential = { token_exchange: exchange }), "servers[0].upstream_credential: upstream_credential applies to token_swap routes"],
-    ["token_exchange without audience or resource", (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, resource: undefined } } }), "servers[1].upstream_credential.token_exchange.audience: token_exchange needs `audience` or `resource`"],
-    ["token_exchange with a stored Authorization too", (_g: any, k: any) => (k.upstream_credential = { token_exchange: exchange }), "servers[1].upstream_headers: the exchanged token is the route's Authorization"],
-    ["token_exchange with passthrough_credentials", (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, passthrough_credentials: true, upstream_credential: { token_exchange: exchange } }), "servers[1].passthrough_credentials: token exchange sends an exchanged token"],
-    ["a malformed exchange secret reference", (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, client_secret: "{vault://nope}" } } }), "servers[1].upstream_credential.token_exchange.client_secret: malformed vault reference"],
+    [
+      "token_exchange on a passthrough route",
+      (g: any) => (g.upstream_credential = { token_exchange: exchange }),
+      "servers[0].upstream_credential: upstream_credential applies to token_swap routes",
+    ],
+    [
+      "token_exchange without audience or resource",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, resource: undefined } } }),
+      "servers[1].upstream_credential.token_exchange.audience: token_exchange needs `audience` or `resource`",
+    ],
+    [
+      "token_exchange with a stored Authorization too",
+      (_g: any, k: any) => (k.upstream_credential = { token_exchange: exchange }),
+      "servers[1].upstream_headers: the exchanged token is the route's Authorization",
+    ],
+    [
+      "token_exchange with passthrough_credentials",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, passthrough_credentials: true, upstream_credential: { token_exchange: exchange } }),
+      "servers[1].passthrough_credentials: token exchange sends an exchanged token",
+    ],
+    [
+      "a malformed exchange secret reference",
+      (_g: any, k: any) => Object.assign(k, { upstream_headers: {}, upstream_credential: { token_exchange: { ...exchange, client_secret: "{vault://nope}" } } }),
+      "servers[1].upstream_credential.token_exchange.client_secret: malformed vault reference",
+    ],
   ])("refuses %s", (_what, change, problem) => {
     const result = withServer(change as (g: Record<string, any>, k: Record<string, any>) => void);
     expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(problem)]);

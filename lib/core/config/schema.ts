@@ -208,10 +208,26 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   const passthrough = server.auth.mode === "passthrough";
   const setsAuthorization = Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === "authorization");
   const exchanges = server.upstream_credential !== undefined;
-  rule(passthrough && server.passthrough_credentials === true, "passthrough_credentials", "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)");
-  rule(passthrough && setsAuthorization, "upstream_headers", "a passthrough route forwards the caller's own Authorization header; it cannot be replaced here (use token_swap)");
+  rule(
+    passthrough && server.passthrough_credentials === true,
+    "passthrough_credentials",
+    "passthrough_credentials only applies to token_swap routes (passthrough routes always forward the token)",
+  );
+  // On the header's own field, so the console's form shows it beside the header.
+  for (const header of Object.keys(server.upstream_headers)) {
+    if (!passthrough || header.toLowerCase() !== "authorization") continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["upstream_headers", header],
+      message: `${header} carries a credential the caller brings on a passthrough route (their upstream token, forwarded untouched), so it cannot be set here; use token swap to send a stored credential`,
+    });
+  }
   rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
-  rule(exchanges && server.passthrough_credentials === true, "passthrough_credentials", "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials");
+  rule(
+    exchanges && server.passthrough_credentials === true,
+    "passthrough_credentials",
+    "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials",
+  );
   rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
 }
 /** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
@@ -277,13 +293,23 @@ export const configSchema = z
       .strictObject({
         /** Public base URL of the gateway, used in PRM `resource` and WWW-Authenticate. Defaults to the request's own origin. */
         public_url: httpUrl.optional(),
-        max_body_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+        max_body_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
         /** An SSE stream with nothing to send gets a comment line this often, so idle streams are not cut. */
         sse_keepalive_ms: z.number().int().min(100).max(300_000).default(15_000),
         /** Client-address headers (X-Real-IP, True-Client-IP…) are dropped unless named here, e.g. when a trusted proxy in front sets them. */
         forward_client_ip_headers: z.array(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")).default([]),
         /** The largest SSE event the gateway holds to inspect it; a larger one fails its stream closed. */
-        max_sse_event_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+        max_sse_event_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(256 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
       })
       .default({ max_body_bytes: 1024 * 1024, sse_keepalive_ms: 15_000, forward_client_ip_headers: [], max_sse_event_bytes: 16 * 1024 * 1024 }),
     consumer_groups: z.array(z.strictObject({ name, description: z.string().optional() })).default([]),
@@ -323,12 +349,42 @@ function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCt
 function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
   const groups = new Set(config.consumer_groups.map((g) => g.name));
   const usernames = new Set(config.consumers.map((c) => c.username));
-  duplicates(config.consumer_groups, (g) => g.name, ctx, (i) => ["consumer_groups", i, "name"], "group");
-  duplicates(config.consumers, (c) => c.username, ctx, (i) => ["consumers", i, "username"], "username");
-  duplicates(config.servers, (s) => s.name, ctx, (i) => ["servers", i, "name"], "server name");
-  duplicates(config.servers, (s) => s.path.toLowerCase(), ctx, (i) => ["servers", i, "path"], "route path");
+  duplicates(
+    config.consumer_groups,
+    (g) => g.name,
+    ctx,
+    (i) => ["consumer_groups", i, "name"],
+    "group",
+  );
+  duplicates(
+    config.consumers,
+    (c) => c.username,
+    ctx,
+    (i) => ["consumers", i, "username"],
+    "username",
+  );
+  duplicates(
+    config.servers,
+    (s) => s.name,
+    ctx,
+    (i) => ["servers", i, "name"],
+    "server name",
+  );
+  duplicates(
+    config.servers,
+    (s) => s.path.toLowerCase(),
+    ctx,
+    (i) => ["servers", i, "path"],
+    "route path",
+  );
   const customIds = config.consumers.flatMap((c, i) => (c.custom_id ? [{ id: c.custom_id, i }] : []));
-  duplicates(customIds, (c) => c.id, ctx, (i) => ["consumers", customIds[i]!.i, "custom_id"], "custom_id");
+  duplicates(
+    customIds,
+    (c) => c.id,
+    ctx,
+    (i) => ["consumers", customIds[i]!.i, "custom_id"],
+    "custom_id",
+  );
 
   config.consumers.forEach((consumer, i) => {
     consumer.groups.forEach((group, j) => {
@@ -379,14 +435,16 @@ function checkCondition(rule: AclRuleConfig, path: (string | number)[], ctx: z.R
   if (!compiled.ok) ctx.addIssue({ code: "custom", path: [...path, "when"], message: compiled.problem });
 }
 
+export type ConfigPath = readonly PropertyKey[];
+
+/** `servers[1].acl.tools[3].allow` */
+export function formatConfigPath(path: ConfigPath): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join("") || "(root)";
+}
+
 /** `servers[1].acl.tools[3].allow: expected array` — one line per problem. */
 export function formatConfigIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-      .join("");
-    return `${path || "(root)"}: ${issue.message}`;
-  });
+  return error.issues.map((issue) => `${formatConfigPath(issue.path)}: ${issue.message}`);
 }
 
 export type ConfigParseResult = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };

@@ -1,0 +1,45 @@
+// The one check a configuration document passes before a gateway serves it:
+// the schema, then the rules that depend on how the gateway runs. The gateway
+// applies it to every document it loads (gateway/src/config/config-store.ts);
+// the console applies it to what each write would publish, inside the write's
+// transaction (lib/controlplane/config-check.ts), so that a change the
+// gateways would refuse is refused when it is made.
+import { configSchema, formatConfigPath, type ConfigPath, type GatewayConfig } from "./schema";
+
+export interface ConfigIssue {
+  path: ConfigPath;
+  message: string;
+}
+
+/** How the gateway runs: `--public-url` / PORTCULLIS_PUBLIC_URL (the console checks with its own, which the bundled gateway shares). */
+export interface DeploymentOverrides {
+  publicUrl?: string;
+}
+
+/**
+ * A token_swap route's audience must not come from the request's Host header
+ * (a caller could then choose the audience its token is checked against), so
+ * it needs `audience` or a public URL.
+ */
+export function deploymentIssues(config: GatewayConfig, overrides: DeploymentOverrides = {}): ConfigIssue[] {
+  if (overrides.publicUrl ?? config.gateway.public_url) return [];
+  return config.servers.flatMap((server, i) =>
+    server.auth.mode === "token_swap" && server.auth.audience === undefined
+      ? [
+          {
+            path: ["servers", i, "auth", "audience"],
+            message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+          },
+        ]
+      : [],
+  );
+}
+
+export type ConfigValidation = { ok: true; config: GatewayConfig } | { ok: false; issues: ConfigIssue[]; problems: string[] };
+
+export function validateConfig(document: unknown, overrides: DeploymentOverrides = {}): ConfigValidation {
+  const parsed = configSchema.safeParse(document);
+  const issues: ConfigIssue[] = parsed.success ? deploymentIssues(parsed.data, overrides) : parsed.error.issues.map(({ path, message }) => ({ path, message }));
+  if (parsed.success && issues.length === 0) return { ok: true, config: parsed.data };
+  return { ok: false, issues, problems: issues.map((issue) => `${formatConfigPath(issue.path)}: ${issue.message}`) };
+}
