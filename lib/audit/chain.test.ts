@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { csvLine, jsonLine } from "../analytics/audit-query";
 import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
-import { createPool } from "../db/client";
+import { createDb, createPool } from "../db/client";
 import { CHECKPOINT_EVERY } from "./chain";
 import { latestChainStates, verifyTimeRange } from "./chain-state";
 import type { AuditEvent } from "./event";
@@ -169,6 +170,24 @@ describe("audit hash chain", () => {
     await pool.query(`DELETE FROM "AuditEvent" WHERE "chainKey" = $1 AND "chainSeq" = 20`, [planes.east]);
     const [east] = await verifyTimeRange(pool, { ...DAY, dataPlaneName: "east" });
     expect(east!.verdict).toMatchObject({ ok: false, broken: { eventId: rows.rows.find((r) => r.seq === 21)!.id, seq: 21 } });
+  });
+});
+
+describe("audit hash chain after retention pruning, and in exports", () => {
+  it("walks a chain whose oldest events were pruned from the first stored one", async () => {
+    const early = batch(3);
+    await ingestAuditEvents(pool, writer, early, null);
+    // What pruneAuditData does to events past the retention.
+    await pool.query(`DELETE FROM "AuditEvent" WHERE id = $1`, [early[0]!.id]);
+    const [none] = (await verifyTimeRange(pool, DAY)).filter((v) => v.name === "none");
+    expect(none!.verdict).toMatchObject({ ok: true, range: { firstSeq: 2, lastSeq: 3, events: 2, anchored: false } });
+  });
+
+  it("exports each event's chain key, position and hash", async () => {
+    const db = createDb(pool);
+    const row = await db.auditEvent.findFirstOrThrow({ where: { chainKey: planes.east, chainSeq: 3 } });
+    expect(JSON.parse(jsonLine(row))).toMatchObject({ id: row.id, chainKey: planes.east, chainSeq: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(csvLine(row)).toContain(`,${planes.east},3,${row.hash}\n`);
   });
 });
 
