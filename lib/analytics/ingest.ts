@@ -158,18 +158,27 @@ async function lockChainHead(client: pg.PoolClient, chainKey: string): Promise<{
   return { seq: Number(row.seq), hash: row.hash };
 }
 
-/** The batch's events not stored yet, each id once, in batch order. */
-async function newEvents(client: pg.PoolClient, events: readonly AuditEvent[]): Promise<AuditEvent[]> {
-  const stored = await client.query<{ id: string }>(`SELECT id FROM "AuditEvent" WHERE id = ANY($1::text[])`, [events.map((e) => e.id)]);
-  const seen = new Set(stored.rows.map((row) => row.id));
+/** Each id once, in batch order, leaving out those in `stored`. */
+function firstOfEachId(events: readonly AuditEvent[], stored: Iterable<string> = []): AuditEvent[] {
+  const seen = new Set(stored);
   return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
-async function storeChained(client: pg.PoolClient, chainKey: string, dataPlaneId: string | null, chained: ChainedEvent[]): Promise<void> {
+async function storedIds(client: pg.PoolClient, events: readonly AuditEvent[]): Promise<string[]> {
+  const stored = await client.query<{ id: string }>(`SELECT id FROM "AuditEvent" WHERE id = ANY($1::text[])`, [events.map((e) => e.id)]);
+  return stored.rows.map((row) => row.id);
+}
+
+/** Thrown by the fast path when part of the batch was stored before (a re-sent batch): its positions are wrong. */
+class AlreadyStored extends Error {}
+
+async function storeChained(client: pg.PoolClient, chainKey: string, dataPlaneId: string | null, chained: ChainedEvent[], looked: boolean): Promise<void> {
   const rows = chained.map(({ event, time, seq, hash }) => ({ ...event, time, chain_seq: seq, hash }));
   const inserted = await client.query(INSERT_EVENTS, [JSON.stringify(rows), dataPlaneId, chainKey]);
-  // Only another chain's writer can have stored one of these ids since newEvents() looked; start over.
-  if (inserted.rowCount !== chained.length) throw Object.assign(new Error("an event id was stored concurrently by another data plane"), { code: "40001" });
+  if (inserted.rowCount !== chained.length) {
+    // Having looked, only another chain's writer can have stored one of these ids since; start over.
+    throw looked ? Object.assign(new Error("an event id was stored concurrently by another data plane"), { code: "40001" }) : new AlreadyStored();
+  }
   const last = chained[chained.length - 1]!;
   await client.query(`UPDATE "AuditChainHead" SET seq = $2, hash = $3, "updatedAt" = now() WHERE "chainKey" = $1`, [chainKey, last.seq, last.hash]);
   const checkpoints = chained.filter((c) => c.seq % CHECKPOINT_EVERY === 0);
@@ -181,20 +190,30 @@ async function storeChained(client: pg.PoolClient, chainKey: string, dataPlaneId
   }
 }
 
+/**
+ * Stores and chains the batch's new events under the chain head's lock.
+ * Fast path (`look` false): assume every event is new and let the insert tell;
+ * a re-sent batch throws AlreadyStored and is done again, looking first.
+ */
+async function storeBatch(client: pg.PoolClient, batch: { events: readonly AuditEvent[]; dataPlaneId: string | null; ledgerId: string }, look: boolean): Promise<AuditEvent[]> {
+  const chainKey = batch.dataPlaneId ?? NO_DATA_PLANE_CHAIN;
+  const head = await lockChainHead(client, chainKey);
+  const fresh = firstOfEachId(batch.events, look ? await storedIds(client, batch.events) : []);
+  if (fresh.length === 0) return fresh;
+  await storeChained(client, chainKey, batch.dataPlaneId, extendChain(chainKey, head, fresh), look);
+  await client.query(`INSERT INTO "RollupLedger" (id, "eventIds") VALUES ($1, $2)`, [batch.ledgerId, fresh.map((e) => e.id)]);
+  return fresh;
+}
+
 /** Stores a batch, chained; returns what was new. Fresh events go to `writer` for the rollups. */
 export async function ingestAuditEvents(pool: pg.Pool, writer: RollupWriter, events: readonly AuditEvent[], dataPlaneId: string | null): Promise<{ inserted: number; duplicates: number }> {
   if (events.length === 0) return { inserted: 0, duplicates: 0 };
-  const ledgerId = randomUUID();
-  const chainKey = dataPlaneId ?? NO_DATA_PLANE_CHAIN;
-  const fresh = await transaction(pool, async (client) => {
-    const head = await lockChainHead(client, chainKey);
-    const unseen = await newEvents(client, events);
-    if (unseen.length === 0) return unseen;
-    await storeChained(client, chainKey, dataPlaneId, extendChain(chainKey, head, unseen));
-    await client.query(`INSERT INTO "RollupLedger" (id, "eventIds") VALUES ($1, $2)`, [ledgerId, unseen.map((e) => e.id)]);
-    return unseen;
+  const batch = { events, dataPlaneId, ledgerId: randomUUID() };
+  const fresh = await transaction(pool, (client) => storeBatch(client, batch, false)).catch((error: unknown) => {
+    if (error instanceof AlreadyStored) return transaction(pool, (client) => storeBatch(client, batch, true));
+    throw error;
   });
-  if (fresh.length > 0) writer.add(ledgerId, fresh);
+  if (fresh.length > 0) writer.add(batch.ledgerId, fresh);
   return { inserted: fresh.length, duplicates: events.length - fresh.length };
 }
 
