@@ -172,20 +172,27 @@ async function storedIds(client: pg.PoolClient, events: readonly AuditEvent[]): 
 /** Thrown by the fast path when part of the batch was stored before (a re-sent batch): its positions are wrong. */
 class AlreadyStored extends Error {}
 
-async function storeChained(client: pg.PoolClient, chainKey: string, dataPlaneId: string | null, chained: ChainedEvent[], looked: boolean): Promise<void> {
+// One statement for the events, the chain's new head and the ledger row, so chaining adds no
+// round trip to a batch; when fewer events were stored than sent, the caller rolls it all back.
+const INSERT_CHAINED = `
+  WITH inserted AS (${INSERT_EVENTS}),
+       head AS (UPDATE "AuditChainHead" SET seq = $4, hash = $5, "updatedAt" = now() WHERE "chainKey" = $3),
+       ledger AS (INSERT INTO "RollupLedger" (id, "eventIds") SELECT $6, array_agg(id) FROM inserted)
+  SELECT count(*)::int AS stored FROM inserted`;
+
+async function storeChained(client: pg.PoolClient, chained: ChainedEvent[], batch: { dataPlaneId: string | null; chainKey: string; ledgerId: string }, looked: boolean): Promise<void> {
   const rows = chained.map(({ event, time, seq, hash }) => ({ ...event, time, chain_seq: seq, hash }));
-  const inserted = await client.query(INSERT_EVENTS, [JSON.stringify(rows), dataPlaneId, chainKey]);
-  if (inserted.rowCount !== chained.length) {
+  const last = chained[chained.length - 1]!;
+  const result = await client.query<{ stored: number }>(INSERT_CHAINED, [JSON.stringify(rows), batch.dataPlaneId, batch.chainKey, last.seq, last.hash, batch.ledgerId]);
+  if (result.rows[0]!.stored !== chained.length) {
     // Having looked, only another chain's writer can have stored one of these ids since; start over.
     throw looked ? Object.assign(new Error("an event id was stored concurrently by another data plane"), { code: "40001" }) : new AlreadyStored();
   }
-  const last = chained[chained.length - 1]!;
-  await client.query(`UPDATE "AuditChainHead" SET seq = $2, hash = $3, "updatedAt" = now() WHERE "chainKey" = $1`, [chainKey, last.seq, last.hash]);
   const checkpoints = chained.filter((c) => c.seq % CHECKPOINT_EVERY === 0);
   if (checkpoints.length > 0) {
     await client.query(
       `INSERT INTO "AuditChainCheckpoint" ("chainKey", seq, hash, "eventId") SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[])`,
-      [chainKey, checkpoints.map((c) => c.seq), checkpoints.map((c) => c.hash), checkpoints.map((c) => c.event.id)],
+      [batch.chainKey, checkpoints.map((c) => c.seq), checkpoints.map((c) => c.hash), checkpoints.map((c) => c.event.id)],
     );
   }
 }
@@ -200,8 +207,7 @@ async function storeBatch(client: pg.PoolClient, batch: { events: readonly Audit
   const head = await lockChainHead(client, chainKey);
   const fresh = firstOfEachId(batch.events, look ? await storedIds(client, batch.events) : []);
   if (fresh.length === 0) return fresh;
-  await storeChained(client, chainKey, batch.dataPlaneId, extendChain(chainKey, head, fresh), look);
-  await client.query(`INSERT INTO "RollupLedger" (id, "eventIds") VALUES ($1, $2)`, [batch.ledgerId, fresh.map((e) => e.id)]);
+  await storeChained(client, extendChain(chainKey, head, fresh), { ...batch, chainKey }, look);
   return fresh;
 }
 
