@@ -77,7 +77,7 @@ async function head(planeId: string): Promise<{ seq: number; hash: string }> {
 }
 
 async function verifyCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const result = await run(process.execPath, ["--import", "tsx", "lib/audit/verify-cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url } }).then(
+  const result = await run(process.execPath, ["--import", "tsx", "launcher/audit-verify-cli.ts", ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database.url } }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => e,
   );

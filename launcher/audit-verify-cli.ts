@@ -2,12 +2,12 @@
 // verifies the audit hash chains over a time range in DATABASE_URL, or in the
 // embedded database of the data folder when it is unset (as db:migrate does).
 // Exit 0 intact, 1 broken (the first broken link is named), 2 bad flags.
-import { createPool } from "../db/client";
-import { openDatabase } from "../db/open-database";
-import { describeError } from "../errors";
-import { readSettings } from "../launcher/settings";
-import { verifyTimeRange } from "./chain-state";
-import { describeVerdicts, parseVerifyArgs, VERIFY_USAGE } from "./verify-args";
+import { createPool } from "../lib/db/client";
+import { openDatabase } from "./database/open-database";
+import { describeError } from "../lib/errors";
+import { readSettings } from "./settings";
+import { verifyTimeRange } from "../lib/audit/chain-state";
+import { describeVerdicts, parseVerifyArgs, VERIFY_USAGE } from "../lib/audit/verify-args";
 
 async function main(): Promise<number> {
   const parsed = parseVerifyArgs(process.argv.slice(2));
