@@ -65,6 +65,25 @@ export const aclSchema = z.strictObject({
   tools: z.array(toolRuleSchema).default([]),
 });
 
+/**
+ * A rate limit or quota: who (a group, a consumer's username, or "*") × which
+ * tool of this server (a name, or "*" for every tool together) → budgets.
+ * Each consumer has its own counters; every rule that matches a call applies.
+ */
+export const limitRuleSchema = z
+  .strictObject({
+    subject,
+    tool: z.union([z.literal("*"), toolName]).default("*"),
+    per_minute: z.number().int().min(1).max(1_000_000).optional(),
+    per_hour: z.number().int().min(1).max(10_000_000).optional(),
+    per_day: z.number().int().min(1).max(100_000_000).optional(),
+    /** Calls in flight at once (until their responses end, streams included). */
+    concurrent: z.number().int().min(1).max(100_000).optional(),
+  })
+  .refine((r) => r.per_minute !== undefined || r.per_hour !== undefined || r.per_day !== undefined || r.concurrent !== undefined, {
+    message: "a limit needs at least one of per_minute, per_hour, per_day or concurrent",
+  });
+
 const introspectionSchema = z.strictObject({
   endpoint: httpUrl,
   client_id: z.string().min(1),
@@ -205,6 +224,7 @@ export const serverSchema = z
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),
+    limits: z.array(limitRuleSchema).default([]),
     /** A listed tool whose definition differs from its pin: held (hidden, calls refused) until an admin approves it, or allowed. */
     tool_changes: catalogueRule,
     /** A tool with no pin: held until an admin approves it, or allowed. */
@@ -229,6 +249,17 @@ const hashicorpVaultSchema = z.strictObject({
   token: secretString.optional(),
   approle: z.strictObject({ role_id: secretString, secret_id: secretString, mount: z.string().default("approle") }).optional(),
   cache_ttl_seconds: z.number().int().min(0).max(86_400).default(60),
+});
+
+/** Shared rate-limit counters for several gateways (PORTCULLIS_REDIS_URL, when set, wins). */
+export const redisSchema = z.strictObject({
+  /** redis://[user:password@]host:port[/db], or rediss:// for TLS; the password is sent with AUTH. */
+  url: z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" }),
+  /** PEM file of the CA that signed the Redis server's certificate (rediss:// with a private CA). */
+  ca_file: z.string().min(1).optional(),
+  key_prefix: z.string().min(1).max(64).default("portcullis:"),
+  /** A concurrency slot not renewed for this long is freed: how long a dead gateway's calls keep counting. */
+  slot_lease_seconds: z.number().int().min(2).max(3600).default(60),
 });
 
 export const configSchema = z
@@ -258,6 +289,7 @@ export const configSchema = z
         cache_ttl_seconds: z.number().int().min(0).max(86_400).default(60),
       })
       .default({ portcullis: {}, cache_ttl_seconds: 60 }),
+    redis: redisSchema.optional(),
   })
   .superRefine(checkReferences);
 
@@ -267,6 +299,8 @@ export type ServerConfig = GatewayConfig["servers"][number];
 export type ConsumerConfig = GatewayConfig["consumers"][number];
 export type AclConfig = z.infer<typeof aclSchema>;
 export type AclRuleConfig = z.infer<typeof aclRuleSchema>;
+export type LimitRuleConfig = z.infer<typeof limitRuleSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
 
 function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCtx, path: (i: number) => (string | number)[], what: string) {
   const seen = new Map<string, number>();
@@ -307,6 +341,12 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
     checkRule(server.acl.default, ["servers", i, "acl", "default"]);
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
     duplicates(server.acl.tools, (t) => t.name.toLowerCase(), ctx, (j) => ["servers", i, "acl", "tools", j, "name"], "tool rule");
+    server.limits.forEach((limit, j) => {
+      if (limit.subject !== "*" && !groups.has(limit.subject) && !usernames.has(limit.subject)) {
+        ctx.addIssue({ code: "custom", path: ["servers", i, "limits", j, "subject"], message: `"${limit.subject}" is neither a consumer group nor a consumer` });
+      }
+    });
+    duplicates(server.limits, (l) => `${l.subject} × ${l.tool}`, ctx, (j) => ["servers", i, "limits", j], "limit for");
     if (server.auth.mode === "token_swap" || server.auth.identity === "token") {
       const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {

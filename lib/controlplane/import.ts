@@ -38,6 +38,11 @@ export function parseConfigText(text: string): GatewayConfig {
   }
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
+  // The console does not store these yet: refused rather than silently dropped from what it publishes.
+  const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
+  if (unstored.length > 0) {
+    throw new ConsoleError("invalid", `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`);
+  }
   return result.config;
 }
 

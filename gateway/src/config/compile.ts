@@ -3,6 +3,7 @@
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
 import { createHash } from "node:crypto";
+import { compileLimits, type CompiledLimits } from "../limits/limit-rules";
 import { KnownTools } from "../metrics/known-tools";
 import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
 import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/config/schema";
@@ -80,6 +81,8 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Rate limits and quotas: subject → tool → rule. */
+  limits: CompiledLimits;
   /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
   knownTools: KnownTools;
   /** Catalogue change control: approved pins by normalised tool name, and what to do about others. */
@@ -110,6 +113,7 @@ export interface CompiledConfig {
   consumersByUsername: ReadonlyMap<string, CompiledConsumer>;
   consumersByCustomId: ReadonlyMap<string, CompiledConsumer>;
   vault: GatewayConfig["vault"];
+  redis: GatewayConfig["redis"];
 }
 
 const CORS_BASE_HEADERS = ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id", "mcp-method", "mcp-name"];
@@ -208,6 +212,7 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    limits: compileLimits(server.name, server.limits),
     knownTools: new KnownTools(new Set([...server.acl.tools, ...server.tools].map((tool) => tool.name))),
     catalogue: { toolChanges: server.tool_changes, newTools: server.new_tools, pins: new Map(server.tools.map((t) => [normaliseToolName(t.name), t.pin])) },
     upstreamHeaders,
@@ -264,5 +269,6 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     consumersByUsername,
     consumersByCustomId,
     vault: config.vault,
+    redis: config.redis,
   };
 }

@@ -3,8 +3,8 @@
 // valid gateway config) minus the ACL, which the access matrix edits on its
 // own page, minus `passthrough_credentials`, which the console leaves at
 // its safe default, and minus the catalogue's change control (`tool_changes`,
-// `new_tools`, the pins in `tools`), which the console does not edit yet
-// (servers it compiles keep today's behaviour, allow/allow). The config's rules
+// `new_tools`, the pins in `tools`) and `limits`, which the console does not
+// edit yet (servers it compiles keep today's behaviour: allow/allow, no limits). The config's rules
 // across fields apply as they are; on top, one console rule: credentials are
 // stored as vault references, never as plain text in the database or the
 // activity log.
@@ -12,7 +12,7 @@ import { z } from "zod";
 import { checkServerRules, serverSchema } from "../../config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
 
-const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, ...fields } = serverSchema.shape;
+const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, limits: _limits, ...fields } = serverSchema.shape;
 
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;
