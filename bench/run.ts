@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
-import { generateApiKey } from "../lib/keys/api-key";
+import { generateApiKey } from "../lib/core/keys/api-key";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";

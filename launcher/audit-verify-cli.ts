@@ -4,10 +4,10 @@
 // Exit 0 intact, 1 broken (the first broken link is named), 2 bad flags.
 import { createPool } from "../lib/db/client";
 import { openDatabase } from "./database/open-database";
-import { describeError } from "../lib/errors";
+import { describeError } from "../lib/core/errors";
 import { readSettings } from "./settings";
-import { verifyTimeRange } from "../lib/audit/chain-state";
-import { describeVerdicts, parseVerifyArgs, VERIFY_USAGE } from "../lib/audit/verify-args";
+import { verifyTimeRange } from "../lib/audit-chain/chain-state";
+import { describeVerdicts, parseVerifyArgs, VERIFY_USAGE } from "../lib/audit-chain/verify-args";
 
 async function main(): Promise<number> {
   const parsed = parseVerifyArgs(process.argv.slice(2));

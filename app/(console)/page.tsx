@@ -1,20 +1,15 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { db } from "@/lib/db/client";
 import { requirePageRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
+import { consoleCounts } from "@/lib/console/dashboard";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
   const user = await requirePageRole(ROLES);
-  const [servers, consumers, groups, keys] = await Promise.all([
-    db().mcpServer.count(),
-    db().consumer.count(),
-    db().consumerGroup.count(),
-    db().apiKey.count({ where: { revokedAt: null } }),
-  ]);
+  const { servers, consumers, groups, activeKeys: keys } = await consoleCounts();
   const stats = [
     { label: "MCP servers", value: servers, href: "/servers" },
     { label: "Consumers", value: consumers, href: "/consumers" },

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { NamedVerdict } from "@/lib/audit/chain-state";
+import type { NamedVerdict } from "@/lib/audit-chain/chain-state";
 
 /** One badge per data plane's hash chain: intact since its latest checkpoint, or where it breaks. */
 export function ChainStatus({ states }: { states: NamedVerdict[] }) {

@@ -15,7 +15,7 @@ import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credenti
 import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
-import { VaultError } from "./vault/vault-error";
+import { VaultError } from "../../lib/core/vault/vault-error";
 
 export interface GatewayOptions {
   audit: AuditSink;

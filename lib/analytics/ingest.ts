@@ -4,7 +4,7 @@
 // a ledger that makes the rollups exactly-once even across a crash (see the
 // RollupLedger model).
 //
-// Each stored event also joins its data plane's hash chain (lib/audit/chain.ts):
+// Each stored event also joins its data plane's hash chain (lib/audit-chain/chain.ts):
 // the batch locks the chain's head row first, so concurrent batches of one
 // plane extend it one at a time and a re-sent event, already stored, is left
 // out of the chain rather than linked twice.
@@ -15,8 +15,8 @@
 // with `npm run bench:analytics`).
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { CHECKPOINT_EVERY, extendChain, GENESIS_HASH, NO_DATA_PLANE_CHAIN, type ChainedEvent } from "../audit/chain";
-import type { AuditEvent } from "../audit/event";
+import { CHECKPOINT_EVERY, extendChain, GENESIS_HASH, NO_DATA_PLANE_CHAIN, type ChainedEvent } from "../audit-chain/chain";
+import type { AuditEvent } from "../core/audit/event";
 import type { Db } from "../db/client";
 import { RollupDelta, type RolledUpEvent } from "./rollups";
 

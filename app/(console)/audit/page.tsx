@@ -5,10 +5,9 @@ import { ChainStatus } from "@/components/audit/chain-status";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { auditPage, parseAuditFilter, type AuditFilter } from "@/lib/analytics/audit-query";
+import { parseAuditFilter, type AuditFilter } from "@/lib/analytics/audit-query";
 import { requirePageRole } from "@/lib/auth/session";
-import { latestChainStates } from "@/lib/audit/chain-state";
-import { db, pool } from "@/lib/db/client";
+import { auditChainStates, auditEventsPage } from "@/lib/console/audit-events";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -22,7 +21,7 @@ const input = "rounded-md border-0 bg-white px-2 py-1 text-sm shadow-sm ring-1 r
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(["admin", "viewer"]);
   const filter = parseAuditFilter(await searchParams);
-  const [{ events, nextCursor }, chainStates] = await Promise.all([auditPage(db(), filter), latestChainStates(pool())]);
+  const [{ events, nextCursor }, chainStates] = await Promise.all([auditEventsPage(filter), auditChainStates()]);
   return (
     <>
       <PageHeader

@@ -2,13 +2,12 @@
 // once per configuration (routes by path, key hash → consumer, ACL per route,
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
-import { createHash } from "node:crypto";
 import { compileLimits, type CompiledLimits } from "../limits/limit-rules";
 import { KnownTools } from "../metrics/known-tools";
-import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
-import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/config/schema";
-import { hashApiKey } from "../../../lib/keys/api-key";
-import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
+import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
+import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/core/config/schema";
+import { hashApiKey } from "../../../lib/core/keys/api-key";
+import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
 
 export const PRM_PREFIX = "/.well-known/oauth-protected-resource";
 
@@ -98,7 +97,6 @@ export interface CompiledRoute {
 }
 
 export interface CompiledConfig {
-  hash: string;
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
@@ -224,15 +222,6 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
   };
 }
 
-/**
- * A fingerprint of the configuration for /status. Plain keys are replaced by
- * their hashes first, so the fingerprint cannot help anyone guess a key.
- */
-function configHash(config: GatewayConfig): string {
-  const consumers = config.consumers.map((c) => ({ ...c, keys: c.keys.map((k) => ("key" in k ? { ...k, key: undefined, hash: hashApiKey(k.key) } : k)) }));
-  return `sha256:${createHash("sha256").update(JSON.stringify({ ...config, consumers })).digest("hex")}`;
-}
-
 export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: string } = {}): CompiledConfig {
   const consumersByUsername = new Map<string, CompiledConsumer>();
   const consumersByCustomId = new Map<string, CompiledConsumer>();
@@ -257,7 +246,6 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
   }
   const publicUrl = overrides.publicUrl ?? config.gateway.public_url;
   return {
-    hash: configHash(config),
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,

@@ -2,8 +2,8 @@
 // map subject → tool → rules, so a request only looks up its caller's names
 // (username, groups, "*") × (the tool, "*"). Every matching rule applies; the
 // limiter refuses when any one of them is spent.
-import type { Caller } from "../../../lib/acl/decide";
-import type { LimitRuleConfig } from "../../../lib/config/schema";
+import type { Caller } from "../../../lib/core/acl/decide";
+import type { LimitRuleConfig } from "../../../lib/core/config/schema";
 
 export type WindowName = "per_minute" | "per_hour" | "per_day";
 

@@ -2,7 +2,7 @@
 // default; with a Redis that cannot be reached, the local fallback — degraded,
 // said once in the log and counted once per spell. (Redis itself: npm run test:cluster.)
 import { afterEach, describe, expect, it } from "vitest";
-import { findFreePort } from "../../../lib/net/ports";
+import net from "node:net";
 import type { Admission } from "./admission";
 import { compileLimits, matchLimits } from "./limit-rules";
 import { RateLimits } from "./rate-limits";
@@ -26,6 +26,15 @@ afterEach(() => limits?.close());
 
 const admittedOf = async (results: (Admission | Promise<Admission>)[]) => (await Promise.all(results.map((r) => Promise.resolve(r)))).filter((a) => a.ok).length;
 
+/** A port nothing listens on: bound, read, closed. */
+async function unusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 describe("RateLimits", () => {
   it("decides in process when no Redis is configured", async () => {
     limits = new RateLimits({}, logged().log);
@@ -36,7 +45,7 @@ describe("RateLimits", () => {
 
   it("falls back to the local limiter while Redis cannot be reached, and counts the fallback once", async () => {
     const { lines, log } = logged();
-    limits = new RateLimits({ PORTCULLIS_REDIS_URL: `redis://:secret@127.0.0.1:${await findFreePort()}` }, log);
+    limits = new RateLimits({ PORTCULLIS_REDIS_URL: `redis://:secret@127.0.0.1:${await unusedPort()}` }, log);
     limits.configure(undefined);
     expect(await admittedOf([1, 2, 3, 4].map(() => limits!.acquire(charges)))).toBe(2);
     const status = limits.status();
@@ -54,7 +63,7 @@ describe("RateLimits", () => {
 
   it("returns to the in-process limiter when a new configuration drops the redis section", async () => {
     limits = new RateLimits({}, logged().log);
-    limits.configure({ url: `redis://127.0.0.1:${await findFreePort()}`, key_prefix: "portcullis:", slot_lease_seconds: 60 });
+    limits.configure({ url: `redis://127.0.0.1:${await unusedPort()}`, key_prefix: "portcullis:", slot_lease_seconds: 60 });
     await limits.acquire(charges);
     expect(limits.status().degraded).toBe(true);
     limits.configure(undefined);

@@ -4,7 +4,7 @@
 // by the number of live gateways last seen in Redis — degraded, said so on
 // /status, counted in the metrics, until Redis is ready again.
 import fs from "node:fs";
-import type { RedisConfig } from "../../../lib/config/schema";
+import type { RedisConfig } from "../../../lib/core/config/schema";
 import type { Admission, LimitCharge, Limiter } from "./admission";
 import { LocalLimiter } from "./local-limiter";
 import { RedisLimiter, type RedisSettings } from "./redis-limiter";

@@ -9,7 +9,7 @@ import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 import type { Admission, LimitCharge, Limiter, Refusal } from "../limits/admission";
 import { matchLimits, type CompiledLimits } from "../limits/limit-rules";
-import type { Caller } from "../../../lib/acl/decide";
+import type { Caller } from "../../../lib/core/acl/decide";
 import type { RequestContext } from "./context";
 
 export function limitToolCalls(ctx: RequestContext, limiter: Limiter): void | Promise<void> {

@@ -1,7 +1,7 @@
 // Per-tool access on the request side: a denied tools/call is answered by the
-// gateway and never reaches the upstream. Decisions come from lib/acl (the
+// gateway and never reaches the upstream. Decisions come from lib/core/acl (the
 // one ACL function); tools/list results are filtered in tools-list-filter.ts.
-import { decideToolAccess, describeDenial, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import { decideToolAccess, describeDenial, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 

@@ -1,5 +1,5 @@
 // An MCP server as the console edits it: exactly the config's `serverSchema`
-// fields (lib/config/schema.ts, so a stored server always compiles into a
+// fields (lib/core/config/schema.ts, so a stored server always compiles into a
 // valid gateway config) minus the ACL, which the access matrix edits on its
 // own page, minus `passthrough_credentials`, which the console leaves at
 // its safe default, and minus the catalogue's change control (`tool_changes`,
@@ -9,8 +9,8 @@
 // stored as vault references, never as plain text in the database or the
 // activity log.
 import { z } from "zod";
-import { checkServerRules, serverSchema } from "../../config/schema";
-import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../vault/reference";
+import { checkServerRules, serverSchema } from "../../core/config/schema";
+import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
 const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, limits: _limits, ...fields } = serverSchema.shape;
 

@@ -3,7 +3,7 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
-import { PIN_PATTERN } from "../core/tools/pin";
+import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
 /** Names of groups, consumers and servers: the ACL refers to them. */

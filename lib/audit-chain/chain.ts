@@ -6,7 +6,7 @@
 // authorship: anyone who rewrites an event must rewrite every later hash, the
 // head and the checkpoints too.
 import { createHash } from "node:crypto";
-import type { AuditEvent } from "./event";
+import type { AuditEvent } from "../core/audit/event";
 
 export const GENESIS_HASH = "0".repeat(64);
 /** A checkpoint row is written whenever a chain's position is a multiple of this. */

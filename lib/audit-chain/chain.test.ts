@@ -12,7 +12,7 @@ import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
 import { createDb, createPool } from "../db/client";
 import { CHECKPOINT_EVERY } from "./chain";
 import { latestChainStates, verifyTimeRange } from "./chain-state";
-import type { AuditEvent } from "./event";
+import type { AuditEvent } from "../core/audit/event";
 import { parseVerifyArgs } from "./verify-args";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
