@@ -1,6 +1,6 @@
 // The rooms keep to their doors (docs/architecture.md): the gateway reaches
 // only its own sources, the shared core and an allow-list of packages; the
-// core reaches only itself, zod (and canonicalize) and Node's built-ins; pages and route handlers
+// core reaches only itself, zod (canonicalize, @bufbuild/cel) and Node's built-ins; pages and route handlers
 // reach the database only through lib/'s domain functions. The gateway
 // bundle's fingerprint covers every file the gateway's imports can reach.
 import fs from "node:fs";
@@ -14,8 +14,9 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const NODE_BUILTINS = new Set(builtinModules);
 // Packages the gateway process runs on; a new one is a decision to make here, on purpose.
 const GATEWAY_PACKAGES = new Set(["ioredis", "jose", "pino", "selfsigned", "undici", "yaml", "zod"]);
-// The core decides with zod, and pins tools with the RFC 8785 authors' canonicalize (lib/core/tools/pin.ts).
-const CORE_PACKAGES = new Set(["canonicalize", "zod"]);
+// The core decides with zod, pins tools with the RFC 8785 authors' canonicalize (lib/core/tools/pin.ts),
+// and evaluates rule conditions with @bufbuild/cel (lib/core/acl/condition.ts; protobuf for `now`, re2 for `matches`).
+const CORE_PACKAGES = new Set(["@bufbuild/cel", "@bufbuild/protobuf", "@bufbuild/re2", "canonicalize", "zod"]);
 // Tests may use the test runner, and the core's schema tests read YAML fixtures as users write them.
 const TEST_PACKAGES = new Set(["vitest", "yaml"]);
 

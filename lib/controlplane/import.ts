@@ -38,6 +38,12 @@ export function parseConfigText(text: string): GatewayConfig {
   }
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
+  // The access matrix has no place for a condition yet: storing the rule without it would turn an allow-condition into a plain allow.
+  const conditions = result.config.servers.flatMap((server, i) => [
+    ...(server.acl.default.when === undefined ? [] : [`servers[${i}].acl.default.when`]),
+    ...server.acl.tools.flatMap((rule, j) => (rule.when === undefined ? [] : [`servers[${i}].acl.tools[${j}].when`])),
+  ]);
+  if (conditions.length > 0) throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
   // The console does not store these yet: refused rather than silently dropped from what it publishes.
   const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
   if (unstored.length > 0) {

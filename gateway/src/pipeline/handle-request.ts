@@ -126,7 +126,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
-    decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name);
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);

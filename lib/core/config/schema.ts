@@ -3,6 +3,7 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
+import { compileCondition } from "../acl/condition";
 import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
@@ -55,6 +56,13 @@ const subject = z.union([z.literal("*"), name]);
 export const aclRuleSchema = z.strictObject({
   allow: z.array(subject).optional(),
   deny: z.array(subject).optional(),
+  /**
+   * A CEL condition over the call (docs/gateway.md, "Conditions"). With `allow` (or no lists): the callers
+   * the rule admits are admitted only when it holds. With `deny` alone: the denied callers are refused only when it holds.
+   */
+  when: z.string().min(1).optional(),
+  /** What a caller refused by `when` is told. */
+  message: z.string().min(1).max(500).optional(),
 });
 
 export const toolRuleSchema = aclRuleSchema.extend({ name: toolName });
@@ -339,6 +347,8 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       }
     };
     checkRule(server.acl.default, ["servers", i, "acl", "default"]);
+    checkCondition(server.acl.default, ["servers", i, "acl", "default"], ctx);
+    server.acl.tools.forEach((rule, j) => checkCondition(rule, ["servers", i, "acl", "tools", j], ctx));
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
     duplicates(server.acl.tools, (t) => t.name.toLowerCase(), ctx, (j) => ["servers", i, "acl", "tools", j, "name"], "tool rule");
     server.limits.forEach((limit, j) => {
@@ -354,6 +364,19 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       }
     }
   });
+}
+
+/** A rule's condition compiles, and says which list it narrows. */
+function checkCondition(rule: AclRuleConfig, path: (string | number)[], ctx: z.RefinementCtx) {
+  if (rule.when === undefined) {
+    if (rule.message !== undefined) ctx.addIssue({ code: "custom", path: [...path, "message"], message: "a message is what a caller refused by `when` is told: it needs `when`" });
+    return;
+  }
+  if (rule.allow?.length && rule.deny?.length) {
+    ctx.addIssue({ code: "custom", path: [...path, "when"], message: "a condition narrows either `allow` or `deny`, not both: keep one list on a conditional rule" });
+  }
+  const compiled = compileCondition(rule.when);
+  if (!compiled.ok) ctx.addIssue({ code: "custom", path: [...path, "when"], message: compiled.problem });
 }
 
 /** `servers[1].acl.tools[3].allow: expected array` — one line per problem. */
