@@ -81,6 +81,8 @@ export async function* auditBatches(db: Db, filter: AuditFilter, batchSize = 100
 export const EXPORT_COLUMNS = [
   "id", "time", "requestId", "serverName", "consumerName", "groups", "endUser", "upstreamIdentity", "method", "toolName",
   "decision", "reason", "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs", "bytesIn", "bytesOut", "dataPlaneId",
+  // Each event's place in its data plane's hash chain, so an export can be checked outside the console.
+  "chainKey", "chainSeq", "hash",
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -95,5 +97,6 @@ export function csvLine(row: AuditRow): string {
 }
 
 export function jsonLine(row: AuditRow): string {
-  return JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, row[c]]))) + "\n";
+  // chainSeq is a BigInt, which JSON.stringify refuses; positions stay far below 2^53.
+  return JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, typeof row[c] === "bigint" ? Number(row[c]) : row[c]]))) + "\n";
 }

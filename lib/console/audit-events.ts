@@ -1,7 +1,8 @@
 // What the audit explorer and its export read: the raw events
 // (lib/analytics/audit-query.ts) over the console's database.
 import { auditBatches, auditPage, type AuditFilter } from "../analytics/audit-query";
-import { db } from "../db/client";
+import { latestChainStates } from "../audit-chain/chain-state";
+import { db, pool } from "../db/client";
 
 export function auditEventsPage(filter: AuditFilter) {
   return auditPage(db(), filter);
@@ -10,4 +11,9 @@ export function auditEventsPage(filter: AuditFilter) {
 /** The filtered events in batches, for a streamed export. */
 export function auditExportBatches(filter: AuditFilter) {
   return auditBatches(db(), filter);
+}
+
+/** Each data plane's hash chain since its latest checkpoint, for the explorer's header. */
+export function auditChainStates() {
+  return latestChainStates(pool());
 }

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
+import { ChainStatus } from "@/components/audit/chain-status";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { parseAuditFilter, type AuditFilter } from "@/lib/analytics/audit-query";
 import { requirePageRole } from "@/lib/auth/session";
-import { auditEventsPage } from "@/lib/console/audit-events";
+import { auditChainStates, auditEventsPage } from "@/lib/console/audit-events";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -20,7 +21,7 @@ const input = "rounded-md border-0 bg-white px-2 py-1 text-sm shadow-sm ring-1 r
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(["admin", "viewer"]);
   const filter = parseAuditFilter(await searchParams);
-  const { events, nextCursor } = await auditEventsPage(filter);
+  const [{ events, nextCursor }, chainStates] = await Promise.all([auditEventsPage(filter), auditChainStates()]);
   return (
     <>
       <PageHeader
@@ -37,6 +38,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </>
         }
       />
+      <ChainStatus states={chainStates} />
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2 text-sm" aria-label="Filters">
         {(
           [
