@@ -55,6 +55,8 @@ export function settingsOf(row: McpServer): ServerSettings {
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
+    tool_changes: row.toolChanges,
+    new_tools: row.newTools,
   };
 }
 
@@ -69,6 +71,8 @@ function columnsOf(settings: ServerSettings) {
     upstreamHeaders: settings.upstream_headers,
     corsOrigins: settings.cors.origins,
     timeoutMs: settings.timeout_ms,
+    toolChanges: settings.tool_changes,
+    newTools: settings.new_tools,
   };
 }
 
