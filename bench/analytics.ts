@@ -7,7 +7,7 @@ import { ingestAuditEvents, pruneAuditData, RollupWriter } from "../lib/analytic
 import { breakdown, RANGES, timeSeries, topKeys, type RangeKey } from "../lib/analytics/queries";
 import type { AuditEvent } from "../lib/audit/event";
 import type pg from "pg";
-import { createDb, createPool, type Db } from "../lib/db/client";
+import { createDb, createPool } from "../lib/db/client";
 import { median, throwawayDatabase, writeResults } from "./support";
 
 const TOTAL = Number(process.env.EVENTS ?? 10_000_000);

@@ -59,7 +59,7 @@ export async function saturation(origin: string, scenario: Scenario, seconds: nu
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, `${origin}${scenario.path}`]);
       let out = "";
-      child.stdout.on("data", (c: Buffer) => (out += c));
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
       child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited ${code}`))));
     });
     if (/Non-2xx/.test(output)) throw new Error(`${scenario.name}: non-2xx answers under load\n${output}`);

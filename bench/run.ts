@@ -37,11 +37,11 @@ function startNode(script: string, args: string[], env: Record<string, string>, 
   return new Promise((resolve, reject) => {
     let seen = "";
     const onData = (c: Buffer) => {
-      seen += c;
+      seen += c.toString();
       if (ready.test(seen)) resolve(child);
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${script} exited (${code}): ${seen}`)));
   });
 }
@@ -237,7 +237,7 @@ async function main() {
   );
   const rssAfterLoad = rssOf(gateway.pid!);
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
-  const [freshPort, freshHttps, freshStatus] = (await Promise.all([findFreePort(), findFreePort(), findFreePort()])) as [number, number, number];
+  const [freshPort, freshHttps, freshStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const fresh = await startNode(
     gatewayBundle,
     ["--config", configFile, "--http-port", String(freshPort), "--https-port", String(freshHttps), "--status-port", String(freshStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-fresh")],

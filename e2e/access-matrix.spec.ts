@@ -186,6 +186,7 @@ test("150 tools × 10 groups: the matrix renders and answers a click within the 
   await search.fill("no-such-tool");
   await expect(page.locator(cell("tool_000", groups[0]!))).toHaveCount(0);
   const rerender = await search.evaluate(async (input: HTMLInputElement, n: number) => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(input) below
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")!.set!;
     const start = performance.now();
     setValue.call(input, "");

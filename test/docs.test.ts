@@ -15,7 +15,7 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 /** Where each documented command runs, and a string in that file showing it does. */
 const EXERCISED: Record<string, { file: string; marker: string }> = {
   "npm install && npm start": { file: "e2e/support/global-setup.ts", marker: '"lib/launcher/start.ts"' },
-  "npm test": { file: "package.json", marker: '"test": "npm run typecheck && npm run test:unit && npm run test:e2e"' },
+  "npm test": { file: "package.json", marker: '"test": "npm run typecheck && npm run lint && npm run format:check && npm run test:unit && npm run test:e2e"' },
   "npm run demo": { file: "test/demo.test.ts", marker: 'npmRun("demo")' },
   "npm run demo:verify": { file: "test/demo.test.ts", marker: 'npmRun("demo:verify")' },
   "npm run gateway -- --config gateway.yaml": { file: "gateway/test/gateway-process.test.ts", marker: 'launch(["--config", file]' },

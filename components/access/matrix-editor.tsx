@@ -92,6 +92,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
     return state.tools.filter(matches).map((t) => t.name);
     // "No own rule" and "Edited" read the draft as it was when a filter last changed: rows must not
     // vanish under the pointer while an admin clicks through them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- draft and editedTools left out on purpose (above)
   }, [state.tools, query, hint, flags]);
 
   // The first screenful renders (and hydrates) at once; the other rows, and the rows of a new

@@ -40,7 +40,7 @@ export function BreakdownTable({ label, rows, columns, href }: { label: string; 
             {columns.map((c) => (
               <Td key={c}>
                 {href?.[c] && row[c] ? (
-                  <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={href[c]!(row)}>
+                  <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={href[c](row)}>
                     {row[c]}
                   </Link>
                 ) : (

@@ -51,7 +51,7 @@ export function SignInForm({ callbackUrl, sso, initialError }: { callbackUrl: st
     <div className="space-y-4">
       {sso ? (
         <>
-          <Button type="button" variant="secondary" className="w-full" onClick={() => signIn(sso.id, { callbackUrl })}>
+          <Button type="button" variant="secondary" className="w-full" onClick={() => void signIn(sso.id, { callbackUrl })}>
             Sign in with {sso.name}
           </Button>
           <div className="flex items-center gap-3 text-xs text-zinc-500">
@@ -61,7 +61,7 @@ export function SignInForm({ callbackUrl, sso, initialError }: { callbackUrl: st
           </div>
         </>
       ) : null}
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} className="space-y-4" noValidate>
         <Field id="email" name="email" type="email" label="Email" autoComplete="username" required />
         <Field id="password" name="password" type="password" label="Password" autoComplete="current-password" required />
         {error ? (

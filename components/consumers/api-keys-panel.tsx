@@ -269,7 +269,7 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
           </Table>
           {next ? (
             <div className="mt-3 flex items-center justify-center gap-3">
-              <Button variant="secondary" onClick={loadMore} disabled={loading}>
+              <Button variant="secondary" onClick={() => void loadMore()} disabled={loading}>
                 {loading ? "Loading…" : "Show older keys"}
               </Button>
               {loadError ? <p role="alert" className="text-sm text-red-600">{loadError}</p> : null}

@@ -36,7 +36,7 @@ function ImportFlow({ source, title, onDone }: { source: Source; title: string; 
   return (
     <div className="space-y-3">
       {preview.isPending ? <p className="text-sm text-zinc-500">Validating and computing the changes…</p> : null}
-      {preview.error ? <FormError message={(preview.error as Error).message} /> : null}
+      {preview.error ? <FormError message={preview.error.message} /> : null}
       {preview.data ? (
         preview.data.changed ? (
           <>
@@ -58,7 +58,7 @@ function VersionDiff({ from, to }: { from: number; to: number }) {
     queryFn: () => api<{ diff: DiffPart[] }>(`/api/config/versions/diff?from=${from}&to=${to}`),
   });
   if (isPending) return <p className="text-sm text-zinc-500">Loading…</p>;
-  if (error) return <FormError message={(error as Error).message} />;
+  if (error) return <FormError message={error.message} />;
   return <DiffView parts={data.diff} label={`Version ${from} to ${to}`} />;
 }
 

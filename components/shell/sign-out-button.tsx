@@ -3,7 +3,7 @@ import { signOut } from "next-auth/react";
 
 export function SignOutButton() {
   return (
-    <button onClick={() => signOut({ callbackUrl: "/signin" })} className="text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-white">
+    <button onClick={() => void signOut({ callbackUrl: "/signin" })} className="text-xs text-zinc-500 hover:text-zinc-900 dark:hover:text-white">
       Sign out
     </button>
   );

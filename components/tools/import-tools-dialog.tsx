@@ -42,7 +42,7 @@ function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (pre
           id="tools-file"
           type="file"
           accept="application/json,.json"
-          onChange={onFile}
+          onChange={(event) => void onFile(event)}
           className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-100 file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-zinc-200 dark:file:bg-zinc-800"
         />
       </div>

@@ -25,7 +25,7 @@ export function CopyButton({
     setTimeout(() => setState("idle"), 2000);
   }
   return (
-    <Button type="button" variant={variant} size={size} onClick={copy} aria-live="polite">
+    <Button type="button" variant={variant} size={size} onClick={() => void copy()} aria-live="polite">
       {state === "copied" ? "Copied" : state === "failed" ? "Copy failed — select and copy" : label}
     </Button>
   );

@@ -68,6 +68,7 @@ export async function startTestIdp(options: { port: number; redirectUri: string 
   });
   const serveProvider = provider.callback();
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's handler never rejects; the rest is inside try
   const server = http.createServer(async (req, res) => {
     const match = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? "");
     if (!match) return serveProvider(req, res);

@@ -91,7 +91,7 @@ async function start(options: GatewayOptions) {
   for (const s of servers) await listen(s.server, s.port, s.host, s.what, s.variable);
   log.info(`gateway: listening on http :${options.httpPort}, https :${options.httpsPort}, status ${options.statusHost}:${options.statusPort}`);
 
-  process.on("SIGHUP", async () => {
+  const reload = async () => {
     if (!options.config) {
       log.warn("SIGHUP ignored: the gateway was started without --config");
       return;
@@ -100,7 +100,9 @@ async function start(options: GatewayOptions) {
     const applied = read.ok ? gateway.applyConfig(read.document, options.config) : read;
     if (applied.ok) log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration reloaded");
     else log.error({ file: options.config, problems: applied.problems }, "configuration rejected; still serving the previous one");
-  });
+  };
+  // readConfigFile and applyConfig report failures as values: reload never rejects.
+  process.on("SIGHUP", () => void reload());
 
   const stop = async () => {
     controlPlane?.stop();
@@ -110,8 +112,8 @@ async function start(options: GatewayOptions) {
     await gateway.close();
     process.exit(0);
   };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop());
 }
 
 try {

@@ -52,8 +52,8 @@ function runSuite(url: string): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     const child = spawn(NODE_22, [CONFORMANCE, "server", "--url", url, "--output-dir", path.join(ROOT, ".portcullis/test/conformance")], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c));
-    child.stderr.on("data", (c: Buffer) => (out += c));
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     child.once("error", reject);
     child.once("exit", () => {
       const results = new Map<string, string>();

@@ -35,10 +35,10 @@ async function launch(args: string[], dataDir: string, nodeArgs: string[] = []):
   });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (c: Buffer) => (stdout += c));
-  child.stderr!.on("data", (c: Buffer) => (stderr += c));
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const outcome = await new Promise<"listening" | number | null>((resolve) => {
-    child.stdout!.on("data", () => /gateway: listening/.test(stdout) && resolve("listening"));
+    child.stdout.on("data", () => /gateway: listening/.test(stdout) && resolve("listening"));
     child.once("exit", (code) => resolve(code));
   });
   if (outcome !== "listening") return { code: outcome, stderr, stdout };

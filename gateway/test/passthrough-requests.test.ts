@@ -58,7 +58,7 @@ beforeEach(() => upstream.respond(fakeMcpServer));
 const DEV = { apikey: "dev-api-key-1", authorization: "Bearer gho_upstream-token-123" };
 const ADMIN = { apikey: "admin-api-key", authorization: "Bearer gho_admin-token-456" };
 
-function post(body: string | unknown, headers: Record<string, string> = DEV, path = "/github-mcp") {
+function post(body: unknown, headers: Record<string, string> = DEV, path = "/github-mcp") {
   return fetch(`${gw.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
@@ -312,7 +312,7 @@ function rawRequest(path: string, headers: Record<string, string>, body = ""): P
   return new Promise((resolve, reject) => {
     const req = http.request(`${gw.url}${path}`, { method: "POST", headers }, (res) => {
       let text = "";
-      res.on("data", (c: Buffer) => (text += c));
+      res.on("data", (c: Buffer) => (text += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
     });
     req.on("error", reject);
@@ -454,7 +454,7 @@ describe("transport fidelity", () => {
     let text = "";
     const done = new Promise<void>((resolve, reject) => {
       response.body.on("data", (c: Buffer) => {
-        text += c;
+        text += c.toString();
         // Nine keep-alives (150 ms apart) span more than the 1 s body timeout.
         if (text.split(": keep-alive").length > 9) later();
       });

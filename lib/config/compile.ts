@@ -3,7 +3,7 @@
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
-import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Cell, type Effect } from "../acl/matrix";
+import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
 import type { GatewayConfigInput } from "./schema";
 
 export interface AclRuleRow {
@@ -56,7 +56,7 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
   const matrix: AclMatrix = { groups, defaultRow: { groups: {}, others: "inherit" }, tools: {} };
   const row = (tool: string) => {
     if (tool === DEFAULT_ROW) return matrix.defaultRow;
-    return (matrix.tools[tool] ??= { groups: {}, others: "inherit" as Cell });
+    return (matrix.tools[tool] ??= { groups: {}, others: "inherit" });
   };
   for (const rule of server.groupRules) row(rule.toolName).groups[rule.subject] = rule.effect;
   for (const rule of server.othersRules) row(rule.toolName).others = rule.effect;

@@ -28,6 +28,7 @@ function describeFailure(error: unknown, upstream: URL, timeoutMs: number): stri
     return "The upstream's answer is not MCP Streamable HTTP.";
   }
   if (error instanceof McpError) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-comparison -- McpError.code is a plain number that carries ErrorCode values
     if (error.code === ErrorCode.RequestTimeout) return `The upstream did not answer within ${Math.round(timeoutMs / 1000)} s.`;
     return `The upstream answered with an MCP error: ${error.message}`;
   }

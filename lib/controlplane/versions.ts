@@ -32,7 +32,7 @@ export async function storeVersion(tx: Prisma.TransactionClient, document: Gatew
   if (latest?.hash === hash) return { number: latest.number, hash, created: false };
   const number = (latest?.number ?? 0) + 1;
   await tx.configVersion.create({
-    data: { number, hash, document: document as Prisma.InputJsonValue, authorId: options.authorId, reason: options.reason },
+    data: { number, hash, document, authorId: options.authorId, reason: options.reason },
   });
   await tx.$executeRaw`SELECT pg_notify(${CONFIG_CHANNEL}, ${String(number)})`;
   return { number, hash, created: true };

@@ -41,7 +41,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     onLog: (line) => log.write(line + "\n"),
   });
   try {
-    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, stop: server.stop };
+    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, stop: (mode) => server.stop(mode) };
   } catch (error) {
     await server.stop();
     throw error;

@@ -83,8 +83,8 @@ function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { c
         }
       };
     };
-    child.stdout!.on("data", lineReader());
-    child.stderr!.on("data", lineReader());
+    child.stdout.on("data", lineReader());
+    child.stderr.on("data", lineReader());
     void exited.then((code) => reject(new Error(`the product stopped during start (exit code ${code}); its last output:\n${tail}`)));
   });
   // A demo that dies unexpectedly still lets the product shut down cleanly.
@@ -135,11 +135,11 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
       loginHint: `Demo account: ${idpUser.id} / ${idpUser.password} (group developer).`,
       dynamicRegistration: true,
     });
-    closers.push(idp.close);
+    closers.push(() => idp.close());
     const github = await startGitHubStandIn({ port: ports.github, app: { ...githubApp, callbackUrls: ["http://127.0.0.1/", "http://localhost/"] } });
-    closers.push(github.close);
+    closers.push(() => github.close());
     const konnect = await startKonnectStandIn({ port: ports.konnect, serviceToken: konnectToken, serviceIdentity: SERVICE_IDENTITY });
-    closers.push(konnect.close);
+    closers.push(() => konnect.close());
 
     if (options.signal?.aborted) throw new DemoStartAborted();
     const launcher = startLauncher(launcherEnv(settings, admin), log);
@@ -170,7 +170,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
             github: { mcpUrl: github.mcpUrl, prmUrl: github.prmUrl },
             konnect: { mcpUrl: konnect.url },
             idp: { issuer: idp.issuer, introspectionEndpoint: idp.introspectionEndpoint, introspectionClientId: "portcullis-gateway", user: { sub: idpUser.id } },
-            vault: vault as Record<(typeof VAULT_NAMES)[keyof typeof VAULT_NAMES], string>,
+            vault,
           }),
         // The console encrypts with this same key (launcher: <data dir>/secrets/master.key).
         masterKey: loadMasterKey({}, dataDir),

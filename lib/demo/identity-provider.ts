@@ -259,7 +259,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       registration: { enabled: options.dynamicRegistration === true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0] ?? (undefined as unknown as string),
+        defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0],
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => resourceServerInfo(resource),
       },
@@ -328,7 +328,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       });
       return;
     }
-    callback(req, res);
+    // Koa's handler answers its own errors (ctx.onerror): the promise it returns never rejects.
+    void callback(req, res);
   });
 
   const metadata = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;

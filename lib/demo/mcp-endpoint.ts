@@ -46,7 +46,7 @@ export async function serveMcp(req: http.IncomingMessage, res: http.ServerRespon
     const tool = byName.get(request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${request.params.name}`);
     const args = request.params.arguments ?? {};
-    const missing = ((tool.inputSchema.required as string[] | undefined) ?? []).filter((field) => args[field] === undefined);
+    const missing = (tool.inputSchema.required ?? []).filter((field) => args[field] === undefined);
     if (missing.length) return { isError: true, content: [{ type: "text", text: `missing required parameter: ${missing.join(", ")}` }] };
     const result = toolSet.call(tool.name, args);
     return { content: [{ type: "text", text: typeof result === "string" ? result : JSON.stringify(result, null, 2) }] };

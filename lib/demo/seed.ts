@@ -27,7 +27,7 @@ async function expectOk<T>(what: string, request: Promise<{ status: number; body
 async function vaultCiphertexts(session: ConsoleSession, masterKey: Buffer, values: Record<string, string>): Promise<Record<string, string>> {
   const exported = await session.text("/api/config/export");
   if (exported.status !== 200) throw new Error(`exporting the configuration: the console answered ${exported.status}`);
-  const current = ((parseYaml(exported.body) as { vault?: { portcullis?: Record<string, string> } }).vault?.portcullis ?? {}) as Record<string, string>;
+  const current = (parseYaml(exported.body) as { vault?: { portcullis?: Record<string, string> } }).vault?.portcullis ?? {};
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => {
       const existing = current[name];

@@ -29,8 +29,8 @@ async function launch(env: Record<string, string>): Promise<{ code: number | nul
   });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c));
-  child.stderr.on("data", (c: Buffer) => (stderr += c));
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   return { code, stderr, stdout };
 }

@@ -22,6 +22,7 @@ export async function startMcpToolsServer(options: { pageSize?: number; bearerTo
   const pageSize = options.pageSize ?? 2;
   const state: McpToolsServer = { url: "", tools: [], listRequests: [], authorizations: [], close: async () => undefined };
 
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a fixture: a rejection is an unhandled error that fails the test run, as it should
   const http_ = http.createServer(async (req, res) => {
     state.authorizations.push(req.headers.authorization);
     if (options.bearerToken && req.headers.authorization !== `Bearer ${options.bearerToken}`) {

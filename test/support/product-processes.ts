@@ -20,8 +20,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): RunningProcess {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const onData = (chunk: Buffer) => (output += chunk.toString());
-  child.stdout!.on("data", onData);
-  child.stderr!.on("data", onData);
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     child,
@@ -30,12 +30,12 @@ function run(args: string[], env: NodeJS.ProcessEnv): RunningProcess {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!pattern.test(output)) return;
-          child.stdout!.off("data", check);
-          child.stderr!.off("data", check);
+          child.stdout.off("data", check);
+          child.stderr.off("data", check);
           resolve();
         };
-        child.stdout!.on("data", check);
-        child.stderr!.on("data", check);
+        child.stdout.on("data", check);
+        child.stderr.on("data", check);
         void exited.then(() => reject(new Error(`process exited before printing ${pattern}; output:\n${output.slice(-3000)}`)));
         check();
       });

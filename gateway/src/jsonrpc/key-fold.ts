@@ -11,6 +11,7 @@
 // forms and special casings, and repairs lone surrogates the way Go's decoder
 // does, to U+FFFD): a wider fold refuses more, never less.
 
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at U+0000 on purpose
 const ASCII = /^[\x00-\x7f]*$/;
 
 function foldCodePoint(char: string): string {

@@ -11,7 +11,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Dispatcher } from "undici";
 import type { CompiledTokenCheck } from "../config/compile";
-import type { TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
+import type { CallerIdentity, TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
 import type { RequestContext } from "../pipeline/context";
 import { readBearerToken } from "../pipeline/bearer-token";
 import { bearerChallenge } from "../discovery/challenge";
@@ -77,7 +77,7 @@ export class TokenValidator implements TokenAuthenticator {
     private readonly vault: VaultResolver,
   ) {}
 
-  async authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void> {
+  async authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<CallerIdentity> {
     const metadataUrl = ctx.metadataUrl;
     const token = readBearerToken(ctx, metadataUrl);
     const claims = await this.validate(ctx, token, auth, auth.audience ?? ctx.resourceUrl, metadataUrl);
@@ -89,9 +89,7 @@ export class TokenValidator implements TokenAuthenticator {
         bearerChallenge({ error: "insufficient_scope", scope, resource_metadata: metadataUrl }),
       );
     }
-    const identity = consumerFromClaims(ctx.config!, auth, claims);
-    ctx.caller = identity.consumer;
-    ctx.endUser = identity.endUser;
+    return consumerFromClaims(ctx.config!, auth, claims);
   }
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
@@ -108,7 +106,7 @@ export class TokenValidator implements TokenAuthenticator {
 
   async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: string): Promise<Validation> {
     let cache = this.#caches.get(auth);
-    if (!cache) this.#caches.set(auth, (cache = new Map()));
+    if (!cache) this.#caches.set(auth, (cache = new Map<string, CacheEntry>()));
     const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;

@@ -11,24 +11,18 @@ import type { CompiledAuth } from "../config/compile";
 import { confirmKeyHolder, consumerFromClaims } from "../oauth/claim-identity";
 import { readBearerToken } from "./bearer-token";
 import type { RequestContext } from "./context";
-import type { TokenAuthenticator } from "./handle-request";
+import type { CallerIdentity, TokenAuthenticator } from "./handle-request";
 import { identifyByKey } from "./identify-by-key";
 
 export type PassthroughAuth = Extract<CompiledAuth, { mode: "passthrough" }>;
 
-export async function authenticatePassthrough(ctx: RequestContext, auth: PassthroughAuth, tokens: TokenAuthenticator): Promise<void> {
+export async function authenticatePassthrough(ctx: RequestContext, auth: PassthroughAuth, tokens: TokenAuthenticator): Promise<CallerIdentity> {
   const metadataUrl = auth.upstreamPrm ? ctx.metadataUrl : undefined;
   const token = readBearerToken(ctx, metadataUrl);
-  if (!auth.validate) {
-    identifyByKey(ctx, auth.keyHeader);
-    return;
-  }
+  if (!auth.validate) return identifyByKey(ctx, auth.keyHeader);
   const claims = await tokens.validate(ctx, token, auth.validate, auth.validate.audience, metadataUrl);
-  if (auth.identity === "key") {
-    identifyByKey(ctx, auth.keyHeader);
-    return;
-  }
-  const identity = auth.identity === "token" ? consumerFromClaims(ctx.config!, auth.mapping, claims) : confirmKeyHolder(identifyByKey(ctx, auth.keyHeader), auth.mapping, claims);
-  ctx.caller = identity.consumer;
-  ctx.endUser = identity.endUser;
+  if (auth.identity === "key") return identifyByKey(ctx, auth.keyHeader);
+  if (auth.identity === "token") return consumerFromClaims(ctx.config!, auth.mapping, claims);
+  const byKey = identifyByKey(ctx, auth.keyHeader);
+  return { ...confirmKeyHolder(byKey.consumer, auth.mapping, claims), keyId: byKey.keyId };
 }

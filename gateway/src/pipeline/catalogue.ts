@@ -57,7 +57,7 @@ export class CatalogueWatch {
     const pin = pinned ?? null;
     const key = normaliseToolName(name);
     let seen = this.#seen.get(route.name);
-    if (!seen) this.#seen.set(route.name, (seen = new Map()));
+    if (!seen) this.#seen.set(route.name, (seen = new Map<string, string | null>()));
     if (seen.has(key) || seen.size < MAX_TOOLS_PER_SERVER) seen.set(key, pin);
     const approved = route.catalogue.pins.get(key) ?? null;
     // Reported where change control is in use (a hold, or any pin); a route without it has nothing to review.

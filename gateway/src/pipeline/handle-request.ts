@@ -4,7 +4,7 @@
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import type { CompiledAuth, CompiledConfig, CompiledRoute, CompiledTokenCheck } from "../config/compile";
+import type { CompiledAuth, CompiledConfig, CompiledConsumer, CompiledRoute, CompiledTokenCheck } from "../config/compile";
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, toGatewayError } from "../errors";
@@ -29,9 +29,18 @@ import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./
 
 export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 
+/** Who the caller is, as an identity step finds it; handle-request writes it into the context. */
+export interface CallerIdentity {
+  consumer: CompiledConsumer;
+  /** The config id of the API key that named the consumer. */
+  keyId?: string;
+  /** The user as the IdP knows them (token routes). */
+  endUser?: string;
+}
+
 export interface TokenAuthenticator {
-  /** Validates the bearer token for the route and sets ctx.caller (and ctx.endUser). */
-  authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<void>;
+  /** Validates the bearer token for the route: who the caller is. */
+  authenticate(ctx: RequestContext, auth: TokenSwapAuth): Promise<CallerIdentity>;
   /** The claims of a valid token, or a 401 token_invalid whose challenge points at `metadataUrl`. */
   validate(ctx: RequestContext, token: string, check: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims>;
 }
@@ -57,9 +66,11 @@ const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  if (route.auth.mode === "passthrough") return authenticatePassthrough(ctx, route.auth, deps.tokens);
-  await deps.tokens.authenticate(ctx, route.auth);
-  if (!route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
+  const who = route.auth.mode === "passthrough" ? await authenticatePassthrough(ctx, route.auth, deps.tokens) : await deps.tokens.authenticate(ctx, route.auth);
+  ctx.caller = who.consumer;
+  ctx.keyId = who.keyId;
+  ctx.endUser = who.endUser;
+  if (route.auth.mode === "token_swap" && !route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
 
 function bindSession(ctx: RequestContext, deps: ProxyDeps) {

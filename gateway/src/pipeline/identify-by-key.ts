@@ -3,10 +3,11 @@
 // the upstream's token). Refusals about the key are 403, never 401: a 401
 // restarts a client's OAuth flow, which cannot fix a key.
 import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
-import type { CompiledConfig, CompiledConsumer, KeyEntry } from "../config/compile";
+import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";
 import type { RequestContext } from "./context";
+import type { CallerIdentity } from "./handle-request";
 
 const ISSUED_KEY_PREFIX = "pcs_";
 
@@ -22,8 +23,8 @@ export function findKey(config: CompiledConfig, key: string, now: number): KeyEn
   return entry;
 }
 
-/** Sets the caller (and the key's id) from the key header; returns the key's consumer. */
-export function identifyByKey(ctx: RequestContext, keyHeader: string): CompiledConsumer {
+/** The caller (and the key's id) named by the key header. */
+export function identifyByKey(ctx: RequestContext, keyHeader: string): CallerIdentity {
   const key = headerValue(ctx.req.headers[keyHeader]);
   if (!key) throw new GatewayError("key_missing", `API key required: send your Portcullis API key in the '${keyHeader}' header`);
   // Issued keys carry a CRC-32 of themselves: a typo is refused without a lookup. Keys
@@ -33,7 +34,5 @@ export function identifyByKey(ctx: RequestContext, keyHeader: string): CompiledC
   }
   const entry = findKey(ctx.config!, key, Date.now());
   if (!entry) throw new GatewayError("key_unknown", "The API key is not valid (unknown, revoked or expired)");
-  ctx.caller = entry.consumer;
-  ctx.keyId = entry.id;
-  return entry.consumer;
+  return { consumer: entry.consumer, keyId: entry.id };
 }

@@ -20,6 +20,7 @@ import { findShapeProblem } from "../jsonrpc/json-shape";
 import { foldKey } from "../jsonrpc/key-fold";
 
 /** Cheap and not foolable: a tools key, under any decoder, needs one of these in the text. */
+// eslint-disable-next-line no-control-regex -- [^\x00-\x7f] is "any non-ASCII character", control characters included on purpose
 const MAY_NAME_TOOLS = /tools|\\|[^\x00-\x7f]/i;
 const BOM = "\ufeff";
 
@@ -93,7 +94,7 @@ function filterMessage(message: Message, { acl, caller, privateCache, admit }: L
  * messages. Anything else is returned as it is.
  */
 export function filterToolsList(value: unknown, judgement: ListJudgement, again: Array<() => void> = []): unknown {
-  if (Array.isArray(value)) return value.map((m) => (isObject(m) ? filterMessage(m, judgement, again) : m));
+  if (Array.isArray(value)) return value.map((m: unknown) => (isObject(m) ? filterMessage(m, judgement, again) : m));
   return isObject(value) ? filterMessage(value, judgement, again) : value;
 }
 
@@ -108,7 +109,7 @@ export function judgeToolsListText(text: string, judgement: ListJudgement): stri
   if (text.trim() === "" || (!mustParse && !MAY_NAME_TOOLS.test(text))) return undefined;
   const key = text.length <= MAX_CACHED_TEXT ? `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${mustParse ? 1 : 0}${privateCache ? 1 : 0}${text}` : undefined;
   let cache = judged.get(acl);
-  if (!cache) judged.set(acl, (cache = new Map()));
+  if (!cache) judged.set(acl, (cache = new Map<string, JudgedText>()));
   let entry = key === undefined ? undefined : cache.get(key);
   if (entry) for (const redo of entry.again) redo();
   else {
@@ -154,4 +155,5 @@ function containsList(value: unknown): boolean {
 // ACL (a new config brings new ACL objects), caller and exact upstream text.
 const CACHED_TEXTS_PER_ACL = 32;
 const MAX_CACHED_TEXT = 256 * 1024;
-const judged = new WeakMap<CompiledAcl, Map<string, { outcome: string | GatewayError; again: Array<() => void> }>>();
+type JudgedText = { outcome: string | GatewayError; again: Array<() => void> };
+const judged = new WeakMap<CompiledAcl, Map<string, JudgedText>>();

@@ -17,7 +17,7 @@ export async function startEverythingServer(): Promise<EverythingServer> {
   await new Promise<void>((resolve, reject) => {
     let seen = "";
     child.stderr!.on("data", (chunk: Buffer) => {
-      seen += chunk;
+      seen += chunk.toString();
       if (seen.includes(`listening on port ${port}`)) resolve();
     });
     child.once("exit", (code) => reject(new Error(`server-everything exited (${code}): ${seen}`)));

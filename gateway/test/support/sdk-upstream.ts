@@ -20,6 +20,7 @@ export interface SdkUpstream {
 export async function startSdkUpstream(options: { json: boolean }): Promise<SdkUpstream> {
   const calls: string[] = [];
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a fixture: a rejection is an unhandled error that fails the test run, as it should
   const server = http.createServer(async (req, res) => {
     const id = req.headers["mcp-session-id"];
     let transport = typeof id === "string" ? sessions.get(id) : undefined;

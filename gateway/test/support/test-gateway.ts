@@ -46,7 +46,7 @@ export interface TestGateway {
 
 /** `document` may be a function of the gateway's own URL (for public_url and audiences). */
 export async function startTestGateway(
-  document: unknown | ((url: string) => unknown),
+  document: unknown,
   options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string } = {},
 ): Promise<TestGateway> {
   const audit = new MemoryAuditSink();

@@ -28,8 +28,8 @@ const pullNumber = num("Pull request number");
 const runId = num("The unique identifier of the workflow run");
 const alertNumber = num("The number of the alert");
 
-const text = (args: Args, key: string, fallback: string) => (typeof args[key] === "string" && args[key] !== "" ? (args[key] as string) : fallback);
-const int = (args: Args, key: string, fallback: number) => (typeof args[key] === "number" ? (args[key] as number) : fallback);
+const text = (args: Args, key: string, fallback: string) => (typeof args[key] === "string" && args[key] !== "" ? args[key] : fallback);
+const int = (args: Args, key: string, fallback: number) => (typeof args[key] === "number" ? args[key] : fallback);
 
 const user = (login: string, id: number) => ({ login, id, html_url: `https://github.com/${login}`, type: "User" });
 const repository = (name: string, description: string, stars: number, language: string) => ({
