@@ -2,14 +2,16 @@
 // listed without an approved pin (lib/controlplane/drift-reports.ts), shown
 // next to the approved definition, with how many calls were refused since.
 // Approving one records its pin as the tool's approved definition (the next
-// compiled configuration serves it); rejecting keeps it held. Every decision
-// goes to the activity log in the same transaction.
+// compiled configuration serves it); rejecting keeps it held. A definition
+// with suspicious text (suspicious-text.ts) is approved one by one, never in
+// bulk. Every decision goes to the activity log in the same transaction.
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { toolDefinitionSchema } from "./schemas/tools";
+import { flagSuspiciousTool, type SuspiciousFlag } from "./suspicious-text";
 import { storedFormOf } from "./tool-diff";
 
 export interface PendingChange {
@@ -23,6 +25,11 @@ export interface PendingChange {
   firstSeenAt: string;
   /** Calls refused (tool_changed / tool_not_approved) for this server and tool since first seen. */
   refusedCalls: number;
+  flags: SuspiciousFlag[];
+}
+
+async function serverToolNames(tx: Pick<Prisma.TransactionClient, "tool">, serverId: string): Promise<string[]> {
+  return (await tx.tool.findMany({ where: { serverId, goneAt: null }, select: { name: true } })).map((t) => t.name);
 }
 
 const REFUSAL_REASONS = ["tool_changed", "tool_not_approved"];
@@ -33,6 +40,7 @@ export async function listPendingChanges(serverId: string): Promise<PendingChang
   const reports = await db().toolDriftReport.findMany({ where: { serverId, state: "pending" }, orderBy: [{ toolName: "asc" }, { firstSeenAt: "asc" }] });
   const tools = await db().tool.findMany({ where: { serverId, name: { in: reports.map((r) => r.toolName) } }, select: { name: true, pin: true, approvedDefinition: true } });
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const names = await serverToolNames(db(), serverId);
   return Promise.all(
     reports.map(async (r) => {
       const tool = byName.get(r.toolName);
@@ -46,6 +54,7 @@ export async function listPendingChanges(serverId: string): Promise<PendingChang
         firstDataPlane: r.firstDataPlaneName,
         firstSeenAt: r.firstSeenAt.toISOString(),
         refusedCalls,
+        flags: flagSuspiciousTool(r.definition as Record<string, unknown>, names),
       };
     }),
   );
@@ -65,6 +74,11 @@ export async function decidePendingChanges(actor: CurrentUser, serverId: string,
     if (!server) throw notFound("This MCP server");
     const reports = await tx.toolDriftReport.findMany({ where: { serverId, state: "pending", ...(ids === "all" ? {} : { id: { in: ids } }) } });
     if (ids !== "all" && reports.length !== new Set(ids).size) throw new ConsoleError("conflict", "Some of these changes are no longer pending (decided by someone else, or approved by a sync); reload the page.");
+    if (decision === "approve" && (ids === "all" || ids.length > 1)) {
+      const names = await serverToolNames(tx, serverId);
+      const flagged = reports.filter((r) => flagSuspiciousTool(r.definition as Record<string, unknown>, names).length > 0).map((r) => r.toolName);
+      if (flagged.length) throw new ConsoleError("invalid", `Flagged definitions cannot be approved in bulk: review ${flagged.map((n) => `'${n}'`).join(", ")} and approve each one by one.`);
+    }
     const now = new Date();
     if (decision === "approve") await approve(tx, actor, serverId, reports, now);
     await tx.toolDriftReport.updateMany({ where: { id: { in: reports.map((r) => r.id) } }, data: { state: decision === "approve" ? "approved" : "rejected", decidedById: actor.id, decidedAt: now } });
