@@ -4,27 +4,30 @@ import { PageHeader } from "@/components/ui/page-header";
 import { db } from "@/lib/db/client";
 import { requirePageRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
+import { countPendingChanges } from "@/lib/console/pending-changes";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
   const user = await requirePageRole(ROLES);
-  const [servers, consumers, groups, keys] = await Promise.all([
+  const [servers, consumers, groups, keys, pending] = await Promise.all([
     db().mcpServer.count(),
     db().consumer.count(),
     db().consumerGroup.count(),
     db().apiKey.count({ where: { revokedAt: null } }),
+    countPendingChanges(),
   ]);
   const stats = [
     { label: "MCP servers", value: servers, href: "/servers" },
     { label: "Consumers", value: consumers, href: "/consumers" },
     { label: "Consumer groups", value: groups, href: "/groups" },
     { label: "Active API keys", value: keys, href: "/keys" },
+    { label: "Pending tool changes", value: pending, href: "/servers" },
   ];
   return (
     <>
       <PageHeader title="Dashboard" description={`Signed in as ${user.email}.`} />
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
         {stats.map((stat) => (
           <Card key={stat.label}>
             <p className="text-sm text-zinc-500">{stat.label}</p>

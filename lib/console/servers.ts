@@ -32,6 +32,8 @@ export interface ServerDetail {
   /** token_swap only: the caller's token is forwarded upstream (set by a config import). */
   forwardsCallerToken: boolean;
   tools: number;
+  /** Tool definitions gateways listed that wait for an admin's decision. */
+  pendingChanges: number;
   aclVersion: number;
   updatedAt: string;
 }
@@ -89,11 +91,11 @@ export async function listServers(): Promise<ServerSummary[]> {
 
 export async function findServer(id: string): Promise<ServerDetail | undefined> {
   const [row, publicUrl] = await Promise.all([
-    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } } } } } }),
+    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } }, driftReports: { where: { state: "pending" } } } } } }),
     gatewayPublicUrl(),
   ]);
   if (!row) return undefined;
-  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
+  return { id: row.id, url: `${publicUrl}${row.path}`, settings: settingsOf(row), forwardsCallerToken: forwardsCallerToken(row), tools: row._count.tools, pendingChanges: row._count.driftReports, aclVersion: row.aclVersion, updatedAt: row.updatedAt.toISOString() };
 }
 
 export async function getServer(id: string): Promise<ServerDetail> {
