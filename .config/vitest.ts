@@ -7,7 +7,7 @@ export default defineConfig({
   root,
   resolve: { alias: { "@": root } },
   test: {
-    include: ["{lib,gateway,app,components,prisma,test,bench}/**/*.test.ts"],
+    include: ["{lib,gateway,app,components,prisma,test,bench,launcher,demo}/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -14,7 +14,7 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/keys/api-key";
-import { buildGatewayIfNeeded } from "../lib/launcher/gateway-build";
+import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
+import { startEmbeddedPostgres } from "../launcher/database/embedded-postgres";
 import { applyMigrations } from "../lib/db/migrate";
 import { createThrowawayDatabase } from "../lib/db/throwaway-database";
 import { findFreePort } from "../lib/net/ports";

@@ -9,10 +9,11 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { startDemo, type RunningDemo } from "../lib/demo/demo";
-import type { HeadlessOAuthProvider } from "../lib/demo/headless-oauth";
-import { readDemoSettings } from "../lib/demo/settings";
-import { authorizeGitHub, listGitHubTools, verifyDemo } from "../lib/demo/verify";
+import { startDemo, type RunningDemo } from "../demo/demo";
+import type { HeadlessOAuthProvider } from "../demo/headless-oauth";
+import { readDemoSettings } from "../demo/settings";
+import { authorizeGitHub, listGitHubTools, verifyDemo } from "../demo/verify";
+import { removeDataFolder } from "../launcher/database/embedded-postgres-root";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "../lib/db/throwaway-database";
 import { findFreePort } from "../lib/net/ports";
 import { expect, signIn, test } from "./support/fixtures";
@@ -41,7 +42,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await demo?.stop();
   await database?.drop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  removeDataFolder(dataDir);
 });
 
 const cell = (tool: string, column: string) => `button[data-tool="${tool}"][data-column="${column}"]`;

@@ -1,6 +1,8 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_ARGS, findChromium } from "./support/chromium";
+import { CHROMIUM_ARGS, chosenChromium } from "./support/chromium";
+
+const chromium = chosenChromium();
 
 export default defineConfig({
   testDir: ".",
@@ -19,7 +21,7 @@ export default defineConfig({
   ],
   use: {
     browserName: "chromium",
-    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: chromium.executablePath, args: CHROMIUM_ARGS, env: { ...process.env, ...chromium.env } },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },

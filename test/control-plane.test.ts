@@ -16,7 +16,7 @@ import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/
 import { hashPassword } from "../lib/auth/password";
 import { createDb, type Db } from "../lib/db/client";
 import { publishConfigVersion } from "../lib/controlplane/versions";
-import { signInToConsole, type ConsoleSession } from "../lib/demo/console-session";
+import { signInToConsole, type ConsoleSession } from "../demo/console-session";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 

@@ -10,11 +10,11 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDemoFacts, type DemoFacts } from "../lib/demo/facts";
-import { signInToConsole } from "../lib/demo/console-session";
-import { connectWithOAuth } from "../lib/demo/headless-oauth";
-import { waitForGateway } from "../lib/demo/seed";
-import { verifyDemo } from "../lib/demo/verify";
+import { readDemoFacts, type DemoFacts } from "../demo/facts";
+import { signInToConsole } from "../demo/console-session";
+import { connectWithOAuth } from "../demo/headless-oauth";
+import { waitForGateway } from "../demo/seed";
+import { verifyDemo } from "../demo/verify";
 import { findFreePort } from "../lib/net/ports";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 

@@ -1,5 +1,6 @@
 // The docs stay true: the recipe's configuration file passes the gateway's own
-// schema, links between the docs land on headings that exist, and every shell
+// schema, links between the docs land on headings that exist, every source
+// path they name exists, and every shell
 // command in a fenced block names the test (or script) that runs it — a new
 // command needs an entry here, and so a test.
 import fs from "node:fs";
@@ -14,7 +15,7 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 /** Where each documented command runs, and a string in that file showing it does. */
 const EXERCISED: Record<string, { file: string; marker: string }> = {
-  "npm install && npm start": { file: "e2e/support/global-setup.ts", marker: '"lib/launcher/start.ts"' },
+  "npm install && npm start": { file: "e2e/support/global-setup.ts", marker: '"launcher/start.ts"' },
   "npm test": { file: "package.json", marker: '"test": "npm run typecheck && npm run lint && npm run format:check && npm run test:unit && npm run test:e2e"' },
   "npm run demo": { file: "test/demo.test.ts", marker: 'npmRun("demo")' },
   "npm run demo:verify": { file: "test/demo.test.ts", marker: 'npmRun("demo:verify")' },
@@ -54,6 +55,18 @@ describe("docs", () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it("every source path the docs name exists (so a moved file moves its docs too)", () => {
+    // Patterns and placeholders (`app/api/**/route.ts`, `<name>`) and files a run writes (bench/results/) are not paths to check.
+    const isPath = (name: string) => !/[*<]/.test(name) && !name.startsWith("bench/results/");
+    const missing: string[] = [];
+    for (const file of DOCS) {
+      for (const [, name] of read(file).matchAll(/`((?:app|bench|components|demo|e2e|gateway|launcher|lib|prisma|test)\/[^`\s]+)`/g)) {
+        if (isPath(name!) && !fs.existsSync(path.join(ROOT, name!))) missing.push(`${file}: ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it("every shell command in the docs names the test that runs it", () => {

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { removeDataFolder } from "../../launcher/database/embedded-postgres-root";
 import { createThrowawayDatabase } from "../../lib/db/throwaway-database";
 import { findFreePort } from "../../lib/net/ports";
 import { startTestIdp } from "./oidc-idp";
@@ -37,7 +38,7 @@ export default async function globalSetup() {
     PORTCULLIS_OIDC_SCOPES: "openid email profile groups",
     PORTCULLIS_OIDC_ROLE_MAP: "platform-admins=admin,engineering=developer",
   };
-  const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "launcher/start.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
   const log = fs.createWriteStream(path.join(ROOT, "test-results", "e2e-product.log"));
   await new Promise<void>((resolve, reject) => {
@@ -64,6 +65,6 @@ export default async function globalSetup() {
     launcher.kill("SIGINT");
     await exited;
     await Promise.all([database?.drop(), idp.close()]);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataFolder(dataDir);
   };
 }

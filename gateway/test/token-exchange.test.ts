@@ -5,8 +5,8 @@
 // a refused or failed exchange is a 502 and nothing is forwarded.
 import { SignJWT, decodeJwt, importJWK, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectWithOAuth } from "../../lib/demo/headless-oauth";
-import { EXCHANGE_CLIENT, GATEWAY_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
+import { connectWithOAuth } from "../../demo/headless-oauth";
+import { EXCHANGE_CLIENT, GATEWAY_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../demo/identity-provider";
 import { findFreePort } from "../../lib/net/ports";
 import { fakeMcpServer } from "./support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";

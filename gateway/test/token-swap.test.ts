@@ -7,8 +7,8 @@ import { SignJWT, UnsecuredJWT, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../../lib/net/ports";
 import { fakeMcpServer } from "./support/fake-mcp-server";
-import { connectWithOAuth } from "../../lib/demo/headless-oauth";
-import { GATEWAY_CLIENT, MACHINE_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
+import { connectWithOAuth } from "../../demo/headless-oauth";
+import { GATEWAY_CLIENT, MACHINE_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../demo/identity-provider";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 

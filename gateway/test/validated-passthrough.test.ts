@@ -6,7 +6,7 @@
 // claims, or both.
 import { SignJWT, UnsecuredJWT, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GATEWAY_CLIENT, MACHINE_CLIENT, startIdentityProvider, type IdentityProvider } from "../../lib/demo/identity-provider";
+import { GATEWAY_CLIENT, MACHINE_CLIENT, startIdentityProvider, type IdentityProvider } from "../../demo/identity-provider";
 import { fakeMcpServer } from "./support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";

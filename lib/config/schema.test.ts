@@ -113,6 +113,7 @@ describe("gateway config schema", () => {
   });
 });
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- each case edits the parsed YAML document in place */
 describe("validated passthrough and token exchange", () => {
   const validate = { issuer: "https://login.example.com", audience: "https://docs.example.com/mcp", jwks: { uri: "https://login.example.com/jwks" } };
   const exchange = { endpoint: "https://idp.example.com/token", client_id: "gw", client_secret: "{vault://env/SECRET}", resource: "https://analytics.example.com/mcp" };
@@ -154,3 +155,4 @@ describe("validated passthrough and token exchange", () => {
     expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(problem)]);
   });
 });
+/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -15,7 +15,7 @@ import { publishConfigVersion } from "../../lib/controlplane/versions";
 import { consumerListQuerySchema } from "../../lib/console/schemas/consumer";
 import { apiKeyListQuerySchema } from "../../lib/console/schemas/api-key";
 import { createDb, type Db } from "../../lib/db/client";
-import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
+import { startEmbeddedPostgres } from "../../launcher/database/embedded-postgres";
 import { applyMigrations } from "../../lib/db/migrate";
 import { findFreePort } from "../../lib/net/ports";
 

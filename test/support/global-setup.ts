@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/db/embedded-postgres";
+import { startEmbeddedPostgres } from "../../launcher/database/embedded-postgres";
 import { findFreePort } from "../../lib/net/ports";
 
 declare module "vitest" {

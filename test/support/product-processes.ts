@@ -3,7 +3,7 @@
 // killed and restarted one by one — each on free ports.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { buildConsoleIfNeeded } from "../../lib/launcher/console-build";
+import { buildConsoleIfNeeded } from "../../launcher/console-build";
 import { findFreePort } from "../../lib/net/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

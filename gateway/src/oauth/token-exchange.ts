@@ -68,7 +68,7 @@ export class TokenExchanger {
 
   async #exchangeCached(subjectToken: string, exchange: CompiledTokenExchange): Promise<Exchanged> {
     let cache = this.#caches.get(exchange);
-    if (!cache) this.#caches.set(exchange, (cache = new Map()));
+    if (!cache) this.#caches.set(exchange, (cache = new Map<string, CacheEntry>()));
     const key = createHash("sha256").update(subjectToken).digest("hex");
     const cached = cache.get(key);
     if (cached && cached.usableUntil > Date.now()) return cached.exchanged;

@@ -33,12 +33,12 @@ export async function startGatewayChild(document: unknown): Promise<GatewayChild
     env: { NODE_ENV: "test", PATH: process.env.PATH, PORTCULLIS_HTTP_PORT: String(httpPort), PORTCULLIS_HTTPS_PORT: String(httpsPort), PORTCULLIS_STATUS_PORT: String(statusPort), PORTCULLIS_DATA_DIR: dir, PORTCULLIS_HOST: "127.0.0.1" },
   });
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c));
-  child.stderr!.on("data", (c: Buffer) => (output += c));
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
   const started = await new Promise<boolean>((resolve) => {
-    child.stdout!.on("data", () => /gateway: listening/.test(output) && resolve(true));
+    child.stdout.on("data", () => /gateway: listening/.test(output) && resolve(true));
     void exit.then(() => resolve(false));
   });
   if (!started) throw new Error(`gateway process did not start:\n${output}`);

@@ -84,5 +84,5 @@ export interface GeneratedRequest {
 export const requestBody: fc.Arbitrary<GeneratedRequest> = fc.record({
   batch: fc.boolean(),
   messages: fc.array(message, { minLength: 1, maxLength: 3 }),
-  caller: fc.constantFrom("developer", "developer", "admin") as fc.Arbitrary<"developer" | "admin">,
+  caller: fc.constantFrom<"developer" | "admin">("developer", "developer", "admin"),
 }).map(({ batch, messages, caller }) => ({ body: batch ? `[${messages.join(",")}]` : messages[0]!, batch, caller }));

@@ -46,7 +46,7 @@ const notification = '{"jsonrpc":"2.0","method":"notifications/progress","params
 
 /** Splits JSON text into data lines after commas (a line break there is JSON whitespace once the lines are joined). */
 function dataLines(json: string, cuts: number[]): string[] {
-  const commas = [...json.matchAll(/,/g)].map((m) => m.index! + 1);
+  const commas = [...json.matchAll(/,/g)].map((m) => m.index + 1);
   const at = [...new Set(cuts.map((c) => commas[c % Math.max(1, commas.length)]).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);
   const lines: string[] = [];
   let from = 0;

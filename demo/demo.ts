@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { assertPortFree } from "../net/ports";
+import { assertPortFree } from "../lib/net/ports";
 import { randomBase62 } from "./base62";
 import { PROJECT_ROOT } from "../launcher/console-build";
 import { readSecret, writeSecret } from "../launcher/secrets";
-import { loadMasterKey } from "../vault/secret-box";
+import { loadMasterKey } from "../lib/vault/secret-box";
 import { signInToConsole } from "./console-session";
 import { writeDemoFacts, type DemoFacts } from "./facts";
 import { startGitHubStandIn } from "./github/github-stand-in";
@@ -67,7 +67,7 @@ function launcherEnv(settings: DemoSettings, admin: { email: string; password: s
 /** Starts the launcher and resolves once it says it is ready; rejects with its last output if it stops first. */
 function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<void> } {
   // Its own process group: a Ctrl-C reaches the demo, which stops the launcher once (a second signal would force it).
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "lib/launcher/start.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "launcher/start.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let tail = "";
   const ready = new Promise<void>((resolve, reject) => {

@@ -4,18 +4,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { runToCompletion } from "./processes";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 const INPUTS = ["app", "components", "lib", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
-// Code the console never imports: the demo's stand-ins and scripts.
-const SKIP_PATHS = new Set([path.join(ROOT, "lib", "demo")]);
 const FINGERPRINT_FILE = path.join(ROOT, ".next", "portcullis-fingerprint");
 // Outside .next, which `next build` empties.
 const LOCK_DIR = path.join(ROOT, "node_modules", ".cache", "portcullis", "console-build.lock");
 
 function walk(entry: string, hash: ReturnType<typeof createHash>) {
   const stat = fs.statSync(entry, { throwIfNoEntry: false });
-  if (!stat || SKIP_PATHS.has(entry)) return;
+  if (!stat) return;
   if (stat.isDirectory()) {
     for (const child of fs.readdirSync(entry).sort()) {
       if (!SKIP.has(child) && !child.endsWith(".test.ts")) walk(path.join(entry, child), hash);

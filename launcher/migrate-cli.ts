@@ -1,9 +1,9 @@
 // npm run db:migrate — applies prisma/migrations to DATABASE_URL, or to the
 // embedded database in the data folder when DATABASE_URL is unset.
-import { describeError } from "../errors";
-import { readSettings } from "../launcher/settings";
-import { applyMigrations } from "./migrate";
-import { openDatabase } from "./open-database";
+import { describeError } from "../lib/errors";
+import { readSettings } from "./settings";
+import { applyMigrations } from "../lib/db/migrate";
+import { openDatabase } from "./database/open-database";
 
 async function main() {
   const settings = readSettings(process.env);

@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../net/ports";
+import { findFreePort } from "../../lib/net/ports";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 
 const base = path.resolve(".portcullis/test", `embedded-${randomBytes(4).toString("hex")}`);

@@ -7,18 +7,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT_DIR = path.join(ROOT, "gateway", "dist");
 export const GATEWAY_BUNDLE = path.join(OUT_DIR, "main.mjs");
 const FINGERPRINT_FILE = path.join(OUT_DIR, "fingerprint");
-const DEMO_DIR = path.join(ROOT, "lib", "demo");
 
 function fingerprint(): string {
   const hash = createHash("sha256");
   const walk = (entry: string) => {
     const stat = fs.statSync(entry, { throwIfNoEntry: false });
-    // lib/demo: the demo's stand-ins and scripts, which the gateway never imports.
-    if (!stat || entry === DEMO_DIR) return;
+    if (!stat) return;
     if (stat.isDirectory()) {
       for (const child of fs.readdirSync(entry).sort()) if (child !== "generated" && child !== "dist") walk(path.join(entry, child));
     } else if (entry.endsWith(".ts") && !entry.endsWith(".test.ts")) hash.update(path.relative(ROOT, entry)).update(fs.readFileSync(entry));

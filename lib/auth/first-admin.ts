@@ -2,8 +2,8 @@
 // PORTCULLIS_ADMIN_EMAIL / PORTCULLIS_ADMIN_PASSWORD, or are generated and
 // returned so the launcher can print them once.
 import { randomBytes } from "node:crypto";
-import { hashPassword } from "../lib/auth/password";
-import type { Db } from "../lib/db/client";
+import { hashPassword } from "./password";
+import type { Db } from "../db/client";
 
 export interface SeededAdmin {
   email: string;

@@ -5,15 +5,16 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../net/ports";
+import { findFreePort } from "../lib/net/ports";
+import { removeDataFolder } from "./database/embedded-postgres-root";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+const ROOT = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(ROOT, ".portcullis/test", `launcher-${randomBytes(4).toString("hex")}`);
-afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => removeDataFolder(dataDir));
 
 async function launch(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const ports = await Promise.all(Array.from({ length: 5 }, () => findFreePort()));
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "lib/launcher/start.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "launcher/start.ts")], {
     cwd: ROOT,
     env: {
       NODE_ENV: "test",

@@ -3,12 +3,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { checkDatabaseConnection } from "./database-url";
+import { checkDatabaseConnection } from "../../lib/db/database-url";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 
 export interface OpenDatabase {
   url: string;
   embedded: boolean;
+  /** The embedded server's data folder, and why it is elsewhere than asked when it is (see embedded-postgres-root.ts). */
+  dataDir?: string;
+  note?: string;
   stop(mode?: "fast" | "immediate"): Promise<void>;
 }
 
@@ -41,7 +44,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     onLog: (line) => log.write(line + "\n"),
   });
   try {
-    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, stop: (mode) => server.stop(mode) };
+    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, dataDir: server.dataDir, note: server.note, stop: (mode) => server.stop(mode) };
   } catch (error) {
     await server.stop();
     throw error;

@@ -4,12 +4,13 @@
 // corrupt data folder or a server left running by a crash each produce one
 // precise message, and so that no exit hook of the package races our own
 // shutdown.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../errors";
-import { assertPortFree } from "../net/ports";
+import { UserFacingError } from "../../lib/errors";
+import { assertPortFree } from "../../lib/net/ports";
+import { chownTree, placeForServerUser, serverUser, type PostgresBinaries, type ServerUser } from "./embedded-postgres-root";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -19,65 +20,33 @@ export interface EmbeddedPostgresOptions {
   /** Delete the data folder on stop (test databases). */
   throwaway?: boolean;
   onLog?: (line: string) => void;
+  /** As root, where binaries and data go when the server's user cannot reach them (default /var/lib/portcullis). */
+  reachableHome?: string;
 }
 
 export interface EmbeddedPostgres {
   /** Connection URL of the `postgres` database as the superuser. */
   url: string;
   port: number;
+  /** Where the data folder really is: `dataDir`, or its stand-in when the server's user cannot reach that. */
+  dataDir: string;
+  /** Says where the server runs and why, when that is not where it was asked to run. */
+  note?: string;
   /** "fast" rolls back open transactions and checkpoints; "immediate" exits at once (recovery on next start). */
   stop(mode?: "fast" | "immediate"): Promise<void>;
 }
 
-interface Binaries {
-  initdb: string;
-  postgres: string;
-  pg_ctl: string;
-}
-
 const SUPERUSER = "portcullis";
 
-async function loadBinaries(): Promise<Binaries> {
+async function loadBinaries(): Promise<PostgresBinaries> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    return (await import(name)) as Binaries;
+    return (await import(name)) as PostgresBinaries;
   } catch {
     throw new UserFacingError(
       `No embedded PostgreSQL for ${process.platform}-${process.arch} (npm package ${name} is missing). Set DATABASE_URL to use an existing PostgreSQL server.`,
       "EMBEDDED_PG_UNAVAILABLE",
     );
-  }
-}
-
-/** PostgreSQL refuses to run as root; as root we run it as an unprivileged user. */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  for (const name of ["postgres", "portcullis-pg"]) {
-    try {
-      const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
-      const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
-      return { uid, gid };
-    } catch {
-      // try the next name
-    }
-  }
-  try {
-    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "portcullis-pg"]);
-  } catch (error) {
-    throw new UserFacingError(
-      `Running as root, and no unprivileged user exists to run PostgreSQL as (useradd failed: ${(error as Error).message}). Run as a normal user or set DATABASE_URL.`,
-      "EMBEDDED_PG_NO_USER",
-    );
-  }
-  return serverUser();
-}
-
-function chownTree(dir: string, owner: { uid: number; gid: number }): void {
-  fs.chownSync(dir, owner.uid, owner.gid);
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(full, owner);
-    else fs.chownSync(full, owner.uid, owner.gid);
   }
 }
 
@@ -88,9 +57,13 @@ function corrupt(dataDir: string, detail: string): UserFacingError {
   );
 }
 
-function run(command: string, args: string[], owner: { uid: number; gid: number } | undefined): Promise<string> {
+function asProcessUser(owner: ServerUser | undefined) {
+  return owner && { uid: owner.uid, gid: owner.gid };
+}
+
+function run(command: string, args: string[], owner: ServerUser | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } });
+    const child = spawn(command, args, { ...asProcessUser(owner), env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" } });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -99,7 +72,7 @@ function run(command: string, args: string[], owner: { uid: number; gid: number 
   });
 }
 
-async function initialise(bin: Binaries, dataDir: string, password: string, owner?: { uid: number; gid: number }) {
+async function initialise(bin: PostgresBinaries, dataDir: string, password: string, owner?: ServerUser) {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner) chownTree(dataDir, owner);
   const passwordFile = path.join(path.dirname(dataDir), `.pg-init-${randomBytes(6).toString("hex")}`);
@@ -135,7 +108,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** A server left running by a crashed launcher still owns the folder: stop it cleanly first. */
-async function stopLeftoverServer(bin: Binaries, dataDir: string, owner?: { uid: number; gid: number }) {
+async function stopLeftoverServer(bin: PostgresBinaries, dataDir: string, owner?: ServerUser) {
   const pidFile = path.join(dataDir, "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
@@ -216,13 +189,13 @@ function explainStartFailure(output: string, options: EmbeddedPostgresOptions): 
 const SHARED_MEMORY_BUSY = /pre-existing shared memory block .* is still in use/;
 const START_ATTEMPTS = 20;
 
-async function spawnServer(bin: Binaries, dataDir: string, options: EmbeddedPostgresOptions, owner: { uid: number; gid: number } | undefined, onLog: (line: string) => void) {
+async function spawnServer(bin: PostgresBinaries, dataDir: string, options: EmbeddedPostgresOptions, owner: ServerUser | undefined, onLog: (line: string) => void) {
   for (let attempt = 1; ; attempt++) {
     const child = spawn(
       bin.postgres,
       ["-D", dataDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
       // Its own process group: Ctrl-C reaches the launcher, which stops the database last.
-      { ...owner, env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
+      { ...asProcessUser(owner), env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
     try {
       await waitUntilReady(child, onLog);
@@ -237,12 +210,15 @@ async function spawnServer(bin: Binaries, dataDir: string, options: EmbeddedPost
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dataDir = path.resolve(options.dataDir);
   const onLog = options.onLog ?? (() => {});
-  const bin = await loadBinaries();
+  const requested = path.resolve(options.dataDir);
+  // Also creates the data folder's parent, whose reachability the placement checks.
+  const password = passwordFor(requested);
   const owner = serverUser();
+  const binaries = await loadBinaries();
+  const placed = owner ? placeForServerUser(binaries, requested, owner, options.reachableHome) : { binaries, dataDir: requested, dataRoot: requested };
+  const { binaries: bin, dataDir } = placed;
   const state = checkDataDir(dataDir);
-  const password = passwordFor(dataDir);
   if (state === "empty") await initialise(bin, dataDir, password, owner);
   else await stopLeftoverServer(bin, dataDir, owner);
   await assertPortFree(options.port, "127.0.0.1", options.portVariable ?? "PORTCULLIS_PG_PORT", "the embedded PostgreSQL");
@@ -259,14 +235,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       child.kill("SIGINT");
     }).then(() => {
       if (!options.throwaway) return;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      fs.rmSync(passwordFile(dataDir), { force: true });
+      fs.rmSync(placed.dataRoot, { recursive: true, force: true });
+      // The link to a stand-in, when the data moved.
+      fs.rmSync(requested, { recursive: true, force: true });
+      fs.rmSync(passwordFile(requested), { force: true });
     });
     return stopping;
   };
   return {
     url: `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
+    dataDir,
+    note: placed.note,
     stop,
   };
 }

@@ -3,15 +3,15 @@
 // Ctrl-C stops everything in reverse order; a second Ctrl-C forces.
 import fs from "node:fs";
 import path from "node:path";
-import { seedFirstAdmin } from "../../prisma/seed";
-import { readSsoSettings } from "../auth/sso";
-import { createDb } from "../db/client";
-import { applyMigrations } from "../db/migrate";
-import { openDatabase } from "../db/open-database";
-import { ensureBundledDataPlane } from "../controlplane/data-planes";
-import { publishConfigVersion } from "../controlplane/versions";
-import { describeError } from "../errors";
-import { assertPortFree } from "../net/ports";
+import { seedFirstAdmin } from "../lib/auth/first-admin";
+import { readSsoSettings } from "../lib/auth/sso";
+import { createDb } from "../lib/db/client";
+import { applyMigrations } from "../lib/db/migrate";
+import { openDatabase } from "./database/open-database";
+import { ensureBundledDataPlane } from "../lib/controlplane/data-planes";
+import { publishConfigVersion } from "../lib/controlplane/versions";
+import { describeError } from "../lib/errors";
+import { assertPortFree } from "../lib/net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
 import { buildGatewayIfNeeded } from "./gateway-build";
 import { startProcess, waitForLine, type ManagedProcess } from "./processes";
@@ -37,7 +37,7 @@ async function main() {
   const database = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.dataDir, pgPort: settings.PORTCULLIS_PG_PORT });
   say(
     database.embedded
-      ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (data in ${path.join(settings.dataDir, "pgdata")})`
+      ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (${database.note ?? `data in ${database.dataDir}`})`
       : "using the database from DATABASE_URL",
   );
   const children: ManagedProcess[] = [];
