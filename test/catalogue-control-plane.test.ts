@@ -18,7 +18,7 @@ import { hashPassword } from "../lib/auth/password";
 import { publishConfigVersion } from "../lib/controlplane/versions";
 import { toolPin } from "../lib/core/tools/pin";
 import { createDb, type Db } from "../lib/db/client";
-import { signInToConsole, type ConsoleSession } from "../lib/demo/console-session";
+import { signInToConsole, type ConsoleSession } from "../demo/console-session";
 import type { PendingChange } from "../lib/console/pending-changes";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
@@ -99,7 +99,9 @@ async function refusal(client: Client, name: string): Promise<McpError | undefin
 describe("catalogue change control through the console", () => {
   it("holds a tool whose description changed mid-session until the admin approves it, then serves it within 2 s", async () => {
     const client = new Client({ name: "catalogue-test", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/sdk`), { requestInit: { headers: { apikey: "dev-key-0001", authorization: "Bearer upstream-token" } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${gateway.url}/sdk`), { requestInit: { headers: { apikey: "dev-key-0001", authorization: "Bearer upstream-token" } } }),
+    );
     try {
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["echo", "search_code", "push_files", "create_issue"]);
 

@@ -52,7 +52,10 @@ function ChangeCard({ change, pending, onDecide }: { change: PendingChange; pend
         </div>
       </div>
       {change.flags.length ? (
-        <ul aria-label={`Flags of ${change.tool}`} className="mt-3 space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <ul
+          aria-label={`Flags of ${change.tool}`}
+          className="mt-3 space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+        >
           {change.flags.map((flag, i) => (
             <li key={i}>
               <span className="font-mono text-xs">{flag.path}</span>: {flag.message}
@@ -97,7 +100,11 @@ export function PendingChanges({ serverId, changes }: { serverId: string; change
           {changes.length} definition(s) wait for review. Held tools are hidden from clients and their calls refused until approved.
         </p>
         <div className="flex gap-2">
-          <Button disabled={decide.isPending || flagged} title={flagged ? "Flagged definitions are approved one by one" : undefined} onClick={() => decide.mutate({ decision: "approve", ids: "all" })}>
+          <Button
+            disabled={decide.isPending || flagged}
+            title={flagged ? "Flagged definitions are approved one by one" : undefined}
+            onClick={() => decide.mutate({ decision: "approve", ids: "all" })}
+          >
             Approve all
           </Button>
           <Button variant="secondary" disabled={decide.isPending} onClick={() => decide.mutate({ decision: "reject", ids: "all" })}>
@@ -105,7 +112,11 @@ export function PendingChanges({ serverId, changes }: { serverId: string; change
           </Button>
         </div>
       </div>
-      {decide.error ? <p role="alert" className="text-sm text-red-600">{decide.error.message}</p> : null}
+      {decide.error ? (
+        <p role="alert" className="text-sm text-red-600">
+          {decide.error.message}
+        </p>
+      ) : null}
       {changes.map((change) => (
         <ChangeCard key={change.id} change={change} pending={decide.isPending} onDecide={(d) => decide.mutate(d)} />
       ))}

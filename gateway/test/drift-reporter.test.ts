@@ -48,7 +48,7 @@ const drift = (description: string, pin = toolPin(definition(description))!): To
 
 const warnings: string[] = [];
 const log = { warn: (_fields: Record<string, unknown>, message: string) => void warnings.push(message) };
-let cleanup: (() => Promise<void>)[] = [];
+const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
   warnings.length = 0;

@@ -73,15 +73,20 @@ export async function decidePendingChanges(actor: CurrentUser, serverId: string,
     const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true } });
     if (!server) throw notFound("This MCP server");
     const reports = await tx.toolDriftReport.findMany({ where: { serverId, state: "pending", ...(ids === "all" ? {} : { id: { in: ids } }) } });
-    if (ids !== "all" && reports.length !== new Set(ids).size) throw new ConsoleError("conflict", "Some of these changes are no longer pending (decided by someone else, or approved by a sync); reload the page.");
+    if (ids !== "all" && reports.length !== new Set(ids).size)
+      throw new ConsoleError("conflict", "Some of these changes are no longer pending (decided by someone else, or approved by a sync); reload the page.");
     if (decision === "approve" && (ids === "all" || ids.length > 1)) {
       const names = await serverToolNames(tx, serverId);
       const flagged = reports.filter((r) => flagSuspiciousTool(r.definition as Record<string, unknown>, names).length > 0).map((r) => r.toolName);
-      if (flagged.length) throw new ConsoleError("invalid", `Flagged definitions cannot be approved in bulk: review ${flagged.map((n) => `'${n}'`).join(", ")} and approve each one by one.`);
+      if (flagged.length)
+        throw new ConsoleError("invalid", `Flagged definitions cannot be approved in bulk: review ${flagged.map((n) => `'${n}'`).join(", ")} and approve each one by one.`);
     }
     const now = new Date();
     if (decision === "approve") await approve(tx, actor, serverId, reports, now);
-    await tx.toolDriftReport.updateMany({ where: { id: { in: reports.map((r) => r.id) } }, data: { state: decision === "approve" ? "approved" : "rejected", decidedById: actor.id, decidedAt: now } });
+    await tx.toolDriftReport.updateMany({
+      where: { id: { in: reports.map((r) => r.id) } },
+      data: { state: decision === "approve" ? "approved" : "rejected", decidedById: actor.id, decidedAt: now },
+    });
     if (reports.length) {
       await recordActivity(tx, actor, {
         action: decision === "approve" ? "tools.approve" : "tools.reject",
@@ -103,7 +108,8 @@ async function approve(tx: Prisma.TransactionClient, actor: CurrentUser, serverI
     if (tools.has(report.toolName)) throw new ConsoleError("conflict", `Two definitions of '${report.toolName}' are pending: approve one of them.`);
     tools.add(report.toolName);
     const parsed = toolDefinitionSchema.safeParse(report.definition);
-    if (!parsed.success || parsed.data.name !== report.toolName) throw new ConsoleError("invalid", `The definition of '${report.toolName}' is not a tool the console can govern; it cannot be approved.`);
+    if (!parsed.success || parsed.data.name !== report.toolName)
+      throw new ConsoleError("invalid", `The definition of '${report.toolName}' is not a tool the console can govern; it cannot be approved.`);
     const stored = storedFormOf(parsed.data);
     const data = {
       description: stored.description,

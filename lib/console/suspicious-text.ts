@@ -34,7 +34,33 @@ const INSTRUCTIONS: [RegExp, string][] = [
 ];
 
 // Letters that read as Latin ones (Cyrillic, Greek) and ASCII look-alikes, folded for comparing names.
-const CONFUSABLE: Record<string, string> = { а: "a", е: "e", о: "o", р: "p", с: "c", у: "y", х: "x", і: "i", ј: "j", ѕ: "s", ԁ: "d", ο: "o", α: "a", ε: "e", ι: "i", κ: "k", ν: "v", ρ: "p", τ: "t", υ: "u", χ: "x", "0": "o", "1": "l", i: "l", "|": "l" };
+const CONFUSABLE: Record<string, string> = {
+  а: "a",
+  е: "e",
+  о: "o",
+  р: "p",
+  с: "c",
+  у: "y",
+  х: "x",
+  і: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ο: "o",
+  α: "a",
+  ε: "e",
+  ι: "i",
+  κ: "k",
+  ν: "v",
+  ρ: "p",
+  τ: "t",
+  υ: "u",
+  χ: "x",
+  "0": "o",
+  "1": "l",
+  i: "l",
+  "|": "l",
+};
 
 /** A name's skeleton (after UTS #39's idea): names with the same skeleton look alike. */
 export function nameSkeleton(name: string): string {
@@ -76,18 +102,29 @@ export function flagSuspiciousTool(definition: Record<string, unknown>, otherNam
     const invisible = text.match(INVISIBLE);
     if (invisible) flags.push({ kind: "invisible_characters", path, message: `${invisible.length} invisible characters (${codepoints(invisible)})` });
     const bidi = text.match(BIDI);
-    if (bidi) flags.push({ kind: "bidi_controls", path, message: `${bidi.length} bidirectional control characters (${codepoints(bidi)}): the text may read differently from how it is stored` });
+    if (bidi)
+      flags.push({
+        kind: "bidi_controls",
+        path,
+        message: `${bidi.length} bidirectional control characters (${codepoints(bidi)}): the text may read differently from how it is stored`,
+      });
     for (const [pattern, label] of INSTRUCTIONS) {
       const match = pattern.exec(text.replace(TAGS, "").replace(INVISIBLE, ""));
       if (match) flags.push({ kind: "instruction_phrase", path, message: `instruction-like text (${label}): "${match[0]}"` });
     }
   }
   const description = typeof definition.description === "string" ? definition.description : "";
-  if ([...description].length > LONG_DESCRIPTION_CHARS) flags.push({ kind: "long_description", path: "description", message: `${[...description].length.toLocaleString("en")} characters, more than ${LONG_DESCRIPTION_CHARS.toLocaleString("en")}` });
+  if ([...description].length > LONG_DESCRIPTION_CHARS)
+    flags.push({
+      kind: "long_description",
+      path: "description",
+      message: `${[...description].length.toLocaleString("en")} characters, more than ${LONG_DESCRIPTION_CHARS.toLocaleString("en")}`,
+    });
 
   const name = typeof definition.name === "string" ? definition.name : "";
   const nameScripts = scripts(name);
-  if (nameScripts.size > 1 || [...nameScripts].some((s) => s !== "Latin")) flags.push({ kind: "homoglyph_name", path: "name", message: `the name mixes scripts (${[...nameScripts].join(", ")})` });
+  if (nameScripts.size > 1 || [...nameScripts].some((s) => s !== "Latin"))
+    flags.push({ kind: "homoglyph_name", path: "name", message: `the name mixes scripts (${[...nameScripts].join(", ")})` });
   const skeleton = nameSkeleton(name);
   const twin = otherNames.find((other) => other !== name && nameSkeleton(other) === skeleton);
   if (twin) flags.push({ kind: "homoglyph_name", path: "name", message: `the name looks like another tool's: "${twin}"` });

@@ -42,7 +42,14 @@ export class DriftReporter {
       this.#queue.shift();
       this.#dropped++;
     }
-    this.#queue.push({ server: drift.server, tool: drift.tool, pin: drift.pin, approved: drift.approved, definition: drift.definition as Record<string, unknown>, seen_at: drift.seenAt });
+    this.#queue.push({
+      server: drift.server,
+      tool: drift.tool,
+      pin: drift.pin,
+      approved: drift.approved,
+      definition: drift.definition as Record<string, unknown>,
+      seen_at: drift.seenAt,
+    });
     void this.send();
   }
 

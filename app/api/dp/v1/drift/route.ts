@@ -20,7 +20,11 @@ export const POST = dataPlaneRoute(async (plane, request) => {
     return invalid("A drift batch is a JSON object.");
   }
   const parsed = driftBatchSchema.safeParse(body);
-  if (!parsed.success) return invalid("Malformed drift batch.", parsed.error.issues.slice(0, 20).map((i) => `${i.path.join(".")}: ${i.message}`));
+  if (!parsed.success)
+    return invalid(
+      "Malformed drift batch.",
+      parsed.error.issues.slice(0, 20).map((i) => `${i.path.join(".")}: ${i.message}`),
+    );
   const result = await storeDriftReports(db(), plane, parsed.data.drifts);
   await db().dataPlane.update({ where: { id: plane.id }, data: { lastSeenAt: new Date() } });
   return NextResponse.json(result);
