@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
     include: ["{lib,gateway,app,components,prisma,test,bench,launcher,demo}/**/*.test.ts"],
+    // The cluster suite needs redis-server and nginx: `npm run test:cluster` (.config/vitest.cluster.ts).
+    exclude: [...configDefaults.exclude, "test/cluster/**"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

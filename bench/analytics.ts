@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { auditPage } from "../lib/analytics/audit-query";
 import { ingestAuditEvents, pruneAuditData, RollupWriter } from "../lib/analytics/ingest";
 import { breakdown, RANGES, timeSeries, topKeys, type RangeKey } from "../lib/analytics/queries";
-import type { AuditEvent } from "../lib/audit/event";
+import type { AuditEvent } from "../lib/core/audit/event";
 import type pg from "pg";
 import { createDb, createPool } from "../lib/db/client";
 import { median, throwawayDatabase, writeResults } from "./support";

@@ -2,9 +2,11 @@
 // proxy, through nginx (when installed) and through the gateway with key auth,
 // ACL and audit on; tools/call (1 KiB) and tools/list (100 tools): saturation
 // throughput, p50/p99 at concurrency 1 and at a fixed 500 req/s, one 8 MB SSE
-// event through the gateway against direct (with a small call beside it), and
-// the gateway's RSS with 1,000 idle SSE streams open. Prints a table and writes
-// bench/results/latest.json. Not a test: figures depend on the machine.
+// event through the gateway against direct (with a small call beside it), the
+// gateway's RSS with 1,000 idle SSE streams open, and the p50 a rate limit adds
+// to tools/call, with the in-process limiter and with Redis (when redis-server
+// is installed). Prints a table and writes bench/results/latest.json. Not a
+// test: figures depend on the machine.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -13,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
-import { generateApiKey } from "../lib/keys/api-key";
+import { generateApiKey } from "../lib/core/keys/api-key";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
@@ -121,7 +123,50 @@ function gatewayConfig(upstreamPort: number) {
         auth: { mode: "passthrough" },
         acl: { default: { deny: ["contractors"] }, tools: [{ name: "tool_001", allow: ["agents"] }, { name: "tool_099", deny: ["agents"] }] },
       },
+      {
+        // The same route with budgets no run reaches: what the limiter costs, never a refusal.
+        name: "bench-limited",
+        path: "/bench-limited",
+        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
+        auth: { mode: "passthrough" },
+        acl: { default: { deny: ["contractors"] }, tools: [{ name: "tool_001", allow: ["agents"] }] },
+        limits: [
+          { subject: "agents", tool: "tool_001", per_minute: 1_000_000, concurrent: 100_000 },
+          { subject: "*", per_hour: 10_000_000 },
+        ],
+      },
     ],
+  };
+}
+
+function hasRedis(): boolean {
+  try {
+    execFileSync("sh", ["-c", "command -v redis-server"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startRedis(port: number): Promise<void> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  children.push(child);
+  await waitForPort(port);
+}
+
+/** c1 p50 of tools/call without limits, with the in-process limiter, and with Redis counters. */
+async function limiterCost(gatewayOrigin: string, redisGatewayOrigin: string | undefined) {
+  const call = (origin: string, pathname: string) => latencyAtConcurrencyOne(origin, scenarios(pathname)[0]!, 3000);
+  const unlimited = await call(gatewayOrigin, "/bench");
+  const local = await call(gatewayOrigin, "/bench-limited");
+  const redis = redisGatewayOrigin ? await call(redisGatewayOrigin, "/bench-limited") : undefined;
+  const unlimitedOnRedisGateway = redisGatewayOrigin ? await call(redisGatewayOrigin, "/bench") : undefined;
+  return {
+    unlimited_p50_ms: unlimited.p50,
+    local_p50_ms: local.p50,
+    added_local_p50_ms: Number((local.p50 - unlimited.p50).toFixed(3)),
+    redis_p50_ms: redis?.p50 ?? null,
+    added_redis_p50_ms: redis && unlimitedOnRedisGateway ? Number((redis.p50 - unlimitedOnRedisGateway.p50).toFixed(3)) : null,
   };
 }
 
@@ -236,6 +281,20 @@ async function main() {
     { origin: gatewayOrigin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]!, cpuSeconds: () => cpuSeconds(gateway.pid!) },
   );
   const rssAfterLoad = rssOf(gateway.pid!);
+  // A second gateway whose limits count in Redis, for the limiter's cost.
+  let redisGatewayOrigin: string | undefined;
+  if (hasRedis()) {
+    const [redisPort, limitedPort, limitedHttps, limitedStatus] = (await Promise.all(Array.from({ length: 4 }, () => findFreePort()))) as [number, number, number, number];
+    await startRedis(redisPort);
+    await startNode(
+      gatewayBundle,
+      ["--config", configFile, "--http-port", String(limitedPort), "--https-port", String(limitedHttps), "--status-port", String(limitedStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-redis")],
+      { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+      /gateway: listening/,
+    );
+    redisGatewayOrigin = `http://127.0.0.1:${limitedPort}`;
+  }
+  const limiter = await limiterCost(`http://127.0.0.1:${gatewayPort}`, redisGatewayOrigin);
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
   const [freshPort, freshHttps, freshStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const fresh = await startNode(
@@ -273,6 +332,9 @@ async function main() {
   console.log(
     `\none ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×), CPU per event ${bigEvent.bare_proxy_cpu_ms_per_event} ms bare, ${bigEvent.gateway_cpu_ms_per_event} ms gateway; a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
   );
+  console.log(
+    `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter`}`,
+  );
   console.log(`gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
 
   const gatewayRows = table.filter((r) => r.target === "gateway");
@@ -283,6 +345,8 @@ async function main() {
     added_p50_at_most_1_ms: gatewayRows.every((r) => r.added_c1_p50_ms <= 1),
     added_p99_at_most_3_ms: gatewayRows.every((r) => r.added_c1_p99_ms <= 3),
     rss_with_idle_streams_at_most_150_mb: rss.with_streams <= 150 * 1024 * 1024,
+    local_limiter_added_p50_at_most_0_05_ms: limiter.added_local_p50_ms <= 0.05,
+    redis_limiter_added_p50_at_most_0_3_ms: limiter.added_redis_p50_ms === null ? null : limiter.added_redis_p50_ms <= 0.3,
     big_event_vs_direct_at_most_1_5: bigEvent.ratio <= 1.5,
     big_event_added_small_call_at_most_50_ms: bigEvent.added_small_call_ms <= 50,
   };
@@ -291,7 +355,7 @@ async function main() {
   fs.mkdirSync(results, { recursive: true });
   fs.writeFileSync(
     path.join(results, "latest.json"),
-    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, big_sse_event: bigEvent, gateway_rss_bytes: rss, targets: targetsMet }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, big_sse_event: bigEvent, gateway_rss_bytes: rss, rate_limit: limiter, targets: targetsMet }, null, 2),
   );
   console.log("written: bench/results/latest.json");
 }

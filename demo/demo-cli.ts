@@ -1,7 +1,7 @@
 // `npm run demo`: the product plus stand-ins for GitHub, Konnect and an IdP,
 // seeded with the recipe; prints where to connect. Ctrl-C stops everything; a
 // second Ctrl-C forces.
-import { describeError } from "../lib/errors";
+import { describeError } from "../lib/core/errors";
 import { DemoStartAborted, startDemo, type RunningDemo } from "./demo";
 import { readDemoSettings } from "./settings";
 import { onInterrupt } from "../launcher/interrupts";

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { UserFacingError } from "../lib/errors";
+import { UserFacingError } from "../lib/core/errors";
 
 export const demoFactsSchema = z.object({
   console_url: z.string(),

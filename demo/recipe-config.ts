@@ -1,7 +1,7 @@
 // The configuration the demo seeds: the recipe's two servers in front of the
 // stand-ins, with the recipe's groups, consumers and ACL table — as one
 // gateway configuration document, the same shape an admin would import.
-import type { GatewayConfigInput } from "../lib/config/schema";
+import type { GatewayConfigInput } from "../lib/core/config/schema";
 
 export const DEMO_KEYS = { admin: "admin-api-key", developer: "dev-api-key" } as const;
 

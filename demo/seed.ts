@@ -3,8 +3,8 @@
 // previewed hash — skipped when nothing would change), then sync each server's
 // tool list from its upstream. Then waits until the gateway serves it.
 import { parse as parseYaml } from "yaml";
-import type { GatewayConfigInput } from "../lib/config/schema";
-import { decryptSecret, encryptSecret } from "../lib/vault/secret-box";
+import type { GatewayConfigInput } from "../lib/core/config/schema";
+import { decryptSecret, encryptSecret } from "../lib/core/vault/secret-box";
 import type { ConsoleSession } from "./console-session";
 
 export interface SeedResult {

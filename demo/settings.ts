@@ -3,7 +3,7 @@
 // PORTCULLIS_DATA_DIR or DATABASE_URL, so it cannot touch a real installation.
 import path from "node:path";
 import { z } from "zod";
-import { UserFacingError } from "../lib/errors";
+import { UserFacingError } from "../lib/core/errors";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 

@@ -1,6 +1,6 @@
 // `npm run demo:verify`: the recipe's verification against the running demo,
 // step by step; exits non-zero if any step fails.
-import { describeError, UserFacingError } from "../lib/errors";
+import { describeError, UserFacingError } from "../lib/core/errors";
 import { readDemoFacts } from "./facts";
 import { readDemoSettings } from "./settings";
 import { verifyDemo, type StepResult } from "./verify";

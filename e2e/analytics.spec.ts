@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import type pg from "pg";
 import { ingestAuditEvents, RollupWriter } from "../lib/analytics/ingest";
-import type { AuditEvent } from "../lib/audit/event";
+import type { AuditEvent } from "../lib/core/audit/event";
 import { expect, signIn, test } from "./support/fixtures";
 
 function events(server: string, consumer: string, count: number): AuditEvent[] {

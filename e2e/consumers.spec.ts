@@ -1,4 +1,4 @@
-import { generateApiKey, hashApiKey } from "../lib/keys/api-key";
+import { generateApiKey, hashApiKey } from "../lib/core/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
 
 test("an admin creates a consumer in a group, issues a key shown exactly once, revokes it; every change is logged", async ({ page, admin, db, context }) => {

@@ -3,7 +3,7 @@
 // without touching this file.
 import fs from "node:fs";
 import path from "node:path";
-import { generateApiKey, hashApiKey } from "../lib/keys/api-key";
+import { generateApiKey, hashApiKey } from "../lib/core/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
 
 const API_DIR = path.resolve(import.meta.dirname, "../app/api");

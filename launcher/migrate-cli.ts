@@ -1,6 +1,6 @@
 // npm run db:migrate — applies prisma/migrations to DATABASE_URL, or to the
 // embedded database in the data folder when DATABASE_URL is unset.
-import { describeError } from "../lib/errors";
+import { describeError } from "../lib/core/errors";
 import { readSettings } from "./settings";
 import { applyMigrations } from "../lib/db/migrate";
 import { openDatabase } from "./database/open-database";

@@ -1,7 +1,7 @@
 // What `npm start` reads from the environment, validated once.
 import path from "node:path";
 import { z } from "zod";
-import { UserFacingError } from "../lib/errors";
+import { UserFacingError } from "../lib/core/errors";
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 

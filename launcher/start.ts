@@ -10,7 +10,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { openDatabase } from "./database/open-database";
 import { ensureBundledDataPlane } from "../lib/controlplane/data-planes";
 import { publishConfigVersion } from "../lib/controlplane/versions";
-import { describeError } from "../lib/errors";
+import { describeError } from "../lib/core/errors";
 import { assertPortFree } from "../lib/net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
 import { buildGatewayIfNeeded } from "./gateway-build";

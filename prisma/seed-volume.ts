@@ -11,8 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { describeError } from "../lib/errors";
-import { displayPrefix, generateApiKey, hashApiKey } from "../lib/keys/api-key";
+import { describeError } from "../lib/core/errors";
+import { displayPrefix, generateApiKey, hashApiKey } from "../lib/core/keys/api-key";
 
 export interface VolumeOptions {
   consumers: number;

@@ -131,6 +131,10 @@ describe("control plane ↔ data planes", () => {
     const [a, b] = await Promise.all([startDataPlane("dp-a"), startDataPlane("dp-b")]);
     await Promise.all([a.waitFor(applied(version)), b.waitFor(applied(version))]);
     expect(await toolNames(a, "dev-key-0001")).toContain("push_files");
+    // One config hash: /status reports the hash the console stored for the version.
+    const stored = await db.configVersion.findUniqueOrThrow({ where: { number: version }, select: { hash: true } });
+    const reported = (await (await fetch(a.statusUrl)).json()) as { config: { hash: string }; control_plane: { applied: { hash: string } } };
+    expect([reported.config.hash, reported.control_plane.applied.hash]).toEqual([stored.hash, stored.hash]);
 
     const server = await db.mcpServer.findUniqueOrThrow({ where: { name: "fake" } });
     const matrix = await session.json<{ version: number; matrix: { defaultRow: object } }>("GET", `/api/servers/${server.id}/acl`);

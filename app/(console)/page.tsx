@@ -1,22 +1,16 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { db } from "@/lib/db/client";
 import { requirePageRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
+import { consoleCounts } from "@/lib/console/dashboard";
 import { countPendingChanges } from "@/lib/console/pending-changes";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
   const user = await requirePageRole(ROLES);
-  const [servers, consumers, groups, keys, pending] = await Promise.all([
-    db().mcpServer.count(),
-    db().consumer.count(),
-    db().consumerGroup.count(),
-    db().apiKey.count({ where: { revokedAt: null } }),
-    countPendingChanges(),
-  ]);
+  const [{ servers, consumers, groups, activeKeys: keys }, pending] = await Promise.all([consoleCounts(), countPendingChanges()]);
   const stats = [
     { label: "MCP servers", value: servers, href: "/servers" },
     { label: "Consumers", value: consumers, href: "/consumers" },

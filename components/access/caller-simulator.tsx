@@ -3,7 +3,7 @@ import { Card } from "../ui/card";
 
 /**
  * Pick the groups of an imaginary caller; the matrix gains a column with the
- * gateway's own decision for it (lib/acl/decide.ts on the compiled edits),
+ * gateway's own decision for it (lib/core/acl/decide.ts on the compiled edits),
  * which shows deny-wins: one denied group is enough.
  */
 export function CallerSimulator({ groups, selected, onChange }: { groups: string[]; selected: string[]; onChange: (groups: string[]) => void }) {

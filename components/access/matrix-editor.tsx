@@ -7,7 +7,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
-import { compileAcl, decideToolAccess } from "@/lib/acl/decide";
+import { compileAcl, decideToolAccess } from "@/lib/core/acl/decide";
 import { DEFAULT_ROW, hasOwnRule, matrixToAcl, rowOf } from "@/lib/acl/matrix";
 import { api, ApiError } from "@/lib/client/api";
 import type { AccessMatrixData, MatrixTool } from "@/lib/console/access-matrix";

@@ -4,7 +4,7 @@
 // endpoint demanding client id *and* secret, RFC 8414 metadata. The authorize
 // step approves at once — the demo's user is always signed in to "GitHub".
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { randomBase62 } from "../base62";
+import { randomBase62 } from "../../lib/core/keys/base62";
 
 export interface OAuthApp {
   clientId: string;

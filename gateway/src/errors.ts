@@ -18,6 +18,8 @@ export const ERROR_TABLE = {
   /** Too many unseen tokens from one client address would each cost an introspection call. */
   token_checks_limited: { http: 429, jsonRpc: -32000 },
   origin_denied: { http: 403, jsonRpc: -32000 },
+  /** A rate limit or quota of the route (servers[].limits) is spent. */
+  rate_limited: { http: 429, jsonRpc: -32000 },
   // Routing and transport.
   not_configured: { http: 503, jsonRpc: -32603 },
   route_not_found: { http: 404, jsonRpc: -32000 },
@@ -32,6 +34,9 @@ export const ERROR_TABLE = {
   unsupported_protocol_version: { http: 400, jsonRpc: -32022 },
   invalid_params: { http: 200, jsonRpc: -32602 },
   tool_denied: { http: 200, jsonRpc: -32602 },
+  /** A rule's CEL condition refused the call's arguments; `condition_failed`: it could not be evaluated on them (fail closed). */
+  condition_denied: { http: 200, jsonRpc: -32602 },
+  condition_failed: { http: 200, jsonRpc: -32602 },
   /** Catalogue change control: the tool's definition differs from the approved one, or was never approved. */
   tool_changed: { http: 200, jsonRpc: -32602 },
   tool_not_approved: { http: 200, jsonRpc: -32602 },
@@ -57,7 +62,7 @@ export class GatewayError extends Error {
   id: JsonRpcId = null;
   /** Extra response headers, e.g. WWW-Authenticate on 401/403. */
   headers: Record<string, string> = {};
-  /** Extra members of the JSON-RPC error's `data`, for programs (beside `reason`). */
+  /** Extra members of the JSON-RPC error's `data`, for programs (e.g. when to retry); never secrets. */
   data: Record<string, unknown> = {};
 
   constructor(
@@ -100,7 +105,7 @@ export function toGatewayError(error: unknown): GatewayError {
   return new GatewayError("internal", "The gateway failed to handle this request", detail);
 }
 
-/** The JSON-RPC error object; `data.reason` carries the string code for programs. */
+/** The JSON-RPC error object; `data.reason` carries the string code for programs, beside the error's extra data. */
 export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } & Record<string, unknown> } } {
   return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { ...error.data, reason: error.code } } };
 }

@@ -6,6 +6,7 @@ import type { AuditSink } from "./audit/audit-sink";
 import type { CompiledConfig } from "./config/compile";
 import { ConfigStore, type ApplyResult } from "./config/config-store";
 import { UpstreamMetadataCache } from "./discovery/protected-resource";
+import { RateLimits } from "./limits/rate-limits";
 import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
 import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
@@ -14,7 +15,7 @@ import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credenti
 import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
-import { VaultError } from "./vault/vault-error";
+import { VaultError } from "../../lib/core/vault/vault-error";
 
 export interface GatewayOptions {
   audit: AuditSink;
@@ -34,13 +35,17 @@ export function createGateway(options: GatewayOptions) {
   const vault = new VaultResolver({ env: options.env, masterKey: options.masterKey, dispatcher });
   const health = new RouteHealth();
   const tokens: TokenAuthenticator = new TokenValidator(dispatcher, vault);
+  const limits = new RateLimits(options.env, options.log);
   const metrics = new GatewayMetrics(() => ({
     portcullis_config_version: { help: "Version of the configuration being served (0: none).", value: store.state?.version ?? 0 },
     portcullis_audit_events_dropped_total: { help: "Audit events dropped because the buffer was full.", value: options.audit.stats().dropped },
+    portcullis_rate_limit_degraded: { help: "1 while Redis is unreachable and rate limits are enforced locally (each gateway its share).", value: limits.status().degraded ? 1 : 0 },
+    portcullis_rate_limit_fallbacks_total: { help: "Times this gateway fell back from Redis to its local rate limiter.", value: limits.status().fallbacks },
   }));
 
   const store = new ConfigStore({ publicUrl: options.publicUrl }, (config) => {
     vault.configure(config.vault);
+    limits.configure(config.redis);
     health.problems.clear();
     checkCredentials(config).catch((error: Error) => options.log.error({ error: error.message }, "checking route credentials failed"));
   });
@@ -79,6 +84,7 @@ export function createGateway(options: GatewayOptions) {
     exchanges: new TokenExchanger(dispatcher, vault),
     vault,
     health,
+    limiter: limits,
     audit: options.audit,
     metrics,
     log: options.log,
@@ -96,6 +102,7 @@ export function createGateway(options: GatewayOptions) {
       last_rejected_config: store.lastRejected ?? null,
       routes: routes.map((r) => ({ name: r.name, path: r.path, mode: r.auth.mode, ok: !health.problems.has(r.name), problem: health.problems.get(r.name) ?? null })),
       audit: options.audit.stats(),
+      rate_limits: limits.status(),
       catalogue_drift: catalogue.drifts.map(({ server, tool, pin, approved, seenAt }) => ({ server, tool, pin, approved, seen_at: seenAt })),
       memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(process.memoryUsage()),
     };
@@ -106,7 +113,10 @@ export function createGateway(options: GatewayOptions) {
     applyConfig: (document: unknown, source: string): ApplyResult => store.apply(document, source),
     status,
     metrics: () => metrics.render(),
-    close: () => dispatcher.close(),
+    close: async () => {
+      await limits.close();
+      await dispatcher.close();
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import http from "node:http";
 import https from "node:https";
 import type net from "node:net";
 import { pino } from "pino";
-import { loadMasterKey } from "../../lib/vault/secret-box";
+import { loadMasterKey } from "../../lib/core/vault/secret-box";
 import { JsonLinesAuditSink, type AuditSink } from "./audit/audit-sink";
 import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/options";
 import { readConfigFile } from "./config/read-config-file";

@@ -3,7 +3,7 @@
 // drops what retrying cannot fix, and never sends a definition without a pin.
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { DP_API } from "../../lib/controlplane/protocol";
+import { DP_API } from "../../lib/core/controlplane/protocol";
 import { toolPin } from "../../lib/core/tools/pin";
 import { DriftReporter } from "../src/control-plane/drift-reporter";
 import type { ToolDrift } from "../src/pipeline/catalogue";

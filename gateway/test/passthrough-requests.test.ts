@@ -3,7 +3,7 @@
 import http from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { generateApiKey, hasValidChecksum, hashApiKey } from "../../lib/keys/api-key";
+import { generateApiKey, hasValidChecksum, hashApiKey } from "../../lib/core/keys/api-key";
 import { findFreePort } from "../../lib/net/ports";
 import { FAKE_TOOLS, fakeMcpServer } from "./support/fake-mcp-server";
 import { jsonResponse, startRecordingUpstream, type RecordedRequest, type RecordingUpstream } from "./support/recording-upstream";

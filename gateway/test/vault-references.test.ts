@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { encryptSecret } from "../../lib/vault/secret-box";
+import { encryptSecret } from "../../lib/core/vault/secret-box";
 import { startVaultServer, type VaultServer } from "./support/hashicorp-vault-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";

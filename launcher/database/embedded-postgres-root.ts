@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../../lib/errors";
+import { UserFacingError } from "../../lib/core/errors";
 
 export interface ServerUser {
   name: string;

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { UserFacingError } from "../../lib/errors";
+import { UserFacingError } from "../../lib/core/errors";
 import { assertPortFree } from "../../lib/net/ports";
 import { chownTree, placeForServerUser, serverUser, type PostgresBinaries, type ServerUser } from "./embedded-postgres-root";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileAcl, decideToolAccess, type Caller } from "./decide";
+import { compileAcl, decideToolAccess, type Caller } from "../core/acl/decide";
 import { aclToMatrix, effectiveCell, effectiveOthers, hasOwnRule, matrixToAcl, rowOf, type AclMatrix, type Cell, type MatrixRow } from "./matrix";
 
 const groups = ["admin", "developer", "contractor"];

@@ -1,5 +1,5 @@
 // The console's tool access matrix and how it maps onto the config's ACL
-// rules (lib/acl/decide.ts). The matrix is what admins edit:
+// rules (lib/core/acl/decide.ts). The matrix is what admins edit:
 //
 //   rows    = the server default ("*", every tool without a rule of its own) and one row per tool
 //   columns = consumer groups, plus "others" (callers that no group cell names)
@@ -16,8 +16,8 @@
 // nothing, so the config's `acl.default` decides it, exactly like the matrix.
 // Any other row compiles to one Kong rule that gives the same decision for
 // every possible caller (property-tested in matrix.test.ts).
-import type { AclConfig, AclRuleConfig } from "../config/schema";
-import { EVERYONE, normaliseToolName } from "./decide";
+import type { AclConfig, AclRuleConfig } from "../core/config/schema";
+import { EVERYONE } from "../core/acl/decide";
 
 export type Cell = "allow" | "deny" | "inherit";
 export type Effect = Exclude<Cell, "inherit">;
@@ -134,10 +134,4 @@ export function aclToMatrix(acl: AclConfig, groups: readonly string[]): AclMatri
     matrix.tools[name] = simplify(matrix, name, rowFromRule(subjects, groups));
   }
   return matrix;
-}
-
-/** Finds the tool row a name belongs to the way the gateway matches it (case- and NFKC-insensitive). */
-export function findToolRow(matrix: AclMatrix, name: string): string | undefined {
-  const wanted = normaliseToolName(name);
-  return Object.keys(matrix.tools).find((tool) => normaliseToolName(tool) === wanted);
 }

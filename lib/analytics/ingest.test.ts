@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import type { AuditEvent } from "../audit/event";
+import type { AuditEvent } from "../core/audit/event";
 import type pg from "pg";
 import { createDb, createPool, type Db } from "../db/client";
 import { ingestAuditEvents, pruneAuditData, recoverRollupLedger, RollupWriter } from "./ingest";

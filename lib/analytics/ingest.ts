@@ -10,7 +10,7 @@
 // with `npm run bench:analytics`).
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { AuditEvent } from "../audit/event";
+import type { AuditEvent } from "../core/audit/event";
 import type { Db } from "../db/client";
 import { RollupDelta, type RolledUpEvent } from "./rollups";
 

@@ -2,7 +2,7 @@
 // of (server, consumer, tool, decision), and the dashboard series. A delta can
 // absorb any number of batches before it is written, which is what keeps
 // ingestion cheap: a second of traffic touches each rollup row once.
-import type { AuditEvent } from "../audit/event";
+import type { AuditEvent } from "../core/audit/event";
 import { bucketIndex, emptyBuckets } from "./latency-buckets";
 
 export interface RollupRow {

@@ -36,8 +36,3 @@ export const AREAS: readonly Area[] = [
 export function areasFor(role: Role): Area[] {
   return AREAS.filter((area) => area.roles.includes(role));
 }
-
-export function mayOpen(role: Role, href: string): boolean {
-  const area = AREAS.find((a) => a.href === href);
-  return area !== undefined && area.roles.includes(role);
-}

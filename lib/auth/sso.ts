@@ -3,7 +3,7 @@
 // (a claim of the ID token or userinfo) maps to a console role when a user
 // signs in for the first time; after that the console's Users page owns the role.
 import { z } from "zod";
-import { UserFacingError } from "../errors";
+import { UserFacingError } from "../core/errors";
 import { ROLES, type Role } from "./roles";
 
 export interface SsoSettings {

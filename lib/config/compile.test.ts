@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, configHash } from "./canonical";
+import { canonicalJson, configHash } from "../core/config/canonical";
 import { compileConfig, type ConfigSnapshot } from "./compile";
-import { parseConfig } from "./schema";
+import { parseConfig } from "../core/config/schema";
 
 const snapshot: ConfigSnapshot = {
   publicUrl: "https://gw.example.com",

@@ -1,10 +1,10 @@
 // The console's database state → the gateway configuration document, the
-// same shape users write by hand (lib/config/schema.ts). Pure and
+// same shape users write by hand (lib/core/config/schema.ts). Pure and
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
 import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
-import type { GatewayConfigInput } from "./schema";
+import type { GatewayConfigInput } from "../core/config/schema";
 
 export interface AclRuleRow {
   toolName: string;

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { compileAcl, decideToolAccess } from "../acl/decide";
+import { compileAcl, decideToolAccess } from "../core/acl/decide";
 import type { CurrentUser } from "../auth/session";
 import { compileConfig } from "../config/compile";
-import { parseConfig } from "../config/schema";
+import { parseConfig } from "../core/config/schema";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
 import { db, pool } from "../db/client";
 import { loadAccessMatrix, saveAccessMatrix } from "./access-matrix";

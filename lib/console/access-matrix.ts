@@ -5,7 +5,7 @@
 // (McpServer.aclVersion), and is refused with 409 otherwise.
 import type { CurrentUser } from "../auth/session";
 import { DEFAULT_ROW, hasOwnRule, matrixToAcl, type AclMatrix, type Cell, type MatrixRow } from "../acl/matrix";
-import { aclSchema } from "../config/schema";
+import { aclSchema } from "../core/config/schema";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
-import { hasValidChecksum, hashApiKey } from "../keys/api-key";
+import { hasValidChecksum, hashApiKey } from "../core/keys/api-key";
 import { issueApiKey, keyStatus, listConsumerKeys, revokeApiKey } from "./api-keys";
 import { ConsoleError } from "./errors";
 import { apiKeyInputSchema, apiKeyListQuerySchema } from "./schemas/api-key";

@@ -1,14 +1,14 @@
 // API keys of a consumer: issued, listed, revoked and rolled, by admins for
 // any consumer and by developers for their own (My keys). The key is
 // generated here, returned once, and only its hash and display prefix are
-// stored (lib/keys/api-key.ts). Every query is scoped to the consumer in the
+// stored (lib/core/keys/api-key.ts). Every query is scoped to the consumer in the
 // URL, and in self-service also to its owner; creating and rolling lock the
 // consumer's row so that its limit of active keys holds under concurrent requests.
 import type { z } from "zod";
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
-import { displayPrefix, generateApiKey, hashApiKey } from "../keys/api-key";
+import { displayPrefix, generateApiKey, hashApiKey } from "../core/keys/api-key";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import { assertRoomForKey, cappedKeyExpiry, replacementKeyExpiry, rolledKeyExpiry } from "./key-policy";

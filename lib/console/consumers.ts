@@ -159,6 +159,12 @@ async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
   return { ownerUserId: owner?.id ?? null, groupIds: [...new Set(input.groupIds)] };
 }
 
+/** Whether a consumer of that name exists and is disabled; undefined when there is none. */
+export async function consumerDisabled(username: string): Promise<boolean | undefined> {
+  const consumer = await db().consumer.findUnique({ where: { username }, select: { disabledAt: true } });
+  return consumer ? consumer.disabledAt !== null : undefined;
+}
+
 export async function createConsumer(actor: CurrentUser, input: ConsumerInput): Promise<{ id: string; username: string }> {
   return db().$transaction(async (tx) => {
     const { ownerUserId, groupIds } = await resolveInput(tx, input);

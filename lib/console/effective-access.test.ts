@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
-import { compileAcl, decideToolAccess, type Caller } from "../acl/decide";
-import { serverSchema, type ServerConfig } from "../config/schema";
+import { compileAcl, decideToolAccess, type Caller } from "../core/acl/decide";
+import { serverSchema, type ServerConfig } from "../core/config/schema";
 import { publishConfigVersion } from "../controlplane/versions";
 import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "./effective-access";
 

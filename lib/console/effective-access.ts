@@ -1,14 +1,14 @@
 // "My access" and the admins' policy simulator: which tools a caller may
 // call on a server, and why. The decision is the gateway's own
-// (lib/acl/decide.ts: compileAcl + decideToolAccess), taken over the
+// (lib/core/acl/decide.ts: compileAcl + decideToolAccess), taken over the
 // configuration the gateways run — the latest published version — so what
 // this shows is what the gateway will do; nothing here decides by itself.
 import { z } from "zod";
-import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDecision, type Caller } from "../acl/decide";
+import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDecision, type Caller } from "../core/acl/decide";
 import { compileConfig } from "../config/compile";
-import { consumerSchema, serverSchema, type ServerConfig } from "../config/schema";
+import { consumerSchema, serverSchema, type ServerConfig } from "../core/config/schema";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
-import type { Db } from "../db/client";
+import { db as consoleDb, type Db } from "../db/client";
 
 export interface PublishedPolicy {
   /** The config version the gateways run; null before the first publish (then: the database state, compiled). */
@@ -126,4 +126,14 @@ export async function discoveredToolNames(db: Db, serverNames: readonly string[]
   const byServer = new Map<string, string[]>();
   for (const tool of tools) byServer.set(tool.server.name, [...(byServer.get(tool.server.name) ?? []), tool.name]);
   return byServer;
+}
+
+/** The pages' reads, on this console's database: the published policy for these consumers… */
+export function publishedPolicy(usernames: readonly string[] = []): Promise<PublishedPolicy> {
+  return loadPublishedPolicy(consoleDb(), usernames);
+}
+
+/** …and the tools each of these servers has in the console. */
+export function serverToolNames(serverNames: readonly string[]): Promise<Map<string, string[]>> {
+  return discoveredToolNames(consoleDb(), serverNames);
 }

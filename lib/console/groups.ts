@@ -24,6 +24,11 @@ export async function listGroups(): Promise<GroupSummary[]> {
   return groups.map((g) => ({ id: g.id, name: g.name, description: g.description, members: g._count.members, rules: g._count.aclRules }));
 }
 
+export async function listGroupNames(): Promise<string[]> {
+  const groups = await db().consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  return groups.map((g) => g.name);
+}
+
 export async function createGroup(actor: CurrentUser, input: GroupInput) {
   return db().$transaction(async (tx) => {
     const group = await tx.consumerGroup.create({ data: input });

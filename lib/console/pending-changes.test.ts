@@ -8,7 +8,7 @@ import { useConsoleDatabase } from "../../test/support/console";
 import { compileConfig } from "../config/compile";
 import { createDataPlane } from "../controlplane/data-planes";
 import { storeDriftReports } from "../controlplane/drift-reports";
-import type { ToolDriftMessage } from "../controlplane/protocol";
+import type { ToolDriftMessage } from "../core/controlplane/protocol";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
 import { toolPin } from "../core/tools/pin";
 import { ConsoleError } from "./errors";

@@ -6,7 +6,7 @@ import { useConsoleDatabase } from "../../test/support/console";
 import type { CurrentUser } from "../auth/session";
 import { compileConfig } from "../config/compile";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
-import { hasValidChecksum, hashApiKey } from "../keys/api-key";
+import { hasValidChecksum, hashApiKey } from "../core/keys/api-key";
 import { issueApiKey, listConsumerKeys, revokeApiKey, rollApiKey, type KeyScope } from "./api-keys";
 import { createOwnConsumer, listOwnedConsumers, usernameFromEmail } from "./consumers";
 import { ConsoleError } from "./errors";

@@ -6,7 +6,7 @@ import { db, pool } from "../db/client";
 import { saveAccessMatrix } from "./access-matrix";
 import { ConsoleError } from "./errors";
 import { compileConfig } from "../config/compile";
-import { parseConfig } from "../config/schema";
+import { parseConfig } from "../core/config/schema";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
 import { serverInputSchema, type ServerInput } from "./schemas/server";
 import { createServer, deleteServer, getServer, updateServer } from "./servers";

@@ -6,7 +6,7 @@
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { McpServer, Prisma } from "../generated/prisma/client";
-import { findVaultReferences } from "../vault/reference";
+import { findVaultReferences } from "../core/vault/reference";
 import { cellsForLog, readMatrix } from "./access-matrix";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";

@@ -5,8 +5,9 @@
 // only the gateway can see.
 import path from "node:path";
 import type { Db } from "../db/client";
-import { decryptSecret, loadMasterKey } from "../vault/secret-box";
-import { findVaultReferences, substituteVaultReferences } from "../vault/reference";
+import { resolveBuiltInReference } from "../core/vault/built-in-vault";
+import { findVaultReferences, substituteVaultReferences, type VaultReference } from "../core/vault/reference";
+import { loadMasterKey } from "../core/vault/secret-box";
 import { ConsoleError } from "./errors";
 
 function masterKey(): Buffer {
@@ -22,7 +23,7 @@ export function mergeHeaders(server: Record<string, string>, supplied: Record<st
 }
 
 export async function resolveSyncHeaders(db: Pick<Db, "secret">, headers: Record<string, string>): Promise<Record<string, string>> {
-  const wanted = new Map<string, string>();
+  const wanted = new Map<string, VaultReference>();
   for (const [header, value] of Object.entries(headers)) {
     for (const ref of findVaultReferences(value)) {
       if (ref.backend !== "portcullis") {
@@ -30,18 +31,20 @@ export async function resolveSyncHeaders(db: Pick<Db, "secret">, headers: Record
           [`headers.${header}`]: "the console resolves only {vault://portcullis/…} references",
         });
       }
-      wanted.set(ref.key, ref.raw);
+      wanted.set(ref.raw, ref);
     }
   }
   if (wanted.size === 0) return headers;
-  const secrets = await db.secret.findMany({ where: { name: { in: [...wanted.keys()] } }, select: { name: true, ciphertext: true } });
-  const missing = [...wanted.keys()].filter((name) => !secrets.some((s) => s.name === name));
+  const names = [...new Set([...wanted.values()].map((ref) => ref.key))];
+  const secrets = await db.secret.findMany({ where: { name: { in: names } }, select: { name: true, ciphertext: true } });
+  const sealed = new Map(secrets.map((secret) => [secret.name, secret.ciphertext]));
+  const missing = names.filter((name) => !sealed.has(name));
   if (missing.length) throw new ConsoleError("invalid", `The vault has no secret named ${missing.map((m) => `"${m}"`).join(", ")}.`);
-  const key = masterKey();
   const values = new Map<string, string>();
-  for (const secret of secrets) {
+  for (const [raw, ref] of wanted) {
     try {
-      values.set(wanted.get(secret.name)!, decryptSecret(key, secret.name, secret.ciphertext));
+      // The gateway's own resolution (field included), so a sync sends what the gateway will send.
+      values.set(raw, resolveBuiltInReference(ref, sealed.get(ref.key), masterKey));
     } catch (error) {
       throw new ConsoleError("invalid", `The console cannot read the vault: ${(error as Error).message}.`);
     }

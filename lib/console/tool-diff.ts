@@ -1,7 +1,7 @@
 // What a new tool list changes against the stored one: tools that are new
 // (or listed again after being gone), changed (description, input schema —
 // compared by the SHA-256 of its canonical JSON — or read-only hint) and gone.
-import { canonicalJson, sha256Hex } from "../config/canonical";
+import { canonicalJson, sha256Hex } from "../core/config/canonical";
 import type { ToolDefinition } from "./schemas/tools";
 
 export interface StoredTool {

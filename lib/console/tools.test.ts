@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VaultResolver } from "../../gateway/src/vault/vault-resolver";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { startMcpToolsServer, type McpToolsServer } from "../../test/support/mcp-tools-server";
 import type { CurrentUser } from "../auth/session";
 import { db, pool } from "../db/client";
 import { findFreePort } from "../net/ports";
-import { encryptSecret } from "../vault/secret-box";
+import { findVaultReferences } from "../core/vault/reference";
+import { encryptSecret } from "../core/vault/secret-box";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
 import { compileConfig } from "../config/compile";
 import { toolPin } from "../core/tools/pin";
@@ -186,6 +189,23 @@ describe("tool sync against a real MCP server", () => {
 
     await expectConsoleError(syncToolList(id, { Authorization: "Bearer {vault://env/GITHUB_TOKEN}" }), "invalid", /only the gateway can resolve/);
     await expectConsoleError(syncToolList(id, { Authorization: "Bearer {vault://portcullis/missing}" }), "invalid", /no secret named "missing"/);
+  });
+
+  it("sends the field a {vault://portcullis/<name>/<field>} reference names, exactly as the gateway resolves it", async () => {
+    const id = await newServer(upstream.url);
+    upstream.tools = [{ name: "only", inputSchema: schema() }];
+    const sealed = encryptSecret(MASTER_KEY, "konnect", JSON.stringify({ token: TOKEN, region: "eu" }));
+    await db().secret.create({ data: { name: "konnect", ciphertext: sealed } });
+    const header = "Bearer {vault://portcullis/konnect/token}";
+
+    await syncToolList(id, { authorization: header });
+    expect(upstream.authorizations.at(-1)).toBe(`Bearer ${TOKEN}`);
+
+    const gateway = new VaultResolver({ env: {}, masterKey: () => MASTER_KEY, dispatcher: new Agent() });
+    gateway.configure({ portcullis: { konnect: sealed }, cache_ttl_seconds: 60 });
+    expect(await gateway.render({ template: header, references: findVaultReferences(header) })).toBe(upstream.authorizations.at(-1));
+
+    await expectConsoleError(syncToolList(id, { authorization: "Bearer {vault://portcullis/konnect/secret}" }), "invalid", /no string field 'secret'/);
   });
 
   it("explains an upstream that cannot be reached", async () => {

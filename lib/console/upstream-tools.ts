@@ -9,7 +9,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { formatConfigIssues } from "../config/schema";
+import { formatConfigIssues } from "../core/config/schema";
 import { ConsoleError } from "./errors";
 import { toolsListResultSchema, type ToolDefinition } from "./schemas/tools";
 

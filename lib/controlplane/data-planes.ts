@@ -1,14 +1,11 @@
 // Data-plane tokens: `pcdp_<32 base62>`, shown once, stored as SHA-256 only.
-import { createHash, randomInt } from "node:crypto";
-import { hashesEqual } from "../keys/api-key";
+import { createHash } from "node:crypto";
+import { hashesEqual } from "../core/keys/api-key";
+import { randomBase62 } from "../core/keys/base62";
 import type { Db } from "../db/client";
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 export function generateDataPlaneToken(): string {
-  let random = "";
-  for (let i = 0; i < 32; i++) random += BASE62[randomInt(62)];
-  return `pcdp_${random}`;
+  return `pcdp_${randomBase62(32)}`;
 }
 
 export function hashDataPlaneToken(token: string): string {

@@ -8,7 +8,7 @@
 import { toolPin } from "../core/tools/pin";
 import type { Db } from "../db/client";
 import type { DataPlane, Prisma } from "../generated/prisma/client";
-import type { ToolDriftMessage } from "./protocol";
+import type { ToolDriftMessage } from "../core/controlplane/protocol";
 
 export interface StoredDrifts {
   stored: number;

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { configHash } from "../config/canonical";
+import { configHash } from "../core/config/canonical";
 import { compileConfig } from "../config/compile";
 import { createDb, type Db } from "../db/client";
-import { hashApiKey } from "../keys/api-key";
-import { encryptSecret } from "../vault/secret-box";
+import { hashApiKey } from "../core/keys/api-key";
+import { encryptSecret } from "../core/vault/secret-box";
 import { applyImport, configToYaml, parseConfigText, previewImport } from "./import";
 import { loadConfigSnapshot } from "./snapshot";
 import { publishConfigVersion } from "./versions";
@@ -86,9 +87,13 @@ describe("declarative import and export", () => {
     await expect(previewImport(db, foreign, masterKey)).rejects.toThrow("vault.portcullis.konnect-token: this value was encrypted with another master key");
   });
 
-  it("lists every problem of an invalid file", () => {
+  it("lists every problem of an invalid file, and refuses what the console cannot store yet", () => {
     expect(() => parseConfigText("version: 2\nservers: nope")).toThrow(/2 problem\(s\)/);
     expect(() => parseConfigText("key: [unclosed")).toThrow("The file is not valid YAML or JSON");
+    const limited = parseYaml(yaml());
+    limited.servers[0].limits = [{ subject: "*", per_minute: 5 }];
+    limited.redis = { url: "redis://redis:6379" };
+    expect(() => parseConfigText(JSON.stringify(limited))).toThrow("The console does not manage servers[0].limits, redis yet");
   });
 
   it("rolls back to an earlier version by importing its document", async () => {

@@ -9,12 +9,12 @@ import { stringify as toYaml, parse as parseYaml } from "yaml";
 import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
 import type { CurrentUser } from "../auth/session";
 import { compileConfig } from "../config/compile";
-import { configHash } from "../config/canonical";
-import { parseConfig, type GatewayConfig } from "../config/schema";
+import { configHash } from "../core/config/canonical";
+import { parseConfig, type GatewayConfig } from "../core/config/schema";
 import type { Db } from "../db/client";
 import { Prisma } from "../generated/prisma/client";
-import { displayPrefix, hashApiKey } from "../keys/api-key";
-import { decryptSecret } from "../vault/secret-box";
+import { displayPrefix, hashApiKey } from "../core/keys/api-key";
+import { decryptSecret } from "../core/vault/secret-box";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
 import { hashInputSchema } from "../console/tool-diff";
@@ -39,6 +39,17 @@ export function parseConfigText(text: string): GatewayConfig {
   }
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
+  // The access matrix has no place for a condition yet: storing the rule without it would turn an allow-condition into a plain allow.
+  const conditions = result.config.servers.flatMap((server, i) => [
+    ...(server.acl.default.when === undefined ? [] : [`servers[${i}].acl.default.when`]),
+    ...server.acl.tools.flatMap((rule, j) => (rule.when === undefined ? [] : [`servers[${i}].acl.tools[${j}].when`])),
+  ]);
+  if (conditions.length > 0) throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
+  // The console does not store these yet: refused rather than silently dropped from what it publishes.
+  const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
+  if (unstored.length > 0) {
+    throw new ConsoleError("invalid", `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`);
+  }
   return result.config;
 }
 

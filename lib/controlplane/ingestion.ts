@@ -2,8 +2,10 @@
 // second, a ledger recovery pass for batches a crash left behind, and the
 // retention job that prunes old events (default 30 days; setting
 // "audit.retention_days").
-import { pruneAuditData, recoverRollupLedger, RollupWriter } from "../analytics/ingest";
+import { ingestAuditEvents, pruneAuditData, recoverRollupLedger, RollupWriter } from "../analytics/ingest";
+import type { AuditEvent } from "../core/audit/event";
 import { db, pool } from "../db/client";
+import { recordSeen } from "./data-plane-status";
 
 const FLUSH_EVERY_MS = 1000;
 // Older than any flush in flight, so recovery never races a live writer (of this or another console process).
@@ -31,4 +33,11 @@ export function rollupWriter(): RollupWriter {
     void prune().catch(report("audit retention"));
   }
   return globalForIngestion.portcullisRollups;
+}
+
+/** A data plane's batch: stored once per event id, rolled up, and the data plane seen. */
+export async function ingestBatch(planeId: string, events: readonly AuditEvent[]): Promise<{ inserted: number; duplicates: number }> {
+  const result = await ingestAuditEvents(pool(), rollupWriter(), events, planeId);
+  await recordSeen(planeId);
+  return result;
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
-import { configHash } from "../config/canonical";
+import { configHash } from "../core/config/canonical";
 import { createDb, type Db } from "../db/client";
 import { CONFIG_CHANNEL, publishConfigVersion } from "./versions";
 

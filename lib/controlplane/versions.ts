@@ -2,8 +2,8 @@
 // version (number, SHA-256 of the canonical JSON, author, time), announced to
 // every console process with NOTIFY so they push it to their data planes.
 import { compileConfig } from "../config/compile";
-import { configHash } from "../config/canonical";
-import { parseConfig, type GatewayConfigInput } from "../config/schema";
+import { configHash } from "../core/config/canonical";
+import { parseConfig, type GatewayConfigInput } from "../core/config/schema";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { loadConfigSnapshot } from "./snapshot";

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { UserFacingError } from "../errors";
+import { UserFacingError } from "../core/errors";
 
 /** Validates DATABASE_URL's shape; the message never repeats the password. */
 export function parseDatabaseUrl(raw: string, variable = "DATABASE_URL"): URL {

@@ -1,5 +1,5 @@
 import net from "node:net";
-import { UserFacingError } from "../errors";
+import { UserFacingError } from "../core/errors";
 
 /** Refuses early, with the variable that moves it, when a port is taken. */
 export async function assertPortFree(port: number, host: string, variable: string, what: string): Promise<void> {

@@ -4,23 +4,17 @@ import { RangeTabs } from "@/components/analytics/range-tabs";
 import { TopTable } from "@/components/analytics/top-table";
 import { TrafficCharts } from "@/components/analytics/traffic-charts";
 import { PageHeader } from "@/components/ui/page-header";
-import { parseRange, RANGES, timeSeries, topKeys } from "@/lib/analytics/queries";
+import { parseRange, RANGES } from "@/lib/analytics/queries";
 import { analyticsPath } from "@/lib/analytics/paths";
 import { requirePageRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { overviewDashboard } from "@/lib/console/analytics-dashboards";
 
 export const metadata: Metadata = { title: "Analytics" };
 
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   await requirePageRole(["admin", "viewer"]);
   const range = parseRange((await searchParams).range);
-  const [series, servers, tools, consumers, denied] = await Promise.all([
-    timeSeries(db(), range, "all", ""),
-    topKeys(db(), range, "server", "requests"),
-    topKeys(db(), range, "tool", "requests"),
-    topKeys(db(), range, "consumer", "requests"),
-    topKeys(db(), range, "tool", "denials"),
-  ]);
+  const { series, servers, tools, consumers, denied } = await overviewDashboard(range);
   return (
     <>
       <PageHeader title="Analytics" description={`${RANGES[range].label}: every call through the gateways.`} actions={<RangeTabs current={range} basePath="/analytics" />} />

@@ -4,9 +4,9 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { auditPage, parseAuditFilter, type AuditFilter } from "@/lib/analytics/audit-query";
+import { parseAuditFilter, type AuditFilter } from "@/lib/analytics/audit-query";
 import { requirePageRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { auditEventsPage } from "@/lib/console/audit-events";
 
 export const metadata: Metadata = { title: "Audit" };
 
@@ -20,7 +20,7 @@ const input = "rounded-md border-0 bg-white px-2 py-1 text-sm shadow-sm ring-1 r
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(["admin", "viewer"]);
   const filter = parseAuditFilter(await searchParams);
-  const { events, nextCursor } = await auditPage(db(), filter);
+  const { events, nextCursor } = await auditEventsPage(filter);
   return (
     <>
       <PageHeader

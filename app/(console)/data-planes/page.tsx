@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import { DataPlanesView } from "@/components/controlplane/data-planes-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
-import { dataPlanesOverview } from "@/lib/controlplane/overview";
-import { db } from "@/lib/db/client";
+import { listDataPlanes } from "@/lib/console/data-planes";
 
 export const metadata: Metadata = { title: "Data planes" };
 
@@ -15,7 +14,7 @@ export default async function DataPlanesPage() {
         title="Data planes"
         description="Gateway processes connected to this console: the configuration version each applied, and whether it is in sync."
       />
-      <DataPlanesView initial={await dataPlanesOverview(db())} />
+      <DataPlanesView initial={await listDataPlanes()} />
     </>
   );
 }

@@ -10,9 +10,8 @@ import { ROLES } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { connectionSnippets } from "@/lib/console/connection-snippets";
 import { listOwnedConsumers } from "@/lib/console/consumers";
-import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "@/lib/console/effective-access";
+import { publishedPolicy, serverAccess, serverToolNames } from "@/lib/console/effective-access";
 import { gatewayPublicUrl } from "@/lib/console/gateway-url";
-import { db } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "My access" };
 
@@ -43,9 +42,9 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
   }
   const wanted = (await searchParams).consumer;
   const consumer = consumers.find((c) => c.username === wanted) ?? consumers[0]!;
-  const [policy, publicUrl] = await Promise.all([loadPublishedPolicy(db(), [consumer.username]), gatewayPublicUrl()]);
+  const [policy, publicUrl] = await Promise.all([publishedPolicy([consumer.username]), gatewayPublicUrl()]);
   const caller = policy.callers.get(consumer.username);
-  const tools = await discoveredToolNames(db(), policy.servers.map((s) => s.name));
+  const tools = await serverToolNames(policy.servers.map((s) => s.name));
   const servers = caller
     ? policy.servers.map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) })).sort((a, b) => Number(b.access.usable) - Number(a.access.usable))
     : [];

@@ -5,10 +5,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageRole } from "@/lib/auth/session";
-import { topKeys } from "@/lib/analytics/queries";
 import { analyticsPath } from "@/lib/analytics/paths";
 import { listServers } from "@/lib/console/servers";
-import { db } from "@/lib/db/client";
+import { serverTrafficLastDay } from "@/lib/console/analytics-dashboards";
 
 export const metadata: Metadata = { title: "MCP servers" };
 
@@ -16,7 +15,7 @@ const NEW_SERVER_CLASS = "inline-flex items-center rounded-md bg-indigo-600 px-3
 
 export default async function ServersPage() {
   await requirePageRole(["admin"]);
-  const [servers, traffic] = await Promise.all([listServers(), topKeys(db(), "24h", "server", "requests", 10_000)]);
+  const [servers, traffic] = await Promise.all([listServers(), serverTrafficLastDay()]);
   const last24h = new Map(traffic.map((row) => [row.key, row]));
   return (
     <>

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, vi } from "vitest";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 import { JsonLinesAuditSink } from "./audit-sink";
 
 const event = (i: number) => ({ id: `e${i}`, status: 200 }) as unknown as AuditEvent;

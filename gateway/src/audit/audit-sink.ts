@@ -4,7 +4,7 @@
 // /metrics) rather than slowing or failing requests.
 import fs from "node:fs";
 import path from "node:path";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 
 export interface AuditStats {
   emitted: number;

@@ -2,12 +2,12 @@
 // once per configuration (routes by path, key hash → consumer, ACL per route,
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
-import { createHash } from "node:crypto";
+import { compileLimits, type CompiledLimits } from "../limits/limit-rules";
 import { KnownTools } from "../metrics/known-tools";
-import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
-import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/config/schema";
-import { hashApiKey } from "../../../lib/keys/api-key";
-import { findVaultReferences, type VaultReference } from "../../../lib/vault/reference";
+import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
+import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/core/config/schema";
+import { hashApiKey } from "../../../lib/core/keys/api-key";
+import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
 
 export const PRM_PREFIX = "/.well-known/oauth-protected-resource";
 
@@ -80,6 +80,8 @@ export interface CompiledRoute {
   upstream: { origin: string; path: string };
   auth: CompiledAuth;
   acl: CompiledAcl;
+  /** Rate limits and quotas: subject → tool → rule. */
+  limits: CompiledLimits;
   /** Tool names that may be metric labels (named by the ACL, or listed by the upstream). */
   knownTools: KnownTools;
   /** Catalogue change control: approved pins by normalised tool name, and what to do about others. */
@@ -95,7 +97,6 @@ export interface CompiledRoute {
 }
 
 export interface CompiledConfig {
-  hash: string;
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
@@ -110,6 +111,7 @@ export interface CompiledConfig {
   consumersByUsername: ReadonlyMap<string, CompiledConsumer>;
   consumersByCustomId: ReadonlyMap<string, CompiledConsumer>;
   vault: GatewayConfig["vault"];
+  redis: GatewayConfig["redis"];
 }
 
 const CORS_BASE_HEADERS = ["authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id", "mcp-method", "mcp-name"];
@@ -208,6 +210,7 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     upstream: { origin: upstream.origin, path: `${upstream.pathname}${upstream.search}` },
     auth,
     acl: compileAcl(server.acl),
+    limits: compileLimits(server.name, server.limits),
     knownTools: new KnownTools(new Set([...server.acl.tools, ...server.tools].map((tool) => tool.name))),
     catalogue: { toolChanges: server.tool_changes, newTools: server.new_tools, pins: new Map(server.tools.map((t) => [normaliseToolName(t.name), t.pin])) },
     upstreamHeaders,
@@ -217,15 +220,6 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),
   };
-}
-
-/**
- * A fingerprint of the configuration for /status. Plain keys are replaced by
- * their hashes first, so the fingerprint cannot help anyone guess a key.
- */
-function configHash(config: GatewayConfig): string {
-  const consumers = config.consumers.map((c) => ({ ...c, keys: c.keys.map((k) => ("key" in k ? { ...k, key: undefined, hash: hashApiKey(k.key) } : k)) }));
-  return `sha256:${createHash("sha256").update(JSON.stringify({ ...config, consumers })).digest("hex")}`;
 }
 
 export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: string } = {}): CompiledConfig {
@@ -252,7 +246,6 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
   }
   const publicUrl = overrides.publicUrl ?? config.gateway.public_url;
   return {
-    hash: configHash(config),
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,
@@ -264,5 +257,6 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
     consumersByUsername,
     consumersByCustomId,
     vault: config.vault,
+    redis: config.redis,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hashApiKey } from "../../../lib/keys/api-key";
+import { configHash } from "../../../lib/core/config/canonical";
+import { hashApiKey } from "../../../lib/core/keys/api-key";
 import { findKey } from "../pipeline/identify-by-key";
 import { ConfigStore } from "./config-store";
 
@@ -46,11 +47,25 @@ describe("ConfigStore.apply: validate → compile → swap", () => {
     expect([...config.keys.keys()]).toContain(hashApiKey("alice-key-123"));
     expect(JSON.stringify([...config.keys.values()])).not.toContain("alice-key-123");
     expect(findKey(config, "bob-key-123", Date.now())).toBeUndefined();
+    const hash = store.state!.hash;
     const other = new ConfigStore();
     other.apply(doc("alice-key-123"), "b");
-    expect(other.current!.hash).toBe(config.hash);
+    expect(other.state!.hash).toBe(hash);
     other.apply(doc("alice-key-124"), "c");
-    expect(other.current!.hash).not.toBe(config.hash);
+    expect(other.state!.hash).not.toBe(hash);
+    // The plain key counts only through its hash.
+    const plain = doc("alice-key-123");
+    const hashed = { ...plain, consumers: [{ ...plain.consumers[0], keys: [{ hash: hashApiKey("alice-key-123") }] }, plain.consumers[1]] };
+    expect(configHash(hashed)).toBe(hash);
+  });
+
+  it("reports the canonical hash the console computes for the document, whatever its key order or omitted defaults", () => {
+    const document = doc("alice-key-123");
+    const reordered = Object.fromEntries(Object.entries(document).reverse());
+    const store = new ConfigStore();
+    expect(store.apply(reordered, "a")).toMatchObject({ ok: true, hash: configHash(document) });
+    expect(store.state!.hash).toBe(configHash(document));
+    expect(store.state!.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("refuses a token_swap route whose audience would come from the Host header", () => {

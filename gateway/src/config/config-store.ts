@@ -2,7 +2,8 @@
 // SIGHUP, and (later) a push from the console: validate → compile → swap.
 // A request takes the compiled config once, at its start, and keeps it; a
 // document with problems changes nothing and reports every problem.
-import { parseConfig, type GatewayConfig } from "../../../lib/config/schema";
+import { configHash } from "../../../lib/core/config/canonical";
+import { parseConfig, type GatewayConfig } from "../../../lib/core/config/schema";
 import { compileConfig, type CompiledConfig } from "./compile";
 
 export type ApplyResult = { ok: true; version: number; hash: string } | { ok: false; problems: string[] };
@@ -59,10 +60,12 @@ export class ConfigStore {
     }
     const compiled = compileConfig(parsed.config, this.overrides);
     const version = (this.#state?.version ?? 0) + 1;
+    // The document's own hash, as the console computes it, not the parsed config's (which has defaults filled in).
+    const hash = configHash(document);
     this.#current = compiled;
-    this.#state = { version, hash: compiled.hash, source, loadedAt: new Date().toISOString() };
+    this.#state = { version, hash, source, loadedAt: new Date().toISOString() };
     this.#lastRejected = undefined;
     this.onApplied(compiled);
-    return { ok: true, version, hash: compiled.hash };
+    return { ok: true, version, hash };
   }
 }

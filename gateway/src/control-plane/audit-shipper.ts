@@ -3,8 +3,8 @@
 // bounded; when it is full the oldest events are dropped and counted (the count
 // is reported to the control plane and shown on /status). Events carry unique
 // ids, so a batch re-sent after a lost response is not counted twice.
-import type { AuditEvent } from "../../../lib/audit/event";
-import { DP_API } from "../../../lib/controlplane/protocol";
+import type { AuditEvent, EventBatch } from "../../../lib/core/audit/event";
+import { DP_API } from "../../../lib/core/controlplane/protocol";
 import type { AuditSink, AuditStats } from "../audit/audit-sink";
 import { backoffDelay } from "./backoff";
 
@@ -90,7 +90,7 @@ export class ShippingAuditSink implements AuditSink {
     const response = await fetch(new URL(DP_API.events, this.options.url), {
       method: "POST",
       headers: { authorization: `Bearer ${this.options.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ events }),
+      body: JSON.stringify({ events } satisfies EventBatch),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     await response.body?.cancel();

@@ -7,8 +7,8 @@
 // and reconnects with backoff and jitter.
 import os from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
-import { configHash } from "../../../lib/config/canonical";
-import { configMessageSchema, DP_API, type ReportMessage } from "../../../lib/controlplane/protocol";
+import { configHash } from "../../../lib/core/config/canonical";
+import { CONFIG_EVENT, configMessageSchema, DP_API, DP_HELLO_HEADERS, type ReportMessage } from "../../../lib/core/controlplane/protocol";
 import type { ApplyResult } from "../config/config-store";
 import { backoffDelay } from "./backoff";
 import { lastKnownGoodFile, readLastKnownGood, writeLastKnownGood } from "./last-known-good";
@@ -107,9 +107,9 @@ export class ControlPlaneClient {
         headers: {
           accept: "text/event-stream",
           authorization: `Bearer ${this.options.token}`,
-          "x-portcullis-hostname": os.hostname(),
-          "x-portcullis-version": this.options.softwareVersion,
-          "x-portcullis-started-at": String(this.#startedAt),
+          [DP_HELLO_HEADERS.hostname]: os.hostname(),
+          [DP_HELLO_HEADERS.softwareVersion]: this.options.softwareVersion,
+          [DP_HELLO_HEADERS.startedAt]: String(this.#startedAt),
         },
         signal,
       });
@@ -127,7 +127,7 @@ export class ControlPlaneClient {
       // Node's web streams are async-iterable; the DOM typings in tsconfig do not say so.
       for await (const event of readSseEvents(chunks(response.body as unknown as AsyncIterable<Uint8Array>))) {
         onEvent();
-        if (event.event === "config") await this.#onConfig(event.data);
+        if (event.event === CONFIG_EVENT) await this.#onConfig(event.data);
       }
     } catch (error) {
       throw idle.signal.aborted ? (idle.signal.reason as Error) : error;

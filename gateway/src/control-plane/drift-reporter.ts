@@ -6,7 +6,7 @@
 // distinct definitions. A refusal that retrying cannot fix (a 4xx other than
 // 408/429) drops the batch with a log line; the console stores each report
 // once, so a batch re-sent after a lost answer is harmless.
-import { DP_API, DRIFT_BATCH_MAX, type ToolDriftMessage } from "../../../lib/controlplane/protocol";
+import { DP_API, DRIFT_BATCH_MAX, type ToolDriftMessage } from "../../../lib/core/controlplane/protocol";
 import type { ToolDrift } from "../pipeline/catalogue";
 import { backoffDelay } from "./backoff";
 

@@ -4,8 +4,8 @@
 // it is written to a temporary file and renamed, so a crash never leaves half a file.
 import fs from "node:fs";
 import path from "node:path";
-import { configHash } from "../../../lib/config/canonical";
-import { configMessageSchema, type ConfigMessage } from "../../../lib/controlplane/protocol";
+import { configHash } from "../../../lib/core/config/canonical";
+import { configMessageSchema, type ConfigMessage } from "../../../lib/core/controlplane/protocol";
 
 export function lastKnownGoodFile(dataDir: string): string {
   return path.join(dataDir, "config", "last-known-good.json");

@@ -13,7 +13,7 @@
 //   requests (a notification would run unjudged on an upstream that reads `ID`);
 // - tool names must be the plain MCP form (so "push_files " cannot slip past a rule);
 // - nesting deeper than MAX_JSON_DEPTH is refused before anything recurses over it.
-import { TOOL_NAME_PATTERN } from "../../../lib/config/schema";
+import { TOOL_NAME_PATTERN } from "../../../lib/core/config/schema";
 import { GatewayError, type JsonRpcId } from "../errors";
 import { findShapeProblem, looseSpelling, type ShapeProblem } from "./json-shape";
 import { foldKey } from "./key-fold";

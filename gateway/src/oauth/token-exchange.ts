@@ -11,7 +11,7 @@ import type { Dispatcher } from "undici";
 import type { CompiledTokenExchange } from "../config/compile";
 import { GatewayError } from "../errors";
 import type { RequestContext } from "../pipeline/context";
-import { VaultError } from "../vault/vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 import type { VaultResolver } from "../vault/vault-resolver";
 import { addClientAuthentication } from "./client-authentication";
 

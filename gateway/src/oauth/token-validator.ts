@@ -17,7 +17,7 @@ import { readBearerToken } from "../pipeline/bearer-token";
 import { bearerChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
-import { VaultError } from "../vault/vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 import { consumerFromClaims } from "./claim-identity";
 import { addClientAuthentication } from "./client-authentication";
 import { IntrospectionBudget } from "./introspection-budget";

@@ -10,7 +10,7 @@
 // What the gateway last saw listed is kept per server (across configurations,
 // bounded), so a call is judged against the definition the caller was shown.
 // A definition without a pin is reported once per server, tool and hash.
-import { normaliseToolName } from "../../../lib/acl/decide";
+import { normaliseToolName } from "../../../lib/core/acl/decide";
 import { toolPin } from "../../../lib/core/tools/pin";
 import type { CompiledRoute } from "../config/compile";
 import { GatewayError } from "../errors";

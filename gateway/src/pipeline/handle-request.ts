@@ -1,5 +1,5 @@
 // The request pipeline: route → CORS → authenticate/identify → session →
-// message → tool access → credentials → forward. Each step either fills in the
+// message → tool access → rate limits → credentials → forward. Each step either fills in the
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
@@ -11,6 +11,7 @@ import { GatewayError, toGatewayError } from "../errors";
 import { parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
 import { checkBodyVersion, protocolVersionOf } from "../jsonrpc/protocol-version";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
+import type { Limiter } from "../limits/admission";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import { headerValue } from "../transport/headers";
 import { readRequestBody } from "../transport/request-body";
@@ -24,6 +25,7 @@ import type { Claims } from "../oauth/token-validator";
 import type { TokenExchanger } from "../oauth/token-exchange";
 import { authenticatePassthrough } from "./authenticate-passthrough";
 import { decideCatalogueCalls } from "./catalogue";
+import { limitToolCalls } from "./rate-limit";
 import { decideToolCalls } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
@@ -57,6 +59,7 @@ export interface ProxyDeps extends ForwardDeps {
   exchanges: TokenExchanger;
   vault: VaultResolver;
   health: RouteHealth;
+  limiter: Limiter;
   audit: AuditSink;
   metrics: GatewayMetrics;
   log: Logger;
@@ -123,8 +126,9 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
-    decideToolCalls(route.acl, ctx.caller!, ctx.body!);
+    decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name);
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
+    await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   await applyUpstreamCredentials(ctx, deps.vault, deps.health);

@@ -2,7 +2,7 @@
 // caller is (`identity: key` or `both`; authenticate-passthrough.ts handles
 // the upstream's token). Refusals about the key are 403, never 401: a 401
 // restarts a client's OAuth flow, which cannot fix a key.
-import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/keys/api-key";
+import { hasValidChecksum, hashApiKey, hashesEqual } from "../../../lib/core/keys/api-key";
 import type { CompiledConfig, KeyEntry } from "../config/compile";
 import { GatewayError } from "../errors";
 import { headerValue } from "../transport/headers";

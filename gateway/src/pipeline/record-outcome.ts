@@ -2,7 +2,7 @@
 // metrics for it, read from the request's context. Nothing here can change
 // the response, and a failure here is logged, never thrown.
 import { randomUUID } from "node:crypto";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { RequestContext } from "./context";
 import type { ProxyDeps } from "./handle-request";
 

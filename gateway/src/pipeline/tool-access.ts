@@ -1,23 +1,52 @@
 // Per-tool access on the request side: a denied tools/call is answered by the
-// gateway and never reaches the upstream. Decisions come from lib/acl (the
-// one ACL function); tools/list results are filtered in tools-list-filter.ts.
-import { decideToolAccess, describeDenial, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+// gateway and never reaches the upstream. Decisions come from lib/core/acl (the
+// one ACL function), then the deciding rule's CEL condition, if it has one, is
+// judged on the call's arguments; tools/list results are filtered by name only
+// in tools-list-filter.ts.
+import { decideToolAccess, describeDenial, type Caller, type CompiledAcl, type RuleCondition } from "../../../lib/core/acl/decide";
+import { evaluateCondition } from "../../../lib/core/acl/condition";
 import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
+
+/** Refuses a call whose rule's condition does not admit it; an evaluation error refuses it too. */
+function judgeCondition(
+  rule: string,
+  ruleCondition: RuleCondition,
+  call: { tool: string; args: Record<string, unknown>; server: string; caller: Caller & { customId?: string } },
+): GatewayError | undefined {
+  const outcome = evaluateCondition(ruleCondition.condition, {
+    args: call.args,
+    consumer: { username: call.caller.username, custom_id: call.caller.customId, groups: call.caller.groups },
+    server: call.server,
+    tool: call.tool,
+    now: new Date(),
+  });
+  const data = { rule };
+  if (!outcome.ok)
+    return new GatewayError(
+      "condition_failed",
+      `Tool '${call.tool}' was refused: the condition of rule '${rule}' could not be evaluated on these arguments`,
+      `rule '${rule}': ${outcome.error}`,
+    ).withData(data);
+  const refused = ruleCondition.effect === "allow" ? !outcome.holds : outcome.holds;
+  if (!refused) return undefined;
+  const message = ruleCondition.message ?? `Tool '${call.tool}' is not available with these arguments`;
+  return new GatewayError("condition_denied", message, `rule '${rule}': ${ruleCondition.effect} condition ${outcome.holds}`).withData(data);
+}
 
 /**
  * Decides every tools/call in the body. A single denied call becomes a
  * JSON-RPC error for its id; in a batch (2025-03-26), one denied call refuses
  * the whole batch, so an upstream never runs part of a batch the caller saw refused.
  */
-export function decideToolCalls(acl: CompiledAcl, caller: Caller, body: ParsedBody): void {
+export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string): void {
   for (const message of body.messages) {
     if (message.kind !== "request" || message.method !== "tools/call") continue;
     const tool = message.params!.name as string;
     const decision = decideToolAccess(acl, tool, caller);
-    if (!decision.allowed) {
-      const error = new GatewayError("tool_denied", describeDenial(tool, caller, decision), `rule '${decision.rule}': ${decision.reason}`);
-      throw error.withId(body.batch ? null : message.id);
-    }
+    const error = !decision.allowed
+      ? new GatewayError("tool_denied", describeDenial(tool, caller, decision), `rule '${decision.rule}': ${decision.reason}`)
+      : decision.condition && judgeCondition(decision.rule, decision.condition, { tool, args: (message.params!.arguments ?? {}) as Record<string, unknown>, server, caller });
+    if (error) throw error.withId(body.batch ? null : message.id);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileAcl } from "../../../lib/acl/decide";
+import { compileAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
 import { filterToolsList, judgeToolsListText as judgeWith } from "./tools-list-filter";
 

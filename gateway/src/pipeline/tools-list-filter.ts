@@ -13,8 +13,8 @@
 //   recursion an upstream could drive into a stack overflow.
 // Refusals are GatewayError("upstream_invalid"): a 502 for a JSON body, the end
 // of the stream (with an error event) for SSE.
-import { TOOL_NAME_PATTERN } from "../../../lib/config/schema";
-import { decideToolAccess, type Caller, type CompiledAcl } from "../../../lib/acl/decide";
+import { TOOL_NAME_PATTERN } from "../../../lib/core/config/schema";
+import { decideToolAccess, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
 import { findShapeProblem } from "../jsonrpc/json-shape";
 import { foldKey } from "../jsonrpc/key-fold";

@@ -5,7 +5,7 @@
 // the log and in /status.
 import type { CompiledRoute } from "../config/compile";
 import { GatewayError } from "../errors";
-import { VaultError } from "../vault/vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 import type { VaultResolver } from "../vault/vault-resolver";
 import type { RequestContext } from "./context";
 

@@ -3,9 +3,9 @@
 // The token is configured directly or obtained by AppRole login
 // (POST /v1/auth/<approle mount>/login), renewed when its lease runs out.
 import type { Dispatcher } from "undici";
-import type { GatewayConfig } from "../../../lib/config/schema";
-import type { VaultReference } from "../../../lib/vault/reference";
-import { VaultError } from "./vault-error";
+import type { GatewayConfig } from "../../../lib/core/config/schema";
+import type { VaultReference } from "../../../lib/core/vault/reference";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 
 type HcvConfig = NonNullable<GatewayConfig["vault"]["hcv"]>;
 

@@ -6,12 +6,12 @@
 // within it. Errors name the reference, never a value.
 import fs from "node:fs/promises";
 import type { Dispatcher } from "undici";
-import type { GatewayConfig } from "../../../lib/config/schema";
-import { parseVaultReference, substituteVaultReferences, type VaultReference } from "../../../lib/vault/reference";
-import { decryptSecret } from "../../../lib/vault/secret-box";
+import type { GatewayConfig } from "../../../lib/core/config/schema";
+import { parseVaultReference, substituteVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
+import { pickField, resolveBuiltInReference } from "../../../lib/core/vault/built-in-vault";
 import type { SecretTemplate } from "../config/compile";
 import { HashiCorpVaultClient } from "./hashicorp-vault";
-import { VaultError } from "./vault-error";
+import { VaultError } from "../../../lib/core/vault/vault-error";
 
 type VaultConfig = GatewayConfig["vault"];
 
@@ -25,27 +25,6 @@ export interface VaultResolverOptions {
   /** Loaded on first use of the portcullis backend (it may create the key file). */
   masterKey: () => Buffer;
   dispatcher: Dispatcher;
-}
-
-function pickField(ref: VaultReference, value: unknown): string {
-  if (ref.field === undefined) {
-    if (typeof value === "string") return value;
-    // A KV secret with a single key needs no field.
-    const entries = typeof value === "object" && value !== null ? Object.values(value) : [];
-    if (entries.length === 1 && typeof entries[0] === "string") return entries[0];
-    throw new VaultError(`${ref.raw} holds several values; name one as {vault://${ref.backend}/${ref.key}/<field>}`);
-  }
-  let object = value;
-  if (typeof value === "string") {
-    try {
-      object = JSON.parse(value);
-    } catch {
-      throw new VaultError(`${ref.raw}: the value is not a JSON object, so it has no field '${ref.field}'`);
-    }
-  }
-  const picked = typeof object === "object" && object !== null ? (object as Record<string, unknown>)[ref.field] : undefined;
-  if (typeof picked !== "string") throw new VaultError(`${ref.raw}: no string field '${ref.field}'`);
-  return picked;
 }
 
 export class VaultResolver {
@@ -83,37 +62,34 @@ export class VaultResolver {
   }
 
   async #load(ref: VaultReference): Promise<string> {
-    const value = pickField(ref, await this.#read(ref));
+    const value = await this.#value(ref);
     const ttlSeconds = ref.backend === "hcv" && this.#config.hcv ? this.#config.hcv.cache_ttl_seconds : this.#config.cache_ttl_seconds;
     this.#cache.set(ref.raw, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
     return value;
   }
 
-  async #read(ref: VaultReference): Promise<unknown> {
+  /** The string the reference names: the stored value, or its field (lib/core/vault/built-in-vault.ts). */
+  async #value(ref: VaultReference): Promise<string> {
     switch (ref.backend) {
       case "env": {
         const value = this.options.env[ref.key];
         if (value === undefined || value === "") throw new VaultError(`${ref.raw}: environment variable ${ref.key} is not set`);
-        return value;
+        return pickField(ref, value);
       }
-      case "file":
+      case "file": {
+        let value: string;
         try {
-          return (await fs.readFile(ref.key, "utf8")).trim();
+          value = (await fs.readFile(ref.key, "utf8")).trim();
         } catch (error) {
           throw new VaultError(`${ref.raw}: cannot read ${ref.key} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
         }
-      case "portcullis": {
-        const sealed = this.#config.portcullis[ref.key];
-        if (sealed === undefined) throw new VaultError(`${ref.raw}: no secret named '${ref.key}' in the built-in vault`);
-        try {
-          return decryptSecret(this.options.masterKey(), ref.key, sealed);
-        } catch (error) {
-          throw new VaultError(`${ref.raw}: ${(error as Error).message}`);
-        }
+        return pickField(ref, value);
       }
+      case "portcullis":
+        return resolveBuiltInReference(ref, this.#config.portcullis[ref.key], this.options.masterKey);
       case "hcv":
         if (!this.#hcv) throw new VaultError(`${ref.raw}: no HashiCorp Vault is configured (vault.hcv)`);
-        return this.#hcv.read(ref);
+        return pickField(ref, await this.#hcv.read(ref));
     }
   }
 

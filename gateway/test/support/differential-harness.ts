@@ -2,7 +2,7 @@
 // ACL, two callers, a send that returns what reached the upstream and the
 // audit event, and the check that forwarded bytes mean one thing to everyone.
 import { expect } from "vitest";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { DecodingUpstream } from "./decoding-upstream";
 import { DECODERS, disagreements, exactLastWins, meaning } from "./json-decoders";
 import type { RecordedRequest, RecordingUpstream } from "./recording-upstream";

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AuditEvent } from "../../../lib/audit/event";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { AuditSink } from "../../src/audit/audit-sink";
 import { createGateway, type Gateway } from "../../src/gateway";
 

@@ -1,7 +1,7 @@
 // A save of the tool access matrix: the rows as edited, and the version the
 // editor started from (optimistic concurrency: McpServer.aclVersion).
 import { z } from "zod";
-import { entityNameSchema, TOOL_NAME_PATTERN } from "../../config/schema";
+import { entityNameSchema, TOOL_NAME_PATTERN } from "../../core/config/schema";
 
 const cell = z.enum(["allow", "deny", "inherit"]);
 

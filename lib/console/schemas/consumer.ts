@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entityNameSchema } from "../../config/schema";
+import { entityNameSchema } from "../../core/config/schema";
 
 /** Empty form fields mean "none" (null); null is accepted too, so parsed output parses again on the server. */
 const optional = <S extends z.ZodType<string, string>>(schema: S) =>

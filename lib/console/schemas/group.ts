@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { entityNameSchema } from "../../config/schema";
+import { entityNameSchema } from "../../core/config/schema";
 
 export const groupInputSchema = z.object({
   name: entityNameSchema,

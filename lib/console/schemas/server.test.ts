@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../config/schema";
+import { parseConfig } from "../../core/config/schema";
 import { fieldErrors } from "../validation";
 import { serverInputSchema } from "./server";
 

@@ -2,8 +2,8 @@
 // accepts it from an upstream sync or a JSON file. Only what the console
 // stores is checked strictly; unknown fields pass, as newer revisions add them.
 import { z } from "zod";
-import { formatConfigIssues, serverSchema, TOOL_NAME_PATTERN } from "../../config/schema";
-import { normaliseToolName } from "../../acl/decide";
+import { formatConfigIssues, serverSchema, TOOL_NAME_PATTERN } from "../../core/config/schema";
+import { normaliseToolName } from "../../core/acl/decide";
 
 export const toolDefinitionSchema = z.looseObject({
   name: z.string().regex(TOOL_NAME_PATTERN, "a tool name is 1–128 characters of letters, digits, '_', '-', '.', '/'"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseVaultReference } from "../../vault/reference";
+import { parseVaultReference } from "../../core/vault/reference";
 
 // Credentials of the HashiCorp Vault backend are themselves references
 // (e.g. {vault://env/VAULT_TOKEN}), never values kept in the database.

@@ -12,7 +12,7 @@ import { listReferencesInUse } from "./secrets";
 
 type HcvInput = z.infer<typeof hcvBackendInputSchema>;
 
-/** As in lib/config/schema.ts (`vault.hcv`): snake_case, credentials as references. */
+/** As in lib/core/config/schema.ts (`vault.hcv`): snake_case, credentials as references. */
 export interface HcvSettings {
   address: string;
   mount: string;

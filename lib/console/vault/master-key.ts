@@ -1,6 +1,6 @@
 // The console process's master key for the built-in vault store, read once.
 // The launcher sets PORTCULLIS_DATA_DIR; gateways load the same key.
-import { loadMasterKey } from "../../vault/secret-box";
+import { loadMasterKey } from "../../core/vault/secret-box";
 
 let cached: Buffer | undefined;
 

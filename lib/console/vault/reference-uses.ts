@@ -1,7 +1,7 @@
 // Where each vault reference is used: upstream headers and auth settings of
 // MCP servers, and the credentials of vault backends. Pure, so the vault page,
 // the secret-delete check and the tests share one answer.
-import { findVaultReferences, type VaultBackend } from "../../vault/reference";
+import { findVaultReferences, type VaultBackend } from "../../core/vault/reference";
 
 export interface ReferenceUse {
   /** "server" or "vault backend". */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../../test/support/console";
-import { configSchema } from "../../config/schema";
-import { decryptSecret } from "../../vault/secret-box";
+import { configSchema } from "../../core/config/schema";
+import { decryptSecret } from "../../core/vault/secret-box";
 import { ConsoleError } from "../errors";
 import { hcvBackendInputSchema } from "../schemas/vault-backend";
 import { deleteHcvBackend, getHcvBackend, saveHcvBackend } from "./backends";

@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { CurrentUser } from "../../auth/session";
 import { db } from "../../db/client";
 import type { Prisma } from "../../generated/prisma/client";
-import { encryptSecret } from "../../vault/secret-box";
+import { encryptSecret } from "../../core/vault/secret-box";
 import { recordActivity } from "../activity";
 import { ConsoleError, notFound } from "../errors";
 import type { secretCreateSchema, secretRotateSchema } from "../schemas/secret";

@@ -6,10 +6,11 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { SELECT_CLASS } from "@/components/ui/select";
-import type { Caller } from "@/lib/acl/decide";
+import type { Caller } from "@/lib/core/acl/decide";
 import { requirePageRole } from "@/lib/auth/session";
-import { discoveredToolNames, loadPublishedPolicy, serverAccess } from "@/lib/console/effective-access";
-import { db } from "@/lib/db/client";
+import { consumerDisabled } from "@/lib/console/consumers";
+import { publishedPolicy, serverAccess, serverToolNames } from "@/lib/console/effective-access";
+import { listGroupNames } from "@/lib/console/groups";
 
 export const metadata: Metadata = { title: "Policy simulator" };
 
@@ -33,11 +34,11 @@ async function resolveCaller(query: Query, callers: Map<string, Caller>): Promis
   if (!username) return { label: "", problem: "Enter a consumer's username." };
   const caller = callers.get(username);
   if (caller) return { caller, label: username };
-  const stored = await db().consumer.findUnique({ where: { username }, select: { disabledAt: true } });
-  if (!stored) return { label: username, problem: `No consumer is named ${username}.` };
+  const disabled = await consumerDisabled(username);
+  if (disabled === undefined) return { label: username, problem: `No consumer is named ${username}.` };
   return {
     label: username,
-    problem: stored.disabledAt
+    problem: disabled
       ? `${username} is disabled: the gateway refuses its keys before deciding on any tool.`
       : `${username} is not in the configuration the gateways run yet. Reload in a moment.`,
   };
@@ -48,14 +49,14 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
   const query = await searchParams;
   const consumerName = query.caller === "consumer" ? query.consumer?.trim() : undefined;
   const [policy, groups] = await Promise.all([
-    loadPublishedPolicy(db(), consumerName ? [consumerName] : []),
-    db().consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } }),
+    publishedPolicy(consumerName ? [consumerName] : []),
+    listGroupNames(),
   ]);
   const server = policy.servers.find((s) => s.name === query.server) ?? policy.servers[0];
   const selectedGroups = [query.groups ?? []].flat();
   const simulated = server && query.caller ? await resolveCaller(query, policy.callers) : undefined;
   const access =
-    server && simulated?.caller ? serverAccess(server, (await discoveredToolNames(db(), [server.name])).get(server.name) ?? [], simulated.caller) : undefined;
+    server && simulated?.caller ? serverAccess(server, (await serverToolNames([server.name])).get(server.name) ?? [], simulated.caller) : undefined;
 
   return (
     <>
@@ -104,9 +105,9 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
                   <div className="flex flex-wrap items-center gap-x-4 gap-y-1.5">
                     {groups.length === 0 ? <span className="text-sm text-zinc-500">There are no groups.</span> : null}
                     {groups.map((group) => (
-                      <label key={group.name} className="flex items-center gap-1.5 text-sm">
-                        <input type="checkbox" name="groups" value={group.name} defaultChecked={selectedGroups.includes(group.name)} className="accent-indigo-600" />
-                        {group.name}
+                      <label key={group} className="flex items-center gap-1.5 text-sm">
+                        <input type="checkbox" name="groups" value={group} defaultChecked={selectedGroups.includes(group)} className="accent-indigo-600" />
+                        {group}
                       </label>
                     ))}
                   </div>

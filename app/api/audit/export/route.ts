@@ -1,6 +1,6 @@
 // The filtered audit events as CSV or JSON lines, streamed batch by batch.
-import { db } from "@/lib/db/client";
-import { auditBatches, csvLine, EXPORT_COLUMNS, jsonLine, parseAuditFilter } from "@/lib/analytics/audit-query";
+import { csvLine, EXPORT_COLUMNS, jsonLine, parseAuditFilter } from "@/lib/analytics/audit-query";
+import { auditExportBatches } from "@/lib/console/audit-events";
 import { route } from "@/lib/console/route";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const GET = route({ roles: ["admin", "viewer"] }, async ({ request }) => 
   const filter = parseAuditFilter(params);
   const csv = params.format !== "jsonl";
   const encoder = new TextEncoder();
-  const batches = auditBatches(db(), filter);
+  const batches = auditExportBatches(filter);
   let headerSent = !csv;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {

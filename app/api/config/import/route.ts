@@ -2,11 +2,8 @@
 // `mode: "preview"` (a diff, nothing changes), then `mode: "apply"` with the
 // hash the preview was made against.
 import { z } from "zod";
-import { db } from "@/lib/db/client";
-import { ConsoleError, notFound } from "@/lib/console/errors";
+import { importConfiguration } from "@/lib/console/config-versions";
 import { route } from "@/lib/console/route";
-import { applyImport, parseConfigText, previewImport } from "@/lib/controlplane/import";
-import { loadMasterKey } from "@/lib/vault/secret-box";
 
 const importSchema = z
   .object({
@@ -17,18 +14,4 @@ const importSchema = z
   })
   .refine((b) => (b.text === undefined) !== (b.version === undefined), "send either the file's text or a version number");
 
-export const POST = route({ roles: ["admin"], body: importSchema }, async ({ user, body }) => {
-  let text = body.text;
-  if (body.version !== undefined) {
-    const version = await db().configVersion.findUnique({ where: { number: body.version }, select: { document: true } });
-    if (!version) throw notFound(`Version ${body.version}`);
-    text = JSON.stringify(version.document);
-  }
-  const config = parseConfigText(text!);
-  const masterKey = loadMasterKey(process.env, process.env.PORTCULLIS_DATA_DIR ?? ".portcullis");
-  if (body.mode === "preview") return previewImport(db(), config, masterKey);
-  if (!body.expectedCurrentHash) throw new ConsoleError("invalid", "Preview the import first.");
-  const action = body.version !== undefined ? "config.rollback" : "config.import";
-  await applyImport(db(), user, config, masterKey, body.expectedCurrentHash, action);
-  return { ok: true };
-});
+export const POST = route({ roles: ["admin"], body: importSchema }, async ({ user, body }) => importConfiguration(user, body));

@@ -6,24 +6,21 @@ import { ScopedDashboard } from "@/components/analytics/scoped-dashboard";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { analyticsPath } from "@/lib/analytics/paths";
-import { breakdown, parseRange, timeSeries } from "@/lib/analytics/queries";
+import { parseRange } from "@/lib/analytics/queries";
 import { ROLES } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { consumerDashboard, consumerKeysOverview } from "@/lib/console/analytics-dashboards";
 
 export const metadata: Metadata = { title: "Consumer analytics" };
 
 export default async function ConsumerAnalyticsPage({ params, searchParams }: { params: Promise<{ username: string }>; searchParams: Promise<{ range?: string }> }) {
   const user = await requirePageRole(ROLES);
   const username = decodeURIComponent((await params).username);
-  const consumer = await db().consumer.findUnique({
-    where: { username },
-    select: { ownerUserId: true, apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, expiresAt: true } } },
-  });
+  const consumer = await consumerKeysOverview(username);
   // Developers see their own consumers only; the check is here, on the server.
   if (user.role === "developer" && consumer?.ownerUserId !== user.id) forbidden();
   const range = parseRange((await searchParams).range);
-  const [series, rows] = await Promise.all([timeSeries(db(), range, "consumer", username), breakdown(db(), range, { consumer: username })]);
+  const { series, rows } = await consumerDashboard(range, username);
   const denied = rows.filter((r) => r.denials > 0);
   const observer = user.role !== "developer";
   return (

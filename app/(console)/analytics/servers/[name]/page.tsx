@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { BreakdownTable } from "@/components/analytics/breakdown-table";
 import { ScopedDashboard } from "@/components/analytics/scoped-dashboard";
 import { analyticsPath } from "@/lib/analytics/paths";
-import { breakdown, parseRange, timeSeries } from "@/lib/analytics/queries";
+import { parseRange } from "@/lib/analytics/queries";
 import { requirePageRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { serverDashboard } from "@/lib/console/analytics-dashboards";
 
 export const metadata: Metadata = { title: "Server analytics" };
 
@@ -12,7 +12,7 @@ export default async function ServerAnalyticsPage({ params, searchParams }: { pa
   await requirePageRole(["admin", "viewer"]);
   const name = decodeURIComponent((await params).name);
   const range = parseRange((await searchParams).range);
-  const [series, rows] = await Promise.all([timeSeries(db(), range, "server", name), breakdown(db(), range, { server: name })]);
+  const { series, rows } = await serverDashboard(range, name);
   return (
     <ScopedDashboard title={`Server ${name}`} description="Traffic, latency, errors and denials" range={range} basePath={`/analytics/servers/${encodeURIComponent(name)}`} series={series}>
       <div className="grid gap-4 xl:grid-cols-2">

@@ -1,6 +1,7 @@
 // The data plane's long-lived channel: Server-Sent Events carrying the current
 // config version at connect and every new one as it is stored.
-import { db } from "@/lib/db/client";
+import { CONFIG_EVENT } from "@/lib/core/controlplane/protocol";
+import { latestConfigMessage, recordConnected, recordDisconnected, recordSeen } from "@/lib/controlplane/data-plane-status";
 import { clientAddress, dataPlaneRoute } from "@/lib/controlplane/dp-route";
 import { subscribeToVersions } from "@/lib/controlplane/version-feed";
 
@@ -16,37 +17,23 @@ export const GET = dataPlaneRoute(async (plane, request) => {
       let lastSent = 0;
       let closed = false;
       const send = async () => {
-        const version = await db().configVersion.findFirst({ orderBy: { number: "desc" }, select: { number: true, hash: true, document: true } });
-        if (closed || !version || version.number <= lastSent) return;
-        lastSent = version.number;
-        const data = JSON.stringify({ version: version.number, hash: version.hash, document: version.document });
-        controller.enqueue(encoder.encode(`id: ${version.number}\nevent: config\ndata: ${data}\n\n`));
+        const message = await latestConfigMessage();
+        if (closed || !message || message.version <= lastSent) return;
+        lastSent = message.version;
+        controller.enqueue(encoder.encode(`id: ${message.version}\nevent: ${CONFIG_EVENT}\ndata: ${JSON.stringify(message)}\n\n`));
       };
-      await db().dataPlane.update({
-        where: { id: plane.id },
-        data: {
-          status: "connected",
-          statusReason: "",
-          lastSeenAt: new Date(),
-          address: clientAddress(request),
-          hostname: request.headers.get("x-portcullis-hostname")?.slice(0, 255) ?? "",
-          softwareVersion: request.headers.get("x-portcullis-version")?.slice(0, 64) ?? "",
-          startedAt: new Date(Number(request.headers.get("x-portcullis-started-at")) || Date.now()),
-        },
-      });
+      await recordConnected(plane.id, request.headers, clientAddress(request));
       const unsubscribe = await subscribeToVersions(() => void send().catch((error) => console.error("config stream:", error)));
       const keepalive = setInterval(() => {
         controller.enqueue(encoder.encode(": keepalive\n\n"));
-        void db().dataPlane.update({ where: { id: plane.id }, data: { lastSeenAt: new Date() } }).catch(() => {});
+        void recordSeen(plane.id).catch(() => {});
       }, KEEPALIVE_MS);
       cleanup = () => {
         if (closed) return;
         closed = true;
         clearInterval(keepalive);
         unsubscribe();
-        void db()
-          .dataPlane.updateMany({ where: { id: plane.id, status: "connected" }, data: { status: "disconnected", lastSeenAt: new Date() } })
-          .catch(() => {});
+        void recordDisconnected(plane.id).catch(() => {});
         try {
           controller.close();
         } catch {

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { db } from "@/lib/db/client";
 import { storeDriftReports } from "@/lib/controlplane/drift-reports";
 import { dataPlaneRoute } from "@/lib/controlplane/dp-route";
-import { DRIFT_BODY_MAX_BYTES, driftBatchSchema } from "@/lib/controlplane/protocol";
+import { DRIFT_BODY_MAX_BYTES, driftBatchSchema } from "@/lib/core/controlplane/protocol";
 
 const invalid = (message: string, problems: string[] = []) => NextResponse.json({ error: { code: "invalid", message, problems } }, { status: 400 });
 

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { BreakdownTable } from "@/components/analytics/breakdown-table";
 import { ScopedDashboard } from "@/components/analytics/scoped-dashboard";
 import { analyticsPath } from "@/lib/analytics/paths";
-import { breakdown, parseRange, timeSeries } from "@/lib/analytics/queries";
+import { parseRange } from "@/lib/analytics/queries";
 import { requirePageRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { toolDashboard } from "@/lib/console/analytics-dashboards";
 
 export const metadata: Metadata = { title: "Tool analytics" };
 
@@ -13,7 +13,7 @@ export default async function ToolAnalyticsPage({ params, searchParams }: { para
   const { server: rawServer, tool: rawTool } = await params;
   const [server, tool] = [decodeURIComponent(rawServer), decodeURIComponent(rawTool)];
   const range = parseRange((await searchParams).range);
-  const [series, rows] = await Promise.all([timeSeries(db(), range, "tool", `${server}/${tool}`), breakdown(db(), range, { server, tool })]);
+  const { series, rows } = await toolDashboard(range, server, tool);
   return (
     <ScopedDashboard
       title={`Tool ${tool}`}

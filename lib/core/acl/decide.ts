@@ -7,7 +7,11 @@
 //   caller (so `deny: ["*"]` closes a tool to all, which an empty list cannot say).
 // The gateway, the console's "My access" view and the policy simulator all call
 // this one function.
+// A rule may carry a CEL condition (lib/core/acl/condition.ts); the name decision
+// here stays the whole answer for tools/list, and an allowed decision hands the
+// condition to the caller, which judges the call's arguments with it.
 import type { AclConfig, AclRuleConfig } from "../config/schema";
+import { compileCondition, type CompiledCondition } from "./condition";
 
 export interface Caller {
   username: string;
@@ -19,6 +23,15 @@ interface CompiledRule {
   source: string;
   allow: ReadonlySet<string>;
   deny: ReadonlySet<string>;
+  condition?: RuleCondition;
+}
+
+/** `allow`: an admitted call must satisfy the condition. `deny`: a call by one of `subjects` is refused when it holds. */
+export interface RuleCondition {
+  effect: "allow" | "deny";
+  condition: CompiledCondition;
+  subjects: ReadonlySet<string>;
+  message?: string;
 }
 
 export interface CompiledAcl {
@@ -28,8 +41,7 @@ export interface CompiledAcl {
 }
 
 export type AclDecision =
-  | { allowed: true; rule: string; subject?: string }
-  | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
+  { allowed: true; rule: string; subject?: string; condition?: RuleCondition } | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
 
 /**
  * The form of a tool name that rules are matched on. Upstreams differ in how
@@ -41,7 +53,16 @@ export function normaliseToolName(name: string): string {
 }
 
 function compileRule(source: string, rule: AclRuleConfig): CompiledRule {
-  return { source, allow: new Set(rule.allow ?? []), deny: new Set(rule.deny ?? []) };
+  const allow = new Set(rule.allow ?? []);
+  const deny = new Set(rule.deny ?? []);
+  if (rule.when === undefined) return { source, allow, deny };
+  const compiled = compileCondition(rule.when);
+  // The schema refuses a condition that does not compile; reaching this is a bug, not a config problem.
+  if (!compiled.ok) throw new Error(`rule '${source}': ${compiled.problem}`);
+  const condition = { condition: compiled.condition, message: rule.message };
+  // A conditional deny refuses nobody by name: whom it names are judged per call.
+  if (deny.size > 0 && allow.size === 0) return { source, allow, deny: new Set(), condition: { ...condition, effect: "deny", subjects: deny } };
+  return { source, allow, deny, condition: { ...condition, effect: "allow", subjects: allow } };
 }
 
 export function compileAcl(acl: AclConfig): CompiledAcl {
@@ -63,9 +84,10 @@ export function decideToolAccess(acl: CompiledAcl, toolName: string, caller: Cal
   const rule = acl.tools.get(normaliseToolName(toolName)) ?? acl.default;
   const denied = firstMatch(caller, rule.deny);
   if (denied !== undefined) return { allowed: false, rule: rule.source, reason: "denied", subject: denied };
-  if (rule.allow.size === 0) return { allowed: true, rule: rule.source };
+  const condition = rule.condition?.effect === "deny" && firstMatch(caller, rule.condition.subjects) === undefined ? undefined : rule.condition;
+  if (rule.allow.size === 0) return { allowed: true, rule: rule.source, condition };
   const admitted = firstMatch(caller, rule.allow);
-  if (admitted !== undefined) return { allowed: true, rule: rule.source, subject: admitted };
+  if (admitted !== undefined) return { allowed: true, rule: rule.source, subject: admitted, condition };
   return { allowed: false, rule: rule.source, reason: "not_allowed" };
 }
 

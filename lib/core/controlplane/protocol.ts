@@ -13,6 +13,17 @@ export const DP_API = {
   drift: "/api/dp/v1/drift",
 } as const;
 
+/** Who is connecting: headers of the data plane's GET of the config stream, shown on the data planes page. */
+export const DP_HELLO_HEADERS = {
+  hostname: "x-portcullis-hostname",
+  softwareVersion: "x-portcullis-version",
+  /** The data plane's start, epoch milliseconds. */
+  startedAt: "x-portcullis-started-at",
+} as const;
+
+/** The Server-Sent Events type of the stream's ConfigMessage events. */
+export const CONFIG_EVENT = "config";
+
 export const configMessageSchema = z.object({
   version: z.number().int().positive(),
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/),

@@ -42,4 +42,6 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 
+/** The body of a data plane's POST to DP_API.events. */
 export const eventBatchSchema = z.object({ events: z.array(auditEventSchema).max(MAX_EVENTS_PER_BATCH) });
+export type EventBatch = z.input<typeof eventBatchSchema>;

@@ -3,7 +3,8 @@
 // validates before it serves a single request. Names are a public contract:
 // extend, never rename.
 import { z } from "zod";
-import { PIN_PATTERN } from "../core/tools/pin";
+import { compileCondition } from "../acl/condition";
+import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
 /** Names of groups, consumers and servers: the ACL refers to them. */
@@ -55,6 +56,13 @@ const subject = z.union([z.literal("*"), name]);
 export const aclRuleSchema = z.strictObject({
   allow: z.array(subject).optional(),
   deny: z.array(subject).optional(),
+  /**
+   * A CEL condition over the call (docs/gateway.md, "Conditions"). With `allow` (or no lists): the callers
+   * the rule admits are admitted only when it holds. With `deny` alone: the denied callers are refused only when it holds.
+   */
+  when: z.string().min(1).optional(),
+  /** What a caller refused by `when` is told. */
+  message: z.string().min(1).max(500).optional(),
 });
 
 export const toolRuleSchema = aclRuleSchema.extend({ name: toolName });
@@ -64,6 +72,25 @@ export const aclSchema = z.strictObject({
   default: aclRuleSchema.default({}),
   tools: z.array(toolRuleSchema).default([]),
 });
+
+/**
+ * A rate limit or quota: who (a group, a consumer's username, or "*") × which
+ * tool of this server (a name, or "*" for every tool together) → budgets.
+ * Each consumer has its own counters; every rule that matches a call applies.
+ */
+export const limitRuleSchema = z
+  .strictObject({
+    subject,
+    tool: z.union([z.literal("*"), toolName]).default("*"),
+    per_minute: z.number().int().min(1).max(1_000_000).optional(),
+    per_hour: z.number().int().min(1).max(10_000_000).optional(),
+    per_day: z.number().int().min(1).max(100_000_000).optional(),
+    /** Calls in flight at once (until their responses end, streams included). */
+    concurrent: z.number().int().min(1).max(100_000).optional(),
+  })
+  .refine((r) => r.per_minute !== undefined || r.per_hour !== undefined || r.per_day !== undefined || r.concurrent !== undefined, {
+    message: "a limit needs at least one of per_minute, per_hour, per_day or concurrent",
+  });
 
 const introspectionSchema = z.strictObject({
   endpoint: httpUrl,
@@ -205,6 +232,7 @@ export const serverSchema = z
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),
+    limits: z.array(limitRuleSchema).default([]),
     /** A listed tool whose definition differs from its pin: held (hidden, calls refused) until an admin approves it, or allowed. */
     tool_changes: catalogueRule,
     /** A tool with no pin: held until an admin approves it, or allowed. */
@@ -229,6 +257,17 @@ const hashicorpVaultSchema = z.strictObject({
   token: secretString.optional(),
   approle: z.strictObject({ role_id: secretString, secret_id: secretString, mount: z.string().default("approle") }).optional(),
   cache_ttl_seconds: z.number().int().min(0).max(86_400).default(60),
+});
+
+/** Shared rate-limit counters for several gateways (PORTCULLIS_REDIS_URL, when set, wins). */
+export const redisSchema = z.strictObject({
+  /** redis://[user:password@]host:port[/db], or rediss:// for TLS; the password is sent with AUTH. */
+  url: z.url({ protocol: /^rediss?$/, error: "expected a redis:// or rediss:// URL" }),
+  /** PEM file of the CA that signed the Redis server's certificate (rediss:// with a private CA). */
+  ca_file: z.string().min(1).optional(),
+  key_prefix: z.string().min(1).max(64).default("portcullis:"),
+  /** A concurrency slot not renewed for this long is freed: how long a dead gateway's calls keep counting. */
+  slot_lease_seconds: z.number().int().min(2).max(3600).default(60),
 });
 
 export const configSchema = z
@@ -258,6 +297,7 @@ export const configSchema = z
         cache_ttl_seconds: z.number().int().min(0).max(86_400).default(60),
       })
       .default({ portcullis: {}, cache_ttl_seconds: 60 }),
+    redis: redisSchema.optional(),
   })
   .superRefine(checkReferences);
 
@@ -267,6 +307,8 @@ export type ServerConfig = GatewayConfig["servers"][number];
 export type ConsumerConfig = GatewayConfig["consumers"][number];
 export type AclConfig = z.infer<typeof aclSchema>;
 export type AclRuleConfig = z.infer<typeof aclRuleSchema>;
+export type LimitRuleConfig = z.infer<typeof limitRuleSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
 
 function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCtx, path: (i: number) => (string | number)[], what: string) {
   const seen = new Map<string, number>();
@@ -305,8 +347,16 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       }
     };
     checkRule(server.acl.default, ["servers", i, "acl", "default"]);
+    checkCondition(server.acl.default, ["servers", i, "acl", "default"], ctx);
+    server.acl.tools.forEach((rule, j) => checkCondition(rule, ["servers", i, "acl", "tools", j], ctx));
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
     duplicates(server.acl.tools, (t) => t.name.toLowerCase(), ctx, (j) => ["servers", i, "acl", "tools", j, "name"], "tool rule");
+    server.limits.forEach((limit, j) => {
+      if (limit.subject !== "*" && !groups.has(limit.subject) && !usernames.has(limit.subject)) {
+        ctx.addIssue({ code: "custom", path: ["servers", i, "limits", j, "subject"], message: `"${limit.subject}" is neither a consumer group nor a consumer` });
+      }
+    });
+    duplicates(server.limits, (l) => `${l.subject} × ${l.tool}`, ctx, (j) => ["servers", i, "limits", j], "limit for");
     if (server.auth.mode === "token_swap" || server.auth.identity === "token") {
       const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {
@@ -314,6 +364,19 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       }
     }
   });
+}
+
+/** A rule's condition compiles, and says which list it narrows. */
+function checkCondition(rule: AclRuleConfig, path: (string | number)[], ctx: z.RefinementCtx) {
+  if (rule.when === undefined) {
+    if (rule.message !== undefined) ctx.addIssue({ code: "custom", path: [...path, "message"], message: "a message is what a caller refused by `when` is told: it needs `when`" });
+    return;
+  }
+  if (rule.allow?.length && rule.deny?.length) {
+    ctx.addIssue({ code: "custom", path: [...path, "when"], message: "a condition narrows either `allow` or `deny`, not both: keep one list on a conditional rule" });
+  }
+  const compiled = compileCondition(rule.when);
+  if (!compiled.ok) ctx.addIssue({ code: "custom", path: [...path, "when"], message: compiled.problem });
 }
 
 /** `servers[1].acl.tools[3].allow: expected array` — one line per problem. */

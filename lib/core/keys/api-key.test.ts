@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { API_KEY_PATTERN, displayPrefix, generateApiKey, hasValidChecksum, hashApiKey, hashesEqual } from "./api-key";
-
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+import { BASE62 } from "./base62";
 
 describe("API key format", () => {
   it("generates pcs_<22 base62>_<6 base62> keys whose checksum is valid, all different", () => {

@@ -2,9 +2,9 @@
 // The fixed prefix lets secret scanners recognise a leaked key; the checksum
 // lets the gateway refuse a mistyped key without a lookup. Only the SHA-256
 // hash and a short display prefix are ever stored.
-import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { BASE62, randomBase62 } from "./base62";
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const RANDOM_LENGTH = 22; // 62^22 ≈ 2^131
 const CHECKSUM_LENGTH = 6;
 export const API_KEY_PATTERN = /^pcs_([0-9A-Za-z]{22})_([0-9A-Za-z]{6})$/;
@@ -35,8 +35,7 @@ function checksumOf(random: string): string {
 }
 
 export function generateApiKey(): string {
-  let random = "";
-  for (let i = 0; i < RANDOM_LENGTH; i++) random += BASE62[randomInt(62)];
+  const random = randomBase62(RANDOM_LENGTH);
   return `pcs_${random}_${checksumOf(random)}`;
 }
 

@@ -1,0 +1,27 @@
+// The data planes page and its writes: register a data plane (its token is
+// returned once) and revoke one.
+import type { CurrentUser } from "../auth/session";
+import { createDataPlane } from "../controlplane/data-planes";
+import { dataPlanesOverview } from "../controlplane/overview";
+import { db } from "../db/client";
+import { recordActivity } from "./activity";
+import { notFound } from "./errors";
+
+export function listDataPlanes() {
+  return dataPlanesOverview(db());
+}
+
+export async function registerDataPlane(actor: CurrentUser, name: string): Promise<{ id: string; token: string }> {
+  const { id, token } = await createDataPlane(db(), name, actor.id);
+  await recordActivity(db(), actor, { action: "data_plane.create", entityType: "data_plane", entityId: id, entityName: name });
+  return { id, token };
+}
+
+export async function revokeDataPlane(actor: CurrentUser, id: string): Promise<void> {
+  const plane = await db().dataPlane.findUnique({ where: { id } });
+  if (!plane) throw notFound("This data plane");
+  await db().$transaction(async (tx) => {
+    await tx.dataPlane.update({ where: { id: plane.id }, data: { revokedAt: new Date(), status: "disconnected" } });
+    await recordActivity(tx, actor, { action: "data_plane.revoke", entityType: "data_plane", entityId: plane.id, entityName: plane.name });
+  });
+}

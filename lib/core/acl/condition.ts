@@ -1,0 +1,132 @@
+// Argument-level conditions on ACL rules, in CEL (https://cel.dev), evaluated
+// by @bufbuild/cel (tested against the cel-spec conformance suite). An
+// expression is parsed and planned once per configuration; per call, only the
+// planned program runs. The library has no cost accounting and does not export
+// its type checker, so the limits are static and checked here when the
+// expression is compiled: its length, its number of nodes, comprehensions
+// (`all`, `exists`, `map`, `filter`…) not nested in one another, and only
+// declared variables and known functions. With those, one evaluation costs at
+// most (nodes × size of the arguments), and the arguments are bounded by
+// gateway.max_body_bytes.
+import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
+import { strings } from "@bufbuild/cel/ext";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { RE2JS } from "@bufbuild/re2";
+
+export const CONDITION_LIMITS = { maxLength: 2048, maxNodes: 200, maxComprehensionDepth: 1 } as const;
+
+/** The variables a condition may name; `claims` is not offered yet (the request context does not keep them). */
+export const CONDITION_VARIABLES = ["args", "consumer", "server", "tool", "now"] as const;
+
+/** The library compiles a `matches` pattern on every call (~60 µs); patterns are almost always literals, so keep them. */
+const patterns = new Map<string, RE2JS>();
+const cachedRe2 = {
+  compile(pattern: string) {
+    let compiled = patterns.get(pattern);
+    if (compiled === undefined) {
+      // A pattern taken from the arguments could fill the cache: bound it.
+      if (patterns.size >= 256) patterns.clear();
+      compiled = RE2JS.compile(pattern);
+      patterns.set(pattern, compiled);
+    }
+    return compiled;
+  },
+};
+
+const env = celEnv({ funcs: strings, re2: cachedRe2 });
+
+/** Operators the planner evaluates itself (short-circuit, indexing, macros' helpers): not in the function table. */
+const PLANNER_OPERATORS = new Set(["_[_]", "_?_:_", "_&&_", "_||_", "@not_strictly_false", "__not_strictly_false__"]);
+
+export interface ConditionInput {
+  /** The tools/call's `arguments` (already checked by gateway/src/jsonrpc/message.ts). */
+  args: Record<string, unknown>;
+  consumer: { username: string; custom_id?: string; groups: readonly string[] };
+  server: string;
+  tool: string;
+  now: Date;
+}
+
+export interface CompiledCondition {
+  expression: string;
+  program: ReturnType<typeof plan>;
+}
+
+export type ConditionCompileResult = { ok: true; condition: CompiledCondition } | { ok: false; problem: string };
+export type ConditionOutcome = { ok: true; holds: boolean } | { ok: false; error: string };
+
+type Expr = ReturnType<typeof parse>["expr"];
+
+/** Walks the expression: names in scope, functions known, size and nesting within the limits. */
+function checkExpression(root: Expr): string | undefined {
+  let nodes = 0;
+  const visit = (expr: Expr | undefined, scope: ReadonlySet<string>, depth: number): string | undefined => {
+    if (expr === undefined) return undefined;
+    if (++nodes > CONDITION_LIMITS.maxNodes) return `the expression has more than ${CONDITION_LIMITS.maxNodes} nodes`;
+    const kind = expr.exprKind;
+    switch (kind.case) {
+      case "identExpr":
+        return scope.has(kind.value.name) ? undefined : `undeclared reference to '${kind.value.name}' (variables: ${CONDITION_VARIABLES.join(", ")})`;
+      case "selectExpr":
+        return visit(kind.value.operand, scope, depth);
+      case "callExpr":
+        if (!PLANNER_OPERATORS.has(kind.value.function) && !env.funcs.find(kind.value.function)) return `unknown function '${kind.value.function}'`;
+        return [kind.value.target, ...kind.value.args].reduce<string | undefined>((found, arg) => found ?? visit(arg, scope, depth), undefined);
+      case "listExpr":
+        return kind.value.elements.reduce<string | undefined>((found, element) => found ?? visit(element, scope, depth), undefined);
+      case "structExpr":
+        return kind.value.entries.reduce<string | undefined>(
+          (found, entry) => found ?? (entry.keyKind.case === "mapKey" ? visit(entry.keyKind.value, scope, depth) : undefined) ?? visit(entry.value, scope, depth),
+          undefined,
+        );
+      case "comprehensionExpr": {
+        const c = kind.value;
+        // The range is evaluated once; the loop body runs once per element, so only it counts as nesting.
+        if (depth + 1 > CONDITION_LIMITS.maxComprehensionDepth) return "comprehensions (all, exists, map, filter…) cannot be nested";
+        const inner = new Set([...scope, c.iterVar, c.accuVar]);
+        return (
+          visit(c.iterRange, scope, depth) ??
+          visit(c.accuInit, new Set([...scope, c.accuVar]), depth) ??
+          visit(c.loopCondition, inner, depth + 1) ??
+          visit(c.loopStep, inner, depth + 1) ??
+          visit(c.result, new Set([...scope, c.accuVar]), depth)
+        );
+      }
+      default:
+        return undefined;
+    }
+  };
+  return visit(root, new Set(CONDITION_VARIABLES), 0);
+}
+
+export function compileCondition(expression: string): ConditionCompileResult {
+  if (expression.length > CONDITION_LIMITS.maxLength) return { ok: false, problem: `a condition has at most ${CONDITION_LIMITS.maxLength} characters` };
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(expression);
+  } catch (error) {
+    return { ok: false, problem: `syntax error: ${(error as Error).message}` };
+  }
+  const problem = checkExpression(parsed.expr);
+  if (problem !== undefined) return { ok: false, problem };
+  return { ok: true, condition: { expression, program: plan(env, parsed) } };
+}
+
+/** Runs a compiled condition. Anything but `true` or `false` (a missing field, a wrong type, a thrown error) is an error, which callers treat as a denial. */
+export function evaluateCondition(condition: CompiledCondition, input: ConditionInput): ConditionOutcome {
+  let result: CelResult;
+  try {
+    result = condition.program({
+      args: input.args,
+      consumer: { username: input.consumer.username, custom_id: input.consumer.custom_id ?? "", groups: [...input.consumer.groups] },
+      server: input.server,
+      tool: input.tool,
+      now: timestampFromDate(input.now),
+    } as never);
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  if (isCelError(result)) return { ok: false, error: result.message };
+  if (typeof result !== "boolean") return { ok: false, error: "the condition did not evaluate to a bool" };
+  return { ok: true, holds: result };
+}
