@@ -5,17 +5,19 @@ import { requirePageRole } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
 import { consoleCounts } from "@/lib/console/dashboard";
 import { configHealth, configIsHealthy } from "@/lib/controlplane/config-health";
+import { countPendingChanges } from "@/lib/console/pending-changes";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardPage() {
   const user = await requirePageRole(ROLES);
-  const [health, { servers, consumers, groups, activeKeys: keys }] = await Promise.all([configHealth(), consoleCounts()]);
+  const [health, { servers, consumers, groups, activeKeys: keys }, pending] = await Promise.all([configHealth(), consoleCounts(), countPendingChanges()]);
   const stats = [
     { label: "MCP servers", value: servers, href: "/servers" },
     { label: "Consumers", value: consumers, href: "/consumers" },
     { label: "Consumer groups", value: groups, href: "/groups" },
     { label: "Active API keys", value: keys, href: "/keys" },
+    { label: "Pending tool changes", value: pending, href: "/servers" },
   ];
   return (
     <>
@@ -38,7 +40,7 @@ export default async function DashboardPage() {
           ) : null}
         </Card>
       )}
-      <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
         {stats.map((stat) => (
           <Card key={stat.label}>
             <p className="text-sm text-zinc-500">{stat.label}</p>

@@ -51,6 +51,8 @@ export interface Draft {
   headers: HeaderRow[];
   timeoutMs: string;
   corsOrigins: string;
+  toolChanges: ServerSettings["tool_changes"];
+  newTools: ServerSettings["new_tools"];
 }
 
 /** Draft fields that hold text, for the form's input bindings. */
@@ -102,6 +104,9 @@ export function draftOf(settings?: ServerSettings): Draft {
     headers: Object.entries(settings?.upstream_headers ?? {}).map(([name, value]) => headerRow(name, value)),
     timeoutMs: String(settings?.timeout_ms ?? 60_000),
     corsOrigins: settings?.cors.origins.join("\n") ?? "",
+    // A new server starts under change control.
+    toolChanges: settings?.tool_changes ?? "hold",
+    newTools: settings?.new_tools ?? "hold",
   };
 }
 
@@ -171,6 +176,8 @@ export function inputOf(d: Draft): unknown {
     upstream_headers: Object.fromEntries(d.headers.filter((h) => h.name.trim() || h.value.trim()).map((h) => [h.name.trim(), h.value])),
     timeout_ms: d.timeoutMs.trim() === "" ? undefined : Number(d.timeoutMs),
     cors: { origins: words(d.corsOrigins) },
+    tool_changes: d.toolChanges,
+    new_tools: d.newTools,
   };
 }
 

@@ -4,13 +4,14 @@ import { LinkTabs } from "../ui/link-tabs";
 import { AuthModeBadge } from "./auth-mode-badge";
 import type { ServerDetail } from "@/lib/console/servers";
 
-export type ServerTab = "overview" | "tools" | "access";
+export type ServerTab = "overview" | "tools" | "changes" | "access";
 
 /** Title, route URL and tabs shared by every page of one server. */
 export function ServerHeader({ server, tab, actions }: { server: ServerDetail; tab: ServerTab; actions?: ReactNode }) {
   const tabs = [
     { href: `/servers/${server.id}`, label: "Overview", id: "overview" },
     { href: `/servers/${server.id}/tools`, label: `Tools (${server.tools})`, id: "tools" },
+    { href: `/servers/${server.id}/changes`, label: `Pending changes (${server.pendingChanges})`, id: "changes" },
     { href: `/access/${server.id}`, label: "Tool access", id: "access" },
   ];
   return (

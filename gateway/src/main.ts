@@ -13,6 +13,7 @@ import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/opt
 import { readConfigFile } from "./config/read-config-file";
 import { ShippingAuditSink } from "./control-plane/audit-shipper";
 import { ControlPlaneClient } from "./control-plane/cp-client";
+import { DriftReporter } from "./control-plane/drift-reporter";
 import { createGateway, type Gateway } from "./gateway";
 import { createStatusServer } from "./status/status-server";
 import { loadOrCreateCertificate } from "./tls/self-signed";
@@ -57,7 +58,9 @@ async function start(options: GatewayOptions) {
   const audit: AuditSink = options.cpUrl
     ? new ShippingAuditSink({ url: options.cpUrl, token: options.dpToken!, capacity: options.auditBufferEvents, log })
     : new JsonLinesAuditSink(options.auditLog!);
-  const gateway = createGateway({ audit, masterKey: () => masterKey, env: process.env, publicUrl: options.publicUrl, log });
+  // With a control plane, definitions without an approved pin become the console's pending changes.
+  const drift = options.cpUrl ? new DriftReporter({ url: options.cpUrl, token: options.dpToken!, log }) : undefined;
+  const gateway = createGateway({ audit, masterKey: () => masterKey, env: process.env, publicUrl: options.publicUrl, log, onToolDrift: drift && ((d) => drift.report(d)) });
   const controlPlane = options.cpUrl
     ? new ControlPlaneClient({
         url: options.cpUrl,
@@ -108,7 +111,7 @@ async function start(options: GatewayOptions) {
     controlPlane?.stop();
     for (const s of servers) s.server.close();
     for (const s of servers) s.server.closeAllConnections();
-    await audit.close();
+    await Promise.all([audit.close(), drift?.close()]);
     await gateway.close();
     process.exit(0);
   };

@@ -23,6 +23,9 @@ const snapshot: ConfigSnapshot = {
       upstreamHeaders: { Authorization: "Bearer {vault://portcullis/konnect-token}" },
       corsOrigins: [],
       timeoutMs: 30_000,
+      toolChanges: "allow",
+      newTools: "allow",
+      pins: [],
       groupRules: [],
       consumerRules: [],
       othersRules: [],
@@ -36,6 +39,12 @@ const snapshot: ConfigSnapshot = {
       upstreamHeaders: {},
       corsOrigins: ["https://b.example", "https://a.example"],
       timeoutMs: 60_000,
+      toolChanges: "hold",
+      newTools: "hold",
+      pins: [
+        { name: "search_repositories", pin: `sha256:${"1".repeat(64)}` },
+        { name: "push_files", pin: `sha256:${"2".repeat(64)}` },
+      ],
       groupRules: [
         { toolName: "*", subject: "developer", effect: "deny" },
         { toolName: "search_repositories", subject: "developer", effect: "allow" },
@@ -54,7 +63,7 @@ function shuffled(s: ConfigSnapshot): ConfigSnapshot {
     ...s,
     groups: rev(s.groups),
     consumers: rev(s.consumers).map((c) => ({ ...c, groups: rev(c.groups), keys: rev(c.keys) })),
-    servers: rev(s.servers).map((server) => ({ ...server, groupRules: rev(server.groupRules), corsOrigins: rev(server.corsOrigins) })),
+    servers: rev(s.servers).map((server) => ({ ...server, groupRules: rev(server.groupRules), corsOrigins: rev(server.corsOrigins), pins: rev(server.pins) })),
     secrets: rev(s.secrets),
   };
 }
@@ -81,6 +90,18 @@ describe("compileConfig", () => {
         { name: "search_repositories" },
       ],
     });
+  });
+
+  it("carries each server's change-control policies and its approved pins, sorted by tool", () => {
+    const servers = compileConfig(snapshot).servers!;
+    const github = servers.find((s) => s.name === "github")!;
+    expect([github.tool_changes, github.new_tools]).toEqual(["hold", "hold"]);
+    expect(github.tools).toEqual([
+      { name: "push_files", pin: `sha256:${"2".repeat(64)}` },
+      { name: "search_repositories", pin: `sha256:${"1".repeat(64)}` },
+    ]);
+    const konnect = servers.find((s) => s.name === "konnect")!;
+    expect([konnect.tool_changes, konnect.new_tools, konnect.tools]).toEqual(["allow", "allow", []]);
   });
 
   it("keeps keys as hashes and secrets as ciphertexts or references", () => {

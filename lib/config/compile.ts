@@ -24,6 +24,10 @@ export interface ServerSnapshot {
   passthroughCredentials?: boolean;
   corsOrigins: string[];
   timeoutMs: number;
+  toolChanges: "hold" | "allow";
+  newTools: "hold" | "allow";
+  /** The approved catalogue: each tool's pin. */
+  pins: { name: string; pin: string }[];
   groupRules: AclRuleRow[];
   consumerRules: AclRuleRow[];
   othersRules: { toolName: string; effect: Effect }[];
@@ -76,6 +80,9 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     ...(server.authMode === "token_swap" && server.passthroughCredentials ? { passthrough_credentials: true } : {}),
     timeout_ms: server.timeoutMs,
     cors: { origins: [...server.corsOrigins].sort() },
+    tool_changes: server.toolChanges,
+    new_tools: server.newTools,
+    tools: [...server.pins].sort(byName((t) => t.name)).map((t) => ({ name: t.name, pin: t.pin })),
     acl: matrixToAcl(serverMatrix(server, groups)),
   };
 }

@@ -36,6 +36,8 @@ export interface ServerDetail {
   /** token_swap only: the caller's token is forwarded upstream (set by a config import). */
   forwardsCallerToken: boolean;
   tools: number;
+  /** Tool definitions gateways listed that wait for an admin's decision. */
+  pendingChanges: number;
   aclVersion: number;
   updatedAt: string;
 }
@@ -59,6 +61,8 @@ export function settingsOf(row: McpServer): ServerSettings {
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
+    tool_changes: row.toolChanges,
+    new_tools: row.newTools,
   };
 }
 
@@ -73,6 +77,8 @@ function columnsOf(settings: ServerSettings) {
     upstreamHeaders: settings.upstream_headers,
     corsOrigins: settings.cors.origins,
     timeoutMs: settings.timeout_ms,
+    toolChanges: settings.tool_changes,
+    newTools: settings.new_tools,
   };
 }
 
@@ -89,7 +95,7 @@ export async function listServers(): Promise<ServerSummary[]> {
 
 export async function findServer(id: string): Promise<ServerDetail | undefined> {
   const [row, publicUrl] = await Promise.all([
-    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } } } } } }),
+    db().mcpServer.findUnique({ where: { id }, include: { _count: { select: { tools: { where: { goneAt: null } }, driftReports: { where: { state: "pending" } } } } } }),
     gatewayPublicUrl(),
   ]);
   if (!row) return undefined;
@@ -99,6 +105,7 @@ export async function findServer(id: string): Promise<ServerDetail | undefined> 
     settings: settingsOf(row),
     forwardsCallerToken: forwardsCallerToken(row),
     tools: row._count.tools,
+    pendingChanges: row._count.driftReports,
     aclVersion: row.aclVersion,
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -1,8 +1,13 @@
 // The tools of an MCP server: what the upstream lists, kept with when each
 // was first and last seen, changed or gone. A new list — from a sync or a
-// JSON file — is previewed as a diff, then applied as a whole.
+// JSON file — is previewed as a diff, then applied as a whole. Applying it is
+// the admin's approval of the definitions shown: each tool's whole definition
+// and its pin (lib/core/tools/pin.ts) are recorded with who approved it and
+// when, and the gateways serve those pins (docs/gateway.md, "Catalogue change
+// control").
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
+import { toolPin } from "../core/tools/pin";
 import type { Prisma } from "../generated/prisma/client";
 import { recordActivity } from "./activity";
 import { notFound } from "./errors";
@@ -21,6 +26,9 @@ export interface ToolView {
   lastSeenAt: string;
   changedAt: string | null;
   goneAt: string | null;
+  /** The approved definition's pin, or null when no definition of this tool was approved. */
+  pin: string | null;
+  approvedAt: string | null;
 }
 
 // A sync waits at most this long for the upstream, whatever the route's own timeout.
@@ -39,6 +47,8 @@ export async function listServerTools(serverId: string): Promise<ToolView[]> {
     lastSeenAt: t.lastSeenAt.toISOString(),
     changedAt: t.changedAt?.toISOString() ?? null,
     goneAt: t.goneAt?.toISOString() ?? null,
+    pin: t.pin,
+    approvedAt: t.approvedAt?.toISOString() ?? null,
   }));
 }
 
@@ -101,6 +111,7 @@ export async function applyToolList(actor: CurrentUser, serverId: string, source
     const unchanged = tools.filter((t) => before.has(t.name) && !before.get(t.name)!.goneAt && !changed.has(t.name)).map((t) => t.name);
     if (unchanged.length) await tx.tool.updateMany({ where: { serverId, name: { in: unchanged } }, data: { lastSeenAt: now } });
     if (diff.gone.length) await tx.tool.updateMany({ where: { serverId, name: { in: diff.gone } }, data: { goneAt: now } });
+    const approved = await approveDefinitions(tx, actor, serverId, tools, now);
 
     const after = new Map(tools.map((t) => [t.name, storedFormOf(t)]));
     const touched = [...diff.changed.map((c) => c.name), ...diff.gone];
@@ -110,10 +121,35 @@ export async function applyToolList(actor: CurrentUser, serverId: string, source
       entityId: serverId,
       entityName: server.name,
       before: { tools: Object.fromEntries(touched.map((name) => [name, summaryOf(before.get(name)!)])) },
-      after: { tools: Object.fromEntries([...diff.added.map((a) => a.name), ...diff.changed.map((c) => c.name)].map((name) => [name, summaryOf(after.get(name)!)])) },
+      after: {
+        tools: Object.fromEntries([...diff.added.map((a) => a.name), ...diff.changed.map((c) => c.name)].map((name) => [name, summaryOf(after.get(name)!)])),
+        ...(Object.keys(approved).length ? { approved_pins: approved } : {}),
+      },
     });
     return diff;
   });
+}
+
+/**
+ * Records the pins of the definitions the admin approved (those whose pin differs from the stored
+ * one), and settles the drift reports of those exact definitions. Returns name → pin of what changed.
+ */
+async function approveDefinitions(tx: Prisma.TransactionClient, actor: CurrentUser, serverId: string, tools: ToolDefinition[], now: Date): Promise<Record<string, string>> {
+  const stored = new Map((await tx.tool.findMany({ where: { serverId }, select: { name: true, pin: true } })).map((t) => [t.name, t.pin]));
+  const approved: Record<string, string> = {};
+  for (const tool of tools) {
+    const pin = toolPin(tool);
+    // A definition JCS cannot represent has no pin and stays unapproved (the gateway holds it).
+    if (!pin || stored.get(tool.name) === pin) continue;
+    await tx.tool.update({
+      where: { serverId_name: { serverId, name: tool.name } },
+      data: { pin, approvedDefinition: tool as Prisma.InputJsonValue, approvedById: actor.id, approvedAt: now },
+    });
+    approved[tool.name] = pin;
+  }
+  const settled = Object.entries(approved).map(([toolName, pin]) => ({ toolName, pin }));
+  if (settled.length) await tx.toolDriftReport.updateMany({ where: { serverId, state: "pending", OR: settled }, data: { state: "approved", decidedById: actor.id, decidedAt: now } });
+  return approved;
 }
 
 /** Acknowledges changed tools: clears changedAt once an admin has looked at them. */

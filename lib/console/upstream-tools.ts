@@ -1,13 +1,20 @@
 // Reads an upstream MCP server's whole tool list with the MCP SDK client:
 // initialize, then tools/list page by page following nextCursor. The headers
 // carry a credential meant for this one request: they are never stored, and
-// no error or log line built here contains them.
+// no error or log line built here contains them. The tools are read as the
+// upstream lists them, every member kept (the SDK's listTools drops members
+// its schema does not know): a pin covers the whole object, as the gateway
+// sees it.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import { formatConfigIssues } from "../core/config/schema";
 import { ConsoleError } from "./errors";
 import { toolsListResultSchema, type ToolDefinition } from "./schemas/tools";
+
+// One page as listed; the tools themselves are judged by toolsListResultSchema once every page is in.
+const rawToolsPageSchema = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
 
 // Far more than any real server; stops a server whose cursors never end.
 const MAX_PAGES = 100;
@@ -42,7 +49,7 @@ export async function fetchUpstreamTools(upstreamUrl: string, headers: Record<st
     let cursor: string | undefined;
     for (let page = 0; ; page++) {
       if (page === MAX_PAGES) throw new ConsoleError("upstream", `The upstream's tool list did not end after ${MAX_PAGES} pages.`);
-      const result = await client.listTools(cursor === undefined ? undefined : { cursor }, options);
+      const result = await client.request({ method: "tools/list", params: cursor === undefined ? {} : { cursor } }, rawToolsPageSchema, options);
       tools.push(...result.tools);
       cursor = result.nextCursor;
       if (cursor === undefined) break;

@@ -13,12 +13,13 @@ import { compileConfig } from "../config/compile";
 import { configHash } from "../core/config/canonical";
 import { parseConfig, type GatewayConfig } from "../core/config/schema";
 import type { Db } from "../db/client";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { displayPrefix, hashApiKey } from "../core/keys/api-key";
 import { decryptSecret } from "../core/vault/secret-box";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
 import { assertConfigAccepted } from "./config-check";
+import { hashInputSchema } from "../console/tool-diff";
 import { loadConfigSnapshot } from "./snapshot";
 
 type Tx = Prisma.TransactionClient;
@@ -112,8 +113,11 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       upstreamHeaders: server.upstream_headers,
       corsOrigins: server.cors.origins,
       timeoutMs: server.timeout_ms,
+      toolChanges: server.tool_changes,
+      newTools: server.new_tools,
     };
     const row = await tx.mcpServer.upsert({ where: { name: server.name }, create: { name: server.name, ...data }, update: { ...data, aclVersion: { increment: 1 } } });
+    await syncPins(tx, row.id, server.tools);
     await tx.aclGroupRule.deleteMany({ where: { serverId: row.id } });
     await tx.aclOthersRule.deleteMany({ where: { serverId: row.id } });
     await tx.aclConsumerRule.deleteMany({ where: { serverId: row.id } });
@@ -128,6 +132,22 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       const consumerRules = Object.entries(cells.consumers ?? {});
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
     }
+  }
+}
+
+/**
+ * The file's pins are the approved catalogue: tools it does not pin lose their pin, and a pinned
+ * name the console has never synced gets a row (its definition arrives with the next sync).
+ */
+async function syncPins(tx: Tx, serverId: string, pins: GatewayConfig["servers"][number]["tools"]) {
+  await tx.tool.updateMany({ where: { serverId, name: { notIn: pins.map((p) => p.name) } }, data: { pin: null, approvedDefinition: Prisma.DbNull, approvedById: null, approvedAt: null } });
+  for (const { name, pin } of pins) {
+    const existing = await tx.tool.findUnique({ where: { serverId_name: { serverId, name } }, select: { pin: true } });
+    if (existing?.pin === pin) continue;
+    // The definition behind an imported pin is unknown: the approved definition is cleared, not kept from another pin.
+    const approval = { pin, approvedDefinition: Prisma.DbNull, approvedById: null, approvedAt: new Date() };
+    if (existing) await tx.tool.update({ where: { serverId_name: { serverId, name } }, data: { ...approval, goneAt: null } });
+    else await tx.tool.create({ data: { serverId, name, inputSchemaHash: hashInputSchema({}), ...approval } });
   }
 }
 

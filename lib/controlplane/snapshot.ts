@@ -27,6 +27,8 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
       consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true, disabledAt: true } } } },
       othersRules: { select: { toolName: true, effect: true } },
+      // A gone tool's pin is not served: listed again, it is a new tool.
+      tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
     },
   });
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
@@ -46,6 +48,9 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       passthroughCredentials: (s.authSettings as { passthrough_credentials?: boolean }).passthrough_credentials,
       corsOrigins: s.corsOrigins,
       timeoutMs: s.timeoutMs,
+      toolChanges: s.toolChanges,
+      newTools: s.newTools,
+      pins: s.tools.map((t) => ({ name: t.name, pin: t.pin! })),
       groupRules: s.groupRules.map((r) => ({ toolName: r.toolName, subject: r.group.name, effect: r.effect })),
       // A disabled consumer is not in the config, so rules naming it would not validate.
       consumerRules: s.consumerRules.filter((r) => !r.consumer.disabledAt).map((r) => ({ toolName: r.toolName, subject: r.consumer.username, effect: r.effect })),

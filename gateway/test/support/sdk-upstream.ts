@@ -1,7 +1,8 @@
 // An MCP server of the earlier revisions (2025-03-26 … 2025-11-25) built with
 // the MCP SDK: stateful Streamable HTTP (a session per initialize), answering
 // in SSE or, with `json`, in JSON. It speaks whatever revision the client asks
-// for among those the SDK supports, and counts the tool calls it runs.
+// for among those the SDK supports, and counts the tool calls it runs. A test
+// may hand it a list it changes between requests (a "rug pull").
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +18,7 @@ export interface SdkUpstream {
   close(): Promise<void>;
 }
 
-export async function startSdkUpstream(options: { json: boolean }): Promise<SdkUpstream> {
+export async function startSdkUpstream(options: { json: boolean; tools?: () => object[] }): Promise<SdkUpstream> {
   const calls: string[] = [];
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a fixture: a rejection is an unhandled error that fails the test run, as it should
@@ -31,7 +32,7 @@ export async function startSdkUpstream(options: { json: boolean }): Promise<SdkU
         onsessioninitialized: (sid) => void sessions.set(sid, transport!),
       });
       const mcp = new Server({ name: "sdk-upstream", version: "1.0.0" }, { capabilities: { tools: {} } });
-      mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: SDK_TOOLS }));
+      mcp.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: options.tools?.() ?? SDK_TOOLS }));
       mcp.setRequestHandler(CallToolRequestSchema, async (request) => {
         calls.push(request.params.name);
         return { content: [{ type: "text", text: `${request.params.name} ran` }] };

@@ -2,9 +2,13 @@
 // fields (lib/core/config/schema.ts, so a stored server always compiles into a
 // valid gateway config) minus the ACL, which the access matrix edits on its
 // own page, minus `passthrough_credentials`, which the console leaves at
-// its safe default, and minus the catalogue's change control (`tool_changes`,
-// `new_tools`, the pins in `tools`) and `limits`, which the console does not
-// edit yet (servers it compiles keep today's behaviour: allow/allow, no limits). The config's rules
+// its safe default, minus `limits`, which the console does not edit yet
+// (servers it compiles have no limits), and minus the pins in `tools`, which
+// approving tools records (lib/console/tools.ts, pending-changes.ts). The
+// catalogue policies `tool_changes` and `new_tools` default to `hold` here,
+// where the config file defaults to `allow`: a server created in the console
+// starts under change control, while hand-written files and servers that
+// existed before pins keep today's behaviour. The config's rules
 // across fields apply as they are; on top, one console rule: credentials are
 // stored as vault references, never as plain text in the database or the
 // activity log. What one server cannot show (names, the gateway's deployment
@@ -14,7 +18,11 @@ import { z } from "zod";
 import { checkServerRules, serverSchema } from "../../core/config/schema";
 import { findVaultReferences, VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
-const { acl: _acl, passthrough_credentials: _passthroughCredentials, tool_changes: _toolChanges, new_tools: _newTools, tools: _pins, limits: _limits, ...fields } = serverSchema.shape;
+const { acl: _acl, passthrough_credentials: _passthroughCredentials, tools: _pins, limits: _limits, ...configFields } = serverSchema.shape;
+
+export const CATALOGUE_POLICIES = ["hold", "allow"] as const;
+const cataloguePolicy = z.enum(CATALOGUE_POLICIES, { error: 'either "hold" or "allow"' }).default("hold");
+const fields = { ...configFields, tool_changes: cataloguePolicy, new_tools: cataloguePolicy };
 
 /** Header names whose values are credentials. */
 const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key|credential/i;

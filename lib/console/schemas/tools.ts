@@ -72,3 +72,9 @@ export function parseToolsFile(text: string): ParsedToolsFile {
  * upstream headers.
  */
 export const syncToolsSchema = z.strictObject({ headers: serverSchema.shape.upstream_headers });
+
+/** Approve or reject pending catalogue changes: some by id, or all of the server's. */
+export const decidePendingChangesSchema = z.strictObject({
+  decision: z.enum(["approve", "reject"]),
+  ids: z.union([z.literal("all"), z.array(z.uuid()).min(1).max(5000)]),
+});

@@ -58,6 +58,18 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           </Link>
         </Card>
       ) : null}
+      {settings.tool_changes === "allow" && settings.new_tools === "allow" ? (
+        <Card className="mb-5 border-amber-200 bg-amber-50/50 dark:border-amber-900 dark:bg-amber-950/30">
+          <h2 className="text-sm font-semibold">Hold tool changes until you approve them</h2>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            The gateway serves whatever this upstream lists, including a tool whose description changed since you synced it. Switch both catalogue policies to hold, and
+            changed or new tools wait for your review.
+          </p>
+          <Link href={`/servers/${server.id}/edit`} className={`${LINK_BUTTON} mt-3`}>
+            Review the policies
+          </Link>
+        </Card>
+      ) : null}
       <div className="grid gap-5 xl:grid-cols-2">
         <ConnectionPanel url={server.url} snippets={connectionSnippets(settings, server.url)} keyHeader={auth.mode === "passthrough" && auth.identity !== "token" ? auth.key_header : undefined} />
         <Card className="p-5">
@@ -149,6 +161,8 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             </Setting>
             <Setting label="Timeout">{(settings.timeout_ms / 1000).toLocaleString("en")} s</Setting>
             <Setting label="CORS origins">{settings.cors.origins.length ? <Mono>{settings.cors.origins.join(", ")}</Mono> : none}</Setting>
+            <Setting label="Changed tools">{settings.tool_changes === "hold" ? "held until an admin approves the change" : "allowed"}</Setting>
+            <Setting label="New tools">{settings.new_tools === "hold" ? "held until an admin approves them" : "allowed"}</Setting>
           </dl>
         </Card>
       </div>
