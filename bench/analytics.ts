@@ -17,7 +17,7 @@ const TOOLS = Array.from({ length: 40 }, (_, i) => `tool_${i}`);
 const CONSUMERS = Array.from({ length: 200 }, (_, i) => `consumer-${i}`);
 
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 // A few heavy users and many light ones, like real traffic.
 const skewed = <T>(items: T[]) => items[Math.floor(items.length * random() ** 2)]!;
 
@@ -58,13 +58,15 @@ async function measureIngestion(pool: pg.Pool) {
   const start = performance.now();
   const until = start + 15_000;
   let events = 0;
-  await Promise.all([0, 1].map(async () => {
-    while (performance.now() < until) {
-      const batch = Array.from({ length: 500 }, () => makeEvent(Date.now()));
-      await ingestAuditEvents(pool, writer, batch, null);
-      events += batch.length;
-    }
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (performance.now() < until) {
+        const batch = Array.from({ length: 500 }, () => makeEvent(Date.now()));
+        await ingestAuditEvents(pool, writer, batch, null);
+        events += batch.length;
+      }
+    }),
+  );
   clearInterval(timer);
   await writer.flush();
   const seconds = (performance.now() - start) / 1000;
@@ -82,7 +84,8 @@ async function seed10M(pool: pg.Pool, now: number) {
     const events = Array.from({ length: size }, (_, i) => makeEvent(now - span + ((done + i) / TOTAL) * span));
     await ingestAuditEvents(pool, writer, events, null);
     await writer.flush();
-    if ((done / chunk) % 50 === 0) process.stdout.write(`  seeded ${(done / 1e6).toFixed(1)} M of ${(TOTAL / 1e6).toFixed(1)} M events (${Math.round((performance.now() - start) / 1000)} s)\n`);
+    if ((done / chunk) % 50 === 0)
+      process.stdout.write(`  seeded ${(done / 1e6).toFixed(1)} M of ${(TOTAL / 1e6).toFixed(1)} M events (${Math.round((performance.now() - start) / 1000)} s)\n`);
   }
   return Math.round((performance.now() - start) / 1000);
 }
@@ -125,7 +128,11 @@ async function main() {
     const rows: Record<string, Record<RangeKey, number>> = { overview: {} as never, consumer: {} as never, server: {} as never, tool: {} as never };
     for (const range of Object.keys(RANGES) as RangeKey[]) {
       rows.overview![range] = await time(() =>
-        Promise.all([timeSeries(db, range, "all", "", now), ...(["server", "tool", "consumer"] as const).map((s) => topKeys(db, range, s, "requests", 10, now)), topKeys(db, range, "tool", "denials", 10, now)]),
+        Promise.all([
+          timeSeries(db, range, "all", "", now),
+          ...(["server", "tool", "consumer"] as const).map((s) => topKeys(db, range, s, "requests", 10, now)),
+          topKeys(db, range, "tool", "denials", 10, now),
+        ]),
       );
       rows.consumer![range] = await time(() => Promise.all([timeSeries(db, range, "consumer", consumer!.key, now), breakdown(db, range, { consumer: consumer!.key }, now)]));
       rows.server![range] = await time(() => Promise.all([timeSeries(db, range, "server", server, now), breakdown(db, range, { server }, now)]));
@@ -136,10 +143,21 @@ async function main() {
       byConsumerDenied: await time(() => auditPage(db, { consumer: consumer!.key, decision: "deny" })),
       byTool: await time(() => auditPage(db, { tool: toolName })),
     };
-    console.log(`\nseeded in ${seedSeconds} s: ${counts.events.toLocaleString("en")} events, ${counts.rollups.toLocaleString("en")} minute rollups, ${counts.series.toLocaleString("en")} series rows, ${counts.latencyHistograms.toLocaleString("en")} latency histograms`);
+    console.log(
+      `\nseeded in ${seedSeconds} s: ${counts.events.toLocaleString("en")} events, ${counts.rollups.toLocaleString("en")} minute rollups, ${counts.series.toLocaleString("en")} series rows, ${counts.latencyHistograms.toLocaleString("en")} latency histograms`,
+    );
     console.log("\ndashboard response time (ms, median of 3; target < 500)");
-    console.log(`${"dashboard".padEnd(10)} ${Object.keys(RANGES).map((r) => r.padStart(8)).join("")}`);
-    for (const [name, byRange] of Object.entries(rows)) console.log(`${name.padEnd(10)} ${Object.values(byRange).map((ms) => String(ms).padStart(8)).join("")}`);
+    console.log(
+      `${"dashboard".padEnd(10)} ${Object.keys(RANGES)
+        .map((r) => r.padStart(8))
+        .join("")}`,
+    );
+    for (const [name, byRange] of Object.entries(rows))
+      console.log(
+        `${name.padEnd(10)} ${Object.values(byRange)
+          .map((ms) => String(ms).padStart(8))
+          .join("")}`,
+      );
     console.log(`audit explorer first page ${audit.firstPage} ms, consumer+deny ${audit.byConsumerDenied} ms, by tool ${audit.byTool} ms`);
     const file = writeResults("analytics.json", { date: new Date().toISOString(), ingestion, seedSeconds, counts, dashboardsMs: rows, auditMs: audit });
     console.log(`\nwritten to ${file}`);

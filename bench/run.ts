@@ -121,7 +121,13 @@ function gatewayConfig(upstreamPort: number) {
         path: "/bench",
         upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
         auth: { mode: "passthrough" },
-        acl: { default: { deny: ["contractors"] }, tools: [{ name: "tool_001", allow: ["agents"] }, { name: "tool_099", deny: ["agents"] }] },
+        acl: {
+          default: { deny: ["contractors"] },
+          tools: [
+            { name: "tool_001", allow: ["agents"] },
+            { name: "tool_099", deny: ["agents"] },
+          ],
+        },
       },
       {
         // The same route with budgets no run reaches: what the limiter costs, never a refusal.
@@ -172,11 +178,21 @@ async function limiterCost(gatewayOrigin: string, redisGatewayOrigin: string | u
 
 function bigEventScenario(pathname: string): Scenario {
   const [call] = scenarios(pathname);
-  return { ...call!, name: "tools/call (one 8 MB SSE event)", body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: BIG_EVENT_TOOL, arguments: {} } }) };
+  return {
+    ...call!,
+    name: "tools/call (one 8 MB SSE event)",
+    body: JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: BIG_EVENT_TOOL, arguments: {} } }),
+  };
 }
 
 function scenarios(pathname: string): Scenario[] {
-  const headers = { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: BENCH_KEY, "mcp-protocol-version": "2025-06-18" };
+  const headers = {
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    authorization: "Bearer gho_benchmarktoken",
+    apikey: BENCH_KEY,
+    "mcp-protocol-version": "2025-06-18",
+  };
   const args = { q: "y".repeat(1024 - 120) };
   return [
     { name: "tools/call (1 KiB)", path: pathname, headers, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "tool_001", arguments: args } }) },
@@ -211,15 +227,20 @@ async function rssWithIdleStreams(port: number, pid: number): Promise<{ before: 
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const requests: http.ClientRequest[] = [];
   await Promise.all(
-    Array.from({ length: IDLE_STREAMS }, () =>
-      new Promise<void>((resolve, reject) => {
-        const req = http.get({ host: "127.0.0.1", port, path: "/bench", agent, headers: { accept: "text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: BENCH_KEY } }, (res) => {
-          if (res.statusCode !== 200) reject(new Error(`SSE stream answered ${res.statusCode}`));
-          else resolve();
-        });
-        req.on("error", reject);
-        requests.push(req);
-      }),
+    Array.from(
+      { length: IDLE_STREAMS },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const req = http.get(
+            { host: "127.0.0.1", port, path: "/bench", agent, headers: { accept: "text/event-stream", authorization: "Bearer gho_benchmarktoken", apikey: BENCH_KEY } },
+            (res) => {
+              if (res.statusCode !== 200) reject(new Error(`SSE stream answered ${res.statusCode}`));
+              else resolve();
+            },
+          );
+          req.on("error", reject);
+          requests.push(req);
+        }),
     ),
   );
   const withStreams = rssOf(pid);
@@ -241,7 +262,14 @@ interface Row {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const [upstreamPort, bareProxyPort, nginxPort, gatewayPort, httpsPort, statusPort] = (await Promise.all(Array.from({ length: 6 }, () => findFreePort()))) as [number, number, number, number, number, number];
+  const [upstreamPort, bareProxyPort, nginxPort, gatewayPort, httpsPort, statusPort] = (await Promise.all(Array.from({ length: 6 }, () => findFreePort()))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
   const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
   const configFile = path.join(work, "gateway.yaml");
@@ -249,7 +277,20 @@ async function main() {
   const gatewayBundle = await buildGatewayIfNeeded();
   const gateway = await startNode(
     gatewayBundle,
-    ["--config", configFile, "--http-port", String(gatewayPort), "--https-port", String(httpsPort), "--status-port", String(statusPort), "--host", "127.0.0.1", "--data-dir", path.join(work, "data")],
+    [
+      "--config",
+      configFile,
+      "--http-port",
+      String(gatewayPort),
+      "--https-port",
+      String(httpsPort),
+      "--status-port",
+      String(statusPort),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      path.join(work, "data"),
+    ],
     {},
     /gateway: listening/,
   );
@@ -288,7 +329,20 @@ async function main() {
     await startRedis(redisPort);
     await startNode(
       gatewayBundle,
-      ["--config", configFile, "--http-port", String(limitedPort), "--https-port", String(limitedHttps), "--status-port", String(limitedStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-redis")],
+      [
+        "--config",
+        configFile,
+        "--http-port",
+        String(limitedPort),
+        "--https-port",
+        String(limitedHttps),
+        "--status-port",
+        String(limitedStatus),
+        "--host",
+        "127.0.0.1",
+        "--data-dir",
+        path.join(work, "data-redis"),
+      ],
       { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` },
       /gateway: listening/,
     );
@@ -299,7 +353,20 @@ async function main() {
   const [freshPort, freshHttps, freshStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const fresh = await startNode(
     gatewayBundle,
-    ["--config", configFile, "--http-port", String(freshPort), "--https-port", String(freshHttps), "--status-port", String(freshStatus), "--host", "127.0.0.1", "--data-dir", path.join(work, "data-fresh")],
+    [
+      "--config",
+      configFile,
+      "--http-port",
+      String(freshPort),
+      "--https-port",
+      String(freshHttps),
+      "--status-port",
+      String(freshStatus),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      path.join(work, "data-fresh"),
+    ],
     {},
     /gateway: listening/,
   );
@@ -335,7 +402,9 @@ async function main() {
   console.log(
     `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter`}`,
   );
-  console.log(`gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`);
+  console.log(
+    `gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`,
+  );
 
   const gatewayRows = table.filter((r) => r.target === "gateway");
   const targetsMet = {
@@ -355,7 +424,20 @@ async function main() {
   fs.mkdirSync(results, { recursive: true });
   fs.writeFileSync(
     path.join(results, "latest.json"),
-    JSON.stringify({ at: new Date().toISOString(), machine: { cores: os.cpus().length, node: process.version }, settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE }, rows: table, big_sse_event: bigEvent, gateway_rss_bytes: rss, rate_limit: limiter, targets: targetsMet }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: { cores: os.cpus().length, node: process.version },
+        settings: { saturation_tool: SATURATION_TOOL, seconds: SECONDS, connections: CONNECTIONS, fixed_rate: FIXED_RATE },
+        rows: table,
+        big_sse_event: bigEvent,
+        gateway_rss_bytes: rss,
+        rate_limit: limiter,
+        targets: targetsMet,
+      },
+      null,
+      2,
+    ),
   );
   console.log("written: bench/results/latest.json");
 }

@@ -14,7 +14,11 @@ export async function throwawayDatabase(): Promise<{ url: string; close(): Promi
   let serverUrl = process.env.DATABASE_URL;
   let stopServer = async () => {};
   if (!serverUrl) {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(ROOT, ".portcullis/bench", `pg-${randomBytes(4).toString("hex")}`), port: await findFreePort(), throwaway: true });
+    const server = await startEmbeddedPostgres({
+      dataDir: path.join(ROOT, ".portcullis/bench", `pg-${randomBytes(4).toString("hex")}`),
+      port: await findFreePort(),
+      throwaway: true,
+    });
     serverUrl = server.url;
     stopServer = () => server.stop();
   }

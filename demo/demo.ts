@@ -67,7 +67,12 @@ function launcherEnv(settings: DemoSettings, admin: { email: string; password: s
 /** Starts the launcher and resolves once it says it is ready; rejects with its last output if it stops first. */
 function startLauncher(env: NodeJS.ProcessEnv, log: (line: string) => void): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<void> } {
   // Its own process group: a Ctrl-C reaches the demo, which stops the launcher once (a second signal would force it).
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "launcher/start.ts")], { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "launcher/start.ts")], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let tail = "";
   const ready = new Promise<void>((resolve, reject) => {
@@ -118,7 +123,13 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
   };
   const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${randomBase62(40)}`);
   const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => randomBase62(32));
-  const idpUser = { id: "dana", password: demoSecret(dataDir, "demo-idp-password", () => randomBase62(12)), name: "Dana Developer", email: "dana@example.com", groups: ["developer"] };
+  const idpUser = {
+    id: "dana",
+    password: demoSecret(dataDir, "demo-idp-password", () => randomBase62(12)),
+    name: "Dana Developer",
+    email: "dana@example.com",
+    groups: ["developer"],
+  };
 
   await assertPortFree(ports.github, "127.0.0.1", "PORTCULLIS_DEMO_GITHUB_PORT", "the GitHub stand-in");
   await assertPortFree(ports.konnect, "127.0.0.1", "PORTCULLIS_DEMO_KONNECT_PORT", "the Konnect stand-in");

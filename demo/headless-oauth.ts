@@ -137,7 +137,9 @@ export async function followAuthorization(start: URL, options: { redirectUri: st
       request = { url: new URL(login.action, url), form: login.fields };
       continue;
     }
-    throw new Error(`authorization stopped at ${url.href} with HTTP ${response.status}${login ? " (a login page, and no credentials to sign in with)" : `: ${body.slice(0, 300)}`}`);
+    throw new Error(
+      `authorization stopped at ${url.href} with HTTP ${response.status}${login ? " (a login page, and no credentials to sign in with)" : `: ${body.slice(0, 300)}`}`,
+    );
   }
   throw new Error("too many redirects during authorization");
 }

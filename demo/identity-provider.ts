@@ -157,7 +157,13 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
 }
 
 function resourceServerInfo(resource: string) {
-  return { scope: "mcp", audience: resource, accessTokenTTL: 3600, accessTokenFormat: resource.endsWith("-jwt") ? ("jwt" as const) : ("opaque" as const), jwt: { sign: { alg: "RS256" as const } } };
+  return {
+    scope: "mcp",
+    audience: resource,
+    accessTokenTTL: 3600,
+    accessTokenFormat: resource.endsWith("-jwt") ? ("jwt" as const) : ("opaque" as const),
+    jwt: { sign: { alg: "RS256" as const } },
+  };
 }
 
 /**
@@ -195,7 +201,10 @@ function registerTokenExchange(provider: Provider, issuer: string, publicKey: Cr
       const subject = await subjectOf(provider, issuer, publicKey, params.subject_token!);
       if (!subject) throw new errors.InvalidGrant("subject_token is not an active access token of this IdP");
       const info = resourceServerInfo(target);
-      const scope = (params.scope ?? info.scope).split(" ").filter((s) => info.scope.split(" ").includes(s)).join(" ");
+      const scope = (params.scope ?? info.scope)
+        .split(" ")
+        .filter((s) => info.scope.split(" ").includes(s))
+        .join(" ");
       // (The types make grantId required; oidc-provider itself treats it as optional.)
       const token = new provider.AccessToken({ ...subject, grantId: subject.grantId!, client: ctx.oidc.client!, gty: "token_exchange", scope: scope || undefined });
       token.resourceServer = new provider.ResourceServer(target, info);
@@ -231,13 +240,26 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
 
   const clients: object[] = [
     { client_id: introspectionClient.id, client_secret: introspectionClient.secret, grant_types: [], response_types: [], redirect_uris: [] },
-    { client_id: publicClient.id, token_endpoint_auth_method: "none", application_type: "native", grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], redirect_uris: publicClient.redirectUris },
+    {
+      client_id: publicClient.id,
+      token_endpoint_auth_method: "none",
+      application_type: "native",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      redirect_uris: publicClient.redirectUris,
+    },
   ];
   if (options.machineClient) {
     clients.push({ client_id: options.machineClient.id, client_secret: options.machineClient.secret, grant_types: ["client_credentials"], response_types: [], redirect_uris: [] });
   }
   if (options.exchangeClient) {
-    clients.push({ client_id: options.exchangeClient.id, client_secret: options.exchangeClient.secret, grant_types: [TOKEN_EXCHANGE_GRANT], response_types: [], redirect_uris: [] });
+    clients.push({
+      client_id: options.exchangeClient.id,
+      client_secret: options.exchangeClient.secret,
+      grant_types: [TOKEN_EXCHANGE_GRANT],
+      response_types: [],
+      redirect_uris: [],
+    });
   }
 
   // (The published types lag oidc-provider 9 in places, e.g. features.introspection.)

@@ -49,14 +49,28 @@ const read = (name: string, description: string, properties: Record<string, obje
 const TOOLS: Tool[] = [
   read("list_control_planes", "List all control planes in your organization.", { pageSize, filterName: str("Filter by name") }, []),
   read("get_control_plane", "Get detailed information about a specific control plane.", { controlPlaneId }, ["controlPlaneId"]),
-  read("list_control_plane_group_memberships", "List all control planes that are members of a specific control plane group.", { groupId: str("Control plane group ID") }, ["groupId"]),
+  read("list_control_plane_group_memberships", "List all control planes that are members of a specific control plane group.", { groupId: str("Control plane group ID") }, [
+    "groupId",
+  ]),
   read("check_control_plane_group_membership", "Check if a control plane is a member of any group.", { controlPlaneId }, ["controlPlaneId"]),
   read("list_services", "List all services associated with a control plane.", { controlPlaneId, size: pageSize }, ["controlPlaneId"]),
   read("list_routes", "List all routes associated with a control plane.", { controlPlaneId, size: pageSize }, ["controlPlaneId"]),
   read("list_consumers", "List all consumers associated with a control plane.", { controlPlaneId, size: pageSize }, ["controlPlaneId"]),
   read("list_plugins", "List all plugins associated with a control plane.", { controlPlaneId, size: pageSize }, ["controlPlaneId"]),
-  read("query_api_requests", "Query and analyze Kong API Gateway requests with customizable filters.", { timeRange, statusCodes: { type: "array", items: { type: "number" }, description: "Filter by HTTP status codes" }, serviceIds: { type: "array", items: { type: "string" }, description: "Filter by service IDs" }, maxResults: pageSize }, []),
-  read("get_consumer_requests", "Retrieve and analyze API requests made by a specific consumer.", { consumerId: str("Consumer ID"), timeRange, maxResults: pageSize }, ["consumerId"]),
+  read(
+    "query_api_requests",
+    "Query and analyze Kong API Gateway requests with customizable filters.",
+    {
+      timeRange,
+      statusCodes: { type: "array", items: { type: "number" }, description: "Filter by HTTP status codes" },
+      serviceIds: { type: "array", items: { type: "string" }, description: "Filter by service IDs" },
+      maxResults: pageSize,
+    },
+    [],
+  ),
+  read("get_consumer_requests", "Retrieve and analyze API requests made by a specific consumer.", { consumerId: str("Consumer ID"), timeRange, maxResults: pageSize }, [
+    "consumerId",
+  ]),
 ];
 
 function result(name: string, args: Record<string, unknown>): unknown {
@@ -77,9 +91,22 @@ function result(name: string, args: Record<string, unknown>): unknown {
     case "list_consumers":
       return { data: [{ id: "8f4a5b6c-dddd-4eee-9fff-3a4b5c6d7e88", username: "mobile-app" }], controlPlaneId: plane.id };
     case "list_plugins":
-      return { data: [{ name: "rate-limiting", enabled: true }, { name: "key-auth", enabled: true }], controlPlaneId: plane.id };
+      return {
+        data: [
+          { name: "rate-limiting", enabled: true },
+          { name: "key-auth", enabled: true },
+        ],
+        controlPlaneId: plane.id,
+      };
     case "query_api_requests":
-      return { timeRange: args.timeRange ?? "1H", totalRequests: 18_402, requests: [{ timestamp: "2026-11-20T09:29:58Z", service: "orders-api", status: 200, latency_ms: 41 }, { timestamp: "2026-11-20T09:29:57Z", service: "payments-api", status: 503, latency_ms: 3004 }] };
+      return {
+        timeRange: args.timeRange ?? "1H",
+        totalRequests: 18_402,
+        requests: [
+          { timestamp: "2026-11-20T09:29:58Z", service: "orders-api", status: 200, latency_ms: 41 },
+          { timestamp: "2026-11-20T09:29:57Z", service: "payments-api", status: 503, latency_ms: 3004 },
+        ],
+      };
     default:
       return { consumerId: args.consumerId, totalRequests: 312, statusCodes: { "200": 305, "429": 7 } };
   }

@@ -57,11 +57,30 @@ describe("GitHub stand-in", () => {
     const { tools } = await mcp.listTools();
     expect(tools.length).toBeGreaterThanOrEqual(40);
     const names = tools.map((t) => t.name);
-    for (const name of ["search_repositories", "get_file_contents", "list_issues", "list_pull_requests", "search_users", "search_code", "create_issue", "push_files", "create_pull_request", "merge_pull_request", "create_repository"]) {
+    for (const name of [
+      "search_repositories",
+      "get_file_contents",
+      "list_issues",
+      "list_pull_requests",
+      "search_users",
+      "search_code",
+      "create_issue",
+      "push_files",
+      "create_pull_request",
+      "merge_pull_request",
+      "create_repository",
+    ]) {
       expect(names).toContain(name);
     }
     const hint = (name: string) => tools.find((t) => t.name === name)!.annotations?.readOnlyHint;
-    expect(["search_repositories", "get_file_contents", "list_issues", "list_pull_requests", "search_users", "search_code"].map(hint)).toEqual([true, true, true, true, true, true]);
+    expect(["search_repositories", "get_file_contents", "list_issues", "list_pull_requests", "search_users", "search_code"].map(hint)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(["create_issue", "push_files", "merge_pull_request"].map(hint)).toEqual([false, false, false]);
 
     const found = await mcp.callTool({ name: "search_repositories", arguments: { query: "widgets" } });
@@ -79,7 +98,9 @@ describe("GitHub stand-in", () => {
   it("refuses what GitHub refuses: no secret, a wrong PKCE verifier, an unknown client, no PKCE, a foreign redirect URI", async () => {
     const challenge = createHash("sha256").update("right-verifier").digest("base64url");
     const authorize = (params: Record<string, string>) =>
-      new URL(`${github.authorizationServer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: client.redirectUri, response_type: "code", state: "s1", ...params })}`);
+      new URL(
+        `${github.authorizationServer}/authorize?${new URLSearchParams({ client_id: app.clientId, redirect_uri: client.redirectUri, response_type: "code", state: "s1", ...params })}`,
+      );
     const code = () => followAuthorization(authorize({ code_challenge: challenge, code_challenge_method: "S256" }), { redirectUri: client.redirectUri });
     const exchange = (form: Record<string, string>, authorization?: string) =>
       fetch(`${github.authorizationServer}/access_token`, {
@@ -88,10 +109,23 @@ describe("GitHub stand-in", () => {
         body: new URLSearchParams(form),
       });
 
-    const withoutSecret = await exchange({ grant_type: "authorization_code", code: await code(), redirect_uri: client.redirectUri, code_verifier: "right-verifier", client_id: app.clientId });
+    const withoutSecret = await exchange({
+      grant_type: "authorization_code",
+      code: await code(),
+      redirect_uri: client.redirectUri,
+      code_verifier: "right-verifier",
+      client_id: app.clientId,
+    });
     expect(withoutSecret.status).toBe(401);
     expect(await withoutSecret.json()).toMatchObject({ error: "invalid_client" });
-    const wrongVerifier = await exchange({ grant_type: "authorization_code", code: await code(), redirect_uri: client.redirectUri, code_verifier: "wrong", client_id: app.clientId, client_secret: app.clientSecret });
+    const wrongVerifier = await exchange({
+      grant_type: "authorization_code",
+      code: await code(),
+      redirect_uri: client.redirectUri,
+      code_verifier: "wrong",
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+    });
     expect(await wrongVerifier.json()).toMatchObject({ error: "invalid_grant" });
     const basic = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`;
     const granted = await exchange({ grant_type: "authorization_code", code: await code(), redirect_uri: client.redirectUri, code_verifier: "right-verifier" }, basic);
@@ -99,7 +133,9 @@ describe("GitHub stand-in", () => {
 
     expect((await fetch(authorize({ client_id: "someone-else", code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" })).status).toBe(400);
     await expect(followAuthorization(authorize({}), { redirectUri: client.redirectUri })).rejects.toThrow(/invalid_request.*S256/);
-    expect((await fetch(authorize({ redirect_uri: "https://evil.example/callback", code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" })).status).toBe(400);
+    expect(
+      (await fetch(authorize({ redirect_uri: "https://evil.example/callback", code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" })).status,
+    ).toBe(400);
   });
 });
 

@@ -37,7 +37,12 @@ function check(condition: unknown, failure: string): asserts condition {
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 const shorten = (token: string) => `${token.slice(0, 8)}…`;
-const INITIALIZE = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "portcullis-verify", version: "1.0.0" } } };
+const INITIALIZE = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "portcullis-verify", version: "1.0.0" } },
+};
 
 function postJsonRpc(url: string, headers: Record<string, string>, body: unknown) {
   return fetch(url, {
@@ -67,7 +72,10 @@ async function readMetadata(mcpUrl: string, authorizationServer: string): Promis
   check(response.status === 200, `GET ${metadataUrlOf(mcpUrl)} answered ${response.status}`);
   const prm = (await response.json()) as { resource?: string; authorization_servers?: string[] };
   check(prm.resource === mcpUrl, `resource is ${prm.resource}, expected ${mcpUrl}`);
-  check(sameList(prm.authorization_servers ?? [], [authorizationServer]), `authorization_servers is ${JSON.stringify(prm.authorization_servers)}, expected [${authorizationServer}]`);
+  check(
+    sameList(prm.authorization_servers ?? [], [authorizationServer]),
+    `authorization_servers is ${JSON.stringify(prm.authorization_servers)}, expected [${authorizationServer}]`,
+  );
   return `resource = ${prm.resource}, authorization_servers = [${prm.authorization_servers!.join(", ")}]`;
 }
 
@@ -153,7 +161,12 @@ function githubFlow(facts: DemoFacts): Flow {
         title: "push_files as developer (raw JSON-RPC) → -32602, and GitHub never sees it",
         async run() {
           const before = (await fetchRequestLog(github.stand_in_url, Number.MAX_SAFE_INTEGER)).last_seq;
-          const call = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "push_files", arguments: { owner: "acme", repo: "widgets", branch: "main", message: "sneaky", files: [{ path: "x", content: "y" }] } } };
+          const call = {
+            jsonrpc: "2.0",
+            id: 7,
+            method: "tools/call",
+            params: { name: "push_files", arguments: { owner: "acme", repo: "widgets", branch: "main", message: "sneaky", files: [{ path: "x", content: "y" }] } },
+          };
           const response = await postJsonRpc(github.mcp_url, { ...bearer(), [github.key_header]: github.keys.developer }, call);
           const body = (await response.json()) as { id?: unknown; error?: { code?: number; message?: string } };
           check(response.status === 200 && body.error?.code === -32602, `expected HTTP 200 with error -32602, got ${response.status} ${JSON.stringify(body)}`);
@@ -176,7 +189,10 @@ function githubFlow(facts: DemoFacts): Flow {
           const names = (await admin.listTools()).tools.map((t) => t.name);
           check(sameList(names, upstreamNames), `admin sees ${names.length} tools, GitHub lists ${upstreamNames.length}`);
           const before = (await fetchRequestLog(github.stand_in_url, Number.MAX_SAFE_INTEGER)).last_seq;
-          const pushed = await admin.callTool({ name: "push_files", arguments: { owner: "acme", repo: "widgets", branch: "demo", message: "Add notes", files: [{ path: "NOTES.md", content: "hello" }] } });
+          const pushed = await admin.callTool({
+            name: "push_files",
+            arguments: { owner: "acme", repo: "widgets", branch: "demo", message: "Add notes", files: [{ path: "NOTES.md", content: "hello" }] },
+          });
           check(!pushed.isError, `push_files failed: ${textOf(pushed)}`);
           const seen = (await fetchRequestLog(github.stand_in_url, before)).requests.find((r) => r.tool === "push_files");
           check(seen?.accepted, "GitHub did not receive the admin's push_files");
@@ -227,7 +243,10 @@ function konnectFlow(facts: DemoFacts): Flow {
           calledAt = new Date(Date.now() - 1000).toISOString();
           client = await connectClient(konnect.mcp_url, provider);
           const { tools } = await client.listTools();
-          check(tools.some((t) => t.name === "list_control_planes"), `list_control_planes is not listed (${tools.map((t) => t.name).join(", ")})`);
+          check(
+            tools.some((t) => t.name === "list_control_planes"),
+            `list_control_planes is not listed (${tools.map((t) => t.name).join(", ")})`,
+          );
           const result = await client.callTool({ name: "list_control_planes", arguments: {} });
           check(!result.isError, `tool error: ${textOf(result)}`);
           const planes = (JSON.parse(textOf(result)) as { data: { name: string }[] }).data.map((p) => p.name);
@@ -261,7 +280,10 @@ function konnectFlow(facts: DemoFacts): Flow {
           const event = await until(async () => {
             const exported = await session.text(`/api/audit/export?${query}`);
             check(exported.status === 200, `the audit export answered ${exported.status}`);
-            const lines = exported.body.split("\n").filter(Boolean).map((line) => JSON.parse(line) as AuditLine);
+            const lines = exported.body
+              .split("\n")
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as AuditLine);
             return lines.find((e) => e.endUser === idp.user.username);
           }, 15_000);
           check(event, `no audit event for list_control_planes by ${idp.user.username} within 15 s`);
@@ -304,7 +326,12 @@ export async function verifyDemo(facts: DemoFacts, onResult: (result: StepResult
           result = { flow: flow.title, step: step.title, status: "passed", detail: await step.run() };
         } catch (error) {
           failed = true;
-          result = { flow: flow.title, step: step.title, status: "failed", detail: error instanceof VerificationFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}` };
+          result = {
+            flow: flow.title,
+            step: step.title,
+            status: "failed",
+            detail: error instanceof VerificationFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`,
+          };
         }
       }
       results.push(result);

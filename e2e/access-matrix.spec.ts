@@ -45,7 +45,9 @@ test("two admins edit the same matrix: the second save is refused with a clear c
   await b.getByRole("button", { name: "Review and save" }).click();
   await b.getByRole("button", { name: "Save 1 edit(s)" }).click();
   const conflict = b.getByRole("dialog", { name: "The matrix changed while you were editing" });
-  await expect(conflict.getByRole("alert")).toContainText("Someone else saved this access matrix while you were editing (you started from version 0; it is now version 1). Nothing was saved.");
+  await expect(conflict.getByRole("alert")).toContainText(
+    "Someone else saved this access matrix while you were editing (you started from version 0; it is now version 1). Nothing was saved.",
+  );
   await b.screenshot({ path: test.info().outputPath("matrix-conflict.png") });
 
   await conflict.getByRole("button", { name: "Reload, keep my edits" }).click();

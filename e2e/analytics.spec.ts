@@ -64,7 +64,10 @@ test("dashboards show a server's traffic, and the audit explorer filters, detail
 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
-  const csv = fs.readFileSync(await (await download).path(), "utf8").trim().split("\n");
+  const csv = fs
+    .readFileSync(await (await download).path(), "utf8")
+    .trim()
+    .split("\n");
   expect(csv[0]).toMatch(/^id,time,requestId,serverName/);
   expect(csv).toHaveLength(6);
   expect(csv.slice(1).every((line) => line.includes(server) && line.includes(",deny,"))).toBe(true);

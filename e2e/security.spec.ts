@@ -34,7 +34,13 @@ function apiEndpoints(): Endpoint[] {
       else if (entry.name === "route.ts") {
         const source = fs.readFileSync(file, "utf8");
         // Dynamic segments get an id that exists nowhere: the guards must answer before any lookup.
-        const urlPath = "/api/" + path.relative(API_DIR, dir).split(path.sep).map((s) => (s.startsWith("[") ? "00000000-0000-4000-8000-000000000000" : s)).join("/");
+        const urlPath =
+          "/api/" +
+          path
+            .relative(API_DIR, dir)
+            .split(path.sep)
+            .map((s) => (s.startsWith("[") ? "00000000-0000-4000-8000-000000000000" : s))
+            .join("/");
         for (const method of METHODS) {
           if (new RegExp(`export (const|async function) ${method}\\b|as ${method}\\b`).test(source)) endpoints.push({ method, path: urlPath.replace(/\/$/, "") });
         }
@@ -51,7 +57,14 @@ const label = (e: Endpoint) => `${e.method} ${e.path}`;
 
 test("the route enumeration finds this issue's endpoints", () => {
   const found = endpoints.map(label);
-  for (const expected of ["GET /api/consumers", "POST /api/consumers/00000000-0000-4000-8000-000000000000/keys", "DELETE /api/vault/secrets/00000000-0000-4000-8000-000000000000", "PUT /api/vault/backends/hcv", "PATCH /api/users/00000000-0000-4000-8000-000000000000", "POST /api/groups"]) {
+  for (const expected of [
+    "GET /api/consumers",
+    "POST /api/consumers/00000000-0000-4000-8000-000000000000/keys",
+    "DELETE /api/vault/secrets/00000000-0000-4000-8000-000000000000",
+    "PUT /api/vault/backends/hcv",
+    "PATCH /api/users/00000000-0000-4000-8000-000000000000",
+    "POST /api/groups",
+  ]) {
     expect(found).toContain(expected);
   }
 });

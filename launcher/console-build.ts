@@ -33,11 +33,7 @@ export function consoleFingerprint(): string {
 }
 
 export function consoleBuildIsCurrent(fingerprint: string): boolean {
-  return (
-    fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) &&
-    fs.existsSync(FINGERPRINT_FILE) &&
-    fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint
-  );
+  return fs.existsSync(path.join(ROOT, ".next", "BUILD_ID")) && fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
 }
 
 export function recordConsoleBuild(fingerprint: string): void {

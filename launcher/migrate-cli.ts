@@ -10,11 +10,7 @@ async function main() {
   const database = await openDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.dataDir, pgPort: settings.PORTCULLIS_PG_PORT });
   try {
     const result = await applyMigrations(database.url);
-    console.log(
-      result.applied.length
-        ? `db:migrate: applied ${result.applied.join(", ")}`
-        : `db:migrate: database is up to date (${result.alreadyApplied} migration(s))`,
-    );
+    console.log(result.applied.length ? `db:migrate: applied ${result.applied.join(", ")}` : `db:migrate: database is up to date (${result.alreadyApplied} migration(s))`);
   } finally {
     await database.stop();
   }

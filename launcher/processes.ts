@@ -21,8 +21,14 @@ function prefixLines(name: string, write: (line: string) => void) {
 export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string }): ManagedProcess {
   // Own process group: Ctrl-C goes to the launcher, which stops children in order.
   const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout.on("data", prefixLines(name, (line) => process.stdout.write(line + "\n")));
-  child.stderr.on("data", prefixLines(name, (line) => process.stderr.write(line + "\n")));
+  child.stdout.on(
+    "data",
+    prefixLines(name, (line) => process.stdout.write(line + "\n")),
+  );
+  child.stderr.on(
+    "data",
+    prefixLines(name, (line) => process.stderr.write(line + "\n")),
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // Never leave a child behind if the launcher itself dies.
   process.once("exit", () => child.kill("SIGKILL"));
@@ -39,8 +45,14 @@ export function startProcess(name: string, command: string, args: string[], opti
 export function runToCompletion(command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; prefix: string }): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.on("data", prefixLines(options.prefix, (line) => process.stdout.write(line + "\n")));
-    child.stderr.on("data", prefixLines(options.prefix, (line) => process.stderr.write(line + "\n")));
+    child.stdout.on(
+      "data",
+      prefixLines(options.prefix, (line) => process.stdout.write(line + "\n")),
+    );
+    child.stderr.on(
+      "data",
+      prefixLines(options.prefix, (line) => process.stderr.write(line + "\n")),
+    );
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${options.prefix} exited with code ${code}`))));
   });

@@ -110,7 +110,9 @@ async function main() {
       { mode: 0o600 },
     );
     say(`console  ${consoleUrl}${sso ? `  (single sign-on with ${sso.issuer})` : ""}`);
-    say(`gateway  http://localhost:${settings.PORTCULLIS_HTTP_PORT}  https://localhost:${settings.PORTCULLIS_HTTPS_PORT}  status http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`);
+    say(
+      `gateway  http://localhost:${settings.PORTCULLIS_HTTP_PORT}  https://localhost:${settings.PORTCULLIS_HTTPS_PORT}  status http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`,
+    );
     say("ready — press Ctrl-C to stop");
     // A child that dies takes the product down with a clear line rather than half-running.
     const first = await Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));

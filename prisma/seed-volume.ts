@@ -62,7 +62,12 @@ export async function seedVolume(databaseUrl: string, options: VolumeOptions): P
     await insertColumns(
       client,
       "ConsumerGroup",
-      [["id", "text"], ["name", "text"], ["description", "text"], ["updatedAt", "timestamp"]],
+      [
+        ["id", "text"],
+        ["name", "text"],
+        ["description", "text"],
+        ["updatedAt", "timestamp"],
+      ],
       groupIds.map((id, i) => [id, `${options.prefix}-team-${i + 1}`, "Seeded for volume tests", new Date(now)]),
     );
 
@@ -80,7 +85,14 @@ export async function seedVolume(databaseUrl: string, options: VolumeOptions): P
     await insertColumns(
       client,
       "Consumer",
-      [["id", "text"], ["username", "text"], ["customId", "text"], ["ownerUserId", "text"], ["createdAt", "timestamp"], ["updatedAt", "timestamp"]],
+      [
+        ["id", "text"],
+        ["username", "text"],
+        ["customId", "text"],
+        ["ownerUserId", "text"],
+        ["createdAt", "timestamp"],
+        ["updatedAt", "timestamp"],
+      ],
       consumers,
     );
 
@@ -88,10 +100,23 @@ export async function seedVolume(databaseUrl: string, options: VolumeOptions): P
       ? consumers.flatMap(([id], i) => {
           const first = groupIds[i % groupIds.length]!;
           const second = groupIds[(i * 3 + 1) % groupIds.length]!;
-          return first === second || i % 2 ? [[id, first]] : [[id, first], [id, second]];
+          return first === second || i % 2
+            ? [[id, first]]
+            : [
+                [id, first],
+                [id, second],
+              ];
         })
       : [];
-    await insertColumns(client, "ConsumerGroupMember", [["consumerId", "text"], ["groupId", "text"]], memberships);
+    await insertColumns(
+      client,
+      "ConsumerGroupMember",
+      [
+        ["consumerId", "text"],
+        ["groupId", "text"],
+      ],
+      memberships,
+    );
 
     const keys = consumers.flatMap(([consumerId], i) =>
       Array.from({ length: options.keysPerConsumer }, (_, k) => {
@@ -113,7 +138,17 @@ export async function seedVolume(databaseUrl: string, options: VolumeOptions): P
     await insertColumns(
       client,
       "ApiKey",
-      [["id", "text"], ["consumerId", "text"], ["name", "text"], ["prefix", "text"], ["hash", "text"], ["createdAt", "timestamp"], ["lastUsedAt", "timestamp"], ["expiresAt", "timestamp"], ["revokedAt", "timestamp"]],
+      [
+        ["id", "text"],
+        ["consumerId", "text"],
+        ["name", "text"],
+        ["prefix", "text"],
+        ["hash", "text"],
+        ["createdAt", "timestamp"],
+        ["lastUsedAt", "timestamp"],
+        ["expiresAt", "timestamp"],
+        ["revokedAt", "timestamp"],
+      ],
       keys,
     );
     await client.query("COMMIT");

@@ -10,7 +10,13 @@ import { parse as parseYaml } from "yaml";
 import { parseConfig } from "../lib/core/config/schema";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCS = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 /** Where each documented command runs, and a string in that file showing it does. */
@@ -32,7 +38,14 @@ function fencedBlocks(markdown: string): { lang: string; body: string }[] {
 function anchorsOf(markdown: string): Set<string> {
   const outsideCode = markdown.replace(/^```[\s\S]*?^```$/gm, "");
   const headings = [...outsideCode.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!);
-  return new Set(headings.map((h) => h.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-")));
+  return new Set(
+    headings.map((h) =>
+      h
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, "")
+        .replace(/ /g, "-"),
+    ),
+  );
 }
 
 describe("docs", () => {
@@ -75,7 +88,12 @@ describe("docs", () => {
       DOCS.flatMap((file) =>
         fencedBlocks(read(file))
           .filter((b) => b.lang === "sh")
-          .flatMap((b) => b.body.split("\n").map((line) => line.trim()).filter(Boolean)),
+          .flatMap((b) =>
+            b.body
+              .split("\n")
+              .map((line) => line.trim())
+              .filter(Boolean),
+          ),
       ),
     );
     expect([...commands].sort()).toEqual(Object.keys(EXERCISED).sort());

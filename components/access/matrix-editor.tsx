@@ -157,7 +157,17 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
     },
   });
 
-  const accessDiff = useMemo(() => (reviewing ? accessChanges(saved, draft, state.tools.map((t) => t.name)) : []), [reviewing, saved, draft, state.tools]);
+  const accessDiff = useMemo(
+    () =>
+      reviewing
+        ? accessChanges(
+            saved,
+            draft,
+            state.tools.map((t) => t.name),
+          )
+        : [],
+    [reviewing, saved, draft, state.tools],
+  );
   const toggleFlag = (flag: Flag) =>
     setFlags((current) => {
       const next = new Set(current);
@@ -255,16 +265,14 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
       ) : null}
 
       <p className="text-xs text-zinc-500">
-        Click a cell to cycle allow → deny → inherit; arrow keys move between cells, Space or Enter cycles. Dashed cells inherit: a tool row from the default row, a group
-        from its row&apos;s <em>everyone else</em>. A caller in several groups is denied if any of them is denied.
+        Click a cell to cycle allow → deny → inherit; arrow keys move between cells, Space or Enter cycles. Dashed cells inherit: a tool row from the default row, a group from its
+        row&apos;s <em>everyone else</em>. A caller in several groups is denied if any of them is denied.
       </p>
 
       {changes.length > 0 ? (
         <div className="fixed bottom-0 left-56 right-0 z-30 border-t border-amber-200 bg-amber-50/95 px-8 py-3 backdrop-blur dark:border-amber-900 dark:bg-amber-950/95">
           <div className="flex items-center justify-end gap-3 text-sm">
-            <span className="mr-auto font-medium text-amber-900 dark:text-amber-100">
-              {changes.length} staged edit(s), not saved yet
-            </span>
+            <span className="mr-auto font-medium text-amber-900 dark:text-amber-100">{changes.length} staged edit(s), not saved yet</span>
             <Button variant="secondary" onClick={() => setConfirmDiscard(true)}>
               Discard
             </Button>

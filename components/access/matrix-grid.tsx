@@ -27,7 +27,8 @@ const rowLabel = (tool: string) => (tool === DEFAULT_ROW ? "Default (tools witho
 
 const CELL_BASE = "flex h-7 w-full items-center justify-center gap-1 rounded text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600";
 const CELL_TONE: Record<`${Cell}-${Effect}`, string> = {
-  "allow-allow": "bg-emerald-100 font-semibold text-emerald-800 ring-1 ring-inset ring-emerald-300 hover:bg-emerald-200 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
+  "allow-allow":
+    "bg-emerald-100 font-semibold text-emerald-800 ring-1 ring-inset ring-emerald-300 hover:bg-emerald-200 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
   "deny-deny": "bg-red-100 font-semibold text-red-800 ring-1 ring-inset ring-red-300 hover:bg-red-200 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
   "inherit-allow": "border border-dashed border-zinc-300 text-emerald-700/70 hover:bg-zinc-100 dark:border-zinc-700 dark:text-emerald-400/60 dark:hover:bg-zinc-800",
   "inherit-deny": "border border-dashed border-zinc-300 text-red-700/70 hover:bg-zinc-100 dark:border-zinc-700 dark:text-red-400/60 dark:hover:bg-zinc-800",
@@ -69,8 +70,16 @@ function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row:
           {tool}
         </span>
         {meta?.readOnlyHint === true ? <Badge tone="green">read</Badge> : meta?.readOnlyHint === false ? <Badge tone="amber">write</Badge> : null}
-        {meta?.changed ? <Badge tone="amber" title="Changed upstream since last reviewed">changed</Badge> : null}
-        {meta?.unlisted ? <Badge tone="red" title="The upstream no longer lists this tool">gone</Badge> : null}
+        {meta?.changed ? (
+          <Badge tone="amber" title="Changed upstream since last reviewed">
+            changed
+          </Badge>
+        ) : null}
+        {meta?.unlisted ? (
+          <Badge tone="red" title="The upstream no longer lists this tool">
+            gone
+          </Badge>
+        ) : null}
       </span>
       <span className="block text-xs font-normal text-zinc-500">
         {own ? "own rule" : "inherits default"}
@@ -87,7 +96,10 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
   const columns = [...groups, OTHERS];
   return (
     <tr className={isDefault ? "bg-indigo-50/60 dark:bg-indigo-950/30" : "hover:bg-zinc-50 dark:hover:bg-zinc-800/40"}>
-      <th scope="row" className={`sticky left-0 z-10 overflow-hidden border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}>
+      <th
+        scope="row"
+        className={`sticky left-0 z-10 overflow-hidden border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}
+      >
         <ToolHeader tool={tool} meta={meta} row={row} />
       </th>
       {simulating ? (
@@ -232,7 +244,10 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
         </colgroup>
         <thead className="sticky top-0 z-20 bg-zinc-50 dark:bg-zinc-950">
           <tr>
-            <th scope="col" className="sticky left-0 z-30 border-b border-r border-zinc-200 bg-zinc-50 px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950">
+            <th
+              scope="col"
+              className="sticky left-0 z-30 border-b border-r border-zinc-200 bg-zinc-50 px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-950"
+            >
               Tool
             </th>
             {simulating ? (

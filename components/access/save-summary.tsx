@@ -77,7 +77,9 @@ export function SaveSummary({
           </ul>
         )}
       </section>
-      <p className="text-xs text-zinc-500">Saves version {version + 1}, if nobody saved since you loaded version {version}.</p>
+      <p className="text-xs text-zinc-500">
+        Saves version {version + 1}, if nobody saved since you loaded version {version}.
+      </p>
       <FormError message={error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel} disabled={pending}>

@@ -13,7 +13,9 @@ export function ToolAccessTable({ access, caller }: { access: ServerAccess; call
   return (
     <div className="space-y-2">
       <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid={`access-summary-${access.name}`}>
-        {access.tools.length === 0 ? "The console knows no tools of this server yet (an admin syncs or imports them)." : `${allowed} of ${access.tools.length} tools open to ${caller}.`}{" "}
+        {access.tools.length === 0
+          ? "The console knows no tools of this server yet (an admin syncs or imports them)."
+          : `${allowed} of ${access.tools.length} tools open to ${caller}.`}{" "}
         Tools not listed here (such as ones the upstream adds later) are{" "}
         <strong className={access.otherTools.decision.allowed ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}>
           {access.otherTools.decision.allowed ? "allowed" : "denied"}

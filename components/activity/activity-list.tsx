@@ -22,7 +22,9 @@ function ActionBadge({ action }: { action: string }) {
 function ChangeValue({ value, tone }: { value: unknown; tone: "before" | "after" }) {
   if (value === undefined) return <span className="text-zinc-400">—</span>;
   return (
-    <code className={`whitespace-pre-wrap break-all rounded px-1 font-mono text-xs ${tone === "before" ? "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"}`}>
+    <code
+      className={`whitespace-pre-wrap break-all rounded px-1 font-mono text-xs ${tone === "before" ? "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200" : "bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"}`}
+    >
       {show(value)}
     </code>
   );
@@ -112,7 +114,9 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
           {entries.map((entry) => (
             <Fragment key={entry.id}>
               <tr>
-                <Td className="whitespace-nowrap text-xs text-zinc-600 tabular-nums dark:text-zinc-400"><LocalTime iso={entry.time} /></Td>
+                <Td className="whitespace-nowrap text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
+                  <LocalTime iso={entry.time} />
+                </Td>
                 <Td className="text-sm">{entry.actorEmail}</Td>
                 <Td>
                   <ActionBadge action={entry.action} />
@@ -121,7 +125,13 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
                   <span className="text-xs text-zinc-500">{entry.entityType}</span> <span className="font-medium">{entry.entityName || "—"}</span>
                 </Td>
                 <Td className="text-right">
-                  <Button variant="ghost" className="px-2 py-1 text-xs" aria-expanded={open.has(entry.id)} aria-label={`${open.has(entry.id) ? "Hide" : "Show"} changes of ${entry.action} on ${entry.entityName}`} onClick={() => toggle(entry.id)}>
+                  <Button
+                    variant="ghost"
+                    className="px-2 py-1 text-xs"
+                    aria-expanded={open.has(entry.id)}
+                    aria-label={`${open.has(entry.id) ? "Hide" : "Show"} changes of ${entry.action} on ${entry.entityName}`}
+                    onClick={() => toggle(entry.id)}
+                  >
                     {open.has(entry.id) ? "Hide changes" : "Changes"}
                   </Button>
                 </Td>

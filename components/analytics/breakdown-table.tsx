@@ -7,7 +7,17 @@ type Column = "server" | "consumer" | "tool";
 const percent = (part: number, whole: number) => (whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)} %`);
 
 /** Rows grouped by the given columns (others summed), busiest first. */
-export function BreakdownTable({ label, rows, columns, href }: { label: string; rows: BreakdownRow[]; columns: Column[]; href?: Partial<Record<Column, (row: BreakdownRow) => string>> }) {
+export function BreakdownTable({
+  label,
+  rows,
+  columns,
+  href,
+}: {
+  label: string;
+  rows: BreakdownRow[];
+  columns: Column[];
+  href?: Partial<Record<Column, (row: BreakdownRow) => string>>;
+}) {
   const grouped = new Map<string, BreakdownRow>();
   for (const row of rows) {
     const key = columns.map((c) => row[c]).join("\u0000");

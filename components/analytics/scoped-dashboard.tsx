@@ -6,7 +6,14 @@ import { RangeTabs } from "./range-tabs";
 import { TrafficCharts } from "./traffic-charts";
 
 /** The common frame of the per-consumer, per-server and per-tool dashboards. */
-export function ScopedDashboard(props: { title: string; description: string; range: RangeKey; basePath: string; series: { points: SeriesPoint[]; totals: Totals }; children: ReactNode }) {
+export function ScopedDashboard(props: {
+  title: string;
+  description: string;
+  range: RangeKey;
+  basePath: string;
+  series: { points: SeriesPoint[]; totals: Totals };
+  children: ReactNode;
+}) {
   return (
     <>
       <PageHeader title={props.title} description={`${props.description} · ${RANGES[props.range].label}`} actions={<RangeTabs current={props.range} basePath={props.basePath} />} />

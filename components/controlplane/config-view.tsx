@@ -78,11 +78,14 @@ export function ConfigView({ versions }: { versions: VersionRow[] }) {
       <Card>
         <h2 className="text-sm font-semibold">Configuration as code</h2>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-          Export the configuration as the YAML file the gateway reads (secrets stay references, keys stay hashes), keep it in git, and import it back. An import
-          shows the changes first and applies only when you confirm.
+          Export the configuration as the YAML file the gateway reads (secrets stay references, keys stay hashes), keep it in git, and import it back. An import shows the changes
+          first and applies only when you confirm.
         </p>
         <div className="mt-3 flex flex-wrap items-center gap-2">
-          <a href="/api/config/export" className="inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium shadow-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-800 dark:ring-zinc-700">
+          <a
+            href="/api/config/export"
+            className="inline-flex items-center rounded-md bg-white px-3 py-1.5 text-sm font-medium shadow-sm ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50 dark:bg-zinc-800 dark:ring-zinc-700"
+          >
             Export YAML
           </a>
           <label className="inline-flex cursor-pointer items-center rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">

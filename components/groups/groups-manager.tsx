@@ -26,7 +26,15 @@ function GroupForm({ group, onDone }: { group?: GroupSummary; onDone: () => void
   };
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field id="group-name" name="name" label="Name" defaultValue={group?.name} error={form.fields.name} hint="Used in ACL rules and tokens' group claims, e.g. developer" autoFocus />
+      <Field
+        id="group-name"
+        name="name"
+        label="Name"
+        defaultValue={group?.name}
+        error={form.fields.name}
+        hint="Used in ACL rules and tokens' group claims, e.g. developer"
+        autoFocus
+      />
       <Field id="group-description" name="description" label="Description" defaultValue={group?.description} error={form.fields.description} />
       <FormActions message={form.message} onCancel={onDone} label={group ? "Save" : "Create group"} disabled={form.pending} />
     </form>
@@ -38,8 +46,7 @@ function DeleteGroup({ group, onDone }: { group: GroupSummary; onDone: () => voi
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{group.name}</strong>? Its {group.members} member(s) leave the group and its {group.rules} access rule(s) are removed. Consumers
-        keep their other groups.
+        Delete <strong>{group.name}</strong>? Its {group.members} member(s) leave the group and its {group.rules} access rule(s) are removed. Consumers keep their other groups.
       </p>
       <FormActions message={form.message} onCancel={onDone} label="Delete group" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>

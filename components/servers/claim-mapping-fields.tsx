@@ -12,7 +12,13 @@ export function ClaimMappingFields({ binding, withFallback, matchLabel = "Match 
     <>
       <div className="grid gap-4 sm:grid-cols-3">
         <Field id="auth-consumer-claim" label="Consumer claim" {...text("consumerClaim")} error={error("auth.consumer_claim")} />
-        <SelectField id="auth-consumer-by" label={matchLabel} value={draft.consumerBy} onChange={(e) => set("consumerBy", e.target.value as Draft["consumerBy"])} error={error("auth.consumer_by")}>
+        <SelectField
+          id="auth-consumer-by"
+          label={matchLabel}
+          value={draft.consumerBy}
+          onChange={(e) => set("consumerBy", e.target.value as Draft["consumerBy"])}
+          error={error("auth.consumer_by")}
+        >
           <option value="username">consumer username</option>
           <option value="custom_id">consumer custom id</option>
         </SelectField>

@@ -16,8 +16,7 @@ export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; sni
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         {keyHeader ? (
           <>
-            Agents send their Portcullis API key in the <code className="font-mono text-xs">{keyHeader}</code> header; their MCP client signs in to the upstream
-            itself.
+            Agents send their Portcullis API key in the <code className="font-mono text-xs">{keyHeader}</code> header; their MCP client signs in to the upstream itself.
           </>
         ) : (
           <>Agents sign in with your identity provider; the client discovers it through the gateway. No API key is needed.</>

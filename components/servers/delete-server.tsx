@@ -26,8 +26,8 @@ export function DeleteServer({ id, name, url, tools }: { id: string; name: strin
       <Dialog open={open} onClose={close} title={`Delete ${name}`}>
         <div className="space-y-4 text-sm">
           <p>
-            Agents using <code className="font-mono text-xs">{url}</code> lose access once the gateway applies the change. The server&apos;s {tools} tool(s) and
-            every access rule of its matrix are deleted too; the activity log keeps a copy of its settings.
+            Agents using <code className="font-mono text-xs">{url}</code> lose access once the gateway applies the change. The server&apos;s {tools} tool(s) and every access rule
+            of its matrix are deleted too; the activity log keeps a copy of its settings.
           </p>
           <label className="block space-y-1">
             <span className="block font-medium">
@@ -40,7 +40,14 @@ export function DeleteServer({ id, name, url, tools }: { id: string; name: strin
               className="block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-red-600 dark:bg-zinc-900 dark:ring-zinc-700"
             />
           </label>
-          <FormActions message={form.message} onCancel={close} label={form.pending ? "Deleting…" : "Delete this server"} disabled={typed !== name || form.pending} danger onSubmit={() => form.submit({})} />
+          <FormActions
+            message={form.message}
+            onCancel={close}
+            label={form.pending ? "Deleting…" : "Delete this server"}
+            disabled={typed !== name || form.pending}
+            danger
+            onSubmit={() => form.submit({})}
+          />
         </div>
       </Dialog>
     </>

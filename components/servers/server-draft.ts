@@ -116,7 +116,9 @@ const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 function tokenCheckOf(d: Draft) {
   return {
     issuer: d.issuer.trim(),
-    introspection: d.useIntrospection ? { endpoint: d.introspectionEndpoint.trim(), client_id: d.clientId.trim(), client_secret: d.clientSecret.trim(), auth_method: d.authMethod } : undefined,
+    introspection: d.useIntrospection
+      ? { endpoint: d.introspectionEndpoint.trim(), client_id: d.clientId.trim(), client_secret: d.clientSecret.trim(), auth_method: d.authMethod }
+      : undefined,
     jwks: d.useJwks ? { uri: d.jwksUri.trim() } : undefined,
   };
 }

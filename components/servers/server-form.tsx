@@ -294,11 +294,25 @@ export function ServerForm({
       </Section>
 
       <Section title="Tool catalogue" description="What the gateway does when the upstream lists a tool the admins have not approved.">
-        <SelectField id="server-tool-changes" label="A tool whose definition changed" value={draft.toolChanges} onChange={(e) => set("toolChanges", e.target.value as Draft["toolChanges"])} error={error("tool_changes")} hint="Hold: hidden from lists and its calls refused until an admin approves the change.">
+        <SelectField
+          id="server-tool-changes"
+          label="A tool whose definition changed"
+          value={draft.toolChanges}
+          onChange={(e) => set("toolChanges", e.target.value as Draft["toolChanges"])}
+          error={error("tool_changes")}
+          hint="Hold: hidden from lists and its calls refused until an admin approves the change."
+        >
           <option value="hold">hold until approved</option>
           <option value="allow">allow</option>
         </SelectField>
-        <SelectField id="server-new-tools" label="A new tool" value={draft.newTools} onChange={(e) => set("newTools", e.target.value as Draft["newTools"])} error={error("new_tools")} hint="Hold: a tool with no approved definition is hidden and refused until an admin approves it.">
+        <SelectField
+          id="server-new-tools"
+          label="A new tool"
+          value={draft.newTools}
+          onChange={(e) => set("newTools", e.target.value as Draft["newTools"])}
+          error={error("new_tools")}
+          hint="Hold: a tool with no approved definition is hidden and refused until an admin approves it."
+        >
           <option value="hold">hold until approved</option>
           <option value="allow">allow</option>
         </SelectField>

@@ -20,7 +20,13 @@ export function UpstreamCredentialFields({ binding }: { binding: DraftBinding })
       </SelectField>
       {draft.credential === "token_exchange" ? (
         <div className="space-y-3 pl-6">
-          <Field id="exchange-endpoint" label="Token endpoint" placeholder="https://idp.example.com/realms/agents/protocol/openid-connect/token" {...text("exchangeEndpoint")} error={error(`${PREFIX}endpoint`)} />
+          <Field
+            id="exchange-endpoint"
+            label="Token endpoint"
+            placeholder="https://idp.example.com/realms/agents/protocol/openid-connect/token"
+            {...text("exchangeEndpoint")}
+            error={error(`${PREFIX}endpoint`)}
+          />
           <Field id="exchange-client-id" label="Exchange client id" {...text("exchangeClientId")} error={error(`${PREFIX}client_id`)} />
           <VaultSecretField
             id="exchange-client-secret"
@@ -31,12 +37,24 @@ export function UpstreamCredentialFields({ binding }: { binding: DraftBinding })
             error={error(`${PREFIX}client_secret`)}
             secrets={secrets}
           />
-          <SelectField id="exchange-auth-method" label="Exchange client authentication" value={draft.exchangeAuthMethod} onChange={(e) => set("exchangeAuthMethod", e.target.value as ClientAuthMethod)}>
+          <SelectField
+            id="exchange-auth-method"
+            label="Exchange client authentication"
+            value={draft.exchangeAuthMethod}
+            onChange={(e) => set("exchangeAuthMethod", e.target.value as ClientAuthMethod)}
+          >
             <option value="client_secret_basic">client_secret_basic (HTTP Basic)</option>
             <option value="client_secret_post">client_secret_post (form body)</option>
           </SelectField>
           <div className="grid gap-4 sm:grid-cols-3">
-            <Field id="exchange-resource" label="Resource" placeholder="https://upstream.example.com/mcp" {...text("exchangeResource")} error={error(`${PREFIX}resource`)} hint="The upstream's URI (RFC 8707)" />
+            <Field
+              id="exchange-resource"
+              label="Resource"
+              placeholder="https://upstream.example.com/mcp"
+              {...text("exchangeResource")}
+              error={error(`${PREFIX}resource`)}
+              hint="The upstream's URI (RFC 8707)"
+            />
             <Field id="exchange-audience" label="Audience" {...text("exchangeAudience")} error={error(`${PREFIX}audience`)} hint="Its name at the IdP; one of the two is needed" />
             <Field id="exchange-scope" label="Scope (optional)" {...text("exchangeScope")} error={error(`${PREFIX}scope`)} />
           </div>

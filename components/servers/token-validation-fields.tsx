@@ -40,7 +40,7 @@ export function TokenValidationFields({
               id="auth-client-secret"
               label="Client secret (vault reference)"
               pickerLabel="Pick the client secret from the vault"
-            value={draft.clientSecret}
+              value={draft.clientSecret}
               onChange={(value) => set("clientSecret", value)}
               error={error(`${prefix}introspection.client_secret`)}
               secrets={secrets}
@@ -57,12 +57,25 @@ export function TokenValidationFields({
         </label>
         {draft.useJwks ? (
           <div className="pl-6">
-            <Field id="auth-jwks-uri" label="JWKS URI" placeholder="https://idp.example.com/realms/agents/protocol/openid-connect/certs" {...text("jwksUri")} error={error(`${prefix}jwks.uri`)} />
+            <Field
+              id="auth-jwks-uri"
+              label="JWKS URI"
+              placeholder="https://idp.example.com/realms/agents/protocol/openid-connect/certs"
+              {...text("jwksUri")}
+              error={error(`${prefix}jwks.uri`)}
+            />
           </div>
         ) : null}
         {missingMethodError ? <p className="text-xs text-red-600 dark:text-red-400">{missingMethodError}</p> : null}
       </fieldset>
-      <Field id="auth-audience" label={prefix === "auth." ? "Audience (optional)" : "Audience"} placeholder={audiencePlaceholder} {...text("audience")} error={error(`${prefix}audience`)} hint={audienceHint} />
+      <Field
+        id="auth-audience"
+        label={prefix === "auth." ? "Audience (optional)" : "Audience"}
+        placeholder={audiencePlaceholder}
+        {...text("audience")}
+        error={error(`${prefix}audience`)}
+        hint={audienceHint}
+      />
     </>
   );
 }

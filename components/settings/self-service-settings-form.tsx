@@ -44,18 +44,10 @@ export function SelfServiceSettingsForm({ settings, groups }: { settings: SelfSe
       <form onSubmit={onSubmit} className="mt-5 space-y-5" noValidate>
         <div className="space-y-1">
           <label className="flex items-start gap-2 text-sm font-medium">
-            <input
-              type="checkbox"
-              name="autoCreateConsumer"
-              checked={autoCreate}
-              onChange={(event) => setAutoCreate(event.target.checked)}
-              className="mt-0.5 accent-indigo-600"
-            />
+            <input type="checkbox" name="autoCreateConsumer" checked={autoCreate} onChange={(event) => setAutoCreate(event.target.checked)} className="mt-0.5 accent-indigo-600" />
             <span>
               Create a consumer for a developer who has none
-              <span className="block text-xs font-normal text-zinc-500">
-                On their first visit to My keys, named after their email and owned by them, in the group below.
-              </span>
+              <span className="block text-xs font-normal text-zinc-500">On their first visit to My keys, named after their email and owned by them, in the group below.</span>
             </span>
           </label>
         </div>

@@ -16,7 +16,8 @@ function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (pre
   const [text, setText] = useState("");
   const [problems, setProblems] = useState<string[]>([]);
   const preview = useMutation({
-    mutationFn: (tools: ToolDefinition[]) => api<{ diff: ToolDiff }>(`/api/servers/${serverId}/tools/preview`, { method: "POST", body: { tools } }).then(({ diff }) => ({ tools, diff })),
+    mutationFn: (tools: ToolDefinition[]) =>
+      api<{ diff: ToolDiff }>(`/api/servers/${serverId}/tools/preview`, { method: "POST", body: { tools } }).then(({ diff }) => ({ tools, diff })),
     onSuccess: onPreview,
   });
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
@@ -31,8 +32,8 @@ function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (pre
   return (
     <div className="space-y-4">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        The result of <code className="font-mono text-xs">tools/list</code> — <code className="font-mono text-xs">{'{"tools": [...]}'}</code> — or the whole JSON-RPC
-        response, e.g. saved from the MCP Inspector. It replaces the stored list: tools missing from it are marked gone.
+        The result of <code className="font-mono text-xs">tools/list</code> — <code className="font-mono text-xs">{'{"tools": [...]}'}</code> — or the whole JSON-RPC response, e.g.
+        saved from the MCP Inspector. It replaces the stored list: tools missing from it are marked gone.
       </p>
       <div className="space-y-1">
         <label htmlFor="tools-file" className="block text-sm font-medium">
@@ -46,7 +47,14 @@ function ImportForm({ serverId, onPreview }: { serverId: string; onPreview: (pre
           className="block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-zinc-100 file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-zinc-200 dark:file:bg-zinc-800"
         />
       </div>
-      <TextAreaField id="tools-json" label="…or paste it" rows={6} value={text} onChange={(e) => setText(e.target.value)} placeholder='{"tools": [{"name": "get_me", "inputSchema": {"type": "object"}}]}' />
+      <TextAreaField
+        id="tools-json"
+        label="…or paste it"
+        rows={6}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder='{"tools": [{"name": "get_me", "inputSchema": {"type": "object"}}]}'
+      />
       {problems.length > 0 ? (
         <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
           <p className="font-medium">The file cannot be imported:</p>

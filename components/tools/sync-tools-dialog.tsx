@@ -46,8 +46,8 @@ function SyncForm({ serverId, upstream, secrets, onPreview }: { serverId: string
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        The console calls <code className="font-mono text-xs">tools/list</code> on <code className="break-all font-mono text-xs">{upstream}</code> with the server&apos;s
-        upstream headers plus the credential below. The credential is used for this request only: never stored, never logged.
+        The console calls <code className="font-mono text-xs">tools/list</code> on <code className="break-all font-mono text-xs">{upstream}</code> with the server&apos;s upstream
+        headers plus the credential below. The credential is used for this request only: never stored, never logged.
       </p>
       <div className="space-y-1">
         <label htmlFor="sync-token" className="block text-sm font-medium">
@@ -80,7 +80,15 @@ function SyncForm({ serverId, upstream, secrets, onPreview }: { serverId: string
         </div>
         <p className="text-xs text-zinc-500">Sent as Authorization: Bearer. Leave empty when the server&apos;s upstream headers already authenticate.</p>
       </div>
-      <TextAreaField id="sync-headers" label="Extra headers (optional)" rows={2} placeholder="X-MCP-Toolsets: all" value={lines} onChange={(e) => setLines(e.target.value)} hint="One Name: value per line; they replace the server's headers of the same name for this sync" />
+      <TextAreaField
+        id="sync-headers"
+        label="Extra headers (optional)"
+        rows={2}
+        placeholder="X-MCP-Toolsets: all"
+        value={lines}
+        onChange={(e) => setLines(e.target.value)}
+        hint="One Name: value per line; they replace the server's headers of the same name for this sync"
+      />
       <FormError message={error} />
       <div className="flex justify-end">
         <Button type="submit" disabled={fetchTools.isPending}>

@@ -51,7 +51,8 @@ export function ToolDiffReview({ diff, onBack, onAccept, pending, error }: { dif
             <span className="text-xs text-zinc-500"> — {tool.fields.map((f) => FIELD_LABEL[f]).join(", ")}</span>
             {tool.description ? (
               <span className="mt-0.5 block text-xs">
-                <del className="text-red-700 dark:text-red-300">{tool.description.before || "(none)"}</del> → <ins className="text-emerald-700 no-underline dark:text-emerald-300">{tool.description.after || "(none)"}</ins>
+                <del className="text-red-700 dark:text-red-300">{tool.description.before || "(none)"}</del> →{" "}
+                <ins className="text-emerald-700 no-underline dark:text-emerald-300">{tool.description.after || "(none)"}</ins>
               </span>
             ) : null}
           </li>

@@ -24,7 +24,6 @@ const FILTERS: Record<Filter, { label: string; test: (t: ToolView) => boolean }>
   gone: { label: "Gone", test: (t) => t.goneAt !== null },
 };
 
-
 export function HintBadge({ readOnly }: { readOnly: boolean | null }) {
   if (readOnly === true) return <Badge tone="green">read-only</Badge>;
   if (readOnly === false) return <Badge tone="amber">writes</Badge>;
@@ -73,7 +72,13 @@ function ToolRow({ tool, onReview, reviewing }: { tool: ToolView; onReview: (nam
           )}
         </Td>
         <Td className="text-right">
-          <Button variant="ghost" className="px-2 py-1 text-xs" aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} input schema of ${tool.name}`} onClick={() => setOpen(!open)}>
+          <Button
+            variant="ghost"
+            className="px-2 py-1 text-xs"
+            aria-expanded={open}
+            aria-label={`${open ? "Hide" : "Show"} input schema of ${tool.name}`}
+            onClick={() => setOpen(!open)}
+          >
             {open ? "Hide schema" : "Schema"}
           </Button>
         </Td>
@@ -125,8 +130,8 @@ export function ToolsManager({ serverId, upstream, tools, secrets }: { serverId:
       <>
         {notice ? <p className="mb-4 text-sm text-emerald-700 dark:text-emerald-300">{notice}</p> : null}
         <EmptyState title="No tools yet" action={<div className="flex justify-center">{actions}</div>}>
-          Sync them from the upstream with a token it accepts, or import a <code className="font-mono text-xs">tools/list</code> result saved as JSON — for servers
-          that need an interactive sign-in.
+          Sync them from the upstream with a token it accepts, or import a <code className="font-mono text-xs">tools/list</code> result saved as JSON — for servers that need an
+          interactive sign-in.
         </EmptyState>
       </>
     );
@@ -164,9 +169,7 @@ export function ToolsManager({ serverId, upstream, tools, secrets }: { serverId:
       ) : null}
       {changed.length > 0 ? (
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          <span>
-            {changed.length} tool(s) changed since you last reviewed them. Check their descriptions and schemas, and their rules in the access matrix.
-          </span>
+          <span>{changed.length} tool(s) changed since you last reviewed them. Check their descriptions and schemas, and their rules in the access matrix.</span>
           <Button variant="secondary" className="px-2 py-1 text-xs" disabled={review.isPending} onClick={() => review.mutate(changed.map((t) => t.name))}>
             Mark all reviewed
           </Button>

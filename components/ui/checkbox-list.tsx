@@ -23,9 +23,7 @@ export function CheckboxList({
       {options.length === 0 ? (
         <p className="text-sm text-zinc-500">{empty}</p>
       ) : (
-        <div
-          className={`max-h-44 space-y-0.5 overflow-y-auto rounded-md p-1.5 ring-1 ring-inset ${error ? "ring-red-500" : "ring-zinc-300 dark:ring-zinc-700"}`}
-        >
+        <div className={`max-h-44 space-y-0.5 overflow-y-auto rounded-md p-1.5 ring-1 ring-inset ${error ? "ring-red-500" : "ring-zinc-300 dark:ring-zinc-700"}`}>
           {options.map((option) => (
             <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded px-1.5 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800">
               <input type="checkbox" name={name} value={option.value} defaultChecked={defaultChecked.includes(option.value)} className="mt-0.5 accent-indigo-600" />

@@ -5,7 +5,11 @@ import { useSyncExternalStore } from "react";
 const subscribe = () => () => {};
 
 export function LocalTime({ iso, mode = "datetime" }: { iso: string | null | undefined; mode?: "datetime" | "time" | "date" }) {
-  const hydrated = useSyncExternalStore(subscribe, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
   if (!iso) return <span>—</span>;
   const date = new Date(iso);
   const text = !hydrated

@@ -5,7 +5,10 @@ import { CopyButton } from "./copy-button";
 export function ShownOnce({ label, value, children }: { label: string; value: string; children: React.ReactNode }) {
   return (
     <div className="space-y-3">
-      <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900">
+      <div
+        role="status"
+        className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900"
+      >
         {children}
       </div>
       <div className="space-y-1">

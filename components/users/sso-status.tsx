@@ -17,8 +17,8 @@ export function SsoStatus({ sso }: { sso?: SsoSummary }) {
       {sso ? (
         <div className="mt-1 space-y-1 text-sm text-zinc-600 dark:text-zinc-400">
           <p>
-            On, with <strong>{sso.name}</strong> (<code className="font-mono text-xs">{sso.issuer}</code>). Someone signing in for the first time gets the role of
-            their <code className="font-mono text-xs">{sso.groupsClaim}</code> claim:{" "}
+            On, with <strong>{sso.name}</strong> (<code className="font-mono text-xs">{sso.issuer}</code>). Someone signing in for the first time gets the role of their{" "}
+            <code className="font-mono text-xs">{sso.groupsClaim}</code> claim:{" "}
             {sso.roleMap.length ? sso.roleMap.map(([group, role]) => `${group} → ${role}`).join(", ") : "no groups are mapped"}
             {"; "}
             {sso.defaultRole ? `anyone else becomes ${sso.defaultRole}.` : "anyone else is refused."} After that, their role is set here.
@@ -27,8 +27,7 @@ export function SsoStatus({ sso }: { sso?: SsoSummary }) {
       ) : (
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
           Off. Set <code className="font-mono text-xs">PORTCULLIS_OIDC_ISSUER</code>, <code className="font-mono text-xs">PORTCULLIS_OIDC_CLIENT_ID</code> and{" "}
-          <code className="font-mono text-xs">PORTCULLIS_OIDC_CLIENT_SECRET</code> to let people sign in with your organisation&apos;s identity provider (see
-          docs/console.md).
+          <code className="font-mono text-xs">PORTCULLIS_OIDC_CLIENT_SECRET</code> to let people sign in with your organisation&apos;s identity provider (see docs/console.md).
         </p>
       )}
     </Card>

@@ -41,7 +41,15 @@ function PasswordChoice({ mode, setMode, allowSso, error }: { mode: PasswordMode
         </label>
       ))}
       {mode === "set" ? (
-        <Field id="user-password" name="password" type="password" label="New password" error={error} hint={`At least ${MIN_PASSWORD_LENGTH} characters`} autoComplete="new-password" />
+        <Field
+          id="user-password"
+          name="password"
+          type="password"
+          label="New password"
+          error={error}
+          hint={`At least ${MIN_PASSWORD_LENGTH} characters`}
+          autoComplete="new-password"
+        />
       ) : null}
     </fieldset>
   );
@@ -124,8 +132,16 @@ function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "
     onDone,
   });
   const text = {
-    disable: <>Disable <strong>{user.email}</strong>? They are signed out at their next request and cannot sign in until enabled again.</>,
-    enable: <>Enable <strong>{user.email}</strong> again? They can sign in with their role ({user.role}).</>,
+    disable: (
+      <>
+        Disable <strong>{user.email}</strong>? They are signed out at their next request and cannot sign in until enabled again.
+      </>
+    ),
+    enable: (
+      <>
+        Enable <strong>{user.email}</strong> again? They can sign in with their role ({user.role}).
+      </>
+    ),
     delete: (
       <>
         Delete <strong>{user.email}</strong>? Their {user.consumers} consumer(s) keep working but lose their owner; the activity log keeps their email.
@@ -253,11 +269,7 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
       </Dialog>
       <Dialog open={dialog?.mode === "password"} onClose={close} title="Reset password">
         {dialog?.mode === "password" ? (
-          <ResetPassword
-            user={dialog.user}
-            onCancel={close}
-            onReset={(password) => (password ? setDialog({ mode: "password-shown", user: dialog.user, password }) : close())}
-          />
+          <ResetPassword user={dialog.user} onCancel={close} onReset={(password) => (password ? setDialog({ mode: "password-shown", user: dialog.user, password }) : close())} />
         ) : null}
       </Dialog>
       <Dialog open={dialog?.mode === "password-shown"} onClose={close} title="Share the new password">

@@ -33,7 +33,14 @@ function HcvForm({ settings, onDone }: { settings?: HcvSettings; onDone: () => v
       <Field id="hcv-address" name="address" label="Address" defaultValue={settings?.address} error={form.fields.address} hint="e.g. https://vault.example.com:8200" autoFocus />
       <div className="grid grid-cols-2 gap-3">
         <Field id="hcv-mount" name="mount" label="KV v2 mount" defaultValue={settings?.mount ?? "secret"} error={form.fields.mount} />
-        <Field id="hcv-namespace" name="namespace" label="Namespace (optional)" defaultValue={settings?.namespace ?? ""} error={form.fields.namespace} hint="Vault Enterprise only" />
+        <Field
+          id="hcv-namespace"
+          name="namespace"
+          label="Namespace (optional)"
+          defaultValue={settings?.namespace ?? ""}
+          error={form.fields.namespace}
+          hint="Vault Enterprise only"
+        />
       </div>
       <SelectField id="hcv-method" label="Authentication" value={method} onChange={(event) => setMethod(event.target.value as "token" | "approle")}>
         <option value="token">Token</option>
@@ -43,7 +50,14 @@ function HcvForm({ settings, onDone }: { settings?: HcvSettings; onDone: () => v
         <Field id="hcv-token" name="token" label="Token reference" defaultValue={settings?.token ?? ""} error={form.fields["auth.token"]} hint={REFERENCE_HINT} />
       ) : (
         <>
-          <Field id="hcv-role-id" name="roleId" label="Role id reference" defaultValue={settings?.approle?.role_id ?? ""} error={form.fields["auth.roleId"]} hint={REFERENCE_HINT} />
+          <Field
+            id="hcv-role-id"
+            name="roleId"
+            label="Role id reference"
+            defaultValue={settings?.approle?.role_id ?? ""}
+            error={form.fields["auth.roleId"]}
+            hint={REFERENCE_HINT}
+          />
           <Field id="hcv-secret-id" name="secretId" label="Secret id reference" defaultValue={settings?.approle?.secret_id ?? ""} error={form.fields["auth.secretId"]} />
           <Field id="hcv-approle-mount" name="approleMount" label="AppRole mount" defaultValue={settings?.approle?.mount ?? "approle"} error={form.fields["auth.mount"]} />
         </>

@@ -14,9 +14,20 @@ const BACKEND_LABEL: Record<ReferenceInUse["backend"], string> = {
 /** Where each reference resolves: built-in secrets are checked here; env, file and hcv resolve in the gateway. */
 function Resolution({ reference, secretNames, hcvConfigured }: { reference: ReferenceInUse; secretNames: Set<string>; hcvConfigured: boolean }) {
   if (reference.backend === "portcullis") {
-    return secretNames.has(reference.key) ? <Badge tone="green">stored</Badge> : <Badge tone="red" title="No secret with this name: requests that need it are refused">missing</Badge>;
+    return secretNames.has(reference.key) ? (
+      <Badge tone="green">stored</Badge>
+    ) : (
+      <Badge tone="red" title="No secret with this name: requests that need it are refused">
+        missing
+      </Badge>
+    );
   }
-  if (reference.backend === "hcv" && !hcvConfigured) return <Badge tone="red" title="Configure HashiCorp Vault below">backend not configured</Badge>;
+  if (reference.backend === "hcv" && !hcvConfigured)
+    return (
+      <Badge tone="red" title="Configure HashiCorp Vault below">
+        backend not configured
+      </Badge>
+    );
   return <Badge title="Resolved by each gateway from its own environment, files or Vault">in the gateway</Badge>;
 }
 
@@ -33,8 +44,8 @@ export function ReferencesSection({ references, secretNames, hcvConfigured }: { 
       </div>
       {references.length === 0 ? (
         <EmptyState title="No references in use">
-          Use a reference such as <code>{"{vault://portcullis/github-pat}"}</code> or <code>{"{vault://env/KONNECT_TOKEN}"}</code> as an upstream header value on
-          the MCP servers page, so no credential is stored in a server&apos;s settings.
+          Use a reference such as <code>{"{vault://portcullis/github-pat}"}</code> or <code>{"{vault://env/KONNECT_TOKEN}"}</code> as an upstream header value on the MCP servers
+          page, so no credential is stored in a server&apos;s settings.
         </EmptyState>
       ) : (
         <Table label="References in use">

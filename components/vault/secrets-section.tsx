@@ -89,8 +89,8 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
       </div>
       {secrets.length === 0 ? (
         <EmptyState title="No secrets yet" action={<Button onClick={() => setEditing({ mode: "create" })}>Store the first secret</Button>}>
-          Store an upstream credential here (a GitHub token, a Konnect PAT…), then use <code>{"{vault://portcullis/<name>}"}</code> in a server&apos;s upstream headers
-          or auth settings.
+          Store an upstream credential here (a GitHub token, a Konnect PAT…), then use <code>{"{vault://portcullis/<name>}"}</code> in a server&apos;s upstream headers or auth
+          settings.
         </EmptyState>
       ) : (
         <Table label="Secrets">

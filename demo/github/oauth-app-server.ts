@@ -124,7 +124,8 @@ export class GitHubOAuthServer {
     const responseType = params.get("response_type");
     if (responseType !== null && responseType !== "code") return back({ error: "unsupported_response_type" });
     const challenge = params.get("code_challenge");
-    if (!challenge || params.get("code_challenge_method") !== "S256") return back({ error: "invalid_request", error_description: "PKCE with code_challenge_method=S256 is required" });
+    if (!challenge || params.get("code_challenge_method") !== "S256")
+      return back({ error: "invalid_request", error_description: "PKCE with code_challenge_method=S256 is required" });
     const code = randomBytes(10).toString("hex");
     const scopes = (params.get("scope") ?? "").split(/[\s,]+/).filter(Boolean);
     this.#codes.set(code, { login: this.login, scopes, redirectUri, challenge, expiresAt: Date.now() + CODE_TTL_MS });
@@ -162,6 +163,10 @@ export class GitHubOAuthServer {
     const granted = { access_token: accessToken, token_type: "bearer", scope: pending.scopes.join(",") };
     // GitHub answers form-encoded unless the client asks for JSON.
     if (headers.accept?.includes("application/json")) return json(200, granted);
-    return { status: 200, headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", "cache-control": "no-store" }, body: new URLSearchParams(granted).toString() };
+    return {
+      status: 200,
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", "cache-control": "no-store" },
+      body: new URLSearchParams(granted).toString(),
+    };
   }
 }

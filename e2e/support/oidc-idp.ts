@@ -83,7 +83,10 @@ export async function startTestIdp(options: { port: number; redirectUri: string 
       const accountId = encodeAccount({
         email: form.get("email") ?? "",
         name: form.get("name") ?? "",
-        groups: (form.get("groups") ?? "").split(",").map((g) => g.trim()).filter(Boolean),
+        groups: (form.get("groups") ?? "")
+          .split(",")
+          .map((g) => g.trim())
+          .filter(Boolean),
         emailVerified: form.get("emailVerified") === "true",
       });
       const grant = new provider.Grant({ accountId, clientId: clientOf });

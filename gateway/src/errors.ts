@@ -106,6 +106,9 @@ export function toGatewayError(error: unknown): GatewayError {
 }
 
 /** The JSON-RPC error object; `data.reason` carries the string code for programs, beside the error's extra data. */
-export function jsonRpcErrorResponse(id: JsonRpcId, error: GatewayError): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } & Record<string, unknown> } } {
+export function jsonRpcErrorResponse(
+  id: JsonRpcId,
+  error: GatewayError,
+): { jsonrpc: "2.0"; id: JsonRpcId; error: { code: number; message: string; data: { reason: ErrorCode } & Record<string, unknown> } } {
   return { jsonrpc: "2.0", id, error: { code: error.jsonRpcCode, message: error.message, data: { ...error.data, reason: error.code } } };
 }

@@ -39,7 +39,10 @@ export function createGateway(options: GatewayOptions) {
   const metrics = new GatewayMetrics(() => ({
     portcullis_config_version: { help: "Version of the configuration being served (0: none).", value: store.state?.version ?? 0 },
     portcullis_audit_events_dropped_total: { help: "Audit events dropped because the buffer was full.", value: options.audit.stats().dropped },
-    portcullis_rate_limit_degraded: { help: "1 while Redis is unreachable and rate limits are enforced locally (each gateway its share).", value: limits.status().degraded ? 1 : 0 },
+    portcullis_rate_limit_degraded: {
+      help: "1 while Redis is unreachable and rate limits are enforced locally (each gateway its share).",
+      value: limits.status().degraded ? 1 : 0,
+    },
     portcullis_rate_limit_fallbacks_total: { help: "Times this gateway fell back from Redis to its local rate limiter.", value: limits.status().fallbacks },
   }));
 
@@ -104,7 +107,9 @@ export function createGateway(options: GatewayOptions) {
       audit: options.audit.stats(),
       rate_limits: limits.status(),
       catalogue_drift: catalogue.drifts.map(({ server, tool, pin, approved, seenAt }) => ({ server, tool, pin, approved, seen_at: seenAt })),
-      memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(process.memoryUsage()),
+      memory: (({ rss, heapUsed, external, arrayBuffers }) => ({ rss_bytes: rss, heap_used_bytes: heapUsed, external_bytes: external, array_buffers_bytes: arrayBuffers }))(
+        process.memoryUsage(),
+      ),
     };
   }
 

@@ -34,7 +34,9 @@ const SOFTWARE_VERSION = (JSON.parse(fs.readFileSync(new URL("../../package.json
 function statusWithControlPlane(status: ReturnType<Gateway["status"]>, controlPlane: ControlPlaneClient | undefined) {
   if (!controlPlane) return status;
   const cp = controlPlane.status();
-  const reason = status.ready ? {} : { reason: `no configuration yet: waiting for the control plane at ${cp.url}${cp.last_error ? ` (${cp.last_error})` : ""}, and no last-known-good copy on disk` };
+  const reason = status.ready
+    ? {}
+    : { reason: `no configuration yet: waiting for the control plane at ${cp.url}${cp.last_error ? ` (${cp.last_error})` : ""}, and no last-known-good copy on disk` };
   return { ...status, ...reason, control_plane: cp };
 }
 
@@ -49,7 +51,9 @@ async function start(options: GatewayOptions) {
   // take every route down with it. Logged at error level (and counted by whoever reads the log);
   // the process keeps serving. Startup failures below still end the process.
   process.on("uncaughtException", (error) => log.error({ error: error.stack ?? String(error) }, "uncaught exception; still serving"));
-  process.on("unhandledRejection", (reason) => log.error({ error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }, "unhandled rejection; still serving"));
+  process.on("unhandledRejection", (reason) =>
+    log.error({ error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) }, "unhandled rejection; still serving"),
+  );
   // The file is checked before anything listens: a bad file is refused whole.
   const initial = options.config ? await readConfigFile(options.config) : undefined;
   if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);

@@ -96,7 +96,9 @@ describe("tool_changes: hold, new_tools: hold", () => {
     listed = [POISONED, ORIGINAL[1]];
     await names("/held");
     await names("/held");
-    const drift = (gw.gateway.status().catalogue_drift as { server: string; tool: string; pin: string; approved: string }[]).filter((d) => d.server === "held" && d.tool === "search_code");
+    const drift = (gw.gateway.status().catalogue_drift as { server: string; tool: string; pin: string; approved: string }[]).filter(
+      (d) => d.server === "held" && d.tool === "search_code",
+    );
     expect(drift).toEqual([expect.objectContaining({ pin: toolPin(POISONED), approved: toolPin(ORIGINAL[0]) })]);
     expect(gw.logs.filter((l) => l.message === "tool definition not approved" && l.fields.tool === "search_code" && l.fields.server === "held")).toHaveLength(1);
   });

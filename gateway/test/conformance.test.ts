@@ -30,10 +30,19 @@ beforeAll(async () => {
   });
   const target = new URL(gw.url);
   forwarder = http.createServer((req, res) => {
-    const upstream = http.request({ host: target.hostname, port: target.port, path: "/everything", method: req.method, headers: { ...req.headers, apikey: "conformance-api-key", authorization: "Bearer conformance-token", host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode!, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: "/everything",
+        method: req.method,
+        headers: { ...req.headers, apikey: "conformance-api-key", authorization: "Bearer conformance-token", host: target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   });

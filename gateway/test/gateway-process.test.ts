@@ -31,7 +31,15 @@ async function launch(args: string[], dataDir: string, nodeArgs: string[] = []):
   const [httpPort, httpsPort, statusPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "gateway/src/main.ts"), ...args], {
     cwd: ROOT,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, PORTCULLIS_HTTP_PORT: String(httpPort), PORTCULLIS_HTTPS_PORT: String(httpsPort), PORTCULLIS_STATUS_PORT: String(statusPort), PORTCULLIS_DATA_DIR: dataDir, PORTCULLIS_HOST: "127.0.0.1" },
+    env: {
+      NODE_ENV: "test",
+      PATH: process.env.PATH,
+      PORTCULLIS_HTTP_PORT: String(httpPort),
+      PORTCULLIS_HTTPS_PORT: String(httpsPort),
+      PORTCULLIS_STATUS_PORT: String(statusPort),
+      PORTCULLIS_DATA_DIR: dataDir,
+      PORTCULLIS_HOST: "127.0.0.1",
+    },
   });
   let stdout = "";
   let stderr = "";
@@ -88,7 +96,13 @@ describe("the gateway process", () => {
     const dir = path.join(baseDir, "bad");
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "gateway.yaml");
-    fs.writeFileSync(file, stringify({ ...document("not a url"), servers: [{ name: "x", path: "x", upstream: "nope", auth: { mode: "passthrough" }, acl: { tools: [{ name: "t", allow: "admin" }] } }] }));
+    fs.writeFileSync(
+      file,
+      stringify({
+        ...document("not a url"),
+        servers: [{ name: "x", path: "x", upstream: "nope", auth: { mode: "passthrough" }, acl: { tools: [{ name: "t", allow: "admin" }] } }],
+      }),
+    );
     const result = await launch(["--config", file], dir);
     expect("code" in result && result.code).toBe(1);
     if (!("code" in result)) return;
@@ -108,10 +122,20 @@ describe("the gateway process", () => {
     fs.writeFileSync(file, stringify(document(upstream.url)));
     const running = (await launch(["--config", file], dir)) as Running;
     try {
-      const send = (key: string) => fetch(`${running.http}/up`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer t", apikey: key }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      const send = (key: string) =>
+        fetch(`${running.http}/up`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer t", apikey: key },
+          body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+        });
       expect((await send("admin-api-key")).status).toBe(200);
       const first = await (await fetch(`${running.status}/status`)).json();
-      expect(first).toMatchObject({ ready: true, config: { version: 1, hash: expect.stringMatching(/^sha256:/) }, routes: [{ name: "upstream", ok: true }], audit: { dropped: 0 } });
+      expect(first).toMatchObject({
+        ready: true,
+        config: { version: 1, hash: expect.stringMatching(/^sha256:/) },
+        routes: [{ name: "upstream", ok: true }],
+        audit: { dropped: 0 },
+      });
 
       fs.writeFileSync(file, stringify(document(upstream.url, [{ key: "rotated-api-key" }])));
       running.child.kill("SIGHUP");
@@ -138,7 +162,11 @@ describe("the gateway process", () => {
       await running.stop();
     }
     // Stopping flushes the audit log: one JSON line per request, keys never in it.
-    const lines = fs.readFileSync(path.join(dir, "logs", "audit.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(dir, "logs", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.status)).toEqual([200, 403, 200, 200]);
     expect(fs.readFileSync(path.join(dir, "logs", "audit.jsonl"), "utf8")).not.toMatch(/admin-api-key|rotated-api-key/);
   });
@@ -156,9 +184,22 @@ describe("the gateway process", () => {
       running.child.kill("SIGUSR2");
       await logged(running, /unhandled rejection; still serving/);
       await logged(running, /uncaught exception; still serving/);
-      const lines = running.output().split("\n").filter((l) => l.includes("still serving")).map((l) => JSON.parse(l));
-      expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-bug") }), expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-rejection") })]));
-      const ping = await fetch(`${running.http}/up`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer t", apikey: "admin-api-key" }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+      const lines = running
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("still serving"))
+        .map((l) => JSON.parse(l));
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-bug") }),
+          expect.objectContaining({ level: 50, error: expect.stringContaining("escaped-rejection") }),
+        ]),
+      );
+      const ping = await fetch(`${running.http}/up`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer t", apikey: "admin-api-key" },
+        body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+      });
       expect(ping.status).toBe(200);
       expect(running.child.exitCode).toBeNull();
     } finally {

@@ -50,8 +50,17 @@ afterAll(async () => {
 afterEach(() => vi.useRealTimers());
 
 async function call(key: Awaited<ReturnType<typeof newKey>>) {
-  const token = await new SignJWT({ sub: "alice" }).setProtectedHeader({ alg: "ES256", kid: key.kid }).setIssuer(ISSUER).setAudience("urn:portcullis:api").setExpirationTime("10m").sign(key.privateKey);
-  const response = await fetch(`${gw.url}/api`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+  const token = await new SignJWT({ sub: "alice" })
+    .setProtectedHeader({ alg: "ES256", kid: key.kid })
+    .setIssuer(ISSUER)
+    .setAudience("urn:portcullis:api")
+    .setExpirationTime("10m")
+    .sign(key.privateKey);
+  const response = await fetch(`${gw.url}/api`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+  });
   await response.arrayBuffer();
   return response.status;
 }

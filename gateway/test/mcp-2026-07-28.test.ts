@@ -14,7 +14,13 @@ function configFor(jsonUrl: string, sseUrl: string) {
     path: `/${name}`,
     upstream,
     auth: { mode: "passthrough" },
-    acl: { default: {}, tools: [{ name: "push_files", allow: ["admin"] }, { name: "create_issue", deny: ["developer"] }] },
+    acl: {
+      default: {},
+      tools: [
+        { name: "push_files", allow: ["admin"] },
+        { name: "create_issue", deny: ["developer"] },
+      ],
+    },
   });
   return {
     version: 1,
@@ -83,12 +89,22 @@ describe.each(["json", "sse"] as const)("2026-07-28 with %s answers", (mode) => 
     const interim = first.message.result!;
     expect(interim).toMatchObject({ resultType: "input_required", inputRequests: { confirm: { method: "elicitation/create" } } });
     expect(typeof interim.requestState).toBe("string");
-    const retry = await send("tools/call", { name: "delete_branch", arguments: { text: "feature" }, inputResponses: { confirm: { action: "accept", content: {} } }, requestState: interim.requestState });
+    const retry = await send("tools/call", {
+      name: "delete_branch",
+      arguments: { text: "feature" },
+      inputResponses: { confirm: { action: "accept", content: {} } },
+      requestState: interim.requestState,
+    });
     expect(retry.message.result).toMatchObject({ resultType: "complete" });
     expect(upstreams()[mode].completedCalls).toContain("delete_branch");
     // A retry that switches to a denied tool is judged as that tool.
     const before = upstreams()[mode].requests.length;
-    const switched = await send("tools/call", { name: "create_issue", arguments: {}, inputResponses: { confirm: { action: "accept", content: {} } }, requestState: interim.requestState });
+    const switched = await send("tools/call", {
+      name: "create_issue",
+      arguments: {},
+      inputResponses: { confirm: { action: "accept", content: {} } },
+      requestState: interim.requestState,
+    });
     expect(switched.message.error).toMatchObject({ data: { reason: "tool_denied" } });
     expect(upstreams()[mode].requests.length).toBe(before);
   });
@@ -123,9 +139,17 @@ describe("2026-07-28 requests the gateway refuses", () => {
 
   it("refuses a protocol version it does not know with -32022 and the versions it serves", async () => {
     const before = json.requests.length;
-    const answer = await statelessRequest(url(), "tools/list", { _meta: { "io.modelcontextprotocol/protocolVersion": "2099-01-01" } }, { headers: { ...DEV, "mcp-protocol-version": "2099-01-01" } });
+    const answer = await statelessRequest(
+      url(),
+      "tools/list",
+      { _meta: { "io.modelcontextprotocol/protocolVersion": "2099-01-01" } },
+      { headers: { ...DEV, "mcp-protocol-version": "2099-01-01" } },
+    );
     expect(answer.status).toBe(400);
-    expect(answer.message.error).toMatchObject({ code: -32022, data: { reason: "unsupported_protocol_version", requested: "2099-01-01", supported: expect.arrayContaining(["2026-07-28", "2025-03-26"]) } });
+    expect(answer.message.error).toMatchObject({
+      code: -32022,
+      data: { reason: "unsupported_protocol_version", requested: "2099-01-01", supported: expect.arrayContaining(["2026-07-28", "2025-03-26"]) },
+    });
     expect(json.requests.length).toBe(before);
   });
 

@@ -104,11 +104,14 @@ describe("guarded methods are requests (issue 12 item 2)", () => {
     expect(errorCodes(o.text)).toContain(-32600);
   });
 
-  it.each([["tools//call"], ["tools/call/"], ["/tools/call"], ["tools//list"], ["tools/list/"], ["tools/CALL"]])("the near-miss method %j is refused (-32600), not forwarded", async (method) => {
-    const o = await send(go, "/go", env(`"method":${JSON.stringify(method)},"params":{"name":"${P}"}`));
-    expect(o.forwarded.map((f) => f.body)).toEqual([]);
-    expect(errorCodes(o.text)).toContain(-32600);
-  });
+  it.each([["tools//call"], ["tools/call/"], ["/tools/call"], ["tools//list"], ["tools/list/"], ["tools/CALL"]])(
+    "the near-miss method %j is refused (-32600), not forwarded",
+    async (method) => {
+      const o = await send(go, "/go", env(`"method":${JSON.stringify(method)},"params":{"name":"${P}"}`));
+      expect(o.forwarded.map((f) => f.body)).toEqual([]);
+      expect(errorCodes(o.text)).toContain(-32600);
+    },
+  );
 });
 
 const sseAnswer = (stream: string) => (_req: RecordedRequest, res: http.ServerResponse) => {
@@ -178,7 +181,8 @@ describe("no request and no response crashes the gateway (issue 12 item 4)", () 
     const upstream = await startRecordingUpstream(sseAnswer(`data: ${data}\n\n`));
     const child = await startGatewayChild(differentialsConfig([{ name: "scripted", path: "/scripted", upstream: upstream.url }]));
     try {
-      const post = (body: string) => fetch(`${child.url}/scripted`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV }, body });
+      const post = (body: string) =>
+        fetch(`${child.url}/scripted`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV }, body });
       const answered = await post(listBody)
         .then((r) => r.text())
         .catch(() => "(connection closed)");
@@ -260,7 +264,12 @@ describe("random bearer tokens cannot become an IdP flood (issue 12 item 6)", ()
             name: "swap",
             path: "/swap",
             upstream: go.url,
-            auth: { mode: "token_swap", issuer: idp.origin, consumer_claim: "sub", introspection: { endpoint: `${idp.origin}/introspect`, client_id: "gateway", client_secret: "{vault://env/IDP_SECRET}" } },
+            auth: {
+              mode: "token_swap",
+              issuer: idp.origin,
+              consumer_claim: "sub",
+              introspection: { endpoint: `${idp.origin}/introspect`, client_id: "gateway", client_secret: "{vault://env/IDP_SECRET}" },
+            },
             upstream_headers: { Authorization: "Bearer {vault://env/UPSTREAM_TOKEN}" },
           },
         ],

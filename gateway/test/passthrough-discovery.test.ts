@@ -107,7 +107,9 @@ describe("passthrough discovery", () => {
       expect(stale.status).toBe(200);
       expect((await stale.json()).resource).toBe(`${fresh.url}/github-mcp`);
       expect(upstream.prmFetches()).toBe(start + 3);
-      expect(fresh.logs).toContainEqual(expect.objectContaining({ level: "warn", message: "upstream protected resource metadata unavailable", fields: expect.objectContaining({ serving_stale: true }) }));
+      expect(fresh.logs).toContainEqual(
+        expect.objectContaining({ level: "warn", message: "upstream protected resource metadata unavailable", fields: expect.objectContaining({ serving_stale: true }) }),
+      );
     } finally {
       await fresh.close();
     }

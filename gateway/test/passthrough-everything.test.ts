@@ -138,7 +138,12 @@ describe("passthrough route in front of server-everything, with the SDK client",
     const call = await fetch(`${gw.url}/everything`, {
       method: "POST",
       headers: mcpHeaders("admin-api-key", sessionId),
-      body: JSON.stringify({ jsonrpc: "2.0", id: 77, method: "tools/call", params: { name: "trigger-long-running-operation", arguments: { duration: 1, steps: 4 }, _meta: { progressToken: "p77" } } }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 77,
+        method: "tools/call",
+        params: { name: "trigger-long-running-operation", arguments: { duration: 1, steps: 4 }, _meta: { progressToken: "p77" } },
+      }),
     });
     expect(call.headers.get("content-type")).toContain("text/event-stream");
     // Take the first progress event, then drop the connection.

@@ -33,11 +33,7 @@ function configFor(upstreamUrl: string, server: Record<string, unknown> = {}, ga
         upstream_headers: { "X-MCP-Toolsets": "repos,issues" },
         acl: {
           default: { deny: ["developer"] },
-          tools: [
-            { name: "search_repositories", allow: ["admin", "developer"] },
-            { name: "push_files", allow: ["admin"] },
-            { name: "get_me" },
-          ],
+          tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }],
         },
         ...server,
       },
@@ -102,7 +98,11 @@ describe("identity: API key on passthrough routes", () => {
   it("reads the key from a custom key_header", async () => {
     const custom = await startTestGateway(configFor(upstream.url, { auth: { mode: "passthrough", key_header: "X-Portcullis-Key" } }));
     try {
-      const ok = await fetch(`${custom.url}/github-mcp`, { method: "POST", headers: { "content-type": "application/json", authorization: DEV.authorization, "x-portcullis-key": DEV.apikey }, body: JSON.stringify(call("search_repositories")) });
+      const ok = await fetch(`${custom.url}/github-mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: DEV.authorization, "x-portcullis-key": DEV.apikey },
+        body: JSON.stringify(call("search_repositories")),
+      });
       expect(ok.status).toBe(200);
       expect(upstream.requests.at(-1)!.headers["x-portcullis-key"]).toBeUndefined();
       const missing = await fetch(`${custom.url}/github-mcp`, { method: "POST", headers: { "content-type": "application/json", ...DEV }, body: "{}" });
@@ -150,7 +150,11 @@ describe("tool ACL and no bypass: the decision is taken on exactly what is forwa
   it("answers a denied call itself with HTTP 200 and the exact JSON-RPC error", async () => {
     const { response, upstream: seen } = await reached(() => post(call("push_files", 42)));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ jsonrpc: "2.0", id: 42, error: { code: -32602, message: "Tool 'push_files' is not available for consumer group 'developer'", data: { reason: "tool_denied" } } });
+    expect(await response.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 42,
+      error: { code: -32602, message: "Tool 'push_files' is not available for consumer group 'developer'", data: { reason: "tool_denied" } },
+    });
     expect(seen).toBeUndefined();
   });
 
@@ -242,7 +246,10 @@ describe("tool ACL and no bypass: the decision is taken on exactly what is forwa
   });
 
   it("passes client notifications and responses to server requests (202)", async () => {
-    for (const body of [{ jsonrpc: "2.0", method: "notifications/initialized" }, { jsonrpc: "2.0", id: "srv-1", result: { action: "accept" } }]) {
+    for (const body of [
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: "srv-1", result: { action: "accept" } },
+    ]) {
       const { response, upstream: seen } = await reached(() => post(body));
       expect(response.status).toBe(202);
       expect(JSON.parse(seen!.body)).toEqual(body);
@@ -323,21 +330,32 @@ function rawRequest(path: string, headers: Record<string, string>, body = ""): P
 describe("transport fidelity", () => {
   it("strips hop-by-hop headers both ways and forwards the MCP headers", async () => {
     upstream.respond((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json", connection: "x-upstream-hop", "x-upstream-hop": "1", "proxy-authenticate": "Basic", "set-cookie": "a=b", "x-kept": "yes" });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        connection: "x-upstream-hop",
+        "x-upstream-hop": "1",
+        "proxy-authenticate": "Basic",
+        "set-cookie": "a=b",
+        "x-kept": "yes",
+      });
       res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
     });
     const sid = "not-checked-here";
-    const response = await rawRequest("/github-mcp", {
-      ...DEV,
-      "content-type": "application/json",
-      connection: "keep-alive, x-client-hop",
-      "x-client-hop": "secret",
-      "keep-alive": "timeout=5",
-      "proxy-authorization": "Basic abc",
-      te: "trailers",
-      "mcp-protocol-version": "2025-06-18",
-      "last-event-id": "ev-1",
-    }, JSON.stringify(call("search_repositories")));
+    const response = await rawRequest(
+      "/github-mcp",
+      {
+        ...DEV,
+        "content-type": "application/json",
+        connection: "keep-alive, x-client-hop",
+        "x-client-hop": "secret",
+        "keep-alive": "timeout=5",
+        "proxy-authorization": "Basic abc",
+        te: "trailers",
+        "mcp-protocol-version": "2025-06-18",
+        "last-event-id": "ev-1",
+      },
+      JSON.stringify(call("search_repositories")),
+    );
     void sid;
     expect(response.status).toBe(200);
     const seen = upstream.requests.at(-1)!.headers;
@@ -372,7 +390,11 @@ describe("transport fidelity", () => {
   it("answers 502 with the request id when the upstream cannot be reached", async () => {
     const closed = await startTestGateway(configFor(`http://127.0.0.1:${await findFreePort()}/mcp`));
     try {
-      const response = await fetch(`${closed.url}/github-mcp`, { method: "POST", headers: { "content-type": "application/json", ...DEV }, body: JSON.stringify(call("search_repositories", "r-9")) });
+      const response = await fetch(`${closed.url}/github-mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...DEV },
+        body: JSON.stringify(call("search_repositories", "r-9")),
+      });
       expect(response.status).toBe(502);
       expect(await response.json()).toMatchObject({ id: "r-9", error: { code: -32603, message: "Server 'github' is unreachable", data: { reason: "upstream_unreachable" } } });
     } finally {
@@ -384,7 +406,11 @@ describe("transport fidelity", () => {
     const slow = await startTestGateway(configFor(upstream.url, { timeout_ms: 200 }));
     upstream.respond(() => {});
     try {
-      const response = await fetch(`${slow.url}/github-mcp`, { method: "POST", headers: { "content-type": "application/json", ...DEV }, body: JSON.stringify(call("search_repositories", 31)) });
+      const response = await fetch(`${slow.url}/github-mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...DEV },
+        body: JSON.stringify(call("search_repositories", 31)),
+      });
       expect(response.status).toBe(504);
       expect(await response.json()).toMatchObject({ id: 31, error: { code: -32603, data: { reason: "upstream_timeout" } } });
     } finally {
@@ -517,7 +543,10 @@ describe("CORS", () => {
   const origin = "https://app.example.test";
 
   it("answers a preflight from an allowed origin with the MCP headers", async () => {
-    const response = await fetch(`${gw.url}/github-mcp`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "apikey, mcp-session-id" } });
+    const response = await fetch(`${gw.url}/github-mcp`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "apikey, mcp-session-id" },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe(origin);
     const allowed = response.headers.get("access-control-allow-headers")!.split(", ");
@@ -551,7 +580,9 @@ describe("audit and metrics", () => {
     await (await post(call("push_files", "audit-2"))).json();
     await (await post(call("search_repositories"), { authorization: DEV.authorization })).json();
     await (await fetch(`${gw.url}/nowhere`)).json();
-    const allowed = await gw.audit.next((e) => e.tool === "search_repositories" && e.decision === "allow" && e.bytes_in > 0 && e.time > new Date(Date.now() - 60_000).toISOString());
+    const allowed = await gw.audit.next(
+      (e) => e.tool === "search_repositories" && e.decision === "allow" && e.bytes_in > 0 && e.time > new Date(Date.now() - 60_000).toISOString(),
+    );
     expect(allowed).toMatchObject({
       server: "github",
       consumer: "dev-user",

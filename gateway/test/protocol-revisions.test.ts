@@ -14,7 +14,13 @@ let gw: TestGateway;
 beforeAll(async () => {
   const [json, sse] = await Promise.all([startSdkUpstream({ json: true }), startSdkUpstream({ json: false })]);
   upstreams = { json, sse };
-  const server = (name: string, upstream: string) => ({ name, path: `/${name}`, upstream, auth: { mode: "passthrough" }, acl: { default: {}, tools: [{ name: "push_files", allow: ["admin"] }] } });
+  const server = (name: string, upstream: string) => ({
+    name,
+    path: `/${name}`,
+    upstream,
+    auth: { mode: "passthrough" },
+    acl: { default: {}, tools: [{ name: "push_files", allow: ["admin"] }] },
+  });
   gw = await startTestGateway({
     version: 1,
     consumer_groups: [{ name: "admin" }, { name: "developer" }],
@@ -31,7 +37,11 @@ async function readAnswer(response: Response): Promise<{ id?: unknown; result?: 
   const text = await response.text();
   if (!text) return undefined;
   if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) return JSON.parse(text);
-  const data = text.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).filter(Boolean);
+  const data = text
+    .split("\n")
+    .filter((l) => l.startsWith("data:"))
+    .map((l) => l.slice(5).trim())
+    .filter(Boolean);
   return JSON.parse(data.at(-1)!);
 }
 

@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 function post(body: unknown) {
-  return fetch(`${gw.url}/up`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV }, body: JSON.stringify(body) });
+  return fetch(`${gw.url}/up`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...DEV },
+    body: JSON.stringify(body),
+  });
 }
 
 const call = (id: number, name: string) => ({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: {} } });

@@ -37,7 +37,14 @@ function route(name: string, exchange: Record<string, unknown>, auth: Record<str
       ...auth,
     },
     upstream_credential: {
-      token_exchange: { endpoint: idp.tokenEndpoint, client_id: EXCHANGE_CLIENT.id, client_secret: "{vault://env/EXCHANGE_CLIENT_SECRET}", resource: UPSTREAM_RESOURCE, scope: "mcp", ...exchange },
+      token_exchange: {
+        endpoint: idp.tokenEndpoint,
+        client_id: EXCHANGE_CLIENT.id,
+        client_secret: "{vault://env/EXCHANGE_CLIENT_SECRET}",
+        resource: UPSTREAM_RESOURCE,
+        scope: "mcp",
+        ...exchange,
+      },
     },
     acl: { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["developer"] }] },
   };
@@ -75,7 +82,11 @@ afterAll(async () => {
 
 const list = '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
 function post(path: string, token: string) {
-  return fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}` }, body: list });
+  return fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}` },
+    body: list,
+  });
 }
 
 /** A user's JWT access token for a route, signed by the IdP's key (the IdP accepts it as a subject token). */

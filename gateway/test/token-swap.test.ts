@@ -27,14 +27,27 @@ function route(name: string, path: string, auth: Auth, extra: Record<string, unk
     name,
     path,
     upstream: upstream.url,
-    auth: { mode: "token_swap", issuer: idp.issuer, scopes_supported: ["openid", "mcp"], required_scopes: ["mcp"], consumer_claim: "sub", consumer_groups_claim: "groups", ...auth },
+    auth: {
+      mode: "token_swap",
+      issuer: idp.issuer,
+      scopes_supported: ["openid", "mcp"],
+      required_scopes: ["mcp"],
+      consumer_claim: "sub",
+      consumer_groups_claim: "groups",
+      ...auth,
+    },
     upstream_headers: { Authorization: "Bearer {vault://env/KONNECT_MCP_TOKEN}" },
-    acl: { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["developer", "admin"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }] },
+    acl: {
+      default: { deny: ["developer"] },
+      tools: [{ name: "search_repositories", allow: ["developer", "admin"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }],
+    },
     ...extra,
   };
 }
 
-const introspection = (method = "client_secret_basic") => ({ introspection: { endpoint: idp.introspectionEndpoint, client_id: GATEWAY_CLIENT.id, client_secret: "{vault://env/OAUTH_CLIENT_SECRET}", auth_method: method } });
+const introspection = (method = "client_secret_basic") => ({
+  introspection: { endpoint: idp.introspectionEndpoint, client_id: GATEWAY_CLIENT.id, client_secret: "{vault://env/OAUTH_CLIENT_SECRET}", auth_method: method },
+});
 
 /** A config for a gateway at `url` (its public URL, so audiences never come from the Host header). */
 function config(servers: unknown[]) {
@@ -136,7 +149,10 @@ describe("the SDK client's full OAuth flow through the gateway", () => {
     const before = upstream.requests.length;
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["search_repositories"]);
     expect(JSON.stringify((await client.callTool({ name: "search_repositories", arguments: {} })).content)).toContain("called search_repositories");
-    await expect(client.callTool({ name: "push_files", arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining("not available for consumer group 'developer'") });
+    await expect(client.callTool({ name: "push_files", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining("not available for consumer group 'developer'"),
+    });
 
     const reachedUpstream = upstream.requests.slice(before);
     expect(reachedUpstream.length).toBeGreaterThan(0);
@@ -168,7 +184,11 @@ describe("tokens the gateway refuses", () => {
     ["for another audience (JWT)", "/konnect-jwt", () => idp.clientCredentialsToken(`${gw.url}/other-jwt`)],
     ["expired", "/konnect-jwt", () => idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-jwt`, exp: Math.floor(Date.now() / 1000) - 120 })],
     ["from another issuer", "/konnect-jwt", () => idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-jwt`, iss: "https://evil.example.test" })],
-    ["signed with alg none", "/konnect-jwt", async () => new UnsecuredJWT({ sub: "alice", scope: "mcp", aud: `${gw.url}/konnect-jwt` }).setIssuer(idp.issuer).setExpirationTime("10m").encode()],
+    [
+      "signed with alg none",
+      "/konnect-jwt",
+      async () => new UnsecuredJWT({ sub: "alice", scope: "mcp", aud: `${gw.url}/konnect-jwt` }).setIssuer(idp.issuer).setExpirationTime("10m").encode(),
+    ],
     [
       "HMAC-signed with the IdP's public key as secret",
       "/konnect-jwt",
@@ -204,10 +224,14 @@ describe("tokens the gateway refuses", () => {
   it("checks the audience against the public URL, whatever Host the request names", async () => {
     const token = await idp.clientCredentialsToken("http://evil.example.test/konnect-mcp");
     const response = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${gw.url}/konnect-mcp`, { method: "POST", headers: { host: "evil.example.test", "content-type": "application/json", authorization: `Bearer ${token}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = http.request(
+        `${gw.url}/konnect-mcp`,
+        { method: "POST", headers: { host: "evil.example.test", "content-type": "application/json", authorization: `Bearer ${token}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on("error", reject);
       req.end(list);
     });
@@ -217,7 +241,9 @@ describe("tokens the gateway refuses", () => {
   it("a token without a required scope → 403 insufficient_scope naming the scope", async () => {
     const response = await post("/konnect-jwt", await idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-jwt`, scope: "openid" }));
     expect(response.status).toBe(403);
-    expect(response.headers.get("www-authenticate")).toBe(`Bearer error="insufficient_scope", scope="mcp", resource_metadata="${gw.url}/.well-known/oauth-protected-resource/konnect-jwt"`);
+    expect(response.headers.get("www-authenticate")).toBe(
+      `Bearer error="insufficient_scope", scope="mcp", resource_metadata="${gw.url}/.well-known/oauth-protected-resource/konnect-jwt"`,
+    );
   });
 });
 
@@ -269,9 +295,16 @@ describe("mapping token users to consumers", () => {
 
 describe("an IdP that is down or slow fails closed", () => {
   it("503 when the introspection endpoint is unreachable", async () => {
-    const down = await startTestGateway(config([route("konnect", "/konnect-mcp", { introspection: { ...introspection().introspection, endpoint: `http://127.0.0.1:${await findFreePort()}/introspect` } })]), { env: ENV });
+    const down = await startTestGateway(
+      config([route("konnect", "/konnect-mcp", { introspection: { ...introspection().introspection, endpoint: `http://127.0.0.1:${await findFreePort()}/introspect` } })]),
+      { env: ENV },
+    );
     try {
-      const answer = await fetch(`${down.url}/konnect-mcp`, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer opaque-token-x" }, body: list });
+      const answer = await fetch(`${down.url}/konnect-mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer opaque-token-x" },
+        body: list,
+      });
       expect(answer.status).toBe(503);
       expect(await answer.json()).toMatchObject({ error: { code: -32603, data: { reason: "idp_unavailable" } } });
     } finally {
@@ -281,13 +314,19 @@ describe("an IdP that is down or slow fails closed", () => {
 
   it("503 when introspection or JWKS is slower than idp_timeout_ms", async () => {
     const slow = await startTestGateway(
-      config([route("konnect", "/konnect-mcp", { ...introspection(), idp_timeout_ms: 300 }), route("konnect-jwt", "/konnect-jwt", { jwks: { uri: idp.jwksUri }, idp_timeout_ms: 300 })]),
+      config([
+        route("konnect", "/konnect-mcp", { ...introspection(), idp_timeout_ms: 300 }),
+        route("konnect-jwt", "/konnect-jwt", { jwks: { uri: idp.jwksUri }, idp_timeout_ms: 300 }),
+      ]),
       { env: ENV },
     );
     const jwt = await idpSignedJwt({ sub: "alice", aud: `${slow.url}/konnect-jwt` });
     idp.stall = true;
     try {
-      for (const [path, token] of [["/konnect-mcp", "some-opaque-token"], ["/konnect-jwt", jwt]] as const) {
+      for (const [path, token] of [
+        ["/konnect-mcp", "some-opaque-token"],
+        ["/konnect-jwt", jwt],
+      ] as const) {
         const answer = await fetch(`${slow.url}${path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: list });
         expect(answer.status).toBe(503);
         expect((await answer.json()).error.data.reason).toBe("idp_unavailable");

@@ -29,7 +29,13 @@ function route(name: string, validate: Record<string, unknown> | undefined, extr
     path: `/${name}`,
     upstream: upstream.url,
     auth: { mode: "passthrough", upstream_prm: `${upstream.origin}/.well-known/oauth-protected-resource/mcp`, ...(validate ? { validate } : {}), ...extra },
-    acl: { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["developer", "admin"] }, { name: "push_files", allow: ["admin"] }] },
+    acl: {
+      default: { deny: ["developer"] },
+      tools: [
+        { name: "search_repositories", allow: ["developer", "admin"] },
+        { name: "push_files", allow: ["admin"] },
+      ],
+    },
   };
 }
 
@@ -78,7 +84,12 @@ const call = (tool: string) => JSON.stringify({ jsonrpc: "2.0", id: 2, method: "
 function post(path: string, token: string, options: { key?: string; body?: string } = {}) {
   return fetch(`${gw.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}`, ...(options.key ? { apikey: options.key } : {}) },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      authorization: `Bearer ${token}`,
+      ...(options.key ? { apikey: options.key } : {}),
+    },
     body: options.body ?? list,
   });
 }

@@ -38,7 +38,11 @@ function config(servers: unknown[], hcv: Record<string, unknown>) {
     version: 1,
     consumers: [{ username: "agent", keys: [{ key: "agent-api-key" }] }],
     servers,
-    vault: { cache_ttl_seconds: 30, portcullis: { "konnect-token": encryptSecret(masterKey, "konnect-token", SECRETS.portcullis) }, hcv: { address: vault.address, cache_ttl_seconds: 30, ...hcv } },
+    vault: {
+      cache_ttl_seconds: 30,
+      portcullis: { "konnect-token": encryptSecret(masterKey, "konnect-token", SECRETS.portcullis) },
+      hcv: { address: vault.address, cache_ttl_seconds: 30, ...hcv },
+    },
   };
 }
 
@@ -49,7 +53,13 @@ beforeAll(async () => {
   vault.secrets.get("secret")!.set("konnect", { token: SECRETS.hcvField, other: "x" });
   vault.secrets.get("secret")!.set("single", { value: SECRETS.hcvSingle });
   vault.secrets.get("secret")!.set("approle-secret", { token: SECRETS.approle });
-  const env = { UPSTREAM_TOKEN: SECRETS.env, JSON_SECRET: JSON.stringify({ password: SECRETS.json }), VAULT_TOKEN: vault.token, ROLE_ID: vault.approle.roleId, SECRET_ID: vault.approle.secretId };
+  const env = {
+    UPSTREAM_TOKEN: SECRETS.env,
+    JSON_SECRET: JSON.stringify({ password: SECRETS.json }),
+    VAULT_TOKEN: vault.token,
+    ROLE_ID: vault.approle.roleId,
+    SECRET_ID: vault.approle.secretId,
+  };
   gw = await startTestGateway(
     config(
       [
@@ -66,7 +76,10 @@ beforeAll(async () => {
     ),
     { env, masterKey },
   );
-  approleGw = await startTestGateway(config([server("approle", "{vault://hcv/approle-secret/token}")], { approle: { role_id: "{vault://env/ROLE_ID}", secret_id: "{vault://env/SECRET_ID}" }, namespace: "team-a" }), { env, masterKey });
+  approleGw = await startTestGateway(
+    config([server("approle", "{vault://hcv/approle-secret/token}")], { approle: { role_id: "{vault://env/ROLE_ID}", secret_id: "{vault://env/SECRET_ID}" }, namespace: "team-a" }),
+    { env, masterKey },
+  );
 });
 afterAll(async () => {
   await gw?.close();
@@ -130,12 +143,17 @@ describe("vault references", () => {
     const failed = await headerSent(gw, "missing");
     expect(failed.status).toBe(502);
     expect(failed.header).toBeUndefined();
-    expect(failed.body).toMatchObject({ error: { code: -32603, message: "The upstream credential for server 'missing' is unavailable", data: { reason: "credential_unavailable" } } });
+    expect(failed.body).toMatchObject({
+      error: { code: -32603, message: "The upstream credential for server 'missing' is unavailable", data: { reason: "credential_unavailable" } },
+    });
     expect((await headerSent(gw, "env")).status).toBe(200);
 
     const status = gw.gateway.status();
     expect(status.ready).toBe(true);
-    expect(status.routes.find((r) => r.name === "missing")).toMatchObject({ ok: false, problem: "{vault://env/NOT_SET_ANYWHERE}: environment variable NOT_SET_ANYWHERE is not set" });
+    expect(status.routes.find((r) => r.name === "missing")).toMatchObject({
+      ok: false,
+      problem: "{vault://env/NOT_SET_ANYWHERE}: environment variable NOT_SET_ANYWHERE is not set",
+    });
     expect(status.routes.find((r) => r.name === "env")).toMatchObject({ ok: true, problem: null });
     expect(gw.logs).toContainEqual(expect.objectContaining({ level: "warn", fields: expect.objectContaining({ server: "missing" }) }));
 

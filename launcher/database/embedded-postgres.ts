@@ -79,18 +79,7 @@ async function initialise(bin: PostgresBinaries, dataDir: string, password: stri
   fs.writeFileSync(passwordFile, password + "\n", { mode: 0o600 });
   if (owner) fs.chownSync(passwordFile, owner.uid, owner.gid);
   try {
-    await run(
-      bin.initdb,
-      [
-        `--pgdata=${dataDir}`,
-        "--auth=scram-sha-256",
-        `--username=${SUPERUSER}`,
-        `--pwfile=${passwordFile}`,
-        "--encoding=UTF8",
-        "--locale=C",
-      ],
-      owner,
-    );
+    await run(bin.initdb, [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"], owner);
   } catch (error) {
     throw new UserFacingError(`Could not create the database folder ${dataDir}: ${(error as Error).message}`, "EMBEDDED_PG_INIT");
   } finally {
@@ -114,10 +103,7 @@ async function stopLeftoverServer(bin: PostgresBinaries, dataDir: string, owner?
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
   await run(bin.pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "30"], owner).catch((error: Error) => {
-    throw new UserFacingError(
-      `A PostgreSQL server (pid ${pid}) is still running on ${dataDir} and could not be stopped: ${error.message}`,
-      "EMBEDDED_PG_LEFTOVER",
-    );
+    throw new UserFacingError(`A PostgreSQL server (pid ${pid}) is still running on ${dataDir} and could not be stopped: ${error.message}`, "EMBEDDED_PG_LEFTOVER");
   });
 }
 

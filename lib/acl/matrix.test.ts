@@ -90,7 +90,13 @@ describe("tool access matrix ↔ config ACL", () => {
 
   it("imports the recipe's YAML rules with inherit where inheritance explains the cell", () => {
     const matrix = aclToMatrix(
-      { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }] },
+      {
+        default: { deny: ["developer"] },
+        tools: [
+          { name: "search_repositories", allow: ["admin", "developer"] },
+          { name: "push_files", allow: ["admin"] },
+        ],
+      },
       ["admin", "developer"],
     );
     expect(matrix.defaultRow).toEqual({ groups: { admin: "inherit", developer: "deny" }, others: "allow" });

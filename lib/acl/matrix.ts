@@ -72,15 +72,9 @@ export function effectiveCell(matrix: AclMatrix, tool: string, group: string): E
 function ruleFor(matrix: AclMatrix, tool: string): AclRuleConfig {
   const row = rowOf(matrix, tool);
   const consumers = Object.entries(row.consumers ?? {});
-  const denied = [
-    ...matrix.groups.filter((g) => effectiveCell(matrix, tool, g) === "deny"),
-    ...consumers.filter(([, e]) => e === "deny").map(([name]) => name),
-  ];
+  const denied = [...matrix.groups.filter((g) => effectiveCell(matrix, tool, g) === "deny"), ...consumers.filter(([, e]) => e === "deny").map(([name]) => name)];
   if (effectiveOthers(matrix, tool) === "allow") return denied.length ? { deny: denied } : {};
-  const allowed = [
-    ...matrix.groups.filter((g) => effectiveCell(matrix, tool, g) === "allow"),
-    ...consumers.filter(([, e]) => e === "allow").map(([name]) => name),
-  ];
+  const allowed = [...matrix.groups.filter((g) => effectiveCell(matrix, tool, g) === "allow"), ...consumers.filter(([, e]) => e === "allow").map(([name]) => name)];
   // An empty `allow` admits everyone, so "nobody" has to be said as deny "*".
   if (allowed.length === 0) return { deny: [EVERYONE] };
   return denied.length ? { allow: allowed, deny: denied } : { allow: allowed };

@@ -12,13 +12,28 @@ const optionalText = z
   .transform((v) => v || undefined);
 
 export const auditFilterSchema = z.object({
-  from: z.iso.datetime({ offset: true, local: true }).optional().or(z.literal("").transform(() => undefined)),
-  to: z.iso.datetime({ offset: true, local: true }).optional().or(z.literal("").transform(() => undefined)),
+  from: z.iso
+    .datetime({ offset: true, local: true })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  to: z.iso
+    .datetime({ offset: true, local: true })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   server: optionalText,
   consumer: optionalText,
   tool: optionalText,
-  decision: z.enum(["allow", "deny", "error"]).optional().or(z.literal("").transform(() => undefined)),
-  status: z.coerce.number().int().min(100).max(599).optional().or(z.literal("").transform(() => undefined)),
+  decision: z
+    .enum(["allow", "deny", "error"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  status: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(599)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   cursor: optionalText,
 });
 
@@ -79,10 +94,29 @@ export async function* auditBatches(db: Db, filter: AuditFilter, batchSize = 100
 }
 
 export const EXPORT_COLUMNS = [
-  "id", "time", "requestId", "serverName", "consumerName", "groups", "endUser", "upstreamIdentity", "method", "toolName",
-  "decision", "reason", "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs", "bytesIn", "bytesOut", "dataPlaneId",
+  "id",
+  "time",
+  "requestId",
+  "serverName",
+  "consumerName",
+  "groups",
+  "endUser",
+  "upstreamIdentity",
+  "method",
+  "toolName",
+  "decision",
+  "reason",
+  "httpStatus",
+  "rpcErrorCode",
+  "upstreamLatencyMs",
+  "totalLatencyMs",
+  "bytesIn",
+  "bytesOut",
+  "dataPlaneId",
   // Each event's place in its data plane's hash chain, so an export can be checked outside the console.
-  "chainKey", "chainSeq", "hash",
+  "chainKey",
+  "chainSeq",
+  "hash",
 ] as const;
 
 function csvCell(value: unknown): string {

@@ -180,7 +180,12 @@ const INSERT_CHAINED = `
        ledger AS (INSERT INTO "RollupLedger" (id, "eventIds") SELECT $6, array_agg(id) FROM inserted)
   SELECT count(*)::int AS stored FROM inserted`;
 
-async function storeChained(client: pg.PoolClient, chained: ChainedEvent[], batch: { dataPlaneId: string | null; chainKey: string; ledgerId: string }, looked: boolean): Promise<void> {
+async function storeChained(
+  client: pg.PoolClient,
+  chained: ChainedEvent[],
+  batch: { dataPlaneId: string | null; chainKey: string; ledgerId: string },
+  looked: boolean,
+): Promise<void> {
   const rows = chained.map(({ event, time, seq, hash }) => ({ ...event, time, chain_seq: seq, hash }));
   const last = chained[chained.length - 1]!;
   const result = await client.query<{ stored: number }>(INSERT_CHAINED, [JSON.stringify(rows), batch.dataPlaneId, batch.chainKey, last.seq, last.hash, batch.ledgerId]);
@@ -190,10 +195,12 @@ async function storeChained(client: pg.PoolClient, chained: ChainedEvent[], batc
   }
   const checkpoints = chained.filter((c) => c.seq % CHECKPOINT_EVERY === 0);
   if (checkpoints.length > 0) {
-    await client.query(
-      `INSERT INTO "AuditChainCheckpoint" ("chainKey", seq, hash, "eventId") SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[])`,
-      [batch.chainKey, checkpoints.map((c) => c.seq), checkpoints.map((c) => c.hash), checkpoints.map((c) => c.event.id)],
-    );
+    await client.query(`INSERT INTO "AuditChainCheckpoint" ("chainKey", seq, hash, "eventId") SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[])`, [
+      batch.chainKey,
+      checkpoints.map((c) => c.seq),
+      checkpoints.map((c) => c.hash),
+      checkpoints.map((c) => c.event.id),
+    ]);
   }
 }
 
@@ -212,7 +219,12 @@ async function storeBatch(client: pg.PoolClient, batch: { events: readonly Audit
 }
 
 /** Stores a batch, chained; returns what was new. Fresh events go to `writer` for the rollups. */
-export async function ingestAuditEvents(pool: pg.Pool, writer: RollupWriter, events: readonly AuditEvent[], dataPlaneId: string | null): Promise<{ inserted: number; duplicates: number }> {
+export async function ingestAuditEvents(
+  pool: pg.Pool,
+  writer: RollupWriter,
+  events: readonly AuditEvent[],
+  dataPlaneId: string | null,
+): Promise<{ inserted: number; duplicates: number }> {
   if (events.length === 0) return { inserted: 0, duplicates: 0 };
   const batch = { events, dataPlaneId, ledgerId: randomUUID() };
   const fresh = await transaction(pool, (client) => storeBatch(client, batch, false)).catch((error: unknown) => {
@@ -261,7 +273,11 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
         key_id: null,
       })),
     );
-    await writeDelta(client, delta, ledger.rows.map((row) => row.id));
+    await writeDelta(
+      client,
+      delta,
+      ledger.rows.map((row) => row.id),
+    );
     return stored.rows.length;
   });
 }

@@ -109,7 +109,11 @@ describe("dashboard queries", () => {
 
   it("ranks the top keys of a scope and the most denied tools, the same over every range", async () => {
     for (const range of ["7d", "30d"] as const) {
-      expect((await topKeys(db, range, "consumer", "requests", 10, now)).map((c) => [c.key, c.requests])).toEqual([["alice", 1000], ["bob", 1000], ["carol", 1000]]);
+      expect((await topKeys(db, range, "consumer", "requests", 10, now)).map((c) => [c.key, c.requests])).toEqual([
+        ["alice", 1000],
+        ["bob", 1000],
+        ["carol", 1000],
+      ]);
     }
     const consumers = await topKeys(db, "24h", "consumer", "requests", 10, now);
     expect(consumers.map((c) => c.key)).toEqual(["alice", "bob", "carol"]);
@@ -121,7 +125,10 @@ describe("dashboard queries", () => {
   it("breaks traffic down the same way from the minute rollups (24 h) and the hourly pair series (7 d)", async () => {
     for (const range of ["24h", "7d"] as const) {
       const mine = await breakdown(db, range, { consumer: "bob" }, now);
-      expect(mine.reduce((sum, r) => sum + r.requests, 0), range).toBe(1000);
+      expect(
+        mine.reduce((sum, r) => sum + r.requests, 0),
+        range,
+      ).toBe(1000);
       expect(mine.every((r) => r.consumer === "bob")).toBe(true);
       const pushes = mine.filter((r) => r.server === "github" && r.tool === "push_files");
       expect(pushes.reduce((sum, r) => sum + r.denials, 0)).toBe(events.filter((e) => e.consumer === "bob" && e.server === "github" && e.tool === "push_files").length);

@@ -28,14 +28,14 @@ export async function signInWithSso(claims: Record<string, unknown>, settings: S
   const name = typeof claims.name === "string" ? claims.name.slice(0, 200) : "";
   const user = await db()
     .$transaction(async (tx) => {
-    const created = await tx.user.create({ data: { email, name, role, passwordHash: null, lastSignInAt: new Date() }, select: { id: true, email: true } });
-    await recordActivity(tx, created, {
-      action: "user.create",
-      entityType: "user",
-      entityId: created.id,
-      entityName: email,
-      after: { email, name, role, disabled: false, signIn: "sso", groups },
-    });
+      const created = await tx.user.create({ data: { email, name, role, passwordHash: null, lastSignInAt: new Date() }, select: { id: true, email: true } });
+      await recordActivity(tx, created, {
+        action: "user.create",
+        entityType: "user",
+        entityId: created.id,
+        entityName: email,
+        after: { email, name, role, disabled: false, signIn: "sso", groups },
+      });
       return created;
     })
     .catch(async (error: { code?: string }) => {

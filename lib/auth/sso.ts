@@ -27,7 +27,10 @@ const PRIVILEGE: readonly Role[] = ["admin", "developer", "viewer"];
 /** "admins=admin, devs=developer" → Map { admins → admin, devs → developer }. */
 export function parseRoleMap(text: string): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const entry of text.split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const cut = entry.lastIndexOf("=");
     const group = entry.slice(0, cut).trim();
     const role = entry.slice(cut + 1).trim();

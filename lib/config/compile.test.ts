@@ -10,7 +10,12 @@ const snapshot: ConfigSnapshot = {
     { name: "admin", description: "Platform team" },
   ],
   consumers: [
-    { username: "dev-user", customId: "idp|42", groups: ["developer"], keys: [{ id: "k2", name: "laptop", hash: `sha256:${"b".repeat(64)}`, expiresAt: new Date("2030-01-01T00:00:00Z") }] },
+    {
+      username: "dev-user",
+      customId: "idp|42",
+      groups: ["developer"],
+      keys: [{ id: "k2", name: "laptop", hash: `sha256:${"b".repeat(64)}`, expiresAt: new Date("2030-01-01T00:00:00Z") }],
+    },
     { username: "admin-user", customId: null, groups: ["developer", "admin"], keys: [{ id: "k1", name: "ci", hash: `sha256:${"a".repeat(64)}`, expiresAt: null }] },
   ],
   servers: [
@@ -85,10 +90,7 @@ describe("compileConfig", () => {
     const github = compileConfig(snapshot).servers!.find((s) => s.name === "github")!;
     expect(github.acl).toEqual({
       default: { deny: ["developer"] },
-      tools: [
-        { name: "push_files", allow: ["admin"], deny: ["developer", "dev-user"] },
-        { name: "search_repositories" },
-      ],
+      tools: [{ name: "push_files", allow: ["admin"], deny: ["developer", "dev-user"] }, { name: "search_repositories" }],
     });
   });
 

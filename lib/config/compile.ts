@@ -50,7 +50,10 @@ export interface ConfigSnapshot {
   hcv?: NonNullable<GatewayConfigInput["vault"]>["hcv"];
 }
 
-const byName = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byName =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consumerRules" | "othersRules">, groups: string[]): AclMatrix {
   const matrix: AclMatrix = { groups, defaultRow: { groups: {}, others: "inherit" }, tools: {} };

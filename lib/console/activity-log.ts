@@ -45,11 +45,7 @@ export async function listActivity(filter: ActivityFilter, pageSize = ACTIVITY_P
   if (filter.actor) where.push({ actorEmail: { contains: filter.actor, mode: "insensitive" } });
   if (filter.q) {
     where.push({
-      OR: [
-        { entityName: { contains: filter.q, mode: "insensitive" } },
-        { action: { contains: filter.q, mode: "insensitive" } },
-        { entityId: filter.q },
-      ],
+      OR: [{ entityName: { contains: filter.q, mode: "insensitive" } }, { action: { contains: filter.q, mode: "insensitive" } }, { entityId: filter.q }],
     });
   }
   if (filter.cursor) {

@@ -9,13 +9,48 @@ const exchange = { endpoint: "https://idp.example/token", client_id: "gw", clien
 
 describe("the server page's one-sentence pattern", () => {
   it.each<[string, Partial<ServerInput>, boolean, string]>([
-    ["plain passthrough", { auth: { mode: "passthrough" } }, false, "Passthrough: agents bring a token from the upstream's own OAuth, forwarded unexamined, and a Portcullis API key says who they are."],
-    ["validated passthrough, identity from the key", { auth: { mode: "passthrough", validate } }, false, "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; a Portcullis API key says who the caller is."],
-    ["identity from the token", { auth: { mode: "passthrough", validate, identity: "token", consumer_claim: "email" } }, false, "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; the token's email claim says who the caller is, with no API key."],
-    ["identity from both", { auth: { mode: "passthrough", validate, identity: "both" } }, false, "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; a Portcullis API key says who the caller is, and the token's sub claim must name the same consumer."],
-    ["token swap", { auth: swap, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } }, false, "Token swap: agents sign in with https://idp.example, the gateway validates their token and calls the upstream with the stored credential in its upstream headers."],
-    ["token swap forwarding the user's token", { auth: swap }, true, "Token swap, forwarding: agents sign in with https://idp.example, the gateway validates their token and forwards it to the upstream (passthrough_credentials)."],
-    ["token exchange", { auth: swap, upstream_credential: { token_exchange: exchange } }, false, "Token exchange: agents sign in with https://idp.example, the gateway validates their token and exchanges it (RFC 8693) for a token issued to https://upstream.example/mcp, naming the same user."],
+    [
+      "plain passthrough",
+      { auth: { mode: "passthrough" } },
+      false,
+      "Passthrough: agents bring a token from the upstream's own OAuth, forwarded unexamined, and a Portcullis API key says who they are.",
+    ],
+    [
+      "validated passthrough, identity from the key",
+      { auth: { mode: "passthrough", validate } },
+      false,
+      "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; a Portcullis API key says who the caller is.",
+    ],
+    [
+      "identity from the token",
+      { auth: { mode: "passthrough", validate, identity: "token", consumer_claim: "email" } },
+      false,
+      "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; the token's email claim says who the caller is, with no API key.",
+    ],
+    [
+      "identity from both",
+      { auth: { mode: "passthrough", validate, identity: "both" } },
+      false,
+      "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; a Portcullis API key says who the caller is, and the token's sub claim must name the same consumer.",
+    ],
+    [
+      "token swap",
+      { auth: swap, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } },
+      false,
+      "Token swap: agents sign in with https://idp.example, the gateway validates their token and calls the upstream with the stored credential in its upstream headers.",
+    ],
+    [
+      "token swap forwarding the user's token",
+      { auth: swap },
+      true,
+      "Token swap, forwarding: agents sign in with https://idp.example, the gateway validates their token and forwards it to the upstream (passthrough_credentials).",
+    ],
+    [
+      "token exchange",
+      { auth: swap, upstream_credential: { token_exchange: exchange } },
+      false,
+      "Token exchange: agents sign in with https://idp.example, the gateway validates their token and exchanges it (RFC 8693) for a token issued to https://upstream.example/mcp, naming the same user.",
+    ],
   ])("%s", (_what, server, forwards, sentence) => {
     expect(authPatternSentence(serverInputSchema.parse({ ...base, ...server }), forwards)).toBe(sentence);
   });

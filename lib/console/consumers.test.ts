@@ -27,7 +27,11 @@ describe("consumers", () => {
     const detail = await getConsumer(created.id);
     expect(detail).toMatchObject({ username: "ci-bot", customId: "00u1abc", owner: { email: owner.email }, groups: [{ name: "ops" }], keyCounts: { active: 0, total: 0 } });
     const log = await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: created.id } });
-    expect(log).toMatchObject({ action: "consumer.create", actorEmail: admin.email, after: { username: "ci-bot", customId: "00u1abc", owner: owner.email, groups: ["ops"], keys: 0 } });
+    expect(log).toMatchObject({
+      action: "consumer.create",
+      actorEmail: admin.email,
+      after: { username: "ci-bot", customId: "00u1abc", owner: owner.email, groups: ["ops"], keys: 0 },
+    });
   });
 
   it("explains unique and reference problems per field", async () => {

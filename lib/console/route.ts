@@ -69,10 +69,7 @@ export function errorResponse(error: unknown): NextResponse {
   return NextResponse.json({ error: { code: "internal", message: "Something went wrong on the server. The error was logged." } }, { status: 500 });
 }
 
-export function route<S extends z.ZodType | undefined = undefined>(
-  options: { roles: readonly Role[]; body?: S },
-  handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>,
-) {
+export function route<S extends z.ZodType | undefined = undefined>(options: { roles: readonly Role[]; body?: S }, handler: Handler<S extends z.ZodType ? z.infer<S> : undefined>) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string>> }) => {
     try {
       const user = await currentUser();

@@ -95,7 +95,12 @@ describe("tool sync against a real MCP server", () => {
 
     upstream.tools = [
       // same schema, keys in another order: not a change
-      { name: "search", description: "Search", inputSchema: { properties: { limit: { type: "number" }, q: { type: "string" } }, type: "object" }, annotations: { readOnlyHint: true } },
+      {
+        name: "search",
+        description: "Search",
+        inputSchema: { properties: { limit: { type: "number" }, q: { type: "string" } }, type: "object" },
+        annotations: { readOnlyHint: true },
+      },
       { name: "push", description: "Push files to a branch", inputSchema: schema({ files: { type: "array" } }), annotations: { readOnlyHint: false } },
       { name: "issue", description: "Create an issue", inputSchema: schema({ title: { type: "string" }, body: { type: "string" } }) },
       { name: "merge", description: "Merge a pull request", inputSchema: schema() },

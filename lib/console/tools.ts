@@ -148,7 +148,8 @@ async function approveDefinitions(tx: Prisma.TransactionClient, actor: CurrentUs
     approved[tool.name] = pin;
   }
   const settled = Object.entries(approved).map(([toolName, pin]) => ({ toolName, pin }));
-  if (settled.length) await tx.toolDriftReport.updateMany({ where: { serverId, state: "pending", OR: settled }, data: { state: "approved", decidedById: actor.id, decidedAt: now } });
+  if (settled.length)
+    await tx.toolDriftReport.updateMany({ where: { serverId, state: "pending", OR: settled }, data: { state: "approved", decidedById: actor.id, decidedAt: now } });
   return approved;
 }
 

@@ -8,7 +8,10 @@ import { createUser, deleteUser, resetPassword, updateUser } from "./users";
 const ctx = useConsoleDatabase();
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConsoleError);
   return (error as ConsoleError).message;
 }

@@ -101,12 +101,7 @@ export async function createUser(actor: CurrentUser, input: z.infer<typeof userC
 }
 
 /** Refuses a change that would leave the console without an active admin, or an admin without their own admin role. */
-async function assertAdminsRemain(
-  tx: Tx,
-  actor: CurrentUser,
-  target: { id: string; email: string; role: Role; disabledAt: Date | null },
-  change: "demote" | "disable" | "delete",
-) {
+async function assertAdminsRemain(tx: Tx, actor: CurrentUser, target: { id: string; email: string; role: Role; disabledAt: Date | null }, change: "demote" | "disable" | "delete") {
   const wasActiveAdmin = target.role === "admin" && target.disabledAt === null;
   if (!wasActiveAdmin) return;
   if (target.id === actor.id) {

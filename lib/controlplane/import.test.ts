@@ -64,7 +64,12 @@ describe("declarative import and export", () => {
     const preview = await previewImport(db, config, masterKey);
     expect(preview.changed).toBe(true);
     expect(preview.currentHash).toBe(before);
-    expect(preview.diff.filter((d) => d.added).map((d) => d.value).join("")).toContain("name: push_files");
+    expect(
+      preview.diff
+        .filter((d) => d.added)
+        .map((d) => d.value)
+        .join(""),
+    ).toContain("name: push_files");
     expect(await currentHash()).toBe(before);
 
     await applyImport(db, actor, config, masterKey, preview.currentHash, "config.import");

@@ -46,11 +46,15 @@ export function parseConfigText(text: string): GatewayConfig {
     ...(server.acl.default.when === undefined ? [] : [`servers[${i}].acl.default.when`]),
     ...server.acl.tools.flatMap((rule, j) => (rule.when === undefined ? [] : [`servers[${i}].acl.tools[${j}].when`])),
   ]);
-  if (conditions.length > 0) throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
+  if (conditions.length > 0)
+    throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
   // The console does not store these yet: refused rather than silently dropped from what it publishes.
   const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
   if (unstored.length > 0) {
-    throw new ConsoleError("invalid", `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`);
+    throw new ConsoleError(
+      "invalid",
+      `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`,
+    );
   }
   return result.config;
 }
@@ -140,7 +144,10 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
  * name the console has never synced gets a row (its definition arrives with the next sync).
  */
 async function syncPins(tx: Tx, serverId: string, pins: GatewayConfig["servers"][number]["tools"]) {
-  await tx.tool.updateMany({ where: { serverId, name: { notIn: pins.map((p) => p.name) } }, data: { pin: null, approvedDefinition: Prisma.DbNull, approvedById: null, approvedAt: null } });
+  await tx.tool.updateMany({
+    where: { serverId, name: { notIn: pins.map((p) => p.name) } },
+    data: { pin: null, approvedDefinition: Prisma.DbNull, approvedById: null, approvedAt: null },
+  });
   for (const { name, pin } of pins) {
     const existing = await tx.tool.findUnique({ where: { serverId_name: { serverId, name } }, select: { pin: true } });
     if (existing?.pin === pin) continue;

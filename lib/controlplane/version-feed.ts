@@ -21,7 +21,14 @@ function connect(): Promise<pg.Client> {
       console.error("config feed: lost the database connection, reconnecting:", error.message);
       connection = undefined;
       // Streams may have missed a version meanwhile: reconnect and let them re-check the latest.
-      setTimeout(() => void connect().then(() => listeners.forEach((listener) => listener(0)), () => {}), 1000);
+      setTimeout(
+        () =>
+          void connect().then(
+            () => listeners.forEach((listener) => listener(0)),
+            () => {},
+          ),
+        1000,
+      );
     });
     await client.connect();
     await client.query(`LISTEN ${CONFIG_CHANNEL}`);

@@ -166,10 +166,7 @@ function checkIndexes(dmmf: Dmmf, db: DatabaseShape, problems: string[]): void {
     const table = model.dbName ?? model.name;
     const columns = index.fields.map((f) => columnOf(model, f.name));
     const found = db.indexes.some(
-      (row) =>
-        row.table_name === table &&
-        sameColumns(row.columns, columns) &&
-        (index.type === "id" ? row.is_primary : index.type === "unique" ? row.is_unique : true),
+      (row) => row.table_name === table && sameColumns(row.columns, columns) && (index.type === "id" ? row.is_primary : index.type === "unique" ? row.is_unique : true),
     );
     const kind = index.type === "id" ? "primary key" : index.type === "unique" ? "unique constraint" : "index";
     if (!found) problems.push(`${model.name}: ${kind} on (${columns.join(", ")}) is missing`);
@@ -182,9 +179,7 @@ function checkRelations(model: Model, db: DatabaseShape, dmmf: Dmmf, problems: s
     const target = dmmf.datamodel.models.find((m) => m.name === field.type)!;
     const columns = field.relationFromFields.map((name) => columnOf(model, name));
     const targetColumns = (field.relationToFields ?? []).map((name) => columnOf(target, name));
-    const fk = db.foreignKeys.find(
-      (row) => row.table_name === (model.dbName ?? model.name) && sameColumns(row.columns, columns),
-    );
+    const fk = db.foreignKeys.find((row) => row.table_name === (model.dbName ?? model.name) && sameColumns(row.columns, columns));
     const where = `${model.name}.${field.name}`;
     if (!fk) {
       problems.push(`${where}: foreign key (${columns.join(", ")}) → ${target.name} is missing`);

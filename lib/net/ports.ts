@@ -9,10 +9,7 @@ export async function assertPortFree(port: number, host: string, variable: strin
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
   if (!free) {
-    throw new UserFacingError(
-      `Port ${port} (${host}) is already in use, so ${what} cannot start. Free it or choose another port with ${variable}.`,
-      "PORT_IN_USE",
-    );
+    throw new UserFacingError(`Port ${port} (${host}) is already in use, so ${what} cannot start. Free it or choose another port with ${variable}.`, "PORT_IN_USE");
   }
 }
 

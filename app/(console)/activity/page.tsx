@@ -10,7 +10,8 @@ import { activityFilterSchema } from "@/lib/console/schemas/activity";
 
 export const metadata: Metadata = { title: "Activity log" };
 
-const INPUT_CLASS = "rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 dark:bg-zinc-900 dark:ring-zinc-700";
+const INPUT_CLASS =
+  "rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 dark:bg-zinc-900 dark:ring-zinc-700";
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePageRole(["admin"]);

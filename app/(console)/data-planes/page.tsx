@@ -10,10 +10,7 @@ export default async function DataPlanesPage() {
   await requirePageRole(["admin"]);
   return (
     <>
-      <PageHeader
-        title="Data planes"
-        description="Gateway processes connected to this console: the configuration version each applied, and whether it is in sync."
-      />
+      <PageHeader title="Data planes" description="Gateway processes connected to this console: the configuration version each applied, and whether it is in sync." />
       <DataPlanesView initial={await listDataPlanes()} />
     </>
   );

@@ -15,7 +15,11 @@ describe("JsonLinesAuditSink", () => {
     for (let i = 0; i < 5; i++) sink.emit(event(i));
     expect(sink.stats()).toEqual({ emitted: 5, dropped: 0, buffered: 5 });
     await sink.close();
-    const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(["e0", "e1", "e2", "e3", "e4"]);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });

@@ -18,7 +18,10 @@ const optionsSchema = z.object({
   dataDir: z.string().default(".portcullis"),
   auditLog: z.string().optional(),
   cpUrl: z.url({ protocol: /^https?$/ }).optional(),
-  dpToken: z.string().regex(/^pcdp_[0-9A-Za-z]{32}$/, "a data-plane token looks like pcdp_ followed by 32 letters and digits").optional(),
+  dpToken: z
+    .string()
+    .regex(/^pcdp_[0-9A-Za-z]{32}$/, "a data-plane token looks like pcdp_ followed by 32 letters and digits")
+    .optional(),
   auditBufferEvents: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });
 
@@ -94,7 +97,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
   }
   if (Boolean(result.data.tlsCert) !== Boolean(result.data.tlsKey)) throw new OptionsError("--tls-cert and --tls-key go together");
   if (result.data.cpUrl && result.data.config) throw new OptionsError("--config and --cp-url are alternatives: a gateway takes its configuration from a file or from the console");
-  if (result.data.cpUrl && !result.data.dpToken) throw new OptionsError("--cp-url needs the data plane's token in PORTCULLIS_DP_TOKEN (create one on the console's Data planes page)");
+  if (result.data.cpUrl && !result.data.dpToken)
+    throw new OptionsError("--cp-url needs the data plane's token in PORTCULLIS_DP_TOKEN (create one on the console's Data planes page)");
   const dataDir = path.resolve(result.data.dataDir);
   return { ...result.data, dataDir, auditLog: path.resolve(result.data.auditLog ?? path.join(dataDir, "logs", "audit.jsonl")) };
 }

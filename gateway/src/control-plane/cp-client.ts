@@ -83,7 +83,7 @@ export class ControlPlaneClient {
   }
 
   async #run(): Promise<void> {
-    for (let attempt = 0; !this.#abort.signal.aborted; ) {
+    for (let attempt = 0; !this.#abort.signal.aborted;) {
       try {
         await this.#listen(() => (attempt = 0));
         throw new Error("the control plane closed the stream");
@@ -91,7 +91,8 @@ export class ControlPlaneClient {
         if (this.#abort.signal.aborted) return;
         this.#connected = false;
         const message = (error as Error).message;
-        if (message !== this.#lastError) this.options.log.warn({ url: this.options.url, error: message }, "control plane unreachable; serving the current configuration and retrying");
+        if (message !== this.#lastError)
+          this.options.log.warn({ url: this.options.url, error: message }, "control plane unreachable; serving the current configuration and retrying");
         this.#lastError = message;
       }
       await delay(backoffDelay(attempt++), undefined, { signal: this.#abort.signal }).catch(() => {});

@@ -44,9 +44,12 @@ describe("parseJsonRpcBody: what the gateway decides on is what it forwards", ()
   });
 
   it("passes other methods, notifications and responses to server requests", () => {
-    const kinds = ['{"jsonrpc":"2.0","id":"a","method":"resources/list"}', '{"jsonrpc":"2.0","method":"notifications/initialized"}', '{"jsonrpc":"2.0","id":3,"result":{}}', '{"jsonrpc":"2.0","id":4,"error":{"code":1,"message":"x"}}'].map(
-      (t) => parseJsonRpcBody(t, "2025-06-18").messages[0]!.kind,
-    );
+    const kinds = [
+      '{"jsonrpc":"2.0","id":"a","method":"resources/list"}',
+      '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+      '{"jsonrpc":"2.0","id":3,"result":{}}',
+      '{"jsonrpc":"2.0","id":4,"error":{"code":1,"message":"x"}}',
+    ].map((t) => parseJsonRpcBody(t, "2025-06-18").messages[0]!.kind);
     expect(kinds).toEqual(["request", "notification", "response", "response"]);
   });
 
@@ -118,7 +121,10 @@ describe("parseJsonRpcBody: one meaning for every mainstream decoder", () => {
   });
 
   it("forwards the envelope rebuilt from the members it read, other envelope keys dropped", () => {
-    const body = parseJsonRpcBody('{"extra":{"method":"tools/call"},"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"q":"x"},"task":{"ttl":1}}}', "2025-06-18");
+    const body = parseJsonRpcBody(
+      '{"extra":{"method":"tools/call"},"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"q":"x"},"task":{"ttl":1}}}',
+      "2025-06-18",
+    );
     expect(serialiseBody(body)).toBe('{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"search","arguments":{"q":"x"},"task":{"ttl":1}}}');
   });
 

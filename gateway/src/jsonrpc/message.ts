@@ -88,7 +88,8 @@ function checkToolCall(id: string | number, params: unknown): void {
   if (!isObject(params)) throw new GatewayError("invalid_params", "tools/call needs params with a tool name").withId(id);
   const name = params.name;
   if (typeof name !== "string") throw new GatewayError("invalid_params", "params.name must be a string").withId(id);
-  if (!TOOL_NAME_PATTERN.test(name)) throw new GatewayError("invalid_params", "Invalid tool name: tool names are 1–128 characters of letters, digits, '_', '-', '.', '/'").withId(id);
+  if (!TOOL_NAME_PATTERN.test(name))
+    throw new GatewayError("invalid_params", "Invalid tool name: tool names are 1–128 characters of letters, digits, '_', '-', '.', '/'").withId(id);
 }
 
 function classifyCall(value: Record<string, unknown>): JsonRpcMessage {
@@ -111,7 +112,7 @@ function classifyCall(value: Record<string, unknown>): JsonRpcMessage {
 function classifyResponse(value: Record<string, unknown>): JsonRpcMessage {
   const id = value.id;
   const hasResult = "result" in value;
-  if (!("id" in value) || !(id === null || isId(id)) || hasResult === ("error" in value)) throw invalid("Expected a JSON-RPC request, notification or response");
+  if (!("id" in value) || !(id === null || isId(id)) || hasResult === "error" in value) throw invalid("Expected a JSON-RPC request, notification or response");
   const payload = hasResult ? value.result : value.error;
   const problem = findShapeProblem(payload);
   if (problem) throw shapeError(problem, hasResult ? "result" : "error", id);

@@ -29,7 +29,8 @@ export function checkRoutingHeaders(mcpMethod: string | undefined, mcpName: stri
   const id = message.kind === "request" ? message.id : null;
   if (protocolVersion >= STATELESS_SINCE && message.kind !== "response") {
     if (mcpMethod === undefined) throw new GatewayError("header_mismatch", `Mcp-Method is required from protocol version ${STATELESS_SINCE} on`).withId(id);
-    if (mcpName === undefined && NAMED_METHODS.has(message.method)) throw new GatewayError("header_mismatch", `Mcp-Name is required for ${message.method} from protocol version ${STATELESS_SINCE} on`).withId(id);
+    if (mcpName === undefined && NAMED_METHODS.has(message.method))
+      throw new GatewayError("header_mismatch", `Mcp-Name is required for ${message.method} from protocol version ${STATELESS_SINCE} on`).withId(id);
   }
   if (mcpMethod === undefined && mcpName === undefined) return;
   const mismatch = (what: string) => new GatewayError("header_mismatch", `The ${what} header does not match the request body`).withId(id);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { GatewayMetrics } from "./gateway-metrics";
 
-const outcome = { server: "github", method: "tools/call", tool: "push_files", decision: "deny" as const, reason: "tool_denied", status: 200, totalSeconds: 0.002, upstreamSeconds: null };
+const outcome = {
+  server: "github",
+  method: "tools/call",
+  tool: "push_files",
+  decision: "deny" as const,
+  reason: "tool_denied",
+  status: 200,
+  totalSeconds: 0.002,
+  upstreamSeconds: null,
+};
 
 describe("GatewayMetrics", () => {
   it("renders request, denial and latency series per server and tool", () => {

@@ -104,7 +104,13 @@ export interface RequestOutcome {
 }
 
 export class GatewayMetrics {
-  readonly #requests = new Counter("portcullis_requests_total", "Requests handled, by server, JSON-RPC method, tool, decision and HTTP status.", ["server", "method", "tool", "decision", "status"]);
+  readonly #requests = new Counter("portcullis_requests_total", "Requests handled, by server, JSON-RPC method, tool, decision and HTTP status.", [
+    "server",
+    "method",
+    "tool",
+    "decision",
+    "status",
+  ]);
   readonly #denials = new Counter("portcullis_denials_total", "Requests refused by the gateway, by server, tool and reason.", ["server", "tool", "reason"]);
   readonly #duration = new Histogram("portcullis_request_duration_seconds", "Time from request to the end of the response (streams included).", ["server", "tool"]);
   readonly #upstream = new Histogram("portcullis_upstream_duration_seconds", "Time from sending upstream to the upstream's response headers.", ["server"]);

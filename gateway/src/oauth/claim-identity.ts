@@ -44,7 +44,11 @@ export function confirmKeyHolder(keyConsumer: CompiledConsumer, mapping: Compile
   const id = claimedId(mapping, claims);
   const expected = mapping.consumerBy === "username" ? keyConsumer.username : keyConsumer.customId;
   if (id === undefined || expected === undefined || id !== expected) {
-    throw new GatewayError("identity_mismatch", "The access token and the API key belong to different people", `${mapping.consumerClaim} does not name the key's consumer by ${mapping.consumerBy}`);
+    throw new GatewayError(
+      "identity_mismatch",
+      "The access token and the API key belong to different people",
+      `${mapping.consumerClaim} does not name the key's consumer by ${mapping.consumerBy}`,
+    );
   }
   return { consumer: withClaimGroups(keyConsumer, mapping, claims), endUser: id };
 }

@@ -27,7 +27,10 @@ describe("checkIntrospection (what RFC 7662 leaves to the resource server)", () 
 describe("claims", () => {
   it.each([
     ["developer admin", ["developer", "admin"]],
-    [["developer", 3, "admin"], ["developer", "admin"]],
+    [
+      ["developer", 3, "admin"],
+      ["developer", "admin"],
+    ],
     [undefined, []],
     [{ group: "x" }, []],
   ])("groups from %j", (value, groups) => {

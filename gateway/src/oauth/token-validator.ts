@@ -130,7 +130,6 @@ export class TokenValidator implements TokenAuthenticator {
     }
   }
 
-
   #validate(token: string, auth: CompiledTokenCheck, audience: string): Promise<Validation> {
     if (auth.jwksUri && JWT_SHAPE.test(token)) return this.#verifyJwt(token, auth, auth.jwksUri, audience);
     if (auth.introspection) return this.#introspect(token, auth, auth.introspection, audience);
@@ -189,11 +188,16 @@ export class TokenValidator implements TokenAuthenticator {
       status = answer.statusCode;
       response = await answer.body.json();
     } catch (error) {
-      throw new GatewayError("idp_unavailable", "The identity provider did not answer; try again shortly", `introspection: ${(error as { code?: string }).code ?? (error as Error).message}`);
+      throw new GatewayError(
+        "idp_unavailable",
+        "The identity provider did not answer; try again shortly",
+        `introspection: ${(error as { code?: string }).code ?? (error as Error).message}`,
+      );
     }
     // A caller chooses a token's shape: an IdP that cannot introspect this kind (oidc-provider
     // refuses JWTs so) has said the token is not one it vouches for, not that it is down.
-    if (status === 400 && (response as { error?: unknown } | null)?.error === "unsupported_token_type") return refuse("introspection: the IdP cannot introspect this kind of token");
+    if (status === 400 && (response as { error?: unknown } | null)?.error === "unsupported_token_type")
+      return refuse("introspection: the IdP cannot introspect this kind of token");
     if (status !== 200 || typeof response !== "object" || response === null) {
       throw new GatewayError("idp_unavailable", "The identity provider refused the gateway's introspection request", `introspection answered HTTP ${status}`);
     }

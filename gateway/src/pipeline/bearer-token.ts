@@ -19,10 +19,10 @@ export function readBearerToken(ctx: RequestContext, metadataUrl: string | undef
   const match = header === undefined ? null : BEARER.exec(header);
   if (!match) {
     const sent = header !== undefined;
-    throw new GatewayError(sent ? "token_invalid" : "token_missing", sent ? "The Authorization header is not a Bearer token" : "Authentication required: send a Bearer token").withHeader(
-      "www-authenticate",
-      bearerChallenge({ error: sent ? "invalid_token" : undefined, resource_metadata: metadataUrl }),
-    );
+    throw new GatewayError(
+      sent ? "token_invalid" : "token_missing",
+      sent ? "The Authorization header is not a Bearer token" : "Authentication required: send a Bearer token",
+    ).withHeader("www-authenticate", bearerChallenge({ error: sent ? "invalid_token" : undefined, resource_metadata: metadataUrl }));
   }
   const token = match[1]!;
   ctx.token = token;

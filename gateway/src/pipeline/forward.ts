@@ -114,7 +114,11 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const isJson = type.startsWith("application/json");
   if (inspect && (encoded || (!isSse && !isJson && status !== 202 && status !== 204))) {
     discard(response.body);
-    throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an answer the gateway cannot check`, encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`);
+    throw new GatewayError(
+      "upstream_invalid",
+      `Server '${route.name}' sent an answer the gateway cannot check`,
+      encoded ? `content-encoding ${encoding}` : `content-type ${type || "(none)"}`,
+    );
   }
 
   const judgement: ListJudgement = {

@@ -8,7 +8,25 @@ import type { RequestContext } from "./context";
 import type { Logger } from "./handle-request";
 
 /** Refusals of who the caller is or what they may do; everything else that fails is an error. */
-const DENIALS = new Set<ErrorCode>(["token_missing", "token_invalid", "insufficient_scope", "key_missing", "key_unknown", "key_malformed", "consumer_unknown", "identity_mismatch", "origin_denied", "tool_denied", "condition_denied", "condition_failed", "session_not_found", "token_checks_limited", "tool_changed", "tool_not_approved", "rate_limited"]);
+const DENIALS = new Set<ErrorCode>([
+  "token_missing",
+  "token_invalid",
+  "insufficient_scope",
+  "key_missing",
+  "key_unknown",
+  "key_malformed",
+  "consumer_unknown",
+  "identity_mismatch",
+  "origin_denied",
+  "tool_denied",
+  "condition_denied",
+  "condition_failed",
+  "session_not_found",
+  "token_checks_limited",
+  "tool_changed",
+  "tool_not_approved",
+  "rate_limited",
+]);
 
 export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {
   ctx.decision = DENIALS.has(error.code) ? "deny" : "error";

@@ -3,7 +3,13 @@ import { compileAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
 import { filterToolsList, judgeToolsListText as judgeWith } from "./tools-list-filter";
 
-const acl = compileAcl({ default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }] });
+const acl = compileAcl({
+  default: { deny: ["developer"] },
+  tools: [
+    { name: "search_repositories", allow: ["admin", "developer"] },
+    { name: "push_files", allow: ["admin"] },
+  ],
+});
 const dev = { username: "dev-user", groups: ["developer"] };
 const admin = { username: "admin-user", groups: ["admin"] };
 const judgeToolsListText = (text: string, _acl: typeof acl, caller: typeof dev, mustParse: boolean) => judgeWith(text, { acl, caller, mustParse, privateCache: false });
@@ -91,8 +97,14 @@ describe("judgeToolsListText: decides on the parsed value, fails closed", () => 
 
 describe("2026-07-28 cacheable lists", () => {
   it("marks a filtered list private, keeping the upstream's ttlMs, or 0 when it sent none or a bad one", () => {
-    const judge = (result: Record<string, unknown>) => JSON.parse(judgeWith(JSON.stringify({ jsonrpc: "2.0", id: 1, result }), { acl, caller: dev, mustParse: true, privateCache: true })!).result;
-    expect(judge({ resultType: "complete", tools: [{ name: "push_files" }], ttlMs: 60_000, cacheScope: "public" })).toEqual({ resultType: "complete", tools: [], ttlMs: 60_000, cacheScope: "private" });
+    const judge = (result: Record<string, unknown>) =>
+      JSON.parse(judgeWith(JSON.stringify({ jsonrpc: "2.0", id: 1, result }), { acl, caller: dev, mustParse: true, privateCache: true })!).result;
+    expect(judge({ resultType: "complete", tools: [{ name: "push_files" }], ttlMs: 60_000, cacheScope: "public" })).toEqual({
+      resultType: "complete",
+      tools: [],
+      ttlMs: 60_000,
+      cacheScope: "private",
+    });
     expect(judge({ tools: [] })).toEqual({ tools: [], ttlMs: 0, cacheScope: "private" });
     expect(judge({ tools: [], ttlMs: -5 }).ttlMs).toBe(0);
     expect(judge({ resultType: "input_required", inputRequests: {} })).toEqual({ resultType: "input_required", inputRequests: {} });

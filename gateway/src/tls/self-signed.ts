@@ -24,7 +24,16 @@ export async function loadOrCreateCertificate(dataDir: string): Promise<{ cert: 
     curve: "P-256",
     algorithm: "sha256",
     notAfterDate: notAfter,
-    extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] }],
+    extensions: [
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
+    ],
   });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Write the key first, then the certificate: a certificate on disk means both are complete.

@@ -25,7 +25,14 @@ describe("headers across the gateway", () => {
       },
       ["apikey"],
     );
-    expect(up).toEqual({ authorization: "Bearer t", "mcp-session-id": "s", "mcp-protocol-version": "2025-06-18", "last-event-id": "e", "x-mcp-toolsets": "repos", "accept-encoding": "identity" });
+    expect(up).toEqual({
+      authorization: "Bearer t",
+      "mcp-session-id": "s",
+      "mcp-protocol-version": "2025-06-18",
+      "last-event-id": "e",
+      "x-mcp-toolsets": "repos",
+      "accept-encoding": "identity",
+    });
   });
 
   it("drops headers describing the client's bytes (the body is re-serialised) and client-address claims unless configured", () => {

@@ -44,10 +44,17 @@ const NOT_RETURNED_DOWN = new Set([
 
 function connectionTokens(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value.join(",") : value).split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return (Array.isArray(value) ? value.join(",") : value)
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 }
 
-function copyExcept(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>, excluded: ReadonlySet<string>, alsoExcluded: readonly string[]): Record<string, string | string[]> {
+function copyExcept(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+  excluded: ReadonlySet<string>,
+  alsoExcluded: readonly string[],
+): Record<string, string | string[]> {
   const named = connectionTokens(headers.connection);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
@@ -59,7 +66,11 @@ function copyExcept(headers: IncomingHttpHeaders | Record<string, string | strin
 }
 
 /** The client's headers as the upstream gets them (before credentials are applied). */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, removed: readonly string[], clientAddressHeaders: ReadonlySet<string> = new Set()): Record<string, string | string[]> {
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  removed: readonly string[],
+  clientAddressHeaders: ReadonlySet<string> = new Set(),
+): Record<string, string | string[]> {
   const headers = copyExcept(incoming, NOT_FORWARDED_UP, removed);
   for (const name of clientAddressHeaders) {
     const value = incoming[name];

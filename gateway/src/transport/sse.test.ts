@@ -62,7 +62,9 @@ describe("SseRelay", () => {
     const message = JSON.stringify({ jsonrpc: "2.0", id: 2, result: { tools: [{ name: "echo" }, { name: "secret" }], nextCursor: "c2" } });
     const event = `id: ev-9\nretry: 500\nevent: message\ndata: ${message}\n\n`;
     const out = await relay([event.slice(0, 30), event.slice(30, 61), event.slice(61)], { rewrite: dropSecret });
-    expect(out.toString()).toBe(`id: ev-9\nretry: 500\nevent: message\ndata: ${JSON.stringify({ jsonrpc: "2.0", id: 2, result: { tools: [{ name: "echo" }], nextCursor: "c2" } })}\n\n`);
+    expect(out.toString()).toBe(
+      `id: ev-9\nretry: 500\nevent: message\ndata: ${JSON.stringify({ jsonrpc: "2.0", id: 2, result: { tools: [{ name: "echo" }], nextCursor: "c2" } })}\n\n`,
+    );
   });
 
   it("hands the rewrite the data lines joined, also behind a BOM, and writes a multi-line replacement as data lines", async () => {
@@ -71,7 +73,7 @@ describe("SseRelay", () => {
       seen.push(data);
       return "one\ntwo";
     };
-    const out = await relay(["\uFEFFdata: {\"a\":\ndata:1}\nid: 4\n\n"], { rewrite });
+    const out = await relay(['\uFEFFdata: {"a":\ndata:1}\nid: 4\n\n'], { rewrite });
     expect(seen).toEqual(['{"a":\n1}']);
     expect(out.toString()).toBe("data: one\ndata: two\nid: 4\n\n");
   });
@@ -87,7 +89,7 @@ describe("SseRelay", () => {
   });
 
   it("joins multi-line data as the SSE spec does", () => {
-    expect(eventData("id: 1\ndata: {\"a\":\ndata:1}\ndata")).toBe('{"a":\n1}\n');
+    expect(eventData('id: 1\ndata: {"a":\ndata:1}\ndata')).toBe('{"a":\n1}\n');
     expect(eventData("id: 1\n: comment")).toBeUndefined();
     expect(eventData("database: x")).toBeUndefined();
   });
@@ -104,7 +106,14 @@ describe("SseRelay", () => {
   it("judges an inspected stream's unterminated last event like any other and sends it terminated", async () => {
     expect((await relay(["data: 1\n\ndata: cut"], { rewrite: () => undefined })).toString()).toBe("data: 1\n\ndata: cut\n\n");
     expect((await relay(["data: 1\n\ndata: cut"], { rewrite: (d) => (d === "cut" ? "judged" : undefined) })).toString()).toBe("data: 1\n\ndata: judged\n\n");
-    const failed = (await relay(["data: 1\n\ndata: cut"], { rewrite: (d) => { if (d === "cut") throw new Error("no"); return undefined; } })).toString();
+    const failed = (
+      await relay(["data: 1\n\ndata: cut"], {
+        rewrite: (d) => {
+          if (d === "cut") throw new Error("no");
+          return undefined;
+        },
+      })
+    ).toString();
     expect(failed).toMatch(/^data: 1\n\nevent: message\ndata: .*"upstream_invalid"/);
   });
 
@@ -144,7 +153,8 @@ describe("SseRelay failing closed", () => {
     return { text: out.toString("utf8"), failures };
   }
 
-  const errorEvent = (message: string) => `event: message\ndata: {"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"${message}","data":{"reason":"upstream_invalid"}}}\n\n`;
+  const errorEvent = (message: string) =>
+    `event: message\ndata: {"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"${message}","data":{"reason":"upstream_invalid"}}}\n\n`;
 
   it("ends the stream with an error event when an inspected event outgrows the cap, across chunks too", async () => {
     const big = `data: "${"x".repeat(3000)}"\n\n`;

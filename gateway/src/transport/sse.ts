@@ -254,7 +254,11 @@ export class SseRelay extends Transform {
     const failure =
       error instanceof GatewayError && error.code === "upstream_invalid"
         ? error
-        : new GatewayError("upstream_invalid", "The upstream sent a stream the gateway could not check", error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+        : new GatewayError(
+            "upstream_invalid",
+            "The upstream sent a stream the gateway could not check",
+            error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          );
     // An empty line first ends an event the client has partly received, so the error event stands alone.
     const text = (this.#clientBetweenEvents ? "" : "\n\n") + errorEvent(failure);
     this.#failure = failure;

@@ -11,7 +11,10 @@ import type { TestGateway } from "./test-gateway";
 /** What a developer may call; every other name (push_files, unknown ones) is denied to them. */
 export const ALLOWED = ["search_repositories", "get_me"];
 export const DENIED = ["push_files", "create_issue"];
-const ACL = { default: { deny: ["developer"] }, tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }] };
+const ACL = {
+  default: { deny: ["developer"] },
+  tools: [{ name: "search_repositories", allow: ["admin", "developer"] }, { name: "push_files", allow: ["admin"] }, { name: "get_me" }],
+};
 export const DEV = { apikey: "dev-api-key", authorization: "Bearer gho_dev" };
 export const ADMIN = { apikey: "admin-api-key", authorization: "Bearer gho_admin" };
 
@@ -36,11 +39,21 @@ export interface Outcome {
   audit: AuditEvent;
 }
 
-export async function sendThrough(gw: TestGateway, upstream: DecodingUpstream | RecordingUpstream, path: string, body: string, headers: Record<string, string> = DEV): Promise<Outcome> {
+export async function sendThrough(
+  gw: TestGateway,
+  upstream: DecodingUpstream | RecordingUpstream,
+  path: string,
+  body: string,
+  headers: Record<string, string> = DEV,
+): Promise<Outcome> {
   const requests = upstream.requests.length;
   const ran = "ran" in upstream ? upstream.ran.length : 0;
   const events = gw.audit.events.length;
-  const response = await fetch(`${gw.url}${path}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
+  const response = await fetch(`${gw.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+    body,
+  });
   const text = await response.text();
   const audit = await gw.audit.next((e) => gw.audit.events.indexOf(e) >= events);
   return { status: response.status, text, forwarded: upstream.requests.slice(requests), ran: "ran" in upstream ? upstream.ran.slice(ran) : [], audit };

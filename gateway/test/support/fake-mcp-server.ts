@@ -15,7 +15,11 @@ interface Message {
 function answer(m: Message) {
   switch (m.method) {
     case "initialize":
-      return { jsonrpc: "2.0", id: m.id, result: { protocolVersion: m.params?.protocolVersion ?? "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "fake", version: "1" } } };
+      return {
+        jsonrpc: "2.0",
+        id: m.id,
+        result: { protocolVersion: m.params?.protocolVersion ?? "2025-06-18", capabilities: { tools: {} }, serverInfo: { name: "fake", version: "1" } },
+      };
     case "tools/list":
       return { jsonrpc: "2.0", id: m.id, result: m.params?.cursor === "p2" ? { tools: FAKE_TOOLS.slice(2) } : { tools: FAKE_TOOLS.slice(0, 2), nextCursor: "p2" } };
     case "tools/call":

@@ -11,7 +11,13 @@ export const FUZZ_TEST_TIMEOUT_MS = (FUZZ_SECONDS + 60) * 1000;
 
 /** Runs the property until the budget is spent; fails with fast-check's report (seed, path, counterexample). */
 export async function checkWithinBudget<T>(property: fc.IAsyncPropertyWithHooks<T>, minRuns: number, options: { endOnFailure?: boolean } = {}): Promise<number> {
-  const result = await fc.check(property, { seed: FUZZ_SEED, numRuns: Number.MAX_SAFE_INTEGER, interruptAfterTimeLimit: FUZZ_SECONDS * 1000, markInterruptAsFailure: false, ...options });
+  const result = await fc.check(property, {
+    seed: FUZZ_SEED,
+    numRuns: Number.MAX_SAFE_INTEGER,
+    interruptAfterTimeLimit: FUZZ_SECONDS * 1000,
+    markInterruptAsFailure: false,
+    ...options,
+  });
   expect(result.failed, `${fc.defaultReportMessage(result) ?? ""}\n${String(result.errorInstance)}`).toBe(false);
   // A budget too small to try anything proves nothing.
   expect(result.numRuns).toBeGreaterThanOrEqual(minRuns);

@@ -30,7 +30,15 @@ export async function startGatewayChild(document: unknown): Promise<GatewayChild
   const [httpPort, httpsPort, statusPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "gateway/src/main.ts"), "--config", file], {
     cwd: ROOT,
-    env: { NODE_ENV: "test", PATH: process.env.PATH, PORTCULLIS_HTTP_PORT: String(httpPort), PORTCULLIS_HTTPS_PORT: String(httpsPort), PORTCULLIS_STATUS_PORT: String(statusPort), PORTCULLIS_DATA_DIR: dir, PORTCULLIS_HOST: "127.0.0.1" },
+    env: {
+      NODE_ENV: "test",
+      PATH: process.env.PATH,
+      PORTCULLIS_HTTP_PORT: String(httpPort),
+      PORTCULLIS_HTTPS_PORT: String(httpsPort),
+      PORTCULLIS_STATUS_PORT: String(statusPort),
+      PORTCULLIS_DATA_DIR: dir,
+      PORTCULLIS_HOST: "127.0.0.1",
+    },
   });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));

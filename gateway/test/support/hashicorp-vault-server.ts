@@ -46,7 +46,16 @@ export async function startVaultServer(): Promise<VaultServer> {
         if (body.role_id !== state.approle.roleId || body.secret_id !== state.approle.secretId) return send(res, 400, { errors: ["invalid role or secret ID"] });
         const token = `hvs.${randomUUID()}`;
         issued.add(token);
-        return send(res, 200, { request_id: randomUUID(), lease_id: "", renewable: false, lease_duration: 0, data: null, wrap_info: null, warnings: null, auth: { client_token: token, accessor: randomUUID(), policies: ["default"], lease_duration: 2764800, renewable: true } });
+        return send(res, 200, {
+          request_id: randomUUID(),
+          lease_id: "",
+          renewable: false,
+          lease_duration: 0,
+          data: null,
+          wrap_info: null,
+          warnings: null,
+          auth: { client_token: token, accessor: randomUUID(), policies: ["default"], lease_duration: 2764800, renewable: true },
+        });
       }
       const read = /^\/v1\/([^/]+)\/data\/(.+)$/.exec(url.pathname);
       if (req.method === "GET" && read) {

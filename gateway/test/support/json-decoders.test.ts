@@ -49,7 +49,8 @@ describe("methods and ids", () => {
     ["Method beside method", '{"jsonrpc":"2.0","id":1,"method":"ping","Method":"tools/list"}', "ping", "tools/list"],
     ["METHOD beside method", '{"jsonrpc":"2.0","id":1,"method":"ping","METHOD":"tools/list"}', "ping", "tools/list"],
   ])("%s", (_what, body, exact, go) => {
-    for (const decoder of [exactLastWins, exactFirstWins, exactDuplicateError]) expect((decoder.decode(body) as { messages: { method: unknown }[] }).messages[0]!.method).toBe(exact);
+    for (const decoder of [exactLastWins, exactFirstWins, exactDuplicateError])
+      expect((decoder.decode(body) as { messages: { method: unknown }[] }).messages[0]!.method).toBe(exact);
     expect((goEncodingJson.decode(body) as { messages: { method: unknown }[] }).messages[0]!.method).toBe(go);
   });
 

@@ -152,7 +152,15 @@ export const exactFirstWins = decoderFor({ ...base, name: "exact keys, first dup
 /** serde_json into a #[derive(Deserialize)] struct: a repeated field is an error; recursion limit 128. */
 export const exactDuplicateError = decoderFor({ ...base, name: "exact keys, duplicate field is an error (serde)", keys: "exact", duplicates: "error", maxDepth: 128, typed: true });
 /** Go's encoding/json into a struct (see the top of this file). */
-export const goEncodingJson = decoderFor({ ...base, name: "Go encoding/json (folded keys, last wins)", keys: "go-fold", duplicates: "last", maxDepth: 10_000, typed: true, wellFormed: true });
+export const goEncodingJson = decoderFor({
+  ...base,
+  name: "Go encoding/json (folded keys, last wins)",
+  keys: "go-fold",
+  duplicates: "last",
+  maxDepth: 10_000,
+  typed: true,
+  wellFormed: true,
+});
 /** Python's json.loads on bytes: a leading UTF-8 BOM is skipped (utf-8-sig), otherwise as JSON.parse. */
 export const bomTolerant = decoderFor({ ...base, name: "exact keys, last wins, leading BOM skipped", keys: "exact", duplicates: "last", skipBom: true });
 

@@ -79,7 +79,11 @@ export function parseJsonTree(text: string, options: ParseOptions = {}): JsonNod
   const readScalar = (): JsonNode => {
     const c = text[i];
     if (c === '"') return readString();
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return value;

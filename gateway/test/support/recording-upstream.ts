@@ -31,7 +31,9 @@ export function jsonResponse(res: http.ServerResponse, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-export async function startRecordingUpstream(responder: Responder = (req, res) => jsonResponse(res, { jsonrpc: "2.0", id: JSON.parse(req.body || "{}").id ?? null, result: {} })): Promise<RecordingUpstream> {
+export async function startRecordingUpstream(
+  responder: Responder = (req, res) => jsonResponse(res, { jsonrpc: "2.0", id: JSON.parse(req.body || "{}").id ?? null, result: {} }),
+): Promise<RecordingUpstream> {
   let current = responder;
   const requests: RecordedRequest[] = [];
   let taken = 0;

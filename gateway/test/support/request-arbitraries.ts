@@ -33,7 +33,12 @@ export function keyText(key: string): fc.Arbitrary<string> {
 export function stringText(value: string): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant(JSON.stringify(value)) },
-    { weight: 1, arbitrary: fc.nat(Math.max(0, value.length - 1)).map((i) => `"${JSON.stringify(value).slice(1, i + 1)}${escapeChar(value[i] ?? "x")}${JSON.stringify(value).slice(i + 2, -1)}"`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat(Math.max(0, value.length - 1))
+        .map((i) => `"${JSON.stringify(value).slice(1, i + 1)}${escapeChar(value[i] ?? "x")}${JSON.stringify(value).slice(i + 2, -1)}"`),
+    },
   );
 }
 
@@ -42,7 +47,11 @@ const METHODS = ["tools/call", "tools/call", "tools/call", "tools/list", "ping",
 
 const toolName = fc.constantFrom(...TOOL_NAMES).chain(stringText);
 const method = fc.constantFrom(...METHODS).chain(stringText);
-const id = fc.oneof(fc.integer({ min: 0, max: 1000 }).map(String), fc.string({ maxLength: 4 }).map((s) => JSON.stringify(s)), fc.constant("null"));
+const id = fc.oneof(
+  fc.integer({ min: 0, max: 1000 }).map(String),
+  fc.string({ maxLength: 4 }).map((s) => JSON.stringify(s)),
+  fc.constant("null"),
+);
 const argumentsText = fc.oneof(
   { weight: 3, arbitrary: fc.constant("{}") },
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => `{"q":${JSON.stringify(v)}}`) },
@@ -67,12 +76,21 @@ function shuffledObject(required: fc.Arbitrary<Member>[], optional: fc.Arbitrary
 }
 
 // Extra members are where the differentials live: a second spelling of a member the gateway reads.
-const params = shuffledObject([member(keyText("name"), toolName)], [member(keyText("arguments"), argumentsText)], fc.oneof(member(respeltKeyText("name"), toolName), member(respeltKeyText("arguments"), argumentsText)));
+const params = shuffledObject(
+  [member(keyText("name"), toolName)],
+  [member(keyText("arguments"), argumentsText)],
+  fc.oneof(member(respeltKeyText("name"), toolName), member(respeltKeyText("arguments"), argumentsText)),
+);
 
 const message = shuffledObject(
   [member(keyText("jsonrpc"), fc.constant('"2.0"')), member(keyText("method"), method)],
   [member(keyText("id"), id), member(keyText("params"), params)],
-  fc.oneof(member(respeltKeyText("method"), method), member(respeltKeyText("params"), params), member(respeltKeyText("id"), id), member(respeltKeyText("jsonrpc"), fc.constant('"1.0"'))),
+  fc.oneof(
+    member(respeltKeyText("method"), method),
+    member(respeltKeyText("params"), params),
+    member(respeltKeyText("id"), id),
+    member(respeltKeyText("jsonrpc"), fc.constant('"1.0"')),
+  ),
 );
 
 export interface GeneratedRequest {
@@ -81,8 +99,10 @@ export interface GeneratedRequest {
   caller: "developer" | "admin";
 }
 
-export const requestBody: fc.Arbitrary<GeneratedRequest> = fc.record({
-  batch: fc.boolean(),
-  messages: fc.array(message, { minLength: 1, maxLength: 3 }),
-  caller: fc.constantFrom<"developer" | "admin">("developer", "developer", "admin"),
-}).map(({ batch, messages, caller }) => ({ body: batch ? `[${messages.join(",")}]` : messages[0]!, batch, caller }));
+export const requestBody: fc.Arbitrary<GeneratedRequest> = fc
+  .record({
+    batch: fc.boolean(),
+    messages: fc.array(message, { minLength: 1, maxLength: 3 }),
+    caller: fc.constantFrom<"developer" | "admin">("developer", "developer", "admin"),
+  })
+  .map(({ batch, messages, caller }) => ({ body: batch ? `[${messages.join(",")}]` : messages[0]!, batch, caller }));

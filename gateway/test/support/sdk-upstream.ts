@@ -10,7 +10,11 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
-export const SDK_TOOLS = ["echo", "search_code", "push_files", "create_issue"].map((name) => ({ name, description: `The ${name} tool`, inputSchema: { type: "object" as const, properties: {} } }));
+export const SDK_TOOLS = ["echo", "search_code", "push_files", "create_issue"].map((name) => ({
+  name,
+  description: `The ${name} tool`,
+  inputSchema: { type: "object" as const, properties: {} },
+}));
 
 export interface SdkUpstream {
   url: string;

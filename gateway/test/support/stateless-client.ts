@@ -42,7 +42,13 @@ export async function statelessRequest(
   if (!type.startsWith("text/event-stream")) return { status: response.status, headers: response.headers, message: JSON.parse(text) };
   const messages = text
     .split(/\n\n/)
-    .map((event) => event.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n"))
+    .map((event) =>
+      event
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trimStart())
+        .join("\n"),
+    )
     .filter(Boolean)
     .map((data) => JSON.parse(data) as StatelessAnswer["message"]);
   return { status: response.status, headers: response.headers, message: messages.find((m) => m.id === id) ?? messages[messages.length - 1]! };

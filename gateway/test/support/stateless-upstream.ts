@@ -63,7 +63,16 @@ export async function startStatelessUpstream(options: { sse?: boolean } = {}): P
     const serverInfo = { "io.modelcontextprotocol/serverInfo": { name: "stateless-reference", version: "1.0.0" } };
     switch (message.method) {
       case "server/discover":
-        return { result: { resultType: "complete", supportedVersions: [STATELESS_VERSION], capabilities: { tools: { listChanged: false } }, _meta: serverInfo, ttlMs: 3_600_000, cacheScope: "public" } };
+        return {
+          result: {
+            resultType: "complete",
+            supportedVersions: [STATELESS_VERSION],
+            capabilities: { tools: { listChanged: false } },
+            _meta: serverInfo,
+            ttlMs: 3_600_000,
+            cacheScope: "public",
+          },
+        };
       case "tools/list": {
         const start = typeof params.cursor === "string" ? Number(params.cursor) : 0;
         if (!Number.isInteger(start) || start < 0 || start >= STATELESS_TOOLS.length) return error(200, -32602, "Invalid cursor");

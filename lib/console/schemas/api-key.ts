@@ -22,7 +22,11 @@ export const apiKeyListQuerySchema = z.object({
 
 export const apiKeyRollSchema = z.object({
   /** How long the old key keeps working; the console offers 0, 1 h, 24 h and 7 d. */
-  overlapSeconds: z.number("pick an overlap").int("whole seconds").min(0, "the overlap cannot be negative").max(7 * 86_400, "at most 7 days"),
+  overlapSeconds: z
+    .number("pick an overlap")
+    .int("whole seconds")
+    .min(0, "the overlap cannot be negative")
+    .max(7 * 86_400, "at most 7 days"),
 });
 
 export type ApiKeyRollInput = z.input<typeof apiKeyRollSchema>;

@@ -18,7 +18,11 @@ describe("importing a tools/list result from a JSON file", () => {
     ["a JSON-RPC error", JSON.stringify({ jsonrpc: "2.0", id: 1, error: { code: -32601, message: "Method not found" } }), "JSON-RPC error, not a tool list: Method not found"],
     ["tools that is not an array", JSON.stringify({ tools: {} }), "tools: Invalid input: expected array"],
     ["a tool without an input schema", JSON.stringify({ tools: [{ name: "x" }] }), "tools[0].inputSchema: every tool needs an inputSchema object"],
-    ["an input schema that is not an object schema", JSON.stringify({ tools: [tool("x", { inputSchema: { type: "string" } })] }), 'tools[0].inputSchema.type: inputSchema.type must be "object"'],
+    [
+      "an input schema that is not an object schema",
+      JSON.stringify({ tools: [tool("x", { inputSchema: { type: "string" } })] }),
+      'tools[0].inputSchema.type: inputSchema.type must be "object"',
+    ],
     ["a tool name with a space", JSON.stringify({ tools: [tool("push files")] }), "tools[0].name: a tool name is 1–128 characters"],
     ["a read-only hint that is not a boolean", JSON.stringify({ tools: [tool("x", { annotations: { readOnlyHint: "yes" } })] }), "tools[0].annotations.readOnlyHint"],
     ["the same tool twice (up to case)", JSON.stringify({ tools: [tool("push"), tool("PUSH")] }), 'tools[1].name: "PUSH" is listed twice (first as tools[0])'],

@@ -26,8 +26,6 @@ export const userCreateSchema = z.object({ email, name: name.default(""), role, 
 
 export const userUpdateSchema = z.object({ name, role, disabled: z.boolean() }).partial();
 
-export const passwordResetSchema = z
-  .object({ passwordMode: z.enum(["generate", "set"]).default("generate"), password: passwordFields.password })
-  .superRefine(checkPassword);
+export const passwordResetSchema = z.object({ passwordMode: z.enum(["generate", "set"]).default("generate"), password: passwordFields.password }).superRefine(checkPassword);
 
 export type UserCreateInput = z.input<typeof userCreateSchema>;

@@ -11,7 +11,10 @@ import { createSecret, deleteSecret, listSecrets, rotateSecret } from "./secrets
 const ctx = useConsoleDatabase();
 
 async function conflict(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConsoleError);
   expect((error as ConsoleError).status).toBe(409);
   return (error as ConsoleError).message;
@@ -56,7 +59,13 @@ describe("built-in vault secrets", () => {
     const admin = await ctx.user();
     const secret = await createSecret(admin, { name: "in-use", value: "v" });
     const server = await ctx.db.mcpServer.create({
-      data: { name: "konnect", path: "/konnect", upstreamUrl: "https://u.example", authMode: "token_swap", authSettings: { introspection: { client_secret: "{vault://portcullis/in-use}" } } },
+      data: {
+        name: "konnect",
+        path: "/konnect",
+        upstreamUrl: "https://u.example",
+        authMode: "token_swap",
+        authSettings: { introspection: { client_secret: "{vault://portcullis/in-use}" } },
+      },
     });
     expect(await conflict(deleteSecret(admin, secret.id))).toBe(
       "{vault://portcullis/in-use} is still used by server konnect (auth introspection.client_secret). Remove those references first.",
@@ -79,7 +88,11 @@ describe("HashiCorp Vault backend settings", () => {
     const admin = await ctx.user();
     const settings = await saveHcvBackend(
       admin,
-      hcvBackendInputSchema.parse({ address: "https://vault.example:8200", namespace: "", auth: { method: "approle", roleId: "{vault://env/ROLE_ID}", secretId: "{vault://file/run/secret-id}" } }),
+      hcvBackendInputSchema.parse({
+        address: "https://vault.example:8200",
+        namespace: "",
+        auth: { method: "approle", roleId: "{vault://env/ROLE_ID}", secretId: "{vault://file/run/secret-id}" },
+      }),
     );
     expect(settings).toEqual({
       address: "https://vault.example:8200",
@@ -92,7 +105,14 @@ describe("HashiCorp Vault backend settings", () => {
 
     // In use by a server: refused; once unused, removed.
     const server = await ctx.db.mcpServer.create({
-      data: { name: "hcv-user", path: "/hcv-user", upstreamUrl: "https://u.example", authMode: "passthrough", authSettings: {}, upstreamHeaders: { X: "{vault://hcv/kv/app/token}" } },
+      data: {
+        name: "hcv-user",
+        path: "/hcv-user",
+        upstreamUrl: "https://u.example",
+        authMode: "passthrough",
+        authSettings: {},
+        upstreamHeaders: { X: "{vault://hcv/kv/app/token}" },
+      },
     });
     expect(await conflict(deleteHcvBackend(admin))).toContain("server hcv-user (upstream header X)");
     await ctx.db.mcpServer.delete({ where: { id: server.id } });

@@ -116,7 +116,10 @@ describe("gateway config schema", () => {
 
   it("accepts rate limits and a Redis section", () => {
     const doc = parseYaml(example);
-    doc.servers[0].limits = [{ subject: "developer", tool: "push_files", per_minute: 5, concurrent: 1 }, { subject: "*", per_day: 1000 }];
+    doc.servers[0].limits = [
+      { subject: "developer", tool: "push_files", per_minute: 5, concurrent: 1 },
+      { subject: "*", per_day: 1000 },
+    ];
     doc.redis = { url: "rediss://gateway:secret@redis.internal:6380/0" };
     const result = parseConfig(doc);
     if (!result.ok) throw new Error(result.problems.join("\n"));
@@ -129,7 +132,13 @@ describe("gateway config schema", () => {
     { limits: [{ subject: "nobody", per_minute: 1 }], problem: 'servers[0].limits[0].subject: "nobody" is neither a consumer group nor a consumer' },
     { limits: [{ subject: "admin", tool: "push_files" }], problem: "servers[0].limits[0]: a limit needs at least one of per_minute, per_hour, per_day or concurrent" },
     { limits: [{ subject: "admin", per_minute: 0 }], problem: "servers[0].limits[0].per_minute: Too small: expected number to be >=1" },
-    { limits: [{ subject: "admin", per_hour: 2 }, { subject: "admin", tool: "*", per_day: 9 }], problem: 'servers[0].limits[1]: duplicate limit for "admin × *" (first at index 0)' },
+    {
+      limits: [
+        { subject: "admin", per_hour: 2 },
+        { subject: "admin", tool: "*", per_day: 9 },
+      ],
+      problem: 'servers[0].limits[1]: duplicate limit for "admin × *" (first at index 0)',
+    },
     { limits: [{ subject: "admin", tool: "a b", per_hour: 2 }], problem: "servers[0].limits[0].tool: tool names are 1–128 characters of letters, digits, '_', '-', '.', '/'" },
   ])("refuses a bad limit: $problem", ({ limits, problem }) => {
     const doc = parseYaml(example);

@@ -406,13 +406,25 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
     checkCondition(server.acl.default, ["servers", i, "acl", "default"], ctx);
     server.acl.tools.forEach((rule, j) => checkCondition(rule, ["servers", i, "acl", "tools", j], ctx));
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
-    duplicates(server.acl.tools, (t) => t.name.toLowerCase(), ctx, (j) => ["servers", i, "acl", "tools", j, "name"], "tool rule");
+    duplicates(
+      server.acl.tools,
+      (t) => t.name.toLowerCase(),
+      ctx,
+      (j) => ["servers", i, "acl", "tools", j, "name"],
+      "tool rule",
+    );
     server.limits.forEach((limit, j) => {
       if (limit.subject !== "*" && !groups.has(limit.subject) && !usernames.has(limit.subject)) {
         ctx.addIssue({ code: "custom", path: ["servers", i, "limits", j, "subject"], message: `"${limit.subject}" is neither a consumer group nor a consumer` });
       }
     });
-    duplicates(server.limits, (l) => `${l.subject} × ${l.tool}`, ctx, (j) => ["servers", i, "limits", j], "limit for");
+    duplicates(
+      server.limits,
+      (l) => `${l.subject} × ${l.tool}`,
+      ctx,
+      (j) => ["servers", i, "limits", j],
+      "limit for",
+    );
     if (server.auth.mode === "token_swap" || server.auth.identity === "token") {
       const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {

@@ -48,7 +48,10 @@ export const toolDriftSchema = z.strictObject({
   server: z.string().min(1).max(200),
   tool: z.string().min(1).max(128),
   pin: z.string().regex(/^sha256:[0-9a-f]{64}$/),
-  approved: z.string().regex(/^sha256:[0-9a-f]{64}$/).nullable(),
+  approved: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .nullable(),
   definition: z.record(z.string(), z.unknown()),
   seen_at: z.iso.datetime({ offset: true }),
 });

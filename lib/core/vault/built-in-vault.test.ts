@@ -29,8 +29,12 @@ describe("resolveBuiltInReference: decrypt, then the field", () => {
     const unreachable = () => {
       throw new Error("the master key was loaded");
     };
-    expect(() => resolveBuiltInReference(ref("{vault://portcullis/gone}"), undefined, unreachable)).toThrow("{vault://portcullis/gone}: no secret named 'gone' in the built-in vault");
-    expect(() => resolveBuiltInReference(ref("{vault://portcullis/a}"), encryptSecret(randomBytes(32), "a", "x"), () => KEY)).toThrow('secret "a" cannot be decrypted with this master key');
+    expect(() => resolveBuiltInReference(ref("{vault://portcullis/gone}"), undefined, unreachable)).toThrow(
+      "{vault://portcullis/gone}: no secret named 'gone' in the built-in vault",
+    );
+    expect(() => resolveBuiltInReference(ref("{vault://portcullis/a}"), encryptSecret(randomBytes(32), "a", "x"), () => KEY)).toThrow(
+      'secret "a" cannot be decrypted with this master key',
+    );
     expect(() => resolveBuiltInReference(ref("{vault://portcullis/a}"), sealed("b", "x"), () => KEY)).toThrow('secret "a" cannot be decrypted with this master key');
   });
 

@@ -48,15 +48,11 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
   await requirePageRole(["admin"]);
   const query = await searchParams;
   const consumerName = query.caller === "consumer" ? query.consumer?.trim() : undefined;
-  const [policy, groups] = await Promise.all([
-    publishedPolicy(consumerName ? [consumerName] : []),
-    listGroupNames(),
-  ]);
+  const [policy, groups] = await Promise.all([publishedPolicy(consumerName ? [consumerName] : []), listGroupNames()]);
   const server = policy.servers.find((s) => s.name === query.server) ?? policy.servers[0];
   const selectedGroups = [query.groups ?? []].flat();
   const simulated = server && query.caller ? await resolveCaller(query, policy.callers) : undefined;
-  const access =
-    server && simulated?.caller ? serverAccess(server, (await serverToolNames([server.name])).get(server.name) ?? [], simulated.caller) : undefined;
+  const access = server && simulated?.caller ? serverAccess(server, (await serverToolNames([server.name])).get(server.name) ?? [], simulated.caller) : undefined;
 
   return (
     <>
@@ -120,7 +116,10 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
             </form>
           </Card>
           {simulated?.problem ? (
-            <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900">
+            <p
+              role="alert"
+              className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-900"
+            >
               {simulated.problem}
             </p>
           ) : null}
@@ -129,9 +128,7 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
               <h2 id="sim-result" className="text-base font-semibold">
                 {server!.name}, for {simulated.label}
                 {query.caller === "consumer" && simulated.caller ? (
-                  <span className="ml-2 text-sm font-normal text-zinc-500">
-                    {simulated.caller.groups.length ? `groups ${simulated.caller.groups.join(", ")}` : "in no group"}
-                  </span>
+                  <span className="ml-2 text-sm font-normal text-zinc-500">{simulated.caller.groups.length ? `groups ${simulated.caller.groups.join(", ")}` : "in no group"}</span>
                 ) : null}
               </h2>
               <p className="text-xs text-zinc-500">Configuration version {policy.version ?? "not yet published"}.</p>

@@ -62,8 +62,8 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         <Card className="mb-5 border-amber-200 bg-amber-50/50 dark:border-amber-900 dark:bg-amber-950/30">
           <h2 className="text-sm font-semibold">Hold tool changes until you approve them</h2>
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-            The gateway serves whatever this upstream lists, including a tool whose description changed since you synced it. Switch both catalogue policies to hold, and
-            changed or new tools wait for your review.
+            The gateway serves whatever this upstream lists, including a tool whose description changed since you synced it. Switch both catalogue policies to hold, and changed or
+            new tools wait for your review.
           </p>
           <Link href={`/servers/${server.id}/edit`} className={`${LINK_BUTTON} mt-3`}>
             Review the policies
@@ -71,7 +71,11 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         </Card>
       ) : null}
       <div className="grid gap-5 xl:grid-cols-2">
-        <ConnectionPanel url={server.url} snippets={connectionSnippets(settings, server.url)} keyHeader={auth.mode === "passthrough" && auth.identity !== "token" ? auth.key_header : undefined} />
+        <ConnectionPanel
+          url={server.url}
+          snippets={connectionSnippets(settings, server.url)}
+          keyHeader={auth.mode === "passthrough" && auth.identity !== "token" ? auth.key_header : undefined}
+        />
         <Card className="p-5">
           <h2 className="text-sm font-semibold">Settings</h2>
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400" data-testid="auth-pattern">
@@ -90,7 +94,12 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                 <Setting label="Token validation">
                   {auth.validate ? (
                     <>
-                      {[auth.validate.introspection ? `introspection at ${auth.validate.introspection.endpoint}` : undefined, auth.validate.jwks ? `JWKS at ${auth.validate.jwks.uri}` : undefined].filter(Boolean).join("; ")}
+                      {[
+                        auth.validate.introspection ? `introspection at ${auth.validate.introspection.endpoint}` : undefined,
+                        auth.validate.jwks ? `JWKS at ${auth.validate.jwks.uri}` : undefined,
+                      ]
+                        .filter(Boolean)
+                        .join("; ")}
                       <span className="text-zinc-500">
                         {" "}
                         (issuer <Mono>{auth.validate.issuer}</Mono>, audience <Mono>{auth.validate.audience}</Mono>)
@@ -102,7 +111,8 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                 </Setting>
                 {auth.identity === "token" || auth.identity === "both" ? (
                   <Setting label="Consumer">
-                    {auth.identity === "both" ? "the API key, and " : null}claim <Mono>{auth.consumer_claim ?? "sub"}</Mono> {auth.identity === "both" ? "must match" : "matched to"} {auth.consumer_by === "custom_id" ? "custom id" : "username"}
+                    {auth.identity === "both" ? "the API key, and " : null}claim <Mono>{auth.consumer_claim ?? "sub"}</Mono>{" "}
+                    {auth.identity === "both" ? "must match" : "matched to"} {auth.consumer_by === "custom_id" ? "custom id" : "username"}
                     {auth.consumer_groups_claim ? (
                       <>
                         , groups from <Mono>{auth.consumer_groups_claim}</Mono>
@@ -117,7 +127,10 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                   <Mono>{auth.issuer}</Mono>
                 </Setting>
                 <Setting label="Token validation">
-                  {[auth.introspection ? `introspection at ${auth.introspection.endpoint} (client ${auth.introspection.client_id})` : undefined, auth.jwks ? `JWKS at ${auth.jwks.uri}` : undefined]
+                  {[
+                    auth.introspection ? `introspection at ${auth.introspection.endpoint} (client ${auth.introspection.client_id})` : undefined,
+                    auth.jwks ? `JWKS at ${auth.jwks.uri}` : undefined,
+                  ]
                     .filter(Boolean)
                     .join("; ")}
                 </Setting>

@@ -24,11 +24,22 @@ export default async function ConsumerAnalyticsPage({ params, searchParams }: { 
   const denied = rows.filter((r) => r.denials > 0);
   const observer = user.role !== "developer";
   return (
-    <ScopedDashboard title={`Consumer ${username}`} description="Calls made with this consumer's keys" range={range} basePath={`/analytics/consumers/${encodeURIComponent(username)}`} series={series}>
+    <ScopedDashboard
+      title={`Consumer ${username}`}
+      description="Calls made with this consumer's keys"
+      range={range}
+      basePath={`/analytics/consumers/${encodeURIComponent(username)}`}
+      series={series}
+    >
       <div className="grid gap-4 xl:grid-cols-2">
         <div>
           <h2 className="mb-2 text-sm font-semibold">Tools used</h2>
-          <BreakdownTable label="Tools used" rows={rows} columns={["server", "tool"]} href={observer ? { tool: (r) => analyticsPath.tool(`${r.server}/${r.tool}`, range) } : undefined} />
+          <BreakdownTable
+            label="Tools used"
+            rows={rows}
+            columns={["server", "tool"]}
+            href={observer ? { tool: (r) => analyticsPath.tool(`${r.server}/${r.tool}`, range) } : undefined}
+          />
         </div>
         <div>
           <h2 className="mb-2 text-sm font-semibold">Denied calls</h2>
@@ -38,7 +49,10 @@ export default async function ConsumerAnalyticsPage({ params, searchParams }: { 
             <>
               <BreakdownTable label="Denied calls" rows={denied.map((r) => ({ ...r, requests: r.denials }))} columns={["server", "tool"]} />
               {observer ? (
-                <Link className="mt-2 inline-block text-sm text-indigo-700 hover:underline dark:text-indigo-300" href={`/audit?consumer=${encodeURIComponent(username)}&decision=deny`}>
+                <Link
+                  className="mt-2 inline-block text-sm text-indigo-700 hover:underline dark:text-indigo-300"
+                  href={`/audit?consumer=${encodeURIComponent(username)}&decision=deny`}
+                >
                   See each denial and its reason in the audit explorer
                 </Link>
               ) : null}

@@ -14,7 +14,13 @@ export default async function ServerAnalyticsPage({ params, searchParams }: { pa
   const range = parseRange((await searchParams).range);
   const { series, rows } = await serverDashboard(range, name);
   return (
-    <ScopedDashboard title={`Server ${name}`} description="Traffic, latency, errors and denials" range={range} basePath={`/analytics/servers/${encodeURIComponent(name)}`} series={series}>
+    <ScopedDashboard
+      title={`Server ${name}`}
+      description="Traffic, latency, errors and denials"
+      range={range}
+      basePath={`/analytics/servers/${encodeURIComponent(name)}`}
+      series={series}
+    >
       <div className="grid gap-4 xl:grid-cols-2">
         <div>
           <h2 className="mb-2 text-sm font-semibold">Tools</h2>
