@@ -3,13 +3,10 @@
 // call to the tool `big_event` answers with one SSE event of 8 MB. Answers
 // are prepared once so the upstream costs as little as possible.
 import http from "node:http";
+import { BENCH_TOOLS } from "./tools";
 
 const text = "x".repeat(1024 - 80);
-const tools = Array.from({ length: 100 }, (_, i) => ({
-  name: `tool_${String(i).padStart(3, "0")}`,
-  description: `Benchmark tool number ${i}, which does nothing of interest.`,
-  inputSchema: { type: "object", properties: { q: { type: "string" } } },
-}));
+const tools = BENCH_TOOLS;
 
 const BIG_EVENT_TOOL = "big_event";
 const BIG_EVENT_BYTES = 8 * 1000 * 1000;
