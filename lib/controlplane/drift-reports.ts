@@ -6,7 +6,7 @@
 // definition already approved, or whose pin is not its definition's, is not
 // stored.
 import { toolPin } from "../core/tools/pin";
-import type { Db } from "../db/client";
+import { db as defaultDb, type Db } from "../db/client";
 import type { DataPlane, Prisma } from "../generated/prisma/client";
 import type { ToolDriftMessage } from "../core/controlplane/protocol";
 
@@ -15,7 +15,7 @@ export interface StoredDrifts {
   ignored: number;
 }
 
-export async function storeDriftReports(db: Db, plane: Pick<DataPlane, "id" | "name">, drifts: ToolDriftMessage[]): Promise<StoredDrifts> {
+export async function storeDriftReports(plane: Pick<DataPlane, "id" | "name">, drifts: ToolDriftMessage[], db: Db = defaultDb()): Promise<StoredDrifts> {
   const names = [...new Set(drifts.map((d) => d.server))];
   const servers = await db.mcpServer.findMany({ where: { name: { in: names } }, select: { id: true, name: true, tools: { select: { name: true, pin: true } } } });
   const byName = new Map(servers.map((s) => [s.name, { id: s.id, pins: new Map(s.tools.map((t) => [t.name, t.pin])) }]));

@@ -141,9 +141,12 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
 
 /**
  * The file's pins are the approved catalogue: tools it does not pin lose their pin, and a pinned
- * name the console has never synced gets a row (its definition arrives with the next sync).
+ * name the console has never synced gets a row (its definition arrives with the next sync). A file
+ * that pins nothing for a server (a hand-written one, the demo's recipe) leaves the approvals made
+ * in the console as they are: importing it again then changes nothing.
  */
 async function syncPins(tx: Tx, serverId: string, pins: GatewayConfig["servers"][number]["tools"]) {
+  if (pins.length === 0) return;
   await tx.tool.updateMany({
     where: { serverId, name: { notIn: pins.map((p) => p.name) } },
     data: { pin: null, approvedDefinition: Prisma.DbNull, approvedById: null, approvedAt: null },

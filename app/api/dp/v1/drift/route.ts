@@ -1,6 +1,6 @@
 // A data plane reports tool definitions it listed without an approved pin.
 import { NextResponse } from "next/server";
-import { db } from "@/lib/db/client";
+import { recordSeen } from "@/lib/controlplane/data-plane-status";
 import { storeDriftReports } from "@/lib/controlplane/drift-reports";
 import { dataPlaneRoute } from "@/lib/controlplane/dp-route";
 import { DRIFT_BODY_MAX_BYTES, driftBatchSchema } from "@/lib/core/controlplane/protocol";
@@ -25,7 +25,7 @@ export const POST = dataPlaneRoute(async (plane, request) => {
       "Malformed drift batch.",
       parsed.error.issues.slice(0, 20).map((i) => `${i.path.join(".")}: ${i.message}`),
     );
-  const result = await storeDriftReports(db(), plane, parsed.data.drifts);
-  await db().dataPlane.update({ where: { id: plane.id }, data: { lastSeenAt: new Date() } });
+  const result = await storeDriftReports(plane, parsed.data.drifts);
+  await recordSeen(plane.id);
   return NextResponse.json(result);
 });
