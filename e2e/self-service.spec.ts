@@ -97,7 +97,9 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
   expect(key).toMatch(/^pcs_[0-9A-Za-z]{22}_[0-9A-Za-z]{6}$/);
   // The dialog ends with a snippet for the route this key opens, the key in its header.
   const connect = page.getByTestId("key-connect-snippet");
-  await expect(connect).toContainText(`Connect a client to ${server.name}`);
+  // Other specs' servers may be open to developers too (they share the database): the route is one of the choices.
+  await expect(connect).toContainText("Connect a client to");
+  await expect(connect).toContainText(server.name);
   await expect(connect.locator("pre")).toContainText(`"apikey": "${key}"`);
   await page.screenshot({ path: test.info().outputPath("key-shown-once.png"), fullPage: true });
   await page.getByRole("button", { name: "I have stored the key" }).click();
