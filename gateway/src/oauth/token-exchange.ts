@@ -13,7 +13,7 @@ import { GatewayError } from "../errors";
 import type { RequestContext } from "../pipeline/context";
 import { VaultError } from "../../../lib/core/vault/vault-error";
 import type { VaultResolver } from "../vault/vault-resolver";
-import { addClientAuthentication } from "./client-authentication";
+import { postClientForm } from "./client-authentication";
 
 const GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -99,27 +99,12 @@ export class TokenExchanger {
     if (exchange.audience) form.set("audience", exchange.audience);
     if (exchange.resource) form.set("resource", exchange.resource);
     if (exchange.scope) form.set("scope", exchange.scope);
-    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-    addClientAuthentication(form, headers, exchange.clientId, secret, exchange.authMethod);
-    const endpoint = new URL(exchange.endpoint);
-    let status: number;
-    let body: unknown;
+    let answer: { status: number; body: unknown };
     try {
-      const answer = await this.dispatcher.request({
-        origin: endpoint.origin,
-        path: `${endpoint.pathname}${endpoint.search}`,
-        method: "POST",
-        headers,
-        body: form.toString(),
-        headersTimeout: exchange.timeoutMs,
-        bodyTimeout: exchange.timeoutMs,
-        signal: AbortSignal.timeout(exchange.timeoutMs),
-      });
-      status = answer.statusCode;
-      body = await answer.body.json().catch(() => undefined);
+      answer = await postClientForm(this.dispatcher, exchange.endpoint, form, { id: exchange.clientId, secret, method: exchange.authMethod }, exchange.timeoutMs);
     } catch (error) {
       throw failed(`token exchange: ${(error as { code?: string }).code ?? (error as Error).message}`);
     }
-    return readExchangeResponse(status, body, Date.now());
+    return readExchangeResponse(answer.status, answer.body, Date.now());
   }
 }

@@ -19,7 +19,7 @@ import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
 import { VaultError } from "../../../lib/core/vault/vault-error";
 import { consumerFromClaims } from "./claim-identity";
-import { addClientAuthentication } from "./client-authentication";
+import { postClientForm } from "./client-authentication";
 import { IntrospectionBudget } from "./introspection-budget";
 
 const CLOCK_SKEW_SECONDS = 30;
@@ -169,24 +169,16 @@ export class TokenValidator implements TokenAuthenticator {
       throw new GatewayError("idp_unavailable", "The gateway cannot validate tokens right now", `introspection client secret: ${error.message}`);
     }
     const form = new URLSearchParams({ token, token_type_hint: "access_token" });
-    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-    addClientAuthentication(form, headers, introspection.clientId, secret, introspection.authMethod);
-    const endpoint = new URL(introspection.endpoint);
     let status: number;
     let response: unknown;
     try {
-      const answer = await this.dispatcher.request({
-        origin: endpoint.origin,
-        path: `${endpoint.pathname}${endpoint.search}`,
-        method: "POST",
-        headers,
-        body: form.toString(),
-        headersTimeout: auth.idpTimeoutMs,
-        bodyTimeout: auth.idpTimeoutMs,
-        signal: AbortSignal.timeout(auth.idpTimeoutMs),
-      });
-      status = answer.statusCode;
-      response = await answer.body.json();
+      ({ status, body: response } = await postClientForm(
+        this.dispatcher,
+        introspection.endpoint,
+        form,
+        { id: introspection.clientId, secret, method: introspection.authMethod },
+        auth.idpTimeoutMs,
+      ));
     } catch (error) {
       throw new GatewayError(
         "idp_unavailable",
