@@ -2,7 +2,7 @@
 // validation caches) and the short prefix of it that audit events show. The
 // prefix is published in audit logs, so it never keys anything: a cache keyed
 // on 64 bits would let a crafted token collide with a validated one.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { GatewayError } from "../errors";
 import { bearerChallenge } from "../discovery/challenge";
 import type { RequestContext } from "./context";
@@ -10,7 +10,7 @@ import type { RequestContext } from "./context";
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 export function tokenDigest(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token);
 }
 
 /** The token, or a 401 whose challenge points at the route's PRM (error="invalid_token" when a malformed one was sent). */

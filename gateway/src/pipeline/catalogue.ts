@@ -56,14 +56,28 @@ export class CatalogueWatch {
   listed(route: CompiledRoute, name: string, tool: unknown, pinned = this.pinOf(tool)): Verdict {
     const pin = pinned ?? null;
     const key = normaliseToolName(name);
-    let seen = this.#seen.get(route.name);
-    if (!seen) this.#seen.set(route.name, (seen = new Map<string, string | null>()));
-    if (seen.has(key) || seen.size < MAX_TOOLS_PER_SERVER) seen.set(key, pin);
+    this.#remember(route, key, pin);
     const approved = route.catalogue.pins.get(key) ?? null;
     // Reported where change control is in use (a hold, or any pin); a route without it has nothing to review.
     const controlled = route.catalogue.pins.size > 0 || route.catalogue.toolChanges === "hold" || route.catalogue.newTools === "hold";
     if (controlled && (pin === null || pin !== approved)) this.#report({ server: route.name, tool: name, pin, approved, definition: tool, seenAt: new Date().toISOString() });
     return judge(route, approved, pin, true);
+  }
+
+  /**
+   * The same listing answered again (from the filter's cache): only what was seen is
+   * remembered again — its judgement and any report were made when it was first listed.
+   */
+  relisting(route: CompiledRoute, name: string, pinned: string | undefined): () => void {
+    const key = normaliseToolName(name);
+    const pin = pinned ?? null;
+    return () => this.#remember(route, key, pin);
+  }
+
+  #remember(route: CompiledRoute, key: string, pin: string | null) {
+    let seen = this.#seen.get(route.name);
+    if (!seen) this.#seen.set(route.name, (seen = new Map<string, string | null>()));
+    if (seen.has(key) || seen.size < MAX_TOOLS_PER_SERVER) seen.set(key, pin);
   }
 
   /** A tools/call: judged against the definition this gateway last listed for the name. */

@@ -13,7 +13,7 @@ import type { RequestContext } from "./context";
 import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
 import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
-import { judgeToolsListText, type ListJudgement } from "./tools-list-filter";
+import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -129,15 +129,11 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     admit: (name, tool) => {
       route.knownTools.noteListed(name);
       const pin = deps.catalogue.pinOf(tool);
-      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: () => deps.catalogue.listed(route, name, tool, pin) };
+      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: deps.catalogue.relisting(route, name, pin) };
     },
   };
   if (inspect && isJson) {
-    const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
-    // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
-    if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
-    const judged = judgeToolsListText(raw.toString("utf8"), judgement);
-    const bytes = judged === undefined ? raw : Buffer.from(judged);
+    const bytes = judgeToolsListBody(await readWhole(response.body, MAX_FILTERED_JSON_BYTES), judgement, route.name);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);

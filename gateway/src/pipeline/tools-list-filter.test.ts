@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileAcl } from "../../../lib/core/acl/decide";
 import { GatewayError } from "../errors";
-import { filterToolsList, judgeToolsListText as judgeWith } from "./tools-list-filter";
+import { filterToolsList, judgeToolsListBody, judgeToolsListText as judgeWith } from "./tools-list-filter";
 
 const acl = compileAcl({
   default: { deny: ["developer"] },
@@ -108,5 +108,50 @@ describe("2026-07-28 cacheable lists", () => {
     expect(judge({ tools: [] })).toEqual({ tools: [], ttlMs: 0, cacheScope: "private" });
     expect(judge({ tools: [], ttlMs: -5 }).ttlMs).toBe(0);
     expect(judge({ resultType: "input_required", inputRequests: {} })).toEqual({ resultType: "input_required", inputRequests: {} });
+  });
+});
+
+describe("judgeToolsListBody: a repeated body is recognised by all of its bytes", () => {
+  const judgeBody = (raw: Buffer, caller: typeof dev, again?: () => void) =>
+    judgeToolsListBody(raw, { acl, caller, mustParse: true, privateCache: false, admit: again && (() => ({ admitted: true, again })) }, "github");
+  // Two bodies of one length and the same first and last 64 bytes: the fingerprint matches, the bytes do not.
+  const padding = { description: "x".repeat(80) };
+  const body = (middle: string) =>
+    Buffer.from(
+      JSON.stringify(
+        page([
+          { name: "a_first_tool", ...padding },
+          { name: middle, ...padding },
+          { name: "z_last_tool", ...padding },
+        ]),
+      ),
+    );
+  const allowed = body("search_repositories");
+  const denied = body("push_files_aaaaaaaa");
+
+  it("answers a repeat with the same judged bytes, and judges a body with another middle afresh", () => {
+    expect(allowed.length).toBe(denied.length);
+    const first = judgeBody(allowed, dev);
+    expect(judgeBody(Buffer.from(allowed), dev)).toBe(first);
+    expect(JSON.parse(first.toString()).result.tools.map((t: { name: string }) => t.name)).toEqual(["search_repositories"]);
+    expect(JSON.parse(judgeBody(denied, dev).toString()).result.tools).toEqual([]);
+    // And back: the earlier body was not taken for the later one either.
+    expect(JSON.parse(judgeBody(Buffer.from(allowed), dev).toString()).result.tools.map((t: { name: string }) => t.name)).toEqual(["search_repositories"]);
+  });
+
+  it("keeps callers apart, and replays what the first judgement remembered on every repeat", () => {
+    let replays = 0;
+    const raw = Buffer.from(JSON.stringify(page([{ name: "search_repositories" }, { name: "push_files" }], { nextCursor: "replay" })));
+    judgeBody(raw, admin, () => replays++);
+    judgeBody(Buffer.from(raw), admin, () => replays++);
+    expect(replays).toBe(2);
+    expect(JSON.parse(judgeBody(raw, dev).toString()).result.tools).toEqual([{ name: "search_repositories" }]);
+  });
+
+  it("refuses an empty or unparsable body every time, naming the server", () => {
+    for (let i = 0; i < 2; i++) {
+      expect(() => judgeBody(Buffer.from("  "), dev)).toThrow(/Server 'github' sent an empty answer/);
+      expect(() => judgeBody(Buffer.from('{"jsonrpc":"2.0","id":1,"result":{"tools":[}'), dev)).toThrow(GatewayError);
+    }
   });
 });

@@ -104,31 +104,56 @@ export function filterToolsList(value: unknown, judgement: ListJudgement, again:
  * value re-serialised.
  */
 export function judgeToolsListText(text: string, judgement: ListJudgement): string | undefined {
-  const { acl, caller, mustParse, privateCache } = judgement;
   // Empty (an SSE priming event, a bodiless answer) or not naming tools: nothing to judge.
-  if (text.trim() === "" || (!mustParse && !MAY_NAME_TOOLS.test(text))) return undefined;
-  const key = text.length <= MAX_CACHED_TEXT ? `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${mustParse ? 1 : 0}${privateCache ? 1 : 0}${text}` : undefined;
-  let cache = judged.get(acl);
-  if (!cache) judged.set(acl, (cache = new Map<string, JudgedText>()));
-  let entry = key === undefined ? undefined : cache.get(key);
-  if (entry) for (const redo of entry.again) redo();
-  else {
-    const again: Array<() => void> = [];
-    let outcome: string | GatewayError;
-    try {
-      outcome = judge(text, judgement, again);
-    } catch (error) {
-      if (!(error instanceof GatewayError)) throw error;
-      outcome = error;
-    }
-    entry = { outcome, again };
-    if (key !== undefined) {
-      if (cache.size >= CACHED_TEXTS_PER_ACL) cache.delete(cache.keys().next().value!);
-      cache.set(key, entry);
-    }
+  if (text.trim() === "" || (!judgement.mustParse && !MAY_NAME_TOOLS.test(text))) return undefined;
+  const cache = cacheOf(judgement);
+  const cached = text.length <= MAX_CACHED_TEXT ? cache.caller.texts.get(text) : undefined;
+  if (cached) return replay(cached).outcome;
+  const entry = judgeOnce(text, judgement);
+  // The key is the upstream's text itself: it counts as much as the judged text kept.
+  if (text.length <= MAX_CACHED_TEXT) remember(cache, cache.caller.texts, text, entry, text.length + (typeof entry.outcome === "string" ? entry.outcome.length : 0));
+  return settle(entry).outcome;
+}
+
+/**
+ * The bytes to send for a whole JSON body: the upstream's own bytes when they
+ * cannot name a tools list, else the judged value re-serialised. A body the
+ * caller was already answered with is recognised by its bytes, so a repeated
+ * list costs a comparison, not a decode, a parse and an encode.
+ */
+export function judgeToolsListBody(raw: Buffer, judgement: ListJudgement, server: string): Buffer {
+  const cache = cacheOf(judgement);
+  const key = raw.length <= MAX_CACHED_TEXT ? bodyFingerprint(raw) : undefined;
+  const cached = key === undefined ? undefined : cache.caller.bodies.get(key);
+  if (cached?.raw.equals(raw)) return replay(cached).bytes;
+  const text = raw.toString("utf8");
+  // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+  if (judgement.mustParse && text.trim() === "") throw new GatewayError("upstream_invalid", `Server '${server}' sent an empty answer`, "empty JSON body");
+  const judged = text.trim() === "" || (!judgement.mustParse && !MAY_NAME_TOOLS.test(text)) ? { outcome: undefined, again: [] } : judgeOnce(text, judgement);
+  const entry: JudgedBody = { ...judged, raw, bytes: typeof judged.outcome === "string" ? Buffer.from(judged.outcome) : raw };
+  if (key !== undefined) remember(cache, cache.caller.bodies, key, entry, raw.length + (entry.bytes === raw ? 0 : entry.bytes.length));
+  return settle(entry).bytes;
+}
+
+function judgeOnce(text: string, judgement: ListJudgement): JudgedText {
+  const again: Array<() => void> = [];
+  try {
+    return { outcome: judge(text, judgement, again), again };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    return { outcome: error, again };
   }
+}
+
+/** A cached outcome answered again: what the first judgement remembered is remembered again. */
+function replay<T extends JudgedText>(entry: T): T & { outcome: string | undefined } {
+  for (const redo of entry.again) redo();
+  return settle(entry);
+}
+
+function settle<T extends JudgedText>(entry: T): T & { outcome: string | undefined } {
   if (entry.outcome instanceof GatewayError) throw entry.outcome;
-  return entry.outcome;
+  return entry as T & { outcome: string | undefined };
 }
 
 function judge(text: string, judgement: ListJudgement, again: Array<() => void>): string {
@@ -152,8 +177,56 @@ function containsList(value: unknown): boolean {
 
 // Upstreams answer tools/list with the same text again and again; parsing and
 // re-serialising it dominates the cost of a list. Remember the outcome per
-// ACL (a new config brings new ACL objects), caller and exact upstream text.
-const CACHED_TEXTS_PER_ACL = 32;
+// ACL (a new config brings new ACL objects), caller and exact upstream text —
+// two levels, so the long text is never copied into a composite key — within
+// a budget of bytes per ACL (the callers judged longest ago are forgotten first).
+const CACHED_TEXTS_PER_CALLER = 32;
 const MAX_CACHED_TEXT = 256 * 1024;
-type JudgedText = { outcome: string | GatewayError; again: Array<() => void> };
-const judged = new WeakMap<CompiledAcl, Map<string, JudgedText>>();
+const CACHE_BYTES_PER_ACL = 32 * 1024 * 1024;
+type JudgedText = { outcome: string | undefined | GatewayError; again: Array<() => void>; size?: number };
+type JudgedBody = JudgedText & { raw: Buffer; bytes: Buffer };
+interface CallerCache {
+  texts: Map<string, JudgedText>;
+  /** Whole JSON bodies by a fingerprint of their bytes; a hit is confirmed by comparing all of them. */
+  bodies: Map<string, JudgedBody>;
+  bytes: number;
+}
+interface AclCache {
+  callers: Map<string, CallerCache>;
+  bytes: number;
+}
+const judged = new WeakMap<CompiledAcl, AclCache>();
+
+function cacheOf({ acl, caller, mustParse, privateCache }: ListJudgement): { acl: AclCache; caller: CallerCache } {
+  let forAcl = judged.get(acl);
+  if (!forAcl) judged.set(acl, (forAcl = { callers: new Map(), bytes: 0 }));
+  const key = `${caller.username}\u0000${caller.groups.join("\u0001")}\u0000${mustParse ? 1 : 0}${privateCache ? 1 : 0}`;
+  let forCaller = forAcl.callers.get(key);
+  if (!forCaller) forAcl.callers.set(key, (forCaller = { texts: new Map(), bodies: new Map(), bytes: 0 }));
+  return { acl: forAcl, caller: forCaller };
+}
+
+/** Keeps `value` (which holds about `size` bytes) under `key`, within the caller's count and the ACL's byte budget. */
+function remember<K, V extends JudgedText>(cache: { acl: AclCache; caller: CallerCache }, entries: Map<K, V>, key: K, value: V, size: number) {
+  if (entries.size >= CACHED_TEXTS_PER_CALLER) {
+    const [oldKey, old] = entries.entries().next().value!;
+    entries.delete(oldKey);
+    cache.caller.bytes -= old.size!;
+    cache.acl.bytes -= old.size!;
+  }
+  value.size = size;
+  entries.set(key, value);
+  cache.caller.bytes += size;
+  cache.acl.bytes += size;
+  for (const [name, forCaller] of cache.acl.callers) {
+    if (cache.acl.bytes <= CACHE_BYTES_PER_ACL || forCaller === cache.caller) break;
+    cache.acl.callers.delete(name);
+    cache.acl.bytes -= forCaller.bytes;
+  }
+}
+
+/** Length and both ends of a body (where a JSON-RPC answer's id and its last tools differ). */
+function bodyFingerprint(raw: Buffer): string {
+  const edge = Math.min(64, raw.length);
+  return `${raw.length}\u0000${raw.toString("latin1", 0, edge)}\u0000${raw.toString("latin1", raw.length - edge)}`;
+}

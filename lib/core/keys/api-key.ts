@@ -2,7 +2,7 @@
 // The fixed prefix lets secret scanners recognise a leaked key; the checksum
 // lets the gateway refuse a mistyped key without a lookup. Only the SHA-256
 // hash and a short display prefix are ever stored.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import { BASE62, randomBase62 } from "./base62";
 
 const RANDOM_LENGTH = 22; // 62^22 ≈ 2^131
@@ -46,7 +46,7 @@ export function hasValidChecksum(key: string): boolean {
 }
 
 export function hashApiKey(key: string): string {
-  return `sha256:${createHash("sha256").update(key).digest("hex")}`;
+  return `sha256:${hash("sha256", key)}`;
 }
 
 /** What users see to tell keys apart: "pcs_AbC1" — never enough to use the key. */
