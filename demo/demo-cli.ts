@@ -10,7 +10,7 @@ const say = (line: string) => process.stdout.write(`portcullis demo: ${line}\n`)
 
 function summary(demo: RunningDemo): string {
   const { facts, seed } = demo;
-  const { github, konnect, idp } = facts;
+  const { github, konnect, reference, idp } = facts;
   const tools = (server: string) => seed.tools[server] ?? 0;
   return `
   Portcullis demo — ready
@@ -28,7 +28,10 @@ function summary(demo: RunningDemo): string {
                 no header; the IdP ${idp.issuer} signs you in as ${idp.user.username} / ${idp.user.password}
                 public client ${idp.client_id} (PKCE); MCP clients may also register themselves
 
-  Check both patterns:  npm run demo:verify
+  Reference MCP ${reference.mcp_url}   (MCP 2026-07-28, token exchange: the same sign-in; the server gets a token the IdP issued for it)
+                ${tools("reference")} tools; developers may not call ${reference.developer_denied_tools.join(", ")}; delete_branch asks before it runs
+
+  Check every pattern:  npm run demo:verify
   Stop:                 Ctrl-C
 `;
 }
@@ -56,7 +59,7 @@ async function main() {
   }
   say(
     demo.seed.configurationChanged
-      ? "seeded the recipe: groups admin and developer, consumers admin-user and dev-user, servers github and konnect"
+      ? "seeded the recipe: groups admin and developer, consumers admin-user and dev-user, servers github, konnect and reference"
       : "the recipe's configuration was already in place",
   );
   process.stdout.write(summary(demo));

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { importJWK, jwtVerify } from "jose";
 import { assertPortFree } from "../lib/net/ports";
 import { randomBase62 } from "../lib/core/keys/base62";
 import { PROJECT_ROOT } from "../launcher/console-build";
@@ -17,13 +18,16 @@ import { writeDemoFacts, type DemoFacts } from "./facts";
 import { startGitHubStandIn } from "./github/github-stand-in";
 import { startIdentityProvider } from "./identity-provider";
 import { startKonnectStandIn } from "./konnect-stand-in";
-import { DEMO_KEYS, DEVELOPER_GITHUB_TOOLS, KONNECT_VAULT_REFERENCE, recipeConfiguration, VAULT_NAMES } from "./recipe-config";
+import { startStatelessUpstream } from "./mcp-2026/reference-server";
+import { DEMO_KEYS, DEVELOPER_DENIED_REFERENCE_TOOLS, DEVELOPER_GITHUB_TOOLS, KONNECT_VAULT_REFERENCE, recipeConfiguration, VAULT_NAMES } from "./recipe-config";
 import { seedRecipe, waitForGateway, type SeedResult } from "./seed";
 import type { DemoSettings } from "./settings";
 
 export const DEMO_ADMIN_EMAIL = "admin@portcullis.local";
 const SERVICE_IDENTITY = "svc-portcullis-demo";
 const IDP_CLIENT_ID = "mcp-agent";
+const EXCHANGE_CLIENT_ID = "portcullis-exchange";
+const SYNC_CLIENT_ID = "portcullis-tool-sync";
 const HEADLESS_REDIRECT_URI = "http://127.0.0.1/callback";
 
 export interface RunningDemo {
@@ -123,6 +127,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
   };
   const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${randomBase62(40)}`);
   const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => randomBase62(32));
+  const exchangeSecret = demoSecret(dataDir, "demo-idp-exchange-secret", () => randomBase62(32));
   const idpUser = {
     id: "dana",
     password: demoSecret(dataDir, "demo-idp-password", () => randomBase62(12)),
@@ -134,6 +139,8 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
   await assertPortFree(ports.github, "127.0.0.1", "PORTCULLIS_DEMO_GITHUB_PORT", "the GitHub stand-in");
   await assertPortFree(ports.konnect, "127.0.0.1", "PORTCULLIS_DEMO_KONNECT_PORT", "the Konnect stand-in");
   await assertPortFree(ports.idp, "127.0.0.1", "PORTCULLIS_DEMO_IDP_PORT", "the demo IdP");
+  await assertPortFree(ports.reference, "127.0.0.1", "PORTCULLIS_DEMO_REFERENCE_PORT", "the MCP 2026-07-28 reference server");
+  const referenceUrl = `http://127.0.0.1:${ports.reference}/mcp`;
   const closers: (() => Promise<void>)[] = [];
   let standInsClosed: Promise<void> | undefined;
   const closeStandIns = () => (standInsClosed ??= Promise.all(closers.map((close) => close())).then(() => undefined));
@@ -145,8 +152,24 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
       accounts: [idpUser],
       loginHint: `Demo account: ${idpUser.id} / ${idpUser.password} (group developer).`,
       dynamicRegistration: true,
+      exchangeClient: { id: EXCHANGE_CLIENT_ID, secret: exchangeSecret },
+      // The console's tool sync of the reference server signs in as a machine (it has no user's token to exchange).
+      machineClient: { id: SYNC_CLIENT_ID, secret: randomBase62(32) },
+      jwtResources: [referenceUrl],
     });
     closers.push(() => idp.close());
+    const idpKey = await importJWK(idp.signingKey.publicJwk, "RS256");
+    const reference = await startStatelessUpstream({
+      port: ports.reference,
+      // It trusts the organisation's IdP: a JWT the IdP issued for this server, naming who calls.
+      checkToken: async (token) => {
+        const verified = await jwtVerify(token, idpKey, { issuer: idp.issuer, audience: referenceUrl, algorithms: ["RS256"], typ: "at+jwt", requiredClaims: ["exp", "sub"] }).catch(
+          () => undefined,
+        );
+        return verified?.payload.sub;
+      },
+    });
+    closers.push(() => reference.close());
     const github = await startGitHubStandIn({ port: ports.github, app: { ...githubApp, callbackUrls: ["http://127.0.0.1/", "http://localhost/"] } });
     closers.push(() => github.close());
     const konnect = await startKonnectStandIn({ port: ports.konnect, serviceToken: konnectToken, serviceIdentity: SERVICE_IDENTITY });
@@ -180,14 +203,27 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
             publicUrl: gatewayUrl,
             github: { mcpUrl: github.mcpUrl, prmUrl: github.prmUrl },
             konnect: { mcpUrl: konnect.url },
-            idp: { issuer: idp.issuer, introspectionEndpoint: idp.introspectionEndpoint, introspectionClientId: "portcullis-gateway", user: { sub: idpUser.id } },
+            reference: { mcpUrl: reference.url },
+            idp: {
+              issuer: idp.issuer,
+              introspectionEndpoint: idp.introspectionEndpoint,
+              tokenEndpoint: idp.tokenEndpoint,
+              introspectionClientId: "portcullis-gateway",
+              exchangeClientId: EXCHANGE_CLIENT_ID,
+              user: { sub: idpUser.id },
+            },
             vault,
           }),
         // The console encrypts with this same key (launcher: <data dir>/secrets/master.key).
         masterKey: loadMasterKey({}, dataDir),
-        vaultValues: { [VAULT_NAMES.konnectToken]: konnectToken, [VAULT_NAMES.introspectionSecret]: introspectionSecret },
-        // GitHub's tools are listed with a personal access token, as an admin would sync them; Konnect's server already sends its stored credential.
-        syncHeaders: { github: { Authorization: `Bearer ${github.issuePersonalAccessToken()}` }, konnect: {} },
+        vaultValues: { [VAULT_NAMES.konnectToken]: konnectToken, [VAULT_NAMES.introspectionSecret]: introspectionSecret, [VAULT_NAMES.exchangeSecret]: exchangeSecret },
+        // GitHub's tools are listed with a personal access token, as an admin would sync them; Konnect's server already sends its stored credential;
+        // the reference server's with a token the IdP issues to the sync's machine client.
+        syncHeaders: {
+          github: { Authorization: `Bearer ${github.issuePersonalAccessToken()}` },
+          konnect: {},
+          reference: { Authorization: `Bearer ${await idp.clientCredentialsToken(referenceUrl)}` },
+        },
       });
       await waitForGateway(session, runtime.status_url);
 
@@ -207,6 +243,12 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
           redirect_uri: HEADLESS_REDIRECT_URI,
         },
         konnect: { mcp_url: `${gatewayUrl}/konnect-mcp`, stand_in_url: konnect.url, service_identity: SERVICE_IDENTITY, vault_reference: KONNECT_VAULT_REFERENCE },
+        reference: {
+          mcp_url: `${gatewayUrl}/reference-mcp`,
+          stand_in_url: reference.origin,
+          resource: referenceUrl,
+          developer_denied_tools: [...DEVELOPER_DENIED_REFERENCE_TOOLS],
+        },
         idp: {
           issuer: idp.issuer,
           client_id: IDP_CLIENT_ID,

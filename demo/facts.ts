@@ -26,6 +26,13 @@ export const demoFactsSchema = z.object({
     service_identity: z.string(),
     vault_reference: z.string(),
   }),
+  reference: z.object({
+    mcp_url: z.string(),
+    stand_in_url: z.string(),
+    /** The resource the IdP issues exchanged tokens for: the reference server's own URL. */
+    resource: z.string(),
+    developer_denied_tools: z.array(z.string()),
+  }),
   idp: z.object({
     issuer: z.string(),
     client_id: z.string(),

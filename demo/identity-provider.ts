@@ -7,7 +7,7 @@
 // - optionally a token-exchange client (RFC 8693, a grant oidc-provider lacks,
 //   registered here): it trades a user's access token for one issued to
 //   another resource, naming the same user.
-// Resources whose URL ends in "-jwt" get JWT access tokens (at+jwt, RS256);
+// Resources whose URL ends in "-jwt", or that are named in `jwtResources`, get JWT access tokens (at+jwt, RS256);
 // all others get opaque tokens (introspection). Access tokens carry the
 // signed-in account's `groups`.
 //
@@ -59,6 +59,8 @@ export interface IdentityProviderOptions {
   loginHint?: string;
   /** Lets MCP clients such as VS Code register themselves (RFC 7591). */
   dynamicRegistration?: boolean;
+  /** Resources whose access tokens are JWTs (besides URLs ending in "-jwt"): servers that verify tokens themselves. */
+  jwtResources?: string[];
 }
 
 export interface IdentityProvider {
@@ -156,12 +158,12 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(body);
 }
 
-function resourceServerInfo(resource: string) {
+function resourceServerInfo(resource: string, jwtResources: ReadonlySet<string>) {
   return {
     scope: "mcp",
     audience: resource,
     accessTokenTTL: 3600,
-    accessTokenFormat: resource.endsWith("-jwt") ? ("jwt" as const) : ("opaque" as const),
+    accessTokenFormat: resource.endsWith("-jwt") || jwtResources.has(resource) ? ("jwt" as const) : ("opaque" as const),
     jwt: { sign: { alg: "RS256" as const } },
   };
 }
@@ -187,7 +189,7 @@ async function subjectOf(provider: Provider, issuer: string, publicKey: CryptoKe
  * active access token of this IdP; the new token is issued to the requested
  * `resource` (or `audience`) for the same subject, with the resource's scope.
  */
-function registerTokenExchange(provider: Provider, issuer: string, publicKey: CryptoKey, counted: () => void) {
+function registerTokenExchange(provider: Provider, issuer: string, publicKey: CryptoKey, jwtResources: ReadonlySet<string>, counted: () => void) {
   const parameters = ["subject_token", "subject_token_type", "requested_token_type", "audience", "resource", "scope"];
   provider.registerGrantType(
     TOKEN_EXCHANGE_GRANT,
@@ -200,7 +202,7 @@ function registerTokenExchange(provider: Provider, issuer: string, publicKey: Cr
       if (!target) throw new errors.InvalidTarget("name the resource or audience the token is for");
       const subject = await subjectOf(provider, issuer, publicKey, params.subject_token!);
       if (!subject) throw new errors.InvalidGrant("subject_token is not an active access token of this IdP");
-      const info = resourceServerInfo(target);
+      const info = resourceServerInfo(target, jwtResources);
       const scope = (params.scope ?? info.scope)
         .split(" ")
         .filter((s) => info.scope.split(" ").includes(s))
@@ -222,6 +224,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   const introspectionClient = options.introspectionClient ?? GATEWAY_CLIENT;
   const publicClient = options.publicClient ?? { id: PUBLIC_CLIENT_ID, redirectUris: [REDIRECT_URI] };
   const accounts = options.accounts ? new Map(options.accounts.map((a) => [a.id, a])) : undefined;
+  const jwtResources = new Set(options.jwtResources ?? []);
 
   const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
   const kid = "idp-key-1";
@@ -283,7 +286,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
         enabled: true,
         defaultResource: (_ctx: KoaContextWithOIDC, _client: unknown, oneOf?: string[]) => oneOf?.[0],
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => resourceServerInfo(resource),
+        getResourceServerInfo: (_ctx: KoaContextWithOIDC, resource: string) => resourceServerInfo(resource, jwtResources),
       },
     },
     ttl: {
@@ -307,7 +310,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   };
   const provider = new Provider(issuer, configuration as unknown as Configuration);
-  registerTokenExchange(provider, issuer, publicKey, () => state.exchangeRequests++);
+  registerTokenExchange(provider, issuer, publicKey, jwtResources, () => state.exchangeRequests++);
   const callback = provider.callback();
 
   /** Grants what the client asked for — the OpenID scopes and "mcp" at each requested resource — to `accountId`. */

@@ -1,6 +1,8 @@
 // The configuration the demo seeds: the recipe's two servers in front of the
-// stand-ins, with the recipe's groups, consumers and ACL table — as one
-// gateway configuration document, the same shape an admin would import.
+// stand-ins, with the recipe's groups, consumers and ACL table, and a third
+// server speaking MCP 2026-07-28 whose credential is an RFC 8693 token
+// exchange — as one gateway configuration document, the same shape an admin
+// would import.
 import type { GatewayConfigInput } from "../lib/core/config/schema";
 
 export const DEMO_KEYS = { admin: "admin-api-key", developer: "dev-api-key" } as const;
@@ -8,7 +10,10 @@ export const DEMO_KEYS = { admin: "admin-api-key", developer: "dev-api-key" } as
 /** The recipe's ACL table for GitHub: developers may use exactly these read tools; everything else is denied to them. */
 export const DEVELOPER_GITHUB_TOOLS = ["search_repositories", "get_file_contents", "list_issues", "list_pull_requests", "search_users", "search_code"] as const;
 
-export const VAULT_NAMES = { konnectToken: "konnect-token", introspectionSecret: "idp-introspection-secret" } as const;
+/** The 2026-07-28 reference server: developers may not push; its input_required tool (delete_branch) asks before it runs. */
+export const DEVELOPER_DENIED_REFERENCE_TOOLS = ["push_files"] as const;
+
+export const VAULT_NAMES = { konnectToken: "konnect-token", introspectionSecret: "idp-introspection-secret", exchangeSecret: "idp-exchange-secret" } as const;
 export const KONNECT_VAULT_REFERENCE = `{vault://portcullis/${VAULT_NAMES.konnectToken}}`;
 
 export interface RecipeInput {
@@ -16,9 +21,29 @@ export interface RecipeInput {
   publicUrl: string;
   github: { mcpUrl: string; prmUrl: string };
   konnect: { mcpUrl: string };
-  idp: { issuer: string; introspectionEndpoint: string; introspectionClientId: string; user: { sub: string } };
+  reference: { mcpUrl: string };
+  idp: { issuer: string; introspectionEndpoint: string; tokenEndpoint: string; introspectionClientId: string; exchangeClientId: string; user: { sub: string } };
   /** Ciphertexts of the built-in vault (encryptSecret with the master key). */
   vault: Record<(typeof VAULT_NAMES)[keyof typeof VAULT_NAMES], string>;
+}
+
+/** Token swap against the organisation's IdP: tokens introspected, `sub` names the consumer by custom id, `groups` adds groups. */
+function idpAuth(input: RecipeInput) {
+  return {
+    mode: "token_swap" as const,
+    issuer: input.idp.issuer,
+    introspection: {
+      endpoint: input.idp.introspectionEndpoint,
+      client_id: input.idp.introspectionClientId,
+      client_secret: `{vault://portcullis/${VAULT_NAMES.introspectionSecret}}`,
+    },
+    scopes_supported: ["mcp"],
+    required_scopes: ["mcp"],
+    consumer_claim: "sub",
+    consumer_by: "custom_id" as const,
+    consumer_groups_claim: "groups",
+    unknown_consumer: "reject" as const,
+  };
 }
 
 export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
@@ -49,23 +74,29 @@ export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
         name: "konnect",
         path: "/konnect-mcp",
         upstream: input.konnect.mcpUrl,
-        auth: {
-          mode: "token_swap",
-          issuer: input.idp.issuer,
-          introspection: {
-            endpoint: input.idp.introspectionEndpoint,
-            client_id: input.idp.introspectionClientId,
-            client_secret: `{vault://portcullis/${VAULT_NAMES.introspectionSecret}}`,
-          },
-          scopes_supported: ["mcp"],
-          required_scopes: ["mcp"],
-          consumer_claim: "sub",
-          consumer_by: "custom_id",
-          consumer_groups_claim: "groups",
-          unknown_consumer: "reject",
-        },
+        auth: idpAuth(input),
         upstream_headers: { Authorization: `Bearer ${KONNECT_VAULT_REFERENCE}` },
         acl: { default: { allow: ["admin", "developer"] }, tools: [] },
+      },
+      {
+        name: "reference",
+        path: "/reference-mcp",
+        upstream: input.reference.mcpUrl,
+        auth: idpAuth(input),
+        // The upstream trusts the organisation's IdP: the user's token is exchanged for one issued to it, naming the user.
+        upstream_credential: {
+          token_exchange: {
+            endpoint: input.idp.tokenEndpoint,
+            client_id: input.idp.exchangeClientId,
+            client_secret: `{vault://portcullis/${VAULT_NAMES.exchangeSecret}}`,
+            resource: input.reference.mcpUrl,
+            scope: "mcp",
+          },
+        },
+        acl: {
+          default: { allow: ["admin", "developer"] },
+          tools: DEVELOPER_DENIED_REFERENCE_TOOLS.map((name) => ({ name, allow: ["admin"], deny: ["developer"] })),
+        },
       },
     ],
     vault: { portcullis: input.vault },

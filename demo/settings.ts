@@ -19,12 +19,13 @@ const demoSettingsSchema = z.object({
   PORTCULLIS_DEMO_GITHUB_PORT: port(8201),
   PORTCULLIS_DEMO_KONNECT_PORT: port(8202),
   PORTCULLIS_DEMO_IDP_PORT: port(8203),
+  PORTCULLIS_DEMO_REFERENCE_PORT: port(8204),
 });
 
 export interface DemoSettings {
   dataDir: string;
   databaseUrl: string | undefined;
-  ports: { console: number; http: number; https: number; status: number; pg: number; github: number; konnect: number; idp: number };
+  ports: { console: number; http: number; https: number; status: number; pg: number; github: number; konnect: number; idp: number; reference: number };
 }
 
 export function readDemoSettings(env: Readonly<Record<string, string | undefined>>): DemoSettings {
@@ -48,6 +49,7 @@ export function readDemoSettings(env: Readonly<Record<string, string | undefined
       github: s.PORTCULLIS_DEMO_GITHUB_PORT,
       konnect: s.PORTCULLIS_DEMO_KONNECT_PORT,
       idp: s.PORTCULLIS_DEMO_IDP_PORT,
+      reference: s.PORTCULLIS_DEMO_REFERENCE_PORT,
     },
   };
 }

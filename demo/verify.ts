@@ -1,12 +1,15 @@
 // The recipe's verification, step by step, against a running demo with the
 // MCP SDK client: the GitHub route (passthrough) and the Konnect route (token
-// swap). One implementation with two callers — `npm run demo:verify` prints
+// swap); and with a spec-exact MCP 2026-07-28 client, the reference route
+// (token exchange). One implementation with two callers — `npm run demo:verify` prints
 // each step, the integration test asserts them — so neither can drift.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { signInToConsole, type ConsoleSession } from "./console-session";
 import type { DemoFacts } from "./facts";
 import { authorizeWithOAuth, type HeadlessOAuthProvider } from "./headless-oauth";
+import { statelessRequest } from "./mcp-2026/client";
+import { STATELESS_TOOLS } from "./mcp-2026/reference-server";
 import { fetchRequestLog, tokenHash } from "./request-log";
 
 export interface StepResult {
@@ -312,10 +315,97 @@ function konnectFlow(facts: DemoFacts): Flow {
   };
 }
 
-/** Runs both flows; in each, the first failure skips the steps after it. */
+function referenceFlow(facts: DemoFacts): Flow {
+  const { reference, idp } = facts;
+  let provider: HeadlessOAuthProvider;
+  let logMark = 0;
+  const signedIn = () => ({ headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } });
+  const allowed = STATELESS_TOOLS.map((t) => t.name).filter((name) => !reference.developer_denied_tools.includes(name));
+  return {
+    title: `Reference MCP 2026-07-28 — token exchange (${reference.mcp_url})`,
+    steps: [
+      { title: "No token → 401 with a challenge", run: () => expectChallenge(reference.mcp_url) },
+      {
+        title: `Authorization Code + PKCE at the IdP, signed in as ${idp.user.username}`,
+        async run() {
+          provider = await authorizeWithOAuth(reference.mcp_url, { client: { clientId: idp.client_id, redirectUri: idp.redirect_uri }, credentials: idp.user });
+          logMark = (await fetchRequestLog(reference.stand_in_url, Number.MAX_SAFE_INTEGER)).last_seq;
+          return `token ${shorten(provider.tokens()!.access_token)} for resource ${reference.mcp_url}`;
+        },
+      },
+      {
+        title: "server/discover, then every tools/list page without a session: filtered for the caller and marked private",
+        async run() {
+          const discovered = await statelessRequest(reference.mcp_url, "server/discover", {}, signedIn());
+          check(discovered.status === 200 && discovered.message.result, `server/discover answered ${discovered.status} ${JSON.stringify(discovered.message)}`);
+          const names: string[] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            const page = await statelessRequest(reference.mcp_url, "tools/list", cursor === undefined ? {} : { cursor }, signedIn());
+            const result = page.message.result as { tools?: { name: string }[]; nextCursor?: string; cacheScope?: string } | undefined;
+            check(page.status === 200 && result?.tools, `tools/list answered ${page.status} ${JSON.stringify(page.message)}`);
+            check(result.cacheScope === "private", `page ${pages + 1} has cacheScope ${String(result.cacheScope)}, expected "private"`);
+            names.push(...result.tools.map((t) => t.name));
+            cursor = result.nextCursor;
+            pages++;
+          } while (cursor !== undefined && pages < 20);
+          check(sameList(names, allowed), `listed ${names.sort().join(", ")}, expected ${allowed.sort().join(", ")}`);
+          return `${names.length} tools over ${pages} pages (${names.sort().join(", ")}), cacheScope "private" on each`;
+        },
+      },
+      {
+        title: `${reference.developer_denied_tools.join(", ")} as ${idp.user.username} → -32602, and the server never sees it`,
+        async run() {
+          const before = (await fetchRequestLog(reference.stand_in_url, Number.MAX_SAFE_INTEGER)).last_seq;
+          const tool = reference.developer_denied_tools[0]!;
+          const answer = await statelessRequest(reference.mcp_url, "tools/call", { name: tool, arguments: { text: "sneaky" } }, signedIn());
+          check(answer.message.error?.code === -32602, `expected error -32602, got ${answer.status} ${JSON.stringify(answer.message)}`);
+          const reached = (await fetchRequestLog(reference.stand_in_url, before)).requests.filter((r) => r.tool === tool);
+          check(reached.length === 0, `the server received ${tool} ${reached.length} time(s)`);
+          return `${answer.message.error.code} "${answer.message.error.message}"; the server received 0 ${tool} calls`;
+        },
+      },
+      {
+        title: "delete_branch asks first (input_required); the retry that accepts is judged again and runs",
+        async run() {
+          const call = { name: "delete_branch", arguments: { text: "feature/old" } };
+          const interim = await statelessRequest(reference.mcp_url, "tools/call", call, signedIn());
+          const asked = interim.message.result as { resultType?: string; requestState?: string } | undefined;
+          check(asked?.resultType === "input_required" && typeof asked.requestState === "string", `expected input_required, got ${JSON.stringify(interim.message)}`);
+          const retried = await statelessRequest(
+            reference.mcp_url,
+            "tools/call",
+            { ...call, inputResponses: { confirm: { action: "accept", content: {} } }, requestState: asked.requestState },
+            signedIn(),
+          );
+          const done = retried.message.result as { resultType?: string; content?: { text?: string }[] } | undefined;
+          check(done?.resultType === "complete", `the retry answered ${JSON.stringify(retried.message)}`);
+          return `input_required → accepted → ${done.content?.[0]?.text ?? "complete"}`;
+        },
+      },
+      {
+        title: `The server saw only tokens the IdP issued for it, naming ${idp.user.username}; never ${idp.user.username}'s own token`,
+        async run() {
+          const seen = (await fetchRequestLog(reference.stand_in_url, logMark)).requests;
+          const userToken = tokenHash(provider.tokens()!.access_token);
+          check(seen.length > 0, "the server received nothing");
+          check(!seen.some((r) => r.token_hash === userToken), `the server received ${idp.user.username}'s token`);
+          const others = seen.filter((r) => !r.accepted || r.caller !== idp.user.username);
+          check(others.length === 0, `${others.length} request(s) not made as ${idp.user.username} with a token for ${reference.resource}`);
+          const tokens = new Set(seen.map((r) => r.token_hash));
+          return `${seen.length} requests as ${idp.user.username} with ${tokens.size} exchanged token(s) for ${reference.resource}; ${idp.user.username}'s own token: never`;
+        },
+      },
+    ],
+    async cleanup() {},
+  };
+}
+
+/** Runs every flow; in each, the first failure skips the steps after it. */
 export async function verifyDemo(facts: DemoFacts, onResult: (result: StepResult, flowTitle: string) => void = () => {}): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const flow of [githubFlow(facts), konnectFlow(facts)]) {
+  for (const flow of [githubFlow(facts), konnectFlow(facts), referenceFlow(facts)]) {
     let failed = false;
     for (const step of flow.steps) {
       let result: StepResult;

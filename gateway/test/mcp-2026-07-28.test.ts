@@ -2,8 +2,8 @@
 // session) judged like any other, against the reference upstream written from
 // the specification, answering in JSON and in SSE.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStatelessUpstream, STATELESS_TOOLS, type StatelessUpstream } from "./support/stateless-upstream";
-import { statelessRequest } from "./support/stateless-client";
+import { startStatelessUpstream, STATELESS_TOOLS, type StatelessUpstream } from "../../demo/mcp-2026/reference-server";
+import { statelessRequest } from "../../demo/mcp-2026/client";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
 const DEV = { apikey: "dev-api-key-1", authorization: "Bearer upstream-token" };

@@ -1,4 +1,5 @@
-// Reads an upstream MCP server's whole tool list with the MCP SDK client:
+// Reads an upstream MCP server's whole tool list: from a 2026-07-28 server
+// statelessly (stateless-tools.ts), else with the MCP SDK client's handshake —
 // initialize, then tools/list page by page following nextCursor. The headers
 // carry a credential meant for this one request: they are never stored, and
 // no error or log line built here contains them. The tools are read as the
@@ -12,6 +13,7 @@ import { z } from "zod";
 import { formatConfigIssues } from "../core/config/schema";
 import { ConsoleError } from "./errors";
 import { toolsListResultSchema, type ToolDefinition } from "./schemas/tools";
+import { listStatelessTools, upstreamRefusal } from "./stateless-tools";
 
 // One page as listed; the tools themselves are judged by toolsListResultSchema once every page is in.
 const rawToolsPageSchema = z.looseObject({ tools: z.array(z.unknown()), nextCursor: z.string().optional() });
@@ -21,9 +23,8 @@ const MAX_PAGES = 100;
 
 function describeFailure(error: unknown, upstream: URL, timeoutMs: number): string {
   if (error instanceof StreamableHTTPError) {
-    if (error.code === 401) return "The upstream refused the credential (HTTP 401). Enter a token it accepts for this sync.";
-    if (error.code === 403) return "The upstream refused the credential (HTTP 403): the token lacks a permission or scope the server needs.";
-    if (error.code === 404) return `The upstream has no MCP endpoint at ${upstream.pathname} (HTTP 404). Check the upstream URL.`;
+    const refused = error.code === undefined ? undefined : upstreamRefusal(error.code, upstream);
+    if (refused) return refused;
     if (error.code !== undefined && error.code > 0) return `The upstream answered HTTP ${error.code}.`;
     return "The upstream's answer is not MCP Streamable HTTP.";
   }
@@ -40,6 +41,14 @@ function describeFailure(error: unknown, upstream: URL, timeoutMs: number): stri
 
 export async function fetchUpstreamTools(upstreamUrl: string, headers: Record<string, string>, timeoutMs: number): Promise<ToolDefinition[]> {
   const upstream = new URL(upstreamUrl);
+  const tools = (await listStatelessTools(upstream, headers, timeoutMs, MAX_PAGES)) ?? (await listToolsWithHandshake(upstream, headers, timeoutMs));
+  const parsed = toolsListResultSchema.safeParse({ tools });
+  if (!parsed.success) throw new ConsoleError("upstream", `The upstream listed tools the console cannot govern: ${formatConfigIssues(parsed.error).join("; ")}`);
+  return parsed.data.tools;
+}
+
+/** Earlier revisions: the SDK client's initialize, then tools/list in the session. */
+async function listToolsWithHandshake(upstream: URL, headers: Record<string, string>, timeoutMs: number): Promise<unknown[]> {
   const client = new Client({ name: "portcullis-console", version: "1.0.0" });
   const transport = new StreamableHTTPClientTransport(upstream, { requestInit: { headers } });
   const options = { timeout: timeoutMs };
@@ -61,7 +70,5 @@ export async function fetchUpstreamTools(upstreamUrl: string, headers: Record<st
     await transport.terminateSession().catch(() => undefined);
     await client.close().catch(() => undefined);
   }
-  const parsed = toolsListResultSchema.safeParse({ tools });
-  if (!parsed.success) throw new ConsoleError("upstream", `The upstream listed tools the console cannot govern: ${formatConfigIssues(parsed.error).join("; ")}`);
-  return parsed.data.tools;
+  return tools;
 }

@@ -39,7 +39,7 @@ export async function statelessRequest(
   const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
   const text = await response.text();
   const type = response.headers.get("content-type") ?? "";
-  if (!type.startsWith("text/event-stream")) return { status: response.status, headers: response.headers, message: JSON.parse(text) };
+  if (!type.startsWith("text/event-stream")) return { status: response.status, headers: response.headers, message: JSON.parse(text) as StatelessAnswer["message"] };
   const messages = text
     .split(/\n\n/)
     .map((event) =>
