@@ -6,7 +6,8 @@
 // - optionally a client-credentials client, to mint tokens for other audiences;
 // - optionally a token-exchange client (RFC 8693, a grant oidc-provider lacks,
 //   registered here): it trades a user's access token for one issued to
-//   another resource, naming the same user.
+//   another resource, naming the same user — and, given an actor token (an
+//   active access token of this IdP), who acts for them (`act`, RFC 8693 §4.1).
 // Resources whose URL ends in "-jwt", or that are named in `jwtResources`, get JWT access tokens (at+jwt, RS256);
 // all others get opaque tokens (introspection). Access tokens carry the
 // signed-in account's `groups`.
@@ -190,7 +191,7 @@ async function subjectOf(provider: Provider, issuer: string, publicKey: CryptoKe
  * `resource` (or `audience`) for the same subject, with the resource's scope.
  */
 function registerTokenExchange(provider: Provider, issuer: string, publicKey: CryptoKey, jwtResources: ReadonlySet<string>, counted: () => void) {
-  const parameters = ["subject_token", "subject_token_type", "requested_token_type", "audience", "resource", "scope"];
+  const parameters = ["subject_token", "subject_token_type", "requested_token_type", "audience", "resource", "scope", "actor_token", "actor_token_type"];
   provider.registerGrantType(
     TOKEN_EXCHANGE_GRANT,
     async (ctx: KoaContextWithOIDC) => {
@@ -202,6 +203,10 @@ function registerTokenExchange(provider: Provider, issuer: string, publicKey: Cr
       if (!target) throw new errors.InvalidTarget("name the resource or audience the token is for");
       const subject = await subjectOf(provider, issuer, publicKey, params.subject_token!);
       if (!subject) throw new errors.InvalidGrant("subject_token is not an active access token of this IdP");
+      // RFC 8693 §2.1: actor_token_type is required with an actor_token.
+      if (params.actor_token !== undefined && params.actor_token_type !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest("actor_token_type must be an access token");
+      const actor = params.actor_token === undefined ? undefined : await subjectOf(provider, issuer, publicKey, params.actor_token);
+      if (params.actor_token !== undefined && !actor) throw new errors.InvalidGrant("actor_token is not an active access token of this IdP");
       const info = resourceServerInfo(target, jwtResources);
       const scope = (params.scope ?? info.scope)
         .split(" ")
@@ -210,6 +215,8 @@ function registerTokenExchange(provider: Provider, issuer: string, publicKey: Cr
       // (The types make grantId required; oidc-provider itself treats it as optional.)
       const token = new provider.AccessToken({ ...subject, grantId: subject.grantId!, client: ctx.oidc.client!, gty: "token_exchange", scope: scope || undefined });
       token.resourceServer = new provider.ResourceServer(target, info);
+      // Read by extraTokenClaims when the token is saved: the `act` claim names the actor.
+      if (actor) (token as unknown as { actor: string }).actor = actor.accountId;
       const value = await token.save();
       ctx.body = { access_token: value, issued_token_type: ACCESS_TOKEN_TYPE, token_type: "Bearer", expires_in: token.expiration, scope: token.scope };
     },
@@ -299,7 +306,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       Session: 8 * 3600,
       Grant: 8 * 3600,
     },
-    extraTokenClaims: (_ctx: KoaContextWithOIDC, token: { accountId?: string }) => (token.accountId ? { groups: groupsOf(token.accountId) } : undefined),
+    extraTokenClaims: (_ctx: KoaContextWithOIDC, token: { accountId?: string; actor?: string }) =>
+      token.accountId ? { groups: groupsOf(token.accountId), ...(token.actor ? { act: { sub: token.actor } } : {}) } : undefined,
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => ({
       accountId: sub,
       claims: () => {

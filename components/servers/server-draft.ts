@@ -12,6 +12,7 @@ export interface HeaderRow {
 }
 
 export type ClientAuthMethod = "client_secret_basic" | "client_secret_post";
+export type ActorTokenType = "access_token" | "jwt" | "id_token";
 
 export interface Draft {
   name: string;
@@ -48,6 +49,9 @@ export interface Draft {
   exchangeAudience: string;
   exchangeResource: string;
   exchangeScope: string;
+  /** RFC 8693 actor token (a vault reference), empty for none. */
+  exchangeActorToken: string;
+  exchangeActorTokenType: ActorTokenType;
   headers: HeaderRow[];
   timeoutMs: string;
   corsOrigins: string;
@@ -101,6 +105,8 @@ export function draftOf(settings?: ServerSettings): Draft {
     exchangeAudience: exchange?.audience ?? "",
     exchangeResource: exchange?.resource ?? "",
     exchangeScope: exchange?.scope ?? "",
+    exchangeActorToken: exchange?.actor_token ?? "",
+    exchangeActorTokenType: exchange?.actor_token_type ?? "access_token",
     headers: Object.entries(settings?.upstream_headers ?? {}).map(([name, value]) => headerRow(name, value)),
     timeoutMs: String(settings?.timeout_ms ?? 60_000),
     corsOrigins: settings?.cors.origins.join("\n") ?? "",
@@ -152,6 +158,8 @@ function tokenExchangeOf(d: Draft) {
       audience: optional(d.exchangeAudience),
       resource: optional(d.exchangeResource),
       scope: optional(d.exchangeScope),
+      actor_token: optional(d.exchangeActorToken),
+      actor_token_type: d.exchangeActorTokenType,
     },
   };
 }

@@ -1,10 +1,11 @@
 "use client";
 // A token_swap route's upstream credential: the stored one in the upstream
 // headers, or an RFC 8693 token exchange at the IdP — per user, for the
-// upstream's audience or resource.
+// upstream's audience or resource, optionally naming who acts for the user
+// (an actor token, RFC 8693 §2.1).
 import { Field } from "../ui/field";
 import { SelectField } from "../ui/select";
-import type { ClientAuthMethod, Draft, DraftBinding } from "./server-draft";
+import type { ActorTokenType, ClientAuthMethod, Draft, DraftBinding } from "./server-draft";
 import { VaultSecretField } from "./vault-secret-field";
 
 const PREFIX = "upstream_credential.token_exchange.";
@@ -57,6 +58,29 @@ export function UpstreamCredentialFields({ binding }: { binding: DraftBinding })
             />
             <Field id="exchange-audience" label="Audience" {...text("exchangeAudience")} error={error(`${PREFIX}audience`)} hint="Its name at the IdP; one of the two is needed" />
             <Field id="exchange-scope" label="Scope (optional)" {...text("exchangeScope")} error={error(`${PREFIX}scope`)} />
+          </div>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <div className="sm:col-span-2">
+              <VaultSecretField
+                id="exchange-actor-token"
+                label="Actor token (optional, vault reference)"
+                pickerLabel="Pick the actor token from the vault"
+                value={draft.exchangeActorToken}
+                onChange={(value) => set("exchangeActorToken", value)}
+                error={error(`${PREFIX}actor_token`)}
+                secrets={secrets}
+              />
+            </div>
+            <SelectField
+              id="exchange-actor-token-type"
+              label="Actor token type"
+              value={draft.exchangeActorTokenType}
+              onChange={(e) => set("exchangeActorTokenType", e.target.value as ActorTokenType)}
+            >
+              <option value="access_token">access token</option>
+              <option value="jwt">JWT</option>
+              <option value="id_token">ID token</option>
+            </SelectField>
           </div>
         </div>
       ) : null}

@@ -6,7 +6,7 @@
 import { SignJWT, decodeJwt, importJWK, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectWithOAuth } from "../../demo/headless-oauth";
-import { EXCHANGE_CLIENT, GATEWAY_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../demo/identity-provider";
+import { EXCHANGE_CLIENT, GATEWAY_CLIENT, MACHINE_CLIENT, PUBLIC_CLIENT_ID, REDIRECT_URI, startIdentityProvider, type IdentityProvider } from "../../demo/identity-provider";
 import { findFreePort } from "../../lib/net/ports";
 import { fakeMcpServer } from "./support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
@@ -14,7 +14,7 @@ import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
 /** The upstream's resource at the IdP (names ending in -jwt get JWTs, so the test can read what arrived). */
 const UPSTREAM_RESOURCE = "https://konnect.upstream.test/mcp-jwt";
-const ENV = { OAUTH_CLIENT_SECRET: GATEWAY_CLIENT.secret, EXCHANGE_CLIENT_SECRET: EXCHANGE_CLIENT.secret };
+const ENV: Record<string, string> = { OAUTH_CLIENT_SECRET: GATEWAY_CLIENT.secret, EXCHANGE_CLIENT_SECRET: EXCHANGE_CLIENT.secret, FORGED_ACTOR_TOKEN: "not-a-token-of-the-idp" };
 
 let idp: IdentityProvider;
 let upstream: RecordingUpstream;
@@ -51,7 +51,9 @@ function route(name: string, exchange: Record<string, unknown>, auth: Record<str
 }
 
 beforeAll(async () => {
-  idp = await startIdentityProvider({ exchangeClient: EXCHANGE_CLIENT });
+  idp = await startIdentityProvider({ exchangeClient: EXCHANGE_CLIENT, machineClient: MACHINE_CLIENT });
+  // The gateway's own service token, which it presents as the actor (RFC 8693 §2.1).
+  ENV.ACTOR_TOKEN = await idp.clientCredentialsToken("https://gateway.portcullis.test/actor");
   upstream = await startRecordingUpstream(fakeMcpServer);
   unusedPort = await findFreePort();
   gw = await startTestGateway(
@@ -69,6 +71,8 @@ beforeAll(async () => {
         // The introspection client is not allowed the token-exchange grant: the IdP refuses.
         route("refused", { client_id: GATEWAY_CLIENT.id, client_secret: "{vault://env/OAUTH_CLIENT_SECRET}" }),
         route("idp-down", { endpoint: `http://127.0.0.1:${unusedPort}/token` }),
+        route("with-actor", { actor_token: "{vault://env/ACTOR_TOKEN}" }),
+        route("forged-actor", { actor_token: "{vault://env/FORGED_ACTOR_TOKEN}" }),
       ],
     }),
     { env: ENV },
@@ -165,6 +169,23 @@ describe("token exchange", () => {
     expect(event).toMatchObject({ decision: "error", reason: "token_exchange_failed", status: 502, consumer: "alice" });
     expect(gw.logs.find((l) => l.fields.reason === "token_exchange_failed")?.fields.detail).toBe("token exchange answered HTTP 400 invalid_request");
     expectNeverLeaked(token);
+  });
+
+  it("with an actor token, the upstream's token names the user and, in `act`, the gateway acting for them", async () => {
+    const token = await userToken("alice", "/with-actor");
+    expect((await post("/with-actor", token)).status).toBe(200);
+    const { claims } = await exchangedTokenAt(-1);
+    expect(claims).toMatchObject({ sub: "alice", aud: UPSTREAM_RESOURCE, act: { sub: MACHINE_CLIENT.id } });
+    expectNeverLeaked(token, ENV.ACTOR_TOKEN!);
+  });
+
+  it("an actor token the IdP does not accept → 502 token_exchange_failed, nothing forwarded", async () => {
+    const before = upstream.requests.length;
+    const response = await post("/forged-actor", await userToken("alice", "/forged-actor"));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ error: { data: { reason: "token_exchange_failed" } } });
+    expect(upstream.requests.length).toBe(before);
+    expect(gw.logs.find((l) => l.fields.reason === "token_exchange_failed" && String(l.fields.detail).includes("invalid_grant"))).toBeDefined();
   });
 
   it("an unreachable IdP token endpoint → 502 token_exchange_failed, nothing forwarded", async () => {

@@ -133,6 +133,8 @@ describe("MCP server writes", () => {
           client_id: "gw",
           client_secret: "{vault://portcullis/exchange-secret}",
           resource: "https://docs.example.com/mcp",
+          actor_token: "{vault://portcullis/exchange-secret}",
+          actor_token_type: "jwt",
         },
       },
     });
@@ -157,6 +159,13 @@ describe("MCP server writes", () => {
     expect((await refusal(createServer(actor, exchanging))).fields).toEqual({
       "upstream_credential.token_exchange.client_secret": 'the vault has no secret named "missing-exchange"; create it on the Vault page first',
     });
+    const literalActor = serverInputSchema.safeParse({
+      ...exchanging,
+      upstream_credential: { token_exchange: { ...exchanging.upstream_credential!.token_exchange, actor_token: "eyJliteral" } },
+    });
+    expect(literalActor.error?.issues).toEqual([
+      expect.objectContaining({ path: ["upstream_credential", "token_exchange", "actor_token"], message: expect.stringContaining("store the actor token in the vault") }),
+    ]);
     const introspected = settings({
       auth: {
         mode: "passthrough",

@@ -71,6 +71,8 @@ export interface CompiledTokenExchange {
   audience?: string;
   resource?: string;
   scope?: string;
+  /** RFC 8693 actor token and its type URI (urn:ietf:params:oauth:token-type:…). */
+  actor?: { token: SecretTemplate; type: string };
   timeoutMs: number;
 }
 
@@ -191,6 +193,7 @@ function compileTokenExchange(server: ServerConfig): CompiledTokenExchange | und
     audience: exchange.audience,
     resource: exchange.resource,
     scope: exchange.scope,
+    actor: exchange.actor_token ? { token: compileSecretTemplate(exchange.actor_token), type: `urn:ietf:params:oauth:token-type:${exchange.actor_token_type}` } : undefined,
     timeoutMs: server.auth.idp_timeout_ms,
   };
 }

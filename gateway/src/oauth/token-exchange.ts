@@ -2,7 +2,8 @@
 // credential is obtained per user by RFC 8693 token exchange at the
 // organisation's IdP — the caller's validated token is the subject token, and
 // the IdP issues a token for the upstream (its `audience`/`resource`) naming the
-// same user. Exchanged tokens are cached per subject token (its full SHA-256)
+// same user; with an actor token, the IdP records who acts for the user (the
+// `act` claim, RFC 8693 §4.1). Exchanged tokens are cached per subject token (its full SHA-256)
 // until they expire; concurrent requests with one token exchange once. Any
 // failure is 502 token_exchange_failed: the route never falls back to the
 // caller's token or to no credential.
@@ -88,17 +89,16 @@ export class TokenExchanger {
   }
 
   async #exchange(subjectToken: string, exchange: CompiledTokenExchange): Promise<Exchanged> {
-    let secret: string;
-    try {
-      secret = await this.vault.render(exchange.clientSecret);
-    } catch (error) {
-      if (!(error instanceof VaultError)) throw error;
-      throw new GatewayError("credential_unavailable", "The gateway's credential for the identity provider is unavailable", `token exchange client secret: ${error.message}`);
-    }
+    const secret = await this.#render(exchange.clientSecret, "token exchange client secret");
+    const actorToken = exchange.actor ? await this.#render(exchange.actor.token, "token exchange actor token") : undefined;
     const form = new URLSearchParams({ grant_type: GRANT_TYPE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, requested_token_type: ACCESS_TOKEN_TYPE });
     if (exchange.audience) form.set("audience", exchange.audience);
     if (exchange.resource) form.set("resource", exchange.resource);
     if (exchange.scope) form.set("scope", exchange.scope);
+    if (actorToken !== undefined) {
+      form.set("actor_token", actorToken);
+      form.set("actor_token_type", exchange.actor!.type);
+    }
     let answer: { status: number; body: unknown };
     try {
       answer = await postClientForm(this.dispatcher, exchange.endpoint, form, { id: exchange.clientId, secret, method: exchange.authMethod }, exchange.timeoutMs);
@@ -106,5 +106,14 @@ export class TokenExchanger {
       throw failed(`token exchange: ${(error as { code?: string }).code ?? (error as Error).message}`);
     }
     return readExchangeResponse(answer.status, answer.body, Date.now());
+  }
+
+  async #render(template: CompiledTokenExchange["clientSecret"], what: string): Promise<string> {
+    try {
+      return await this.vault.render(template);
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      throw new GatewayError("credential_unavailable", "The gateway's credential for the identity provider is unavailable", `${what}: ${error.message}`);
+    }
   }
 }

@@ -29,7 +29,7 @@ const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie)$|token|sec
 
 const serverFieldsSchema = z.strictObject(fields);
 
-/** The client secrets for the IdP a server holds, by field path. */
+/** The client secrets (and the actor token) for the IdP a server holds, by field path. */
 export function clientSecrets(server: z.infer<typeof serverFieldsSchema>): { path: string[]; value: string }[] {
   const secrets: { path: string[]; value: string }[] = [];
   const { auth } = server;
@@ -38,6 +38,7 @@ export function clientSecrets(server: z.infer<typeof serverFieldsSchema>): { pat
     secrets.push({ path: ["auth", "validate", "introspection", "client_secret"], value: auth.validate.introspection.client_secret });
   const exchange = server.upstream_credential?.token_exchange;
   if (exchange) secrets.push({ path: ["upstream_credential", "token_exchange", "client_secret"], value: exchange.client_secret });
+  if (exchange?.actor_token) secrets.push({ path: ["upstream_credential", "token_exchange", "actor_token"], value: exchange.actor_token });
   return secrets;
 }
 
@@ -45,7 +46,8 @@ function checkConsoleServerRules(server: z.infer<typeof serverFieldsSchema>, ctx
   checkServerRules(server, ctx);
   for (const { path, value } of clientSecrets(server)) {
     if (!VAULT_REFERENCE_PATTERN.test(value)) {
-      ctx.addIssue({ code: "custom", path, message: "store the client secret in the vault and enter its reference, e.g. {vault://portcullis/idp-client-secret}" });
+      const what = path.at(-1) === "actor_token" ? "actor token" : "client secret";
+      ctx.addIssue({ code: "custom", path, message: `store the ${what} in the vault and enter its reference, e.g. {vault://portcullis/idp-${what.replace(" ", "-")}}` });
     }
   }
   for (const [name, value] of Object.entries(server.upstream_headers)) {

@@ -189,6 +189,9 @@ const tokenExchangeSchema = z
     /** RFC 8707 / 8693 `resource`: the upstream's URI. */
     resource: httpUrl.optional(),
     scope: z.string().min(1).optional(),
+    /** RFC 8693 §2.1 `actor_token`: who acts for the user (the gateway's own token, e.g. a service account's), as a vault reference. */
+    actor_token: secretString.min(1).optional(),
+    actor_token_type: z.enum(["access_token", "jwt", "id_token"]).default("access_token"),
   })
   .refine((x) => x.audience || x.resource, { message: "token_exchange needs `audience` or `resource`: the upstream must get a token issued for it", path: ["audience"] });
 
