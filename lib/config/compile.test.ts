@@ -73,7 +73,13 @@ function shuffled(s: ConfigSnapshot): ConfigSnapshot {
     ...s,
     groups: rev(s.groups),
     consumers: rev(s.consumers).map((c) => ({ ...c, groups: rev(c.groups), keys: rev(c.keys) })),
-    servers: rev(s.servers).map((server) => ({ ...server, groupRules: rev(server.groupRules), corsOrigins: rev(server.corsOrigins), pins: rev(server.pins), limits: rev(server.limits) })),
+    servers: rev(s.servers).map((server) => ({
+      ...server,
+      groupRules: rev(server.groupRules),
+      corsOrigins: rev(server.corsOrigins),
+      pins: rev(server.pins),
+      limits: rev(server.limits),
+    })),
     secrets: rev(s.secrets),
   };
 }

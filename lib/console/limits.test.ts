@@ -25,8 +25,9 @@ beforeAll(async () => {
   await db().consumerGroup.create({ data: { name: "developer" } });
   carolId = (await db().consumer.create({ data: { username: "carol" } })).id;
   serverName = `gh-${randomBytes(3).toString("hex")}`;
-  serverId = (await createServer(admin, serverInputSchema.parse({ name: serverName, path: `/${serverName}`, upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough" } })))
-    .id;
+  serverId = (
+    await createServer(admin, serverInputSchema.parse({ name: serverName, path: `/${serverName}`, upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough" } }))
+  ).id;
 });
 
 afterAll(async () => {
@@ -92,6 +93,6 @@ describe("limit rules in the console", () => {
     const dave = await db().consumer.create({ data: { username: "dave" } });
     await createLimit(admin, serverId, input({ subject: "consumer:dave", concurrent: 1 }));
     await db().consumer.delete({ where: { id: dave.id } });
-    expect((await compiledLimits()).map((l) => l.subject)).not.toContain("dave");
+    expect((await compiledLimits())!.map((l) => l.subject)).not.toContain("dave");
   });
 });

@@ -81,7 +81,8 @@ async function resolveSubject(tx: Tx, subject: string): Promise<{ groupId: strin
 /** One rule per subject × tool on a server, as the config requires; said on the form's tool field. */
 async function assertNoTwin(tx: Tx, serverId: string, subject: { groupId: string | null; consumerId: string | null }, tool: string, except?: string) {
   const twin = await tx.limitRule.findFirst({ where: { serverId, ...subject, toolName: tool, ...(except ? { id: { not: except } } : {}) }, select: { id: true } });
-  if (twin) throw new ConsoleError("conflict", "This server already has a limit for that subject and tool; edit that one instead.", { tool: "a limit for this subject and tool exists" });
+  if (twin)
+    throw new ConsoleError("conflict", "This server already has a limit for that subject and tool; edit that one instead.", { tool: "a limit for this subject and tool exists" });
 }
 
 /** The config check's field errors name the server's compiled `limits.<i>.<field>`: on the form, that is the rule's own field. */
@@ -150,4 +151,22 @@ export async function deleteLimit(actor: CurrentUser, id: string): Promise<void>
     await tx.limitRule.delete({ where: { id } });
     await recordActivity(tx, actor, { action: "limit.delete", entityType: "server", entityId: before.serverId, entityName: before.server.name, before: limitRuleConfig(before) });
   });
+}
+
+/**
+ * What a server's limit form offers: everyone, each group, and the consumers its rules already name
+ * (a consumer's own limits are added on its page, which lists every server instead of every consumer).
+ */
+export async function serverLimitSubjects(limits: LimitView[]): Promise<{ ref: string; label: string }[]> {
+  const groups = await db().consumerGroup.findMany({ orderBy: { name: "asc" }, select: { name: true } });
+  const consumers = [...new Set(limits.filter((l) => l.subjectKind === "consumer").map((l) => l.subject))].sort();
+  return [
+    { ref: "*", label: "Everyone" },
+    ...groups.map((g) => ({ ref: `group:${g.name}`, label: `Group ${g.name}` })),
+    ...consumers.map((username) => ({ ref: `consumer:${username}`, label: `Consumer ${username}` })),
+  ];
+}
+
+export async function limitServerChoices(): Promise<{ id: string; name: string }[]> {
+  return db().mcpServer.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
