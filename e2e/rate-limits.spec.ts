@@ -118,6 +118,9 @@ test("an admin limits a group on a server, the gateway admits exactly the budget
     await expect(usage.getByRole("row", { name: /create_issue/ })).toContainText(`${admitted} / 3`, { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   await expect(usage.getByRole("button")).toHaveCount(0);
+  // Read-only for developers on the server too: the write API is admins' only.
+  expect((await mine.request.post(`/api/servers/${server.id}/limits`, { data: { subject: "*", per_minute: 1000 } })).status()).toBe(403);
+  expect((await mine.request.delete(`/api/limits/${(await db.limitRule.findFirstOrThrow({ where: { serverId: server.id } })).id}`)).status()).toBe(403);
   await mine.screenshot({ path: test.info().outputPath("my-access-limits.png"), fullPage: true });
   await context.close();
 
