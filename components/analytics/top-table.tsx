@@ -2,7 +2,17 @@ import Link from "next/link";
 import type { TopRow } from "@/lib/analytics/queries";
 import { Card } from "../ui/card";
 
-export function TopTable({ title, rows, href, metric = "requests" }: { title: string; rows: TopRow[]; href?: (key: string) => string; metric?: "requests" | "denials" }) {
+export function TopTable({
+  title,
+  rows,
+  href,
+  metric = "requests",
+}: {
+  title: string;
+  rows: TopRow[];
+  href?: (key: string) => string;
+  metric?: "requests" | "denials" | "throttled";
+}) {
   const max = Math.max(1, ...rows.map((r) => r[metric]));
   return (
     <Card>
@@ -24,7 +34,10 @@ export function TopTable({ title, rows, href, metric = "requests" }: { title: st
                 <span className="tabular-nums text-zinc-600 dark:text-zinc-400">{row[metric].toLocaleString("en")}</span>
               </div>
               <div className="mt-0.5 h-1 rounded bg-zinc-100 dark:bg-zinc-800">
-                <div className={`h-1 rounded ${metric === "denials" ? "bg-amber-500" : "bg-indigo-500"}`} style={{ width: `${(100 * row[metric]) / max}%` }} />
+                <div
+                  className={`h-1 rounded ${metric === "requests" ? "bg-indigo-500" : metric === "denials" ? "bg-amber-500" : "bg-red-500"}`}
+                  style={{ width: `${(100 * row[metric]) / max}%` }}
+                />
               </div>
             </li>
           ))}

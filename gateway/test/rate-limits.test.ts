@@ -18,6 +18,7 @@ const config = (upstreamUrl: string) => ({
     { username: "dev-a", groups: ["developer"], keys: [{ key: "dev-a-api-key" }] },
     { username: "dev-b", groups: ["developer"], keys: [{ key: "dev-b-api-key" }] },
     { username: "dev-c", groups: ["developer"], keys: [{ key: "dev-c-api-key" }] },
+    { username: "dev-d", groups: ["developer"], keys: [{ key: "dev-d-api-key" }] },
   ],
   servers: [
     {
@@ -114,6 +115,22 @@ describe("rate limits on one gateway", () => {
     expect(gw.gateway.metrics()).toMatch(/portcullis_denials_total\{server="everything",tool="[^"]+",reason="rate_limited"\} 4\n/);
     await a.client.close();
     await b.client.close();
+  });
+
+  it("tells an admitted call what is left of its tightest budget (RateLimit-Policy and RateLimit on the 200)", async () => {
+    const d = await connect("dev-d-api-key");
+    const call = (id: number, name: string) =>
+      post("dev-d-api-key", d.transport.sessionId!, { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: { message: "x", a: 1, b: 2 } } });
+    const headers = async (response: Response) => {
+      await response.arrayBuffer();
+      return [response.status, response.headers.get("ratelimit-policy"), response.headers.get("ratelimit")];
+    };
+    // Two rules match echo (3 a minute for the group, 1000 an hour for everyone): the per-minute one has fewer calls left.
+    expect(await headers(await call(1, "echo"))).toEqual([200, '"developer:echo:per_minute";q=3;w=60', '"developer:echo:per_minute";r=2;t=20']);
+    expect(await headers(await call(2, "echo"))).toEqual([200, '"developer:echo:per_minute";q=3;w=60', expect.stringMatching(/^"developer:echo:per_minute";r=1;t=(39|40)$/)]);
+    // get-sum is only under the hourly rule, which counted all three calls: 3.6 s each to refill.
+    expect(await headers(await call(3, "get-sum"))).toEqual([200, '"*:*:per_hour";q=1000;w=3600', '"*:*:per_hour";r=997;t=11']);
+    await d.client.close();
   });
 
   it("refuses a whole batch when one of its calls is over the limit", async () => {

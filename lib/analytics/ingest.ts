@@ -76,14 +76,15 @@ const UPSERT_ROLLUPS = `
     "latencyBuckets" = ${mergeBuckets("AuditRollup")}`;
 
 const UPSERT_SERIES = `
-  INSERT INTO "AuditSeries" (granularity, "bucketStart", scope, key, requests, denials, errors, "latencySumMs")
-  SELECT granularity, bucket_start, scope, key, requests, denials, errors, latency_sum
+  INSERT INTO "AuditSeries" (granularity, "bucketStart", scope, key, requests, denials, throttled, errors, "latencySumMs")
+  SELECT granularity, bucket_start, scope, key, requests, denials, throttled, errors, latency_sum
     FROM jsonb_to_recordset($1::jsonb) AS r(
-      granularity text, bucket_start timestamptz, scope text, key text, requests int, denials int, errors int, latency_sum float8)
+      granularity text, bucket_start timestamptz, scope text, key text, requests int, denials int, throttled int, errors int, latency_sum float8)
    ORDER BY granularity, scope, key, bucket_start
   ON CONFLICT (granularity, scope, key, "bucketStart") DO UPDATE SET
     requests = "AuditSeries".requests + EXCLUDED.requests,
     denials = "AuditSeries".denials + EXCLUDED.denials,
+    throttled = "AuditSeries".throttled + EXCLUDED.throttled,
     errors = "AuditSeries".errors + EXCLUDED.errors,
     "latencySumMs" = "AuditSeries"."latencySumMs" + EXCLUDED."latencySumMs"`;
 
@@ -241,6 +242,7 @@ interface StoredEvent {
   consumerName: string | null;
   toolName: string | null;
   decision: AuditEvent["decision"];
+  reason: string;
   totalLatencyMs: number;
 }
 
@@ -257,7 +259,7 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
     );
     if (ledger.rows.length === 0) return 0;
     const stored = await client.query<StoredEvent>(
-      `SELECT time, "serverName", "consumerName", "toolName", decision, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
+      `SELECT time, "serverName", "consumerName", "toolName", decision, reason, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
       [ledger.rows.flatMap((row) => row.eventIds)],
     );
     const delta = new RollupDelta();
@@ -268,6 +270,7 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
         consumer: e.consumerName,
         tool: e.toolName,
         decision: e.decision,
+        reason: e.reason || null,
         total_latency_ms: e.totalLatencyMs,
         // Not stored with the event; "last used" is only lost for the events of a crashed flush.
         key_id: null,

@@ -17,6 +17,8 @@ function event(i: number): AuditEvent {
   const consumer = ["alice", "bob", "carol"][i % 3]!;
   const tool = i % 5 === 0 ? "push_files" : "search_repositories";
   const decision = tool === "push_files" && consumer !== "alice" ? "deny" : i % 37 === 0 ? "error" : "allow";
+  // Half of the denials are a rate limit's.
+  const throttled = decision === "deny" && i % 2 === 0;
   return {
     id: randomUUID(),
     time: new Date(now - 1 - ((i * 7919) % (23 * 3_600_000))).toISOString(),
@@ -33,8 +35,8 @@ function event(i: number): AuditEvent {
     method: "tools/call",
     tool,
     decision,
-    reason: "",
-    status: decision === "error" ? 502 : 200,
+    reason: throttled ? "rate_limited" : decision === "deny" ? "tool_denied" : "",
+    status: decision === "error" ? 502 : throttled ? 429 : 200,
     jsonrpc_error: decision === "deny" ? -32602 : null,
     upstream_latency_ms: null,
     total_latency_ms: 0.2 + ((i * 104729) % 5000) / 10,
@@ -120,6 +122,21 @@ describe("dashboard queries", () => {
     expect(consumers[0]!.requests).toBe(1000);
     const denied = await topKeys(db, "24h", "tool", "denials", 10, now);
     expect(denied.map((d) => d.key)).toEqual(["github/push_files", "konnect/push_files"]);
+  });
+
+  it("counts throttled calls (denials with reason rate_limited) per consumer, server and tool, the same over every range", async () => {
+    const throttled = events.filter((e) => e.reason === "rate_limited");
+    expect(throttled.length).toBeGreaterThan(0);
+    const expected = (key: (e: AuditEvent) => string) => {
+      const counts = new Map<string, number>();
+      for (const e of throttled) counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
+      return [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+    };
+    for (const range of ["24h", "7d", "30d"] as const) {
+      expect((await topKeys(db, range, "consumer", "throttled", 10, now)).map((r) => [r.key, r.throttled])).toEqual(expected((e) => e.consumer!));
+      expect((await topKeys(db, range, "server", "throttled", 10, now)).map((r) => [r.key, r.throttled])).toEqual(expected((e) => e.server!));
+      expect((await topKeys(db, range, "tool", "throttled", 10, now)).map((r) => [r.key, r.throttled])).toEqual(expected((e) => `${e.server}/${e.tool}`));
+    }
   });
 
   it("breaks traffic down the same way from the minute rollups (24 h) and the hourly pair series (7 d)", async () => {

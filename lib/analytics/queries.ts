@@ -123,22 +123,26 @@ export interface TopRow {
   key: string;
   requests: number;
   denials: number;
+  /** Denials by a rate limit. */
+  throttled: number;
   errors: number;
 }
 
-/** The busiest (or most denied) keys of a scope over the range. */
-export async function topKeys(db: Db, range: RangeKey, scope: Exclude<Scope, "all">, by: "requests" | "denials", limit = 10, now = Date.now()): Promise<TopRow[]> {
+const TOP_ORDER = { requests: Prisma.sql`sum(requests)`, denials: Prisma.sql`sum(denials)`, throttled: Prisma.sql`sum(throttled)` };
+
+/** The busiest (or most denied, or most throttled) keys of a scope over the range. */
+export async function topKeys(db: Db, range: RangeKey, scope: Exclude<Scope, "all">, by: keyof typeof TOP_ORDER, limit = 10, now = Date.now()): Promise<TopRow[]> {
   const w = window(range, now);
-  const order = by === "denials" ? Prisma.sql`sum(denials)` : Prisma.sql`sum(requests)`;
-  const rows = await db.$queryRaw<{ key: string; requests: bigint; denials: bigint; errors: bigint }[]>`
-    SELECT key, sum(requests) AS requests, sum(denials) AS denials, sum(errors) AS errors
+  const order = TOP_ORDER[by];
+  const rows = await db.$queryRaw<{ key: string; requests: bigint; denials: bigint; throttled: bigint; errors: bigint }[]>`
+    SELECT key, sum(requests) AS requests, sum(denials) AS denials, sum(throttled) AS throttled, sum(errors) AS errors
       FROM "AuditSeries"
      WHERE scope = ${scope} AND ${coveredBy(segments(w.from.getTime(), w.to.getTime()))}
      GROUP BY key
     HAVING ${order} > 0
      ORDER BY ${order} DESC, key
      LIMIT ${limit}`;
-  return rows.map((r) => ({ key: r.key, requests: Number(r.requests), denials: Number(r.denials), errors: Number(r.errors) }));
+  return rows.map((r) => ({ key: r.key, requests: Number(r.requests), denials: Number(r.denials), throttled: Number(r.throttled), errors: Number(r.errors) }));
 }
 
 export interface BreakdownRow {

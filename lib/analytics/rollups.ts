@@ -29,6 +29,8 @@ export interface SeriesRow {
   key: string;
   requests: number;
   denials: number;
+  /** Denials by a rate limit (reason rate_limited), a part of `denials`. */
+  throttled: number;
   errors: number;
   latency_sum: number;
 }
@@ -44,7 +46,7 @@ export interface LatencyRow {
 const floorTo = (time: string, size: number) => new Date(Math.floor(Date.parse(time) / size) * size).toISOString();
 
 /** What a rollup needs of an event. */
-export type RolledUpEvent = Pick<AuditEvent, "time" | "server" | "consumer" | "tool" | "decision" | "total_latency_ms" | "key_id">;
+export type RolledUpEvent = Pick<AuditEvent, "time" | "server" | "consumer" | "tool" | "decision" | "reason" | "total_latency_ms" | "key_id">;
 
 export class RollupDelta {
   readonly rollups = new Map<string, RollupRow>();
@@ -101,11 +103,12 @@ export class RollupDelta {
     const id = `${granularity}\u0000${scope}\u0000${key}\u0000${bucket_start}`;
     let row = this.series.get(id);
     if (!row) {
-      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, errors: 0, latency_sum: 0 };
+      row = { granularity, bucket_start, scope, key, requests: 0, denials: 0, throttled: 0, errors: 0, latency_sum: 0 };
       this.series.set(id, row);
     }
     row.requests += 1;
     if (event.decision === "deny") row.denials += 1;
+    if (event.decision === "deny" && event.reason === "rate_limited") row.throttled += 1;
     if (event.decision === "error") row.errors += 1;
     row.latency_sum += event.total_latency_ms;
     if (!latency) return;

@@ -34,6 +34,7 @@ const snapshot: ConfigSnapshot = {
       groupRules: [],
       consumerRules: [],
       othersRules: [],
+      limits: [],
     },
     {
       name: "github",
@@ -57,6 +58,10 @@ const snapshot: ConfigSnapshot = {
       ],
       consumerRules: [{ toolName: "push_files", subject: "dev-user", effect: "deny" }],
       othersRules: [{ toolName: "push_files", effect: "deny" }],
+      limits: [
+        { subject: "developer", tool: "push_files", per_minute: 5, per_hour: undefined, concurrent: 1 },
+        { subject: "*", tool: "*", per_day: 1000 },
+      ],
     },
   ],
   secrets: [{ name: "konnect-token", ciphertext: "v1:aaa:bbb:ccc" }],
@@ -68,7 +73,13 @@ function shuffled(s: ConfigSnapshot): ConfigSnapshot {
     ...s,
     groups: rev(s.groups),
     consumers: rev(s.consumers).map((c) => ({ ...c, groups: rev(c.groups), keys: rev(c.keys) })),
-    servers: rev(s.servers).map((server) => ({ ...server, groupRules: rev(server.groupRules), corsOrigins: rev(server.corsOrigins), pins: rev(server.pins) })),
+    servers: rev(s.servers).map((server) => ({
+      ...server,
+      groupRules: rev(server.groupRules),
+      corsOrigins: rev(server.corsOrigins),
+      pins: rev(server.pins),
+      limits: rev(server.limits),
+    })),
     secrets: rev(s.secrets),
   };
 }
@@ -104,6 +115,14 @@ describe("compileConfig", () => {
     ]);
     const konnect = servers.find((s) => s.name === "konnect")!;
     expect([konnect.tool_changes, konnect.new_tools, konnect.tools]).toEqual(["allow", "allow", []]);
+  });
+
+  it("carries each server's limits sorted by subject and tool, with only the budgets they set", () => {
+    const github = compileConfig(snapshot).servers!.find((s) => s.name === "github")!;
+    expect(github.limits).toEqual([
+      { subject: "*", tool: "*", per_day: 1000 },
+      { subject: "developer", tool: "push_files", per_minute: 5, concurrent: 1 },
+    ]);
   });
 
   it("keeps keys as hashes and secrets as ciphertexts or references", () => {

@@ -4,7 +4,7 @@
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
 import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
-import type { GatewayConfigInput } from "../core/config/schema";
+import type { GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
 
 export interface AclRuleRow {
   toolName: string;
@@ -31,6 +31,8 @@ export interface ServerSnapshot {
   groupRules: AclRuleRow[];
   consumerRules: AclRuleRow[];
   othersRules: { toolName: string; effect: Effect }[];
+  /** The config's limits: subject is a group name, a consumer's username or "*". */
+  limits: LimitRuleConfig[];
 }
 
 export interface ConsumerSnapshot {
@@ -87,6 +89,20 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     new_tools: server.newTools,
     tools: [...server.pins].sort(byName((t) => t.name)).map((t) => ({ name: t.name, pin: t.pin })),
     acl: matrixToAcl(serverMatrix(server, groups)),
+    limits: [...server.limits].sort(byName((l) => `${l.subject}\u0000${l.tool}`)).map(compileLimit),
+  };
+}
+
+/** Only the budgets a rule sets, in the schema's order. */
+function compileLimit(limit: LimitRuleConfig): LimitRuleConfig {
+  const { subject, tool, per_minute, per_hour, per_day, concurrent } = limit;
+  return {
+    subject,
+    tool,
+    ...(per_minute === undefined ? {} : { per_minute }),
+    ...(per_hour === undefined ? {} : { per_hour }),
+    ...(per_day === undefined ? {} : { per_day }),
+    ...(concurrent === undefined ? {} : { concurrent }),
   };
 }
 

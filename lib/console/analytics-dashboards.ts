@@ -4,14 +4,17 @@ import { breakdown, timeSeries, topKeys, type RangeKey } from "../analytics/quer
 import { db } from "../db/client";
 
 export async function overviewDashboard(range: RangeKey) {
-  const [series, servers, tools, consumers, denied] = await Promise.all([
+  const [series, servers, tools, consumers, denied, throttledConsumers, throttledServers, throttledTools] = await Promise.all([
     timeSeries(db(), range, "all", ""),
     topKeys(db(), range, "server", "requests"),
     topKeys(db(), range, "tool", "requests"),
     topKeys(db(), range, "consumer", "requests"),
     topKeys(db(), range, "tool", "denials"),
+    topKeys(db(), range, "consumer", "throttled"),
+    topKeys(db(), range, "server", "throttled"),
+    topKeys(db(), range, "tool", "throttled"),
   ]);
-  return { series, servers, tools, consumers, denied };
+  return { series, servers, tools, consumers, denied, throttled: { consumers: throttledConsumers, servers: throttledServers, tools: throttledTools } };
 }
 
 export async function serverDashboard(range: RangeKey, server: string) {

@@ -95,10 +95,39 @@ describe("declarative import and export", () => {
   it("lists every problem of an invalid file, and refuses what the console cannot store yet", () => {
     expect(() => parseConfigText("version: 2\nservers: nope")).toThrow(/2 problem\(s\)/);
     expect(() => parseConfigText("key: [unclosed")).toThrow("The file is not valid YAML or JSON");
+    const shared = parseYaml(yaml());
+    shared.redis = { url: "redis://redis:6379" };
+    expect(() => parseConfigText(JSON.stringify(shared))).toThrow("redis: the Redis a gateway shares its rate-limit counters through is that gateway's deployment setting");
+  });
+
+  it("stores a file's limits as rules of each server, publishes and exports them, and replaces them on the next import", async () => {
     const limited = parseYaml(yaml());
-    limited.servers[0].limits = [{ subject: "*", per_minute: 5 }];
-    limited.redis = { url: "redis://redis:6379" };
-    expect(() => parseConfigText(JSON.stringify(limited))).toThrow("The console does not manage servers[0].limits, redis yet");
+    limited.servers[0].limits = [
+      { subject: "developer", tool: "search_repositories", per_minute: 5, concurrent: 2 },
+      { subject: "dev-user", per_day: 100 },
+      { subject: "*", per_hour: 1000 },
+    ];
+    const config = parseConfigText(JSON.stringify(limited));
+    await applyImport(db, actor, config, masterKey, (await previewImport(db, config, masterKey)).currentHash, "config.import");
+    const rows = await db.limitRule.findMany({ include: { group: true, consumer: true }, orderBy: { toolName: "asc" } });
+    expect(rows.map((r) => [r.group?.name ?? r.consumer?.username ?? "*", r.toolName, r.perMinute, r.perHour, r.perDay, r.concurrent])).toEqual(
+      expect.arrayContaining([
+        ["developer", "search_repositories", 5, null, null, 2],
+        ["dev-user", "*", null, null, 100, null],
+        ["*", "*", null, 1000, null, null],
+      ]),
+    );
+    const exported = parseYaml(configToYaml(compileConfig(await loadConfigSnapshot(db))));
+    expect(exported.servers.find((s: { name: string }) => s.name === "github").limits).toEqual([
+      { subject: "*", tool: "*", per_hour: 1000 },
+      { subject: "dev-user", tool: "*", per_day: 100 },
+      { subject: "developer", tool: "search_repositories", per_minute: 5, concurrent: 2 },
+    ]);
+    expect((await previewImport(db, parseConfigText(configToYaml(exported)), masterKey)).changed).toBe(false);
+
+    const unlimited = parseConfigText(yaml());
+    await applyImport(db, actor, unlimited, masterKey, (await previewImport(db, unlimited, masterKey)).currentHash, "config.import");
+    expect(await db.limitRule.count()).toBe(0);
   });
 
   it("rolls back to an earlier version by importing its document", async () => {

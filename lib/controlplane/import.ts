@@ -20,6 +20,7 @@ import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
 import { assertConfigAccepted } from "./config-check";
 import { hashInputSchema } from "../console/tool-diff";
+import { limitRuleColumns } from "./limit-rule-rows";
 import { loadConfigSnapshot } from "./snapshot";
 
 type Tx = Prisma.TransactionClient;
@@ -48,12 +49,11 @@ export function parseConfigText(text: string): GatewayConfig {
   ]);
   if (conditions.length > 0)
     throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
-  // The console does not store these yet: refused rather than silently dropped from what it publishes.
-  const unstored = [...result.config.servers.flatMap((s, i) => (s.limits.length > 0 ? [`servers[${i}].limits`] : [])), ...(result.config.redis ? ["redis"] : [])];
-  if (unstored.length > 0) {
+  // Redis is where one gateway deployment keeps its counters, not part of what the console publishes to every data plane.
+  if (result.config.redis) {
     throw new ConsoleError(
       "invalid",
-      `The console does not manage ${unstored.join(", ")} yet; keep rate limits and Redis settings in a gateway configuration file (or PORTCULLIS_REDIS_URL), or remove them from this import.`,
+      "redis: the Redis a gateway shares its rate-limit counters through is that gateway's deployment setting; set PORTCULLIS_REDIS_URL (or redis: in its own configuration file) on each gateway, and remove it from this import.",
     );
   }
   return result.config;
@@ -122,6 +122,7 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
     };
     const row = await tx.mcpServer.upsert({ where: { name: server.name }, create: { name: server.name, ...data }, update: { ...data, aclVersion: { increment: 1 } } });
     await syncPins(tx, row.id, server.tools);
+    await syncLimits(tx, row.id, server.limits, groupIds, consumerIds);
     await tx.aclGroupRule.deleteMany({ where: { serverId: row.id } });
     await tx.aclOthersRule.deleteMany({ where: { serverId: row.id } });
     await tx.aclConsumerRule.deleteMany({ where: { serverId: row.id } });
@@ -137,6 +138,19 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
     }
   }
+}
+
+/** The file's limits replace the server's; a subject that names a group and a consumer both is stored as the group. */
+async function syncLimits(tx: Tx, serverId: string, limits: GatewayConfig["servers"][number]["limits"], groupIds: Map<string, string>, consumerIds: Map<string, string>) {
+  await tx.limitRule.deleteMany({ where: { serverId } });
+  await tx.limitRule.createMany({
+    data: limits.map((limit) => ({
+      serverId,
+      groupId: limit.subject === "*" ? null : (groupIds.get(limit.subject) ?? null),
+      consumerId: limit.subject === "*" || groupIds.has(limit.subject) ? null : consumerIds.get(limit.subject)!,
+      ...limitRuleColumns(limit),
+    })),
+  });
 }
 
 /**

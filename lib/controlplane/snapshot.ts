@@ -4,6 +4,7 @@
 import type { ConfigSnapshot } from "../config/compile";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
 type Tx = Db | Prisma.TransactionClient;
 
@@ -29,6 +30,7 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       othersRules: { select: { toolName: true, effect: true } },
       // A gone tool's pin is not served: listed again, it is a new tool.
       tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
+      limitRules: { select: limitRuleSelect },
     },
   });
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
@@ -55,6 +57,8 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       // A disabled consumer is not in the config, so rules naming it would not validate.
       consumerRules: s.consumerRules.filter((r) => !r.consumer.disabledAt).map((r) => ({ toolName: r.toolName, subject: r.consumer.username, effect: r.effect })),
       othersRules: s.othersRules,
+      // A disabled consumer is not in the config: its limits wait with it.
+      limits: s.limitRules.filter((r) => !r.consumer?.disabledAt).map(limitRuleConfig),
     })),
     secrets,
     hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],

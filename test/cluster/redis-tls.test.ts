@@ -78,21 +78,37 @@ async function until(check: () => boolean) {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
-async function createIssue(gw: TestGateway): Promise<number> {
+async function callCreateIssue(gw: TestGateway): Promise<Response> {
   const response = await fetch(`${gw.url}/github`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: "Bearer t", apikey: "agent-api-key" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "create_issue", arguments: {} } }),
   });
   await response.arrayBuffer();
-  return response.status;
+  return response;
+}
+
+async function createIssue(gw: TestGateway): Promise<number> {
+  return (await callCreateIssue(gw)).status;
+}
+
+/** An admitted call's status and what its RateLimit header says is left of the shared budget. */
+async function admitted(gw: TestGateway) {
+  const response = await callCreateIssue(gw);
+  return [response.status, response.headers.get("ratelimit-policy"), response.headers.get("ratelimit")?.replace(/;t=\d+$/, "")];
 }
 
 describe("Redis over TLS with AUTH", () => {
   it("shares one budget between two gateways", async () => {
     const [a, b] = [await gatewayWith(REDIS_PASSWORD), await gatewayWith(REDIS_PASSWORD)];
     await until(() => [a, b].every((g) => g.gateway.status().rate_limits.degraded === false));
-    expect([await createIssue(a), await createIssue(b), await createIssue(a)]).toEqual([200, 200, 200]);
+    // Each admitted response says what is left of the budget both gateways spend (the Lua script's count).
+    const policy = '"agent:create_issue:per_minute";q=3;w=60';
+    expect([await admitted(a), await admitted(b), await admitted(a)]).toEqual([
+      [200, policy, '"agent:create_issue:per_minute";r=2'],
+      [200, policy, '"agent:create_issue:per_minute";r=1'],
+      [200, policy, '"agent:create_issue:per_minute";r=0'],
+    ]);
     expect([await createIssue(b), await createIssue(a)]).toEqual([429, 429]);
     expect(a.gateway.status().rate_limits).toMatchObject({ backend: "redis", degraded: false, fallbacks: 0 });
   });

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Analytics" };
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   await requirePageRole(["admin", "viewer"]);
   const range = parseRange((await searchParams).range);
-  const { series, servers, tools, consumers, denied } = await overviewDashboard(range);
+  const { series, servers, tools, consumers, denied, throttled } = await overviewDashboard(range);
   return (
     <>
       <PageHeader title="Analytics" description={`${RANGES[range].label}: every call through the gateways.`} actions={<RangeTabs current={range} basePath="/analytics" />} />
@@ -26,6 +26,11 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           <TopTable title="Top tools" rows={tools} href={(key) => analyticsPath.tool(key, range)} />
           <TopTable title="Top consumers" rows={consumers} href={(key) => analyticsPath.consumer(key, range)} />
           <TopTable title="Most denied tools" rows={denied} metric="denials" href={(key) => analyticsPath.tool(key, range)} />
+        </div>
+        <div className="grid gap-4 md:grid-cols-3" data-testid="throttled">
+          <TopTable title="Throttled consumers" rows={throttled.consumers} metric="throttled" href={(key) => analyticsPath.consumer(key, range)} />
+          <TopTable title="Throttled servers" rows={throttled.servers} metric="throttled" href={(key) => analyticsPath.server(key, range)} />
+          <TopTable title="Throttled tools" rows={throttled.tools} metric="throttled" href={(key) => analyticsPath.tool(key, range)} />
         </div>
       </div>
     </>

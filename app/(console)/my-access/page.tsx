@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LimitUsageTable } from "@/components/access/limit-usage-table";
 import { ToolAccessTable } from "@/components/access/tool-access-table";
 import { AuthModeBadge } from "@/components/servers/auth-mode-badge";
 import { ConnectionPanel } from "@/components/servers/connection-panel";
@@ -12,6 +13,7 @@ import { connectionSnippets } from "@/lib/console/connection-snippets";
 import { listOwnedConsumers } from "@/lib/console/consumers";
 import { publishedPolicy, serverAccess, serverToolNames } from "@/lib/console/effective-access";
 import { gatewayPublicUrl } from "@/lib/console/gateway-url";
+import { callsUsed, limitsWithUsage } from "@/lib/console/limit-usage";
 
 export const metadata: Metadata = { title: "My access" };
 
@@ -45,6 +47,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
   const [policy, publicUrl] = await Promise.all([publishedPolicy([consumer.username]), gatewayPublicUrl()]);
   const caller = policy.callers.get(consumer.username);
   const tools = await serverToolNames(policy.servers.map((s) => s.name));
+  const usage = await callsUsed(consumer.username);
   const servers = caller
     ? policy.servers
         .map((server) => ({ server, access: serverAccess(server, tools.get(server.name) ?? [], caller) }))
@@ -120,6 +123,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
                     <ToolAccessTable access={access} caller={caller.username} />
                     <ConnectionPanel url={url} snippets={connectionSnippets(server, url)} keyHeader={server.auth.mode === "passthrough" ? server.auth.key_header : undefined} />
                   </div>
+                  <LimitUsageTable server={server.name} limits={limitsWithUsage(server, caller, usage)} />
                 </section>
               );
             })}

@@ -18,7 +18,24 @@ export interface Refusal {
   waitMs: number;
 }
 
-export type Admission = { ok: true; release: () => void } | { ok: false; refusal: Refusal };
+/** What an admitted call has left of the budget closest to running out (the RateLimit headers of its response). */
+export interface Remaining {
+  rule: LimitRule;
+  limit: WindowName | "concurrent";
+  quota: number;
+  windowMs: number | undefined;
+  /** Calls still admitted now, after this one. */
+  remaining: number;
+  /** Until the budget is whole again (0 for a concurrency limit: a slot frees when a call ends). */
+  resetMs: number;
+}
+
+export type Admission = { ok: true; release: () => void; remaining: Remaining | undefined } | { ok: false; refusal: Refusal };
+
+/** Of several budgets the caller is told about the one with the fewest calls left. */
+export function fewestLeft(budgets: Remaining[]): Remaining | undefined {
+  return budgets.reduce<Remaining | undefined>((least, b) => (least === undefined || b.remaining < least.remaining ? b : least), undefined);
+}
 
 export interface Limiter {
   acquire(charges: readonly LimitCharge[]): Admission | Promise<Admission>;

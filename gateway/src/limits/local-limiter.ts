@@ -3,7 +3,7 @@
 // checked before any is taken, so a call refused by one rule spends nothing
 // of the others. `share` divides every quota: 1 normally, the number of live
 // gateways when this limiter stands in for an unreachable Redis.
-import { CONCURRENCY_RETRY_MS, counterKey, longestWait, type Admission, type LimitCharge, type Limiter, type Refusal } from "./admission";
+import { CONCURRENCY_RETRY_MS, counterKey, fewestLeft, longestWait, type Admission, type LimitCharge, type Limiter, type Refusal, type Remaining } from "./admission";
 import { gcra } from "./gcra";
 
 const SWEEP_EVERY = 1024;
@@ -25,27 +25,33 @@ export class LocalLimiter implements Limiter {
     const refusals: Refusal[] = [];
     const tats: [string, number][] = [];
     const slots: [string, number][] = [];
+    const left: Remaining[] = [];
     for (const charge of charges) {
       const key = counterKey(charge);
       for (const window of charge.rule.windows) {
         const quota = Math.max(1, Math.floor(window.quota / divisor));
         const windowKey = `${key}|${window.name}`;
         const outcome = gcra(this.#tats.get(windowKey), now, quota, window.windowMs, charge.cost);
-        if (outcome.allowed) tats.push([windowKey, outcome.tat]);
-        else refusals.push({ rule: charge.rule, limit: window.name, quota, windowMs: window.windowMs, waitMs: outcome.waitMs });
+        if (outcome.allowed) {
+          tats.push([windowKey, outcome.tat]);
+          left.push({ rule: charge.rule, limit: window.name, quota, windowMs: window.windowMs, remaining: outcome.remaining, resetMs: outcome.tat - now });
+        } else refusals.push({ rule: charge.rule, limit: window.name, quota, windowMs: window.windowMs, waitMs: outcome.waitMs });
       }
       if (charge.rule.concurrent !== undefined) {
         const quota = Math.max(1, Math.floor(charge.rule.concurrent / divisor));
         const held = this.#inFlight.get(key) ?? 0;
         if (held + charge.cost > quota) refusals.push({ rule: charge.rule, limit: "concurrent", quota, windowMs: undefined, waitMs: CONCURRENCY_RETRY_MS });
-        else slots.push([key, charge.cost]);
+        else {
+          slots.push([key, charge.cost]);
+          left.push({ rule: charge.rule, limit: "concurrent", quota, windowMs: undefined, remaining: quota - held - charge.cost, resetMs: 0 });
+        }
       }
     }
     const refusal = longestWait(refusals);
     if (refusal) return { ok: false, refusal };
     for (const [key, tat] of tats) this.#tats.set(key, tat);
     for (const [key, cost] of slots) this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + cost);
-    return { ok: true, release: slots.length === 0 ? noop : this.#releaser(slots) };
+    return { ok: true, release: slots.length === 0 ? noop : this.#releaser(slots), remaining: fewestLeft(left) };
   }
 
   #releaser(slots: [string, number][]) {

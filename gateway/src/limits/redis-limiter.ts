@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Redis } from "ioredis";
-import { CONCURRENCY_RETRY_MS, counterKey, type Admission, type LimitCharge, type Limiter, type Refusal } from "./admission";
+import { CONCURRENCY_RETRY_MS, counterKey, type Admission, type LimitCharge, type Limiter, type Refusal, type Remaining } from "./admission";
 import { ACQUIRE_SCRIPT, HEARTBEAT_SCRIPT, RENEW_SCRIPT } from "./redis-scripts";
 
 // ioredis adds ~20 MB of resident memory once loaded (measured): it is loaded only when a Redis is configured.
@@ -30,7 +30,7 @@ interface HeldSlot {
 }
 
 type Scripted = Redis & {
-  portcullisAcquire(numberOfKeys: number, ...args: (string | number)[]): Promise<[number, number?, string?]>;
+  portcullisAcquire(numberOfKeys: number, ...args: (string | number)[]): Promise<[number, number, number | string, string?]>;
   portcullisRenew(key: string, ...args: (string | number)[]): Promise<number>;
   portcullisHeartbeat(key: string, id: string, ttlMs: number): Promise<number>;
 };
@@ -99,11 +99,13 @@ export class RedisLimiter implements Limiter {
         slots.push({ key: `${key}|concurrent`, members: Array.from({ length: charge.cost }, (_, j) => `${member}:${j + 1}`) });
       }
     }
-    const [admitted, index, wait] = await this.#redis.portcullisAcquire(keys.length, ...keys, member, this.settings.slotLeaseMs, ...args);
-    if (admitted !== 1) return { ok: false, refusal: { ...refusals[index! - 1]!, waitMs: Number(wait) } };
-    if (slots.length === 0) return { ok: true, release: noop };
+    const [admitted, index, waitOrLeft, reset] = await this.#redis.portcullisAcquire(keys.length, ...keys, member, this.settings.slotLeaseMs, ...args);
+    if (admitted !== 1) return { ok: false, refusal: { ...refusals[index - 1]!, waitMs: Number(waitOrLeft) } };
+    const counter = refusals[index - 1];
+    const remaining: Remaining | undefined = counter && { ...counter, remaining: Number(waitOrLeft), resetMs: Number(reset) };
+    if (slots.length === 0) return { ok: true, release: noop, remaining };
     for (const slot of slots) this.#held.add(slot);
-    return { ok: true, release: () => this.#release(slots) };
+    return { ok: true, release: () => this.#release(slots), remaining };
   }
 
   #release(slots: HeldSlot[]) {

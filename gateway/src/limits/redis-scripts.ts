@@ -8,8 +8,10 @@
  * KEYS: one per counter. ARGV[1]: the slot member prefix (the request id),
  * ARGV[2]: the slot lease in ms, then four per key: kind ("r" rate, "c"
  * concurrency), window ms | max in flight, quota | retry ms, cost.
- * Returns {1} when every counter admits the call (and then takes it from
- * all of them), else {0, index of the counter with the longest wait, wait ms}.
+ * Returns {1, index of the counter with the fewest calls left, calls left, ms
+ * until that counter is whole} when every counter admits the call (and then
+ * takes it from all of them), else {0, index of the counter with the longest
+ * wait, wait ms}.
  */
 export const ACQUIRE_SCRIPT = `
 redis.replicate_commands()
@@ -17,6 +19,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local member, lease = ARGV[1], tonumber(ARGV[2])
 local worst, worstWait = 0, 0
+local least, leastLeft, leastReset = 0, 0, 0
 local tats = {}
 for i = 1, #KEYS do
   local o = 2 + (i - 1) * 4
@@ -31,10 +34,17 @@ for i = 1, #KEYS do
     if wait <= 0.001 then
       tats[i] = tat
       wait = 0
+      local left = math.floor((now + a - tat) / (a / b) + 0.001)
+      if least == 0 or left < leastLeft then least, leastLeft, leastReset = i, left, tat - now end
     end
   else
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
-    if redis.call('ZCARD', KEYS[i]) + cost > a then wait = b end
+    local held = redis.call('ZCARD', KEYS[i])
+    if held + cost > a then
+      wait = b
+    elseif least == 0 or a - held - cost < leastLeft then
+      least, leastLeft, leastReset = i, a - held - cost, 0
+    end
   end
   if wait > worstWait then
     worst, worstWait = i, wait
@@ -50,7 +60,7 @@ for i = 1, #KEYS do
     redis.call('PEXPIRE', KEYS[i], lease)
   end
 end
-return {1}
+return {1, least, leastLeft, tostring(leastReset)}
 `;
 
 /** KEYS[1]: a slot set; ARGV[1]: lease ms, ARGV[2..]: the members this gateway still holds. */

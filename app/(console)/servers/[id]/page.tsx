@@ -3,12 +3,14 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { ConnectionPanel } from "@/components/servers/connection-panel";
+import { LimitsPanel } from "@/components/limits/limits-panel";
 import { DeleteServer } from "@/components/servers/delete-server";
 import { ServerHeader } from "@/components/servers/server-header";
 import { Card } from "@/components/ui/card";
 import { requirePageRole } from "@/lib/auth/session";
 import { authPatternSentence } from "@/lib/console/auth-pattern";
 import { connectionSnippets } from "@/lib/console/connection-snippets";
+import { listServerLimits, serverLimitSubjects } from "@/lib/console/limits";
 import { findServer } from "@/lib/console/servers";
 
 export const metadata: Metadata = { title: "MCP server" };
@@ -33,6 +35,8 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
   const server = await findServer((await params).id);
   if (!server) notFound();
   const { settings } = server;
+  const limits = await listServerLimits(server.id);
+  const subjects = await serverLimitSubjects(limits);
   const auth = settings.auth;
   const headers = Object.entries(settings.upstream_headers);
   const exchange = settings.upstream_credential?.token_exchange;
@@ -179,6 +183,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           </dl>
         </Card>
       </div>
+      <LimitsPanel limits={limits} choices={{ subjects, servers: [] }} scope={{ serverId: server.id }} />
       <Card className="mt-5 flex flex-wrap items-center justify-between gap-4 border-red-200 p-5 dark:border-red-900">
         <div>
           <h2 className="text-sm font-semibold">Delete this server</h2>
