@@ -59,6 +59,8 @@ export class RequestContext {
   upstreamMs: number | null = null;
   bytesIn = 0;
   bytesOut = 0;
+  /** Credentials masked in the tool results sent to the client (result_redaction). */
+  redactions = 0;
 
   constructor(
     readonly req: IncomingMessage,
