@@ -3,7 +3,9 @@
 // and `error` are masked (lib/core/redaction/secret-masker.ts), and the value
 // is re-serialised: decided on the parsed value, never by regex over the raw
 // bytes, so a JSON escape (`\u0067hp_…`) cannot hide a token. Text that does
-// not parse is refused (fail closed), as the tools/list filter does.
+// not parse is refused (fail closed), as the tools/list filter does. The one
+// shortcut: text with no escape in which no pattern matches anywhere is passed
+// as it is (each of its strings is a verbatim slice of it, so none can match).
 import type { SecretMasker } from "../../../lib/core/redaction/secret-masker";
 import { GatewayError } from "../errors";
 import { findShapeProblem } from "../jsonrpc/json-shape";
@@ -36,6 +38,8 @@ function maskLeaves(root: Record<string, unknown>, key: string, masker: SecretMa
 /** The text to send instead (undefined: send it untouched, nothing was masked) and the number of maskings. */
 export function maskResultText(text: string, masker: SecretMasker): { text: string | undefined; count: number } {
   if (text.trim() === "") return { text: undefined, count: 0 };
+  // No escape and no match anywhere in the text: no string in it can hold a credential, parsed or not.
+  if (masker.mayMatchJson?.(text) === false) return { text: undefined, count: 0 };
   let value: unknown;
   try {
     value = JSON.parse(text.startsWith(BOM) ? text.slice(1) : text);

@@ -44,3 +44,16 @@ describe("checkSecretPattern", () => {
     expect(checkSecretPattern("\\bacme_[0-9a-f]{8}")).toBeUndefined();
   });
 });
+
+describe("mayMatchJson", () => {
+  it("is false only for escape-free text where no pattern matches", () => {
+    expect(masker.mayMatchJson!('{"result":{"text":"nothing here"}}')).toBe(false);
+    expect(masker.mayMatchJson!(`{"result":{"text":"ghp_${"a".repeat(36)}"}}`)).toBe(true);
+    expect(masker.mayMatchJson!('{"result":{"text":"\\u0067hp_aaaa"}}')).toBe(true);
+  });
+
+  it("is not offered when an admin's pattern is anchored", () => {
+    expect(compileSecretMasker([{ name: "anchored", pattern: "^key-[0-9]{4}$" }]).mayMatchJson).toBeUndefined();
+    expect(compileSecretMasker([{ name: "in_class", pattern: "key-[^ ]{4}" }]).mayMatchJson).toBeDefined();
+  });
+});

@@ -48,6 +48,17 @@ export function checkSecretPattern(pattern: string): string | undefined {
 export interface SecretMasker {
   /** The text with each credential replaced by `[redacted:<name>]`, and how many were. */
   mask(text: string): { text: string; count: number };
+  /**
+   * False only when no string inside this JSON text can hold a credential: the text has no escape
+   * (so every decoded string is a verbatim slice of it) and no pattern matches it anywhere.
+   * Undefined when a pattern is anchored (`^`, `$`), which a slice and the whole text read differently.
+   */
+  mayMatchJson?: (json: string) => boolean;
+}
+
+/** `^` or `$` outside a character class, unescaped. */
+function isAnchored(pattern: string): boolean {
+  return /(^|[^\\])[\^$]/.test(pattern.replace(/\\./g, "").replace(/\[[^\]]*\]/g, ""));
 }
 
 export function compileSecretMasker(extra: readonly SecretPattern[]): SecretMasker {
@@ -67,5 +78,6 @@ export function compileSecretMasker(extra: readonly SecretPattern[]): SecretMask
       }
       return { text: masked, count };
     },
+    mayMatchJson: extra.some(({ pattern }) => isAnchored(pattern)) ? undefined : (json) => json.includes("\\") || any.test(json),
   };
 }
