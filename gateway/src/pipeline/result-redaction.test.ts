@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileSecretMasker } from "../../../lib/core/redaction/secret-masker";
+import { SseRelay } from "../transport/sse";
 import { maskResultText } from "./result-redaction";
 
 const masker = compileSecretMasker([]);
@@ -33,5 +34,25 @@ describe("maskResultText", () => {
   it("fails closed on text that must be scanned and does not parse, or nests too deep", () => {
     expect(() => maskResultText(`not json ${token}`, masker)).toThrow(expect.objectContaining({ code: "upstream_invalid" }));
     expect(() => maskResultText(`${"[".repeat(200)}"\\u0067"${"]".repeat(200)}`, masker)).toThrow(expect.objectContaining({ code: "upstream_invalid" }));
+  });
+});
+
+describe("masking an SSE stream however it is cut", () => {
+  it("masks a token and a private key at every cut of the event into two chunks, and cut into single bytes", async () => {
+    const key = "-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\n-----END PRIVATE KEY-----";
+    const event = Buffer.from(`id: 4\ndata: {"jsonrpc":"2.0","id":1,"result":{"t":"${token} ü ${key}"}}\n\n`);
+    const expected = 'id: 4\ndata: {"jsonrpc":"2.0","id":1,"result":{"t":"[redacted:github] ü [redacted:private_key]"}}\n\n';
+    const all = Array.from({ length: event.length - 1 }, (_, i) => [event.subarray(0, i + 1), event.subarray(i + 1)]);
+    all.push(Array.from(event, (b) => Buffer.from([b])));
+    for (const chunks of all) {
+      const relay = new SseRelay({ maxEventBytes: 1 << 20, keepAliveMs: 60_000, rewrite: (data) => maskResultText(data, masker).text });
+      const out: Buffer[] = [];
+      relay.on("data", (c: Buffer) => out.push(Buffer.from(c)));
+      const ended = new Promise((resolve) => relay.on("end", resolve));
+      for (const chunk of chunks) relay.write(chunk);
+      relay.end();
+      await ended;
+      expect(Buffer.concat(out).toString("utf8")).toBe(expected);
+    }
   });
 });
