@@ -37,6 +37,8 @@ export const ERROR_TABLE = {
   /** A rule's CEL condition refused the call's arguments; `condition_failed`: it could not be evaluated on them (fail closed). */
   condition_denied: { http: 200, jsonRpc: -32602 },
   condition_failed: { http: 200, jsonRpc: -32602 },
+  /** The arguments are too large for the condition's cost limit: refused without evaluating it. */
+  condition_cost_exceeded: { http: 200, jsonRpc: -32602 },
   /** Catalogue change control: the tool's definition differs from the approved one, or was never approved. */
   tool_changed: { http: 200, jsonRpc: -32602 },
   tool_not_approved: { http: 200, jsonRpc: -32602 },

@@ -15,9 +15,11 @@ const PUSH_RULE = {
   when: 'args.owner == "acme" && !(args.branch in ["main", "master"])',
   message: "Push to acme's feature branches only",
 };
+// Pathological on purpose: ~100 nodes, run once per label.
+const LABELS_RULE = { name: "create_issue", when: `!args.labels.exists(l, ${Array.from({ length: 30 }, (_, i) => `l == "blocked-${i}"`).join(" || ")})` };
 const SEARCH_RULE = { name: "search_code", deny: ["*"], when: 'args.q.contains("password")', message: "Searching for passwords is not allowed" };
 
-function configFor(upstreamUrl: string, tools: unknown[] = [PUSH_RULE, SEARCH_RULE]) {
+function configFor(upstreamUrl: string, tools: unknown[] = [PUSH_RULE, SEARCH_RULE, LABELS_RULE]) {
   return {
     version: 1,
     consumer_groups: [{ name: "developer" }],
@@ -84,6 +86,16 @@ describe("CEL conditions through the gateway", () => {
     expect(error).toMatchObject({ code: -32602, data: { reason: "condition_failed", rule: "push_files" } });
     expect((error as Error).message).not.toContain("owner");
     await expect(gw.audit.next((e) => e.reason === "condition_failed")).resolves.toMatchObject({ decision: "deny", tool: "push_files" });
+  });
+
+  it("refuses arguments over the condition's cost limit without evaluating it, and audits it with its own reason", async () => {
+    const labels = Array.from({ length: 20_000 }, (_, i) => `l${i}`);
+    const small = await callTool("create_issue", { labels: labels.slice(0, 20) });
+    expect(small).toMatchObject({ error: undefined, forwarded: true });
+    const { error, forwarded } = await callTool("create_issue", { labels });
+    expect(forwarded).toBe(false);
+    expect(error).toMatchObject({ code: -32602, data: { reason: "condition_cost_exceeded", rule: "create_issue" } });
+    await expect(gw.audit.next((e) => e.reason === "condition_cost_exceeded")).resolves.toMatchObject({ decision: "deny", tool: "create_issue" });
   });
 
   it("lists conditional tools: tools/list is decided by name, calls by their arguments", async () => {

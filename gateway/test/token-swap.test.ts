@@ -77,6 +77,13 @@ beforeAll(async () => {
       route("konnect-guest", "/konnect-guest", { ...introspection(), unknown_consumer: "guest" }),
       route("konnect-by-id", "/konnect-by-id-jwt", { jwks: { uri: idp.jwksUri }, consumer_by: "custom_id" }),
       route("konnect-forward", "/konnect-forward", { ...introspection(), consumer_claim: "client_id" }, { passthrough_credentials: true }),
+      // A condition on the validated token's claims.
+      route(
+        "konnect-claims",
+        "/konnect-claims",
+        { jwks: { uri: idp.jwksUri } },
+        { acl: { tools: [{ name: "create_issue", allow: ["developer"], when: "has(claims.org) && claims.org == args.owner", message: "Only in your own organisation" }] } },
+      ),
     ]),
     { env: ENV },
   );
@@ -104,6 +111,25 @@ async function idpSignedJwt(claims: Record<string, unknown>, header: Record<stri
     .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: idp.signingKey.kid, ...header })
     .sign(key);
 }
+
+describe("conditions on token claims", () => {
+  const call = (owner: string) => JSON.stringify({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "create_issue", arguments: { owner, title: "t" } } });
+
+  it("judges a tools/call on the validated token's claims, and never forwards a refused one", async () => {
+    const token = await idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-claims`, org: "acme" });
+    const allowed = await post("/konnect-claims", token, call("acme"));
+    expect(await allowed.json()).toMatchObject({ id: 5, result: { content: [{ text: "called create_issue" }] } });
+    const forwardedBefore = upstream.requests.length;
+    const refused = await post("/konnect-claims", token, call("evil"));
+    expect(await refused.json()).toMatchObject({
+      id: 5,
+      error: { code: -32602, message: "Only in your own organisation", data: { reason: "condition_denied", rule: "create_issue" } },
+    });
+    expect(upstream.requests.length).toBe(forwardedBefore);
+    const withoutClaim = await post("/konnect-claims", await idpSignedJwt({ sub: "alice", aud: `${gw.url}/konnect-claims` }), call("acme"));
+    expect(await withoutClaim.json()).toMatchObject({ error: { data: { reason: "condition_denied" } } });
+  });
+});
 
 function expectNoUserToken(token: string) {
   const seen = JSON.stringify(upstream.requests.map((r) => ({ h: r.headers, b: r.body })));

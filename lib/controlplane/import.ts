@@ -49,6 +49,17 @@ export function parseConfigText(text: string): GatewayConfig {
   ]);
   if (conditions.length > 0)
     throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
+  // Nor redaction settings: dropping them would publish a route that records or passes what the file meant to hide.
+  const redaction = [
+    ...result.config.servers.flatMap((server, i) => [
+      ...(server.result_redaction === "secrets" ? [`servers[${i}].result_redaction`] : []),
+      ...(server.audit_arguments ? [`servers[${i}].audit_arguments`] : []),
+      ...server.acl.tools.flatMap((rule, j) => (rule.redact_args === undefined ? [] : [`servers[${i}].acl.tools[${j}].redact_args`])),
+    ]),
+    ...(result.config.secret_patterns.length > 0 ? ["secret_patterns"] : []),
+  ];
+  if (redaction.length > 0)
+    throw new ConsoleError("invalid", `The console cannot store redaction settings yet; give them to the gateway in its configuration file:\n${redaction.join("\n")}`);
   // Redis is where one gateway deployment keeps its counters, not part of what the console publishes to every data plane.
   if (result.config.redis) {
     throw new ConsoleError(

@@ -5,6 +5,8 @@
 import { compileLimits, type CompiledLimits } from "../limits/limit-rules";
 import { KnownTools } from "../metrics/known-tools";
 import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
+import { compileArgumentPath, type CompiledArgumentPath } from "../../../lib/core/redaction/argument-redaction";
+import { compileSecretMasker, type SecretMasker } from "../../../lib/core/redaction/secret-masker";
 import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/core/config/schema";
 import { hashApiKey } from "../../../lib/core/keys/api-key";
 import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
@@ -96,6 +98,10 @@ export interface CompiledRoute {
   timeoutMs: number;
   corsOrigins: ReadonlySet<string>;
   corsAllowHeaders: string;
+  /** `result_redaction: secrets`: masks credentials in tool results. */
+  resultMasker?: SecretMasker;
+  /** `audit_arguments`: the paths to hash, by normalised tool name (a tool with none records its arguments whole). */
+  auditArguments?: { redact: ReadonlyMap<string, readonly CompiledArgumentPath[]> };
 }
 
 export interface CompiledConfig {
@@ -198,7 +204,7 @@ function compileTokenExchange(server: ServerConfig): CompiledTokenExchange | und
   };
 }
 
-function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledRoute {
+function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>, masker: SecretMasker): CompiledRoute {
   const upstream = new URL(server.upstream);
   const auth = compileAuth(server, consumers);
   const allowHeaders = auth.mode === "passthrough" && !CORS_BASE_HEADERS.includes(auth.keyHeader) ? [...CORS_BASE_HEADERS, auth.keyHeader] : CORS_BASE_HEADERS;
@@ -222,6 +228,10 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     timeoutMs: server.timeout_ms,
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),
+    resultMasker: server.result_redaction === "secrets" ? masker : undefined,
+    auditArguments: server.audit_arguments
+      ? { redact: new Map(server.acl.tools.filter((rule) => rule.redact_args).map((rule) => [normaliseToolName(rule.name), rule.redact_args!.map(compileArgumentPath)])) }
+      : undefined,
   };
 }
 
@@ -240,8 +250,9 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
   }
   const routes = new Map<string, CompiledRoute>();
   const metadataRoutes = new Map<string, CompiledRoute>();
+  const masker = compileSecretMasker(config.secret_patterns);
   for (const server of config.servers) {
-    const route = compileRoute(server, consumersByUsername);
+    const route = compileRoute(server, consumersByUsername, masker);
     for (const path of [route.path, `${route.path}/`]) {
       routes.set(path, route);
       metadataRoutes.set(`${PRM_PREFIX}${path}`, route);

@@ -89,7 +89,7 @@ export class TokenValidator implements TokenAuthenticator {
         bearerChallenge({ error: "insufficient_scope", scope, resource_metadata: metadataUrl }),
       );
     }
-    return consumerFromClaims(ctx.config!, auth, claims);
+    return { ...consumerFromClaims(ctx.config!, auth, claims), claims };
   }
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */

@@ -21,8 +21,8 @@ export async function authenticatePassthrough(ctx: RequestContext, auth: Passthr
   const token = readBearerToken(ctx, metadataUrl);
   if (!auth.validate) return identifyByKey(ctx, auth.keyHeader);
   const claims = await tokens.validate(ctx, token, auth.validate, auth.validate.audience, metadataUrl);
-  if (auth.identity === "key") return identifyByKey(ctx, auth.keyHeader);
-  if (auth.identity === "token") return consumerFromClaims(ctx.config!, auth.mapping, claims);
+  if (auth.identity === "key") return { ...identifyByKey(ctx, auth.keyHeader), claims };
+  if (auth.identity === "token") return { ...consumerFromClaims(ctx.config!, auth.mapping, claims), claims };
   const byKey = identifyByKey(ctx, auth.keyHeader);
-  return { ...confirmKeyHolder(byKey.consumer, auth.mapping, claims), keyId: byKey.keyId };
+  return { ...confirmKeyHolder(byKey.consumer, auth.mapping, claims), keyId: byKey.keyId, claims };
 }

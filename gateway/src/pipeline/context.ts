@@ -36,6 +36,8 @@ export class RequestContext {
   /** The config id of the API key that identified the caller. */
   keyId: string | undefined;
   endUser: string | undefined;
+  /** The validated token's claims, on routes that validate one (ACL conditions read them). */
+  claims: Record<string, unknown> | undefined;
   /** For audit display only: `sha256:` + the first 16 hex digits of the token's hash. */
   tokenHash: string | undefined;
   /** The token's full SHA-256 (hex), which keys the validation caches. */
@@ -57,6 +59,8 @@ export class RequestContext {
   upstreamMs: number | null = null;
   bytesIn = 0;
   bytesOut = 0;
+  /** Credentials masked in the tool results sent to the client (result_redaction). */
+  redactions = 0;
 
   constructor(
     readonly req: IncomingMessage,

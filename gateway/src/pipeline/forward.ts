@@ -14,6 +14,7 @@ import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
 import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
 import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
+import { maskResultText } from "./result-redaction";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -38,6 +39,10 @@ const LISTING_METHODS = new Set(["tools/list", "server/discover"]);
 
 function answersToolsList(ctx: RequestContext): boolean {
   return ctx.body?.messages.some((m) => m.kind === "request" && LISTING_METHODS.has(m.method)) ?? false;
+}
+
+function callsTools(ctx: RequestContext): boolean {
+  return ctx.body?.messages.some((m) => m.kind === "request" && m.method === "tools/call") ?? false;
 }
 
 /** Drops a response body the client will not get (the connection is not reused). */
@@ -108,7 +113,10 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   // A GET stream may replay a tools/list result (2025-11-25 resumption); a POST answer is
   // inspected when it answers tools/list. Error statuses are not read as results by clients.
   const mustParse = answersToolsList(ctx);
-  const inspect = (ctx.req.method === "GET" || mustParse) && status < 300;
+  const judgesList = ctx.req.method === "GET" || mustParse;
+  // A tool's result (on the POST's answer, or replayed on a GET stream) is masked on routes with result_redaction.
+  const masker = route.resultMasker !== undefined && (ctx.req.method === "GET" || callsTools(ctx)) ? route.resultMasker : undefined;
+  const inspect = (judgesList || masker !== undefined) && status < 300;
   const encoded = encoding !== undefined && encoding !== "identity";
   const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
@@ -132,8 +140,24 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
       return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: deps.catalogue.relisting(route, name, pin) };
     },
   };
+  const rewrite = (text: string): string | undefined => {
+    const judged = judgesList ? judgeToolsListText(text, judgement) : undefined;
+    if (masker === undefined) return judged;
+    const masked = maskResultText(judged ?? text, masker);
+    ctx.redactions += masked.count;
+    return masked.text ?? judged;
+  };
   if (inspect && isJson) {
-    const bytes = judgeToolsListBody(await readWhole(response.body, MAX_FILTERED_JSON_BYTES), judgement, route.name);
+    const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
+    let bytes: Buffer;
+    // A list alone is judged by its bytes (the filter's cache); a result to mask is read as text.
+    if (masker === undefined) bytes = judgeToolsListBody(raw, judgement, route.name);
+    else {
+      // An empty 200 is no answer to a tools/list either: the client gets a clear error, not silence.
+      if (mustParse && raw.toString("utf8").trim() === "") throw new GatewayError("upstream_invalid", `Server '${route.name}' sent an empty answer`, "empty JSON body");
+      const rewritten = rewrite(raw.toString("utf8"));
+      bytes = rewritten === undefined ? raw : Buffer.from(rewritten);
+    }
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);
@@ -146,7 +170,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   });
   if (isSse && !encoded) {
     const relay = new SseRelay({
-      rewrite: inspect ? (data) => judgeToolsListText(data, judgement) : undefined,
+      rewrite: inspect ? rewrite : undefined,
       maxEventBytes: ctx.config!.maxSseEventBytes,
       keepAliveMs: ctx.config!.sseKeepAliveMs,
       onInvalid: (failure) => {

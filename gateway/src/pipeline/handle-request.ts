@@ -38,6 +38,8 @@ export interface CallerIdentity {
   keyId?: string;
   /** The user as the IdP knows them (token routes). */
   endUser?: string;
+  /** The validated token's claims, for ACL conditions. */
+  claims?: Claims;
 }
 
 export interface TokenAuthenticator {
@@ -73,6 +75,7 @@ async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: Pro
   ctx.caller = who.consumer;
   ctx.keyId = who.keyId;
   ctx.endUser = who.endUser;
+  ctx.claims = who.claims;
   if (route.auth.mode === "token_swap" && !route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
 
@@ -126,7 +129,7 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
-    decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name);
+    decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);

@@ -3,6 +3,8 @@
 // the response, and a failure here is logged, never thrown.
 import { randomUUID } from "node:crypto";
 import type { AuditEvent } from "../../../lib/core/audit/event";
+import { normaliseToolName } from "../../../lib/core/acl/decide";
+import { hashArgument, redactArguments } from "../../../lib/core/redaction/argument-redaction";
 import type { RequestContext } from "./context";
 import type { ProxyDeps } from "./handle-request";
 
@@ -31,7 +33,22 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     bytes_out: ctx.bytesOut,
     token_hash: ctx.tokenHash ?? null,
     session: ctx.upstreamSessionId !== undefined,
+    arguments: auditedArguments(ctx),
+    redactions: ctx.redactions,
   };
+}
+
+/** A recorded call's arguments larger than this are kept as one hash. */
+const MAX_AUDITED_ARGUMENT_CHARACTERS = 4096;
+
+/** The first tools/call's arguments on an `audit_arguments` route, with its rule's sensitive paths hashed. */
+function auditedArguments(ctx: RequestContext): Record<string, unknown> | undefined {
+  const audit = ctx.route?.auditArguments;
+  const call = audit && ctx.body?.messages.find((m) => m.kind === "request" && m.method === "tools/call");
+  if (call?.kind !== "request") return undefined;
+  const args = (call.params!.arguments ?? {}) as Record<string, unknown>;
+  const redacted = redactArguments(args, audit!.redact.get(normaliseToolName(call.params!.name as string)) ?? []);
+  return JSON.stringify(redacted).length > MAX_AUDITED_ARGUMENT_CHARACTERS ? { $hash: hashArgument(redacted) } : redacted;
 }
 
 export function recordOutcome(ctx: RequestContext, deps: Pick<ProxyDeps, "audit" | "metrics" | "log">) {

@@ -21,6 +21,7 @@ const DENIALS = new Set<ErrorCode>([
   "tool_denied",
   "condition_denied",
   "condition_failed",
+  "condition_cost_exceeded",
   "session_not_found",
   "token_checks_limited",
   "tool_changed",

@@ -43,12 +43,14 @@ describe("decideToolCalls with conditions", () => {
       { name: "push_files", allow: ["developer"], when: 'args.owner == "acme" && !(args.branch in ["main", "master"])', message: "Push to acme's feature branches only" },
       { name: "search_code", deny: ["*"], when: 'args.q.contains("password")', message: "Searching for passwords is not allowed" },
       { name: "list_issues", deny: ["developer"], when: "args.per_page > 100" },
+      { name: "create_issue", allow: ["developer"], when: "has(claims.org) && claims.org == args.owner", message: "Only in your own organisation" },
+      { name: "push_many", when: 'args.files.all(f, f.path.startsWith("docs/") && !f.path.contains(".."))' },
     ],
   });
   const call = (name: string, args: unknown) => parseJsonRpcBody(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } }), "2025-06-18");
-  const refusal = (name: string, args: unknown, caller = dev) => {
+  const refusal = (name: string, args: unknown, caller = dev, claims?: Record<string, unknown>) => {
     try {
-      decideToolCalls(conditional, caller, call(name, args), "github");
+      decideToolCalls(conditional, caller, call(name, args), "github", claims);
       return undefined;
     } catch (error) {
       return error;
@@ -74,6 +76,23 @@ describe("decideToolCalls with conditions", () => {
     const error = refusal(name, args, caller);
     if (expected === undefined) expect(error).toBeUndefined();
     else expect(error).toMatchObject({ ...expected, id: 7, jsonRpcCode: -32602 });
+  });
+
+  it("reads the token's claims, and an empty map where the route validated no token", () => {
+    expect(refusal("create_issue", { owner: "acme" }, dev, { org: "acme" })).toBeUndefined();
+    expect(refusal("create_issue", { owner: "acme" }, dev, { org: "evil" })).toMatchObject({ code: "condition_denied", message: "Only in your own organisation" });
+    expect(refusal("create_issue", { owner: "acme" }, dev)).toMatchObject({ code: "condition_denied" });
+  });
+
+  it("refuses arguments too large for the condition's cost limit with its own code, without evaluating", () => {
+    const files = Array.from({ length: 60_000 }, (_, i) => ({ path: `docs/${i}.md` }));
+    expect(refusal("push_many", { files: files.slice(0, 100) })).toBeUndefined();
+    expect(refusal("push_many", { files })).toMatchObject({
+      code: "condition_cost_exceeded",
+      jsonRpcCode: -32602,
+      data: { rule: "push_many" },
+      detail: expect.stringMatching(/cost limit/),
+    });
   });
 
   it("judges a call without arguments on an empty map (a missing field fails closed)", () => {

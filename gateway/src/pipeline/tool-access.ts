@@ -8,20 +8,29 @@ import { evaluateCondition } from "../../../lib/core/acl/condition";
 import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 
+const NO_CLAIMS: Record<string, unknown> = Object.freeze({});
+
 /** Refuses a call whose rule's condition does not admit it; an evaluation error refuses it too. */
 function judgeCondition(
   rule: string,
   ruleCondition: RuleCondition,
-  call: { tool: string; args: Record<string, unknown>; server: string; caller: Caller & { customId?: string } },
+  call: { tool: string; args: Record<string, unknown>; server: string; caller: Caller & { customId?: string }; claims: Record<string, unknown> },
 ): GatewayError | undefined {
   const outcome = evaluateCondition(ruleCondition.condition, {
     args: call.args,
     consumer: { username: call.caller.username, custom_id: call.caller.customId, groups: call.caller.groups },
+    claims: call.claims,
     server: call.server,
     tool: call.tool,
     now: new Date(),
   });
   const data = { rule };
+  if (!outcome.ok && outcome.costExceeded)
+    return new GatewayError(
+      "condition_cost_exceeded",
+      `Tool '${call.tool}' was refused: the arguments are too large for the condition of rule '${rule}'`,
+      `rule '${rule}': ${outcome.error}`,
+    ).withData(data);
   if (!outcome.ok)
     return new GatewayError(
       "condition_failed",
@@ -39,14 +48,15 @@ function judgeCondition(
  * JSON-RPC error for its id; in a batch (2025-03-26), one denied call refuses
  * the whole batch, so an upstream never runs part of a batch the caller saw refused.
  */
-export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string): void {
+export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string, claims: Record<string, unknown> = NO_CLAIMS): void {
   for (const message of body.messages) {
     if (message.kind !== "request" || message.method !== "tools/call") continue;
     const tool = message.params!.name as string;
     const decision = decideToolAccess(acl, tool, caller);
     const error = !decision.allowed
       ? new GatewayError("tool_denied", describeDenial(tool, caller, decision), `rule '${decision.rule}': ${decision.reason}`)
-      : decision.condition && judgeCondition(decision.rule, decision.condition, { tool, args: (message.params!.arguments ?? {}) as Record<string, unknown>, server, caller });
+      : decision.condition &&
+        judgeCondition(decision.rule, decision.condition, { tool, args: (message.params!.arguments ?? {}) as Record<string, unknown>, server, caller, claims });
     if (error) throw error.withId(body.batch ? null : message.id);
   }
 }

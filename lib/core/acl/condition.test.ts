@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compileCondition, CONDITION_LIMITS, evaluateCondition, type ConditionInput } from "./condition";
+import { compileCondition, CONDITION_LIMITS, evaluateCondition, inputCost, type ConditionInput } from "./condition";
 
 const input: ConditionInput = {
   args: { owner: "acme", branch: "feature/x", q: "where is the password", per_page: 50, files: [{ path: "docs/a.md" }, { path: "docs/b.md" }] },
   consumer: { username: "dev-user", custom_id: "emp-7", groups: ["developer"] },
+  claims: { sub: "alice@acme.example", org: "acme", scope: "repo read:org" },
   server: "github",
   tool: "push_files",
   now: new Date("2026-12-02T07:00:00Z"),
@@ -31,7 +32,7 @@ describe("compileCondition", () => {
 
   it.each([
     ["args.owner ==", /^syntax error/],
-    ['claims.sub == "x"', /undeclared reference to 'claims'/],
+    ['token.sub == "x"', /undeclared reference to 'token'/],
     ['owner == "acme"', /undeclared reference to 'owner'/],
     ["frobnicate(args.q)", /unknown function 'frobnicate'/],
     ["args.files.all(f, args.files.exists(g, g == f))", /cannot be nested/],
@@ -46,7 +47,7 @@ describe("compileCondition", () => {
   it("scopes a comprehension's variable to its body", () => {
     expect(compileCondition("args.files.all(f, true) && f == 1")).toMatchObject({
       ok: false,
-      problem: "undeclared reference to 'f' (variables: args, consumer, server, tool, now)",
+      problem: "undeclared reference to 'f' (variables: args, consumer, claims, server, tool, now)",
     });
   });
 });
@@ -62,6 +63,8 @@ describe("evaluateCondition", () => {
     ['args.files.exists(f, f.path == "src/x.ts")', false],
     ['"developer" in consumer.groups && consumer.custom_id == "emp-7"', true],
     ['server == "github" && tool == "push_files"', true],
+    ['claims.org == "acme" && "repo" in claims.scope.split(" ")', true],
+    ['has(claims.sub) && claims.sub.endsWith("@evil.example")', false],
     ['now > timestamp("2026-12-02T06:59:59Z") && now < timestamp("2026-12-02T07:00:01Z")', true],
     ["has(args.missing)", false],
     ['args.q.matches("^where")', true],
@@ -85,6 +88,30 @@ describe("evaluateCondition", () => {
 
   it("a custom_id the consumer does not have is the empty string", () => {
     expect(run('consumer.custom_id == ""', { ...input, consumer: { username: "u", groups: [] } })).toEqual({ ok: true, holds: true });
+  });
+
+  it("without a token, claims is an empty map", () => {
+    expect(run("has(claims.sub)", { ...input, claims: {} })).toEqual({ ok: true, holds: false });
+    expect(run("size(claims) == 0", { ...input, claims: {} })).toEqual({ ok: true, holds: true });
+  });
+
+  it("refuses to run a condition whose cost bound on these arguments is over the limit, and runs it on small ones", () => {
+    // A pathological condition: close to the node limit, with a regex match in the body of a comprehension.
+    const clauses = Array.from({ length: 30 }, (_, i) => `f.path.matches("^(a|b)*c${i}")`).join(" || ");
+    const compiled = compileCondition(`args.files.exists(f, ${clauses})`);
+    if (!compiled.ok) throw new Error(compiled.problem);
+    const files = Array.from({ length: 20_000 }, (_, i) => ({ path: `${"ab".repeat(32)}${i}` }));
+    const started = performance.now();
+    const outcome = evaluateCondition(compiled.condition, { ...input, args: { files } });
+    expect(outcome).toMatchObject({ ok: false, costExceeded: true, error: expect.stringMatching(/cost limit 1000000/) });
+    // Refused before running: the bound is computed, not the 800 000 regex matches.
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(evaluateCondition(compiled.condition, { ...input, args: { files: files.slice(0, 10) } })).toEqual({ ok: true, holds: false });
+  });
+
+  it("counts long strings by their length: a small condition on a large file passes, a large one on many is refused", () => {
+    expect(inputCost([{ content: "x".repeat(64 * 1000) }], Infinity)).toBe(1 + 1 + 1 + 1000);
+    expect(run('!args.content.contains("password")', { ...input, args: { content: "x".repeat(1_000_000) } })).toEqual({ ok: true, holds: true });
   });
 
   it("stays linear within the limits: a comprehension over a 20 000-element list runs in well under a second", () => {

@@ -6,17 +6,22 @@
 // expression is compiled: its length, its number of nodes, comprehensions
 // (`all`, `exists`, `map`, `filter`…) not nested in one another, and only
 // declared variables and known functions. With those, one evaluation costs at
-// most (nodes × size of the arguments), and the arguments are bounded by
-// gateway.max_body_bytes.
+// most (nodes × size of the inputs): each node visits each input value at most
+// once (a comprehension's body once per element, with no nesting) and a string
+// function scans a string once. So before a program runs, that bound is
+// computed on the actual inputs and a call over CONDITION_LIMITS.maxCost is
+// refused without running it (fail closed, `condition_cost_exceeded`).
 import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { RE2JS } from "@bufbuild/re2";
 
-export const CONDITION_LIMITS = { maxLength: 2048, maxNodes: 200, maxComprehensionDepth: 1 } as const;
+/** maxCost in units of one input value visited, or 64 characters of a string scanned, per expression node. */
+export const CONDITION_LIMITS = { maxLength: 2048, maxNodes: 200, maxComprehensionDepth: 1, maxCost: 1_000_000 } as const;
+const CHARACTERS_PER_COST_UNIT = 64;
 
-/** The variables a condition may name; `claims` is not offered yet (the request context does not keep them). */
-export const CONDITION_VARIABLES = ["args", "consumer", "server", "tool", "now"] as const;
+/** The variables a condition may name. */
+export const CONDITION_VARIABLES = ["args", "consumer", "claims", "server", "tool", "now"] as const;
 
 /** The library compiles a `matches` pattern on every call (~60 µs); patterns are almost always literals, so keep them. */
 const patterns = new Map<string, RE2JS>();
@@ -42,6 +47,8 @@ export interface ConditionInput {
   /** The tools/call's `arguments` (already checked by gateway/src/jsonrpc/message.ts). */
   args: Record<string, unknown>;
   consumer: { username: string; custom_id?: string; groups: readonly string[] };
+  /** The validated token's claims on routes that validate one; `{}` elsewhere. */
+  claims: Record<string, unknown>;
   server: string;
   tool: string;
   now: Date;
@@ -49,16 +56,18 @@ export interface ConditionInput {
 
 export interface CompiledCondition {
   expression: string;
+  /** Expression nodes: the per-value factor of the cost bound. */
+  nodes: number;
   program: ReturnType<typeof plan>;
 }
 
 export type ConditionCompileResult = { ok: true; condition: CompiledCondition } | { ok: false; problem: string };
-export type ConditionOutcome = { ok: true; holds: boolean } | { ok: false; error: string };
+export type ConditionOutcome = { ok: true; holds: boolean } | { ok: false; error: string; costExceeded?: true };
 
 type Expr = ReturnType<typeof parse>["expr"];
 
-/** Walks the expression: names in scope, functions known, size and nesting within the limits. */
-function checkExpression(root: Expr): string | undefined {
+/** Walks the expression: names in scope, functions known, size and nesting within the limits; the node count when it passes. */
+function checkExpression(root: Expr): { problem: string } | { nodes: number } {
   let nodes = 0;
   const visit = (expr: Expr | undefined, scope: ReadonlySet<string>, depth: number): string | undefined => {
     if (expr === undefined) return undefined;
@@ -96,7 +105,8 @@ function checkExpression(root: Expr): string | undefined {
         return undefined;
     }
   };
-  return visit(root, new Set(CONDITION_VARIABLES), 0);
+  const problem = visit(root, new Set(CONDITION_VARIABLES), 0);
+  return problem === undefined ? { nodes } : { problem };
 }
 
 export function compileCondition(expression: string): ConditionCompileResult {
@@ -107,18 +117,36 @@ export function compileCondition(expression: string): ConditionCompileResult {
   } catch (error) {
     return { ok: false, problem: `syntax error: ${(error as Error).message}` };
   }
-  const problem = checkExpression(parsed.expr);
-  if (problem !== undefined) return { ok: false, problem };
-  return { ok: true, condition: { expression, program: plan(env, parsed) } };
+  const checked = checkExpression(parsed.expr);
+  if ("problem" in checked) return { ok: false, problem: checked.problem };
+  return { ok: true, condition: { expression, nodes: checked.nodes, program: plan(env, parsed) } };
+}
+
+/** The size of the inputs in cost units, counting no further than `budget` (an iterative walk: no input can overflow the stack). */
+export function inputCost(inputs: readonly unknown[], budget: number): number {
+  let cost = 0;
+  const stack: unknown[] = [...inputs];
+  while (stack.length > 0 && cost <= budget) {
+    const value = stack.pop();
+    cost += 1;
+    if (typeof value === "string") cost += Math.floor(value.length / CHARACTERS_PER_COST_UNIT);
+    else if (Array.isArray(value)) for (const item of value) stack.push(item);
+    else if (typeof value === "object" && value !== null) for (const [key, item] of Object.entries(value)) stack.push(key, item);
+  }
+  return cost;
 }
 
 /** Runs a compiled condition. Anything but `true` or `false` (a missing field, a wrong type, a thrown error) is an error, which callers treat as a denial. */
 export function evaluateCondition(condition: CompiledCondition, input: ConditionInput): ConditionOutcome {
+  const budget = Math.floor(CONDITION_LIMITS.maxCost / condition.nodes);
+  if (inputCost([input.args, input.claims, input.consumer.groups], budget) > budget)
+    return { ok: false, costExceeded: true, error: `the arguments are too large for this condition (cost limit ${CONDITION_LIMITS.maxCost}, ${condition.nodes} nodes)` };
   let result: CelResult;
   try {
     result = condition.program({
       args: input.args,
       consumer: { username: input.consumer.username, custom_id: input.consumer.custom_id ?? "", groups: [...input.consumer.groups] },
+      claims: input.claims,
       server: input.server,
       tool: input.tool,
       now: timestampFromDate(input.now),

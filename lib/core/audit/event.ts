@@ -1,7 +1,8 @@
 // One audit event per gateway request: what the gateway emits (its JSON-lines
 // log, or the batches it ships to the control plane) and what the control
 // plane ingests. It names who called what and how it ended; it never holds the
-// token, the API key, a secret or the tool arguments.
+// token, the API key or a secret, and holds a tools/call's arguments only on a
+// server with `audit_arguments`, with the paths its rule marks sensitive hashed.
 import { z } from "zod";
 
 export const auditEventSchema = z.object({
@@ -36,6 +37,10 @@ export const auditEventSchema = z.object({
   /** A short hash of the bearer token, to tell sessions apart without keeping the token. */
   token_hash: z.string().max(100).nullable().default(null),
   session: z.boolean().default(false),
+  /** `audit_arguments`: the tools/call's arguments, `redact_args` paths replaced by `sha256:` hashes. */
+  arguments: z.record(z.string(), z.unknown()).optional(),
+  /** `result_redaction`: how many credentials were masked in the results sent to the client. */
+  redactions: z.number().int().min(0).optional(),
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;

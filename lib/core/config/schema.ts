@@ -4,6 +4,7 @@
 // extend, never rename.
 import { z } from "zod";
 import { compileCondition } from "../acl/condition";
+import { checkSecretPattern } from "../redaction/secret-masker";
 import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
@@ -65,7 +66,14 @@ export const aclRuleSchema = z.strictObject({
   message: z.string().min(1).max(500).optional(),
 });
 
-export const toolRuleSchema = aclRuleSchema.extend({ name: toolName });
+/** An argument path: `args`, then `.field` or `[*]` (every element of a list) steps. */
+export const ARGUMENT_PATH_PATTERN = /^args(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\*\])+$/;
+
+export const toolRuleSchema = aclRuleSchema.extend({
+  name: toolName,
+  /** Argument paths (`args.content`, `args.files[*].content`) recorded as a hash, never as the value (docs/gateway.md, "Redaction"). */
+  redact_args: z.array(z.string().regex(ARGUMENT_PATH_PATTERN, "an argument path is `args` then `.field` or `[*]` steps, e.g. args.files[*].content")).optional(),
+});
 
 export const aclSchema = z.strictObject({
   /** Decides every tool that has no rule of its own under `tools`. */
@@ -258,6 +266,10 @@ export const serverSchema = z
     new_tools: catalogueRule,
     /** The approved catalogue: each tool's pin (see lib/core/tools/pin.ts). */
     tools: z.array(z.strictObject({ name: toolName, pin: z.string().regex(PIN_PATTERN, 'a pin is "sha256:" followed by 64 lowercase hex digits') })).default([]),
+    /** `secrets`: credentials in tool results are masked before the agent sees them (built-in formats and `secret_patterns`); absent: off. */
+    result_redaction: z.enum(["off", "secrets"]).optional(),
+    /** The audit event records each tools/call's arguments, with the tool rule's `redact_args` hashed; absent: false. */
+    audit_arguments: z.boolean().optional(),
   })
   .refine((s) => new Set(s.tools.map((t) => t.name)).size === s.tools.length, { message: "each tool is pinned once", path: ["tools"] })
   .superRefine(checkServerRules);
@@ -327,6 +339,22 @@ export const configSchema = z
       })
       .default({ portcullis: {}, cache_ttl_seconds: 60 }),
     redis: redisSchema.optional(),
+    /** Credential formats `result_redaction: secrets` masks besides the built-in ones (RE2 syntax). */
+    secret_patterns: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9_]{1,32}$/, "a pattern's name is 1–32 lowercase letters, digits or '_'"),
+          pattern: z
+            .string()
+            .min(1)
+            .max(500)
+            .superRefine((pattern, ctx) => {
+              const problem = checkSecretPattern(pattern);
+              if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+            }),
+        }),
+      )
+      .default([]),
   })
   .superRefine(checkReferences);
 
