@@ -31,6 +31,7 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     bytes_out: ctx.bytesOut,
     token_hash: ctx.tokenHash ?? null,
     session: ctx.upstreamSessionId !== undefined,
+    config_version: ctx.config?.configVersion ?? null,
   };
 }
 

@@ -36,6 +36,8 @@ export const auditEventSchema = z.object({
   /** A short hash of the bearer token, to tell sessions apart without keeping the token. */
   token_hash: z.string().max(100).nullable().default(null),
   session: z.boolean().default(false),
+  /** The control plane's number of the configuration version that decided the request; null for a config file. */
+  config_version: z.number().int().min(1).nullable().default(null),
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
