@@ -40,6 +40,7 @@ export async function launchProduct(extraEnv: Record<string, string> = {}): Prom
   const launcher = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "launcher/start.ts")], {
     cwd: ROOT,
     env: {
+      NODE_ENV: "production",
       PATH: process.env.PATH,
       PORTCULLIS_DATA_DIR: dataDir,
       PORTCULLIS_CONSOLE_PORT: String(consolePort),
