@@ -4,6 +4,7 @@
 // crash; /status reports the restarts. Only SIGTERM stops the product.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInToConsole } from "../../demo/console-session";
 import { launchProduct, type LaunchedProduct } from "../support/launched-product";
 
 let product: LaunchedProduct;
@@ -114,6 +115,18 @@ describe("npm start supervises its processes", () => {
         ["console", 1],
         ["gateway", 1],
       ]);
+    // What the console's Data planes page shows under "Processes on this machine".
+    const session = await signInToConsole(product.consoleUrl, product.admin.email, product.admin.password);
+    const overview = await session.json<{ supervision: { processes: { name: string; state: string; restarts: number; last_exit: { signal: string | null } }[] } }>(
+      "GET",
+      "/api/data-planes",
+    );
+    expect(overview.status).toBe(200);
+    expect(overview.body.supervision.processes).toEqual(
+      (["database", "console", "gateway"] as const).map((name) =>
+        expect.objectContaining({ name, state: "running", restarts: 1, last_exit: expect.objectContaining({ signal: "SIGKILL" }) }),
+      ),
+    );
   }, 120_000);
 
   it("stops everything on SIGTERM, and nothing is restarted", async () => {
