@@ -48,6 +48,7 @@ function makeEvent(time: number): AuditEvent {
     bytes_in: 300,
     bytes_out: 2000,
     token_hash: null,
+    config_version: null,
   };
 }
 

@@ -30,6 +30,7 @@ function events(server: string, consumer: string, count: number): AuditEvent[] {
     bytes_in: 120,
     bytes_out: 800,
     token_hash: null,
+    config_version: null,
   }));
 }
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
-  exited: Promise<number | null>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(force?: boolean): Promise<void>;
 }
 
@@ -29,9 +29,15 @@ export function startProcess(name: string, command: string, args: string[], opti
     "data",
     prefixLines(name, (line) => process.stderr.write(line + "\n")),
   );
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   // Never leave a child behind if the launcher itself dies.
-  process.once("exit", () => child.kill("SIGKILL"));
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.once("exit", orphanGuard);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => {
+      process.off("exit", orphanGuard);
+      resolve({ code, signal });
+    }),
+  );
   const stop = async (force = false) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(force ? "SIGKILL" : "SIGTERM");

@@ -1,6 +1,8 @@
 // `npm start`: database (embedded unless DATABASE_URL is set) → migrations →
 // first admin → console build when needed → console and gateway processes.
-// Ctrl-C stops everything in reverse order; a second Ctrl-C forces.
+// Each of the three processes is supervised: one that dies is started again
+// with backoff (launcher/supervision), the others keep running. Only Ctrl-C
+// or SIGTERM stops everything, in reverse order; a second Ctrl-C forces.
 import fs from "node:fs";
 import path from "node:path";
 import { seedFirstAdmin } from "../lib/auth/first-admin";
@@ -15,6 +17,8 @@ import { assertPortFree } from "../lib/net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
 import { buildGatewayIfNeeded } from "./gateway-build";
 import { startProcess, waitForLine, type ManagedProcess } from "./processes";
+import { createSupervisionReport } from "./supervision/supervision-report";
+import { Supervisor, type Incarnation } from "./supervision/supervisor";
 import { loadOrCreateSecret, readSecret, writeSecret } from "./secrets";
 import { onInterrupt } from "./interrupts";
 import { readSettings } from "./settings";
@@ -40,14 +44,26 @@ async function main() {
       ? `embedded PostgreSQL on 127.0.0.1:${settings.PORTCULLIS_PG_PORT} (${database.note ?? `data in ${database.dataDir}`})`
       : "using the database from DATABASE_URL",
   );
-  const children: ManagedProcess[] = [];
+  const report = createSupervisionReport(settings.dataDir);
+  const supervise = (name: "database" | "console" | "gateway", launch: (restart: number) => Promise<Incarnation>) => new Supervisor(name, { launch, say, report });
+  const server = database.server;
+  const databaseSupervisor =
+    server && database.restart
+      ? supervise("database", async (restarts) => {
+          const running = restarts === 0 ? server : await database.restart!();
+          return { pid: running.pid, exited: running.exited, stop: (force) => database.stop(force ? "immediate" : "fast") };
+        })
+      : undefined;
+  await databaseSupervisor?.start();
+  const children: Supervisor[] = [];
   let stopping = false;
   const shutdown = async (force: boolean, code: number) => {
     if (stopping && !force) return;
     stopping = true;
     say(force ? "forcing shutdown" : "stopping… (press Ctrl-C again to force)");
     await Promise.all(children.map((child) => child.stop(force)));
-    await database.stop(force ? "immediate" : "fast");
+    if (databaseSupervisor) await databaseSupervisor.stop(force);
+    else await database.stop(force ? "immediate" : "fast");
     process.exit(code);
   };
   onInterrupt((force, code) => void shutdown(force, code));
@@ -88,13 +104,22 @@ async function main() {
     if (stopping) return;
 
     const next = path.join(PROJECT_ROOT, "node_modules/next/dist/bin/next");
-    const consoleProcess = startProcess("console", process.execPath, [next, "start", "-p", String(settings.PORTCULLIS_CONSOLE_PORT)], { env, cwd: PROJECT_ROOT });
     // The bundled gateway is a data plane like any other: it connects out to this console.
     const { DATABASE_URL: _db, NEXTAUTH_SECRET: _secret, ...shared } = env;
     const gatewayEnv = { ...shared, PORTCULLIS_CP_URL: `http://127.0.0.1:${settings.PORTCULLIS_CONSOLE_PORT}`, PORTCULLIS_DP_TOKEN: dataPlaneToken };
-    const gatewayProcess = startProcess("gateway", process.execPath, ["--enable-source-maps", gatewayBundle], { env: gatewayEnv, cwd: PROJECT_ROOT });
-    children.push(consoleProcess, gatewayProcess);
-    await Promise.all([waitForLine(consoleProcess, /Ready in/, 60_000), waitForLine(gatewayProcess, /gateway: listening/, 30_000)]);
+    const first: Partial<Record<"console" | "gateway", ManagedProcess>> = {};
+    const superviseProcess = (name: "console" | "gateway", args: string[], processEnv: NodeJS.ProcessEnv) =>
+      supervise(name, async (restarts) => {
+        const proc = startProcess(name, process.execPath, args, { env: processEnv, cwd: PROJECT_ROOT });
+        if (restarts === 0) first[name] = proc;
+        return { pid: proc.child.pid ?? null, exited: proc.exited, stop: (force) => proc.stop(force) };
+      });
+    children.push(
+      superviseProcess("console", [next, "start", "-p", String(settings.PORTCULLIS_CONSOLE_PORT)], env),
+      superviseProcess("gateway", ["--enable-source-maps", gatewayBundle], gatewayEnv),
+    );
+    await Promise.all(children.map((child) => child.start()));
+    await Promise.all([waitForLine(first.console!, /Ready in/, 60_000), waitForLine(first.gateway!, /gateway: listening/, 30_000)]);
 
     // For tools and tests that drive the running product; holds the database URL, so owner-only.
     const runtimeFile = path.join(settings.dataDir, "runtime.json");
@@ -114,12 +139,6 @@ async function main() {
       `gateway  http://localhost:${settings.PORTCULLIS_HTTP_PORT}  https://localhost:${settings.PORTCULLIS_HTTPS_PORT}  status http://127.0.0.1:${settings.PORTCULLIS_STATUS_PORT}/status`,
     );
     say("ready — press Ctrl-C to stop");
-    // A child that dies takes the product down with a clear line rather than half-running.
-    const first = await Promise.race(children.map((child) => child.exited.then((code) => ({ child, code }))));
-    if (!stopping) {
-      say(`${first.child.name} exited unexpectedly (code ${first.code}); stopping`);
-      await shutdown(false, 1);
-    }
   } catch (error) {
     if (stopping) return;
     console.error(`portcullis: ${describeError(error)}`);

@@ -24,6 +24,8 @@ const EXERCISED: Record<string, { file: string; marker: string }> = {
   "npm install && npm start": { file: "e2e/support/global-setup.ts", marker: '"launcher/start.ts"' },
   "npm test": { file: "package.json", marker: '"test": "npm run typecheck && npm run lint && npm run format:check && npm run test:unit && npm run test:e2e"' },
   "npm run test:cluster": { file: "package.json", marker: '"test:cluster": "vitest run --config .config/vitest.cluster.ts"' },
+  "npm run test:faults": { file: "package.json", marker: '"test:faults": "vitest run --config .config/vitest.faults.ts"' },
+  "npm run soak": { file: "package.json", marker: '"soak": "tsx bench/soak.ts"' },
   "npm run demo": { file: "test/demo.test.ts", marker: 'npmRun("demo")' },
   "npm run demo:verify": { file: "test/demo.test.ts", marker: 'npmRun("demo:verify")' },
   "npm run gateway -- --config gateway.yaml": { file: "gateway/test/gateway-process.test.ts", marker: 'launch(["--config", file]' },

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
 import type { DataPlaneView, SyncState } from "@/lib/controlplane/overview";
+import type { SupervisedProcessState, SupervisionState } from "@/lib/core/supervision/state";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -18,6 +19,7 @@ interface Overview {
   planes: DataPlaneView[];
   latest: { number: number; hash: string; createdAt: string } | null;
   compileError: { at: string; reason: string; problems: string[] } | null;
+  supervision: SupervisionState | null;
 }
 
 const STATE: Record<SyncState, { label: string; tone: "green" | "amber" | "red" | "neutral" }> = {
@@ -99,6 +101,53 @@ function RevokeButton({ plane }: { plane: DataPlaneView }) {
   );
 }
 
+const PROCESS_STATE: Record<SupervisedProcessState["state"], { label: string; tone: "green" | "amber" | "red" | "neutral" }> = {
+  running: { label: "running", tone: "green" },
+  restarting: { label: "restarting", tone: "amber" },
+  stopped: { label: "stopped", tone: "neutral" },
+};
+
+function exitCause(exit: NonNullable<SupervisedProcessState["last_exit"]>): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** The launcher's processes on the console's own machine (npm start): restarts and the last crash. */
+function SupervisedProcesses({ supervision, now }: { supervision: SupervisionState; now: number }) {
+  return (
+    <section className="space-y-2">
+      <h2 className="text-sm font-semibold">Processes on this machine</h2>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">Started by npm start, which restarts any of them that dies.</p>
+      <Table label="Processes on this machine">
+        <thead>
+          <tr>
+            <Th>Process</Th>
+            <Th>Status</Th>
+            <Th className="text-right">Restarts</Th>
+            <Th>Last crash</Th>
+            <Th>Up for</Th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+          {supervision.processes.map((proc) => (
+            <tr key={proc.name} data-testid={`process-${proc.name}`}>
+              <Td className="font-medium">{proc.name}</Td>
+              <Td>
+                <Badge tone={proc.crash_loop ? "red" : PROCESS_STATE[proc.state].tone}>{proc.crash_loop ? "crash loop" : PROCESS_STATE[proc.state].label}</Badge>
+                {proc.next_restart_at ? (
+                  <div className="mt-1 text-xs text-zinc-500">next start in {Math.max(0, Math.round((Date.parse(proc.next_restart_at) - now) / 1000))} s</div>
+                ) : null}
+              </Td>
+              <Td className="text-right tabular-nums">{proc.restarts}</Td>
+              <Td className="text-xs">{proc.last_exit ? `${exitCause(proc.last_exit)}, ${duration(proc.last_exit.at, now)} ago` : "—"}</Td>
+              <Td className="text-xs">{proc.state === "running" ? duration(proc.started_at, now) : "—"}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </section>
+  );
+}
+
 export function DataPlanesView({ initial }: { initial: Overview }) {
   const [adding, setAdding] = useState(false);
   const { data } = useQuery({ queryKey: ["data-planes"], queryFn: () => api<Overview>("/api/data-planes"), initialData: initial, refetchInterval: 5000 });
@@ -172,6 +221,7 @@ export function DataPlanesView({ initial }: { initial: Overview }) {
           </tbody>
         </Table>
       )}
+      {data.supervision ? <SupervisedProcesses supervision={data.supervision} now={now} /> : null}
       <Dialog open={adding} onClose={() => setAdding(false)} title="Add data plane">
         {adding ? <AddDataPlane onDone={() => setAdding(false)} /> : null}
       </Dialog>

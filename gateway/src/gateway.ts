@@ -115,7 +115,7 @@ export function createGateway(options: GatewayOptions) {
 
   return {
     handler,
-    applyConfig: (document: unknown, source: string): ApplyResult => store.apply(document, source),
+    applyConfig: (document: unknown, source: string, configVersion?: number): ApplyResult => store.apply(document, source, configVersion),
     status,
     metrics: () => metrics.render(),
     close: async () => {

@@ -16,6 +16,7 @@ import { ControlPlaneClient } from "./control-plane/cp-client";
 import { DriftReporter } from "./control-plane/drift-reporter";
 import { createGateway, type Gateway } from "./gateway";
 import { createStatusServer } from "./status/status-server";
+import { watchSupervision } from "./status/supervision-watch";
 import { loadOrCreateCertificate } from "./tls/self-signed";
 
 function listen(server: net.Server, port: number, host: string, what: string, variable: string): Promise<void> {
@@ -83,12 +84,17 @@ async function start(options: GatewayOptions) {
     log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration loaded");
   }
 
+  const supervision = watchSupervision(options.dataDir);
   const tls = options.tlsCert ? { cert: fs.readFileSync(options.tlsCert), key: fs.readFileSync(options.tlsKey!) } : await loadOrCreateCertificate(options.dataDir);
   const servers = [
     { server: http.createServer(gateway.handler), port: options.httpPort, host: options.host, what: "gateway HTTP", variable: "PORTCULLIS_HTTP_PORT" },
     { server: https.createServer(tls, gateway.handler), port: options.httpsPort, host: options.host, what: "gateway HTTPS", variable: "PORTCULLIS_HTTPS_PORT" },
     {
-      server: createStatusServer({ status: () => statusWithControlPlane(gateway.status(), controlPlane), metrics: gateway.metrics }),
+      server: createStatusServer({
+        // Under `npm start`, also the launcher's restarts of this gateway, its console and its database.
+        status: () => ({ ...statusWithControlPlane(gateway.status(), controlPlane), supervision: supervision.current() }),
+        metrics: gateway.metrics,
+      }),
       port: options.statusPort,
       host: options.statusHost,
       what: "gateway status",
@@ -113,6 +119,7 @@ async function start(options: GatewayOptions) {
 
   const stop = async () => {
     controlPlane?.stop();
+    supervision.stop();
     for (const s of servers) s.server.close();
     for (const s of servers) s.server.closeAllConnections();
     await Promise.all([audit.close(), drift?.close()]);

@@ -32,6 +32,9 @@ export interface EmbeddedPostgres {
   dataDir: string;
   /** Says where the server runs and why, when that is not where it was asked to run. */
   note?: string;
+  pid: number | null;
+  /** Resolves when the server process ends, however that happens. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** "fast" rolls back open transactions and checkpoints; "immediate" exits at once (recovery on next start). */
   stop(mode?: "fast" | "immediate"): Promise<void>;
 }
@@ -210,6 +213,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertPortFree(options.port, "127.0.0.1", options.portVariable ?? "PORTCULLIS_PG_PORT", "the embedded PostgreSQL");
 
   const child = await spawnServer(bin, dataDir, options, owner, onLog);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = (mode: "fast" | "immediate" = "fast") => {
@@ -233,6 +240,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     port: options.port,
     dataDir,
     note: placed.note,
+    pid: child.pid ?? null,
+    exited,
     stop,
   };
 }

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { checkDatabaseConnection } from "../../lib/db/database-url";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 
 export interface OpenDatabase {
   url: string;
@@ -12,6 +12,10 @@ export interface OpenDatabase {
   /** The embedded server's data folder, and why it is elsewhere than asked when it is (see embedded-postgres-root.ts). */
   dataDir?: string;
   note?: string;
+  /** The embedded server's running process, for the launcher's supervisor; absent with DATABASE_URL. */
+  server?: Pick<EmbeddedPostgres, "pid" | "exited">;
+  /** Starts the embedded server again after it died: same folder, port and password. */
+  restart?(): Promise<Pick<EmbeddedPostgres, "pid" | "exited">>;
   stop(mode?: "fast" | "immediate"): Promise<void>;
 }
 
@@ -37,14 +41,25 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const logDir = path.join(options.dataDir, "logs");
   fs.mkdirSync(logDir, { recursive: true });
   const log = fs.createWriteStream(path.join(logDir, "postgres.log"), { flags: "a" });
-  const server = await startEmbeddedPostgres({
-    dataDir: path.join(options.dataDir, "pgdata"),
-    port: options.pgPort,
-    portVariable: "PORTCULLIS_PG_PORT",
-    onLog: (line) => log.write(line + "\n"),
-  });
+  const start = () =>
+    startEmbeddedPostgres({
+      dataDir: path.join(options.dataDir, "pgdata"),
+      port: options.pgPort,
+      portVariable: "PORTCULLIS_PG_PORT",
+      onLog: (line) => log.write(line + "\n"),
+    });
+  let server = await start();
   try {
-    return { url: await ensureDatabase(server.url, "portcullis"), embedded: true, dataDir: server.dataDir, note: server.note, stop: (mode) => server.stop(mode) };
+    const url = await ensureDatabase(server.url, "portcullis");
+    return {
+      url,
+      embedded: true,
+      dataDir: server.dataDir,
+      note: server.note,
+      server,
+      restart: async () => (server = await start()),
+      stop: (mode) => server.stop(mode),
+    };
   } catch (error) {
     await server.stop();
     throw error;

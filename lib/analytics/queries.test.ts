@@ -43,6 +43,7 @@ function event(i: number): AuditEvent {
     bytes_in: 0,
     bytes_out: 0,
     token_hash: null,
+    config_version: null,
   };
 }
 

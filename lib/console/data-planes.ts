@@ -1,14 +1,19 @@
 // The data planes page and its writes: register a data plane (its token is
 // returned once) and revoke one.
+import path from "node:path";
 import type { CurrentUser } from "../auth/session";
 import { createDataPlane } from "../controlplane/data-planes";
 import { dataPlanesOverview } from "../controlplane/overview";
+import { readSupervisionState } from "../core/supervision/state";
 import { db } from "../db/client";
 import { recordActivity } from "./activity";
 import { notFound } from "./errors";
 
-export function listDataPlanes() {
-  return dataPlanesOverview(db());
+export async function listDataPlanes() {
+  // The launcher's report on the processes of this machine (npm start), when it supervises them.
+  const dataDir = path.resolve(/* turbopackIgnore: true */ process.env.PORTCULLIS_DATA_DIR || ".portcullis");
+  const [overview, supervision] = await Promise.all([dataPlanesOverview(db()), readSupervisionState(dataDir)]);
+  return { ...overview, supervision };
 }
 
 export async function registerDataPlane(actor: CurrentUser, name: string): Promise<{ id: string; token: string }> {

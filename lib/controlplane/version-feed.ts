@@ -7,6 +7,7 @@ import { CONFIG_CHANNEL } from "./versions";
 
 type Listener = (version: number) => void;
 
+const RECONNECT_EVERY_MS = 1000;
 const listeners = new Set<Listener>();
 let connection: Promise<pg.Client> | undefined;
 
@@ -20,15 +21,7 @@ function connect(): Promise<pg.Client> {
     client.on("error", (error) => {
       console.error("config feed: lost the database connection, reconnecting:", error.message);
       connection = undefined;
-      // Streams may have missed a version meanwhile: reconnect and let them re-check the latest.
-      setTimeout(
-        () =>
-          void connect().then(
-            () => listeners.forEach((listener) => listener(0)),
-            () => {},
-          ),
-        1000,
-      );
+      reconnect();
     });
     await client.connect();
     await client.query(`LISTEN ${CONFIG_CHANNEL}`);
@@ -36,6 +29,22 @@ function connect(): Promise<pg.Client> {
   })();
   connection.catch(() => (connection = undefined));
   return connection;
+}
+
+/**
+ * Tries again every second until the database answers (a restarting server takes a few seconds:
+ * one attempt would leave the data planes deaf to new versions for good), then lets every stream
+ * re-check the latest, since it may have missed one meanwhile.
+ */
+function reconnect() {
+  setTimeout(
+    () =>
+      void connect().then(
+        () => listeners.forEach((listener) => listener(0)),
+        () => reconnect(),
+      ),
+    RECONNECT_EVERY_MS,
+  );
 }
 
 /** Calls `listener` with each new version number (0 means "re-check the latest"); returns the unsubscribe function. */

@@ -105,6 +105,8 @@ export interface CompiledRoute {
 }
 
 export interface CompiledConfig {
+  /** The control plane's number of this document (audited with every request it decides); null for a config file. */
+  configVersion: number | null;
   publicUrl?: string;
   maxBodyBytes: number;
   sseKeepAliveMs: number;
@@ -235,7 +237,7 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
   };
 }
 
-export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: string } = {}): CompiledConfig {
+export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: string } = {}, configVersion: number | null = null): CompiledConfig {
   const consumersByUsername = new Map<string, CompiledConsumer>();
   const consumersByCustomId = new Map<string, CompiledConsumer>();
   const keys = new Map<string, KeyEntry>();
@@ -260,6 +262,7 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
   }
   const publicUrl = overrides.publicUrl ?? config.gateway.public_url;
   return {
+    configVersion,
     publicUrl: publicUrl?.replace(/\/+$/, ""),
     maxBodyBytes: config.gateway.max_body_bytes,
     sseKeepAliveMs: config.gateway.sse_keepalive_ms,

@@ -37,13 +37,14 @@ export class ConfigStore {
     return this.#lastRejected;
   }
 
-  apply(document: unknown, source: string): ApplyResult {
+  /** `configVersion`: the control plane's number of the document, when it came from one. */
+  apply(document: unknown, source: string, configVersion: number | null = null): ApplyResult {
     const validated = validateConfig(document, this.overrides);
     if (!validated.ok) {
       this.#lastRejected = { at: new Date().toISOString(), source, problems: validated.problems };
       return { ok: false, problems: validated.problems };
     }
-    const compiled = compileConfig(validated.config, this.overrides);
+    const compiled = compileConfig(validated.config, this.overrides, configVersion);
     const version = (this.#state?.version ?? 0) + 1;
     // The document's own hash, as the console computes it, not the parsed config's (which has defaults filled in).
     const hash = configHash(document);

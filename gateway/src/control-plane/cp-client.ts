@@ -23,7 +23,7 @@ export interface ControlPlaneOptions {
   url: string;
   token: string;
   dataDir: string;
-  apply(document: unknown, source: string): ApplyResult;
+  apply(document: unknown, source: string, configVersion: number): ApplyResult;
   droppedEvents(): number;
   log: {
     info(fields: Record<string, unknown>, message: string): void;
@@ -61,7 +61,7 @@ export class ControlPlaneClient {
     const cached = readLastKnownGood(this.#lkgFile);
     if (cached.problem) this.options.log.warn({ problem: cached.problem }, "last-known-good configuration ignored");
     if (cached.message) {
-      const result = this.options.apply(cached.message.document, `last-known-good (version ${cached.message.version})`);
+      const result = this.options.apply(cached.message.document, `last-known-good (version ${cached.message.version})`, cached.message.version);
       if (result.ok) {
         this.#applied = { version: cached.message.version, hash: cached.message.hash, from: "last-known-good" };
         this.options.log.info({ version: cached.message.version }, "serving the last-known-good configuration until the control plane answers");
@@ -156,7 +156,7 @@ export class ControlPlaneClient {
       await this.#reject(message.version, message.hash, ["the document does not match its hash"]);
       return;
     }
-    const result = this.options.apply(message.document, `control plane version ${message.version}`);
+    const result = this.options.apply(message.document, `control plane version ${message.version}`, message.version);
     if (!result.ok) {
       await this.#reject(message.version, message.hash, result.problems);
       return;

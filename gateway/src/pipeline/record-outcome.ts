@@ -35,6 +35,7 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     session: ctx.upstreamSessionId !== undefined,
     arguments: auditedArguments(ctx),
     redactions: ctx.redactions,
+    config_version: ctx.config?.configVersion ?? null,
   };
 }
 

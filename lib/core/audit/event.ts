@@ -41,6 +41,8 @@ export const auditEventSchema = z.object({
   arguments: z.record(z.string(), z.unknown()).optional(),
   /** `result_redaction`: how many credentials were masked in the results sent to the client. */
   redactions: z.number().int().min(0).optional(),
+  /** The control plane's number of the configuration version that decided the request; null for a config file. */
+  config_version: z.number().int().min(1).nullable().default(null),
 });
 
 export type AuditEvent = z.infer<typeof auditEventSchema>;
