@@ -20,6 +20,7 @@ import { toolPin } from "../lib/core/tools/pin";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
+import { startOtlpSink } from "./otlp-sink";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -377,12 +378,35 @@ async function main() {
     return;
   }
   const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
+  // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink (issue 19: ≤ 15 % throughput).
+  const otlpSink = await startOtlpSink();
+  const [tracedPort, tracedHttps, tracedStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
+  const traced = await startNode(
+    gatewayBundle,
+    [
+      "--config",
+      configFile,
+      "--http-port",
+      String(tracedPort),
+      "--https-port",
+      String(tracedHttps),
+      "--status-port",
+      String(tracedStatus),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      path.join(work, "data-traced"),
+    ],
+    { OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000" },
+    /gateway: listening/,
+  );
   const targets = [
     { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! },
     { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! },
     ...(nginxPid ? [{ name: "nginx", origin: `http://127.0.0.1:${nginxPort}`, path: "/", pid: nginxPid }] : []),
     { name: "gateway", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench", pid: gateway.pid! },
     { name: "gateway, pins on", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench-pinned", pid: gateway.pid! },
+    { name: "gateway, tracing 100 %", origin: `http://127.0.0.1:${tracedPort}`, path: "/bench", pid: traced.pid! },
   ];
   console.log(`bench: ${os.cpus().length} cores, ${SATURATION_TOOL} for saturation (${CONNECTIONS} connections, ${SECONDS} s), ${FIXED_RATE} req/s for fixed-rate latency`);
 

@@ -35,7 +35,13 @@ export async function buildGatewayIfNeeded(): Promise<string> {
   if (fs.existsSync(GATEWAY_BUNDLE) && fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === current) return GATEWAY_BUNDLE;
   await build({
     entryPoints: [path.join(ROOT, "gateway/src/main.ts")],
-    outfile: GATEWAY_BUNDLE,
+    outdir: OUT_DIR,
+    entryNames: "[name]",
+    outExtension: { ".js": ".mjs" },
+    // The OpenTelemetry SDK is imported dynamically when an endpoint is set: splitting keeps it
+    // (and its package imports) in a chunk of its own, so a gateway without telemetry never loads it.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     format: "esm",

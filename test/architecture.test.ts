@@ -13,10 +13,27 @@ import { GATEWAY_SOURCES } from "../launcher/gateway-build";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const NODE_BUILTINS = new Set(builtinModules);
 // Packages the gateway process runs on; a new one is a decision to make here, on purpose.
-const GATEWAY_PACKAGES = new Set(["ioredis", "jose", "pino", "selfsigned", "undici", "yaml", "zod"]);
+const GATEWAY_PACKAGES = new Set(["@opentelemetry/api", "ioredis", "jose", "pino", "selfsigned", "undici", "yaml", "zod"]);
 // The core decides with zod, pins tools with the RFC 8785 authors' canonicalize (lib/core/tools/pin.ts),
 // and evaluates rule conditions with @bufbuild/cel (lib/core/acl/condition.ts; protobuf for `now`, re2 for `matches`).
-const CORE_PACKAGES = new Set(["@bufbuild/cel", "@bufbuild/protobuf", "@bufbuild/re2", "canonicalize", "zod"]);
+const CORE_PACKAGES = new Set([
+  "@bufbuild/cel",
+  "@bufbuild/protobuf",
+  "@bufbuild/re2",
+  "canonicalize",
+  "zod",
+  // lib/core/telemetry/sdk.ts, loaded only by dynamic import when an OTLP endpoint is set
+  "@opentelemetry/api",
+  "@opentelemetry/core",
+  "@opentelemetry/exporter-metrics-otlp-http",
+  "@opentelemetry/exporter-metrics-otlp-proto",
+  "@opentelemetry/exporter-trace-otlp-http",
+  "@opentelemetry/exporter-trace-otlp-proto",
+  "@opentelemetry/resources",
+  "@opentelemetry/sdk-metrics",
+  "@opentelemetry/sdk-trace",
+  "@opentelemetry/semantic-conventions",
+]);
 // Tests may use the test runner, and the core's schema tests read YAML fixtures as users write them.
 const TEST_PACKAGES = new Set(["vitest", "yaml"]);
 

@@ -87,6 +87,14 @@ export class GatewayError extends Error {
     return this;
   }
 
+  /** The ACL rule that refused the call, for traces (never sent to the client). */
+  rule: string | undefined;
+
+  withRule(rule: string): this {
+    this.rule = rule;
+    return this;
+  }
+
   withData(data: Record<string, unknown>): this {
     Object.assign(this.data, data);
     return this;

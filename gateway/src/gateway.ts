@@ -16,6 +16,7 @@ import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
 import { VaultError } from "../../lib/core/vault/vault-error";
+import type { GatewayTelemetry } from "./telemetry/request-trace";
 
 export interface GatewayOptions {
   audit: AuditSink;
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   /** A tool definition without an approved pin was listed (once per server, tool and pin). */
   onToolDrift?: (drift: ToolDrift) => void;
   log: Logger & { info(fields: Record<string, unknown>, message: string): void };
+  /** OpenTelemetry (loadGatewayTelemetry), when an OTLP endpoint is configured. */
+  telemetry?: GatewayTelemetry;
 }
 
 export function createGateway(options: GatewayOptions) {
@@ -91,6 +94,7 @@ export function createGateway(options: GatewayOptions) {
     audit: options.audit,
     metrics,
     log: options.log,
+    telemetry: options.telemetry,
   });
 
   function status() {
@@ -119,6 +123,7 @@ export function createGateway(options: GatewayOptions) {
     status,
     metrics: () => metrics.render(),
     close: async () => {
+      await options.telemetry?.shutdown();
       await limits.close();
       await dispatcher.close();
     },

@@ -17,6 +17,7 @@ import { DriftReporter } from "./control-plane/drift-reporter";
 import { createGateway, type Gateway } from "./gateway";
 import { createStatusServer } from "./status/status-server";
 import { watchSupervision } from "./status/supervision-watch";
+import { loadGatewayTelemetry } from "./telemetry/request-trace";
 import { loadOrCreateCertificate } from "./tls/self-signed";
 
 function listen(server: net.Server, port: number, host: string, what: string, variable: string): Promise<void> {
@@ -65,7 +66,16 @@ async function start(options: GatewayOptions) {
     : new JsonLinesAuditSink(options.auditLog!);
   // With a control plane, definitions without an approved pin become the console's pending changes.
   const drift = options.cpUrl ? new DriftReporter({ url: options.cpUrl, token: options.dpToken!, log }) : undefined;
-  const gateway = createGateway({ audit, masterKey: () => masterKey, env: process.env, publicUrl: options.publicUrl, log, onToolDrift: drift && ((d) => drift.report(d)) });
+  const telemetry = await loadGatewayTelemetry(process.env, SOFTWARE_VERSION);
+  const gateway = createGateway({
+    audit,
+    masterKey: () => masterKey,
+    env: process.env,
+    publicUrl: options.publicUrl,
+    log,
+    onToolDrift: drift && ((d) => drift.report(d)),
+    telemetry,
+  });
   const controlPlane = options.cpUrl
     ? new ControlPlaneClient({
         url: options.cpUrl,

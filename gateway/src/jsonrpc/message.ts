@@ -155,3 +155,30 @@ export function singleRequestId(body: ParsedBody | undefined): JsonRpcId {
   const only = body && !body.batch ? body.messages[0] : undefined;
   return only && only.kind === "request" ? only.id : null;
 }
+
+const META_FOLD = foldKey("_meta");
+const TRACE_CONTEXT_FOLDS = new Set(["traceparent", "tracestate"]);
+
+/**
+ * A request or notification carrying the gateway's W3C Trace Context in params._meta
+ * (OpenTelemetry MCP semantic conventions, "Context propagation"; SEP-414: unprefixed keys).
+ * The message stays one the differential rules accept: the caller's trace keys (any spelling
+ * that folds onto them) are replaced, and a message whose params are an array, whose _meta is
+ * not an object, or which holds another spelling of `_meta` is left as it was.
+ */
+function withTraceContext(message: JsonRpcMessage, carrier: { traceparent: string; tracestate?: string }): Record<string, unknown> {
+  if (message.kind === "response") return message.raw;
+  const params = message.raw.params;
+  if (params !== undefined && !isObject(params)) return message.raw;
+  const members = params ?? {};
+  for (const key of Object.keys(members)) if (key !== "_meta" && foldKey(key) === META_FOLD) return message.raw;
+  const meta = members._meta;
+  if (meta !== undefined && !isObject(meta)) return message.raw;
+  const kept = Object.entries(meta ?? {}).filter(([key]) => !TRACE_CONTEXT_FOLDS.has(foldKey(key)));
+  return { ...message.raw, params: { ...members, _meta: { ...Object.fromEntries(kept), ...carrier } } };
+}
+
+/** serialiseBody, with the gateway's trace context in every request's and notification's params._meta. */
+export function serialiseBodyWithTraceContext(body: ParsedBody, carrier: { traceparent: string; tracestate?: string }): string {
+  return JSON.stringify(body.batch ? body.messages.map((m) => withTraceContext(m, carrier)) : withTraceContext(body.messages[0]!, carrier));
+}

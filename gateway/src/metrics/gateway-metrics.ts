@@ -3,9 +3,9 @@
 // bounded per server, so a client sending random names cannot grow memory.
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const MAX_TOOL_LABELS_PER_SERVER = 500;
-const OTHER = "(other)";
+export const OTHER = "(other)";
 
-const KNOWN_METHODS = new Set([
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "initialize",
   "ping",
   "tools/list",

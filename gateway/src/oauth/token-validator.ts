@@ -94,7 +94,14 @@ export class TokenValidator implements TokenAuthenticator {
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
   async validate(ctx: RequestContext, token: string, auth: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims> {
-    const validation = await this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
+    const check = () => this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
+    const validation = ctx.trace
+      ? await ctx.trace.step(
+          "portcullis.token.validate",
+          { "portcullis.token.check": auth.jwksUri && JWT_SHAPE.test(token) ? "jwks" : auth.introspection ? "introspection" : "none" },
+          check,
+        )
+      : await check();
     if (!validation.ok) {
       throw new GatewayError("token_invalid", "The access token is not valid for this server", validation.detail).withHeader(
         "www-authenticate",

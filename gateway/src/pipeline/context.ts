@@ -7,6 +7,7 @@ import type { TLSSocket } from "node:tls";
 import type { CompiledConfig, CompiledConsumer, CompiledRoute } from "../config/compile";
 import type { ParsedBody } from "../jsonrpc/message";
 import { DEFAULT_PROTOCOL_VERSION } from "../jsonrpc/protocol-version";
+import type { RequestTrace } from "../telemetry/request-trace";
 
 /**
  * The client went away. undici takes an EventEmitter as a request's `signal`;
@@ -52,6 +53,11 @@ export class RequestContext {
   upstreamSessionId: string | undefined;
   /** Extra headers the credential step sets on the upstream request. */
   upstreamHeaders: Record<string, string> | undefined;
+
+  /** The request's spans when OpenTelemetry is configured (telemetry/), else undefined. */
+  trace: RequestTrace | undefined;
+  /** The ACL rule that decided the tools/call, for traces. */
+  rule: string | undefined;
 
   decision: "allow" | "deny" | "error" = "allow";
   reason: string | null = null;

@@ -13,6 +13,7 @@ import type { RequestContext } from "./context";
 import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
 import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
+import { serialiseBodyWithTraceContext } from "../jsonrpc/message";
 import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 import { maskResultText } from "./result-redaction";
 
@@ -71,6 +72,14 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (ctx.forwardedBody !== undefined) headers["content-type"] = "application/json";
   if (ctx.upstreamHeaders) Object.assign(headers, ctx.upstreamHeaders);
 
+  const traced = ctx.trace?.upstreamCall(ctx);
+  let body = ctx.forwardedBody;
+  if (traced?.carrier) {
+    headers.traceparent = traced.carrier.traceparent;
+    if (traced.carrier.tracestate === undefined) delete headers.tracestate;
+    else headers.tracestate = traced.carrier.tracestate;
+    if (body !== undefined) body = serialiseBodyWithTraceContext(ctx.body!, traced.carrier);
+  }
   const sentAt = performance.now();
   let response: Dispatcher.ResponseData;
   try {
@@ -79,16 +88,19 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
       path: route.upstream.path,
       method: ctx.req.method as Dispatcher.HttpMethod,
       headers,
-      body: ctx.forwardedBody,
+      body,
       signal: ctx.clientGone,
       headersTimeout: route.timeoutMs,
       // Streams may stay quiet for as long as a tool runs; the client's own disconnect ends them.
       bodyTimeout: 0,
     });
   } catch (error) {
-    throw upstreamFailure(error, ctx);
+    const failure = upstreamFailure(error, ctx);
+    traced?.fail(failure.code);
+    throw failure;
   }
   ctx.upstreamMs = performance.now() - sentAt;
+  traced?.answered(response.statusCode);
 
   const status = response.statusCode;
   const out = clientResponseHeaders(response.headers);

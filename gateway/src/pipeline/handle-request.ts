@@ -16,6 +16,7 @@ import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import { headerValue } from "../transport/headers";
 import { readRequestBody } from "../transport/request-body";
 import type { VaultResolver } from "../vault/vault-resolver";
+import type { GatewayTelemetry } from "../telemetry/request-trace";
 import { RequestContext } from "./context";
 import { recordOutcome } from "./record-outcome";
 import { respondWithError } from "./respond-with-error";
@@ -65,6 +66,8 @@ export interface ProxyDeps extends ForwardDeps {
   audit: AuditSink;
   metrics: GatewayMetrics;
   log: Logger;
+  /** OpenTelemetry traces and metrics, when an OTLP endpoint is configured. */
+  telemetry?: GatewayTelemetry;
 }
 
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
@@ -129,24 +132,28 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
-    decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
+    ctx.rule = decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }
-  await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  ctx.trace?.open(ctx);
+  if (ctx.trace && route.upstreamHeaders.length > 0) await ctx.trace.step("portcullis.vault.resolve", {}, () => applyUpstreamCredentials(ctx, deps.vault, deps.health));
+  else await applyUpstreamCredentials(ctx, deps.vault, deps.health);
   if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   await forwardToUpstream(ctx, deps, cors.headers);
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {
   const ctx = new RequestContext(req, res, deps.config());
+  ctx.trace = deps.telemetry?.begin(ctx);
   res.once("close", () => {
     if (!res.writableFinished) {
       ctx.clientGone.abort();
       if (ctx.reason === null) ctx.reason = "client_closed";
     }
     recordOutcome(ctx, deps);
+    ctx.trace?.end(ctx);
   });
   const cors = { headers: {} as Record<string, string> };
   try {

@@ -32,6 +32,7 @@ const DENIALS = new Set<ErrorCode>([
 export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {
   ctx.decision = DENIALS.has(error.code) ? "deny" : "error";
   ctx.reason = error.code;
+  if (error.rule !== undefined) ctx.rule = error.rule;
   ctx.jsonRpcError = error.jsonRpcCode;
   if (error.code === "internal") log.error({ request_id: ctx.id, server: ctx.route?.name, error: error.detail }, "request failed");
   else if (error.httpStatus >= 500) log.warn({ request_id: ctx.id, server: ctx.route?.name, reason: error.code, detail: error.detail }, error.message);

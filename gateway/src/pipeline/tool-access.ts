@@ -47,16 +47,20 @@ function judgeCondition(
  * Decides every tools/call in the body. A single denied call becomes a
  * JSON-RPC error for its id; in a batch (2025-03-26), one denied call refuses
  * the whole batch, so an upstream never runs part of a batch the caller saw refused.
+ * Returns the rule that decided the (last) call, for traces.
  */
-export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string, claims: Record<string, unknown> = NO_CLAIMS): void {
+export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string, claims: Record<string, unknown> = NO_CLAIMS): string | undefined {
+  let rule: string | undefined;
   for (const message of body.messages) {
     if (message.kind !== "request" || message.method !== "tools/call") continue;
     const tool = message.params!.name as string;
     const decision = decideToolAccess(acl, tool, caller);
+    rule = decision.rule;
     const error = !decision.allowed
       ? new GatewayError("tool_denied", describeDenial(tool, caller, decision), `rule '${decision.rule}': ${decision.reason}`)
       : decision.condition &&
         judgeCondition(decision.rule, decision.condition, { tool, args: (message.params!.arguments ?? {}) as Record<string, unknown>, server, caller, claims });
-    if (error) throw error.withId(body.batch ? null : message.id);
+    if (error) throw error.withRule(decision.rule).withId(body.batch ? null : message.id);
   }
+  return rule;
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { AuditSink } from "../../src/audit/audit-sink";
 import { createGateway, type Gateway } from "../../src/gateway";
+import type { GatewayTelemetry } from "../../src/telemetry/request-trace";
 
 export class MemoryAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
@@ -47,7 +48,7 @@ export interface TestGateway {
 /** `document` may be a function of the gateway's own URL (for public_url and audiences). */
 export async function startTestGateway(
   document: unknown,
-  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string } = {},
+  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string; telemetry?: GatewayTelemetry } = {},
 ): Promise<TestGateway> {
   const audit = new MemoryAuditSink();
   const logs: LogLine[] = [];
@@ -59,6 +60,7 @@ export async function startTestGateway(
     masterKey: () => masterKey,
     env: options.env ?? {},
     publicUrl: options.publicUrl,
+    telemetry: options.telemetry,
     log: { info: line("info"), warn: line("warn"), error: line("error") },
   });
   const server = http.createServer(gateway.handler);
