@@ -18,7 +18,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from "jose";
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from "jose";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 
 export interface OAuthClientCredentials {
@@ -62,6 +62,8 @@ export interface IdentityProviderOptions {
   dynamicRegistration?: boolean;
   /** Resources whose access tokens are JWTs (besides URLs ending in "-jwt"): servers that verify tokens themselves. */
   jwtResources?: string[];
+  /** The RS256 private key (JWK with `kid`) that signs its tokens; generated when absent. A restarted IdP given the same key keeps its JWKS. */
+  signingKey?: JWK;
 }
 
 export interface IdentityProvider {
@@ -233,10 +235,10 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
   const accounts = options.accounts ? new Map(options.accounts.map((a) => [a.id, a])) : undefined;
   const jwtResources = new Set(options.jwtResources ?? []);
 
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const kid = "idp-key-1";
-  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: "RS256", use: "sig" };
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
+  const kid = options.signingKey?.kid ?? "idp-key-1";
+  const privateJwk = { ...(options.signingKey ?? (await exportJWK((await generateKeyPair("RS256", { extractable: true })).privateKey))), kid, alg: "RS256", use: "sig" };
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
+  const publicKey = (await importJWK(publicJwk, "RS256")) as CryptoKey;
 
   const server = http.createServer();
   const host = options.host ?? "127.0.0.1";

@@ -1,12 +1,14 @@
 // `npm run test:faults`: the product as `npm start` runs it, under steady MCP
 // load from several SDK clients, while its parts fail one at a time — the
 // console and PostgreSQL killed with SIGKILL (the launcher restarts them), the
-// upstream killed and restarted, and the upstream's network delayed, reset and
-// blackholed by a TCP fault proxy. Each fault prints one row: requests sent
+// upstream, the organisation's IdP (a token-swap route) and Redis (the rate
+// limiter's shared counters) killed and restarted, and the upstream's network
+// delayed, reset and blackholed by a TCP fault proxy. Each fault prints one row: requests sent
 // and answered, errors by status, audit events emitted and stored, time to
 // recover. Then the console publishes a new configuration every second under
 // load (FAULTS_CHURN_SECONDS, default 60) and every audited response names the
 // one version that decided it.
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import pg from "pg";
 import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +17,8 @@ import { findFreePort } from "../../lib/net/ports";
 import { launchProduct, type LaunchedProduct } from "../support/launched-product";
 import { startFaultProxy, type FaultProxy } from "./support/fault-proxy";
 import { startMcpLoad, type McpLoad } from "./support/mcp-load";
-import { startUpstreamProcess, type UpstreamProcess } from "./support/upstream-process";
+import { startRedis, type RedisProcess } from "../cluster/support/redis-server";
+import { startServerProcess, startUpstreamProcess, type UpstreamProcess } from "./support/upstream-process";
 
 const ROUTE_TIMEOUT_MS = 2000;
 const FAULT_MS = 3000;
@@ -28,31 +31,42 @@ let session: ConsoleSession;
 let upstream: UpstreamProcess;
 let proxy: FaultProxy;
 let database: pg.Pool;
+let redis: RedisProcess;
+let idp: UpstreamProcess;
+let idpIssuer: string;
+let signingKey: JWK;
 const rows: string[] = [];
 
 /** `create_issue` is allowed for developers in odd versions of the churn, denied in even ones; `push_files` never. */
-const configYaml = (createIssueAllowed: boolean) =>
-  stringify({
+const configYaml = (createIssueAllowed: boolean) => {
+  const acl = {
+    default: { allow: ["developer"] },
+    tools: [
+      { name: "push_files", allow: ["admin"] },
+      { name: "create_issue", allow: createIssueAllowed ? ["developer"] : ["admin"] },
+    ],
+  };
+  const route = { upstream: `http://127.0.0.1:${proxy.port}/mcp`, timeout_ms: ROUTE_TIMEOUT_MS, acl };
+  return stringify({
     version: 1,
+    gateway: { public_url: product.gatewayUrl },
     consumer_groups: [{ name: "developer" }, { name: "admin" }],
     consumers: [{ username: "load-user", groups: ["developer"], keys: [{ key: API_KEY }] }],
     servers: [
-      {
-        name: "faults",
-        path: "/faults",
-        upstream: `http://127.0.0.1:${proxy.port}/mcp`,
-        timeout_ms: ROUTE_TIMEOUT_MS,
-        auth: { mode: "passthrough" },
-        acl: {
-          default: { allow: ["developer"] },
-          tools: [
-            { name: "push_files", allow: ["admin"] },
-            { name: "create_issue", allow: createIssueAllowed ? ["developer"] : ["admin"] },
-          ],
-        },
-      },
+      // A budget no run reaches, so every call is counted in Redis.
+      { name: "faults", path: "/faults", ...route, auth: { mode: "passthrough" }, limits: [{ subject: "*", per_minute: 1_000_000 }] },
+      { name: "faults-idp", path: "/faults-idp", ...route, auth: { mode: "token_swap", issuer: idpIssuer, jwks: { uri: `${idpIssuer}/jwks` } } },
     ],
   });
+};
+
+/** An access token of the IdP for the token-swap route, naming load-user (signed with the IdP's own key). */
+async function idpToken(): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ sub: "load-user", scope: "mcp", iss: idpIssuer, aud: `${product.gatewayUrl}/faults-idp`, iat: now - 5, exp: now + 3600 })
+    .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: signingKey.kid })
+    .sign(await importJWK(signingKey, "RS256"));
+}
 
 async function importConfig(text: string) {
   const preview = await session.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
@@ -64,7 +78,11 @@ async function importConfig(text: string) {
 }
 
 async function gatewayStatus() {
-  return (await (await fetch(product.statusUrl)).json()) as { control_plane?: { applied?: { version: number } }; audit: { emitted: number; buffered: number; dropped: number } };
+  return (await (await fetch(product.statusUrl)).json()) as {
+    control_plane?: { applied?: { version: number } };
+    audit: { emitted: number; buffered: number; dropped: number };
+    rate_limits?: { backend: string; degraded: boolean };
+  };
 }
 
 /** Polls until the gateway has shipped its buffer and the database holds every event it emitted (or `timeoutMs` passes). */
@@ -92,12 +110,22 @@ async function untilAnswers(url: string) {
   }
 }
 
+/** Polls the gateway's status until `holds` (nothing announces a status change to another process). */
+async function until(holds: () => Promise<boolean>) {
+  while (!(await holds())) await pause(100);
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   upstream = await startUpstreamProcess(await findFreePort());
   proxy = await startFaultProxy({ host: "127.0.0.1", port: upstream.port });
-  product = await launchProduct();
+  redis = await startRedis();
+  signingKey = { ...(await exportJWK((await generateKeyPair("RS256", { extractable: true })).privateKey)), kid: "faults-idp-key" };
+  const idpPort = await findFreePort();
+  idpIssuer = `http://127.0.0.1:${idpPort}`;
+  idp = await startServerProcess("idp-server.ts", idpPort, { IDP_SIGNING_JWK: JSON.stringify(signingKey) });
+  product = await launchProduct({ PORTCULLIS_REDIS_URL: redis.url });
   database = new pg.Pool({ connectionString: product.databaseUrl, max: 2 });
   database.on("error", () => {});
   session = await signInToConsole(product.consoleUrl, product.admin.email, product.admin.password);
@@ -108,12 +136,16 @@ beforeAll(async () => {
 
 const startLoad = (clients: number, tools: string[]): Promise<McpLoad> =>
   startMcpLoad({ url: `${product.gatewayUrl}/faults`, headers: { apikey: API_KEY, authorization: "Bearer upstream-token" }, clients, tools: () => tools, pauseMs: 10 });
+const startIdpLoad = async (clients: number, tools: string[]): Promise<McpLoad> =>
+  startMcpLoad({ url: `${product.gatewayUrl}/faults-idp`, headers: { authorization: `Bearer ${await idpToken()}` }, clients, tools: () => tools, pauseMs: 10 });
 
 afterAll(async () => {
   console.log(["", "fault                 sent  answered  errors by status        audit emitted/stored  recovery", ...rows].join("\n"));
   await database?.end();
   await product?.stop();
   await upstream?.kill().catch(() => {});
+  await idp?.kill().catch(() => {});
+  await redis?.kill();
   await proxy?.close();
 });
 
@@ -121,6 +153,8 @@ interface Fault {
   name: string;
   /** The upstream's own failures: its 502/504 are expected, within the route's timeout. */
   upstream: boolean;
+  /** The load it runs under (default: the passthrough route). */
+  load?: (clients: number, tools: string[]) => Promise<McpLoad>;
   inject(): Promise<void>;
   /** Ends the fault; resolves when the failed part is back. */
   heal(): Promise<void>;
@@ -143,6 +177,21 @@ const faults: Fault[] = [
     heal: async () => void (await product.waitForProcess("database", (p) => p.state === "running" && p.restarts >= 1)),
   },
   { name: "upstream killed", upstream: true, inject: () => upstream.kill(), heal: () => upstream.start() },
+  // Tokens already validated keep working on the cached JWKS; the restarted IdP publishes the same key.
+  { name: "IdP killed", upstream: false, load: startIdpLoad, inject: () => idp.kill(), heal: () => idp.start() },
+  // The limiter falls back to counting locally (degraded) and resumes in Redis when it is back.
+  {
+    name: "Redis killed",
+    upstream: false,
+    inject: async () => {
+      await redis.kill();
+      await until(async () => (await gatewayStatus()).rate_limits?.degraded === true);
+    },
+    heal: async () => {
+      await redis.start();
+      await until(async () => (await gatewayStatus()).rate_limits?.degraded === false);
+    },
+  },
   { name: "upstream delayed 300ms", upstream: true, inject: async () => proxy.set({ kind: "delay", ms: 300 }), heal: async () => proxy.set({ kind: "pass" }) },
   { name: "upstream reset", upstream: true, inject: async () => proxy.set({ kind: "reset" }), heal: async () => proxy.set({ kind: "pass" }) },
   { name: "upstream blackholed", upstream: true, inject: async () => proxy.set({ kind: "blackhole" }), heal: async () => proxy.set({ kind: "pass" }) },
@@ -153,7 +202,7 @@ describe("faults under load", () => {
     "%s",
     async (_name, fault) => {
       // Four SDK clients; one call in four is to a tool their group is denied.
-      const load = await startLoad(4, ["get_me", "get_me", "get_me", "push_files"]);
+      const load = await (fault.load ?? startLoad)(4, ["get_me", "get_me", "get_me", "push_files"]);
       await fault.inject();
       await pause(FAULT_MS);
       await fault.heal();

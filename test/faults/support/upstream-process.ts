@@ -1,5 +1,6 @@
-// Starts (and after a SIGKILL, starts again on the same port) the faults
-// suite's upstream process; keeps every line it printed across restarts.
+// Starts (and after a SIGKILL, starts again on the same port) one of the
+// faults suite's server processes — its upstream, its IdP — and keeps every
+// line it printed across restarts.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
@@ -11,17 +12,23 @@ export interface UpstreamProcess {
   start(): Promise<void>;
 }
 
-export async function startUpstreamProcess(port: number): Promise<UpstreamProcess> {
+export const startUpstreamProcess = (port: number) => startServerProcess("upstream-server.ts", port);
+
+/** `script` (in this folder) listening on `port`, ready once it prints "listening <port>". */
+export async function startServerProcess(script: string, port: number, env: Record<string, string> = {}): Promise<UpstreamProcess> {
   let child: ChildProcess | undefined;
   let output = "";
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "upstream-server.ts"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+      child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script), String(port)], {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, ...env },
+      });
       child.stdout!.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes(`listening ${port}`)) resolve();
       });
-      child.once("exit", (code) => reject(new Error(`the upstream exited (${code}) before listening`)));
+      child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before listening`)));
     }).then(() => {
       output = output.replace(`listening ${port}\n`, "");
     });
