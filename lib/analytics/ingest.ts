@@ -210,14 +210,18 @@ async function storeChained(
  * Fast path (`look` false): assume every event is new and let the insert tell;
  * a re-sent batch throws AlreadyStored and is done again, looking first.
  */
-async function storeBatch(client: pg.PoolClient, batch: { events: readonly AuditEvent[]; dataPlaneId: string | null; ledgerId: string }, look: boolean): Promise<AuditEvent[]> {
+async function storeBatch(client: pg.PoolClient, batch: { events: readonly AuditEvent[]; dataPlaneId: string | null; ledgerId: string }, look: boolean): Promise<ChainedEvent[]> {
   const chainKey = batch.dataPlaneId ?? NO_DATA_PLANE_CHAIN;
   const head = await lockChainHead(client, chainKey);
   const fresh = firstOfEachId(batch.events, look ? await storedIds(client, batch.events) : []);
-  if (fresh.length === 0) return fresh;
-  await storeChained(client, extendChain(chainKey, head, fresh), { ...batch, chainKey }, look);
-  return fresh;
+  if (fresh.length === 0) return [];
+  const chained = extendChain(chainKey, head, fresh);
+  await storeChained(client, chained, { ...batch, chainKey }, look);
+  return chained;
 }
+
+/** Told of each batch's newly stored events once their transaction has committed; must not block. */
+export type StoredEventsListener = (chainKey: string, chained: readonly ChainedEvent[]) => void;
 
 /** Stores a batch, chained; returns what was new. Fresh events go to `writer` for the rollups. */
 export async function ingestAuditEvents(
@@ -225,15 +229,22 @@ export async function ingestAuditEvents(
   writer: RollupWriter,
   events: readonly AuditEvent[],
   dataPlaneId: string | null,
+  onStored?: StoredEventsListener,
 ): Promise<{ inserted: number; duplicates: number }> {
   if (events.length === 0) return { inserted: 0, duplicates: 0 };
   const batch = { events, dataPlaneId, ledgerId: randomUUID() };
-  const fresh = await transaction(pool, (client) => storeBatch(client, batch, false)).catch((error: unknown) => {
+  const chained = await transaction(pool, (client) => storeBatch(client, batch, false)).catch((error: unknown) => {
     if (error instanceof AlreadyStored) return transaction(pool, (client) => storeBatch(client, batch, true));
     throw error;
   });
-  if (fresh.length > 0) writer.add(batch.ledgerId, fresh);
-  return { inserted: fresh.length, duplicates: events.length - fresh.length };
+  if (chained.length > 0) {
+    writer.add(
+      batch.ledgerId,
+      chained.map((c) => c.event),
+    );
+    onStored?.(dataPlaneId ?? NO_DATA_PLANE_CHAIN, chained);
+  }
+  return { inserted: chained.length, duplicates: events.length - chained.length };
 }
 
 interface StoredEvent {

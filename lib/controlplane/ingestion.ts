@@ -1,7 +1,9 @@
 // The console process's audit ingestion: one RollupWriter flushed every
 // second, a ledger recovery pass for batches a crash left behind, and the
 // retention job that prunes old events (default 30 days; setting
-// "audit.retention_days").
+// "audit.retention_days"). Each batch's newly stored events then go to the
+// audit export sinks' queues (lib/audit-export/), which ingestion never waits on.
+import { consoleAuditExport } from "../audit-export/console-export";
 import { ingestAuditEvents, pruneAuditData, recoverRollupLedger, RollupWriter } from "../analytics/ingest";
 import type { AuditEvent } from "../core/audit/event";
 import { db, pool } from "../db/client";
@@ -37,7 +39,8 @@ export function rollupWriter(): RollupWriter {
 
 /** A data plane's batch: stored once per event id, rolled up, and the data plane seen. */
 export async function ingestBatch(planeId: string, events: readonly AuditEvent[]): Promise<{ inserted: number; duplicates: number }> {
-  const result = await ingestAuditEvents(pool(), rollupWriter(), events, planeId);
+  const exporter = await consoleAuditExport();
+  const result = await ingestAuditEvents(pool(), rollupWriter(), events, planeId, (chainKey, chained) => exporter.exportStored(chainKey, chained));
   await recordSeen(planeId);
   return result;
 }

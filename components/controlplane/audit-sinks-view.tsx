@@ -1,0 +1,185 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api } from "@/lib/client/api";
+import { useFormMutation } from "@/lib/client/use-form-mutation";
+import type { AuditSinkView } from "@/lib/console/audit-sinks";
+import type { AuditSinkCreateInput } from "@/lib/console/schemas/audit-sink";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { EmptyState } from "../ui/empty-state";
+import { ErrorState } from "../ui/error-state";
+import { Field } from "../ui/field";
+import { FormActions } from "../ui/form-actions";
+import { FormError } from "../ui/form-error";
+import { SelectField } from "../ui/select";
+import { Table, Td, Th } from "../ui/table";
+import { TextAreaField } from "../ui/textarea";
+
+const SINKS_KEY = ["audit-sinks"];
+
+function health(sink: AuditSinkView): { label: string; tone: "green" | "amber" | "red" | "neutral" } {
+  const status = sink.status;
+  if (!status) return { label: "starting", tone: "neutral" };
+  const failing = status.lastErrorAt && (!status.lastSuccessAt || status.lastErrorAt > status.lastSuccessAt);
+  if (failing) return { label: "failing", tone: "red" };
+  if (status.dropped > 0) return { label: "dropped events", tone: "amber" };
+  return status.lastSuccessAt ? { label: "delivering", tone: "green" } : { label: "idle", tone: "neutral" };
+}
+
+function sinkInput(form: FormData, kind: string): AuditSinkCreateInput {
+  const text = (name: string) => String(form.get(name) ?? "");
+  if (kind === "webhook") return { kind: "webhook", name: text("name"), url: text("url"), secret: text("secret") };
+  const ca = text("ca").trim();
+  return { kind: "syslog", name: text("name"), host: text("host"), port: Number(text("port")), tls: form.get("tls") === "on", ...(ca ? { ca } : {}) };
+}
+
+function AddAuditSink({ onDone }: { onDone: () => void }) {
+  const [kind, setKind] = useState("webhook");
+  const form = useFormMutation({ send: (input: AuditSinkCreateInput) => api("/api/audit-sinks", { method: "POST", body: input }), onDone });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    form.submit(sinkInput(new FormData(event.currentTarget), kind));
+  };
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <SelectField id="sink-kind" label="Kind" value={kind} onChange={(event) => setKind(event.target.value)}>
+        <option value="webhook">HTTP webhook (signed JSON lines)</option>
+        <option value="syslog">Syslog (RFC 5424 over TCP)</option>
+      </SelectField>
+      <Field id="sink-name" name="name" label="Name" hint="e.g. splunk-hec" error={form.fields.name} autoFocus />
+      {kind === "webhook" ? (
+        <>
+          <Field id="sink-url" name="url" label="URL" hint="https:// recommended" error={form.fields.url} />
+          <Field
+            id="sink-secret"
+            name="secret"
+            type="password"
+            label="Signing secret"
+            hint="At least 16 characters; the receiver checks x-portcullis-signature with it"
+            error={form.fields.secret}
+          />
+        </>
+      ) : (
+        <>
+          <Field id="sink-host" name="host" label="Host" error={form.fields.host} />
+          <Field id="sink-port" name="port" label="Port" inputMode="numeric" hint="6514 for TLS, 601 for plain TCP" error={form.fields.port} />
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="tls" className="accent-indigo-600" /> TLS (RFC 5425)
+          </label>
+          <TextAreaField id="sink-ca" name="ca" rows={4} label="CA certificate (PEM)" hint="Optional; the system's CAs otherwise" error={form.fields.ca} />
+        </>
+      )}
+      <FormActions message={form.message} onCancel={onDone} label="Add sink" disabled={form.pending} />
+    </form>
+  );
+}
+
+function DeleteButton({ sink, onDone }: { sink: AuditSinkView; onDone: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const form = useFormMutation({
+    send: () => api(`/api/audit-sinks/${sink.id}`, { method: "DELETE" }),
+    onDone: () => {
+      setConfirming(false);
+      onDone();
+    },
+  });
+  return (
+    <>
+      <Button variant="ghost" onClick={() => setConfirming(true)} aria-label={`Delete ${sink.name}`}>
+        Delete
+      </Button>
+      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Delete ${sink.name}`}>
+        <p className="text-sm">Events no longer go to this sink; those still queued for it are discarded.</p>
+        <FormError message={form.message} />
+        <div className="mt-4 flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </Button>
+          <Button variant="danger" disabled={form.pending} onClick={() => form.submit(undefined)}>
+            Delete sink
+          </Button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+export function AuditSinksView({ initial }: { initial: AuditSinkView[] }) {
+  const [adding, setAdding] = useState(false);
+  const queryClient = useQueryClient();
+  const { data, error, refetch } = useQuery({ queryKey: SINKS_KEY, queryFn: () => api<AuditSinkView[]>("/api/audit-sinks"), initialData: initial, refetchInterval: 5000 });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: SINKS_KEY });
+  return (
+    <section className="space-y-4" aria-labelledby="audit-export-heading">
+      <div className="flex items-center justify-between">
+        <div>
+          <h2 id="audit-export-heading" className="text-base font-semibold">
+            Audit export
+          </h2>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Every stored audit event, with its chain hash, streamed to your SIEM. Counters are this console process&apos;s.
+          </p>
+        </div>
+        <Button onClick={() => setAdding(true)}>Add sink</Button>
+      </div>
+      {error ? <ErrorState title="The audit sinks could not be loaded" error={error} retry={() => void refetch()} /> : null}
+      {data.length === 0 ? (
+        <EmptyState title="No audit sinks" action={<Button onClick={() => setAdding(true)}>Add sink</Button>}>
+          Send audit events to an HTTP webhook as signed JSON lines, or to a syslog receiver over TCP or TLS.
+        </EmptyState>
+      ) : (
+        <Table label="Audit sinks">
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Target</Th>
+              <Th>Status</Th>
+              <Th className="text-right">Delivered</Th>
+              <Th className="text-right">Queued</Th>
+              <Th className="text-right">Dropped</Th>
+              <Th>Last success</Th>
+              <Th className="sr-only">Actions</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {data.map((sink) => (
+              <tr key={sink.id} data-testid={`sink-${sink.name}`}>
+                <Td>
+                  <div className="font-medium">{sink.name}</div>
+                  <div className="text-xs text-zinc-500">
+                    {sink.kind}
+                    {sink.tls ? " · TLS" : ""}
+                  </div>
+                </Td>
+                <Td className="max-w-xs truncate font-mono text-xs">{sink.target}</Td>
+                <Td>
+                  <Badge tone={health(sink).tone}>{health(sink).label}</Badge>
+                  {sink.status?.lastError ? <div className="mt-1 max-w-xs text-xs text-red-700 dark:text-red-300">{sink.status.lastError}</div> : null}
+                </Td>
+                <Td className="text-right tabular-nums">{sink.status?.delivered ?? 0}</Td>
+                <Td className="text-right tabular-nums">{sink.status?.queued ?? 0}</Td>
+                <Td className="text-right tabular-nums">{sink.status?.dropped ?? 0}</Td>
+                <Td className="text-xs">{sink.status?.lastSuccessAt ? new Date(sink.status.lastSuccessAt).toLocaleString() : "never"}</Td>
+                <Td className="text-right">
+                  <DeleteButton sink={sink} onDone={refresh} />
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <Dialog open={adding} onClose={() => setAdding(false)} title="Add audit sink">
+        {adding ? (
+          <AddAuditSink
+            onDone={() => {
+              setAdding(false);
+              refresh();
+            }}
+          />
+        ) : null}
+      </Dialog>
+    </section>
+  );
+}
