@@ -71,6 +71,7 @@ function event(overrides: Partial<AuditEvent> = {}): AuditEvent {
     bytes_in: 100,
     bytes_out: 900,
     token_hash: null,
+    config_version: null,
     ...overrides,
   };
 }
