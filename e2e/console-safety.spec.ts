@@ -129,7 +129,7 @@ test("a configuration a gateway refused is named on every page, with the version
     await page.goto("/");
     const attention = page.getByTestId("dashboard-attention");
     await expect(attention).toContainText(`${name}: ${cause}`);
-    const [attentionBox, statsBox] = await Promise.all([attention.boundingBox(), page.getByRole("main").getByText("MCP servers", { exact: true }).boundingBox()]);
+    const [attentionBox, statsBox] = await Promise.all([attention.boundingBox(), page.getByTestId("tile-Data planes").boundingBox()]);
     expect(attentionBox!.y).toBeLessThan(statsBox!.y);
     await page.screenshot({ path: test.info().outputPath("refused-banner-dashboard.png"), fullPage: true });
     await banner.getByRole("link", { name: "See the data planes" }).click();

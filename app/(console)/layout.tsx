@@ -2,6 +2,8 @@ import type { ReactNode } from "react";
 import { redirect } from "next/navigation";
 import { ConfigHealthBanner } from "@/components/controlplane/config-health-banner";
 import { Nav } from "@/components/shell/nav";
+import { Sidebar } from "@/components/shell/sidebar";
+import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { areasFor } from "@/lib/auth/roles";
 import { currentUser } from "@/lib/auth/session";
@@ -12,12 +14,15 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   if (!user) redirect("/signin");
   const health = await configHealth();
   return (
-    <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-950">
-        <div className="mb-6 flex items-center gap-2 px-2">
-          <div className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">P</div>
-          <span className="font-semibold">Portcullis</span>
-        </div>
+    <div className="min-h-screen lg:flex">
+      <Sidebar
+        brand={
+          <div className="flex items-center gap-2">
+            <div className="flex size-7 items-center justify-center rounded-md bg-indigo-600 text-sm font-bold text-white">P</div>
+            <span className="font-semibold">Portcullis</span>
+          </div>
+        }
+      >
         <Nav areas={areasFor(user.role).map(({ href, label }) => ({ href, label }))} />
         <div className="mt-auto border-t border-zinc-200 px-2 pt-3 dark:border-zinc-800">
           <p className="truncate text-sm font-medium" title={user.email}>
@@ -27,9 +32,12 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             {user.role}
           </p>
           <SignOutButton />
+          <div className="mt-3">
+            <ThemeToggle />
+          </div>
         </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">
+      </Sidebar>
+      <main className="min-w-0 flex-1 px-4 py-6 lg:px-8">
         <ConfigHealthBanner health={health} showLink={user.role === "admin"} />
         {children}
       </main>

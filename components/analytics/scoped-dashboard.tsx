@@ -19,7 +19,7 @@ export function ScopedDashboard(props: {
       <PageHeader title={props.title} description={`${props.description} · ${RANGES[props.range].label}`} actions={<RangeTabs current={props.range} basePath={props.basePath} />} />
       <div className="space-y-4">
         <Kpis totals={props.series.totals} />
-        <TrafficCharts points={props.series.points} spanHours={RANGES[props.range].spanMs / 3_600_000} />
+        <TrafficCharts points={props.series.points} spanHours={RANGES[props.range].spanMs / 3_600_000} pointMs={RANGES[props.range].pointMs} />
         {props.children}
       </div>
     </>

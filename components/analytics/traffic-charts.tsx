@@ -1,52 +1,83 @@
 "use client";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SeriesPoint } from "@/lib/analytics/queries";
-import { Card } from "../ui/card";
+import { bucketLabel, CHART_AXIS, CHART_TOOLTIP, ChartFrame, needsDots, valueDots } from "../ui/chart-frame";
 
 const tick = (spanHours: number) => (iso: string) => {
   const d = new Date(iso);
   return spanHours > 48 ? d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 };
 
-export function TrafficCharts({ points, spanHours }: { points: SeriesPoint[]; spanHours: number }) {
+const COUNTS = [
+  ["requests", "requests", "var(--chart-requests)", 0.15],
+  ["denials", "denied", "var(--chart-denials)", 0.2],
+  ["errors", "errors", "var(--chart-errors)", 0.2],
+] as const;
+const LATENCIES = [
+  ["p50", "var(--chart-p50)"],
+  ["p95", "var(--chart-p95)"],
+  ["p99", "var(--chart-p99)"],
+] as const;
+
+export function TrafficCharts({ points, spanHours, pointMs }: { points: SeriesPoint[]; spanHours: number; pointMs: number }) {
   const format = tick(spanHours);
   const label = (iso: unknown) => new Date(String(iso)).toLocaleString();
+  const bucket = bucketLabel(pointMs);
+  const noRequests = points.every((p) => p.requests === 0);
+  const noLatency = points.every((p) => p.p50 === null);
   return (
     <div className="grid gap-4 xl:grid-cols-2">
-      <Card>
-        <h2 className="mb-2 text-sm font-semibold">Requests</h2>
-        <div className="h-56" role="img" aria-label="Requests, denials and errors over time">
-          <ResponsiveContainer>
-            <AreaChart data={points} margin={{ left: -12, right: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-              <XAxis dataKey="t" tickFormatter={format} minTickGap={32} fontSize={11} />
-              <YAxis allowDecimals={false} fontSize={11} />
-              <Tooltip labelFormatter={label} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Area type="monotone" dataKey="requests" name="requests" stroke="#4f46e5" fill="#4f46e5" fillOpacity={0.15} isAnimationActive={false} />
-              <Area type="monotone" dataKey="denials" name="denied" stroke="#d97706" fill="#d97706" fillOpacity={0.2} isAnimationActive={false} />
-              <Area type="monotone" dataKey="errors" name="errors" stroke="#dc2626" fill="#dc2626" fillOpacity={0.2} isAnimationActive={false} />
-            </AreaChart>
-          </ResponsiveContainer>
-        </div>
-      </Card>
-      <Card>
-        <h2 className="mb-2 text-sm font-semibold">Latency (ms)</h2>
-        <div className="h-56" role="img" aria-label="Latency percentiles over time">
-          <ResponsiveContainer>
-            <LineChart data={points} margin={{ left: -12, right: 8 }}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e4e4e7" />
-              <XAxis dataKey="t" tickFormatter={format} minTickGap={32} fontSize={11} />
-              <YAxis fontSize={11} />
-              <Tooltip labelFormatter={label} formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)} ms` : "—")} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              <Line type="monotone" dataKey="p50" stroke="#16a34a" dot={false} connectNulls isAnimationActive={false} />
-              <Line type="monotone" dataKey="p95" stroke="#d97706" dot={false} connectNulls isAnimationActive={false} />
-              <Line type="monotone" dataKey="p99" stroke="#dc2626" dot={false} connectNulls isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </Card>
+      <ChartFrame title="Requests" caption={`calls per ${bucket}`} empty={noRequests} label="Requests, denials and errors over time">
+        <ResponsiveContainer>
+          <AreaChart data={points} margin={{ left: 0, right: 8, bottom: 4 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--chart-grid)" />
+            <XAxis dataKey="t" tickFormatter={format} minTickGap={32} {...CHART_AXIS} />
+            <YAxis
+              allowDecimals={false}
+              width={40}
+              label={{ value: `calls / ${bucket}`, angle: -90, position: "insideLeft", fill: "var(--chart-axis)", fontSize: 11 }}
+              {...CHART_AXIS}
+            />
+            <Tooltip labelFormatter={label} {...CHART_TOOLTIP} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {COUNTS.map(([key, name, colour, opacity]) => (
+              <Area
+                key={key}
+                type="monotone"
+                dataKey={key}
+                name={name}
+                stroke={colour}
+                fill={colour}
+                fillOpacity={opacity}
+                dot={needsDots(points.map((p) => p[key])) ? valueDots(colour) : false}
+                isAnimationActive={false}
+              />
+            ))}
+          </AreaChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+      <ChartFrame title="Latency" caption={`percentiles per ${bucket}, in ms`} empty={noLatency} label="Latency percentiles over time">
+        <ResponsiveContainer>
+          <LineChart data={points} margin={{ left: 0, right: 8, bottom: 4 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--chart-grid)" />
+            <XAxis dataKey="t" tickFormatter={format} minTickGap={32} {...CHART_AXIS} />
+            <YAxis width={40} label={{ value: "ms", angle: -90, position: "insideLeft", fill: "var(--chart-axis)", fontSize: 11 }} {...CHART_AXIS} />
+            <Tooltip labelFormatter={label} formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)} ms` : "—")} {...CHART_TOOLTIP} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {LATENCIES.map(([key, colour]) => (
+              <Line
+                key={key}
+                type="monotone"
+                dataKey={key}
+                stroke={colour}
+                dot={needsDots(points.map((p) => p[key])) ? valueDots(colour) : false}
+                connectNulls
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </ChartFrame>
     </div>
   );
 }

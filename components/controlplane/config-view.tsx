@@ -11,6 +11,7 @@ import { DiffView, type DiffPart } from "../ui/diff-view";
 import { FormError } from "../ui/form-error";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
+import { Time } from "../ui/time";
 
 export interface VersionRow {
   number: number;
@@ -18,6 +19,35 @@ export interface VersionRow {
   reason: string;
   createdAt: string;
   author: string;
+  changes: string[];
+}
+
+const SHOWN_CHANGES = 4;
+
+/** The version's changes in words, the first few at once and the rest behind "n more". */
+function ChangeList({ changes, reason }: { changes: string[]; reason: string }) {
+  if (changes.length === 0) return <span className="text-zinc-500">{reason || "no change to any decision"}</span>;
+  const rest = changes.slice(SHOWN_CHANGES);
+  return (
+    <div data-testid="version-changes">
+      <ul className="space-y-0.5">
+        {changes.slice(0, SHOWN_CHANGES).map((change, i) => (
+          <li key={i}>{change}</li>
+        ))}
+      </ul>
+      {rest.length > 0 ? (
+        <details>
+          <summary className="cursor-pointer text-zinc-500">{rest.length === 1 ? "1 more change" : `${rest.length} more changes`}</summary>
+          <ul className="space-y-0.5">
+            {rest.map((change, i) => (
+              <li key={i}>{change}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {reason ? <p className="mt-1 text-zinc-500">{reason}</p> : null}
+    </div>
+  );
 }
 
 type Source = { text: string } | { version: number };
@@ -119,9 +149,13 @@ export function ConfigView({ versions }: { versions: VersionRow[] }) {
                 <Td className="font-medium tabular-nums">{v.number}</Td>
                 <Td className="font-mono text-xs text-zinc-500">{v.hash.slice(7, 19)}</Td>
                 <Td className="text-xs">{v.author}</Td>
-                <Td className="text-xs text-zinc-600 dark:text-zinc-400">{v.reason}</Td>
-                <Td className="text-xs">{new Date(v.createdAt).toLocaleString()}</Td>
-                <Td className="text-right">
+                <Td className="min-w-64 text-xs text-zinc-700 dark:text-zinc-300">
+                  <ChangeList changes={v.changes} reason={v.reason} />
+                </Td>
+                <Td className="text-xs">
+                  <Time iso={v.createdAt} />
+                </Td>
+                <Td className="whitespace-nowrap text-right">
                   {v.number !== latest ? (
                     <Button variant="ghost" onClick={() => setFlow({ source: { version: v.number }, title: `Roll back to version ${v.number}` })}>
                       Roll back

@@ -4,6 +4,8 @@
 import { diffLines } from "diff";
 import type { CurrentUser } from "../auth/session";
 import { compileConfig } from "../config/compile";
+import { describeConfigChanges } from "../config/describe-changes";
+import { parseConfig, type GatewayConfig } from "../core/config/schema";
 import { loadMasterKey } from "../core/vault/secret-box";
 import { applyImport, configToYaml, parseConfigText, previewImport } from "../controlplane/import";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
@@ -16,7 +18,14 @@ export interface VersionSummary {
   reason: string;
   createdAt: Date;
   author: string;
+  /** What this version changed from the one before, in words (lib/config/describe-changes.ts); the first version says what it holds. */
+  changes: string[];
 }
+
+const parsedDocument = (document: unknown): GatewayConfig | undefined => {
+  const parsed = parseConfig(document);
+  return parsed.ok ? parsed.config : undefined;
+};
 
 /** Newest first, `take` at most, older than version `before` when given. */
 export async function listConfigVersions(options: { before?: number; take: number }): Promise<VersionSummary[]> {
@@ -24,9 +33,15 @@ export async function listConfigVersions(options: { before?: number; take: numbe
     where: options.before ? { number: { lt: options.before } } : undefined,
     orderBy: { number: "desc" },
     take: options.take,
-    select: { number: true, hash: true, reason: true, createdAt: true, author: { select: { email: true } } },
+    select: { number: true, hash: true, reason: true, createdAt: true, document: true, author: { select: { email: true } } },
   });
-  return versions.map((v) => ({ ...v, author: v.author?.email ?? "system" }));
+  const oldest = versions[versions.length - 1];
+  const previous = oldest ? await db().configVersion.findFirst({ where: { number: { lt: oldest.number } }, orderBy: { number: "desc" }, select: { document: true } }) : null;
+  const documents = [...versions.map((v) => parsedDocument(v.document)), previous ? parsedDocument(previous.document) : parsedDocument({ version: 1 })];
+  return versions.map(({ document: _document, ...v }, i) => {
+    const [after, before] = [documents[i], documents[i + 1]];
+    return { ...v, author: v.author?.email ?? "system", changes: after && before ? describeConfigChanges(before, after) : [] };
+  });
 }
 
 /** The line diff between two versions' documents as YAML. */

@@ -20,7 +20,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
       <PageHeader title="Analytics" description={`${RANGES[range].label}: every call through the gateways.`} actions={<RangeTabs current={range} basePath="/analytics" />} />
       <div className="space-y-4">
         <Kpis totals={series.totals} />
-        <TrafficCharts points={series.points} spanHours={RANGES[range].spanMs / 3_600_000} />
+        <TrafficCharts points={series.points} spanHours={RANGES[range].spanMs / 3_600_000} pointMs={RANGES[range].pointMs} />
         <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
           <TopTable title="Top servers" rows={servers} href={(key) => analyticsPath.server(key, range)} />
           <TopTable title="Top tools" rows={tools} href={(key) => analyticsPath.tool(key, range)} />
