@@ -49,7 +49,13 @@ function judgeCondition(
  * the whole batch, so an upstream never runs part of a batch the caller saw refused.
  * Returns the rule that decided the (last) call, for traces.
  */
-export function decideToolCalls(acl: CompiledAcl, caller: Caller & { customId?: string }, body: ParsedBody, server: string, claims: Record<string, unknown> = NO_CLAIMS): string | undefined {
+export function decideToolCalls(
+  acl: CompiledAcl,
+  caller: Caller & { customId?: string },
+  body: ParsedBody,
+  server: string,
+  claims: Record<string, unknown> = NO_CLAIMS,
+): string | undefined {
   let rule: string | undefined;
   for (const message of body.messages) {
     if (message.kind !== "request" || message.method !== "tools/call") continue;

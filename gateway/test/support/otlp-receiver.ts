@@ -108,7 +108,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       contentTypes.push(`${req.url} ${req.headers["content-type"]}`);
       headers.push(req.headers);
       const decode = (type: protobuf.Type): Json =>
-        json ? (JSON.parse(body.toString("utf8")) as Json) : (type.toObject(type.decode(body), { longs: String, bytes: String, defaults: false }));
+        json ? (JSON.parse(body.toString("utf8")) as Json) : type.toObject(type.decode(body), { longs: String, bytes: String, defaults: false });
       if (req.url === "/v1/traces") {
         for (const rs of (decode(TraceRequest).resourceSpans as Json[]) ?? []) {
           const service = attributes((rs.resource as Json | undefined)?.attributes as Json[])["service.name"] as string;
