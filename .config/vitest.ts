@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ["{lib,gateway,app,components,prisma,test,bench,launcher,demo}/**/*.test.ts"],
     // The cluster suite needs redis-server and nginx: `npm run test:cluster` (.config/vitest.cluster.ts).
-    exclude: [...configDefaults.exclude, "test/cluster/**"],
+    exclude: [...configDefaults.exclude, "test/cluster/**", "test/faults/**"],
     globalSetup: ["test/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

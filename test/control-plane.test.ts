@@ -237,8 +237,9 @@ describe("control plane ↔ data planes", () => {
     }
     const dashboard = await pageText("/");
     expect(dashboard.indexOf("Needs attention")).toBeGreaterThan(-1);
-    // First on the dashboard: above its tiles (the navigation, before both, names "MCP servers" too).
-    expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("Active API keys"));
+    // First on the dashboard: above its tiles (the first of which, "Is anything wrong?", heads them).
+    expect(dashboard.indexOf("Is anything wrong?")).toBeGreaterThan(-1);
+    expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("Is anything wrong?"));
 
     await importConfig(configYaml());
     await a!.waitFor(applied(await latestVersion()));
