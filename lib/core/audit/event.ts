@@ -41,6 +41,19 @@ export const auditEventSchema = z.object({
   arguments: z.record(z.string(), z.unknown()).optional(),
   /** `result_redaction`: how many credentials were masked in the results sent to the client. */
   redactions: z.number().int().min(0).optional(),
+  /** A call confirmed by its caller or approved by an approver before it was forwarded (docs/gateway.md, "Confirmation and approval"). */
+  approval: z
+    .strictObject({
+      /** The console's approval id; for a confirmation answered in the MCP client, the call's hash. */
+      id: z.string().min(1).max(128),
+      kind: z.enum(["confirm", "approve"]),
+      /** The approver's console username; the caller's username for a confirmation; null when not known. */
+      by: z.string().max(255).nullable(),
+      at: z.iso.datetime({ offset: true }),
+      /** From the first time the gateway asked to the call's forwarding. */
+      waited_ms: z.number().int().min(0),
+    })
+    .optional(),
   /** The control plane's number of the configuration version that decided the request; null for a config file. */
   config_version: z.number().int().min(1).nullable().default(null),
 });

@@ -234,3 +234,62 @@ describe("validated passthrough and token exchange", () => {
   });
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+describe("require: confirmation and approval", () => {
+  const withRequire = (require: unknown, where: "tool" | "default" = "tool") => {
+    const doc = parseYaml(example);
+    if (where === "tool") doc.servers[0].acl.tools[1].require = require;
+    else doc.servers[0].acl.default.require = require;
+    return parseConfig(doc);
+  };
+
+  it("accepts an approval on a tool rule and a confirmation on the default rule, with defaults", () => {
+    const result = withRequire({ action: "approve", approvers: ["admin"], when: 'args.base == "main"' });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.servers[0]!.acl.tools[1]!.require).toEqual({
+      action: "approve",
+      for: ["*"],
+      when: 'args.base == "main"',
+      approvers: ["admin"],
+      self_approval: false,
+      expires_seconds: 900,
+      wait_seconds: 0,
+    });
+    const confirm = withRequire({ action: "confirm", for: ["developer", "admin-user"] }, "default");
+    if (!confirm.ok) throw new Error(confirm.problems.join("\n"));
+    expect(confirm.config.servers[0]!.acl.default.require).toMatchObject({ action: "confirm", for: ["developer", "admin-user"] });
+  });
+
+  it.each([
+    [{ action: "approve" }, /^servers\[0\]\.acl\.tools\[1\]\.require\.approvers: an approval needs `approvers`/],
+    [{ action: "approve", approvers: [] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.approvers: .*>=1/],
+    [{ action: "confirm", approvers: ["admin"] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.approvers: the caller confirms their own call/],
+    [{ action: "confirm", self_approval: true }, /^servers\[0\]\.acl\.tools\[1\]\.require\.self_approval: self_approval applies to `action: approve`/],
+    [{ action: "approve", approvers: ["ops"] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.approvers\[0\]: unknown consumer group "ops"/],
+    [{ action: "approve", approvers: ["admin-user"] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.approvers\[0\]: unknown consumer group "admin-user"/],
+    [{ action: "confirm", for: ["nobody"] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.for\[0\]: "nobody" is neither a consumer group nor a consumer/],
+    [{ action: "confirm", for: [] }, /^servers\[0\]\.acl\.tools\[1\]\.require\.for: .*>=1/],
+    [{ action: "confirm", when: "args.base ==" }, /^servers\[0\]\.acl\.tools\[1\]\.require\.when: syntax error/],
+    [{ action: "confirm", when: "request.base == 1" }, /^servers\[0\]\.acl\.tools\[1\]\.require\.when: undeclared reference to 'request'/],
+    [{ action: "confirm", expires_seconds: 30 }, /^servers\[0\]\.acl\.tools\[1\]\.require\.expires_seconds: /],
+    [{ action: "confirm", expires_seconds: 86_401 }, /^servers\[0\]\.acl\.tools\[1\]\.require\.expires_seconds: /],
+    [{ action: "confirm", wait_seconds: 301 }, /^servers\[0\]\.acl\.tools\[1\]\.require\.wait_seconds: /],
+    [{ action: "ask" }, /^servers\[0\]\.acl\.tools\[1\]\.require\.action: /],
+    [{ action: "confirm", approver: ["admin"] }, /^servers\[0\]\.acl\.tools\[1\]\.require: .*approver/],
+  ])("refuses %j by path", (require, problem) => {
+    const result = withRequire(require);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it("checks the default rule's block too", () => {
+    const result = withRequire({ action: "approve", approvers: ["ops"], when: "nope(" }, "default");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^servers\[0\]\.acl\.default\.require\.approvers\[0\]: unknown consumer group "ops"/),
+      expect.stringMatching(/^servers\[0\]\.acl\.default\.require\.when: syntax error/),
+    ]);
+  });
+});

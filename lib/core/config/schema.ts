@@ -54,6 +54,34 @@ export const apiKeySchema = z.union([
 /** A group name, a consumer username, or "*" for every caller. */
 const subject = z.union([z.literal("*"), name]);
 
+/**
+ * A human in the loop for calls the rule allows (docs/gateway.md, "Confirmation and approval"): `confirm`, the
+ * caller confirms this exact call; `approve`, someone in `approvers` does, in the console. Only an allowed call
+ * whose caller is in `for` and for which `when` holds (an evaluation error counts as holding) needs the step.
+ */
+export const toolRequirementSchema = z
+  .strictObject({
+    action: z.enum(["confirm", "approve"]),
+    for: z.array(subject).min(1).default(["*"]),
+    /** A CEL condition over the call, with the same variables as the rule's `when`; absent: always. */
+    when: z.string().min(1).optional(),
+    /** approve only: the consumer groups whose members may approve. */
+    approvers: z.array(name).min(1).optional(),
+    /** approve only: an approver may approve their own call. */
+    self_approval: z.boolean().default(false),
+    /** How long a pending or approved approval lives. */
+    expires_seconds: z.number().int().min(60).max(86_400).default(900),
+    /** With a progressToken, the gateway holds the call open this long waiting for the approval, sending progress. */
+    wait_seconds: z.number().int().min(0).max(300).default(0),
+  })
+  .superRefine((r, ctx) => {
+    if (r.action === "approve" && r.approvers === undefined)
+      ctx.addIssue({ code: "custom", path: ["approvers"], message: "an approval needs `approvers`: the consumer groups that may approve" });
+    if (r.action === "confirm" && r.approvers !== undefined)
+      ctx.addIssue({ code: "custom", path: ["approvers"], message: "the caller confirms their own call: `approvers` applies to `action: approve`" });
+    if (r.action === "confirm" && r.self_approval) ctx.addIssue({ code: "custom", path: ["self_approval"], message: "self_approval applies to `action: approve`" });
+  });
+
 export const aclRuleSchema = z.strictObject({
   allow: z.array(subject).optional(),
   deny: z.array(subject).optional(),
@@ -64,6 +92,8 @@ export const aclRuleSchema = z.strictObject({
   when: z.string().min(1).optional(),
   /** What a caller refused by `when` is told. */
   message: z.string().min(1).max(500).optional(),
+  /** Confirmation or approval before an allowed call is forwarded. */
+  require: toolRequirementSchema.optional(),
 });
 
 /** An argument path: `args`, then `.field` or `[*]` (every element of a list) steps. */
@@ -364,6 +394,7 @@ export type ServerConfig = GatewayConfig["servers"][number];
 export type ConsumerConfig = GatewayConfig["consumers"][number];
 export type AclConfig = z.infer<typeof aclSchema>;
 export type AclRuleConfig = z.infer<typeof aclRuleSchema>;
+export type ToolRequirementConfig = z.infer<typeof toolRequirementSchema>;
 export type LimitRuleConfig = z.infer<typeof limitRuleSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 
@@ -433,10 +464,26 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
         });
       }
     };
+    const checkRequirement = (rule: AclRuleConfig, path: (string | number)[]) => {
+      if (rule.require === undefined) return;
+      rule.require.for.forEach((subject, j) => {
+        if (subject !== "*" && !groups.has(subject) && !usernames.has(subject)) {
+          ctx.addIssue({ code: "custom", path: [...path, "require", "for", j], message: `"${subject}" is neither a consumer group nor a consumer` });
+        }
+      });
+      rule.require.approvers?.forEach((group, j) => {
+        if (!groups.has(group)) ctx.addIssue({ code: "custom", path: [...path, "require", "approvers", j], message: `unknown consumer group "${group}"` });
+      });
+      if (rule.require.when === undefined) return;
+      const compiled = compileCondition(rule.require.when);
+      if (!compiled.ok) ctx.addIssue({ code: "custom", path: [...path, "require", "when"], message: compiled.problem });
+    };
     checkRule(server.acl.default, ["servers", i, "acl", "default"]);
     checkCondition(server.acl.default, ["servers", i, "acl", "default"], ctx);
+    checkRequirement(server.acl.default, ["servers", i, "acl", "default"]);
     server.acl.tools.forEach((rule, j) => checkCondition(rule, ["servers", i, "acl", "tools", j], ctx));
     server.acl.tools.forEach((rule, j) => checkRule(rule, ["servers", i, "acl", "tools", j]));
+    server.acl.tools.forEach((rule, j) => checkRequirement(rule, ["servers", i, "acl", "tools", j]));
     duplicates(
       server.acl.tools,
       (t) => t.name.toLowerCase(),

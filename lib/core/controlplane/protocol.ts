@@ -11,6 +11,8 @@ export const DP_API = {
   events: "/api/dp/v1/events",
   /** POST DriftBatch: tool definitions listed without an approved pin. */
   drift: "/api/dp/v1/drift",
+  /** POST ApprovalClaim → ApprovalAnswer: ask for, or use, the approval of one tool call. */
+  approvals: "/api/dp/v1/approvals",
 } as const;
 
 /** Who is connecting: headers of the data plane's GET of the config stream, shown on the data planes page. */
@@ -61,3 +63,65 @@ export const DRIFT_BATCH_MAX = 50;
 export const driftBatchSchema = z.strictObject({ drifts: z.array(toolDriftSchema).min(1).max(DRIFT_BATCH_MAX) });
 /** A batch's body is bounded before it is parsed: definitions are large, but not this large. */
 export const DRIFT_BODY_MAX_BYTES = 4 * 1024 * 1024;
+
+const sha256Text = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+
+/**
+ * A gateway's claim on the approval of one tool call (docs/gateway.md, "Confirmation and approval"). The console,
+ * atomically: an approved, unexpired, unused approval with this call_hash and rule_hash is marked used and answered
+ * `approved` (once, across every gateway); else a pending one is answered `pending`; else a rejected one within its
+ * expiry `rejected`; else a new pending one is created (201).
+ */
+export const approvalClaimSchema = z.strictObject({
+  /** `approve`: an approver decides. `confirm`: the caller confirms their own call in the console (clients that cannot be asked in-band). */
+  kind: z.enum(["approve", "confirm"]),
+  /** lib/core/approvals/call-hash.ts `callHash`. */
+  call_hash: sha256Text,
+  server: z.string().min(1).max(128),
+  tool: z.string().min(1).max(128),
+  consumer: z.string().min(1).max(255),
+  groups: z.array(z.string().min(1).max(128)).max(100),
+  /** The call's arguments as shown to approvers, the rule's `redact_args` paths replaced by `sha256:` hashes. */
+  arguments: z.record(z.string(), z.unknown()),
+  /** The tool rule's name, or "(default)". */
+  rule: z.string().min(1).max(128),
+  /** lib/core/approvals/call-hash.ts `ruleHash`. */
+  rule_hash: sha256Text,
+  /** null for a gateway configured from a file (which never claims: it has no console). */
+  config_version: z.number().int().positive().nullable(),
+  /** Consumer groups whose members may approve; empty for `confirm` (only the caller may). */
+  approvers: z.array(z.string().min(1).max(128)).max(100),
+  /** May an approver approve their own call (always true for `confirm`). */
+  self_approval: z.boolean(),
+  expires_seconds: z.number().int().min(60).max(86_400),
+  request_id: z.string().min(1).max(128),
+  /** The claiming gateway's hostname. */
+  gateway: z.string().min(1).max(255),
+});
+export type ApprovalClaim = z.infer<typeof approvalClaimSchema>;
+
+/** A claim's body is bounded before it is parsed: the arguments are shown to approvers, not stored without limit. */
+export const APPROVAL_CLAIM_MAX_BYTES = 1024 * 1024;
+
+export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "expired", "used", "void"] as const;
+
+export const approvalSchema = z.object({
+  id: z.string().min(1).max(128),
+  /** The console's page of this approval: its public URL + /approvals/<id>. */
+  url: z.url({ protocol: /^https?$/ }),
+  status: z.enum(APPROVAL_STATUSES),
+  expires_at: z.iso.datetime({ offset: true }),
+  requested_at: z.iso.datetime({ offset: true }),
+  /** The console username of who approved or rejected it. */
+  decided_by: z.string().max(255).nullable(),
+  decided_at: z.iso.datetime({ offset: true }).nullable(),
+});
+export type ApprovalView = z.infer<typeof approvalSchema>;
+
+/** The console's answer to an ApprovalClaim: 200 for an existing approval, 201 for a new pending one. */
+export const approvalAnswerSchema = z.object({
+  /** `approved`: forward the call now (the approval is used by this answer). */
+  decision: z.enum(["approved", "pending", "rejected"]),
+  approval: approvalSchema,
+});
+export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
