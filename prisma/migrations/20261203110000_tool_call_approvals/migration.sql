@@ -55,7 +55,7 @@ CREATE TABLE "ToolCallApproval" (
     "requestedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMP(3) NOT NULL,
     "decidedById" TEXT,
-    "decidedByName" TEXT,
+    "decidedByEmail" TEXT,
     "decidedAt" TIMESTAMP(3),
     "usedAt" TIMESTAMP(3),
     "usedByGateway" TEXT,
