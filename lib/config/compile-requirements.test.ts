@@ -59,7 +59,9 @@ const acl = (over: Partial<ServerSnapshot>) => {
 
 describe("requirements in the compiled configuration", () => {
   it("puts a tool's requirement on its rule, writing only what differs from the defaults", () => {
-    const compiled = compileConfig(snapshot({ requirements: [step("push_files", { condition: 'args.branch == "main"', expiresSeconds: 600, selfApproval: true, subjects: ["developer"] })] }));
+    const compiled = compileConfig(
+      snapshot({ requirements: [step("push_files", { condition: 'args.branch == "main"', expiresSeconds: 600, selfApproval: true, subjects: ["developer"] })] }),
+    );
     expect(compiled.servers![0]!.acl!.tools).toEqual([
       {
         name: "push_files",
@@ -74,7 +76,11 @@ describe("requirements in the compiled configuration", () => {
     const without = acl({});
     const rule = withStep.tools.find((t) => t.name === "merge_pull_request")!;
     expect(rule.require).toEqual({ action: "confirm", for: ["*"], self_approval: false, expires_seconds: 900, wait_seconds: 0 });
-    for (const caller of [{ username: "dev-user", groups: ["developer"] }, { username: "x", groups: ["platform"] }, { username: "y", groups: [] }]) {
+    for (const caller of [
+      { username: "dev-user", groups: ["developer"] },
+      { username: "x", groups: ["platform"] },
+      { username: "y", groups: [] },
+    ]) {
       const decide = (a: typeof without) => decideToolAccess(compileAcl(a), "merge_pull_request", caller).allowed;
       expect(decide(withStep)).toBe(decide(without));
     }

@@ -137,7 +137,15 @@ function compileAcl(server: ServerSnapshot, groups: string[]) {
   const steps = new Map<string, RequireConfig>();
   const destructive = server.destructive ?? { action: "allow", approvers: [] };
   if (destructive.action !== "allow") {
-    const step = compileRequirement({ action: destructive.action, subjects: ["*"], condition: null, approvers: destructive.approvers, selfApproval: false, expiresSeconds: 900, waitSeconds: 0 });
+    const step = compileRequirement({
+      action: destructive.action,
+      subjects: ["*"],
+      condition: null,
+      approvers: destructive.approvers,
+      selfApproval: false,
+      expiresSeconds: 900,
+      waitSeconds: 0,
+    });
     for (const tool of server.destructiveTools ?? []) steps.set(tool, step);
   }
   for (const { toolName, ...row } of server.requirements ?? []) {

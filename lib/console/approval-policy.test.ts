@@ -35,7 +35,8 @@ describe("who decides a held call", () => {
     expect(decisionRefusal(admin, confirm)).toBe("Only the caller confirms their own call.");
   });
 
-  it("shows the caller their own call even when they may not decide it, and no one else's", () => {
+  it("shows admins every call, the caller their own call even when they may not decide it, and no one else's", () => {
+    expect(mayView(admin, confirm)).toBe(true);
     expect(mayView(callerApprover, approve)).toBe(true);
     expect(mayView(stranger, approve)).toBe(false);
     expect(mayView(approver, confirm)).toBe(false);

@@ -27,7 +27,7 @@ export function decisionRefusal(decider: Decider, approval: DecidedApproval): st
   return `Only admins and members of ${approval.approvers.map((g) => `"${g}"`).join(", ")} decide this call.`;
 }
 
-/** The caller sees their own calls; deciders see what they may decide. */
+/** Admins see every call, the caller their own, deciders what they may decide. */
 export function mayView(decider: Decider, approval: DecidedApproval): boolean {
-  return decider.isCaller || decisionRefusal(decider, approval) === undefined;
+  return decider.role === "admin" || decider.isCaller || decisionRefusal(decider, approval) === undefined;
 }

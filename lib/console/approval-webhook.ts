@@ -11,7 +11,7 @@ import { approvalUrl } from "../controlplane/approval-claims";
 import { recordActivity } from "./activity";
 import { ConsoleError } from "./errors";
 import { isWebhookUrl, type ApprovalSettings } from "./schemas/approvals";
-import { masterKey } from "./sync-credential";
+import { consoleMasterKey } from "./vault/master-key";
 
 export const APPROVAL_WEBHOOK_SETTING = "approvals.webhook_url";
 const TIMEOUT_MS = 5000;
@@ -29,10 +29,21 @@ export async function updateApprovalSettings(actor: CurrentUser, input: Approval
     }
     const before = await tx.setting.findUnique({ where: { key: APPROVAL_WEBHOOK_SETTING }, select: { value: true } });
     if (input.webhookUrl === null) await tx.setting.deleteMany({ where: { key: APPROVAL_WEBHOOK_SETTING } });
-    else await tx.setting.upsert({ where: { key: APPROVAL_WEBHOOK_SETTING }, create: { key: APPROVAL_WEBHOOK_SETTING, value: input.webhookUrl }, update: { value: input.webhookUrl } });
+    else
+      await tx.setting.upsert({
+        where: { key: APPROVAL_WEBHOOK_SETTING },
+        create: { key: APPROVAL_WEBHOOK_SETTING, value: input.webhookUrl },
+        update: { value: input.webhookUrl },
+      });
     // A plain URL may be a credential too: the log says whether one is set, and a reference by name.
     const shown = (value: unknown) => (typeof value !== "string" ? null : parseVaultReference(value) ? value : "(a URL)");
-    await recordActivity(tx, actor, { action: "settings.update", entityType: "settings", entityName: "Approvals", before: { webhook: shown(before?.value) }, after: { webhook: shown(input.webhookUrl) } });
+    await recordActivity(tx, actor, {
+      action: "settings.update",
+      entityType: "settings",
+      entityName: "Approvals",
+      before: { webhook: shown(before?.value) },
+      after: { webhook: shown(input.webhookUrl) },
+    });
     return input;
   });
 }
@@ -43,7 +54,7 @@ async function webhookTarget(db: Db): Promise<string | undefined> {
   const ref = parseVaultReference(webhookUrl);
   if (!ref) return webhookUrl;
   const secret = await db.secret.findUnique({ where: { name: ref.key }, select: { ciphertext: true } });
-  const url = resolveBuiltInReference(ref, secret?.ciphertext, masterKey);
+  const url = resolveBuiltInReference(ref, secret?.ciphertext, consoleMasterKey);
   if (!isWebhookUrl(url)) throw new Error(`${ref.raw} does not hold an https URL`);
   return url;
 }

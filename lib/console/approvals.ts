@@ -193,36 +193,38 @@ export type ApprovalDecision = "approve" | "reject";
 
 /** Approves or rejects a pending call, once; the activity log records it. */
 export async function decideApproval(user: CurrentUser, id: string, decision: ApprovalDecision, now = new Date()): Promise<ApprovalRow> {
-  return db().$transaction(async (tx) => {
-    const context = await deciderContext(user, tx);
-    // Locked, so two deciders (or a decider and the voiding of a publish) take turns.
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ToolCallApproval" WHERE id = ${id} FOR UPDATE`;
-    const approval = locked ? await tx.toolCallApproval.findUnique({ where: { id } }) : null;
-    if (!approval || !mayView(deciderOf(context, approval), approval)) throw notFound("That approval");
-    const refusal = decisionRefusal(deciderOf(context, approval), approval);
-    if (refusal) throw new ConsoleError("forbidden", refusal);
-    const status = currentStatus(approval, now);
-    if (status !== "pending") throw new ConsoleError("conflict", `This call is no longer waiting: it is ${status}.`);
-    if (decision === "approve" && !(await ruleStillPublished(tx, approval))) {
-      await tx.toolCallApproval.update({ where: { id }, data: { status: "void" } });
-      return { kind: "void" as const };
-    }
-    const decided = await tx.toolCallApproval.update({
-      where: { id },
-      data: { status: decision === "approve" ? "approved" : "rejected", decidedById: user.id, decidedByEmail: user.email, decidedAt: now },
+  return db()
+    .$transaction(async (tx) => {
+      const context = await deciderContext(user, tx);
+      // Locked, so two deciders (or a decider and the voiding of a publish) take turns.
+      const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ToolCallApproval" WHERE id = ${id} FOR UPDATE`;
+      const approval = locked ? await tx.toolCallApproval.findUnique({ where: { id } }) : null;
+      if (!approval || !mayView(deciderOf(context, approval), approval)) throw notFound("That approval");
+      const refusal = decisionRefusal(deciderOf(context, approval), approval);
+      if (refusal) throw new ConsoleError("forbidden", refusal);
+      const status = currentStatus(approval, now);
+      if (status !== "pending") throw new ConsoleError("conflict", `This call is no longer waiting: it is ${status}.`);
+      if (decision === "approve" && !(await ruleStillPublished(tx, approval))) {
+        await tx.toolCallApproval.update({ where: { id }, data: { status: "void" } });
+        return { kind: "void" as const };
+      }
+      const decided = await tx.toolCallApproval.update({
+        where: { id },
+        data: { status: decision === "approve" ? "approved" : "rejected", decidedById: user.id, decidedByEmail: user.email, decidedAt: now },
+      });
+      await recordActivity(tx, user, {
+        action: `approval.${decision}`,
+        entityType: "approval",
+        entityId: id,
+        entityName: `${approval.tool} on ${approval.server} for ${approval.consumer}`,
+        before: { status: "pending" },
+        after: { status: decided.status, rule: approval.rule, arguments: approval.arguments },
+      });
+      return { kind: "decided" as const, row: row(decided, context, now) };
+    })
+    .then((result) => {
+      // Thrown after the commit, so the void stays.
+      if (result.kind === "void") throw new ConsoleError("conflict", "The rule that asked for this approval was changed or removed since: the approval is void.");
+      return result.row;
     });
-    await recordActivity(tx, user, {
-      action: `approval.${decision}`,
-      entityType: "approval",
-      entityId: id,
-      entityName: `${approval.tool} on ${approval.server} for ${approval.consumer}`,
-      before: { status: "pending" },
-      after: { status: decided.status, rule: approval.rule, arguments: approval.arguments },
-    });
-    return { kind: "decided" as const, row: row(decided, context, now) };
-  }).then((result) => {
-    // Thrown after the commit, so the void stays.
-    if (result.kind === "void") throw new ConsoleError("conflict", "The rule that asked for this approval was changed or removed since: the approval is void.");
-    return result.row;
-  });
 }

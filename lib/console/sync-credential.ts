@@ -10,7 +10,7 @@ import { findVaultReferences, substituteVaultReferences, type VaultReference } f
 import { loadMasterKey } from "../core/vault/secret-box";
 import { ConsoleError } from "./errors";
 
-export function masterKey(): Buffer {
+function masterKey(): Buffer {
   // The data folder is chosen at run time; the ignore comment keeps Next's build from tracing the whole project for it.
   const dataDir = path.resolve(/* turbopackIgnore: true */ process.env.PORTCULLIS_DATA_DIR || ".portcullis");
   return loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, dataDir);
