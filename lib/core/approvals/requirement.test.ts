@@ -18,11 +18,7 @@ function acl(require: unknown, allow: string[] = ["developer"], where: "tool" | 
   const config = configSchema.parse({
     version: 1,
     consumer_groups: [{ name: "developer" }, { name: "platform" }],
-    consumers: [
-      { username: "dev-user", groups: ["developer"] },
-      { username: "lead-user", groups: ["developer", "platform"] },
-      { username: "other-user" },
-    ],
+    consumers: [{ username: "dev-user", groups: ["developer"] }, { username: "lead-user", groups: ["developer", "platform"] }, { username: "other-user" }],
     servers: [
       {
         name: "github",
