@@ -42,6 +42,22 @@ export const ERROR_TABLE = {
   /** Catalogue change control: the tool's definition differs from the approved one, or was never approved. */
   tool_changed: { http: 200, jsonRpc: -32602 },
   tool_not_approved: { http: 200, jsonRpc: -32602 },
+  // Confirmation and approval (docs/gateway.md): the call was not forwarded.
+  /** The caller declined (or cancelled) the confirmation, or did not tick it. */
+  confirmation_declined: { http: 200, jsonRpc: -32602 },
+  /** The confirmation answered was given for another call (other arguments, tool, server or caller) or another rule. */
+  confirmation_mismatch: { http: 200, jsonRpc: -32602 },
+  /** The requestState is not one this gateway signed (forged or altered). */
+  confirmation_invalid: { http: 200, jsonRpc: -32602 },
+  confirmation_expired: { http: 200, jsonRpc: -32602 },
+  /** An accepted confirmation is forwarded once; its requestState presented again is refused. */
+  confirmation_used: { http: 200, jsonRpc: -32602 },
+  /** Waiting for an approver: data carries approval_id, approval_url and expires_at; retry the identical call once approved. */
+  approval_required: { http: 200, jsonRpc: -32602 },
+  approval_rejected: { http: 200, jsonRpc: -32602 },
+  approval_expired: { http: 200, jsonRpc: -32602 },
+  /** No console to ask (a gateway configured from a file), or it could not be asked: fail closed. */
+  approval_unavailable: { http: 503, jsonRpc: -32603 },
   // Things behind the gateway.
   upstream_unreachable: { http: 502, jsonRpc: -32603 },
   upstream_timeout: { http: 504, jsonRpc: -32603 },

@@ -11,6 +11,8 @@ import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
 import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
+import { ConfirmationStates } from "./approvals/confirmation-state";
+import type { ApprovalClaims } from "./control-plane/approval-client";
 import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
 import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
@@ -29,6 +31,8 @@ export interface GatewayOptions {
   log: Logger & { info(fields: Record<string, unknown>, message: string): void };
   /** OpenTelemetry (loadGatewayTelemetry), when an OTLP endpoint is configured. */
   telemetry?: GatewayTelemetry;
+  /** The console's approvals (control-plane/approval-client.ts); without, calls that need one are refused. */
+  approvals?: ApprovalClaims;
 }
 
 export function createGateway(options: GatewayOptions) {
@@ -85,6 +89,8 @@ export function createGateway(options: GatewayOptions) {
     catalogue,
     dispatcher,
     sessions: new SessionBinder(options.masterKey()),
+    confirmations: new ConfirmationStates(options.masterKey()),
+    approvals: options.approvals,
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,
     exchanges: new TokenExchanger(dispatcher, vault),

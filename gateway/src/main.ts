@@ -12,6 +12,7 @@ import { JsonLinesAuditSink, type AuditSink } from "./audit/audit-sink";
 import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/options";
 import { readConfigFile } from "./config/read-config-file";
 import { ShippingAuditSink } from "./control-plane/audit-shipper";
+import { ConsoleApprovalClient } from "./control-plane/approval-client";
 import { ControlPlaneClient } from "./control-plane/cp-client";
 import { DriftReporter } from "./control-plane/drift-reporter";
 import { createGateway, type Gateway } from "./gateway";
@@ -75,6 +76,8 @@ async function start(options: GatewayOptions) {
     log,
     onToolDrift: drift && ((d) => drift.report(d)),
     telemetry,
+    // Approvals are decided in the console; a gateway configured from a file refuses calls that need one.
+    approvals: options.cpUrl ? new ConsoleApprovalClient({ url: options.cpUrl, token: options.dpToken! }) : undefined,
   });
   const controlPlane = options.cpUrl
     ? new ControlPlaneClient({

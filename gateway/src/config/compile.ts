@@ -100,8 +100,10 @@ export interface CompiledRoute {
   corsAllowHeaders: string;
   /** `result_redaction: secrets`: masks credentials in tool results. */
   resultMasker?: SecretMasker;
-  /** `audit_arguments`: the paths to hash, by normalised tool name (a tool with none records its arguments whole). */
-  auditArguments?: { redact: ReadonlyMap<string, readonly CompiledArgumentPath[]> };
+  /** Each tool rule's `redact_args`, by normalised tool name: hashed in audited arguments and in what approvers are shown. */
+  redactArgs: ReadonlyMap<string, readonly CompiledArgumentPath[]>;
+  /** `audit_arguments`: the tools/call's arguments are audited (with `redactArgs` hashed). */
+  auditArguments: boolean;
 }
 
 export interface CompiledConfig {
@@ -231,9 +233,8 @@ function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, Compi
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),
     resultMasker: server.result_redaction === "secrets" ? masker : undefined,
-    auditArguments: server.audit_arguments
-      ? { redact: new Map(server.acl.tools.filter((rule) => rule.redact_args).map((rule) => [normaliseToolName(rule.name), rule.redact_args!.map(compileArgumentPath)])) }
-      : undefined,
+    redactArgs: new Map(server.acl.tools.filter((rule) => rule.redact_args).map((rule) => [normaliseToolName(rule.name), rule.redact_args!.map(compileArgumentPath)])),
+    auditArguments: server.audit_arguments === true,
   };
 }
 

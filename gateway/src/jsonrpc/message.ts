@@ -37,7 +37,7 @@ export const GUARDED_METHODS: ReadonlySet<string> = new Set(["tools/call", "tool
 const ENVELOPE_MEMBERS: ReadonlySet<string> = new Set(["jsonrpc", "id", "method", "params", "result", "error"]);
 /** The members of params the gateway reads, per guarded method. */
 const READ_PARAMS: Readonly<Record<string, ReadonlySet<string>>> = {
-  "tools/call": new Set(["name", "arguments", "_meta"]),
+  "tools/call": new Set(["name", "arguments", "_meta", "inputResponses", "requestState"]),
   "tools/list": new Set(["cursor", "_meta"]),
   "server/discover": new Set(["_meta"]),
 };

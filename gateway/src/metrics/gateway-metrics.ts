@@ -114,6 +114,11 @@ export class GatewayMetrics {
   readonly #denials = new Counter("portcullis_denials_total", "Requests refused by the gateway, by server, tool and reason.", ["server", "tool", "reason"]);
   readonly #duration = new Histogram("portcullis_request_duration_seconds", "Time from request to the end of the response (streams included).", ["server", "tool"]);
   readonly #upstream = new Histogram("portcullis_upstream_duration_seconds", "Time from sending upstream to the upstream's response headers.", ["server"]);
+  readonly #approvals = new Counter(
+    "portcullis_approval_decisions_total",
+    "Calls held for a person's confirmation or approval, by server, kind (confirm, approve) and outcome (asked, confirmed, approved, pending, refused reasons).",
+    ["server", "kind", "outcome"],
+  );
   readonly #toolLabels = new Map<string, Set<string>>();
 
   constructor(private readonly gauges: () => Record<string, { help: string; value: number }> = () => ({})) {}
@@ -137,8 +142,13 @@ export class GatewayMetrics {
     if (outcome.upstreamSeconds !== null) this.#upstream.observe([outcome.server], outcome.upstreamSeconds);
   }
 
+  /** One decision of the human step (pipeline/human-step.ts). */
+  approval(server: string, kind: "confirm" | "approve", outcome: string) {
+    this.#approvals.inc([server, kind, outcome]);
+  }
+
   render(): string {
     const gauges = Object.entries(this.gauges()).map(([name, g]) => `# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.value}`);
-    return `${[this.#requests.render(), this.#denials.render(), this.#duration.render(), this.#upstream.render(), ...gauges].join("\n")}\n`;
+    return `${[this.#requests.render(), this.#denials.render(), this.#duration.render(), this.#upstream.render(), this.#approvals.render(), ...gauges].join("\n")}\n`;
   }
 }

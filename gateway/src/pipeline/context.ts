@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
+import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { CompiledConfig, CompiledConsumer, CompiledRoute } from "../config/compile";
 import type { ParsedBody } from "../jsonrpc/message";
 import { DEFAULT_PROTOCOL_VERSION } from "../jsonrpc/protocol-version";
@@ -67,6 +68,10 @@ export class RequestContext {
   bytesOut = 0;
   /** Credentials masked in the tool results sent to the client (result_redaction). */
   redactions = 0;
+  /** Who confirmed or approved the forwarded call (pipeline/human-step.ts). */
+  approval: AuditEvent["approval"];
+  /** The gateway opened an SSE response itself while it waited for an approval: what follows goes into it as events. */
+  heldOpen = false;
 
   constructor(
     readonly req: IncomingMessage,

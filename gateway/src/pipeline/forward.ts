@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import { rewriteUpstreamChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import { clientResponseHeaders, headerValue, upstreamRequestHeaders } from "../transport/headers";
-import { SseRelay } from "../transport/sse";
+import { SseRelay, sseMessage } from "../transport/sse";
 import type { RequestContext } from "./context";
 import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
@@ -159,6 +159,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     ctx.redactions += masked.count;
     return masked.text ?? judged;
   };
+  if (ctx.heldOpen) return relayIntoHeldStream(ctx, response, { sse: isSse, encoded, rewrite: inspect ? rewrite : undefined }, deps);
   if (inspect && isJson) {
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
     let bytes: Buffer;
@@ -202,6 +203,54 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
   await relayBody(ctx, pipeBody(response.body, ctx.res));
+}
+
+/**
+ * The answer to a call the gateway held open on its own SSE response while an approval was
+ * pending (pipeline/human-step.ts): an SSE answer is relayed into it, a JSON one becomes its last event.
+ */
+async function relayIntoHeldStream(
+  ctx: RequestContext,
+  response: Dispatcher.ResponseData,
+  answer: { sse: boolean; encoded: boolean; rewrite: ((text: string) => string | undefined) | undefined },
+  deps: ForwardDeps,
+): Promise<void> {
+  const server = ctx.route!.name;
+  if (answer.encoded) {
+    discard(response.body);
+    throw new GatewayError("upstream_invalid", `Server '${server}' sent an answer the gateway cannot check`, "content-encoding on a held stream");
+  }
+  if (answer.sse) {
+    const relay = new SseRelay({
+      rewrite: answer.rewrite,
+      maxEventBytes: ctx.config!.maxSseEventBytes,
+      keepAliveMs: ctx.config!.sseKeepAliveMs,
+      onInvalid: (failure) => {
+        ctx.decision = "error";
+        ctx.reason = failure.code;
+        ctx.jsonRpcError = failure.jsonRpcCode;
+        deps.log.warn({ request_id: ctx.id, server, reason: failure.code, detail: failure.detail }, failure.message);
+      },
+    });
+    response.body.on("data", (chunk: Buffer) => {
+      ctx.bytesOut += chunk.length;
+    });
+    ctx.heldOpen = false;
+    await relayBody(ctx, pipeBody(response.body, ctx.res, relay));
+    return;
+  }
+  const text = (await readWhole(response.body, MAX_FILTERED_JSON_BYTES)).toString("utf8");
+  const rewritten = answer.rewrite?.(text) ?? text;
+  let message: unknown;
+  try {
+    message = JSON.parse(rewritten);
+  } catch {
+    throw new GatewayError("upstream_bad_response", `Server '${server}' sent an answer that is not JSON`, `status ${response.statusCode}`);
+  }
+  const event = sseMessage(message);
+  ctx.bytesOut += Buffer.byteLength(event);
+  ctx.heldOpen = false;
+  ctx.res.end(event);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The request pipeline: route → CORS → authenticate/identify → session →
-// message → tool access → rate limits → credentials → forward. Each step either fills in the
+// message → tool access → catalogue → a person's confirmation or approval →
+// rate limits → credentials → forward. Each step either fills in the
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
@@ -27,7 +28,8 @@ import type { TokenExchanger } from "../oauth/token-exchange";
 import { authenticatePassthrough } from "./authenticate-passthrough";
 import { decideCatalogueCalls } from "./catalogue";
 import { limitToolCalls } from "./rate-limit";
-import { decideToolCalls } from "./tool-access";
+import { holdForPerson, type HumanStepDeps } from "./human-step";
+import { decideToolCalls, type HeldCall } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
 
 export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
@@ -55,7 +57,7 @@ export interface Logger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export interface ProxyDeps extends ForwardDeps {
+export interface ProxyDeps extends ForwardDeps, HumanStepDeps {
   config: () => CompiledConfig | undefined;
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
@@ -113,6 +115,13 @@ async function serveMetadata(ctx: RequestContext, route: CompiledRoute, deps: Pr
   ctx.res.end(body);
 }
 
+function holdForPersonTraced(ctx: RequestContext, held: HeldCall, deps: ProxyDeps, cors: Record<string, string>): Promise<boolean> {
+  if (!ctx.trace) return holdForPerson(ctx, held, deps, cors);
+  return ctx.trace.step("portcullis.approval", { "portcullis.approval.action": held.requirement.action, "portcullis.approval.rule": held.requirement.rule }, () =>
+    holdForPerson(ctx, held, deps, cors),
+  );
+}
+
 async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers: Record<string, string> }) {
   const config = ctx.config;
   if (!config) throw new GatewayError("not_configured", "The gateway has no configuration yet");
@@ -132,8 +141,10 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   bindSession(ctx, deps);
   if (method === "POST") {
     await readMessage(ctx);
-    ctx.rule = decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
+    const decided = decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
+    ctx.rule = decided.rule;
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
+    if (decided.held && !(await holdForPersonTraced(ctx, decided.held, deps, cors.headers))) return;
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);
   }

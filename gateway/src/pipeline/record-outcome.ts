@@ -35,6 +35,7 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     session: ctx.upstreamSessionId !== undefined,
     arguments: auditedArguments(ctx),
     redactions: ctx.redactions,
+    approval: ctx.approval,
     config_version: ctx.config?.configVersion ?? null,
   };
 }
@@ -44,11 +45,11 @@ const MAX_AUDITED_ARGUMENT_CHARACTERS = 4096;
 
 /** The first tools/call's arguments on an `audit_arguments` route, with its rule's sensitive paths hashed. */
 function auditedArguments(ctx: RequestContext): Record<string, unknown> | undefined {
-  const audit = ctx.route?.auditArguments;
-  const call = audit && ctx.body?.messages.find((m) => m.kind === "request" && m.method === "tools/call");
+  const route = ctx.route;
+  const call = route?.auditArguments ? ctx.body?.messages.find((m) => m.kind === "request" && m.method === "tools/call") : undefined;
   if (call?.kind !== "request") return undefined;
   const args = (call.params!.arguments ?? {}) as Record<string, unknown>;
-  const redacted = redactArguments(args, audit!.redact.get(normaliseToolName(call.params!.name as string)) ?? []);
+  const redacted = redactArguments(args, route!.redactArgs.get(normaliseToolName(call.params!.name as string)) ?? []);
   return JSON.stringify(redacted).length > MAX_AUDITED_ARGUMENT_CHARACTERS ? { $hash: hashArgument(redacted) } : redacted;
 }
 

@@ -4,6 +4,7 @@
 // the response has started (a broken stream) can only close the connection.
 import { GatewayError, jsonRpcErrorResponse, type ErrorCode } from "../errors";
 import { singleRequestId } from "../jsonrpc/message";
+import { sseMessage } from "../transport/sse";
 import type { RequestContext } from "./context";
 import type { Logger } from "./handle-request";
 
@@ -27,6 +28,14 @@ const DENIALS = new Set<ErrorCode>([
   "tool_changed",
   "tool_not_approved",
   "rate_limited",
+  "confirmation_declined",
+  "confirmation_mismatch",
+  "confirmation_invalid",
+  "confirmation_expired",
+  "confirmation_used",
+  "approval_required",
+  "approval_rejected",
+  "approval_expired",
 ]);
 
 export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {
@@ -37,11 +46,19 @@ export function respondWithError(ctx: RequestContext, error: GatewayError, cors:
   if (error.code === "internal") log.error({ request_id: ctx.id, server: ctx.route?.name, error: error.detail }, "request failed");
   else if (error.httpStatus >= 500) log.warn({ request_id: ctx.id, server: ctx.route?.name, reason: error.code, detail: error.detail }, error.message);
   const { res } = ctx;
+  const response = jsonRpcErrorResponse(error.id ?? singleRequestId(ctx.body), error);
+  // A stream the gateway opened itself to wait for an approval, before anything upstream went into it, ends with the error.
+  if (res.headersSent && ctx.heldOpen && !res.writableEnded) {
+    const event = sseMessage(response);
+    ctx.bytesOut += Buffer.byteLength(event);
+    res.end(event);
+    return;
+  }
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify(jsonRpcErrorResponse(error.id ?? singleRequestId(ctx.body), error));
+  const body = JSON.stringify(response);
   ctx.bytesOut = Buffer.byteLength(body);
   const headers: Record<string, string> = { ...cors, ...error.headers, "content-type": "application/json" };
   // A body over the limit is left unread: close rather than drain it.

@@ -26,6 +26,11 @@ const ignore = () => {};
  * undefined to pass the event untouched; throws when the data cannot be
  * judged (unparseable, too deep, anything), which fails the stream closed.
  */
+/** One JSON-RPC message as an SSE event, as MCP's Streamable HTTP sends them. */
+export function sseMessage(message: unknown): string {
+  return `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+}
+
 export type RewriteData = (data: string) => string | undefined;
 
 interface Line {

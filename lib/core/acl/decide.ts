@@ -9,14 +9,15 @@
 // this one function.
 // A rule may carry a CEL condition (lib/core/acl/condition.ts); the name decision
 // here stays the whole answer for tools/list, and an allowed decision hands the
-// condition to the caller, which judges the call's arguments with it.
+// condition to the caller, which judges the call's arguments with it. It hands
+// over the rule's `require` block the same way (lib/core/approvals/requirement.ts).
+import { DEFAULT_RULE_NAME } from "../approvals/call-hash";
+import { compileRequirement, type CompiledRequirement } from "../approvals/requirement";
 import type { AclConfig, AclRuleConfig } from "../config/schema";
 import { compileCondition, type CompiledCondition } from "./condition";
+import { EVERYONE, matchingSubject, type Caller } from "./subjects";
 
-export interface Caller {
-  username: string;
-  groups: readonly string[];
-}
+export { EVERYONE, type Caller };
 
 interface CompiledRule {
   /** "default", or the tool name the rule was written for. */
@@ -24,6 +25,7 @@ interface CompiledRule {
   allow: ReadonlySet<string>;
   deny: ReadonlySet<string>;
   condition?: RuleCondition;
+  requirement?: CompiledRequirement;
 }
 
 /** `allow`: an admitted call must satisfy the condition. `deny`: a call by one of `subjects` is refused when it holds. */
@@ -41,7 +43,8 @@ export interface CompiledAcl {
 }
 
 export type AclDecision =
-  { allowed: true; rule: string; subject?: string; condition?: RuleCondition } | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
+  | { allowed: true; rule: string; subject?: string; condition?: RuleCondition; requirement?: CompiledRequirement }
+  | { allowed: false; rule: string; reason: "denied" | "not_allowed"; subject?: string };
 
 /**
  * The form of a tool name that rules are matched on. Upstreams differ in how
@@ -55,14 +58,15 @@ export function normaliseToolName(name: string): string {
 function compileRule(source: string, rule: AclRuleConfig): CompiledRule {
   const allow = new Set(rule.allow ?? []);
   const deny = new Set(rule.deny ?? []);
-  if (rule.when === undefined) return { source, allow, deny };
+  const requirement = rule.require && compileRequirement(source === "default" ? DEFAULT_RULE_NAME : source, rule.require);
+  if (rule.when === undefined) return { source, allow, deny, requirement };
   const compiled = compileCondition(rule.when);
   // The schema refuses a condition that does not compile; reaching this is a bug, not a config problem.
   if (!compiled.ok) throw new Error(`rule '${source}': ${compiled.problem}`);
   const condition = { condition: compiled.condition, message: rule.message };
   // A conditional deny refuses nobody by name: whom it names are judged per call.
-  if (deny.size > 0 && allow.size === 0) return { source, allow, deny: new Set(), condition: { ...condition, effect: "deny", subjects: deny } };
-  return { source, allow, deny, condition: { ...condition, effect: "allow", subjects: allow } };
+  if (deny.size > 0 && allow.size === 0) return { source, allow, deny: new Set(), condition: { ...condition, effect: "deny", subjects: deny }, requirement };
+  return { source, allow, deny, condition: { ...condition, effect: "allow", subjects: allow }, requirement };
 }
 
 export function compileAcl(acl: AclConfig): CompiledAcl {
@@ -72,22 +76,15 @@ export function compileAcl(acl: AclConfig): CompiledAcl {
   };
 }
 
-export const EVERYONE = "*";
-
-function firstMatch(caller: Caller, subjects: ReadonlySet<string>): string | undefined {
-  for (const group of caller.groups) if (subjects.has(group)) return group;
-  if (subjects.has(caller.username)) return caller.username;
-  return subjects.has(EVERYONE) ? EVERYONE : undefined;
-}
-
 export function decideToolAccess(acl: CompiledAcl, toolName: string, caller: Caller): AclDecision {
   const rule = acl.tools.get(normaliseToolName(toolName)) ?? acl.default;
-  const denied = firstMatch(caller, rule.deny);
+  const denied = matchingSubject(caller, rule.deny);
   if (denied !== undefined) return { allowed: false, rule: rule.source, reason: "denied", subject: denied };
-  const condition = rule.condition?.effect === "deny" && firstMatch(caller, rule.condition.subjects) === undefined ? undefined : rule.condition;
-  if (rule.allow.size === 0) return { allowed: true, rule: rule.source, condition };
-  const admitted = firstMatch(caller, rule.allow);
-  if (admitted !== undefined) return { allowed: true, rule: rule.source, subject: admitted, condition };
+  const condition = rule.condition?.effect === "deny" && matchingSubject(caller, rule.condition.subjects) === undefined ? undefined : rule.condition;
+  const { requirement } = rule;
+  if (rule.allow.size === 0) return { allowed: true, rule: rule.source, condition, requirement };
+  const admitted = matchingSubject(caller, rule.allow);
+  if (admitted !== undefined) return { allowed: true, rule: rule.source, subject: admitted, condition, requirement };
   return { allowed: false, rule: rule.source, reason: "not_allowed" };
 }
 
