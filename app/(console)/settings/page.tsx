@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { ApprovalSettingsForm } from "@/components/settings/approval-settings-form";
 import { SelfServiceSettingsForm } from "@/components/settings/self-service-settings-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
+import { readApprovalSettings } from "@/lib/console/approval-webhook";
 import { listGroupChoices } from "@/lib/console/consumers";
 import { readSelfServiceSettings } from "@/lib/console/settings";
 
@@ -9,11 +11,12 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   await requirePageRole(["admin"]);
-  const [settings, groups] = await Promise.all([readSelfServiceSettings(), listGroupChoices()]);
+  const [settings, groups, approvals] = await Promise.all([readSelfServiceSettings(), listGroupChoices(), readApprovalSettings()]);
   return (
     <>
       <PageHeader title="Settings" />
       <SelfServiceSettingsForm settings={settings} groups={groups} />
+      <ApprovalSettingsForm settings={approvals} />
     </>
   );
 }
