@@ -148,7 +148,33 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       const consumerRules = Object.entries(cells.consumers ?? {});
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
     }
+    await syncRequirements(tx, row.id, server.acl);
   }
+}
+
+/** The file's `require` blocks replace the server's requirements (the default rule's as the "*" row). */
+async function syncRequirements(tx: Tx, serverId: string, acl: GatewayConfig["servers"][number]["acl"]) {
+  await tx.toolRequirement.deleteMany({ where: { serverId } });
+  const rules = [{ name: DEFAULT_ROW, require: acl.default.require }, ...acl.tools];
+  await tx.toolRequirement.createMany({
+    data: rules.flatMap(({ name, require }) =>
+      require
+        ? [
+            {
+              serverId,
+              toolName: name,
+              action: require.action,
+              subjects: require.for,
+              condition: require.when ?? null,
+              approvers: require.approvers ?? [],
+              selfApproval: require.self_approval,
+              expiresSeconds: require.expires_seconds,
+              waitSeconds: require.wait_seconds,
+            },
+          ]
+        : [],
+    ),
+  });
 }
 
 /** The file's limits replace the server's; a subject that names a group and a consumer both is stored as the group. */
