@@ -7,12 +7,14 @@ import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { areasFor } from "@/lib/auth/roles";
 import { currentUser } from "@/lib/auth/session";
+import { showsApprovalsInbox } from "@/lib/console/approvals";
 import { configHealth } from "@/lib/controlplane/config-health";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   if (!user) redirect("/signin");
-  const health = await configHealth();
+  const [health, approvals] = await Promise.all([configHealth(), showsApprovalsInbox(user)]);
+  const areas = areasFor(user.role).filter((area) => area.href !== "/approvals" || approvals);
   return (
     <div className="min-h-screen lg:flex">
       <Sidebar
@@ -23,7 +25,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         }
       >
-        <Nav areas={areasFor(user.role).map(({ href, label }) => ({ href, label }))} />
+        <Nav areas={areas.map(({ href, label }) => ({ href, label }))} />
         <div className="mt-auto border-t border-zinc-200 px-2 pt-3 dark:border-zinc-800">
           <p className="truncate text-sm font-medium" title={user.email}>
             {user.email}

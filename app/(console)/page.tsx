@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Checklist } from "@/components/dashboard/checklist";
+import { PendingApprovalsTile } from "@/components/dashboard/pending-approvals-tile";
 import { Sparkline } from "@/components/dashboard/sparkline";
 import { StatusTile } from "@/components/dashboard/status-tile";
 import { TopTable } from "@/components/analytics/top-table";
@@ -43,7 +44,7 @@ function Attention({ health, admin }: { health: ConfigHealth; admin: boolean }) 
   );
 }
 
-async function AdminDashboard({ health }: { health: ConfigHealth }) {
+async function AdminDashboard({ health, user }: { health: ConfigHealth; user: CurrentUser }) {
   const data = await adminDashboard();
   const { unhealthy, total } = data.planes;
   const refused = health.refusals.length + (health.compileError ? 1 : 0);
@@ -110,6 +111,7 @@ async function AdminDashboard({ health }: { health: ConfigHealth }) {
         >
           <Sparkline values={errors} colour="var(--chart-errors)" label="Errors per minute over the last hour" />
         </StatusTile>
+        <PendingApprovalsTile user={user} />
       </div>
       <div className="mt-6 grid grid-cols-1 gap-4 md:grid-cols-2">
         <TopTable title="Top consumers, last 24 hours" rows={data.topConsumers} href={(key) => analyticsPath.consumer(key, "24h")} />
@@ -164,6 +166,7 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
           href={data.usernames.length === 1 ? analyticsPath.consumer(data.usernames[0]!, "24h") : "/keys"}
           tone={data.usernames.length === 0 ? "warn" : "ok"}
         />
+        <PendingApprovalsTile user={user} />
       </div>
       <h2 className="mb-2 mt-6 text-sm font-semibold">My recent calls</h2>
       {data.recentCalls.length === 0 ? (
@@ -211,7 +214,7 @@ export default async function DashboardPage() {
         description={admin ? "Whether anything needs you right now; every tile opens where it is fixed." : `Signed in as ${user.email}: your keys, access and calls.`}
       />
       <Attention health={health} admin={admin} />
-      {admin ? <AdminDashboard health={health} /> : <DeveloperDashboard user={user} />}
+      {admin ? <AdminDashboard health={health} user={user} /> : <DeveloperDashboard user={user} />}
     </>
   );
 }

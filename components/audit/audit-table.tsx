@@ -24,6 +24,10 @@ export interface AuditRowView {
   bytesIn: number;
   bytesOut: number;
   dataPlaneId: string | null;
+  approvalId: string | null;
+  approvalKind: "confirm" | "approve" | null;
+  approvedBy: string | null;
+  approvalWaitedMs: number | null;
 }
 
 const TONE = { allow: "green", deny: "amber", error: "red" } as const;
@@ -40,6 +44,12 @@ function Detail({ event }: { event: AuditRowView }) {
     ["Upstream latency", event.upstreamLatencyMs === null ? "—" : `${event.upstreamLatencyMs.toFixed(2)} ms`],
     ["Bytes in / out", `${event.bytesIn} / ${event.bytesOut}`],
     ["Data plane", event.dataPlaneId ?? "—"],
+    [
+      "Approval",
+      event.approvalId
+        ? `${event.approvalKind === "confirm" ? "confirmed" : "approved"} by ${event.approvedBy ?? "—"} after ${event.approvalWaitedMs ?? 0} ms (${event.approvalId})`
+        : "—",
+    ],
   ];
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-1 text-xs sm:grid-cols-2">

@@ -34,6 +34,11 @@ export const auditFilterSchema = z.object({
     .max(599)
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Calls forwarded after a confirmation or an approval: either, or one kind. */
+  approval: z
+    .enum(["any", "confirm", "approve"])
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   cursor: optionalText,
 });
 
@@ -53,6 +58,7 @@ function where(filter: AuditFilter): Prisma.AuditEventWhereInput {
     ...(filter.tool ? { toolName: filter.tool } : {}),
     ...(filter.decision ? { decision: filter.decision } : {}),
     ...(filter.status ? { httpStatus: filter.status } : {}),
+    ...(filter.approval ? (filter.approval === "any" ? { approvalId: { not: null } } : { approvalKind: filter.approval }) : {}),
   };
 }
 

@@ -44,15 +44,17 @@ async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Pr
 const INSERT_EVENTS = `
   INSERT INTO "AuditEvent" (id, time, "requestId", "dataPlaneId", "serverName", "consumerName", groups, "endUser", "upstreamIdentity",
                             method, "toolName", decision, reason, "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs",
-                            "bytesIn", "bytesOut", "tokenHash", "configVersion", "chainKey", "chainSeq", hash)
+                            "bytesIn", "bytesOut", "tokenHash", "configVersion", "approvalId", "approvalKind", "approvedBy", "approvalWaitedMs",
+                            "chainKey", "chainSeq", hash)
   SELECT id, time, request_id, $2, coalesce(server, ''), consumer, coalesce(groups, '{}'), end_user, upstream_identity,
          method, tool, decision::"AuditDecision", coalesce(reason, ''), status, jsonrpc_error, upstream_latency_ms, total_latency_ms,
-         bytes_in, bytes_out, token_hash, config_version, $3, chain_seq, hash
+         bytes_in, bytes_out, token_hash, config_version, approval->>'id', (approval->>'kind')::"ApprovalKind", approval->>'by',
+         (approval->>'waited_ms')::int, $3, chain_seq, hash
     FROM jsonb_to_recordset($1::jsonb) AS e(
       id text, time timestamptz, request_id text, server text, consumer text, groups text[], end_user text,
       upstream_identity text, method text, tool text, decision text, reason text, status int, jsonrpc_error int,
       upstream_latency_ms float8, total_latency_ms float8, bytes_in int, bytes_out int, token_hash text, config_version int,
-      chain_seq bigint, hash text)
+      approval jsonb, chain_seq bigint, hash text)
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
 

@@ -17,6 +17,8 @@ export const SELF_SERVICE_ROLES: readonly Role[] = ["admin", "developer"];
 
 export const AREAS: readonly Area[] = [
   { href: "/", label: "Dashboard", roles: EVERYONE },
+  // Shown to admins, approvers and callers with a call waiting (lib/console/approvals.ts showsApprovalsInbox).
+  { href: "/approvals", label: "Approvals", roles: EVERYONE },
   { href: "/servers", label: "MCP servers", roles: ADMIN },
   { href: "/access", label: "Tool access", roles: ADMIN },
   { href: "/consumers", label: "Consumers", roles: ADMIN },

@@ -3,8 +3,8 @@
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
-import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
-import type { GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
+import { matrixToAcl, DEFAULT_ROW, ruleFor, type AclMatrix, type Effect } from "../acl/matrix";
+import type { AclRuleConfig, GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
 
 export interface AclRuleRow {
   toolName: string;
@@ -33,6 +33,23 @@ export interface ServerSnapshot {
   othersRules: { toolName: string; effect: Effect }[];
   /** The config's limits: subject is a group name, a consumer's username or "*". */
   limits: LimitRuleConfig[];
+  /** Confirmation or approval steps: a tool's, or the default row's (toolName "*"). */
+  requirements?: RequirementRow[];
+  /** What tools annotated destructiveHint: true need when they have no requirement of their own. */
+  destructive?: { action: "allow" | "confirm" | "approve"; approvers: string[] };
+  /** Tools the last sync listed with annotations.destructiveHint true. */
+  destructiveTools?: string[];
+}
+
+export interface RequirementRow {
+  toolName: string;
+  action: "confirm" | "approve";
+  subjects: string[];
+  condition: string | null;
+  approvers: string[];
+  selfApproval: boolean;
+  expiresSeconds: number;
+  waitSeconds: number;
 }
 
 export interface ConsumerSnapshot {
@@ -88,9 +105,57 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     tool_changes: server.toolChanges,
     new_tools: server.newTools,
     tools: [...server.pins].sort(byName((t) => t.name)).map((t) => ({ name: t.name, pin: t.pin })),
-    acl: matrixToAcl(serverMatrix(server, groups)),
+    acl: compileAcl(server, groups),
     limits: [...server.limits].sort(byName((l) => `${l.subject}\u0000${l.tool}`)).map(compileLimit),
   };
+}
+
+type RequireConfig = NonNullable<AclRuleConfig["require"]>;
+
+/** Only what differs from the schema's defaults, so a plain approval reads as one. */
+export function compileRequirement(row: Omit<RequirementRow, "toolName">): RequireConfig {
+  return {
+    action: row.action,
+    ...(row.subjects.length === 1 && row.subjects[0] === "*" ? {} : { for: [...row.subjects].sort() }),
+    ...(row.condition ? { when: row.condition } : {}),
+    ...(row.action === "approve" ? { approvers: [...row.approvers].sort() } : {}),
+    ...(row.action === "approve" && row.selfApproval ? { self_approval: true } : {}),
+    ...(row.expiresSeconds === 900 ? {} : { expires_seconds: row.expiresSeconds }),
+    ...(row.waitSeconds === 0 ? {} : { wait_seconds: row.waitSeconds }),
+  } as RequireConfig;
+}
+
+/**
+ * The matrix's rules, then each requirement on its rule. A tool that needs a step but has no rule of its own gets one
+ * that decides exactly as the default row does for it (lib/acl/matrix.ts `ruleFor`), carrying the step. A tool
+ * annotated destructiveHint: true with no requirement of its own gets the server's destructive default, whatever
+ * the default row requires: the tool said it destroys, the server's setting says what that needs.
+ */
+function compileAcl(server: ServerSnapshot, groups: string[]) {
+  const matrix = serverMatrix(server, groups);
+  const acl = matrixToAcl(matrix);
+  const steps = new Map<string, RequireConfig>();
+  const destructive = server.destructive ?? { action: "allow", approvers: [] };
+  if (destructive.action !== "allow") {
+    const step = compileRequirement({
+      action: destructive.action,
+      subjects: ["*"],
+      condition: null,
+      approvers: destructive.approvers,
+      selfApproval: false,
+      expiresSeconds: 900,
+      waitSeconds: 0,
+    });
+    for (const tool of server.destructiveTools ?? []) steps.set(tool, step);
+  }
+  for (const { toolName, ...row } of server.requirements ?? []) {
+    if (toolName === DEFAULT_ROW) acl.default = { ...acl.default, require: compileRequirement(row) };
+    else steps.set(toolName, compileRequirement(row));
+  }
+  if (steps.size === 0) return acl;
+  const rules = new Map(acl.tools.map((rule) => [rule.name, rule]));
+  for (const [name, require] of steps) rules.set(name, { ...(rules.get(name) ?? { name, ...ruleFor(matrix, name) }), require });
+  return { ...acl, tools: [...rules.values()].sort(byName((r) => r.name)) };
 }
 
 /** Only the budgets a rule sets, in the schema's order. */

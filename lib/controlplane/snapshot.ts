@@ -31,8 +31,11 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       // A gone tool's pin is not served: listed again, it is a new tool.
       tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
       limitRules: { select: limitRuleSelect },
+      requirements: { omit: { serverId: true, updatedAt: true } },
     },
   });
+  // The upstream's own word (MCP ToolAnnotations.destructiveHint) on tools it still lists.
+  const destructiveTools = await db.tool.findMany({ where: { goneAt: null, annotations: { path: ["destructiveHint"], equals: true } }, select: { serverId: true, name: true } });
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
@@ -59,6 +62,9 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       othersRules: s.othersRules,
       // A disabled consumer is not in the config: its limits wait with it.
       limits: s.limitRules.filter((r) => !r.consumer?.disabledAt).map(limitRuleConfig),
+      requirements: s.requirements,
+      destructive: { action: s.destructive, approvers: s.destructiveApprovers },
+      destructiveTools: destructiveTools.filter((t) => t.serverId === s.id).map((t) => t.name),
     })),
     secrets,
     hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],

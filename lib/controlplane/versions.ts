@@ -6,6 +6,7 @@ import { configHash } from "../core/config/canonical";
 import { parseConfig, type GatewayConfigInput } from "../core/config/schema";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { voidApprovalsWithoutRule } from "./approval-rules";
 import { loadConfigSnapshot } from "./snapshot";
 
 export const CONFIG_CHANNEL = "portcullis_config";
@@ -45,7 +46,9 @@ export async function publishConfigVersion(db: Db, options: { authorId?: string;
       const document = compileConfig(await loadConfigSnapshot(tx));
       const parsed = parseConfig(document);
       if (!parsed.ok) throw new InvalidCompiledConfig(parsed.problems);
-      return storeVersion(tx, document, options);
+      const version = await storeVersion(tx, document, options);
+      if (version.created) await voidApprovalsWithoutRule(tx, parsed.config);
+      return version;
     },
     { timeout: 60_000, maxWait: 30_000 },
   );

@@ -62,6 +62,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </select>
         </label>
         <label className="flex flex-col gap-1">
+          <span className="text-xs text-zinc-500">Approval</span>
+          <select name="approval" defaultValue={filter.approval ?? ""} className={input}>
+            <option value="">any or none</option>
+            <option value="any">confirmed or approved</option>
+            <option value="confirm">confirmed by the caller</option>
+            <option value="approve">approved by an approver</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
           <span className="text-xs text-zinc-500">HTTP status</span>
           <input name="status" inputMode="numeric" defaultValue={filter.status ?? ""} className={`${input} w-20`} />
         </label>

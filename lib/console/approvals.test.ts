@@ -1,0 +1,336 @@
+// Approvals against a real PostgreSQL: the data plane's claims (exactly once
+// under concurrent claims), who decides in the console, expiry, voiding when
+// the rule goes, the access page's requirements, and the webhook to a real
+// local HTTP listener.
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import type { CurrentUser } from "../auth/session";
+import { callHash, ruleHash } from "../core/approvals/call-hash";
+import { parseConfig } from "../core/config/schema";
+import type { ApprovalClaim } from "../core/controlplane/protocol";
+import { claimApproval } from "../controlplane/approval-claims";
+import { requiringRuleHashes } from "../controlplane/approval-rules";
+import { publishConfigVersion } from "../controlplane/versions";
+import { db, pool } from "../db/client";
+import { notifyNewApproval, updateApprovalSettings } from "./approval-webhook";
+import { countDecidableApprovals, decideApproval, getApproval, listApprovals, showsApprovalsInbox } from "./approvals";
+import { ConsoleError } from "./errors";
+import { approvalSettingsSchema } from "./schemas/approvals";
+import { requirementInputSchema } from "./schemas/tool-requirement";
+import { serverInputSchema } from "./schemas/server";
+import { createServer } from "./servers";
+import { setDestructiveDefault, setRequirement } from "./tool-requirements";
+import { createSecret } from "./vault/secrets";
+
+let database: TestDatabase;
+let serverId: string;
+const server = `gh-${randomBytes(3).toString("hex")}`;
+const users: Record<"admin" | "approver" | "caller" | "stranger", CurrentUser> = {} as never;
+
+async function user(key: keyof typeof users, role: CurrentUser["role"], consumer?: { username: string; groups: string[] }) {
+  const row = await db().user.create({ data: { email: `${key}@approvals.test`, role } });
+  users[key] = { id: row.id, email: row.email, name: "", role };
+  if (!consumer) return;
+  await db().consumer.create({
+    data: {
+      username: consumer.username,
+      ownerUserId: row.id,
+      groups: { create: await Promise.all(consumer.groups.map(async (name) => ({ groupId: (await db().consumerGroup.findUniqueOrThrow({ where: { name } })).id }))) },
+    },
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  process.env.DATABASE_URL = database.url;
+  process.env.PORTCULLIS_MASTER_KEY = randomBytes(32).toString("hex");
+  await db().consumerGroup.createMany({ data: [{ name: "developer" }, { name: "platform" }] });
+  await user("admin", "admin");
+  await user("approver", "developer", { username: "plat-user", groups: ["platform"] });
+  // The caller is in the approver group too: separation of duties still keeps them from approving their own call.
+  await user("caller", "developer", { username: "dev-user", groups: ["developer", "platform"] });
+  await user("stranger", "developer", { username: "other-user", groups: ["developer"] });
+  serverId = (
+    await createServer(users.admin, serverInputSchema.parse({ name: server, path: `/${server}`, upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "passthrough" } }))
+  ).id;
+  await db().tool.createMany({
+    data: ["merge_pull_request", "delete_repository", "get_me"].map((name) => ({
+      serverId,
+      name,
+      inputSchemaHash: "x",
+      annotations: name === "delete_repository" ? { destructiveHint: true } : {},
+    })),
+  });
+  await setRequirement(users.admin, serverId, "merge_pull_request", requirementInputSchema.parse({ action: "approve", approvers: ["platform"], when: 'args.base == "main"' }));
+  await publishConfigVersion(db(), { reason: "test" });
+});
+
+afterAll(async () => {
+  await db().$disconnect();
+  await pool().end();
+  await database?.drop();
+});
+
+async function published() {
+  const latest = await db().configVersion.findFirstOrThrow({ orderBy: { number: "desc" } });
+  const parsed = parseConfig(latest.document);
+  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+  return { number: latest.number, config: parsed.config };
+}
+
+/** A claim as the gateway builds it from the published rule. */
+async function claim(over: Partial<ApprovalClaim> & { args?: Record<string, unknown> } = {}): Promise<ApprovalClaim> {
+  const { number, config } = await published();
+  const rule = config.servers.find((s) => s.name === server)!.acl.tools.find((t) => t.name === "merge_pull_request")!;
+  const { args = { owner: "acme", repo: "api", pull_number: 7, base: "main" }, ...rest } = over;
+  return {
+    kind: "approve",
+    call_hash: callHash({ server, tool: "merge_pull_request", consumer: "dev-user", arguments: args })!,
+    server,
+    tool: "merge_pull_request",
+    consumer: "dev-user",
+    groups: ["developer", "platform"],
+    arguments: args,
+    rule: "merge_pull_request",
+    rule_hash: ruleHash("merge_pull_request", rule.require!),
+    config_version: number,
+    approvers: ["platform"],
+    self_approval: false,
+    expires_seconds: 900,
+    request_id: randomBytes(4).toString("hex"),
+    gateway: "gw-host",
+    ...rest,
+  };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ConsoleError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ConsoleError)) throw new Error(`expected a ConsoleError, got ${String(error)}`);
+  return error;
+}
+
+describe("claims from the data planes", () => {
+  it("creates one pending approval however many gateways claim the new call at once", async () => {
+    const call = await claim({ args: { base: "main", pull_number: 1 } });
+    const outcomes = await Promise.all([claimApproval(db(), call, "gw-a"), claimApproval(db(), call, "gw-b"), claimApproval(db(), call, "gw-a")]);
+    expect(outcomes.map((o) => o.decision)).toEqual(["pending", "pending", "pending"]);
+    expect(outcomes.filter((o) => o.created)).toHaveLength(1);
+    expect(new Set(outcomes.map((o) => o.approval.id)).size).toBe(1);
+    expect(await db().toolCallApproval.count({ where: { callHash: call.call_hash } })).toBe(1);
+  });
+
+  it("answers an approved call approved exactly once across two gateways claiming it at the same time", async () => {
+    const call = await claim({ args: { base: "main", pull_number: 2 } });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    await decideApproval(users.approver, approval.id, "approve");
+    const outcomes = await Promise.all([claimApproval(db(), call, "gw-a"), claimApproval(db(), call, "gw-b")]);
+    const approved = outcomes.filter((o) => o.decision === "approved");
+    expect(approved).toHaveLength(1);
+    expect(approved[0]!.approval).toMatchObject({ id: approval.id, status: "used", decidedByEmail: users.approver.email });
+    expect(["gw-a", "gw-b"]).toContain(approved[0]!.approval.usedByGateway);
+    // The other gateway's retry is a new request: nothing is forwarded twice.
+    expect(outcomes.find((o) => o.decision !== "approved")).toMatchObject({ decision: "pending", created: true });
+    expect((await claimApproval(db(), call, "gw-b")).decision).toBe("pending");
+  });
+
+  it("binds the approval to the exact call: other arguments, another consumer or another rule need their own", async () => {
+    const call = await claim({ args: { base: "main", pull_number: 3 } });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    await decideApproval(users.approver, approval.id, "approve");
+    const altered = await claim({ args: { base: "main", pull_number: 4 } });
+    expect(await claimApproval(db(), altered, "gw-a")).toMatchObject({ decision: "pending", created: true });
+    expect(await claimApproval(db(), { ...call, rule_hash: `sha256:${"0".repeat(64)}` }, "gw-a")).toMatchObject({ decision: "pending", created: true });
+    expect((await claimApproval(db(), call, "gw-a")).decision).toBe("approved");
+  });
+
+  it("answers rejected within the expiry, and past it starts over", async () => {
+    const call = await claim({ args: { base: "main", pull_number: 5 }, expires_seconds: 60 });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    await decideApproval(users.admin, approval.id, "reject");
+    expect(await claimApproval(db(), call, "gw-b")).toMatchObject({ decision: "rejected", created: false });
+    const later = new Date(Date.now() + 61_000);
+    expect(await claimApproval(db(), call, "gw-b", later)).toMatchObject({ decision: "pending", created: true });
+  });
+
+  it("expires an approval nobody used in time: the late claim gets a new pending one and the decision is refused", async () => {
+    const call = await claim({ args: { base: "main", pull_number: 6 }, expires_seconds: 60 });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    await decideApproval(users.approver, approval.id, "approve");
+    const later = new Date(Date.now() + 61_000);
+    const outcome = await claimApproval(db(), call, "gw-a", later);
+    expect(outcome).toMatchObject({ decision: "pending", created: true });
+    expect((await db().toolCallApproval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("expired");
+    const stale = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 66 }, expires_seconds: 60 }), "gw-a");
+    const error = await refusal(decideApproval(users.approver, stale.approval.id, "approve", later));
+    expect(error.code).toBe("conflict");
+    expect(error.message).toBe("This call is no longer waiting: it is expired.");
+  });
+});
+
+describe("deciding in the console", () => {
+  it("refuses the caller approving their own call, though they are in the approver group", async () => {
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 10 } }), "gw-a");
+    const error = await refusal(decideApproval(users.caller, approval.id, "approve"));
+    expect([error.code, error.message]).toEqual(["forbidden", "You made this call: someone else in an approver group decides it."]);
+    const detail = await getApproval(users.caller, approval.id);
+    expect(detail).toMatchObject({ status: "pending", decidable: false, refusal: "You made this call: someone else in an approver group decides it." });
+    expect((await db().toolCallApproval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("pending");
+  });
+
+  it("lets the caller approve their own call when the rule allows self-approval", async () => {
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 11 }, self_approval: true }), "gw-a");
+    expect((await decideApproval(users.caller, approval.id, "approve")).status).toBe("approved");
+  });
+
+  it("lets only the caller decide a confirmation, not even an admin", async () => {
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 12 }, kind: "confirm", approvers: [], self_approval: true }), "gw-a");
+    expect((await refusal(decideApproval(users.admin, approval.id, "approve"))).message).toBe("Only the caller confirms their own call.");
+    expect((await refusal(decideApproval(users.approver, approval.id, "approve"))).code).toBe("not_found");
+    expect(await getApproval(users.admin, approval.id)).toMatchObject({ decidable: false, refusal: "Only the caller confirms their own call." });
+    expect((await decideApproval(users.caller, approval.id, "approve")).status).toBe("approved");
+  });
+
+  it("hides calls from users who may neither decide nor made them, and decides once", async () => {
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 13 } }), "gw-a");
+    expect((await refusal(getApproval(users.stranger, approval.id))).code).toBe("not_found");
+    expect((await refusal(decideApproval(users.stranger, approval.id, "approve"))).code).toBe("not_found");
+    expect((await listApprovals(users.stranger, "pending")).map((a) => a.id)).not.toContain(approval.id);
+    expect(await showsApprovalsInbox(users.stranger)).toBe(false);
+    expect(await showsApprovalsInbox(users.approver)).toBe(true);
+
+    const inbox = await listApprovals(users.approver, "pending");
+    expect(inbox.find((a) => a.id === approval.id)).toMatchObject({ decidable: true, tool: "merge_pull_request", consumer: "dev-user" });
+    const waiting = await countDecidableApprovals(users.approver);
+    await Promise.all([decideApproval(users.approver, approval.id, "approve").catch(() => undefined), decideApproval(users.admin, approval.id, "reject").catch(() => undefined)]);
+    const decided = await db().toolCallApproval.findUniqueOrThrow({ where: { id: approval.id } });
+    expect(["approved", "rejected"]).toContain(decided.status);
+    expect(await countDecidableApprovals(users.approver)).toBe(waiting - 1);
+    expect((await refusal(decideApproval(users.admin, approval.id, "approve"))).message).toBe(`This call is no longer waiting: it is ${decided.status}.`);
+    const logged = await db().activityLog.findMany({ where: { entityType: "approval", entityId: approval.id } });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.action).toBe(`approval.${decided.status === "approved" ? "approve" : "reject"}`);
+  });
+
+  it("shows the arguments, the rule that asked and the consumer's recent calls", async () => {
+    await db().auditEvent.create({
+      data: {
+        id: randomBytes(8).toString("hex"),
+        time: new Date(),
+        requestId: "r",
+        serverName: server,
+        consumerName: "dev-user",
+        toolName: "get_me",
+        decision: "allow",
+        httpStatus: 200,
+        totalLatencyMs: 3,
+      },
+    });
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 14 } }), "gw-a");
+    const detail = await getApproval(users.approver, approval.id);
+    expect(detail.arguments).toEqual({ base: "main", pull_number: 14 });
+    expect(detail.ruleDefinition).toMatchObject({ name: "merge_pull_request", require: { action: "approve", approvers: ["platform"], when: 'args.base == "main"' } });
+    expect(detail.recentCalls[0]).toMatchObject({ tool: "get_me", decision: "allow" });
+  });
+});
+
+describe("requirements on the access page", () => {
+  it("refuses unknown approver groups and conditions that do not compile, by field", async () => {
+    const unknown = await refusal(setRequirement(users.admin, serverId, "get_me", requirementInputSchema.parse({ action: "approve", approvers: ["nobody"] })));
+    expect(unknown.fields).toEqual({ approvers: '"nobody" is not a consumer group' });
+    const broken = await refusal(setRequirement(users.admin, serverId, "get_me", requirementInputSchema.parse({ action: "confirm", when: "args.base ==" })));
+    expect(Object.keys(broken.fields ?? {})).toEqual(["when"]);
+    expect(await db().toolRequirement.count({ where: { serverId, toolName: "get_me" } })).toBe(0);
+  });
+
+  it("expands the destructive default into the annotated tools", async () => {
+    await setDestructiveDefault(users.admin, serverId, { action: "approve", approvers: ["platform"] });
+    await publishConfigVersion(db(), { reason: "test" });
+    const { config } = await published();
+    expect(config.servers.find((s) => s.name === server)!.acl.tools.find((t) => t.name === "delete_repository")!.require).toMatchObject({
+      action: "approve",
+      approvers: ["platform"],
+    });
+  });
+
+  it("voids the waiting approvals of a rule that a published configuration no longer has", async () => {
+    const waiting = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 20 } }), "gw-a");
+    const approvedUnused = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 21 } }), "gw-a");
+    await decideApproval(users.approver, approvedUnused.approval.id, "approve");
+    const before = (await published()).config;
+    await setRequirement(users.admin, serverId, "merge_pull_request", requirementInputSchema.parse({ action: "approve", approvers: ["platform"] }));
+    await publishConfigVersion(db(), { reason: "rule changed" });
+    expect(requiringRuleHashes((await published()).config).get(server)).not.toEqual(requiringRuleHashes(before).get(server));
+    const statuses = await db().toolCallApproval.findMany({ where: { id: { in: [waiting.approval.id, approvedUnused.approval.id] } }, select: { status: true } });
+    expect(statuses.map((s) => s.status)).toEqual(["void", "void"]);
+  });
+
+  it("voids instead of approving a call whose rule changed after the claim", async () => {
+    const stale = await claim({ args: { base: "main", pull_number: 22 }, rule_hash: `sha256:${"1".repeat(64)}` });
+    const { approval } = await claimApproval(db(), stale, "gw-a");
+    const error = await refusal(decideApproval(users.approver, approval.id, "approve"));
+    expect(error.message).toBe("The rule that asked for this approval was changed or removed since: the approval is void.");
+    expect((await db().toolCallApproval.findUniqueOrThrow({ where: { id: approval.id } })).status).toBe("void");
+  });
+});
+
+describe("the approval webhook", () => {
+  let listener: http.Server;
+  let url: string;
+  const received: { body: unknown; type: string | undefined }[] = [];
+  const waiters: (() => void)[] = [];
+
+  beforeAll(async () => {
+    listener = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        received.push({ body: JSON.parse(body), type: request.headers["content-type"] });
+        response.end("ok");
+        waiters.shift()?.();
+      });
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/hooks/approvals`;
+  });
+  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+
+  const delivered = () => new Promise<void>((resolve) => waiters.push(resolve));
+
+  it("posts a Slack-compatible message with the approval's link, to a plain URL and to one kept in the vault", async () => {
+    await updateApprovalSettings(users.admin, approvalSettingsSchema.parse({ webhookUrl: url }));
+    const first = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 30 } }), "gw-a");
+    const arrived = delivered();
+    await notifyNewApproval(db(), first.approval, "https://console.example.com");
+    await arrived;
+    expect(received[0]).toEqual({
+      type: "application/json",
+      body: {
+        text: expect.stringContaining(`<https://console.example.com/approvals/${first.approval.id}|Review the call>`) as string,
+      },
+    });
+    expect((received[0]!.body as { text: string }).text).toContain("dev-user called `merge_pull_request`");
+
+    await createSecret(users.admin, { name: "approvals-hook", value: url });
+    await updateApprovalSettings(users.admin, approvalSettingsSchema.parse({ webhookUrl: "{vault://portcullis/approvals-hook}" }));
+    const again = delivered();
+    await notifyNewApproval(db(), (await claimApproval(db(), await claim({ args: { base: "main", pull_number: 31 } }), "gw-a")).approval, "https://console.example.com");
+    await again;
+    expect(received).toHaveLength(2);
+    const logged = await db().activityLog.findFirstOrThrow({ where: { entityName: "Approvals" }, orderBy: { time: "desc" } });
+    expect(logged.after).toEqual({ webhook: "{vault://portcullis/approvals-hook}" });
+  });
+
+  it("refuses a plain http URL to another host and a reference to a missing secret", () => {
+    expect(approvalSettingsSchema.safeParse({ webhookUrl: "http://hooks.example.com/x" }).success).toBe(false);
+    expect(approvalSettingsSchema.safeParse({ webhookUrl: "{vault://env/HOOK}" }).success).toBe(false);
+    return expect(refusal(updateApprovalSettings(users.admin, approvalSettingsSchema.parse({ webhookUrl: "{vault://portcullis/missing}" })))).resolves.toMatchObject({
+      fields: { webhookUrl: 'the vault has no secret named "missing"' },
+    });
+  });
+});
