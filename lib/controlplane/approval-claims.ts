@@ -7,9 +7,10 @@
 //   rejected and unexpired → answered "rejected";
 //   otherwise              → a new pending approval, answered "pending" (created).
 // Approvals past their expiry are marked expired on the way.
-import type { Db } from "../db/client";
+import { notifyNewApproval } from "../console/approval-webhook";
+import { db as defaultDb, type Db } from "../db/client";
 import type { Prisma, ToolCallApproval } from "../generated/prisma/client";
-import type { ApprovalClaim } from "../core/controlplane/protocol";
+import type { ApprovalAnswer, ApprovalClaim } from "../core/controlplane/protocol";
 
 // Any constant works: the first key of the two-key advisory lock, the call hash's own hash the second.
 const CLAIM_LOCK_ID = 72707371;
@@ -63,8 +64,16 @@ export async function claimApproval(db: Db, claim: ApprovalClaim, gateway: strin
   });
 }
 
+/** The endpoint's answer to a data plane's claim: 201 for a new pending approval, whose approvers are then told. */
+export async function answerApprovalClaim(claim: ApprovalClaim, gateway: string, consoleUrl: string): Promise<{ status: 200 | 201; body: ApprovalAnswer }> {
+  const outcome = await claimApproval(defaultDb(), claim, gateway);
+  // After the commit, and the gateway is not kept waiting for it.
+  if (outcome.created) void notifyNewApproval(defaultDb(), outcome.approval, consoleUrl);
+  return { status: outcome.created ? 201 : 200, body: { decision: outcome.decision, approval: approvalMessage(outcome.approval, consoleUrl) } };
+}
+
 /** The `approval` of the endpoint's answer. */
-export function approvalMessage(approval: ToolCallApproval, consoleUrl: string) {
+export function approvalMessage(approval: ToolCallApproval, consoleUrl: string): ApprovalAnswer["approval"] {
   return {
     id: approval.id,
     url: approvalUrl(consoleUrl, approval.id),

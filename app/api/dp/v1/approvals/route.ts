@@ -1,12 +1,10 @@
 // A gateway asks for, or uses, the approval of one held tool call (lib/controlplane/approval-claims.ts).
 import { NextResponse } from "next/server";
-import { notifyNewApproval } from "@/lib/console/approval-webhook";
 import { consoleUrl } from "@/lib/console/approvals";
-import { approvalMessage, claimApproval } from "@/lib/controlplane/approval-claims";
+import { answerApprovalClaim } from "@/lib/controlplane/approval-claims";
 import { recordSeen } from "@/lib/controlplane/data-plane-status";
 import { dataPlaneRoute } from "@/lib/controlplane/dp-route";
 import { APPROVAL_CLAIM_MAX_BYTES, approvalClaimSchema } from "@/lib/core/controlplane/protocol";
-import { db } from "@/lib/db/client";
 
 const invalid = (message: string, problems: string[] = []) => NextResponse.json({ error: { code: "invalid", message, problems } }, { status: 400 });
 
@@ -28,10 +26,7 @@ export const POST = dataPlaneRoute(async (plane, request) => {
       "Malformed approval claim.",
       parsed.error.issues.slice(0, 20).map((i) => `${i.path.join(".")}: ${i.message}`),
     );
-  const outcome = await claimApproval(db(), parsed.data, plane.name);
+  const answer = await answerApprovalClaim(parsed.data, plane.name, consoleUrl(request));
   await recordSeen(plane.id);
-  const base = consoleUrl(request);
-  // The approvers are told after the commit, and the gateway is not kept waiting for it.
-  if (outcome.created) void notifyNewApproval(db(), outcome.approval, base);
-  return NextResponse.json({ decision: outcome.decision, approval: approvalMessage(outcome.approval, base) }, { status: outcome.created ? 201 : 200 });
+  return NextResponse.json(answer.body, { status: answer.status });
 });
