@@ -18,6 +18,11 @@ const DEVELOPER_ALLOWED = [
   `POST /api/me/consumers/${ID}/keys`,
   `DELETE /api/me/consumers/${ID}/keys/${ID}`,
   `POST /api/me/consumers/${ID}/keys/${ID}/roll`,
+  // The Approvals inbox: scoped on the server to calls the user made or may decide (lib/console/approval-policy.ts).
+  "GET /api/approvals",
+  `GET /api/approvals/${ID}`,
+  `POST /api/approvals/${ID}/approve`,
+  `POST /api/approvals/${ID}/reject`,
 ];
 
 interface Endpoint {

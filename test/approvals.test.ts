@@ -66,7 +66,7 @@ async function held(gateway: GatewayProcess, branch: string): Promise<string> {
 }
 
 const decide = (who: keyof typeof emails, id: string, decision: "approve" | "reject") =>
-  sessions[who].json<{ error?: { code: string; message: string } }>("POST", `/api/approvals/${id}/decision`, { decision });
+  sessions[who].json<{ error?: { code: string; message: string } }>("POST", `/api/approvals/${id}/${decision}`);
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -17,7 +17,7 @@ const TONE = { allow: "green", deny: "amber", error: "red" } as const;
 
 function Decide({ approval, onDone }: { approval: ApprovalDetail; onDone: () => void }) {
   const form = useFormMutation({
-    send: (decision: ApprovalDecision) => api(`/api/approvals/${approval.id}/decision`, { method: "POST", body: { decision } }),
+    send: (decision: ApprovalDecision) => api(`/api/approvals/${approval.id}/${decision}`, { method: "POST" }),
     onDone,
   });
   if (approval.status !== "pending") return null;

@@ -10,19 +10,20 @@ const approver: Decider = { role: "developer", isCaller: false, groups: ["platfo
 const stranger: Decider = { role: "developer", isCaller: false, groups: ["developer"] };
 const callerApprover: Decider = { role: "developer", isCaller: true, groups: ["platform"] };
 const callerAdmin: Decider = { role: "admin", isCaller: true, groups: [] };
-const caller: Decider = { role: "viewer", isCaller: true, groups: ["developer"] };
+const caller: Decider = { role: "developer", isCaller: true, groups: ["developer"] };
 
 describe("who decides a held call", () => {
   it.each([
     ["an admin", admin, approve, true],
     ["a member of an approver group", approver, approve, true],
-    ["a viewer in an approver group", { ...approver, role: "viewer" as const }, approve, true],
+    ["a viewer in an approver group", { ...approver, role: "viewer" as const }, approve, false],
     ["someone outside the approver groups", stranger, approve, false],
     ["the caller, though an approver", callerApprover, approve, false],
     ["the caller, though an admin", callerAdmin, approve, false],
     ["the caller in an approver group, with self_approval", callerApprover, selfApprove, true],
     ["the caller outside the approver groups, with self_approval", caller, selfApprove, false],
     ["the caller, for a confirmation", caller, confirm, true],
+    ["the caller, for a confirmation, as a viewer", { ...caller, role: "viewer" as const }, confirm, false],
     ["an admin, for someone else's confirmation", admin, confirm, false],
     ["an approver, for someone else's confirmation", approver, confirm, false],
   ])("%s: %s", (_, decider, approval, allowed) => {

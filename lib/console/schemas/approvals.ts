@@ -26,5 +26,3 @@ export const approvalSettingsSchema = z.object({
     .nullable(),
 });
 export type ApprovalSettings = z.infer<typeof approvalSettingsSchema>;
-
-export const approvalDecisionSchema = z.strictObject({ decision: z.enum(["approve", "reject"]) });
