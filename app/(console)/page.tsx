@@ -8,7 +8,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
+import { LocalTime } from "@/components/ui/local-time";
 import { analyticsPath } from "@/lib/analytics/paths";
 import { requirePageRole, type CurrentUser } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
@@ -183,7 +183,7 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
             {data.recentCalls.map((call) => (
               <tr key={call.id}>
                 <Td className="text-xs">
-                  <Time iso={call.time.toISOString()} />
+                  <LocalTime iso={call.time.toISOString()} />
                 </Td>
                 <Td>{call.consumerName}</Td>
                 <Td>{call.serverName}</Td>

@@ -124,7 +124,7 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
                 <Td>
                   <span className="text-xs text-zinc-500">{entry.entityType}</span> <span className="font-medium">{entry.entityName || "—"}</span>
                 </Td>
-                <Td className="text-right">
+                <Td className="whitespace-nowrap text-right">
                   <Button
                     variant="ghost"
                     className="px-2 py-1 text-xs"

@@ -13,6 +13,7 @@ import { ErrorState } from "../ui/error-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { FormError } from "../ui/form-error";
+import { LocalTime } from "../ui/local-time";
 import { SelectField } from "../ui/select";
 import { Table, Td, Th } from "../ui/table";
 import { TextAreaField } from "../ui/textarea";
@@ -161,8 +162,10 @@ export function AuditSinksView({ initial }: { initial: AuditSinkView[] }) {
                 <Td className="text-right tabular-nums">{sink.status?.delivered ?? 0}</Td>
                 <Td className="text-right tabular-nums">{sink.status?.queued ?? 0}</Td>
                 <Td className="text-right tabular-nums">{sink.status?.dropped ?? 0}</Td>
-                <Td className="text-xs">{sink.status?.lastSuccessAt ? new Date(sink.status.lastSuccessAt).toLocaleString() : "never"}</Td>
-                <Td className="text-right">
+                <Td className="text-xs">
+                  <LocalTime iso={sink.status?.lastSuccessAt} fallback="never" />
+                </Td>
+                <Td className="whitespace-nowrap text-right">
                   <DeleteButton sink={sink} onDone={refresh} />
                 </Td>
               </tr>

@@ -215,7 +215,7 @@ export function DataPlanesView({ initial }: { initial: Overview }) {
                 <Td className="text-xs">{plane.lastSeenAt ? `${duration(plane.lastSeenAt, now)} ago` : "never"}</Td>
                 <Td className="text-xs">{plane.state === "in_sync" || plane.state === "behind" ? duration(plane.startedAt, now) : "—"}</Td>
                 <Td className="text-right tabular-nums">{plane.droppedEvents}</Td>
-                <Td className="text-right">{plane.state === "revoked" ? null : <RevokeButton plane={plane} />}</Td>
+                <Td className="whitespace-nowrap text-right">{plane.state === "revoked" ? null : <RevokeButton plane={plane} />}</Td>
               </tr>
             ))}
           </tbody>

@@ -10,6 +10,7 @@ import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
+import { plural } from "@/lib/client/plural";
 
 type Editing = { mode: "create" } | { mode: "edit"; group: GroupSummary } | { mode: "delete"; group: GroupSummary } | undefined;
 
@@ -46,7 +47,8 @@ function DeleteGroup({ group, onDone }: { group: GroupSummary; onDone: () => voi
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{group.name}</strong>? Its {group.members} member(s) leave the group and its {group.rules} access rule(s) are removed. Consumers keep their other groups.
+        Delete <strong>{group.name}</strong>? Its {plural(group.members, "member")} leave the group and its {plural(group.rules, "access rule")} {group.rules === 1 ? "is" : "are"}{" "}
+        removed. Consumers keep their other groups.
       </p>
       <FormActions message={form.message} onCancel={onDone} label="Delete group" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
@@ -83,7 +85,7 @@ export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
                 <Td className="text-zinc-600 dark:text-zinc-400">{group.description || "—"}</Td>
                 <Td className="text-right tabular-nums">{group.members}</Td>
                 <Td className="text-right tabular-nums">{group.rules}</Td>
-                <Td className="text-right">
+                <Td className="whitespace-nowrap text-right">
                   <Button variant="ghost" onClick={() => setEditing({ mode: "edit", group })} aria-label={`Edit ${group.name}`}>
                     Edit
                   </Button>

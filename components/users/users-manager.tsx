@@ -14,7 +14,8 @@ import { FormActions } from "../ui/form-actions";
 import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
+import { plural } from "@/lib/client/plural";
 
 const ROLE_HELP: Record<Role, string> = {
   admin: "Admin — manages servers, access, consumers, vault and users",
@@ -144,7 +145,7 @@ function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "
     ),
     delete: (
       <>
-        Delete <strong>{user.email}</strong>? Their {user.consumers} consumer(s) keep working but lose their owner; the activity log keeps their email.
+        Delete <strong>{user.email}</strong>? Their {plural(user.consumers, "consumer")} keep working but lose their owner; the activity log keeps their email.
       </>
     ),
   }[change];
@@ -220,7 +221,7 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
                 </Td>
                 <Td>{user.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</Td>
                 <Td>
-                  <Time iso={user.lastSignInAt} fallback="never" />
+                  <LocalTime iso={user.lastSignInAt} fallback="never" />
                 </Td>
                 <Td className="text-right tabular-nums">{user.consumers}</Td>
                 <Td className="whitespace-nowrap text-right">

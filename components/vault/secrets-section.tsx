@@ -11,8 +11,9 @@ import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 import { UsesList } from "./uses-list";
+import { plural } from "@/lib/client/plural";
 
 const VALUE_HINT = "Write-only: stored encrypted, never shown again — not even to admins.";
 
@@ -42,7 +43,7 @@ function RotateSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
     <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         The new value replaces version {secret.version} for everything that uses <code className="font-mono">{secret.reference}</code>
-        {secret.usedBy.length ? ` (${secret.usedBy.length} place(s))` : ""}; gateways pick it up with their next configuration.
+        {secret.usedBy.length ? ` (${plural(secret.usedBy.length, "place")})` : ""}; gateways pick it up with their next configuration.
       </p>
       <Field id="rotate-value" name="value" type="password" label="New value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" autoFocus />
       <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Rotate"} disabled={form.pending} />
@@ -116,7 +117,7 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
                 </Td>
                 <Td className="text-right tabular-nums">v{secret.version}</Td>
                 <Td>
-                  <Time iso={secret.updatedAt} />
+                  <LocalTime iso={secret.updatedAt} />
                 </Td>
                 <Td>{secret.usedBy.length ? <UsesList uses={secret.usedBy} /> : <span className="text-xs text-zinc-400">not used</span>}</Td>
                 <Td className="whitespace-nowrap text-right">
