@@ -74,7 +74,7 @@ function IssueKeyForm({
   // The last whole day within the maximum (a date means the end of that day).
   const lastDay = maxLifetimeDays === null ? undefined : localDate(new Date(Date.now() + (maxLifetimeDays - 1) * DAY_MS));
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field id="key-name" name="name" label="Name" error={form.fields.name} hint="What uses this key, e.g. claude-desktop on Ana's laptop" autoFocus autoComplete="off" />
       <SelectField
         id="key-expiry"

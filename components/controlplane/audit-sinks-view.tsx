@@ -44,7 +44,7 @@ function AddAuditSink({ onDone }: { onDone: () => void }) {
     form.submit(sinkInput(new FormData(event.currentTarget), kind));
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <SelectField id="sink-kind" label="Kind" value={kind} onChange={(event) => setKind(event.target.value)}>
         <option value="webhook">HTTP webhook (signed JSON lines)</option>
         <option value="syslog">Syslog (RFC 5424 over TCP)</option>

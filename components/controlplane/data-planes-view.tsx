@@ -70,7 +70,7 @@ function AddDataPlane({ onDone }: { onDone: () => void }) {
     form.submit({ name: String(new FormData(event.currentTarget).get("name") ?? "") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field id="dp-name" name="name" label="Name" hint="e.g. gateway-eu-1" error={form.fields.name} autoFocus />
       <FormActions message={form.message} onCancel={onDone} label="Create token" disabled={form.pending} />
     </form>

@@ -26,7 +26,7 @@ function GroupForm({ group, onDone }: { group?: GroupSummary; onDone: () => void
     form.submit({ name: data.get("name"), description: data.get("description") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field
         id="group-name"
         name="name"

@@ -29,7 +29,7 @@ function HcvForm({ settings, onDone }: { settings?: HcvSettings; onDone: () => v
     });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <Field id="hcv-address" name="address" label="Address" defaultValue={settings?.address} error={form.fields.address} hint="e.g. https://vault.example.com:8200" autoFocus />
       <div className="grid grid-cols-2 gap-3">
         <Field id="hcv-mount" name="mount" label="KV v2 mount" defaultValue={settings?.mount ?? "secret"} error={form.fields.mount} />

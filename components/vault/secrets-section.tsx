@@ -25,7 +25,7 @@ function CreateSecret({ onDone }: { onDone: () => void }) {
     form.submit({ name: data.get("name"), value: data.get("value") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <Field id="secret-name" name="name" label="Name" error={form.fields.name} hint="Referenced as {vault://portcullis/<name>}, e.g. github-pat" autoFocus />
       <Field id="secret-value" name="value" type="password" label="Value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" />
       <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Store secret"} disabled={form.pending} />
@@ -40,7 +40,7 @@ function RotateSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
     form.submit({ value: new FormData(event.currentTarget).get("value") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         The new value replaces version {secret.version} for everything that uses <code className="font-mono">{secret.reference}</code>
         {secret.usedBy.length ? ` (${plural(secret.usedBy.length, "place")})` : ""}; gateways pick it up with their next configuration.
