@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
@@ -55,6 +56,35 @@ function DeleteGroup({ group, onDone }: { group: GroupSummary; onDone: () => voi
   );
 }
 
+const LINK = "text-indigo-700 hover:underline dark:text-indigo-300";
+
+/** Who is in the group: the first few by name, and the consumers list filtered to the group for all of them. */
+function GroupMembers({ group }: { group: GroupSummary }) {
+  if (group.members === 0) return <span className="text-zinc-400">no members</span>;
+  const more = group.members - group.firstMembers.length;
+  return (
+    <span className="block min-w-48 text-xs" data-testid={`members-${group.name}`}>
+      {group.firstMembers.map((member, i) => (
+        <span key={member.id}>
+          {i > 0 ? ", " : null}
+          <Link className={`font-mono ${LINK}`} href={`/consumers/${member.id}`}>
+            {member.username}
+          </Link>
+        </span>
+      ))}
+      {more > 0 ? (
+        <>
+          {" "}
+          <Link className={LINK} href={`/consumers?group=${group.id}`}>
+            and {more.toLocaleString("en")} more
+          </Link>
+        </>
+      ) : null}
+      <span className="block text-zinc-500">{plural(group.members, "member")}</span>
+    </span>
+  );
+}
+
 export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
   const [editing, setEditing] = useState<Editing>();
   const close = () => setEditing(undefined);
@@ -73,7 +103,7 @@ export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
             <tr>
               <Th>Name</Th>
               <Th>Description</Th>
-              <Th className="text-right">Members</Th>
+              <Th>Members</Th>
               <Th className="text-right">Access rules</Th>
               <Th className="sr-only">Actions</Th>
             </tr>
@@ -83,7 +113,9 @@ export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
               <tr key={group.id}>
                 <Td className="font-medium">{group.name}</Td>
                 <Td className="text-zinc-600 dark:text-zinc-400">{group.description || "—"}</Td>
-                <Td className="text-right tabular-nums">{group.members}</Td>
+                <Td>
+                  <GroupMembers group={group} />
+                </Td>
                 <Td className="text-right tabular-nums">{group.rules}</Td>
                 <Td className="whitespace-nowrap text-right">
                   <Button variant="ghost" onClick={() => setEditing({ mode: "edit", group })} aria-label={`Edit ${group.name}`}>

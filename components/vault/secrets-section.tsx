@@ -72,6 +72,8 @@ function DeleteSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
   );
 }
 
+const inUseReason = (secret: SecretView) => `In use in ${plural(secret.usedBy.length, "place")}: remove those references before deleting it`;
+
 type Editing = { mode: "create" } | { mode: "rotate"; secret: SecretView } | { mode: "delete"; secret: SecretView } | undefined;
 
 export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
@@ -124,7 +126,15 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
                   <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "rotate", secret })} aria-label={`Rotate ${secret.name}`}>
                     Rotate
                   </Button>
-                  <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "delete", secret })} aria-label={`Delete ${secret.name}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setEditing({ mode: "delete", secret })}
+                    aria-label={`Delete ${secret.name}`}
+                    disabled={secret.usedBy.length > 0}
+                    title={secret.usedBy.length > 0 ? inUseReason(secret) : undefined}
+                    aria-description={secret.usedBy.length > 0 ? inUseReason(secret) : undefined}
+                  >
                     Delete
                   </Button>
                 </Td>
