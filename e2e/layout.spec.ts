@@ -54,7 +54,10 @@ async function walk(page: Page, paths: string[]): Promise<Record<string, string[
     await page.goto(path);
     await expect(page.locator("main h1").first()).toBeVisible();
     // Dates change from UTC to the viewer's zone once the page hydrates; give that (and charts) a moment to settle.
-    await expect.poll(() => pageProblems(page), { timeout: 5_000 }).toEqual([]).catch(() => undefined);
+    await expect
+      .poll(() => pageProblems(page), { timeout: 5_000 })
+      .toEqual([])
+      .catch(() => undefined);
     const problems = await pageProblems(page);
     if (problems.length) found[path] = problems;
   }

@@ -20,10 +20,7 @@ export async function seedServer(db: Db, tools: string[], prefix = "srv"): Promi
 }
 
 /** A consumer, optionally owned by a console user and in groups, with one key expiring in `expiresInDays` (none: no key). */
-export async function seedConsumer(
-  db: Db,
-  options: { ownerEmail?: string; groupIds?: string[]; expiresInDays?: number | null } = {},
-): Promise<{ id: string; username: string }> {
+export async function seedConsumer(db: Db, options: { ownerEmail?: string; groupIds?: string[]; expiresInDays?: number | null } = {}): Promise<{ id: string; username: string }> {
   const owner = options.ownerEmail ? await db.user.findUniqueOrThrow({ where: { email: options.ownerEmail } }) : undefined;
   const consumer = await db.consumer.create({
     data: {
