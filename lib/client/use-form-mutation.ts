@@ -3,8 +3,9 @@
 // the same zod schema as the server first when one is given, then sends; field
 // errors from either side land in `fields`, and the page's server data is refreshed.
 // A field's error goes as soon as that field changes (`onChange` on the <form>:
-// change events bubble from every input, named by its `name`), so a message
-// never stays beside a value it no longer describes.
+// change events bubble from every input, named by its `name`), and the form's
+// message with the last of them, so a message never stays beside a value it no
+// longer describes.
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -34,7 +35,11 @@ export function useFormMutation<Input, R>(options: { schema?: z.ZodType<Input>; 
   const onChange = (event: FormEvent<HTMLFormElement>) => {
     const name = (event.target as { name?: unknown }).name;
     if (typeof name !== "string" || name === "") return;
-    setFields((current) => withoutField(current, name));
+    const next = withoutField(fields, name);
+    if (next === fields) return;
+    setFields(next);
+    // The refusal was about the fields just corrected: its message at the foot of the form goes with them.
+    if (Object.keys(next).length === 0) mutation.reset();
   };
   const message = mutation.error ? (mutation.error instanceof ApiError ? mutation.error.message : "Something went wrong.") : undefined;
   return { submit, fields, message, pending: mutation.isPending, reset: () => (setFields({}), mutation.reset()), onChange };
