@@ -226,7 +226,10 @@ test("screenshots at 390 and 1440 px: the admin and developer dashboards, the au
       }
       await page.goto(path);
       await expect(page.locator("main h1").first()).toBeVisible();
-      await test.info().attach(`${name}-${width}.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+      // Kept in the test's output folder (test-results/) and attached to its report.
+      const file = test.info().outputPath(`${name}-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      await test.info().attach(`${name}-${width}.png`, { path: file, contentType: "image/png" });
     }
     await Promise.all([...contexts.values()].map((page) => page.context().close()));
   }
