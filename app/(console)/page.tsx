@@ -68,7 +68,7 @@ async function AdminDashboard({ health }: { health: ConfigHealth }) {
             total === 0
               ? "No data plane is registered (the bundled gateway reads the database directly)"
               : unhealthy.length === 0
-                ? `${plural(total, "data plane")} run the latest version`
+                ? `${plural(total, "data plane")} ${total === 1 ? "runs" : "run"} the latest version`
                 : unhealthy.map((p) => `${p.name}: ${p.state.replace("_", " ")}`).join(", ")
           }
           href="/data-planes"
@@ -87,7 +87,7 @@ async function AdminDashboard({ health }: { health: ConfigHealth }) {
           detail={
             data.expiringKeys === 0
               ? `No key expires in the next ${EXPIRY_WARNING_DAYS} days`
-              : `${plural(data.expiringKeys, "key")} stop working within ${EXPIRY_WARNING_DAYS} days`
+              : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "stops" : "stop"} working within ${EXPIRY_WARNING_DAYS} days`
           }
           href="/consumers"
           tone={data.expiringKeys === 0 ? "ok" : "warn"}
@@ -146,7 +146,7 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
         <StatusTile
           label="My keys"
           value={data.activeKeys}
-          detail={data.expiringKeys === 0 ? plural(data.activeKeys, "active key") : `${plural(data.expiringKeys, "key")} expire within ${EXPIRY_WARNING_DAYS} days`}
+          detail={data.expiringKeys === 0 ? plural(data.activeKeys, "active key") : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "expires" : "expire"} within ${EXPIRY_WARNING_DAYS} days`}
           href="/keys"
           tone={data.activeKeys === 0 ? "warn" : data.expiringKeys > 0 ? "warn" : "ok"}
         />
