@@ -146,7 +146,11 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
         <StatusTile
           label="My keys"
           value={data.activeKeys}
-          detail={data.expiringKeys === 0 ? plural(data.activeKeys, "active key") : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "expires" : "expire"} within ${EXPIRY_WARNING_DAYS} days`}
+          detail={
+            data.expiringKeys === 0
+              ? plural(data.activeKeys, "active key")
+              : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "expires" : "expire"} within ${EXPIRY_WARNING_DAYS} days`
+          }
           href="/keys"
           tone={data.activeKeys === 0 ? "warn" : data.expiringKeys > 0 ? "warn" : "ok"}
         />
