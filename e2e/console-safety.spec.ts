@@ -89,6 +89,9 @@ test("a new server denies everyone until opened, or copies another server's acce
   const mine = await context.newPage();
   await signIn(mine, developer);
   await mine.goto("/my-access");
+  // Closed servers are hidden until the developer asks to see them.
+  await expect(mine.getByTestId(`default-rule-${closed.name}`)).toHaveCount(0);
+  await mine.getByLabel("Show only what I can call").uncheck();
   await expect(mine.getByTestId(`default-rule-${closed.name}`)).toHaveText("Default for tools without a rule of their own: closed to everyone.");
   // Other tests' groups, all closed by the default, are named after "deny wins for" when there are any.
   const openOnlyToGroup = new RegExp(`^Default for tools without a rule of their own: open only to ${group.name}( \\(deny wins for .*\\))?\\.$`);

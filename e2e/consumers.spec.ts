@@ -111,7 +111,7 @@ test("an admin edits a consumer's groups and deletes it after confirming", async
   await expect(page.getByText(a.name)).toHaveCount(0);
 
   await page.getByRole("button", { name: "Delete" }).click();
-  await expect(page.getByRole("dialog")).toContainText("Its 1 API key(s) are deleted with it");
+  await expect(page.getByRole("dialog")).toContainText("Its 1 API key is deleted with it");
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
   expect(await db.consumer.count({ where: { id: consumer.id } })).toBe(1);
   await page.getByRole("button", { name: "Delete" }).click();

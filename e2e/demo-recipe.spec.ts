@@ -49,8 +49,8 @@ const cell = (tool: string, column: string) => `button[data-tool="${tool}"][data
 
 async function saveMatrix(page: Page) {
   await page.getByRole("button", { name: "Review and save" }).click();
-  await page.getByRole("button", { name: "Save 1 edit(s)" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved 1 edit(s) as version");
+  await page.getByRole("button", { name: "Save 1 edit" }).click();
+  await expect(page.getByRole("status")).toContainText("Saved 1 edit as configuration version");
 }
 
 /** Milliseconds until the developer's client lists `count` tools (polled through the gateway; nothing announces it to a client). */

@@ -112,9 +112,11 @@ test("an admin limits a group on a server, the gateway admits exactly the budget
   await signIn(mine, developer);
   await mine.goto(`/my-access?consumer=${encodeURIComponent(consumer.username)}`);
   const usage = mine.getByTestId(`limits-${server.name}`);
+  await mine.getByTestId(`my-access-${server.name}`).locator("summary").click();
   await expect(usage.getByRole("row", { name: /create_issue/ })).toContainText(`group ${group.name}`);
   await expect(async () => {
     await mine.reload();
+    await mine.getByTestId(`my-access-${server.name}`).locator("summary").click();
     await expect(usage.getByRole("row", { name: /create_issue/ })).toContainText(`${admitted} / 3`, { timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   await expect(usage.getByRole("button")).toHaveCount(0);

@@ -111,6 +111,8 @@ test("a developer creates a key, calls a tool with it through the gateway, sees 
 
   // My access: the gateway's decision per tool, and the snippet to connect.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My access" }).click();
+  await page.getByLabel("Show only what I can call").uncheck();
+  await page.getByTestId(`my-access-${server.name}`).locator("summary").click();
   const tools = page.getByRole("table", { name: `Tools of ${server.name} for ${consumer.username}` });
   await expect(tools.getByRole("row", { name: /search_repositories/ })).toContainText("may call");
   await expect(tools.getByRole("row", { name: /push_files/ })).toContainText(`may not call`);

@@ -77,7 +77,7 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await dialog.getByLabel("JSON file").setInputFiles({ name: "tools.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(toolsFile)) });
   await dialog.getByRole("button", { name: "Preview changes" }).click();
   await expect(dialog.getByRole("region", { name: "New" })).toContainText("push_files");
-  await dialog.getByRole("button", { name: "Accept 3 change(s)" }).click();
+  await dialog.getByRole("button", { name: "Accept 3 changes" }).click();
   await expect(page.getByRole("status")).toHaveText("Tools updated: 3 new, 0 changed, 0 gone.");
   const tools = page.getByRole("table", { name: "Tools" });
   await expect(tools.getByRole("row")).toHaveCount(4);
@@ -98,8 +98,8 @@ test("an admin creates a passthrough server, imports tools, sets a matrix cell, 
   await expect(summary.getByRole("region", { name: "Cells" })).toContainText(`push_files — ${group}: inherit → allow`);
   await expect(summary.getByRole("region", { name: "Effect" })).toContainText(`${group} gains push_files`);
   await page.screenshot({ path: test.info().outputPath("matrix-save-summary.png") });
-  await summary.getByRole("button", { name: "Save 1 edit(s)" }).click();
-  await expect(page.getByRole("status")).toContainText("Saved 1 edit(s) as version 1");
+  await summary.getByRole("button", { name: "Save 1 edit" }).click();
+  await expect(page.getByRole("status")).toContainText(/Saved 1 edit as configuration version \d+/);
   await expect(page.getByRole("button", { name: `push_files, ${group}: allow` })).toBeVisible();
 
   // The activity log has the whole story, with the matrix change as a before/after diff.
@@ -148,7 +148,7 @@ test("an admin syncs tools from the upstream with a token for that one request, 
     await page.getByLabel("Bearer token").fill(token);
     await page.getByRole("button", { name: "Fetch tool list" }).click();
     await expect(page.getByRole("region", { name: "New" })).toContainText("delete_repo");
-    await page.getByRole("button", { name: "Accept 3 change(s)" }).click();
+    await page.getByRole("button", { name: "Accept 3 changes" }).click();
     await expect(page.getByRole("status")).toHaveText("Tools updated: 3 new, 0 changed, 0 gone.");
 
     upstream.tools = [
@@ -163,7 +163,7 @@ test("an admin syncs tools from the upstream with a token for that one request, 
     await expect(review.getByRole("region", { name: "Changed" })).toContainText("Create an issue with labels");
     await expect(review.getByRole("region", { name: "Gone" })).toContainText("delete_repo");
     await page.screenshot({ path: test.info().outputPath("tools-sync-review.png") });
-    await review.getByRole("button", { name: "Accept 3 change(s)" }).click();
+    await review.getByRole("button", { name: "Accept 3 changes" }).click();
     await expect(page.getByRole("status")).toHaveText("Tools updated: 1 new, 1 changed, 1 gone.");
 
     const tools = page.getByRole("table", { name: "Tools" });

@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
-import { Time } from "@/components/ui/time";
+import { LocalTime } from "@/components/ui/local-time";
 import { analyticsPath } from "@/lib/analytics/paths";
 import { requirePageRole, type CurrentUser } from "@/lib/auth/session";
 import { ROLES } from "@/lib/auth/roles";
@@ -69,7 +69,7 @@ async function AdminDashboard({ health, user }: { health: ConfigHealth; user: Cu
             total === 0
               ? "No data plane is registered (the bundled gateway reads the database directly)"
               : unhealthy.length === 0
-                ? `${plural(total, "data plane")} run the latest version`
+                ? `${plural(total, "data plane")} ${total === 1 ? "runs" : "run"} the latest version`
                 : unhealthy.map((p) => `${p.name}: ${p.state.replace("_", " ")}`).join(", ")
           }
           href="/data-planes"
@@ -88,7 +88,7 @@ async function AdminDashboard({ health, user }: { health: ConfigHealth; user: Cu
           detail={
             data.expiringKeys === 0
               ? `No key expires in the next ${EXPIRY_WARNING_DAYS} days`
-              : `${plural(data.expiringKeys, "key")} stop working within ${EXPIRY_WARNING_DAYS} days`
+              : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "stops" : "stop"} working within ${EXPIRY_WARNING_DAYS} days`
           }
           href="/consumers"
           tone={data.expiringKeys === 0 ? "ok" : "warn"}
@@ -148,7 +148,11 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
         <StatusTile
           label="My keys"
           value={data.activeKeys}
-          detail={data.expiringKeys === 0 ? plural(data.activeKeys, "active key") : `${plural(data.expiringKeys, "key")} expire within ${EXPIRY_WARNING_DAYS} days`}
+          detail={
+            data.expiringKeys === 0
+              ? plural(data.activeKeys, "active key")
+              : `${plural(data.expiringKeys, "key")} ${data.expiringKeys === 1 ? "expires" : "expire"} within ${EXPIRY_WARNING_DAYS} days`
+          }
           href="/keys"
           tone={data.activeKeys === 0 ? "warn" : data.expiringKeys > 0 ? "warn" : "ok"}
         />
@@ -186,7 +190,7 @@ async function DeveloperDashboard({ user }: { user: CurrentUser }) {
             {data.recentCalls.map((call) => (
               <tr key={call.id}>
                 <Td className="text-xs">
-                  <Time iso={call.time.toISOString()} />
+                  <LocalTime iso={call.time.toISOString()} />
                 </Td>
                 <Td>{call.consumerName}</Td>
                 <Td>{call.serverName}</Td>

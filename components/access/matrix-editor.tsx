@@ -20,6 +20,7 @@ import { MatrixGrid, type Focus, type SimulatedDecision } from "./matrix-grid";
 import { initialMatrixState, matrixReducer } from "./matrix-state";
 import { CallerSimulator } from "./caller-simulator";
 import { SaveSummary } from "./save-summary";
+import { plural } from "@/lib/client/plural";
 
 type HintFilter = "all" | "read" | "write";
 type Flag = "changed" | "noRule" | "unlisted" | "edited";
@@ -69,6 +70,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
   const [overlaps, setOverlaps] = useState<CellChange[]>([]);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [hydrated, setHydrated] = useState(false);
+  const [configVersion, setConfigVersion] = useState(initial.configVersion);
   useEffect(() => {
     setHydrated(true);
     // A User Timing mark for when the matrix answers clicks (the performance test reads it).
@@ -125,13 +127,19 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
   const focused = { row: Math.min(focus.row, rendered.length), col: Math.min(focus.col, draft.groups.length + 1) };
 
   const save = useMutation({
-    mutationFn: () => api<{ version: number }>(`/api/servers/${initial.serverId}/acl`, { method: "PUT", body: { version, defaultRow: draft.defaultRow, tools: draft.tools } }),
-    onSuccess: ({ version: next }) => {
+    mutationFn: async () => {
+      const saved = await api<{ version: number }>(`/api/servers/${initial.serverId}/acl`, { method: "PUT", body: { version, defaultRow: draft.defaultRow, tools: draft.tools } });
+      // The configuration is published before the save answers: read which version carries it.
+      const now = await api<AccessMatrixData>(`/api/servers/${initial.serverId}/acl`);
+      return { version: saved.version, configVersion: now.configVersion };
+    },
+    onSuccess: ({ version: next, configVersion: published }) => {
       dispatch({ type: "saved", version: next });
+      setConfigVersion(published);
       setReviewing(false);
       setSaveError(undefined);
       setOverlaps([]);
-      setNotice(`Saved ${changes.length} edit(s) as version ${next}. The gateway applies them with the next configuration.`);
+      setNotice(`Saved ${plural(changes.length, "edit")} as configuration version ${published ?? "—"}. The gateways apply it within seconds.`);
     },
     onError: (error) => {
       if (error instanceof ApiError && error.status === 409) setSaveError({ kind: "conflict", message: error.message });
@@ -147,12 +155,13 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
       const keep = mode === "keep";
       setOverlaps(keep ? mine.filter((c) => theirs.has(`${c.tool}\u0000${c.column}`)) : []);
       dispatch({ type: "reloaded", data, keepEdits: keep });
+      setConfigVersion(data.configVersion);
       setSaveError(undefined);
       setReviewing(false);
       setNotice(
         keep && mine.length > 0
-          ? `Reloaded version ${data.version}. Your ${mine.length} edit(s) are staged on top of it: review and save again.`
-          : `Reloaded version ${data.version}.`,
+          ? `Reloaded the matrix as saved now. Your ${plural(mine.length, "edit")} ${mine.length === 1 ? "is" : "are"} staged on top of it: review and save again.`
+          : "Reloaded the matrix as saved now.",
       );
     },
   });
@@ -197,7 +206,12 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
           </Toggle>
         ))}
         <span className="text-xs text-zinc-500" aria-live="polite">
-          {shown.length} of {state.tools.length} tools · version {version}
+          {shown.length} of {plural(state.tools.length, "tool")}
+        </span>
+        <span className="text-xs text-zinc-500" data-testid="matrix-config-version">
+          {configVersion === null
+            ? "Saving publishes the first configuration version"
+            : `Gateways run configuration version ${configVersion}; saving publishes ${configVersion + 1}`}
         </span>
         <div className="ml-auto">
           <Toggle pressed={simulatedGroups !== undefined} onClick={() => setSimulatedGroups(simulatedGroups ? undefined : [])}>
@@ -270,9 +284,9 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
       </p>
 
       {changes.length > 0 ? (
-        <div className="fixed bottom-0 left-56 right-0 z-30 border-t border-amber-200 bg-amber-50/95 px-8 py-3 backdrop-blur dark:border-amber-900 dark:bg-amber-950/95">
+        <div className="fixed bottom-0 left-0 right-0 z-30 border-t border-amber-200 bg-amber-50/95 px-4 py-3 lg:left-56 lg:px-8 backdrop-blur dark:border-amber-900 dark:bg-amber-950/95">
           <div className="flex items-center justify-end gap-3 text-sm">
-            <span className="mr-auto font-medium text-amber-900 dark:text-amber-100">{changes.length} staged edit(s), not saved yet</span>
+            <span className="mr-auto min-w-0 truncate font-medium text-amber-900 dark:text-amber-100">{plural(changes.length, "staged edit")}, not saved yet</span>
             <Button variant="secondary" onClick={() => setConfirmDiscard(true)}>
               Discard
             </Button>
@@ -281,9 +295,9 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
         </div>
       ) : null}
 
-      <Dialog open={confirmDiscard} onClose={() => setConfirmDiscard(false)} title={`Discard ${changes.length} staged edit(s)?`}>
+      <Dialog open={confirmDiscard} onClose={() => setConfirmDiscard(false)} title={`Discard ${plural(changes.length, "staged edit")}?`}>
         <div className="space-y-4 text-sm">
-          <p>The matrix goes back to version {version} as it was saved. Nothing changes on the server.</p>
+          <p>The matrix goes back to how it was last saved. Nothing changes on the server.</p>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setConfirmDiscard(false)}>
               Keep editing
@@ -307,7 +321,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
           setReviewing(false);
           setSaveError(undefined);
         }}
-        title={saveError?.kind === "conflict" ? "The matrix changed while you were editing" : `Save ${changes.length} edit(s)`}
+        title={saveError?.kind === "conflict" ? "The matrix changed while you were editing" : `Save ${plural(changes.length, "edit")}`}
       >
         {saveError?.kind === "conflict" ? (
           <div className="space-y-4">
@@ -328,7 +342,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
           <SaveSummary
             changes={changes}
             access={accessDiff}
-            version={version}
+            configVersion={configVersion}
             pending={save.isPending}
             error={saveError?.message}
             onCancel={() => setReviewing(false)}

@@ -10,6 +10,7 @@ import { cellOf, effectOf, OTHERS } from "@/lib/console/matrix-edit";
 import { Badge } from "../ui/badge";
 import { Menu, MENU_BUTTON_CLASS, MenuPopover } from "../ui/menu";
 import type { MatrixAction } from "./matrix-state";
+import { plural } from "@/lib/client/plural";
 
 export interface Focus {
   row: number;
@@ -83,7 +84,7 @@ function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row:
       </span>
       <span className="block text-xs font-normal text-zinc-500">
         {own ? "own rule" : "inherits default"}
-        {Object.keys(row.consumers ?? {}).length ? ` · ${Object.keys(row.consumers ?? {}).length} consumer rule(s)` : ""}
+        {Object.keys(row.consumers ?? {}).length ? ` · ${plural(Object.keys(row.consumers ?? {}).length, "consumer rule")}` : ""}
       </span>
     </>
   );

@@ -4,6 +4,7 @@ import { OTHERS, type AccessChange, type CellChange } from "@/lib/console/matrix
 import { Button } from "../ui/button";
 import { FormError } from "../ui/form-error";
 import { columnLabel } from "./matrix-grid";
+import { plural } from "@/lib/client/plural";
 
 const toolLabel = (tool: string) => (tool === DEFAULT_ROW ? "Default row" : tool);
 const CELL_TEXT: Record<Cell, string> = { allow: "allow", deny: "deny", inherit: "inherit" };
@@ -18,7 +19,7 @@ function byKey<T>(items: readonly T[], key: (item: T) => string): [string, T[]][
 export function SaveSummary({
   changes,
   access,
-  version,
+  configVersion,
   pending,
   error,
   onCancel,
@@ -26,7 +27,8 @@ export function SaveSummary({
 }: {
   changes: CellChange[];
   access: AccessChange[];
-  version: number;
+  /** The configuration version the gateways run; the save publishes the next. */
+  configVersion: number | null;
   pending: boolean;
   error?: string;
   onCancel: () => void;
@@ -78,7 +80,7 @@ export function SaveSummary({
         )}
       </section>
       <p className="text-xs text-zinc-500">
-        Saves version {version + 1}, if nobody saved since you loaded version {version}.
+        Publishes configuration version {(configVersion ?? 0) + 1}, unless someone saved this matrix since you loaded it (then nothing is saved).
       </p>
       <FormError message={error} />
       <div className="flex justify-end gap-2">
@@ -86,7 +88,7 @@ export function SaveSummary({
           Keep editing
         </Button>
         <Button onClick={onSave} disabled={pending}>
-          {pending ? "Saving…" : `Save ${changes.length} edit(s)`}
+          {pending ? "Saving…" : `Save ${plural(changes.length, "edit")}`}
         </Button>
       </div>
     </div>

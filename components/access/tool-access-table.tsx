@@ -1,3 +1,4 @@
+import { plural } from "@/lib/client/plural";
 import type { ServerAccess } from "@/lib/console/effective-access";
 import { Badge } from "../ui/badge";
 import { Table, Td, Th } from "../ui/table";
@@ -5,17 +6,17 @@ import { Table, Td, Th } from "../ui/table";
 /**
  * One server's tools for one caller: may call or not, and the rule behind it
  * (the gateway's own decision, lib/console/effective-access.ts). Tools the
- * caller may call come first.
+ * caller may call come first. `shown` narrows the rows (My access's filters); the summary counts them all.
  */
-export function ToolAccessTable({ access, caller }: { access: ServerAccess; caller: string }) {
-  const tools = [...access.tools].sort((a, b) => Number(b.decision.allowed) - Number(a.decision.allowed));
-  const allowed = tools.filter((t) => t.decision.allowed).length;
+export function ToolAccessTable({ access, caller, shown = access.tools }: { access: ServerAccess; caller: string; shown?: ServerAccess["tools"] }) {
+  const tools = [...shown].sort((a, b) => Number(b.decision.allowed) - Number(a.decision.allowed));
+  const allowed = access.tools.filter((t) => t.decision.allowed).length;
   return (
     <div className="space-y-2">
       <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid={`access-summary-${access.name}`}>
         {access.tools.length === 0
           ? "The console knows no tools of this server yet (an admin syncs or imports them)."
-          : `${allowed} of ${access.tools.length} tools open to ${caller}.`}{" "}
+          : `${allowed} of ${plural(access.tools.length, "tool")} open to ${caller}${tools.length < access.tools.length ? ` (${tools.length} shown)` : ""}.`}{" "}
         Tools not listed here (such as ones the upstream adds later) are{" "}
         <strong className={access.otherTools.decision.allowed ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}>
           {access.otherTools.decision.allowed ? "allowed" : "denied"}

@@ -8,6 +8,7 @@ import type { ActivityFilter } from "@/lib/console/schemas/activity";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { FormError } from "../ui/form-error";
+import { plural } from "@/lib/client/plural";
 import { LocalTime } from "../ui/local-time";
 import { Table, Td, Th } from "../ui/table";
 
@@ -124,7 +125,7 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
                 <Td>
                   <span className="text-xs text-zinc-500">{entry.entityType}</span> <span className="font-medium">{entry.entityName || "—"}</span>
                 </Td>
-                <Td className="text-right">
+                <Td className="whitespace-nowrap text-right">
                   <Button
                     variant="ghost"
                     className="px-2 py-1 text-xs"
@@ -149,7 +150,7 @@ export function ActivityList({ first, filter }: { first: ActivityPage; filter: O
       </Table>
       <FormError message={more.error instanceof ApiError ? more.error.message : more.error ? "Loading more failed." : undefined} />
       <div className="flex items-center justify-between text-sm text-zinc-500">
-        <span>{entries.length} entries shown</span>
+        <span>{plural(entries.length, "entry", "entries")} shown</span>
         {cursor ? (
           <Button variant="secondary" disabled={more.isPending} onClick={() => more.mutate(cursor)}>
             {more.isPending ? "Loading…" : "Load older entries"}

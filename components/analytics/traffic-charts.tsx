@@ -1,12 +1,10 @@
 "use client";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { SeriesPoint } from "@/lib/analytics/queries";
+import { formatInstant } from "@/lib/client/format-date";
 import { bucketLabel, CHART_AXIS, CHART_TOOLTIP, ChartFrame, needsDots, valueDots } from "../ui/chart-frame";
 
-const tick = (spanHours: number) => (iso: string) => {
-  const d = new Date(iso);
-  return spanHours > 48 ? d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) : d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-};
+const tick = (spanHours: number) => (iso: string) => formatInstant(iso, spanHours > 48 ? "date" : "time");
 
 const COUNTS = [
   ["requests", "requests", "var(--chart-requests)", 0.15],
@@ -21,7 +19,7 @@ const LATENCIES = [
 
 export function TrafficCharts({ points, spanHours, pointMs }: { points: SeriesPoint[]; spanHours: number; pointMs: number }) {
   const format = tick(spanHours);
-  const label = (iso: unknown) => new Date(String(iso)).toLocaleString();
+  const label = (iso: unknown) => formatInstant(String(iso));
   const bucket = bucketLabel(pointMs);
   const noRequests = points.every((p) => p.requests === 0);
   const noLatency = points.every((p) => p.p50 === null);

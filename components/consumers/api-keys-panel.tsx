@@ -17,7 +17,7 @@ import { FormActions } from "../ui/form-actions";
 import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 
 const STATUS_TONE: Record<ApiKeyStatus, "green" | "amber" | "neutral"> = { active: "green", expired: "amber", revoked: "neutral" };
 const DAY_MS = 86_400_000;
@@ -74,7 +74,7 @@ function IssueKeyForm({
   // The last whole day within the maximum (a date means the end of that day).
   const lastDay = maxLifetimeDays === null ? undefined : localDate(new Date(Date.now() + (maxLifetimeDays - 1) * DAY_MS));
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field id="key-name" name="name" label="Name" error={form.fields.name} hint="What uses this key, e.g. claude-desktop on Ana's laptop" autoFocus autoComplete="off" />
       <SelectField
         id="key-expiry"
@@ -275,14 +275,14 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
                     <code className="font-mono text-xs">{key.prefix}…</code>
                   </Td>
                   <Td>
-                    <Time iso={key.createdAt} />
+                    <LocalTime iso={key.createdAt} />
                     {key.createdBy ? <span className="block text-xs text-zinc-500">by {key.createdBy}</span> : null}
                   </Td>
                   <Td>
-                    <Time iso={key.lastUsedAt} fallback="never" />
+                    <LocalTime iso={key.lastUsedAt} fallback="never" />
                   </Td>
                   <Td>
-                    <Time iso={key.expiresAt} fallback="never" />
+                    <LocalTime iso={key.expiresAt} fallback="never" />
                   </Td>
                   <Td>
                     <Badge tone={STATUS_TONE[key.status]} title={key.revokedAt ? `Revoked ${key.revokedAt}` : undefined}>
@@ -294,7 +294,7 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
                         {key.status === "active" ? (
                           <>
                             {" "}
-                            · overlap ends <Time iso={key.expiresAt} />
+                            · overlap ends <LocalTime iso={key.expiresAt} />
                           </>
                         ) : null}
                       </span>
@@ -364,7 +364,7 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
             <p className="text-sm text-zinc-600 dark:text-zinc-400">
               {dialog.issued.key.expiresAt ? (
                 <>
-                  It expires <Time iso={dialog.issued.key.expiresAt} />.
+                  It expires <LocalTime iso={dialog.issued.key.expiresAt} />.
                 </>
               ) : (
                 "It does not expire."
@@ -374,7 +374,7 @@ export function ApiKeysPanel({ keysUrl, consumerName, initial, maxLifetimeDays =
                   The old key <code className="font-mono text-xs">{dialog.issued.previous.prefix}…</code>{" "}
                   {dialog.issued.previous.status === "active" ? (
                     <>
-                      keeps working until <Time iso={dialog.issued.previous.expiresAt} />.
+                      keeps working until <LocalTime iso={dialog.issued.previous.expiresAt} />.
                     </>
                   ) : (
                     "no longer works."

@@ -13,9 +13,10 @@ import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { FormActions } from "../ui/form-actions";
 import { PageHeader } from "../ui/page-header";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 import { ApiKeysPanel } from "./api-keys-panel";
 import { ConsumerForm, type ConsumerFormChoices } from "./consumer-form";
+import { plural } from "@/lib/client/plural";
 
 function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCancel: () => void }) {
   const router = useRouter();
@@ -26,8 +27,8 @@ function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCa
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{consumer.username}</strong>? Its {consumer.keyCounts.total} API key(s) are deleted with it and stop working at once; its group memberships and access rules
-        naming it are removed. Past audit events keep its name.
+        Delete <strong>{consumer.username}</strong>? Its {plural(consumer.keyCounts.total, "API key")} {consumer.keyCounts.total === 1 ? "is" : "are"} deleted with it and stop
+        working at once; its group memberships and access rules naming it are removed. Past audit events keep its name.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Delete consumer" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
@@ -66,7 +67,7 @@ export function ConsumerDetailView({
       </nav>
       <PageHeader
         title={consumer.username}
-        description={`${consumer.keyCounts.active} active of ${consumer.keyCounts.total} API key(s)`}
+        description={`${consumer.keyCounts.active} active of ${plural(consumer.keyCounts.total, "API key")}`}
         actions={
           <>
             <Button variant="secondary" onClick={() => setDialog("edit")}>
@@ -104,7 +105,7 @@ export function ConsumerDetailView({
           <Detail label="Custom id">{consumer.customId ? <code className="font-mono text-xs">{consumer.customId}</code> : <span className="text-zinc-500">—</span>}</Detail>
           <Detail label="Owner">{consumer.owner ? consumer.owner.email : <span className="text-zinc-500">—</span>}</Detail>
           <Detail label="Created">
-            <Time iso={consumer.createdAt} />
+            <LocalTime iso={consumer.createdAt} />
           </Detail>
         </dl>
       </Card>

@@ -39,7 +39,7 @@ export function ConsumerForm({
     form.submit({ username: data.get("username"), customId: data.get("customId"), ownerEmail: data.get("ownerEmail"), groupIds: data.getAll("groupIds") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field
         id="consumer-username"
         name="username"

@@ -8,7 +8,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 import { ConsumerForm, type ConsumerFormChoices } from "./consumer-form";
 
 const MAX_GROUP_BADGES = 3;
@@ -151,7 +151,7 @@ export function ConsumersList({ page, choices }: { page: ConsumerPage; choices: 
                   <Td className="text-zinc-600 dark:text-zinc-400">{consumer.owner?.email ?? <span className="text-zinc-400">—</span>}</Td>
                   <Td className="text-right tabular-nums">{consumer.activeKeys}</Td>
                   <Td className="text-zinc-600 dark:text-zinc-400">
-                    <Time iso={consumer.createdAt} />
+                    <LocalTime iso={consumer.createdAt} />
                   </Td>
                 </tr>
               ))}

@@ -13,6 +13,7 @@ import { ErrorState } from "../ui/error-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { FormError } from "../ui/form-error";
+import { LocalTime } from "../ui/local-time";
 import { SelectField } from "../ui/select";
 import { Table, Td, Th } from "../ui/table";
 import { TextAreaField } from "../ui/textarea";
@@ -43,7 +44,7 @@ function AddAuditSink({ onDone }: { onDone: () => void }) {
     form.submit(sinkInput(new FormData(event.currentTarget), kind));
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <SelectField id="sink-kind" label="Kind" value={kind} onChange={(event) => setKind(event.target.value)}>
         <option value="webhook">HTTP webhook (signed JSON lines)</option>
         <option value="syslog">Syslog (RFC 5424 over TCP)</option>
@@ -161,8 +162,10 @@ export function AuditSinksView({ initial }: { initial: AuditSinkView[] }) {
                 <Td className="text-right tabular-nums">{sink.status?.delivered ?? 0}</Td>
                 <Td className="text-right tabular-nums">{sink.status?.queued ?? 0}</Td>
                 <Td className="text-right tabular-nums">{sink.status?.dropped ?? 0}</Td>
-                <Td className="text-xs">{sink.status?.lastSuccessAt ? new Date(sink.status.lastSuccessAt).toLocaleString() : "never"}</Td>
-                <Td className="text-right">
+                <Td className="text-xs">
+                  <LocalTime iso={sink.status?.lastSuccessAt} fallback="never" />
+                </Td>
+                <Td className="whitespace-nowrap text-right">
                   <DeleteButton sink={sink} onDone={refresh} />
                 </Td>
               </tr>

@@ -11,7 +11,7 @@ import { DiffView, type DiffPart } from "../ui/diff-view";
 import { FormError } from "../ui/form-error";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 
 export interface VersionRow {
   number: number;
@@ -153,7 +153,7 @@ export function ConfigView({ versions }: { versions: VersionRow[] }) {
                   <ChangeList changes={v.changes} reason={v.reason} />
                 </Td>
                 <Td className="text-xs">
-                  <Time iso={v.createdAt} />
+                  <LocalTime iso={v.createdAt} />
                 </Td>
                 <Td className="whitespace-nowrap text-right">
                   {v.number !== latest ? (

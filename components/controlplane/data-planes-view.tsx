@@ -70,7 +70,7 @@ function AddDataPlane({ onDone }: { onDone: () => void }) {
     form.submit({ name: String(new FormData(event.currentTarget).get("name") ?? "") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field id="dp-name" name="name" label="Name" hint="e.g. gateway-eu-1" error={form.fields.name} autoFocus />
       <FormActions message={form.message} onCancel={onDone} label="Create token" disabled={form.pending} />
     </form>
@@ -215,7 +215,7 @@ export function DataPlanesView({ initial }: { initial: Overview }) {
                 <Td className="text-xs">{plane.lastSeenAt ? `${duration(plane.lastSeenAt, now)} ago` : "never"}</Td>
                 <Td className="text-xs">{plane.state === "in_sync" || plane.state === "behind" ? duration(plane.startedAt, now) : "—"}</Td>
                 <Td className="text-right tabular-nums">{plane.droppedEvents}</Td>
-                <Td className="text-right">{plane.state === "revoked" ? null : <RevokeButton plane={plane} />}</Td>
+                <Td className="whitespace-nowrap text-right">{plane.state === "revoked" ? null : <RevokeButton plane={plane} />}</Td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
@@ -10,6 +11,7 @@ import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
+import { plural } from "@/lib/client/plural";
 
 type Editing = { mode: "create" } | { mode: "edit"; group: GroupSummary } | { mode: "delete"; group: GroupSummary } | undefined;
 
@@ -25,7 +27,7 @@ function GroupForm({ group, onDone }: { group?: GroupSummary; onDone: () => void
     form.submit({ name: data.get("name"), description: data.get("description") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field
         id="group-name"
         name="name"
@@ -46,10 +48,40 @@ function DeleteGroup({ group, onDone }: { group: GroupSummary; onDone: () => voi
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        Delete <strong>{group.name}</strong>? Its {group.members} member(s) leave the group and its {group.rules} access rule(s) are removed. Consumers keep their other groups.
+        Delete <strong>{group.name}</strong>? Its {plural(group.members, "member")} leave the group and its {plural(group.rules, "access rule")} {group.rules === 1 ? "is" : "are"}{" "}
+        removed. Consumers keep their other groups.
       </p>
       <FormActions message={form.message} onCancel={onDone} label="Delete group" disabled={form.pending} danger onSubmit={() => form.submit({})} />
     </div>
+  );
+}
+
+const LINK = "text-indigo-700 hover:underline dark:text-indigo-300";
+
+/** Who is in the group: the first few by name, and the consumers list filtered to the group for all of them. */
+function GroupMembers({ group }: { group: GroupSummary }) {
+  if (group.members === 0) return <span className="text-zinc-400">no members</span>;
+  const more = group.members - group.firstMembers.length;
+  return (
+    <span className="block min-w-48 text-xs" data-testid={`members-${group.name}`}>
+      {group.firstMembers.map((member, i) => (
+        <span key={member.id}>
+          {i > 0 ? ", " : null}
+          <Link className={`font-mono ${LINK}`} href={`/consumers/${member.id}`}>
+            {member.username}
+          </Link>
+        </span>
+      ))}
+      {more > 0 ? (
+        <>
+          {" "}
+          <Link className={LINK} href={`/consumers?group=${group.id}`}>
+            and {more.toLocaleString("en")} more
+          </Link>
+        </>
+      ) : null}
+      <span className="block text-zinc-500">{plural(group.members, "member")}</span>
+    </span>
   );
 }
 
@@ -71,7 +103,7 @@ export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
             <tr>
               <Th>Name</Th>
               <Th>Description</Th>
-              <Th className="text-right">Members</Th>
+              <Th>Members</Th>
               <Th className="text-right">Access rules</Th>
               <Th className="sr-only">Actions</Th>
             </tr>
@@ -81,9 +113,11 @@ export function GroupsManager({ groups }: { groups: GroupSummary[] }) {
               <tr key={group.id}>
                 <Td className="font-medium">{group.name}</Td>
                 <Td className="text-zinc-600 dark:text-zinc-400">{group.description || "—"}</Td>
-                <Td className="text-right tabular-nums">{group.members}</Td>
+                <Td>
+                  <GroupMembers group={group} />
+                </Td>
                 <Td className="text-right tabular-nums">{group.rules}</Td>
-                <Td className="text-right">
+                <Td className="whitespace-nowrap text-right">
                   <Button variant="ghost" onClick={() => setEditing({ mode: "edit", group })} aria-label={`Edit ${group.name}`}>
                     Edit
                   </Button>

@@ -130,6 +130,7 @@ export function LimitsPanel({ limits, choices, scope }: { limits: LimitView[]; c
         {draft ? (
           <form
             className="space-y-4"
+            onChange={form.onChange}
             onSubmit={(e) => {
               e.preventDefault();
               form.submit(fromDraft(draft));

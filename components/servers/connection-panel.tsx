@@ -28,7 +28,7 @@ export function ConnectionPanel({ url, snippets, keyHeader }: { url: string; sni
         </code>
         <CopyButton value={url} label="Copy URL" size="sm" />
       </div>
-      <div role="tablist" aria-label="Client" className="mt-4 flex gap-1">
+      <div role="tablist" aria-label="Client" className="mt-4 flex flex-wrap gap-1">
         {snippets.map((s) => (
           <button
             key={s.id}

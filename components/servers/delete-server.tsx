@@ -6,6 +6,7 @@ import { useFormMutation } from "@/lib/client/use-form-mutation";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { FormActions } from "../ui/form-actions";
+import { plural } from "@/lib/client/plural";
 
 /** Deleting a route cuts every agent off it: the admin types the server's name to confirm. */
 export function DeleteServer({ id, name, url, tools }: { id: string; name: string; url: string; tools: number }) {
@@ -26,8 +27,8 @@ export function DeleteServer({ id, name, url, tools }: { id: string; name: strin
       <Dialog open={open} onClose={close} title={`Delete ${name}`}>
         <div className="space-y-4 text-sm">
           <p>
-            Agents using <code className="font-mono text-xs">{url}</code> lose access once the gateway applies the change. The server&apos;s {tools} tool(s) and every access rule
-            of its matrix are deleted too; the activity log keeps a copy of its settings.
+            Agents using <code className="font-mono text-xs">{url}</code> lose access once the gateway applies the change. The server&apos;s {plural(tools, "tool")} and every
+            access rule of its matrix are deleted too; the activity log keeps a copy of its settings.
           </p>
           <label className="block space-y-1">
             <span className="block font-medium">

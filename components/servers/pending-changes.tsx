@@ -17,6 +17,7 @@ import { Card } from "../ui/card";
 import { DiffView } from "../ui/diff-view";
 import { EmptyState } from "../ui/empty-state";
 import { LocalTime } from "../ui/local-time";
+import { plural } from "@/lib/client/plural";
 
 type Decision = { decision: "approve" | "reject"; ids: string[] | "all" };
 
@@ -36,10 +37,10 @@ function ChangeCard({ change, pending, onDecide }: { change: PendingChange; pend
         <div>
           <h2 className="flex items-center gap-2 font-mono text-sm font-semibold">
             {change.tool} {before ? <Badge tone="amber">changed</Badge> : <Badge tone="indigo">new</Badge>}
-            {change.flags.length ? <Badge tone="red">{change.flags.length} flag(s)</Badge> : null}
+            {change.flags.length ? <Badge tone="red">{plural(change.flags.length, "flag")}</Badge> : null}
           </h2>
           <p className="mt-1 text-xs text-zinc-500">
-            First seen by {change.firstDataPlane} at <LocalTime iso={change.firstSeenAt} />; {change.refusedCalls.toLocaleString("en")} call(s) refused since.
+            First seen by {change.firstDataPlane} at <LocalTime iso={change.firstSeenAt} />; {plural(change.refusedCalls, "call")} refused since.
           </p>
         </div>
         <div className="flex gap-2">
@@ -97,7 +98,7 @@ export function PendingChanges({ serverId, changes }: { serverId: string; change
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {changes.length} definition(s) wait for review. Held tools are hidden from clients and their calls refused until approved.
+          {plural(changes.length, "definition")} {changes.length === 1 ? "waits" : "wait"} for review. Held tools are hidden from clients and their calls refused until approved.
         </p>
         <div className="flex gap-2">
           <Button

@@ -115,10 +115,11 @@ export function ServerForm({
   };
 
   return (
-    <form onSubmit={onSubmit} className="space-y-5" noValidate aria-label={serverId ? "Edit MCP server" : "New MCP server"}>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-5" noValidate aria-label={serverId ? "Edit MCP server" : "New MCP server"}>
       <Section title="Route" description="Where agents reach the server through the gateway, and the upstream it forwards to.">
         <Field
           id="server-name"
+          name="name"
           label="Name"
           {...text("name")}
           error={form.fields.name}
@@ -127,13 +128,14 @@ export function ServerForm({
         />
         <Field
           id="server-path"
+          name="path"
           label="Route path"
           placeholder="/github-mcp"
           {...text("path")}
           error={form.fields.path}
           hint={`Clients connect to ${publicUrl}${draft.path.trim() || "/…"}`}
         />
-        <Field id="server-upstream" label="Upstream URL" placeholder="https://api.githubcopilot.com/mcp/" {...text("upstream")} error={form.fields.upstream} />
+        <Field id="server-upstream" name="upstream" label="Upstream URL" placeholder="https://api.githubcopilot.com/mcp/" {...text("upstream")} error={form.fields.upstream} />
       </Section>
 
       <Section title="Authentication" description="How agents prove who they are, and which credential reaches the upstream.">
@@ -262,6 +264,7 @@ export function ServerForm({
                   className="block w-48 shrink-0 rounded-md border-0 bg-white px-2.5 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600 dark:bg-zinc-900 dark:ring-zinc-700"
                 />
                 <input
+                  name={`upstream_headers.${header.name.trim()}`}
                   aria-label={`Header ${i + 1} value`}
                   placeholder="value, or Bearer {vault://portcullis/…}"
                   value={header.value}
@@ -321,6 +324,7 @@ export function ServerForm({
       <Section title="Limits and browsers">
         <Field
           id="server-timeout"
+          name="timeout_ms"
           label="Upstream timeout (ms)"
           inputMode="numeric"
           {...text("timeoutMs")}

@@ -41,7 +41,7 @@ export function SelfServiceSettingsForm({ settings, groups }: { settings: SelfSe
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         Developers manage the API keys of the consumers they own under <em>My keys</em>. These settings bound what they can do there.
       </p>
-      <form onSubmit={onSubmit} className="mt-5 space-y-5" noValidate>
+      <form onSubmit={onSubmit} onChange={form.onChange} className="mt-5 space-y-5" noValidate>
         <div className="space-y-1">
           <label className="flex items-start gap-2 text-sm font-medium">
             <input type="checkbox" name="autoCreateConsumer" checked={autoCreate} onChange={(event) => setAutoCreate(event.target.checked)} className="mt-0.5 accent-indigo-600" />

@@ -3,6 +3,7 @@ import type { ToolDiff } from "@/lib/console/tool-diff";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { FormError } from "../ui/form-error";
+import { plural } from "@/lib/client/plural";
 
 const FIELD_LABEL = { description: "description", inputSchema: "input schema", readOnlyHint: "read-only hint" } as const;
 
@@ -27,11 +28,11 @@ export function ToolDiffReview({ diff, onBack, onAccept, pending, error }: { dif
     <div className="space-y-4">
       {count === 0 ? (
         <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-          Everything is up to date: the list matches the {diff.unchanged} stored tool(s).
+          Everything is up to date: the list matches the {plural(diff.unchanged, "stored tool")}.
         </p>
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          {count} change(s); {diff.unchanged} tool(s) unchanged. Nothing is stored until you accept.
+          {plural(count, "change")}; {plural(diff.unchanged, "tool")} unchanged. Nothing is stored until you accept.
         </p>
       )}
       <Group title="New" count={diff.added.length} tone="green">
@@ -73,7 +74,7 @@ export function ToolDiffReview({ diff, onBack, onAccept, pending, error }: { dif
         </Button>
         {count > 0 ? (
           <Button onClick={onAccept} disabled={pending}>
-            {pending ? "Saving…" : `Accept ${count} change(s)`}
+            {pending ? "Saving…" : `Accept ${plural(count, "change")}`}
           </Button>
         ) : null}
       </div>

@@ -13,6 +13,7 @@ import { SELECT_CLASS } from "../ui/select";
 import { Table, Td, Th } from "../ui/table";
 import { ImportToolsDialog } from "./import-tools-dialog";
 import { SyncToolsDialog } from "./sync-tools-dialog";
+import { plural } from "@/lib/client/plural";
 
 type Filter = "all" | "read" | "write" | "changed" | "gone";
 
@@ -71,7 +72,7 @@ function ToolRow({ tool, onReview, reviewing }: { tool: ToolView; onReview: (nam
             </span>
           )}
         </Td>
-        <Td className="text-right">
+        <Td className="whitespace-nowrap text-right">
           <Button
             variant="ghost"
             className="px-2 py-1 text-xs"
@@ -169,7 +170,10 @@ export function ToolsManager({ serverId, upstream, tools, secrets }: { serverId:
       ) : null}
       {changed.length > 0 ? (
         <div className="flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          <span>{changed.length} tool(s) changed since you last reviewed them. Check their descriptions and schemas, and their rules in the access matrix.</span>
+          <span>
+            {plural(changed.length, "tool")} changed since you last reviewed {changed.length === 1 ? "it" : "them"}. Check their descriptions and schemas, and their rules in the
+            access matrix.
+          </span>
           <Button variant="secondary" className="px-2 py-1 text-xs" disabled={review.isPending} onClick={() => review.mutate(changed.map((t) => t.name))}>
             Mark all reviewed
           </Button>

@@ -14,7 +14,8 @@ import { FormActions } from "../ui/form-actions";
 import { SelectField } from "../ui/select";
 import { ShownOnce } from "../ui/shown-once";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
+import { plural } from "@/lib/client/plural";
 
 const ROLE_HELP: Record<Role, string> = {
   admin: "Admin — manages servers, access, consumers, vault and users",
@@ -76,7 +77,7 @@ function CreateUser({ ssoConfigured, onCreated, onCancel }: { ssoConfigured: boo
     form.submit({ email: data.get("email"), name: data.get("name"), role: data.get("role"), passwordMode: mode, password: data.get("password") ?? undefined });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <Field id="user-email" name="email" type="email" label="Email" error={form.fields.email} autoFocus />
       <Field id="user-name" name="name" label="Name (optional)" error={form.fields.name} />
       <RoleSelect error={form.fields.role} />
@@ -94,7 +95,7 @@ function EditUser({ user, isSelf, onDone }: { user: UserView; isSelf: boolean; o
     form.submit({ name: data.get("name"), ...(isSelf ? {} : { role: data.get("role") }) });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate>
       <Field id="user-name" name="name" label="Name" defaultValue={user.name} error={form.fields.name} autoFocus />
       <RoleSelect defaultValue={user.role} error={form.fields.role} disabled={isSelf} hint={isSelf ? "You cannot change your own role; ask another admin." : undefined} />
       <FormActions message={form.message} onCancel={onDone} label="Save" disabled={form.pending} />
@@ -115,7 +116,7 @@ function ResetPassword({ user, onReset, onCancel }: { user: UserView; onReset: (
     form.submit({ passwordMode: mode, password: data.get("password") ?? undefined });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         The current password of <strong>{user.email}</strong> stops working. Sessions already open stay open until they expire.
       </p>
@@ -144,7 +145,7 @@ function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "
     ),
     delete: (
       <>
-        Delete <strong>{user.email}</strong>? Their {user.consumers} consumer(s) keep working but lose their owner; the activity log keeps their email.
+        Delete <strong>{user.email}</strong>? Their {plural(user.consumers, "consumer")} keep working but lose their owner; the activity log keeps their email.
       </>
     ),
   }[change];
@@ -220,7 +221,7 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
                 </Td>
                 <Td>{user.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</Td>
                 <Td>
-                  <Time iso={user.lastSignInAt} fallback="never" />
+                  <LocalTime iso={user.lastSignInAt} fallback="never" />
                 </Td>
                 <Td className="text-right tabular-nums">{user.consumers}</Td>
                 <Td className="whitespace-nowrap text-right">

@@ -1,4 +1,5 @@
 "use client";
+import { plural } from "@/lib/client/plural";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
@@ -29,7 +30,7 @@ function HcvForm({ settings, onDone }: { settings?: HcvSettings; onDone: () => v
     });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <Field id="hcv-address" name="address" label="Address" defaultValue={settings?.address} error={form.fields.address} hint="e.g. https://vault.example.com:8200" autoFocus />
       <div className="grid grid-cols-2 gap-3">
         <Field id="hcv-mount" name="mount" label="KV v2 mount" defaultValue={settings?.mount ?? "secret"} error={form.fields.mount} />
@@ -97,7 +98,10 @@ function Setting({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function HcvSection({ settings }: { settings?: HcvSettings }) {
+const removeBlocked = (count: number) => `${plural(count, "reference")} to {vault://hcv/…} ${count === 1 ? "is" : "are"} in use: remove ${count === 1 ? "it" : "them"} first`;
+
+/** `referencesInUse`: how many {vault://hcv/…} references servers and backends hold; while any do, the settings cannot be removed. */
+export function HcvSection({ settings, referencesInUse }: { settings?: HcvSettings; referencesInUse: number }) {
   const [dialog, setDialog] = useState<"edit" | "remove">();
   const close = () => setDialog(undefined);
   return (
@@ -113,7 +117,13 @@ export function HcvSection({ settings }: { settings?: HcvSettings }) {
         </div>
         <div className="flex gap-2">
           {settings ? (
-            <Button variant="secondary" onClick={() => setDialog("remove")}>
+            <Button
+              variant="secondary"
+              onClick={() => setDialog("remove")}
+              disabled={referencesInUse > 0}
+              title={referencesInUse > 0 ? removeBlocked(referencesInUse) : undefined}
+              aria-description={referencesInUse > 0 ? removeBlocked(referencesInUse) : undefined}
+            >
               Remove
             </Button>
           ) : null}

@@ -11,8 +11,9 @@ import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
-import { Time } from "../ui/time";
+import { LocalTime } from "../ui/local-time";
 import { UsesList } from "./uses-list";
+import { plural } from "@/lib/client/plural";
 
 const VALUE_HINT = "Write-only: stored encrypted, never shown again — not even to admins.";
 
@@ -24,7 +25,7 @@ function CreateSecret({ onDone }: { onDone: () => void }) {
     form.submit({ name: data.get("name"), value: data.get("value") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <Field id="secret-name" name="name" label="Name" error={form.fields.name} hint="Referenced as {vault://portcullis/<name>}, e.g. github-pat" autoFocus />
       <Field id="secret-value" name="value" type="password" label="Value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" />
       <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Store secret"} disabled={form.pending} />
@@ -39,10 +40,10 @@ function RotateSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
     form.submit({ value: new FormData(event.currentTarget).get("value") });
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate autoComplete="off">
+    <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
         The new value replaces version {secret.version} for everything that uses <code className="font-mono">{secret.reference}</code>
-        {secret.usedBy.length ? ` (${secret.usedBy.length} place(s))` : ""}; gateways pick it up with their next configuration.
+        {secret.usedBy.length ? ` (${plural(secret.usedBy.length, "place")})` : ""}; gateways pick it up with their next configuration.
       </p>
       <Field id="rotate-value" name="value" type="password" label="New value" error={form.fields.value} hint={VALUE_HINT} autoComplete="new-password" autoFocus />
       <FormActions message={form.message} onCancel={onDone} label={form.pending ? "Saving…" : "Rotate"} disabled={form.pending} />
@@ -70,6 +71,8 @@ function DeleteSecret({ secret, onDone }: { secret: SecretView; onDone: () => vo
     </div>
   );
 }
+
+const inUseReason = (secret: SecretView) => `In use in ${plural(secret.usedBy.length, "place")}: remove those references before deleting it`;
 
 type Editing = { mode: "create" } | { mode: "rotate"; secret: SecretView } | { mode: "delete"; secret: SecretView } | undefined;
 
@@ -116,14 +119,22 @@ export function SecretsSection({ secrets }: { secrets: SecretView[] }) {
                 </Td>
                 <Td className="text-right tabular-nums">v{secret.version}</Td>
                 <Td>
-                  <Time iso={secret.updatedAt} />
+                  <LocalTime iso={secret.updatedAt} />
                 </Td>
                 <Td>{secret.usedBy.length ? <UsesList uses={secret.usedBy} /> : <span className="text-xs text-zinc-400">not used</span>}</Td>
                 <Td className="whitespace-nowrap text-right">
                   <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "rotate", secret })} aria-label={`Rotate ${secret.name}`}>
                     Rotate
                   </Button>
-                  <Button size="sm" variant="ghost" onClick={() => setEditing({ mode: "delete", secret })} aria-label={`Delete ${secret.name}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setEditing({ mode: "delete", secret })}
+                    aria-label={`Delete ${secret.name}`}
+                    disabled={secret.usedBy.length > 0}
+                    title={secret.usedBy.length > 0 ? inUseReason(secret) : undefined}
+                    aria-description={secret.usedBy.length > 0 ? inUseReason(secret) : undefined}
+                  >
                     Delete
                   </Button>
                 </Td>

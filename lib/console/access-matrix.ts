@@ -27,7 +27,10 @@ export interface MatrixTool {
 export interface AccessMatrixData {
   serverId: string;
   serverName: string;
+  /** The matrix's own edit counter: a save names the one it started from, so two admins cannot overwrite each other. */
   version: number;
+  /** The configuration version the gateways run now (null before the first publish); a save publishes the next one. */
+  configVersion: number | null;
   matrix: AclMatrix;
   tools: MatrixTool[];
 }
@@ -65,11 +68,19 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
       changed: t.changedAt !== null,
       unlisted: t.goneAt !== null,
     }));
+    const latest = await tx.configVersion.findFirst({ orderBy: { number: "desc" }, select: { number: true } });
     const known = new Set(tools.map((t) => t.name));
     const ruledOnly: MatrixTool[] = Object.keys(matrix.tools)
       .filter((name) => !known.has(name))
       .map((name) => ({ name, description: "", readOnlyHint: null, changed: false, unlisted: true }));
-    return { serverId, serverName: server.name, version: server.aclVersion, matrix, tools: [...listed, ...ruledOnly].sort((a, b) => a.name.localeCompare(b.name)) };
+    return {
+      serverId,
+      serverName: server.name,
+      version: server.aclVersion,
+      configVersion: latest?.number ?? null,
+      matrix,
+      tools: [...listed, ...ruledOnly].sort((a, b) => a.name.localeCompare(b.name)),
+    };
   });
 }
 
@@ -91,10 +102,7 @@ async function claimVersion(tx: Tx, serverId: string, version: number): Promise<
   const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, aclVersion: true } });
   if (!server) throw notFound("This MCP server");
   if (count === 0) {
-    throw new ConsoleError(
-      "conflict",
-      `Someone else saved this access matrix while you were editing (you started from version ${version}; it is now version ${server.aclVersion}). Nothing was saved. Reload to see their changes; your edits stay staged.`,
-    );
+    throw new ConsoleError("conflict", `Someone else saved this access matrix while you were editing. Nothing was saved. Reload to see their changes; your edits stay staged.`);
   }
   return server;
 }

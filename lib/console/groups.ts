@@ -14,15 +14,32 @@ export interface GroupSummary {
   name: string;
   description: string;
   members: number;
+  /** The first MEMBERS_LISTED members by username; the consumers list shows them all. */
+  firstMembers: { id: string; username: string }[];
   rules: number;
 }
+
+export const MEMBERS_LISTED = 8;
 
 export async function listGroups(): Promise<GroupSummary[]> {
   const groups = await db().consumerGroup.findMany({
     orderBy: { name: "asc" },
-    select: { id: true, name: true, description: true, _count: { select: { members: true, aclRules: true } } },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      members: { take: MEMBERS_LISTED, orderBy: { consumer: { username: "asc" } }, select: { consumer: { select: { id: true, username: true } } } },
+      _count: { select: { members: true, aclRules: true } },
+    },
   });
-  return groups.map((g) => ({ id: g.id, name: g.name, description: g.description, members: g._count.members, rules: g._count.aclRules }));
+  return groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    members: g._count.members,
+    firstMembers: g.members.map((m) => m.consumer),
+    rules: g._count.aclRules,
+  }));
 }
 
 export async function listGroupNames(): Promise<string[]> {

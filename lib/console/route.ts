@@ -8,6 +8,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import { currentUser, type CurrentUser } from "../auth/session";
 import { publishAfterWrite } from "../controlplane/publish-after-write";
+import { duplicateConflict } from "./duplicate-field";
 import type { Role } from "../auth/roles";
 import { ConsoleError } from "./errors";
 import { parseOrThrow } from "./validation";
@@ -57,13 +58,13 @@ async function readJson(request: NextRequest): Promise<unknown> {
 }
 
 // Prisma's codes for the database refusals a user can cause.
-const PRISMA_ERRORS: Record<string, ConsoleError> = {
-  P2002: new ConsoleError("conflict", "Something with that name already exists."),
-  P2025: new ConsoleError("not_found", "That record does not exist (it may have been deleted)."),
+const PRISMA_ERRORS: Record<string, (error: unknown) => ConsoleError> = {
+  P2002: duplicateConflict,
+  P2025: () => new ConsoleError("not_found", "That record does not exist (it may have been deleted)."),
 };
 
 export function errorResponse(error: unknown): NextResponse {
-  const known = error instanceof ConsoleError ? error : PRISMA_ERRORS[(error as { code?: string })?.code ?? ""];
+  const known = error instanceof ConsoleError ? error : PRISMA_ERRORS[(error as { code?: string })?.code ?? ""]?.(error);
   if (known) return NextResponse.json(known.toBody(), { status: known.status });
   console.error("console API error:", error);
   return NextResponse.json({ error: { code: "internal", message: "Something went wrong on the server. The error was logged." } }, { status: 500 });

@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
 import { listServers } from "@/lib/console/servers";
+import { plural } from "@/lib/client/plural";
 
 export const metadata: Metadata = { title: "Tool access" };
 
@@ -49,7 +50,7 @@ export default async function AccessPage() {
                   <AuthModeBadge mode={server.authMode} />
                 </span>
                 <span className="mt-1 block truncate font-mono text-xs text-zinc-500">{server.path}</span>
-                <span className="mt-2 block text-sm text-zinc-600 dark:text-zinc-400">{server.tools} tool(s)</span>
+                <span className="mt-2 block text-sm text-zinc-600 dark:text-zinc-400">{plural(server.tools, "tool")}</span>
               </Link>
             </li>
           ))}

@@ -1,9 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LimitUsageTable } from "@/components/access/limit-usage-table";
-import { ToolAccessTable } from "@/components/access/tool-access-table";
-import { AuthModeBadge } from "@/components/servers/auth-mode-badge";
-import { ConnectionPanel } from "@/components/servers/connection-panel";
+import { MyAccessServers } from "@/components/access/my-access-servers";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LinkTabs } from "@/components/ui/link-tabs";
 import { PageHeader } from "@/components/ui/page-header";
@@ -25,7 +22,7 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
   const header = (
     <PageHeader
       title="My access"
-      description="For each MCP server: the tools your agent may call and those it may not, with the rule that decides — the gateway's own decision on the configuration it runs — and how to connect."
+      description="For each MCP server: how to connect, the tools your agent may call and those it may not, with the rule that decides — the gateway's own decision on the configuration it runs."
     />
   );
   if (consumers.length === 0) {
@@ -74,60 +71,22 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
         <>
           <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400" data-testid="access-caller">
             As <strong className="font-mono">{caller.username}</strong>
-            {caller.groups.length ? <>, in group(s) {caller.groups.join(", ")}</> : ", in no group"}. Configuration version {policy.version ?? "not yet published"}.
+            {caller.groups.length ? `, in ${caller.groups.length === 1 ? "group" : "groups"} ${caller.groups.join(", ")}` : ", in no group"}. Configuration version {policy.version ?? "not yet published"}.
           </p>
-          {servers.length === 0 ? <EmptyState title="No MCP servers yet">Admins have not added any MCP server to the gateway.</EmptyState> : null}
-          <div className="space-y-10">
-            {servers.map(({ server, access }) => {
+          <MyAccessServers
+            caller={caller.username}
+            servers={servers.map(({ server, access }) => {
               const url = `${publicUrl}${server.path}`;
-              const title = (
-                <span className="flex flex-wrap items-center gap-2">
-                  <span className="text-base font-semibold">{server.name}</span>
-                  <span className="font-mono text-xs text-zinc-500">{server.path}</span>
-                  <AuthModeBadge mode={server.auth.mode} />
-                </span>
-              );
-              const defaultRule = (
-                <span className="block text-sm text-zinc-600 dark:text-zinc-400" data-testid={`default-rule-${server.name}`}>
-                  Default for tools without a rule of their own: <strong>{access.defaultRule}</strong>.
-                </span>
-              );
-              if (!access.usable) {
-                // Closed servers stay out of the way, with the reasons one click away.
-                return (
-                  <details key={server.name} className="rounded-lg border border-zinc-200 px-4 py-3 dark:border-zinc-800">
-                    <summary className="cursor-pointer">
-                      <span className="inline-flex flex-wrap items-center gap-2">
-                        {title}
-                        <span className="text-sm text-zinc-500">no tool open to you — ask an admin if your agent needs one</span>
-                      </span>
-                      {defaultRule}
-                    </summary>
-                    <div className="mt-3">
-                      <ToolAccessTable access={access} caller={caller.username} />
-                    </div>
-                  </details>
-                );
-              }
-              return (
-                <section key={server.name} aria-label={server.name} className="space-y-3">
-                  <h2>{title}</h2>
-                  {defaultRule}
-                  {server.auth.mode === "token_swap" ? (
-                    <p className="text-xs text-zinc-500">
-                      This route identifies callers by your identity provider&apos;s token, not an API key
-                      {server.auth.consumer_groups_claim ? `; groups in the token's "${server.auth.consumer_groups_claim}" claim add to the ones shown here` : ""}.
-                    </p>
-                  ) : null}
-                  <div className="grid gap-5 2xl:grid-cols-2">
-                    <ToolAccessTable access={access} caller={caller.username} />
-                    <ConnectionPanel url={url} snippets={connectionSnippets(server, url)} keyHeader={server.auth.mode === "passthrough" ? server.auth.key_header : undefined} />
-                  </div>
-                  <LimitUsageTable server={server.name} limits={limitsWithUsage(server, caller, usage)} />
-                </section>
-              );
+              return {
+                access,
+                url,
+                snippets: connectionSnippets(server, url),
+                keyHeader: server.auth.mode === "passthrough" ? server.auth.key_header : undefined,
+                groupsClaim: server.auth.mode === "token_swap" ? server.auth.consumer_groups_claim : undefined,
+                limits: limitsWithUsage(server, caller, usage),
+              };
             })}
-          </div>
+          />
         </>
       )}
     </>

@@ -22,7 +22,7 @@ export default async function VaultPage() {
       <div className="space-y-10">
         <SecretsSection secrets={secrets} />
         <ReferencesSection references={references} secretNames={new Set(secrets.map((s) => s.name))} hcvConfigured={hcv !== undefined} />
-        <HcvSection settings={hcv} />
+        <HcvSection settings={hcv} referencesInUse={references.filter((r) => r.backend === "hcv").length} />
       </div>
     </>
   );

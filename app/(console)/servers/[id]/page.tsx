@@ -20,7 +20,7 @@ const LINK_BUTTON =
 
 function Setting({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[11rem_1fr] gap-3 py-2 text-sm">
+    <div className="grid grid-cols-1 gap-1 py-2 text-sm sm:grid-cols-[11rem_minmax(0,1fr)] sm:gap-3">
       <dt className="text-zinc-500">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
@@ -74,7 +74,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           </Link>
         </Card>
       ) : null}
-      <div className="grid gap-5 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
         <ConnectionPanel
           url={server.url}
           snippets={connectionSnippets(settings, server.url)}
