@@ -179,7 +179,15 @@ function FilterForm({ values, errors: serverErrors, localTimes }: { values: Audi
       </datalist>
       <div className="flex flex-wrap items-center gap-3">
         <label className="flex items-center gap-2 text-sm" title="Hides initialize, notifications and HTTP 405 answers">
-          <input type="checkbox" checked={toolCallsOnly} onChange={(e) => apply({ ...draft, calls: e.target.checked ? undefined : "all" })} />
+          <input
+            type="checkbox"
+            checked={toolCallsOnly}
+            onChange={(e) => {
+              const next = { ...draft, calls: e.target.checked ? undefined : "all" };
+              setDraft(next);
+              apply(next);
+            }}
+          />
           Tool calls only
           <span className="text-xs text-zinc-500">(hides initialize, notifications, 405s)</span>
         </label>

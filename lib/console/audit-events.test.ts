@@ -98,7 +98,12 @@ describe("verifyAuditWindow", () => {
   it("names an event edited in the database, and a window without it stays intact", async () => {
     const victim = recent[4]!;
     await pool().query(`UPDATE "AuditEvent" SET decision = 'deny' WHERE id = $1`, [victim.id]);
-    expect(await verifyAuditWindow({ range: "15m" }, now)).toMatchObject({ intact: false, eventId: victim.id, dataPlane: "edge", reason: "its hash does not match its content and the previous hash" });
+    expect(await verifyAuditWindow({ range: "15m" }, now)).toMatchObject({
+      intact: false,
+      eventId: victim.id,
+      dataPlane: "edge",
+      reason: "its hash does not match its content and the previous hash",
+    });
     const before = { from: new Date(now.getTime() - 3 * 24 * 3_600_000).toISOString(), to: new Date(now.getTime() - 24 * 3_600_000).toISOString() };
     expect(await verifyAuditWindow(before, now)).toMatchObject({ intact: true, events: 1 });
   });
