@@ -285,6 +285,9 @@ test("the explorer at 390 and 1440 px", async ({ page, admin, pool }, testInfo) 
     await expect(rows(page)).toHaveCount(2);
     // The page itself never scrolls sideways; the table scrolls inside its frame.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    await testInfo.attach(`audit-explorer-${width}px`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+    // Kept in test-results as well as attached to the report.
+    const file = testInfo.outputPath(`audit-explorer-${width}px.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    await testInfo.attach(`audit-explorer-${width}px`, { path: file, contentType: "image/png" });
   }
 });

@@ -76,8 +76,10 @@ function FilterForm({ values, errors: serverErrors, localTimes }: { values: Audi
     to: localTimes ? toLocalInput(values.to) : "",
   }));
   const [errors, setErrors] = useState(serverErrors);
-  const toolSuggestions = useSuggestions("tool", draft.tool ?? "", values);
-  const consumerSuggestions = useSuggestions("consumer", draft.consumer ?? "", values);
+  // Suggestions come from the time range applied: the refused parts of it are left out, as on the server.
+  const appliedWindow = Object.fromEntries((["range", "from", "to"] as const).filter((f) => !serverErrors[f]).map((f) => [f, values[f]]));
+  const toolSuggestions = useSuggestions("tool", draft.tool ?? "", appliedWindow);
+  const consumerSuggestions = useSuggestions("consumer", draft.consumer ?? "", appliedWindow);
   const toolCallsOnly = (draft.calls ?? "tools") !== "all";
 
   const set = (name: AuditFilterField, value: string) => {
@@ -127,29 +129,33 @@ function FilterForm({ values, errors: serverErrors, localTimes }: { values: Audi
         </div>
         {errors.range ? <span className="text-xs text-red-600 dark:text-red-400">Time preset: {errors.range}</span> : null}
       </div>
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-5">
-        <Field
-          id="audit-from"
-          label="From (your time zone)"
-          type="datetime-local"
-          error={errors.from}
-          value={draft.from ?? ""}
-          onChange={(e) => {
-            set("from", e.target.value);
-            set("range", "");
-          }}
-        />
-        <Field
-          id="audit-to"
-          label="To (your time zone)"
-          type="datetime-local"
-          error={errors.to}
-          value={draft.to ?? ""}
-          onChange={(e) => {
-            set("to", e.target.value);
-            set("range", "");
-          }}
-        />
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4 xl:grid-cols-5">
+        <div className="col-span-2 sm:col-span-1">
+          <Field
+            id="audit-from"
+            label="From (your time zone)"
+            type="datetime-local"
+            error={errors.from}
+            value={draft.from ?? ""}
+            onChange={(e) => {
+              set("from", e.target.value);
+              set("range", "");
+            }}
+          />
+        </div>
+        <div className="col-span-2 sm:col-span-1">
+          <Field
+            id="audit-to"
+            label="To (your time zone)"
+            type="datetime-local"
+            error={errors.to}
+            value={draft.to ?? ""}
+            onChange={(e) => {
+              set("to", e.target.value);
+              set("range", "");
+            }}
+          />
+        </div>
         {text("server", "Server")}
         {text("consumer", "Consumer", { list: "audit-consumer-suggestions", hint: "part of a name" })}
         {text("tool", "Tool", { list: "audit-tool-suggestions", hint: "part of a name" })}

@@ -83,14 +83,14 @@ export function AuditTable({ events }: { events: AuditRowView[] }) {
               <Td className="whitespace-nowrap text-xs">
                 <LocalTime iso={event.time} />
               </Td>
-              <Td>{event.serverName}</Td>
-              <Td>{event.consumerName ?? <span className="text-zinc-400">(none)</span>}</Td>
+              <Td className="whitespace-nowrap">{event.serverName}</Td>
+              <Td className="whitespace-nowrap">{event.consumerName ?? <span className="text-zinc-400">(none)</span>}</Td>
               <Td className="font-mono text-xs">{event.method ?? "—"}</Td>
               <Td className="font-mono text-xs">{event.toolName ?? "—"}</Td>
               <Td>
                 <Badge tone={TONE[event.decision]}>{event.decision}</Badge>
               </Td>
-              <Td className="max-w-xs truncate text-xs" title={event.reason || undefined}>
+              <Td className="max-w-[16rem] truncate text-xs" title={event.reason || undefined}>
                 {event.reason || <span className="text-zinc-400">—</span>}
               </Td>
               <Td className="text-right tabular-nums">{event.httpStatus}</Td>
