@@ -2,7 +2,7 @@
 // dashboard's response time over 10 million raw events and 30 days of rollups.
 // Options: EVENTS (default 10000000), DAYS (default 30).
 import { randomUUID } from "node:crypto";
-import { auditPage } from "../lib/analytics/audit-query";
+import { ALL_EVENTS, auditPage } from "../lib/analytics/audit-query";
 import { ingestAuditEvents, pruneAuditData, RollupWriter } from "../lib/analytics/ingest";
 import { breakdown, RANGES, timeSeries, topKeys, type RangeKey } from "../lib/analytics/queries";
 import type { AuditEvent } from "../lib/core/audit/event";
@@ -140,9 +140,9 @@ async function main() {
       rows.tool![range] = await time(() => Promise.all([timeSeries(db, range, "tool", tool!.key, now), breakdown(db, range, { server: toolServer, tool: toolName }, now)]));
     }
     const audit = {
-      firstPage: await time(() => auditPage(db, {})),
-      byConsumerDenied: await time(() => auditPage(db, { consumer: consumer!.key, decision: "deny" })),
-      byTool: await time(() => auditPage(db, { tool: toolName })),
+      firstPage: await time(() => auditPage(db, {}, ALL_EVENTS)),
+      byConsumerDenied: await time(() => auditPage(db, { consumer: consumer!.key, decision: "deny" }, ALL_EVENTS)),
+      byTool: await time(() => auditPage(db, { tool: toolName }, ALL_EVENTS)),
     };
     console.log(
       `\nseeded in ${seedSeconds} s: ${counts.events.toLocaleString("en")} events, ${counts.rollups.toLocaleString("en")} minute rollups, ${counts.series.toLocaleString("en")} series rows, ${counts.latencyHistograms.toLocaleString("en")} latency histograms`,

@@ -10,9 +10,11 @@ const API_DIR = path.resolve(import.meta.dirname, "../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 // Served without a console session by design (data planes authenticate with their own token; e2e/data-plane.spec.ts).
 const PUBLIC = [/^\/api\/auth\//, /^\/api\/health$/, /^\/api\/dp\//];
-// Endpoints a developer may call: My keys, scoped on the server to consumers they own. Add deliberately.
+// Endpoints a developer may call, scoped on the server to consumers they own. Add deliberately.
 const ID = "00000000-0000-4000-8000-000000000000";
 const DEVELOPER_ALLOWED = [
+  // The audit explorer's suggestions, from the developer's own consumers' events only (e2e/audit-explorer.spec.ts).
+  "GET /api/audit/suggestions",
   "POST /api/me/consumers",
   `GET /api/me/consumers/${ID}/keys`,
   `POST /api/me/consumers/${ID}/keys`,

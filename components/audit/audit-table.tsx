@@ -75,6 +75,7 @@ export function AuditTable({ events }: { events: AuditRowView[] }) {
           <Th>Method</Th>
           <Th>Tool</Th>
           <Th>Decision</Th>
+          <Th>Reason</Th>
           <Th className="text-right">Status</Th>
           <Th className="text-right">Latency</Th>
         </tr>
@@ -92,19 +93,22 @@ export function AuditTable({ events }: { events: AuditRowView[] }) {
               <Td className="whitespace-nowrap text-xs">
                 <LocalTime iso={event.time} />
               </Td>
-              <Td>{event.serverName}</Td>
-              <Td>{event.consumerName ?? <span className="text-zinc-400">(none)</span>}</Td>
+              <Td className="whitespace-nowrap">{event.serverName}</Td>
+              <Td className="whitespace-nowrap">{event.consumerName ?? <span className="text-zinc-400">(none)</span>}</Td>
               <Td className="font-mono text-xs">{event.method ?? "—"}</Td>
               <Td className="font-mono text-xs">{event.toolName ?? "—"}</Td>
               <Td>
                 <Badge tone={TONE[event.decision]}>{event.decision}</Badge>
+              </Td>
+              <Td className="max-w-[16rem] truncate text-xs" title={event.reason || undefined}>
+                {event.reason || <span className="text-zinc-400">—</span>}
               </Td>
               <Td className="text-right tabular-nums">{event.httpStatus}</Td>
               <Td className="text-right tabular-nums">{event.totalLatencyMs.toFixed(1)} ms</Td>
             </tr>
             {open === event.id ? (
               <tr className="bg-zinc-50 dark:bg-zinc-900/60">
-                <td colSpan={8} className="px-3 py-3">
+                <td colSpan={9} className="px-3 py-3">
                   <Detail event={event} />
                 </td>
               </tr>

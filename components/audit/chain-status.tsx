@@ -5,7 +5,7 @@ import type { NamedVerdict } from "@/lib/audit-chain/chain-state";
 export function ChainStatus({ states }: { states: NamedVerdict[] }) {
   if (states.length === 0) return null;
   return (
-    <section aria-label="Hash chain" className="mb-4 flex flex-wrap items-center gap-2 text-sm">
+    <section aria-label="Hash chain" className="flex flex-wrap items-center gap-2 text-sm">
       <span className="text-xs text-zinc-500">
         Hash chain since the latest checkpoint (<code>npm run audit:verify</code> checks any range):
       </span>

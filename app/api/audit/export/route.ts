@@ -1,16 +1,22 @@
-// The filtered audit events as CSV or JSON lines, streamed batch by batch.
-import { csvLine, EXPORT_COLUMNS, jsonLine, parseAuditFilter } from "@/lib/analytics/audit-query";
-import { auditExportBatches } from "@/lib/console/audit-events";
+// The filtered audit events as CSV or JSON lines, streamed batch by batch; the
+// same filters as the explorer, refused field by field when a value is wrong.
+import { z } from "zod";
+import { csvLine, EXPORT_COLUMNS, jsonLine } from "@/lib/analytics/audit-query";
+import { auditExportBatches, auditFilterOrThrow, auditScopeFor } from "@/lib/console/audit-events";
 import { route } from "@/lib/console/route";
+import { parseOrThrow } from "@/lib/console/validation";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ roles: ["admin", "viewer"] }, async ({ request }) => {
-  const params = Object.fromEntries(request.nextUrl.searchParams);
-  const filter = parseAuditFilter(params);
-  const csv = params.format !== "jsonl";
+const formatSchema = z.object({ format: z.enum(["csv", "jsonl"], { error: "csv or jsonl" }).default("csv") });
+
+export const GET = route({ roles: ["admin", "viewer"] }, async ({ request, user }) => {
+  const params = request.nextUrl.searchParams;
+  const { format } = parseOrThrow(formatSchema, { format: params.get("format") ?? undefined });
+  const filter = auditFilterOrThrow(params);
+  const csv = format === "csv";
   const encoder = new TextEncoder();
-  const batches = auditExportBatches(filter);
+  const batches = auditExportBatches(filter, await auditScopeFor(user));
   let headerSent = !csv;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
