@@ -29,6 +29,7 @@ import {
 } from "@opentelemetry/api";
 import { startTelemetrySdk, type TelemetrySdk } from "../../../lib/core/telemetry/sdk";
 import type { TelemetrySettings } from "../../../lib/core/telemetry/settings";
+import { controlPlaneTracing } from "./otel-control-plane";
 import { KNOWN_METHODS, OTHER } from "../metrics/gateway-metrics";
 import type { CompiledRoute } from "../config/compile";
 import type { RequestContext } from "../pipeline/context";
@@ -310,6 +311,7 @@ export function startGatewayTelemetry(settings: TelemetrySettings, version: stri
   };
   return {
     begin: (ctx) => new OtelRequestTrace(sdk, instruments, sdk.tracer ? sdk.propagator.extract(ROOT_CONTEXT, ctx.req.headers, defaultTextMapGetter) : ROOT_CONTEXT),
+    controlPlane: controlPlaneTracing(sdk),
     flush: () => sdk.flush(),
     shutdown: () => sdk.shutdown(),
   };
