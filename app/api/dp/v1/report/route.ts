@@ -9,8 +9,10 @@ export const POST = dataPlaneRoute(async (plane, request, trace) => {
   if (!parsed.success) {
     return NextResponse.json({ error: { code: "invalid", message: "Malformed report.", problems: parsed.error.issues.map((i) => i.message) } }, { status: 400 });
   }
-  await trace.step("portcullis.data_plane.report", { "db.system.name": "postgresql", ...(parsed.data.applied && { "portcullis.config.version": parsed.data.applied.version }) }, () =>
-    recordReport(plane.id, parsed.data),
+  await trace.step(
+    "portcullis.data_plane.report",
+    { "db.system.name": "postgresql", ...(parsed.data.applied && { "portcullis.config.version": parsed.data.applied.version }) },
+    () => recordReport(plane.id, parsed.data),
   );
   return NextResponse.json({ ok: true });
 });
