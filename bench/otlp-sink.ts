@@ -1,19 +1,13 @@
-// A local OTLP/HTTP sink for the bench: accepts every export and discards it,
-// so "tracing on" costs what the gateway does, not what a collector does.
+// A local OTLP/HTTP sink for the bench, in a process of its own: accepts every
+// export and discards it, so "tracing on" costs what the gateway does, not what
+// a collector does, and the sink's work is not counted against the gateway.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 
-export async function startOtlpSink(): Promise<{ url: string; exports: () => number }> {
-  let exports = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      exports++;
-      res.writeHead(200, { "content-type": "application/x-protobuf" });
-      res.end();
-    });
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "application/x-protobuf" });
+    res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  server.unref();
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports: () => exports };
-}
+});
+server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("otlp sink: listening"));

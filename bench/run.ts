@@ -20,7 +20,6 @@ import { toolPin } from "../lib/core/tools/pin";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
-import { startOtlpSink } from "./otlp-sink";
 import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -254,6 +253,57 @@ function printPolicyCost(policy: Awaited<ReturnType<typeof policyCost>>) {
   );
 }
 
+/** BENCH_CPU_PROF=dir: the gateway named writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+function profiled(name: string): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)} --cpu-prof-name=${name}.cpuprofile` } : {};
+}
+
+/**
+ * tools/call through the same gateway untraced and traced at 100 % (OTLP to the sink process), alternated
+ * three times so drift on the machine hits both alike; CPU per request is the figure a shared machine does not skew.
+ */
+async function tracingCost(off: { origin: string; pid: number }, on: { origin: string; pid: number }, sinkPid: number) {
+  const scenario = scenarios("/bench")[0]!;
+  const totals = { off: { cpu: 0, user: 0, requests: 0, seconds: 0 }, on: { cpu: 0, user: 0, requests: 0, seconds: 0, sinkCpu: 0 } };
+  for (let round = 0; round < 3; round++) {
+    for (const [key, target] of [
+      ["off", off],
+      ["on", on],
+    ] as const) {
+      const before = cpuSeconds(target.pid);
+      const userBefore = cpuSeconds(target.pid, "user");
+      const sinkBefore = cpuSeconds(sinkPid);
+      const { requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
+      totals[key].cpu += cpuSeconds(target.pid) - before;
+      totals[key].user += cpuSeconds(target.pid, "user") - userBefore;
+      totals[key].requests += requests;
+      totals[key].seconds += SECONDS;
+      if (key === "on") totals.on.sinkCpu += cpuSeconds(sinkPid) - sinkBefore;
+    }
+  }
+  const offUs = (totals.off.cpu * 1e6) / totals.off.requests;
+  const onUs = (totals.on.cpu * 1e6) / totals.on.requests;
+  return {
+    off_rps: Math.round(totals.off.requests / totals.off.seconds),
+    on_rps: Math.round(totals.on.requests / totals.on.seconds),
+    off_cpu_us_per_request: Math.round(offUs),
+    on_cpu_us_per_request: Math.round(onUs),
+    // User time alone: the gateway's own code, without the kernel's loopback delivery that a loaded machine inflates.
+    off_user_us_per_request: Math.round((totals.off.user * 1e6) / totals.off.requests),
+    on_user_us_per_request: Math.round((totals.on.user * 1e6) / totals.on.requests),
+    sink_cpu_us_per_request: Math.round((totals.on.sinkCpu * 1e6) / totals.on.requests),
+    // Throughput a CPU-bound gateway keeps with tracing on: the inverse of the CPU ratio.
+    throughput_cost: Number((1 - offUs / onUs).toFixed(3)),
+  };
+}
+
+function printTracingCost(tracing: Awaited<ReturnType<typeof tracingCost>>) {
+  console.log(
+    `tools/call traced at 100 %: ${tracing.on_cpu_us_per_request} µs CPU/request against ${tracing.off_cpu_us_per_request} untraced (throughput cost ${(tracing.throughput_cost * 100).toFixed(1)} %; user time ${tracing.on_user_us_per_request} against ${tracing.off_user_us_per_request} µs; ${tracing.on_rps} against ${tracing.off_rps} req/s; the OTLP sink used ${tracing.sink_cpu_us_per_request} µs/request)`,
+  );
+}
+
 function bigEventScenario(pathname: string): Scenario {
   const [call] = scenarios(pathname);
   return {
@@ -280,8 +330,8 @@ function scenarios(pathname: string): Scenario[] {
 
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
-/** CPU seconds (user + system) used so far by a process and its children (nginx workers). */
-function cpuSeconds(pid: number): number {
+/** CPU seconds used so far by a process and its children (nginx workers): user + system, or user alone. */
+function cpuSeconds(pid: number, only?: "user"): number {
   const [utime, stime] = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ").slice(11, 13).map(Number) as [number, number];
   let children: number[] = [];
   try {
@@ -289,7 +339,7 @@ function cpuSeconds(pid: number): number {
   } catch {
     // no children file: count the process alone
   }
-  return (utime + stime) / TICKS_PER_SECOND + children.reduce((sum, child) => sum + cpuSeconds(child), 0);
+  return (utime + (only === "user" ? 0 : stime)) / TICKS_PER_SECOND + children.reduce((sum, child) => sum + cpuSeconds(child, only), 0);
 }
 
 function rssOf(pid: number): number {
@@ -369,7 +419,7 @@ async function main() {
       "--data-dir",
       path.join(work, "data"),
     ],
-    {},
+    profiled("untraced"),
     /gateway: listening/,
   );
   // BENCH_ONLY=policy: only the condition-and-redaction comparison.
@@ -377,9 +427,9 @@ async function main() {
     printPolicyCost(await policyCost(`http://127.0.0.1:${gatewayPort}`, gateway.pid!));
     return;
   }
-  const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
-  // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink (issue 19: ≤ 15 % throughput).
-  const otlpSink = await startOtlpSink();
+  // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink in its own process (issue 19: ≤ 15 % throughput).
+  const otlpSinkPort = await findFreePort();
+  const otlpSink = await startNode("bench/otlp-sink.ts", [], { PORT: String(otlpSinkPort) }, /listening/);
   const [tracedPort, tracedHttps, tracedStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
   const traced = await startNode(
     gatewayBundle,
@@ -397,9 +447,17 @@ async function main() {
       "--data-dir",
       path.join(work, "data-traced"),
     ],
-    { OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink.url, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000" },
+    { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpSinkPort}`, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000", ...profiled("traced") },
     /gateway: listening/,
   );
+  // BENCH_ONLY=tracing: only the traced-against-untraced comparison.
+  if (process.env.BENCH_ONLY === "tracing") {
+    printTracingCost(
+      await tracingCost({ origin: `http://127.0.0.1:${gatewayPort}`, pid: gateway.pid! }, { origin: `http://127.0.0.1:${tracedPort}`, pid: traced.pid! }, otlpSink.pid!),
+    );
+    return;
+  }
+  const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
   const targets = [
     { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! },
     { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! },

@@ -62,12 +62,13 @@ async function start(options: GatewayOptions) {
   if (initial && !initial.ok) refuseConfig(options.config!, initial.problems);
 
   const masterKey = loadMasterKey({ PORTCULLIS_MASTER_KEY: process.env.PORTCULLIS_MASTER_KEY }, options.dataDir);
+  const telemetry = await loadGatewayTelemetry(process.env, SOFTWARE_VERSION);
+  const tracing = telemetry?.controlPlane;
   const audit: AuditSink = options.cpUrl
-    ? new ShippingAuditSink({ url: options.cpUrl, token: options.dpToken!, capacity: options.auditBufferEvents, log })
+    ? new ShippingAuditSink({ url: options.cpUrl, token: options.dpToken!, capacity: options.auditBufferEvents, log, tracing })
     : new JsonLinesAuditSink(options.auditLog!);
   // With a control plane, definitions without an approved pin become the console's pending changes.
-  const drift = options.cpUrl ? new DriftReporter({ url: options.cpUrl, token: options.dpToken!, log }) : undefined;
-  const telemetry = await loadGatewayTelemetry(process.env, SOFTWARE_VERSION);
+  const drift = options.cpUrl ? new DriftReporter({ url: options.cpUrl, token: options.dpToken!, log, tracing }) : undefined;
   const gateway = createGateway({
     audit,
     masterKey: () => masterKey,
@@ -88,6 +89,7 @@ async function start(options: GatewayOptions) {
         droppedEvents: () => audit.stats().dropped,
         log,
         softwareVersion: SOFTWARE_VERSION,
+        tracing,
       })
     : undefined;
   controlPlane?.start();

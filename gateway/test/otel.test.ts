@@ -8,7 +8,7 @@ import { hashApiKey } from "../../lib/core/keys/api-key";
 import { loadGatewayTelemetry, type GatewayTelemetry } from "../src/telemetry/request-trace";
 import { readTelemetrySettings } from "../../lib/core/telemetry/settings";
 import { fakeMcpServer } from "./support/fake-mcp-server";
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./support/otlp-receiver";
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../../test/support/otlp-receiver";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 

@@ -2,7 +2,8 @@
 // database) reach an HTTP webhook signed with HMAC, and a syslog receiver over
 // TCP and TLS as octet-counted RFC 5424 messages, with their chain hashes; a
 // dead sink fills its queue and counts drops while ingestion carries on, and
-// delivers what it kept once it is back.
+// delivers what it kept once it is back. The OTLP logs sink against a real
+// OTLP/HTTP receiver that decodes protobuf and JSON.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
 import http from "node:http";
@@ -15,9 +16,11 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/databa
 import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
 import type { AuditEvent } from "../core/audit/event";
 import { createPool } from "../db/client";
+import { startOtlpReceiver, type OtlpReceiver } from "../../test/support/otlp-receiver";
 import { findFreePort } from "../net/ports";
 import { AuditExportEngine } from "./export-engine";
 import type { ExportedEvent } from "./exported-event";
+import { AUDIT_EVENT_NAME, OTLP_LOGS_SCOPE, otlpLogsDelivery } from "./otlp-logs-sink";
 import { syslogDelivery } from "./syslog-sink";
 import { webhookDelivery } from "./webhook-sink";
 
@@ -311,5 +314,91 @@ describe("audit export", () => {
     expect(bodies).toHaveLength(3);
     expect(new Set(bodies).size).toBe(1);
     expect(exporter.status("flaky")).toMatchObject({ delivered: 2, lastError: "webhook answered HTTP 503" });
+  });
+});
+
+describe("audit export to an OTLP logs endpoint", () => {
+  async function receiver(port?: number): Promise<OtlpReceiver> {
+    const started = await startOtlpReceiver(port);
+    closers.push(() => started.close());
+    return started;
+  }
+  const headers = () => Promise.resolve({ "x-tenant": "acme", authorization: "Bearer otlp-resolved-token" });
+
+  for (const protocol of ["http/protobuf", "http/json"] as const) {
+    it(`sends one log record per event over ${protocol}, with semantic-convention attributes, severity by decision and the chain hashes`, async () => {
+      const otlp = await receiver();
+      const exporter = engine();
+      exporter.start("otlp", otlpLogsDelivery({ url: `${otlp.url}/v1/logs`, protocol, headers }));
+      const sent = [
+        event(),
+        event({ decision: "deny", reason: "tool not allowed", status: 200, jsonrpc_error: -32003 }),
+        event({ decision: "error", status: 502, end_user: "alice" }),
+      ];
+      await ingest(exporter, sent);
+      const logs = await otlp.waitForLogs((all) => all.length >= 3);
+      const chain = await storedChain(sent.map((e) => e.id));
+      expect(otlp.contentTypes).toEqual([`/v1/logs ${protocol === "http/json" ? "application/json" : "application/x-protobuf"}`]);
+      expect(otlp.headers[0]).toMatchObject({ "x-tenant": "acme", authorization: "Bearer otlp-resolved-token" });
+      expect(logs.map((l) => [l.severityNumber, l.severityText])).toEqual([
+        [9, "INFO"],
+        [13, "WARN"],
+        [17, "ERROR"],
+      ]);
+      for (const [i, log] of logs.entries()) {
+        const stored = chain.get(sent[i]!.id)!;
+        expect(log).toMatchObject({ service: "portcullis-console", scope: OTLP_LOGS_SCOPE, eventName: AUDIT_EVENT_NAME });
+        expect(BigInt(log.timeUnixNano) / 1_000_000n).toBe(BigInt(Date.parse(sent[i]!.time)));
+        expect(log.attributes).toMatchObject({
+          "mcp.method.name": "tools/call",
+          "gen_ai.tool.name": "search_repositories",
+          "gen_ai.operation.name": "execute_tool",
+          "http.request.method": "POST",
+          "url.path": "/mcp",
+          "portcullis.consumer": "dev-user",
+          "portcullis.groups": ["developer"],
+          "portcullis.server": "github",
+          "portcullis.audit.event_id": sent[i]!.id,
+          "portcullis.audit.chain_key": plane,
+          "portcullis.audit.chain_seq": stored.chainSeq,
+          "portcullis.audit.hash": stored.hash,
+        });
+        expect(log.body).toMatchObject({ id: sent[i]!.id, hash: stored.hash, chainSeq: stored.chainSeq, decision: sent[i]!.decision });
+      }
+      expect(logs[0]!.attributes["error.type"]).toBeUndefined();
+      expect(logs[1]!.attributes).toMatchObject({ "error.type": "-32003", "rpc.response.status_code": "-32003", "portcullis.reason": "tool not allowed" });
+      expect(logs[2]!.attributes).toMatchObject({ "error.type": "502", "http.response.status_code": 502, "user.name": "alice" });
+      await expect.poll(() => exporter.status("otlp")).toMatchObject({ delivered: 3, queued: 0, dropped: 0, lastError: null });
+    });
+  }
+
+  it("keeps ingesting while the endpoint is down, counts what its full queue drops, and delivers what it kept once it is back", async () => {
+    const port = await findFreePort();
+    const exporter = engine({ capacity: 10, batchSize: 4, firstRetryMs: 20, maxRetryMs: 80 });
+    exporter.start("otlp-down", otlpLogsDelivery({ url: `http://127.0.0.1:${port}/v1/logs`, protocol: "http/protobuf", headers, timeoutMs: 300 }));
+    const sent = batch(25);
+    expect(await ingest(exporter, sent.slice(0, 15))).toEqual({ inserted: 15, duplicates: 0 });
+    expect(await ingest(exporter, sent.slice(15))).toEqual({ inserted: 10, duplicates: 0 });
+    expect(exporter.status("otlp-down")).toMatchObject({ queued: 10, dropped: 15, delivered: 0 });
+    await expect.poll(() => exporter.status("otlp-down")!.lastError, { timeout: 5000 }).toMatch(/^OTLP logs endpoint/);
+
+    const otlp = await receiver(port);
+    const logs = await otlp.waitForLogs((all) => all.length >= 10);
+    expect(logs.map((l) => l.attributes["portcullis.audit.event_id"])).toEqual(sent.slice(0, 10).map((e) => e.id));
+    await expect.poll(() => exporter.status("otlp-down"), { timeout: 5000 }).toMatchObject({ queued: 0, dropped: 15, delivered: 10 });
+  });
+
+  it("counts a refused export as a failed delivery, names the HTTP status, and retries the batch", async () => {
+    const otlp = await receiver();
+    otlp.answerWith(400);
+    const exporter = engine();
+    const sink = exporter.start("otlp-refusing", otlpLogsDelivery({ url: `${otlp.url}/v1/logs`, protocol: "http/json", headers }));
+    await ingest(exporter, batch(2));
+    await expect.poll(() => exporter.status("otlp-refusing")!.lastError).toMatch(/400/);
+    otlp.answerWith(200);
+    await sink.queue.drained();
+    expect(otlp.logs).toHaveLength(2);
+    expect(otlp.refused()).toBeGreaterThan(0);
+    expect(exporter.status("otlp-refusing")).toMatchObject({ delivered: 2, queued: 0 });
   });
 });

@@ -7,7 +7,9 @@ import { decryptSecret } from "../core/vault/secret-box";
 import { db } from "../db/client";
 import type { AuditSink } from "../generated/prisma/client";
 import { consoleMasterKey } from "../console/vault/master-key";
+import { resolveSyncHeaders } from "../console/sync-credential";
 import { AuditExportEngine } from "./export-engine";
+import { otlpLogsDelivery } from "./otlp-logs-sink";
 import type { DeliverBatch } from "./sink-queue";
 import { syslogDelivery } from "./syslog-sink";
 import { webhookDelivery } from "./webhook-sink";
@@ -26,10 +28,17 @@ function deliveryFor(sink: AuditSink): { deliver: DeliverBatch; close?: () => vo
     secret = decryptSecret(consoleMasterKey(), sinkSecretName(sink.id), sink.secretCiphertext ?? "");
   } catch (error) {
     // Shown as the sink's last error; the events wait in its queue as for any failing sink.
-    const refusal = new Error(`the webhook secret cannot be read: ${(error as Error).message}`);
+    const refusal = new Error(`the ${sink.kind === "webhook" ? "webhook secret" : "OTLP headers"} cannot be read: ${(error as Error).message}`);
     return { deliver: () => Promise.reject(refusal) };
   }
-  return { deliver: webhookDelivery(sink.url ?? "", secret) };
+  if (sink.kind === "webhook") return { deliver: webhookDelivery(sink.url ?? "", secret) };
+  const headers = JSON.parse(secret) as Record<string, string>;
+  return otlpLogsDelivery({
+    url: sink.url ?? "",
+    protocol: sink.otlpProtocol === "http/json" ? "http/json" : "http/protobuf",
+    // Resolved at each delivery, so a rotated vault secret is used from the next batch on.
+    headers: () => resolveSyncHeaders(db(), headers),
+  });
 }
 
 async function syncSinks(engine: AuditExportEngine): Promise<void> {

@@ -1,6 +1,7 @@
 // The audit export sinks admins configure (lib/audit-export/): listed with
-// their delivery status, created and deleted. A webhook's HMAC secret is
-// sealed under the master key, bound to the sink's id, and never returned.
+// their delivery status, created and deleted. A webhook's HMAC secret and an
+// OTLP sink's headers are sealed under the master key, bound to the sink's id,
+// and never returned.
 import { randomUUID } from "node:crypto";
 import { consoleAuditExport, reloadAuditSinks, sinkSecretName } from "../audit-export/console-export";
 import type { SinkStatus } from "../audit-export/sink-queue";
@@ -8,6 +9,7 @@ import type { CurrentUser } from "../auth/session";
 import { encryptSecret } from "../core/vault/secret-box";
 import { db } from "../db/client";
 import { recordActivity } from "./activity";
+import { resolveSyncHeaders } from "./sync-credential";
 import { notFound } from "./errors";
 import type { AuditSinkCreate } from "./schemas/audit-sink";
 import { consoleMasterKey } from "./vault/master-key";
@@ -15,8 +17,8 @@ import { consoleMasterKey } from "./vault/master-key";
 export interface AuditSinkView {
   id: string;
   name: string;
-  kind: "webhook" | "syslog";
-  /** Where it sends: the webhook URL, or syslog host:port. */
+  kind: "webhook" | "syslog" | "otlp_logs";
+  /** Where it sends: the webhook or OTLP logs URL, or syslog host:port. */
   target: string;
   tls: boolean;
   createdAt: string;
@@ -31,8 +33,8 @@ export async function listAuditSinks(): Promise<AuditSinkView[]> {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    target: row.kind === "webhook" ? (row.url ?? "") : `${row.host}:${row.port}`,
-    tls: row.kind === "webhook" ? (row.url ?? "").startsWith("https:") : row.tls,
+    target: row.kind === "syslog" ? `${row.host}:${row.port}` : row.kind === "otlp_logs" ? `${row.url ?? ""} (${row.otlpProtocol})` : (row.url ?? ""),
+    tls: row.kind === "syslog" ? row.tls : (row.url ?? "").startsWith("https:"),
     createdAt: row.createdAt.toISOString(),
     status: engine.status(row.id),
   }));
@@ -40,10 +42,16 @@ export async function listAuditSinks(): Promise<AuditSinkView[]> {
 
 export async function createAuditSink(actor: CurrentUser, sink: AuditSinkCreate): Promise<{ id: string }> {
   const id = randomUUID();
-  const fields =
-    sink.kind === "webhook"
-      ? { url: sink.url, secretCiphertext: encryptSecret(consoleMasterKey(), sinkSecretName(id), sink.secret) }
-      : { host: sink.host, port: sink.port, tls: sink.tls, caPem: sink.ca ?? null };
+  const seal = (secret: string) => encryptSecret(consoleMasterKey(), sinkSecretName(id), secret);
+  let fields;
+  if (sink.kind === "webhook") fields = { url: sink.url, secretCiphertext: seal(sink.secret) };
+  else if (sink.kind === "syslog") fields = { host: sink.host, port: sink.port, tls: sink.tls, caPem: sink.ca ?? null };
+  else {
+    // Refused now rather than at the first delivery: every referenced secret must exist.
+    await resolveSyncHeaders(db(), sink.headers);
+    // Header values are credentials as often as not: sealed whole, references and literals alike.
+    fields = { url: sink.url, otlpProtocol: sink.protocol, secretCiphertext: seal(JSON.stringify(sink.headers)) };
+  }
   await db().$transaction(async (tx) => {
     await tx.auditSink.create({ data: { id, name: sink.name, kind: sink.kind, createdById: actor.id, ...fields } });
     await recordActivity(tx, actor, { action: "audit_sink.create", entityType: "audit_sink", entityId: id, entityName: sink.name });

@@ -8,6 +8,7 @@ import { ingestAuditEvents, pruneAuditData, recoverRollupLedger, RollupWriter } 
 import type { AuditEvent } from "../core/audit/event";
 import { db, pool } from "../db/client";
 import { recordSeen } from "./data-plane-status";
+import { UNTRACED, type DataPlaneTrace } from "./dp-trace";
 
 const FLUSH_EVERY_MS = 1000;
 // Older than any flush in flight, so recovery never races a live writer (of this or another console process).
@@ -38,9 +39,11 @@ export function rollupWriter(): RollupWriter {
 }
 
 /** A data plane's batch: stored once per event id, rolled up, and the data plane seen. */
-export async function ingestBatch(planeId: string, events: readonly AuditEvent[]): Promise<{ inserted: number; duplicates: number }> {
+export async function ingestBatch(planeId: string, events: readonly AuditEvent[], trace: DataPlaneTrace = UNTRACED): Promise<{ inserted: number; duplicates: number }> {
   const exporter = await consoleAuditExport();
-  const result = await ingestAuditEvents(pool(), rollupWriter(), events, planeId, (chainKey, chained) => exporter.exportStored(chainKey, chained));
+  const result = await trace.step("portcullis.audit.ingest", { "db.system.name": "postgresql", "portcullis.audit.events": events.length }, () =>
+    ingestAuditEvents(pool(), rollupWriter(), events, planeId, (chainKey, chained) => exporter.exportStored(chainKey, chained)),
+  );
   await recordSeen(planeId);
   return result;
 }

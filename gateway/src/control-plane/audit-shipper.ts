@@ -7,6 +7,7 @@ import type { AuditEvent, EventBatch } from "../../../lib/core/audit/event";
 import { DP_API } from "../../../lib/core/controlplane/protocol";
 import type { AuditSink, AuditStats } from "../audit/audit-sink";
 import { backoffDelay } from "./backoff";
+import { UNTRACED_CONTROL_PLANE, type ControlPlaneTracing } from "../telemetry/request-trace";
 
 const BATCH_SIZE = 500;
 const SHIP_EVERY_MS = 1000;
@@ -18,6 +19,8 @@ export interface ShipperOptions {
   /** Events kept while the control plane is unreachable; past this the oldest are dropped. */
   capacity: number;
   log: { warn(fields: Record<string, unknown>, message: string): void };
+  /** With telemetry on: each batch a span the console continues. */
+  tracing?: ControlPlaneTracing;
 }
 
 export class ShippingAuditSink implements AuditSink {
@@ -87,7 +90,7 @@ export class ShippingAuditSink implements AuditSink {
   }
 
   async #send(events: AuditEvent[]) {
-    const response = await fetch(new URL(DP_API.events, this.options.url), {
+    const response = await (this.options.tracing ?? UNTRACED_CONTROL_PLANE).fetch(new URL(DP_API.events, this.options.url), {
       method: "POST",
       headers: { authorization: `Bearer ${this.options.token}`, "content-type": "application/json" },
       body: JSON.stringify({ events } satisfies EventBatch),

@@ -8,8 +8,10 @@
 import os from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import { configHash } from "../../../lib/core/config/canonical";
-import { CONFIG_EVENT, configMessageSchema, DP_API, DP_HELLO_HEADERS, type ReportMessage } from "../../../lib/core/controlplane/protocol";
+import { CONFIG_EVENT, configMessageSchema, DP_API, DP_HELLO_HEADERS, type ConfigMessage, type ReportMessage } from "../../../lib/core/controlplane/protocol";
+import type { Context } from "@opentelemetry/api";
 import type { ApplyResult } from "../config/config-store";
+import { UNTRACED_CONTROL_PLANE, type ControlPlaneTracing } from "../telemetry/request-trace";
 import { backoffDelay } from "./backoff";
 import { lastKnownGoodFile, readLastKnownGood, writeLastKnownGood } from "./last-known-good";
 import { readSseEvents } from "./sse-events";
@@ -31,6 +33,8 @@ export interface ControlPlaneOptions {
     error(fields: Record<string, unknown>, message: string): void;
   };
   softwareVersion: string;
+  /** With telemetry on: every request a span the console continues, each config version applied a span of its own. */
+  tracing?: ControlPlaneTracing;
 }
 
 export interface ControlPlaneStatus {
@@ -51,9 +55,11 @@ export class ControlPlaneClient {
   #reporting: Promise<void> = Promise.resolve();
   #startedAt = Date.now();
   #lkgFile: string;
+  #tracing: ControlPlaneTracing;
 
   constructor(private readonly options: ControlPlaneOptions) {
     this.#lkgFile = lastKnownGoodFile(options.dataDir);
+    this.#tracing = options.tracing ?? UNTRACED_CONTROL_PLANE;
   }
 
   /** Applies the last-known-good configuration (if any), then connects in the background. */
@@ -104,7 +110,8 @@ export class ControlPlaneClient {
     const signal = AbortSignal.any([this.#abort.signal, idle.signal]);
     const watchdog = setTimeout(() => idle.abort(new Error("no keep-alive from the control plane for 45 s")), IDLE_TIMEOUT_MS);
     try {
-      const response = await fetch(new URL(DP_API.config, this.options.url), {
+      const response = await this.#tracing.fetch(new URL(DP_API.config, this.options.url), {
+        method: "GET",
         headers: {
           accept: "text/event-stream",
           authorization: `Bearer ${this.options.token}`,
@@ -152,13 +159,18 @@ export class ControlPlaneClient {
     }
     const message = parsed.data;
     if (this.#applied?.from === "control plane" && this.#applied.version === message.version) return;
+    // The report that follows is a child of this span: the console's side of the push joins its trace.
+    await this.#tracing.activity("portcullis.config.apply", { "portcullis.config.version": message.version }, (parent) => this.#apply(message, parent));
+  }
+
+  async #apply(message: ConfigMessage, parent: Context | undefined): Promise<void> {
     if (configHash(message.document) !== message.hash) {
-      await this.#reject(message.version, message.hash, ["the document does not match its hash"]);
+      await this.#reject(message.version, message.hash, ["the document does not match its hash"], parent);
       return;
     }
     const result = this.options.apply(message.document, `control plane version ${message.version}`, message.version);
     if (!result.ok) {
-      await this.#reject(message.version, message.hash, result.problems);
+      await this.#reject(message.version, message.hash, result.problems, parent);
       return;
     }
     this.#applied = { version: message.version, hash: message.hash, from: "control plane" };
@@ -168,13 +180,13 @@ export class ControlPlaneClient {
     } catch (error) {
       this.options.log.error({ file: this.#lkgFile, error: (error as Error).message }, "could not write the last-known-good configuration");
     }
-    await this.#report();
+    await this.#report(parent);
     this.options.log.info({ version: message.version, hash: message.hash }, "configuration applied");
   }
 
-  async #reject(version: number, hash: string, problems: string[]) {
+  async #reject(version: number, hash: string, problems: string[], parent: Context | undefined) {
     this.#rejected = { version, hash, problems };
-    await this.#report();
+    await this.#report(parent);
     this.options.log.error({ version, problems }, "configuration from the control plane refused; still serving the previous one");
   }
 
@@ -183,24 +195,28 @@ export class ControlPlaneClient {
    * was refused and why. Reports go one at a time, each built when it is sent:
    * a timer's report still in flight can never land after, and undo, a newer one.
    */
-  #report(): Promise<void> {
-    this.#reporting = this.#reporting.then(() => this.#sendReport());
+  #report(parent?: Context): Promise<void> {
+    this.#reporting = this.#reporting.then(() => this.#sendReport(parent));
     return this.#reporting;
   }
 
-  async #sendReport(): Promise<void> {
+  async #sendReport(parent: Context | undefined): Promise<void> {
     const body: ReportMessage = {
       ...(this.#applied ? { applied: { version: this.#applied.version, hash: this.#applied.hash } } : {}),
       ...(this.#rejected ? { rejected: this.#rejected } : {}),
       dropped_events: this.options.droppedEvents(),
     };
     try {
-      const response = await fetch(new URL(DP_API.report, this.options.url), {
-        method: "POST",
-        headers: { authorization: `Bearer ${this.options.token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      const response = await this.#tracing.fetch(
+        new URL(DP_API.report, this.options.url),
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${this.options.token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        },
+        parent,
+      );
       await response.body?.cancel();
     } catch {
       // The channel's own reconnect loop reports the outage; a lost report is repeated on the next timer.

@@ -9,6 +9,7 @@
 import { DP_API, DRIFT_BATCH_MAX, type ToolDriftMessage } from "../../../lib/core/controlplane/protocol";
 import type { ToolDrift } from "../pipeline/catalogue";
 import { backoffDelay } from "./backoff";
+import { UNTRACED_CONTROL_PLANE, type ControlPlaneTracing } from "../telemetry/request-trace";
 
 const SEND_EVERY_MS = 500;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -18,6 +19,8 @@ export interface DriftReporterOptions {
   url: string;
   token: string;
   log: { warn(fields: Record<string, unknown>, message: string): void };
+  /** With telemetry on: each batch a span the console continues. */
+  tracing?: ControlPlaneTracing;
 }
 
 class PermanentRefusal extends Error {}
@@ -83,7 +86,7 @@ export class DriftReporter {
   }
 
   async #post(drifts: ToolDriftMessage[]) {
-    const response = await fetch(new URL(DP_API.drift, this.options.url), {
+    const response = await (this.options.tracing ?? UNTRACED_CONTROL_PLANE).fetch(new URL(DP_API.drift, this.options.url), {
       method: "POST",
       headers: { authorization: `Bearer ${this.options.token}`, "content-type": "application/json" },
       body: JSON.stringify({ drifts }),

@@ -3,6 +3,7 @@
 // optional call (`ctx.trace?.…`) and a gateway without telemetry does no work.
 // This file holds types and the loader only; the SDK and the code that makes
 // spans (otel-request-trace.ts) are imported when telemetry is switched on.
+import type { Attributes, Context } from "@opentelemetry/api";
 import { readTelemetrySettings } from "../../../lib/core/telemetry/settings";
 import type { RequestContext } from "../pipeline/context";
 
@@ -30,8 +31,27 @@ export interface RequestTrace {
   end(ctx: RequestContext): void;
 }
 
+/** A request to the console: `headers` are the caller's, the trace context is added to them. */
+export type ControlPlaneRequest = Omit<RequestInit, "headers"> & { method: "GET" | "POST"; headers: Record<string, string> };
+
+/**
+ * The gateway's requests to its control plane (config stream, reports, audit batches, drift), each a CLIENT
+ * span whose context goes in `traceparent`/`tracestate` for the console to continue; an `activity` (a config
+ * version applied) is the parent of the requests made inside it.
+ */
+export interface ControlPlaneTracing {
+  fetch(url: URL, init: ControlPlaneRequest, parent?: Context): Promise<Response>;
+  activity<T>(name: string, attributes: Attributes, run: (parent: Context | undefined) => Promise<T>): Promise<T>;
+}
+
+export const UNTRACED_CONTROL_PLANE: ControlPlaneTracing = {
+  fetch: (url, init) => fetch(url, init),
+  activity: (_name, _attributes, run) => run(undefined),
+};
+
 export interface GatewayTelemetry {
   begin(ctx: RequestContext): RequestTrace;
+  controlPlane: ControlPlaneTracing;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }

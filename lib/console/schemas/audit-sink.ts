@@ -1,6 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { entityNameSchema } from "../../core/config/schema";
+import { parseVaultReference } from "../../core/vault/reference";
 
 const webhookUrlSchema = z
   .string()
@@ -35,6 +36,27 @@ const caSchema = z
     }
   }, "paste a PEM certificate (-----BEGIN CERTIFICATE-----)");
 
+// Header names are HTTP tokens (RFC 9110 §5.6.2); the exporter's own headers are not the admin's to replace.
+const RESERVED_HEADERS = new Set(["content-type", "content-length", "content-encoding", "host", "user-agent"]);
+const headerNameSchema = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, "a header name: letters, digits and !#$%&'*+.^_`|~-")
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), "set by the exporter itself");
+
+// A value holds text and {vault://portcullis/…} references: the console resolves only its own vault (lib/console/sync-credential.ts).
+const headerValueSchema = z
+  .string()
+  .min(1, "enter a value")
+  .max(4096, "at most 4096 characters")
+  .refine((value) => !/[\r\n\0]/.test(value), "no line breaks")
+  .superRefine((value, ctx) => {
+    for (const match of value.matchAll(/\{vault:[^}]*\}?/g)) {
+      const ref = parseVaultReference(match[0]);
+      if (!ref) ctx.addIssue({ code: "custom", message: `malformed vault reference ${JSON.stringify(match[0])}; expected {vault://portcullis/<name>}` });
+      else if (ref.backend !== "portcullis") ctx.addIssue({ code: "custom", message: `${ref.raw}: the console resolves only {vault://portcullis/…} references` });
+    }
+  });
+
 export const auditSinkCreateSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("webhook"), name: entityNameSchema, url: webhookUrlSchema, secret: webhookSecretSchema }).strict(),
   z
@@ -48,6 +70,19 @@ export const auditSinkCreateSchema = z.discriminatedUnion("kind", [
     })
     .strict()
     .refine((sink) => sink.tls || sink.ca === undefined, { path: ["ca"], message: "a CA is only used with TLS; turn TLS on or leave it out" }),
+  z
+    .object({
+      kind: z.literal("otlp_logs"),
+      name: entityNameSchema,
+      url: webhookUrlSchema,
+      protocol: z.enum(["http/protobuf", "http/json"], { error: "http/protobuf or http/json" }).default("http/protobuf"),
+      headers: z
+        .record(headerNameSchema, headerValueSchema)
+        .default({})
+        .refine((headers) => Object.keys(headers).length <= 20, "at most 20 headers")
+        .refine((headers) => new Set(Object.keys(headers).map((name) => name.toLowerCase())).size === Object.keys(headers).length, "a header name appears twice"),
+    })
+    .strict(),
 ]);
 
 export type AuditSinkCreateInput = z.input<typeof auditSinkCreateSchema>;

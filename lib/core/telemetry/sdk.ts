@@ -50,7 +50,12 @@ export function startTelemetrySdk(settings: TelemetrySettings, scope: { name: st
         resource,
         sampler: samplerFor(traces.sampler),
         spanProcessors: [
+          // Batches of 512 (each serialised in one go, ~2.5 ms of CPU) leave the event loop free between them; a queue
+          // of 8,192 holds a second of spans at 4,000 traced requests/s while one batch is on the wire.
           new BatchSpanProcessor({
+            maxExportBatchSize: 512,
+            maxQueueSize: 8192,
+            scheduledDelayMillis: 1000,
             exporter:
               traces.protocol === "http/json"
                 ? new JsonTraceExporter({ url: traces.url, headers: traces.headers })

@@ -7,7 +7,7 @@ import { DRIFT_BODY_MAX_BYTES, driftBatchSchema } from "@/lib/core/controlplane/
 
 const invalid = (message: string, problems: string[] = []) => NextResponse.json({ error: { code: "invalid", message, problems } }, { status: 400 });
 
-export const POST = dataPlaneRoute(async (plane, request) => {
+export const POST = dataPlaneRoute(async (plane, request, trace) => {
   const declared = Number(request.headers.get("content-length") ?? "0");
   const text = declared > DRIFT_BODY_MAX_BYTES ? undefined : await request.text();
   if (text === undefined || Buffer.byteLength(text) > DRIFT_BODY_MAX_BYTES) {
@@ -25,7 +25,9 @@ export const POST = dataPlaneRoute(async (plane, request) => {
       "Malformed drift batch.",
       parsed.error.issues.slice(0, 20).map((i) => `${i.path.join(".")}: ${i.message}`),
     );
-  const result = await storeDriftReports(plane, parsed.data.drifts);
+  const result = await trace.step("portcullis.drift.store", { "db.system.name": "postgresql", "portcullis.drift.reports": parsed.data.drifts.length }, () =>
+    storeDriftReports(plane, parsed.data.drifts),
+  );
   await recordSeen(plane.id);
   return NextResponse.json(result);
 });

@@ -1,6 +1,9 @@
-// A real OTLP/HTTP receiver for tests: /v1/traces and /v1/metrics in protobuf
-// (decoded with protobufjs from the opentelemetry-proto messages below, field
-// numbers as in opentelemetry-proto v1: common, resource, trace, metrics) or JSON.
+// A real OTLP/HTTP receiver for tests (the gateway's and the console's traces,
+// the gateway's metrics, the audit export's logs): /v1/traces, /v1/metrics and
+// /v1/logs in protobuf (decoded with protobufjs from the opentelemetry-proto
+// messages below, field numbers as in opentelemetry-proto v1: common, resource,
+// trace, metrics, logs) or JSON. It can be told to refuse exports, as a
+// collector that is down or overloaded would.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import protobuf from "protobufjs";
@@ -27,10 +30,16 @@ message ScopeMetrics { InstrumentationScope scope = 1; repeated Metric metrics =
 message Metric { string name = 1; string description = 2; string unit = 3; Histogram histogram = 9; }
 message Histogram { repeated HistogramDataPoint data_points = 1; }
 message HistogramDataPoint { fixed64 count = 4; double sum = 5; repeated double explicit_bounds = 7; repeated KeyValue attributes = 9; }
+message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+message ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; }
+message ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; }
+message LogRecord { fixed64 time_unix_nano = 1; int32 severity_number = 2; string severity_text = 3; AnyValue body = 5; repeated KeyValue attributes = 6;
+  fixed64 observed_time_unix_nano = 11; string event_name = 12; }
 `;
 const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
 const TraceRequest = root.lookupType("otlp.ExportTraceServiceRequest");
 const MetricsRequest = root.lookupType("otlp.ExportMetricsServiceRequest");
+const LogsRequest = root.lookupType("otlp.ExportLogsServiceRequest");
 
 export interface ReceivedSpan {
   name: string;
@@ -53,6 +62,18 @@ export interface ReceivedPoint {
   attributes: Record<string, unknown>;
 }
 
+export interface ReceivedLog {
+  service: string;
+  scope: string;
+  /** Nanoseconds since the epoch, as the decimal string OTLP carries. */
+  timeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  eventName: string;
+  body: unknown;
+  attributes: Record<string, unknown>;
+}
+
 type Json = Record<string, unknown>;
 
 function value(v: Json | undefined): unknown {
@@ -62,6 +83,7 @@ function value(v: Json | undefined): unknown {
   if ("intValue" in v) return Number(v.intValue);
   if ("doubleValue" in v) return v.doubleValue;
   if ("arrayValue" in v) return ((v.arrayValue as Json).values as Json[] | undefined)?.map(value) ?? [];
+  if ("kvlistValue" in v) return attributes((v.kvlistValue as Json).values as Json[] | undefined);
   return undefined;
 }
 
@@ -79,17 +101,27 @@ export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
   points: ReceivedPoint[];
+  logs: ReceivedLog[];
   /** Content types of the exports received, per path. */
   contentTypes: string[];
   /** Every header value the exporter sent, to check the configured headers arrive. */
   headers: http.IncomingHttpHeaders[];
   waitForSpans(match: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]>;
   waitForPoints(match: (points: ReceivedPoint[]) => boolean): Promise<ReceivedPoint[]>;
+  waitForLogs(match: (logs: ReceivedLog[]) => boolean): Promise<ReceivedLog[]>;
+  /** Answers every export with this HTTP status (and decodes nothing) until set back to 200. */
+  answerWith(status: number): void;
+  /** Exports refused so far. */
+  refused(): number;
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** Listens on `port` (default: any free one). */
+export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const logs: ReceivedLog[] = [];
+  let status = 200;
+  let refused = 0;
   const points: ReceivedPoint[] = [];
   const contentTypes: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
@@ -104,6 +136,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      if (status !== 200) {
+        refused++;
+        res.writeHead(status).end();
+        notify();
+        return;
+      }
       const json = (req.headers["content-type"] ?? "").startsWith("application/json");
       contentTypes.push(`${req.url} ${req.headers["content-type"]}`);
       headers.push(req.headers);
@@ -138,13 +176,29 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
                   bounds: (p.explicitBounds as number[]) ?? [],
                   attributes: attributes(p.attributes as Json[]),
                 });
+      } else if (req.url === "/v1/logs") {
+        for (const rl of (decode(LogsRequest).resourceLogs as Json[]) ?? []) {
+          const service = attributes((rl.resource as Json | undefined)?.attributes as Json[])["service.name"] as string;
+          for (const sl of (rl.scopeLogs as Json[]) ?? [])
+            for (const r of (sl.logRecords as Json[]) ?? [])
+              logs.push({
+                service,
+                scope: ((sl.scope as Json | undefined)?.name as string) ?? "",
+                timeUnixNano: String(r.timeUnixNano ?? ""),
+                severityNumber: Number(r.severityNumber ?? 0),
+                severityText: (r.severityText as string) ?? "",
+                eventName: (r.eventName as string) ?? "",
+                body: value(r.body as Json | undefined),
+                attributes: attributes(r.attributes as Json[]),
+              });
+        }
       }
       res.writeHead(200, { "content-type": json ? "application/json" : "application/x-protobuf" });
       res.end(json ? "{}" : "");
       notify();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const waitFor = <T>(list: T[], match: (items: T[]) => boolean) =>
     new Promise<T[]>((resolve) => {
@@ -155,10 +209,20 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url,
     spans,
     points,
+    logs,
     contentTypes,
     headers,
     waitForSpans: (match) => waitFor(spans, match),
     waitForPoints: (match) => waitFor(points, match),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    waitForLogs: (match) => waitFor(logs, match),
+    answerWith: (next) => {
+      status = next;
+    },
+    refused: () => refused,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
