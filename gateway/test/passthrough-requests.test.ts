@@ -492,6 +492,17 @@ describe("transport fidelity", () => {
     await dispatcher.close();
   });
 
+  it("answers 502, never a truncated 200, when a JSON answer ends before its Content-Length", async () => {
+    upstream.respond((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"jsonrpc":"2.0","id":1,');
+      setImmediate(() => res.socket!.destroy());
+    });
+    const response = await post(call("get_me"));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ id: 1, error: { data: { reason: "upstream_bad_response" } } });
+  });
+
   it("closes the client's stream when the upstream closes early", async () => {
     upstream.respond((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
