@@ -54,15 +54,20 @@ function discard(body: Readable) {
   body.destroy();
 }
 
-async function readWhole(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new GatewayError("upstream_bad_response", "The upstream's response is too large to filter", `over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+/** The body whole, or a refusal as soon as it passes `limit`. Events, not an async iterator: this runs for every tools/list. */
+function readWhole(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      discard(body);
+      reject(new GatewayError("upstream_bad_response", "The upstream's response is too large to filter", `over ${limit} bytes`));
+    });
+    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    body.once("error", reject);
+  });
 }
 
 export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, corsHeaders: Record<string, string>): Promise<void> {
