@@ -84,6 +84,37 @@ export async function latencyAtConcurrencyOne(origin: string, scenario: Scenario
   return summarise(samples);
 }
 
+/** 0 … n−1 in a random order (Fisher–Yates). */
+function shuffled(n: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/**
+ * Several targets at concurrency 1, one request to each in turn, so drift in
+ * the machine's load (other work on a shared machine) hits all of them alike.
+ * The order is shuffled every round: a request that follows another to the
+ * same process finds it awake, and no target should be the one that usually does.
+ */
+export async function latencyInterleaved(targets: readonly { origin: string; scenario: Scenario }[], count: number): Promise<Latency[]> {
+  const pools = targets.map((t) => new Pool(t.origin, { connections: 1 }));
+  for (let i = 0; i < 200; i++) for (const [j, t] of targets.entries()) await send(pools[j]!, t.scenario);
+  const samples = targets.map(() => [] as number[]);
+  for (let i = 0; i < count; i++) {
+    for (const j of shuffled(targets.length)) {
+      const start = performance.now();
+      await send(pools[j]!, targets[j]!.scenario);
+      samples[j]!.push(performance.now() - start);
+    }
+  }
+  await Promise.all(pools.map((p) => p.close()));
+  return samples.map(summarise);
+}
+
 /** Requests started at a fixed rate whatever the answers do. */
 export async function latencyAtFixedRate(origin: string, scenario: Scenario, perSecond: number, seconds: number): Promise<Latency> {
   const pool = new Pool(origin, { connections: 64 });

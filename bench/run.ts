@@ -18,14 +18,15 @@ import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/core/keys/api-key";
 import { toolPin } from "../lib/core/tools/pin";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
-import { BIG_EVENT_TOOL, measureBigEvent } from "./big-event";
+import { BIG_EVENT_TOOL, measureBigEvent, type BigEventFigures } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
-import { latencyAtConcurrencyOne, latencyAtFixedRate, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
+import { latencyAtConcurrencyOne, latencyAtFixedRate, latencyInterleaved, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FIXED_RATE = 500;
+const WARM_UP_SECONDS = 2;
 const IDLE_STREAMS = 1000;
 // Real keys in the product's format (the gateway refuses a pcs_ key whose checksum does not match).
 const BENCH_KEY = generateApiKey();
@@ -195,17 +196,17 @@ async function startRedis(port: number): Promise<void> {
   await waitForPort(port);
 }
 
-/** c1 p50 of tools/call without limits, with the in-process limiter, and with Redis counters. */
+/** c1 p50 of tools/call without limits, with the in-process limiter, and with Redis counters, interleaved request by request. */
 async function limiterCost(gatewayOrigin: string, redisGatewayOrigin: string | undefined) {
-  const call = (origin: string, pathname: string) => latencyAtConcurrencyOne(origin, scenarios(pathname)[0]!, 3000);
-  const unlimited = await call(gatewayOrigin, "/bench");
-  const local = await call(gatewayOrigin, "/bench-limited");
-  const redis = redisGatewayOrigin ? await call(redisGatewayOrigin, "/bench-limited") : undefined;
-  const unlimitedOnRedisGateway = redisGatewayOrigin ? await call(redisGatewayOrigin, "/bench") : undefined;
+  const call = (origin: string, pathname: string) => ({ origin, scenario: scenarios(pathname)[0]! });
+  const targets = [call(gatewayOrigin, "/bench"), call(gatewayOrigin, "/bench-limited")];
+  // The Redis gateway's own unlimited route is its baseline: two processes never run quite alike.
+  if (redisGatewayOrigin) targets.push(call(redisGatewayOrigin, "/bench"), call(redisGatewayOrigin, "/bench-limited"));
+  const [unlimited, local, unlimitedOnRedisGateway, redis] = await latencyInterleaved(targets, 3000);
   return {
-    unlimited_p50_ms: unlimited.p50,
-    local_p50_ms: local.p50,
-    added_local_p50_ms: Number((local.p50 - unlimited.p50).toFixed(3)),
+    unlimited_p50_ms: unlimited!.p50,
+    local_p50_ms: local!.p50,
+    added_local_p50_ms: Number((local!.p50 - unlimited!.p50).toFixed(3)),
     redis_p50_ms: redis?.p50 ?? null,
     added_redis_p50_ms: redis && unlimitedOnRedisGateway ? Number((redis.p50 - unlimitedOnRedisGateway.p50).toFixed(3)) : null,
   };
@@ -387,155 +388,109 @@ interface Row {
   fixed_rate: Latency;
 }
 
+/** After a warm-up, saturation throughput and CPU per request, then latency at concurrency 1 and at a fixed rate. */
+async function measureRow(target: { name: string; origin: string; pid: number }, scenario: Scenario): Promise<Row> {
+  // Steady state: a fresh process compiles its hot paths during its first seconds of load (the
+  // gateway's first row measured 121 µs CPU per tools/call against 61 for the same call a row later).
+  await saturation(target.origin, scenario, WARM_UP_SECONDS, CONNECTIONS);
+  const cpuBefore = cpuSeconds(target.pid);
+  const { rps: saturation_rps, requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
+  const cpu_us_per_request = Math.round(((cpuSeconds(target.pid) - cpuBefore) * 1e6) / requests);
+  const c1 = await latencyAtConcurrencyOne(target.origin, scenario, 3000);
+  const fixed_rate = await latencyAtFixedRate(target.origin, scenario, FIXED_RATE, 5);
+  console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request, c1 p50 ${c1.p50} ms`);
+  return { target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, c1, fixed_rate };
+}
+
+function printBigEvent(bigEvent: BigEventFigures) {
+  console.log(
+    `one ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.tcp_relay_ms} ms through a TCP relay, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×), CPU per event ${bigEvent.bare_proxy_cpu_ms_per_event} ms bare, ${bigEvent.gateway_cpu_ms_per_event} ms gateway, ${bigEvent.client_cpu_ms_per_event} ms the bench's client; a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
+  );
+}
+
+function printLimiterCost(limiter: Awaited<ReturnType<typeof limiterCost>>) {
+  console.log(
+    `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter`}`,
+  );
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
-  const [upstreamPort, bareProxyPort, nginxPort, gatewayPort, httpsPort, statusPort] = (await Promise.all(Array.from({ length: 6 }, () => findFreePort()))) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [upstreamPort, bareProxyPort, nginxPort, tcpRelayPort] = (await Promise.all(Array.from({ length: 4 }, () => findFreePort()))) as [number, number, number, number];
   const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
   const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
+  await startNode("bench/tcp-relay.ts", [], { PORT: String(tcpRelayPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
   const configFile = path.join(work, "gateway.yaml");
   fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
   const gatewayBundle = await buildGatewayIfNeeded();
-  const gateway = await startNode(
-    gatewayBundle,
-    [
-      "--config",
-      configFile,
-      "--http-port",
-      String(gatewayPort),
-      "--https-port",
-      String(httpsPort),
-      "--status-port",
-      String(statusPort),
-      "--host",
-      "127.0.0.1",
-      "--data-dir",
-      path.join(work, "data"),
-    ],
-    profiled("untraced"),
-    /gateway: listening/,
-  );
-  // BENCH_ONLY=policy: only the condition-and-redaction comparison.
-  if (process.env.BENCH_ONLY === "policy") {
-    printPolicyCost(await policyCost(`http://127.0.0.1:${gatewayPort}`, gateway.pid!));
-    return;
-  }
-  // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink in its own process (issue 19: ≤ 15 % throughput).
-  const otlpSinkPort = await findFreePort();
-  const otlpSink = await startNode("bench/otlp-sink.ts", [], { PORT: String(otlpSinkPort) }, /listening/);
-  const [tracedPort, tracedHttps, tracedStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
-  const traced = await startNode(
-    gatewayBundle,
-    [
-      "--config",
-      configFile,
-      "--http-port",
-      String(tracedPort),
-      "--https-port",
-      String(tracedHttps),
-      "--status-port",
-      String(tracedStatus),
-      "--host",
-      "127.0.0.1",
-      "--data-dir",
-      path.join(work, "data-traced"),
-    ],
-    { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpSinkPort}`, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000", ...profiled("traced") },
-    /gateway: listening/,
-  );
-  // BENCH_ONLY=tracing: only the traced-against-untraced comparison.
-  if (process.env.BENCH_ONLY === "tracing") {
-    printTracingCost(
-      await tracingCost({ origin: `http://127.0.0.1:${gatewayPort}`, pid: gateway.pid! }, { origin: `http://127.0.0.1:${tracedPort}`, pid: traced.pid! }, otlpSink.pid!),
+  /** One more gateway process on the same configuration, with its own ports and data directory. */
+  const startGateway = async (name: string, env: Record<string, string> = {}) => {
+    const [port, https, status] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
+    const args = ["--config", configFile, "--http-port", String(port), "--https-port", String(https), "--status-port", String(status)];
+    const child = await startNode(gatewayBundle, [...args, "--host", "127.0.0.1", "--data-dir", path.join(work, name)], { ...env, ...profiled(name) }, /gateway: listening/);
+    return { port, origin: `http://127.0.0.1:${port}`, pid: child.pid! };
+  };
+  const gateway = await startGateway("data");
+  const direct = { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! };
+  const bare = { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! };
+  const plain = { name: "gateway", origin: gateway.origin, path: "/bench", pid: gateway.pid };
+  const bigEventRun = () =>
+    measureBigEvent(
+      { origin: direct.origin, big: bigEventScenario("/mcp") },
+      { origin: `http://127.0.0.1:${tcpRelayPort}`, big: bigEventScenario("/mcp") },
+      { origin: bare.origin, big: bigEventScenario("/"), cpuSeconds: () => cpuSeconds(bare.pid) },
+      { origin: gateway.origin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]!, cpuSeconds: () => cpuSeconds(gateway.pid) },
     );
+  const redisGateway = async () => {
+    if (!hasRedis()) return undefined;
+    const redisPort = await findFreePort();
+    await startRedis(redisPort);
+    return (await startGateway("data-redis", { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` })).origin;
+  };
+  // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink in its own process (issue 19: ≤ 15 % throughput).
+  const tracedGateway = async () => {
+    const sinkPort = await findFreePort();
+    const sink = await startNode("bench/otlp-sink.ts", [], { PORT: String(sinkPort) }, /listening/);
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000" };
+    return { sinkPid: sink.pid!, gateway: await startGateway("data-traced", env) };
+  };
+  // BENCH_ONLY=policy | rows | big-event | limiter | tracing: one part of the run alone (rows: direct, bare proxy and gateway only).
+  const only = process.env.BENCH_ONLY;
+  if (only === "policy") return printPolicyCost(await policyCost(gateway.origin, gateway.pid));
+  if (only === "rows") {
+    for (const target of [direct, bare, plain]) for (const scenario of scenarios(target.path)) await measureRow(target, scenario);
     return;
   }
+  if (only === "big-event") return printBigEvent(await bigEventRun());
+  if (only === "limiter") return printLimiterCost(await limiterCost(gateway.origin, await redisGateway()));
+  if (only === "tracing") {
+    const { sinkPid, gateway: tracedOnly } = await tracedGateway();
+    return printTracingCost(await tracingCost(gateway, tracedOnly, sinkPid));
+  }
+  if (only !== undefined) throw new Error(`BENCH_ONLY=${only}: expected policy, rows, big-event, limiter or tracing`);
   const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
+  const { sinkPid, gateway: traced } = await tracedGateway();
   const targets = [
-    { name: "direct", origin: `http://127.0.0.1:${upstreamPort}`, path: "/mcp", pid: upstream.pid! },
-    { name: "bare node proxy", origin: `http://127.0.0.1:${bareProxyPort}`, path: "/", pid: bareProxy.pid! },
+    direct,
+    bare,
     ...(nginxPid ? [{ name: "nginx", origin: `http://127.0.0.1:${nginxPort}`, path: "/", pid: nginxPid }] : []),
-    { name: "gateway", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench", pid: gateway.pid! },
-    { name: "gateway, pins on", origin: `http://127.0.0.1:${gatewayPort}`, path: "/bench-pinned", pid: gateway.pid! },
-    { name: "gateway, tracing 100 %", origin: `http://127.0.0.1:${tracedPort}`, path: "/bench", pid: traced.pid! },
+    plain,
+    { name: "gateway, pins on", origin: gateway.origin, path: "/bench-pinned", pid: gateway.pid },
+    { name: "gateway, tracing 100 %", origin: traced.origin, path: "/bench", pid: traced.pid },
   ];
   console.log(`bench: ${os.cpus().length} cores, ${SATURATION_TOOL} for saturation (${CONNECTIONS} connections, ${SECONDS} s), ${FIXED_RATE} req/s for fixed-rate latency`);
 
   const rows: Row[] = [];
-  for (const target of targets) {
-    for (const scenario of scenarios(target.path)) {
-      const cpuBefore = cpuSeconds(target.pid);
-      const { rps: saturation_rps, requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
-      const cpu_us_per_request = Math.round(((cpuSeconds(target.pid) - cpuBefore) * 1e6) / requests);
-      const c1 = await latencyAtConcurrencyOne(target.origin, scenario, 3000);
-      const fixed_rate = await latencyAtFixedRate(target.origin, scenario, FIXED_RATE, 5);
-      rows.push({ target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, c1, fixed_rate });
-      console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request`);
-    }
-  }
-  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
-  const bigEvent = await measureBigEvent(
-    { origin: `http://127.0.0.1:${upstreamPort}`, big: bigEventScenario("/mcp") },
-    { origin: `http://127.0.0.1:${bareProxyPort}`, big: bigEventScenario("/"), cpuSeconds: () => cpuSeconds(bareProxy.pid!) },
-    { origin: gatewayOrigin, big: bigEventScenario("/bench"), small: scenarios("/bench")[0]!, cpuSeconds: () => cpuSeconds(gateway.pid!) },
-  );
-  const rssAfterLoad = rssOf(gateway.pid!);
+  for (const target of targets) for (const scenario of scenarios(target.path)) rows.push(await measureRow(target, scenario));
+
+  const bigEvent = await bigEventRun();
+  const rssAfterLoad = rssOf(gateway.pid);
   // A second gateway whose limits count in Redis, for the limiter's cost.
-  let redisGatewayOrigin: string | undefined;
-  if (hasRedis()) {
-    const [redisPort, limitedPort, limitedHttps, limitedStatus] = (await Promise.all(Array.from({ length: 4 }, () => findFreePort()))) as [number, number, number, number];
-    await startRedis(redisPort);
-    await startNode(
-      gatewayBundle,
-      [
-        "--config",
-        configFile,
-        "--http-port",
-        String(limitedPort),
-        "--https-port",
-        String(limitedHttps),
-        "--status-port",
-        String(limitedStatus),
-        "--host",
-        "127.0.0.1",
-        "--data-dir",
-        path.join(work, "data-redis"),
-      ],
-      { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` },
-      /gateway: listening/,
-    );
-    redisGatewayOrigin = `http://127.0.0.1:${limitedPort}`;
-  }
-  const limiter = await limiterCost(`http://127.0.0.1:${gatewayPort}`, redisGatewayOrigin);
+  const limiter = await limiterCost(gateway.origin, await redisGateway());
   // A fresh gateway for the stream figure, so it measures streams rather than the heap the load runs left behind.
-  const [freshPort, freshHttps, freshStatus] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
-  const fresh = await startNode(
-    gatewayBundle,
-    [
-      "--config",
-      configFile,
-      "--http-port",
-      String(freshPort),
-      "--https-port",
-      String(freshHttps),
-      "--status-port",
-      String(freshStatus),
-      "--host",
-      "127.0.0.1",
-      "--data-dir",
-      path.join(work, "data-fresh"),
-    ],
-    {},
-    /gateway: listening/,
-  );
-  const rss = { ...(await rssWithIdleStreams(freshPort, fresh.pid!)), after_load_runs: rssAfterLoad };
+  const fresh = await startGateway("data-fresh");
+  const rss = { ...(await rssWithIdleStreams(fresh.port, fresh.pid)), after_load_runs: rssAfterLoad };
 
   const find = (target: string, scenario: string) => rows.find((r) => r.target === target && r.scenario === scenario);
   const table = rows.map((r) => {
@@ -561,12 +516,9 @@ async function main() {
       `| ${r.target} | ${r.scenario} | ${r.saturation_rps} | ${r.vs_direct} | ${r.vs_bare_proxy} | ${r.vs_nginx ?? "–"} | ${r.cpu_us_per_request} | ${r.c1.p50} | ${r.c1.p99} | ${r.added_c1_p50_ms} | ${r.added_c1_p99_ms} | ${r.fixed_rate.p50} | ${r.fixed_rate.p99} |`,
     );
   }
-  console.log(
-    `\none ${mb(bigEvent.event_bytes)} SSE event received whole: ${bigEvent.direct_ms} ms direct, ${bigEvent.bare_proxy_ms} ms through the bare node proxy, ${bigEvent.gateway_ms} ms through the gateway (${bigEvent.ratio}×), CPU per event ${bigEvent.bare_proxy_cpu_ms_per_event} ms bare, ${bigEvent.gateway_cpu_ms_per_event} ms gateway; a small tools/call beside it: ${bigEvent.small_call_during_ms} ms against ${bigEvent.small_call_idle_ms} ms idle (+${bigEvent.added_small_call_ms} ms)`,
-  );
-  console.log(
-    `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter`}`,
-  );
+  console.log("");
+  printBigEvent(bigEvent);
+  printLimiterCost(limiter);
   console.log(
     `gateway RSS: ${mb(rss.after_load_runs)} after the load runs; a fresh gateway: ${mb(rss.before)} idle, ${mb(rss.with_streams)} with ${IDLE_STREAMS} idle SSE streams open`,
   );
@@ -580,8 +532,10 @@ async function main() {
   };
   console.log(`tools/list (100 tools) with every tool pinned: ${pinning.pinned_rps} req/s against ${pinning.unpinned_rps} without pins (${pinning.ratio}×)`);
 
-  const policy = await policyCost(gatewayOrigin, gateway.pid!);
+  const policy = await policyCost(gateway.origin, gateway.pid);
   printPolicyCost(policy);
+  const tracing = await tracingCost(gateway, traced, sinkPid);
+  printTracingCost(tracing);
 
   const gatewayRows = table.filter((r) => r.target === "gateway");
   const targetsMet = {
@@ -597,6 +551,7 @@ async function main() {
     big_event_added_small_call_at_most_50_ms: bigEvent.added_small_call_ms <= 50,
     pinned_tools_list_at_least_0_9_of_unpinned: pinning.ratio >= 0.9,
     condition_and_redaction_cpu_at_most_1_10: policy.ratio <= 1.1,
+    tracing_throughput_cost_at_most_0_15: tracing.throughput_cost <= 0.15,
   };
   console.log(`targets: ${JSON.stringify(targetsMet)}`);
   const results = path.join(ROOT, "bench/results");
@@ -614,6 +569,7 @@ async function main() {
         rate_limit: limiter,
         pinning,
         policy,
+        tracing,
         targets: targetsMet,
       },
       null,

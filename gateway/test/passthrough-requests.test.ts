@@ -278,6 +278,19 @@ describe("tools/list filtering", () => {
     expect(admin.result.tools).toHaveLength(2);
   });
 
+  it("refuses a JSON tools/list answer too large to judge with 502, whole or streamed", async () => {
+    const huge = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: [{ name: "get_me", description: "d".repeat(17 * 1024 * 1024) }] } });
+    for (const withLength of [true, false]) {
+      upstream.respond((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", ...(withLength ? { "content-length": String(huge.length) } : {}) });
+        res.end(huge);
+      });
+      const response = await post({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ error: { data: { reason: "upstream_bad_response" } } });
+    }
+  });
+
   it("filters a POST's SSE response split across chunks, keeping event ids and retry lines", async () => {
     upstream.respond((req, res) => {
       const id = JSON.parse(req.body).id;
@@ -490,6 +503,17 @@ describe("transport fidelity", () => {
     await done;
     expect(text).toContain("notifications/message");
     await dispatcher.close();
+  });
+
+  it("answers 502, never a truncated 200, when a JSON answer ends before its Content-Length", async () => {
+    upstream.respond((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"jsonrpc":"2.0","id":1,');
+      setImmediate(() => res.socket!.destroy());
+    });
+    const response = await post(call("get_me"));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ id: 1, error: { data: { reason: "upstream_bad_response" } } });
   });
 
   it("closes the client's stream when the upstream closes early", async () => {

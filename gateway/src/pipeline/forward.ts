@@ -18,6 +18,8 @@ import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./to
 import { maskResultText } from "./result-redaction";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
+/** Answers of at most this many bytes (by Content-Length) are read whole and sent in one write. */
+const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface ForwardDeps {
   dispatcher: Dispatcher;
@@ -52,15 +54,20 @@ function discard(body: Readable) {
   body.destroy();
 }
 
-async function readWhole(body: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new GatewayError("upstream_bad_response", "The upstream's response is too large to filter", `over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+/** The body whole, or a refusal as soon as it passes `limit`. Events, not an async iterator: this runs for every tools/list. */
+function readWhole(body: Readable, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      discard(body);
+      reject(new GatewayError("upstream_bad_response", "The upstream's response is too large to filter", `over ${limit} bytes`));
+    });
+    body.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    body.once("error", reject);
+  });
 }
 
 export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, corsHeaders: Record<string, string>): Promise<void> {
@@ -178,6 +185,23 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     return;
   }
 
+  const length = headerValue(response.headers["content-length"]);
+  if (!isSse && length !== undefined && Number(length) <= SMALL_BODY_BYTES) {
+    // A small answer of known length (most tools/call results) is sent in one write with its
+    // headers: cheaper than a pipe, and a body cut short becomes a clean 502, not a truncated 200.
+    let bytes: Uint8Array;
+    try {
+      // undici holds the body to its Content-Length (a longer one is an error), so this is bounded.
+      bytes = await response.body.bytes();
+    } catch (error) {
+      throw new GatewayError("upstream_bad_response", `Server '${route.name}' closed the stream early`, (error as Error).message);
+    }
+    out["content-length"] = String(bytes.length);
+    ctx.bytesOut = bytes.length;
+    ctx.res.writeHead(status, out);
+    ctx.res.end(bytes);
+    return;
+  }
   response.body.on("data", (chunk: Buffer) => {
     ctx.bytesOut += chunk.length;
   });
@@ -199,7 +223,6 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     await relayBody(ctx, pipeBody(response.body, ctx.res, relay));
     return;
   }
-  const length = headerValue(response.headers["content-length"]);
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
   await relayBody(ctx, pipeBody(response.body, ctx.res));
