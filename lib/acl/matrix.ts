@@ -69,7 +69,8 @@ export function effectiveCell(matrix: AclMatrix, tool: string, group: string): E
   return set(inherited) ? inherited : effectiveOthers(matrix, tool);
 }
 
-function ruleFor(matrix: AclMatrix, tool: string): AclRuleConfig {
+/** The names part of a row's rule: who it admits and denies, inheritance resolved. */
+export function ruleFor(matrix: AclMatrix, tool: string): AclRuleConfig {
   const row = rowOf(matrix, tool);
   const consumers = Object.entries(row.consumers ?? {});
   const denied = [...matrix.groups.filter((g) => effectiveCell(matrix, tool, g) === "deny"), ...consumers.filter(([, e]) => e === "deny").map(([name]) => name)];

@@ -3,8 +3,10 @@
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
-import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
+import { DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
+import { aclOf, conditionProblems, type RuleSettings, type StoredCondition } from "../acl/rule-settings";
 import type { GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
+import type { ConfigIssue } from "../core/config/validate";
 
 export interface AclRuleRow {
   toolName: string;
@@ -33,6 +35,12 @@ export interface ServerSnapshot {
   othersRules: { toolName: string; effect: Effect }[];
   /** The config's limits: subject is a group name, a consumer's username or "*". */
   limits: LimitRuleConfig[];
+  /** CEL conditions on rules; toolName "*" is the default rule. */
+  conditions?: (StoredCondition & { toolName: string })[];
+  /** Argument paths recorded as a hash, per tool. */
+  redactions?: { toolName: string; paths: string[] }[];
+  resultRedaction?: "off" | "secrets";
+  auditArguments?: boolean;
 }
 
 export interface ConsumerSnapshot {
@@ -50,6 +58,8 @@ export interface ConfigSnapshot {
   secrets: { name: string; ciphertext: string }[];
   /** HashiCorp Vault settings as stored by the console (the config's `vault.hcv` shape). */
   hcv?: NonNullable<GatewayConfigInput["vault"]>["hcv"];
+  /** Credential formats masked besides the built-in ones (the settings page). */
+  secretPatterns?: { name: string; pattern: string }[];
 }
 
 const byName =
@@ -67,6 +77,13 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
   for (const rule of server.othersRules) row(rule.toolName).others = rule.effect;
   for (const rule of server.consumerRules) (row(rule.toolName).consumers ??= {})[rule.subject] = rule.effect;
   return matrix;
+}
+
+export function serverRuleSettings(server: Pick<ServerSnapshot, "conditions" | "redactions">): RuleSettings {
+  return {
+    conditions: Object.fromEntries((server.conditions ?? []).map(({ toolName, ...condition }) => [toolName, condition])),
+    redactions: Object.fromEntries((server.redactions ?? []).map((r) => [r.toolName, r.paths])),
+  };
 }
 
 type ServerInput = NonNullable<GatewayConfigInput["servers"]>[number];
@@ -88,8 +105,11 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     tool_changes: server.toolChanges,
     new_tools: server.newTools,
     tools: [...server.pins].sort(byName((t) => t.name)).map((t) => ({ name: t.name, pin: t.pin })),
-    acl: matrixToAcl(serverMatrix(server, groups)),
+    acl: aclOf(serverMatrix(server, groups), serverRuleSettings(server)),
     limits: [...server.limits].sort(byName((l) => `${l.subject}\u0000${l.tool}`)).map(compileLimit),
+    // Only when set, so a server without them compiles as it always did (same document, same hash).
+    ...(server.resultRedaction === "secrets" ? { result_redaction: "secrets" as const } : {}),
+    ...(server.auditArguments ? { audit_arguments: true } : {}),
   };
 }
 
@@ -125,5 +145,25 @@ export function compileConfig(snapshot: ConfigSnapshot): GatewayConfigInput {
       portcullis: Object.fromEntries([...snapshot.secrets].sort(byName((s) => s.name)).map((s) => [s.name, s.ciphertext])),
       ...(snapshot.hcv ? { hcv: snapshot.hcv } : {}),
     },
+    ...(snapshot.secretPatterns?.length ? { secret_patterns: [...snapshot.secretPatterns].sort(byName((p) => p.name)) } : {}),
   };
+}
+
+/**
+ * What the console refuses beyond the gateway's own validation: a condition
+ * its rule cannot carry (lib/acl/rule-settings.ts), by its path in the
+ * document compileConfig gives for the same snapshot.
+ */
+export function ruleSettingIssues(snapshot: ConfigSnapshot): ConfigIssue[] {
+  const groups = snapshot.groups.map((g) => g.name).sort();
+  return [...snapshot.servers].sort(byName((s) => s.name)).flatMap((server, i) => {
+    const settings = serverRuleSettings(server);
+    const problems = conditionProblems(serverMatrix(server, groups), settings);
+    if (problems.length === 0) return [];
+    const tools = aclOf(serverMatrix(server, groups), settings).tools.map((t) => t.name);
+    return problems.map(({ tool, problem }) => ({
+      path: tool === DEFAULT_ROW ? ["servers", i, "acl", "default", "when"] : ["servers", i, "acl", "tools", tools.indexOf(tool), "when"],
+      message: problem,
+    }));
+  });
 }

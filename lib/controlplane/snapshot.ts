@@ -6,6 +6,9 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
+/** The settings page's secret_patterns: a list of { name, pattern }. */
+export const SECRET_PATTERNS_SETTING = "redaction.secret_patterns";
+
 type Tx = Db | Prisma.TransactionClient;
 
 export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
@@ -31,11 +34,14 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       // A gone tool's pin is not served: listed again, it is a new tool.
       tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
       limitRules: { select: limitRuleSelect },
+      conditions: { select: { toolName: true, effect: true, expression: true, message: true } },
+      redactions: { select: { toolName: true, paths: true } },
     },
   });
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
+  const patternsSetting = await db.setting.findUnique({ where: { key: SECRET_PATTERNS_SETTING }, select: { value: true } });
   return {
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
     groups,
@@ -59,8 +65,14 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       othersRules: s.othersRules,
       // A disabled consumer is not in the config: its limits wait with it.
       limits: s.limitRules.filter((r) => !r.consumer?.disabledAt).map(limitRuleConfig),
+      conditions: s.conditions,
+      redactions: s.redactions,
+      resultRedaction: s.resultRedaction,
+      auditArguments: s.auditArguments,
     })),
     secrets,
+    // Validated when written (lib/console/secret-patterns.ts); the compiled config is validated again.
+    secretPatterns: (patternsSetting?.value ?? []) as ConfigSnapshot["secretPatterns"],
     hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],
   };
 }
