@@ -61,7 +61,8 @@ export function ToolAccessTable({ access, caller }: { access: ServerAccess; call
 export function ConditionLine({ condition }: { condition: ConditionView }) {
   return (
     <span className="mt-1 block text-xs" data-testid="condition-line">
-      <span className="font-medium">{condition.effect === "allow" ? "Only when" : "Refused when"}:</span> {condition.words ?? <code className="font-mono">{condition.expression}</code>}
+      <span className="font-medium">{condition.effect === "allow" ? "Only when" : "Refused when"}:</span>{" "}
+      {condition.words ?? <code className="font-mono">{condition.expression}</code>}
       {condition.words ? <code className="ml-2 font-mono text-zinc-500">{condition.expression}</code> : null}
       {condition.message ? <span className="block text-zinc-500">Refused calls are told: “{condition.message}”</span> : null}
     </span>

@@ -22,13 +22,10 @@ describe("a condition in plain words", () => {
     expect(describeCondition(expression)).toBe(words);
   });
 
-  it.each([
-    ["args.files.all(f, f.path.startsWith(\"docs/\"))"],
-    ["size(args.files) < 10"],
-    ["args.a + 1 == 2"],
-    ["args.q.matches(\"^x\")"],
-    ["args.owner =="],
-  ])("falls back to the expression for %s", (expression) => {
-    expect(describeCondition(expression)).toBeUndefined();
-  });
+  it.each([['args.files.all(f, f.path.startsWith("docs/"))'], ["size(args.files) < 10"], ["args.a + 1 == 2"], ['args.q.matches("^x")'], ["args.owner =="]])(
+    "falls back to the expression for %s",
+    (expression) => {
+      expect(describeCondition(expression)).toBeUndefined();
+    },
+  );
 });

@@ -102,7 +102,7 @@ describe("conditions in My access", () => {
       tools: [
         { name: "push_files", allow: ["developer"], when: 'args.owner == "acme" && !(args.branch in ["main", "master"])', message: "acme's feature branches only" },
         { name: "search_code", deny: ["contractor"], when: 'args.q.contains("password")' },
-        { name: "list_files", when: "args.files.all(f, f.startsWith(\"docs/\"))" },
+        { name: "list_files", when: 'args.files.all(f, f.startsWith("docs/"))' },
       ],
     },
   });
