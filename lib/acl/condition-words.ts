@@ -69,7 +69,7 @@ function sentence(expr: Expr, negated: boolean): string | undefined {
   const kind = expr.exprKind;
   if (kind.case === "constExpr" && kind.value.constantKind.case === "boolValue") return String(kind.value.constantKind.value !== negated ? "always" : "never");
   if (kind.case === "selectExpr" && kind.value.testOnly && kind.value.operand) {
-    const what = operand({ ...expr, exprKind: { case: "selectExpr", value: { ...kind.value, testOnly: false } } } as Expr);
+    const what = operand({ ...expr, exprKind: { case: "selectExpr", value: { ...kind.value, testOnly: false } } });
     return what && `${what} is ${negated ? "not " : ""}given`;
   }
   if (kind.case !== "callExpr") return undefined;
