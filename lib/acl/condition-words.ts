@@ -67,7 +67,7 @@ function isList(expr: Expr): boolean {
 /** The sentence for `expr`, negated when `negated`; undefined when it is not one of the common forms. */
 function sentence(expr: Expr, negated: boolean): string | undefined {
   const kind = expr.exprKind;
-  if (kind.case === "constExpr" && kind.value.constantKind.case === "boolValue") return String(kind.value.constantKind.value !== negated ? "always" : "never");
+  if (kind.case === "constExpr" && kind.value.constantKind.case === "boolValue") return kind.value.constantKind.value !== negated ? "always" : "never";
   if (kind.case === "selectExpr" && kind.value.testOnly && kind.value.operand) {
     const what = operand({ ...expr, exprKind: { case: "selectExpr", value: { ...kind.value, testOnly: false } } });
     return what && `${what} is ${negated ? "not " : ""}given`;
