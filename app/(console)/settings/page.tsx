@@ -1,19 +1,22 @@
 import type { Metadata } from "next";
+import { SecretPatternsForm } from "@/components/settings/secret-patterns-form";
 import { SelfServiceSettingsForm } from "@/components/settings/self-service-settings-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
 import { listGroupChoices } from "@/lib/console/consumers";
+import { readSecretPatterns } from "@/lib/console/rule-settings";
 import { readSelfServiceSettings } from "@/lib/console/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   await requirePageRole(["admin"]);
-  const [settings, groups] = await Promise.all([readSelfServiceSettings(), listGroupChoices()]);
+  const [settings, groups, patterns] = await Promise.all([readSelfServiceSettings(), listGroupChoices(), readSecretPatterns()]);
   return (
     <>
       <PageHeader title="Settings" />
       <SelfServiceSettingsForm settings={settings} groups={groups} />
+      <SecretPatternsForm initial={patterns} />
     </>
   );
 }
