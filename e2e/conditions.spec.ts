@@ -84,7 +84,11 @@ test("an admin writes a condition, sees a type error, fixes it, tries it and sav
 
   // Through the gateway with the MCP SDK client: refused (never forwarded) once the configuration arrives, then admitted on a feature branch.
   const client = new Client({ name: "e2e-conditions", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${process.env.E2E_GATEWAY_URL}${server.path}`), { requestInit: { headers: { apikey: key } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${process.env.E2E_GATEWAY_URL}${server.path}`), {
+      requestInit: { headers: { apikey: key, authorization: "Bearer upstream-token" } },
+    }),
+  );
   const forwardedCalls = () => upstream.requests.filter((r) => r.url.startsWith("/mcp") && r.body.includes('"tools/call"') && r.body.includes('"main"')).length;
   const pushToMain = () =>
     client.callTool({ name: "push_files", arguments: { owner: "acme", branch: "main", files: [] } }).then(
