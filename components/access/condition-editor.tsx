@@ -144,7 +144,7 @@ function TryIt({ serverId, tool, expression, effect, groups }: { serverId: strin
         <Field id="try-groups" label="Its groups (comma-separated)" value={state.groups} onChange={(e) => setState({ ...state, groups: e.target.value })} />
       </div>
       <div className="flex items-center gap-3">
-        <Button type="button" variant="secondary" disabled={pending || !expression.trim()} onClick={() => void run()}>
+        <Button type="button" variant="secondary" className="shrink-0" disabled={pending || !expression.trim()} onClick={() => void run()}>
           Try it
         </Button>
         <span data-testid="try-result" aria-live="polite" className="text-sm">
