@@ -4,12 +4,14 @@
 // on sample arguments, and saves; the bundled gateway receives it through the
 // control plane and, with the MCP SDK client, refuses a push to main (never
 // forwarded) while a push to a feature branch goes through. The policy
-// simulator and My access show the condition that decided.
+// simulator and My access show the condition that decided. Then redaction:
+// a secret pattern added on the settings page and result masking turned on
+// beside the matrix mask both formats in what the agent receives.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { randomBytes } from "node:crypto";
 import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
-import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
+import { jsonResponse, startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
 import { publishConfigVersion } from "../lib/controlplane/versions";
 import { displayPrefix, generateApiKey, hashApiKey } from "../lib/core/keys/api-key";
 import { expect, signIn, test } from "./support/fixtures";
@@ -132,5 +134,71 @@ test("an admin writes a condition, sees a type error, fixes it, tries it and sav
   await mine.goto(`/my-access?consumer=${encodeURIComponent(consumer.username)}`);
   await expect(mine.getByTestId("condition-line")).toContainText(`Only when: argument owner is "acme" and argument branch is not one of "main", "master"${CONDITION}`);
   await mine.screenshot({ path: test.info().outputPath("my-access-condition.png"), fullPage: true });
+  // Conditions and redaction are the admins' to write.
+  const refused = await Promise.all([
+    mine.request.put(`/api/servers/${server.id}/acl/rule-settings`, { data: { tool: "push_files", condition: null } }),
+    mine.request.put(`/api/servers/${server.id}/redaction`, { data: { resultRedaction: "off", auditArguments: false } }),
+    mine.request.put("/api/settings/secret-patterns", { data: { patterns: [] } }),
+  ]);
+  expect(refused.map((r) => r.status())).toEqual([403, 403, 403]);
   await context.close();
+});
+
+const GITHUB_TOKEN = `ghp_${"A1b2C3d4".repeat(5)}`;
+const ACME_KEY = "acme_live_0123456789abcdef";
+
+test("an admin turns on result masking and adds a secret pattern, and the gateway masks both formats in a tool result", async ({ page, admin, db }) => {
+  test.setTimeout(120_000);
+  const leaky = await startRecordingUpstream((req, res) => {
+    if (!req.body.includes('"tools/call"')) return fakeMcpServer(req, res);
+    const id = (JSON.parse(req.body) as { id: unknown }).id;
+    jsonResponse(res, { jsonrpc: "2.0", id, result: { content: [{ type: "text", text: `token ${GITHUB_TOKEN}, key ${ACME_KEY}` }] } });
+  });
+  try {
+    const suffix = `red-${randomBytes(4).toString("hex")}`;
+    const server = await db.mcpServer.create({
+      data: { name: suffix, path: `/${suffix}`, upstreamUrl: leaky.url, authMode: "passthrough", authSettings: { key_header: "apikey" } },
+    });
+    await db.aclOthersRule.create({ data: { serverId: server.id, toolName: "*", effect: "allow" } });
+    const consumer = await db.consumer.create({ data: { username: `${suffix}-agent` } });
+    const key = generateApiKey();
+    await db.apiKey.create({ data: { consumerId: consumer.id, name: "ci", prefix: displayPrefix(key), hash: hashApiKey(key) } });
+    await publishConfigVersion(db, { reason: `e2e ${suffix}` });
+
+    await signIn(page, admin);
+    // A pattern that could backtrack is refused on its field; the fixed one is saved.
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Add a pattern" }).click();
+    await page
+      .getByLabel("Name", { exact: true })
+      .last()
+      .fill(`acme_${suffix.slice(4)}`);
+    await page.getByLabel("Pattern", { exact: true }).last().fill("acme_live_(a+)+");
+    await page.getByRole("button", { name: "Save patterns" }).click();
+    await expect(page.getByText("a pattern may not quantify a group")).toBeVisible();
+    await page.getByLabel("Pattern", { exact: true }).last().fill("acme_live_[0-9a-f]{16}");
+    await page.getByRole("button", { name: "Save patterns" }).click();
+    await expect(page.getByRole("status")).toContainText("Saved");
+
+    await page.goto(`/access/${server.id}`);
+    await expect(page.getByRole("grid")).toHaveAttribute("aria-busy", "false");
+    await page.getByLabel("Mask credentials in tool results").check();
+    await page.getByRole("button", { name: "Save redaction" }).click();
+    await expect(page.getByRole("button", { name: "Save redaction" })).toBeDisabled();
+    expect(await db.mcpServer.findUniqueOrThrow({ where: { id: server.id }, select: { resultRedaction: true } })).toEqual({ resultRedaction: "secrets" });
+
+    const client = new Client({ name: "e2e-redaction", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${process.env.E2E_GATEWAY_URL}${server.path}`), {
+        requestInit: { headers: { apikey: key, authorization: "Bearer upstream-token" } },
+      }),
+    );
+    await expect
+      .poll(async () => JSON.stringify((await client.callTool({ name: "get_me", arguments: {} })).content), { timeout: 15_000, intervals: [200] })
+      .toBe(JSON.stringify([{ type: "text", text: `token [redacted:github], key [redacted:acme_${suffix.slice(4)}]` }]));
+    await client.close();
+  } finally {
+    await db.setting.deleteMany({ where: { key: "redaction.secret_patterns" } });
+    await leaky.close();
+  }
 });
