@@ -19,7 +19,7 @@
 // condition, if it has none of its own), deciding exactly as before.
 import type { AclConfig, AclRuleConfig } from "../core/config/schema";
 import { EVERYONE } from "../core/acl/decide";
-import { DEFAULT_ROW, hasOwnRule, ruleFor, type AclMatrix, type Effect } from "./matrix";
+import { DEFAULT_ROW, hasOwnRule, rowOf, ruleFor, type AclMatrix, type Effect } from "./matrix";
 
 export interface StoredCondition {
   effect: Effect;
@@ -59,7 +59,7 @@ export function withCondition(names: AclRuleConfig, condition: StoredCondition |
 /** The rows whose condition does not fit their names, with why. */
 export function conditionProblems(matrix: AclMatrix, settings: RuleSettings): { tool: string; problem: string }[] {
   return Object.entries(settings.conditions).flatMap(([tool, condition]) => {
-    const own = tool === DEFAULT_ROW || hasOwnRule(matrix.tools[tool] ?? { groups: {}, others: "inherit" });
+    const own = tool === DEFAULT_ROW || hasOwnRule(rowOf(matrix, tool));
     const problem = conditionProblem(ruleFor(matrix, own ? tool : DEFAULT_ROW), condition.effect);
     return problem === undefined ? [] : [{ tool, problem }];
   });
@@ -70,10 +70,10 @@ export function aclOf(matrix: AclMatrix, settings: RuleSettings = NO_RULE_SETTIN
   const defaultCondition = settings.conditions[DEFAULT_ROW];
   const tools = [...new Set([...Object.keys(matrix.tools), ...Object.keys(settings.conditions), ...Object.keys(settings.redactions)])]
     .filter((tool) => tool !== DEFAULT_ROW)
-    .filter((tool) => hasOwnRule(matrix.tools[tool] ?? { groups: {}, others: "inherit" }) || settings.conditions[tool] || settings.redactions[tool]?.length)
+    .filter((tool) => hasOwnRule(rowOf(matrix, tool)) || settings.conditions[tool] || settings.redactions[tool]?.length)
     .sort()
     .map((name) => {
-      const own = hasOwnRule(matrix.tools[name] ?? { groups: {}, others: "inherit" });
+      const own = hasOwnRule(rowOf(matrix, name));
       const names = ruleFor(matrix, own ? name : DEFAULT_ROW);
       const redact = settings.redactions[name];
       return { name, ...withCondition(names, settings.conditions[name] ?? (own ? undefined : defaultCondition)), ...(redact?.length ? { redact_args: [...redact] } : {}) };
