@@ -8,7 +8,8 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useState } from "react";
 import { compileAcl, decideToolAccess } from "@/lib/core/acl/decide";
-import { DEFAULT_ROW, hasOwnRule, matrixToAcl, rowOf } from "@/lib/acl/matrix";
+import { DEFAULT_ROW, hasOwnRule, rowOf } from "@/lib/acl/matrix";
+import { aclOf, type RuleSettings } from "@/lib/acl/rule-settings";
 import { api, ApiError } from "@/lib/client/api";
 import type { AccessMatrixData, MatrixTool } from "@/lib/console/access-matrix";
 import { accessChanges, matrixChanges, type CellChange } from "@/lib/console/matrix-edit";
@@ -21,6 +22,8 @@ import { initialMatrixState, matrixReducer } from "./matrix-state";
 import { CallerSimulator } from "./caller-simulator";
 import { SaveSummary } from "./save-summary";
 import { plural } from "@/lib/client/plural";
+import { ConditionEditor, type RuleSettingsValue } from "./condition-editor";
+import { ServerRedactionPanel } from "./server-redaction-panel";
 
 type HintFilter = "all" | "read" | "write";
 type Flag = "changed" | "noRule" | "unlisted" | "edited";
@@ -51,7 +54,8 @@ function Toggle({ pressed, onClick, children }: { pressed: boolean; onClick: () 
 function explain(decision: ReturnType<typeof decideToolAccess>): string {
   const where = decision.rule === "default" ? "default row" : "own rule";
   const who = decision.subject === "*" ? "everyone" : decision.subject === undefined ? undefined : decision.subject;
-  if (decision.allowed) return who ? `allowed for ${who} (${where})` : `everyone allowed (${where})`;
+  const judged = decision.allowed && decision.condition ? `, if its ${decision.condition.effect}-condition lets the call through` : "";
+  if (decision.allowed) return who ? `allowed for ${who} (${where}${judged})` : `everyone allowed (${where}${judged})`;
   return decision.reason === "denied" ? `denied for ${who} (${where})` : `not allowed (${where})`;
 }
 
@@ -71,6 +75,8 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [hydrated, setHydrated] = useState(false);
   const [configVersion, setConfigVersion] = useState(initial.configVersion);
+  const [settings, setSettings] = useState<RuleSettings>(initial.settings);
+  const [editingRule, setEditingRule] = useState<string>();
   useEffect(() => {
     setHydrated(true);
     // A User Timing mark for when the matrix answers clicks (the performance test reads it).
@@ -103,7 +109,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
 
   const simulated = useMemo(() => {
     if (!simulatedGroups) return undefined;
-    const acl = compileAcl(matrixToAcl(draft));
+    const acl = compileAcl(aclOf(draft, settings));
     const caller = { username: "\u0000simulated", groups: simulatedGroups };
     const decisions = new Map<string, SimulatedDecision>();
     const defaultDecision = decideToolAccess(acl, UNNAMED_TOOL, caller);
@@ -113,7 +119,21 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
       decisions.set(tool, { allowed: decision.allowed, because: explain(decision) });
     }
     return decisions;
-  }, [simulatedGroups, draft, shown]);
+  }, [simulatedGroups, draft, shown, settings]);
+
+  const ruleSaved = (tool: string, value: RuleSettingsValue) => {
+    setSettings((current) => {
+      const conditions = { ...current.conditions };
+      const redactions = { ...current.redactions };
+      if (value.condition) conditions[tool] = value.condition;
+      else delete conditions[tool];
+      if (value.redactArgs.length) redactions[tool] = value.redactArgs;
+      else delete redactions[tool];
+      return { conditions, redactions };
+    });
+    setEditingRule(undefined);
+    setNotice(`Saved the ${tool === DEFAULT_ROW ? "default rule" : tool} rule's condition. The gateway applies it with the next configuration.`);
+  };
 
   useEffect(() => {
     if (changes.length === 0) return;
@@ -156,6 +176,7 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
       setOverlaps(keep ? mine.filter((c) => theirs.has(`${c.tool}\u0000${c.column}`)) : []);
       dispatch({ type: "reloaded", data, keepEdits: keep });
       setConfigVersion(data.configVersion);
+      setSettings(data.settings);
       setSaveError(undefined);
       setReviewing(false);
       setNotice(
@@ -265,6 +286,8 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
         onFocus={onFocus}
         simulated={simulated}
         dispatch={dispatch}
+        settings={settings}
+        onEditCondition={setEditingRule}
       />
       {state.tools.length === 0 ? (
         <p className="text-sm text-zinc-500">
@@ -280,7 +303,8 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
 
       <p className="text-xs text-zinc-500">
         Click a cell to cycle allow → deny → inherit; arrow keys move between cells, Space or Enter cycles. Dashed cells inherit: a tool row from the default row, a group from its
-        row&apos;s <em>everyone else</em>. A caller in several groups is denied if any of them is denied.
+        row&apos;s <em>everyone else</em>. A caller in several groups is denied if any of them is denied. <em>+ condition</em> under a tool opens its condition editor: a CEL
+        expression that judges each call&apos;s arguments (tools/list stays name-based), saved on its own.
       </p>
 
       {changes.length > 0 ? (
@@ -294,6 +318,26 @@ export function MatrixEditor({ initial }: { initial: AccessMatrixData }) {
           </div>
         </div>
       ) : null}
+
+      <ServerRedactionPanel serverId={initial.serverId} initial={initial.redaction} />
+
+      <Dialog
+        open={editingRule !== undefined}
+        onClose={() => setEditingRule(undefined)}
+        title={editingRule === DEFAULT_ROW ? "Condition of the default rule" : `Condition of ${editingRule ?? ""}`}
+      >
+        {editingRule !== undefined ? (
+          <ConditionEditor
+            key={editingRule}
+            serverId={initial.serverId}
+            tool={editingRule}
+            groups={draft.groups}
+            initial={{ condition: settings.conditions[editingRule], redactArgs: settings.redactions[editingRule] ?? [] }}
+            onSaved={(value) => ruleSaved(editingRule, value)}
+            onCancel={() => setEditingRule(undefined)}
+          />
+        ) : null}
+      </Dialog>
 
       <Dialog open={confirmDiscard} onClose={() => setConfirmDiscard(false)} title={`Discard ${plural(changes.length, "staged edit")}?`}>
         <div className="space-y-4 text-sm">

@@ -11,6 +11,7 @@ import { Badge } from "../ui/badge";
 import { Menu, MENU_BUTTON_CLASS, MenuPopover } from "../ui/menu";
 import type { MatrixAction } from "./matrix-state";
 import { plural } from "@/lib/client/plural";
+import type { RuleSettings, StoredCondition } from "@/lib/acl/rule-settings";
 
 export interface Focus {
   row: number;
@@ -52,14 +53,39 @@ interface RowProps {
   simulatedAllowed?: boolean;
   simulatedBecause?: string;
   simulating: boolean;
+  condition?: StoredCondition;
+  redacted: boolean;
 }
 
-function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row: MatrixRow }) {
+/** The row's condition (or a way to add one): opens the condition editor. */
+function ConditionButton({ tool, condition, redacted }: { tool: string; condition?: StoredCondition; redacted: boolean }) {
+  const label = condition ? `${condition.effect === "allow" ? "allow" : "deny"} only when ${condition.expression}` : "add a condition";
+  return (
+    <button
+      type="button"
+      tabIndex={-1}
+      data-condition={tool}
+      title={condition ? label : "Add a CEL condition on this rule's calls"}
+      aria-label={`Condition of ${rowLabel(tool)}: ${label}`}
+      className={`mt-0.5 block max-w-full truncate rounded px-1 text-left font-mono text-[11px] ${
+        condition
+          ? "bg-violet-100 text-violet-800 hover:bg-violet-200 dark:bg-violet-950 dark:text-violet-200"
+          : "text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 dark:hover:bg-zinc-800"
+      }`}
+    >
+      {condition ? `${condition.effect === "allow" ? "if" : "deny if"} ${condition.expression}` : "+ condition"}
+      {redacted ? " · redacts args" : ""}
+    </button>
+  );
+}
+
+function ToolHeader({ tool, meta, row, condition, redacted }: { tool: string; meta?: MatrixTool; row: MatrixRow; condition?: StoredCondition; redacted: boolean }) {
   if (tool === DEFAULT_ROW) {
     return (
       <>
         <span className="block text-sm font-semibold">Default</span>
         <span className="block text-xs font-normal text-zinc-500">every tool without a rule of its own</span>
+        <ConditionButton tool={tool} condition={condition} redacted={false} />
       </>
     );
   }
@@ -86,11 +112,26 @@ function ToolHeader({ tool, meta, row }: { tool: string; meta?: MatrixTool; row:
         {own ? "own rule" : "inherits default"}
         {Object.keys(row.consumers ?? {}).length ? ` · ${plural(Object.keys(row.consumers ?? {}).length, "consumer rule")}` : ""}
       </span>
+      <ConditionButton tool={tool} condition={condition} redacted={redacted} />
     </>
   );
 }
 
-const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, defaultRow, groups, index, focusCol, simulatedAllowed, simulatedBecause, simulating }: RowProps) {
+const MatrixRowView = memo(function MatrixRowView({
+  tool,
+  meta,
+  row,
+  savedRow,
+  defaultRow,
+  groups,
+  index,
+  focusCol,
+  simulatedAllowed,
+  simulatedBecause,
+  simulating,
+  condition,
+  redacted,
+}: RowProps) {
   const isDefault = tool === DEFAULT_ROW;
   // Only what inheritance reads: this row and the default row.
   const local: AclMatrix = isDefault ? { groups, defaultRow: row, tools: {} } : { groups, defaultRow, tools: { [tool]: row } };
@@ -101,7 +142,7 @@ const MatrixRowView = memo(function MatrixRowView({ tool, meta, row, savedRow, d
         scope="row"
         className={`sticky left-0 z-10 overflow-hidden border-r border-zinc-200 px-3 py-1.5 text-left font-normal dark:border-zinc-800 ${isDefault ? "bg-indigo-50 dark:bg-indigo-950" : "bg-white dark:bg-zinc-900"}`}
       >
-        <ToolHeader tool={tool} meta={meta} row={row} />
+        <ToolHeader tool={tool} meta={meta} row={row} condition={condition} redacted={redacted} />
       </th>
       {simulating ? (
         <td data-testid="simulated" className="border-r border-zinc-200 bg-indigo-50/40 px-2 py-1 text-xs dark:border-zinc-800 dark:bg-indigo-950/20">
@@ -168,12 +209,14 @@ interface GridProps {
   onFocus: (focus: Focus) => void;
   simulated?: ReadonlyMap<string, SimulatedDecision>;
   dispatch: Dispatch<MatrixAction>;
+  settings: RuleSettings;
+  onEditCondition: (tool: string) => void;
 }
 
 const EMPTY_ROW: MatrixRow = { groups: {}, others: "inherit" };
 const [TOOL_REM, GROUP_REM, OTHERS_REM, SIMULATED_REM, MENU_REM] = [15, 6.5, 7, 11, 2.5];
 
-export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, focus, onFocus, simulated, dispatch }: GridProps) {
+export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, focus, onFocus, simulated, dispatch, settings, onEditCondition }: GridProps) {
   const table = useRef<HTMLTableElement>(null);
   const columns = [...draft.groups, OTHERS];
   const rowCount = tools.length + 1;
@@ -210,6 +253,8 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
   const [rowMenu, setRowMenu] = useState<{ tool: string; anchor: HTMLElement }>();
 
   const onClick = (event: MouseEvent<HTMLTableElement>) => {
+    const conditionButton = (event.target as HTMLElement).closest<HTMLElement>("button[data-condition]");
+    if (conditionButton) return onEditCondition(conditionButton.dataset.condition!);
     const menuButton = (event.target as HTMLElement).closest<HTMLElement>("button[data-row-menu]");
     if (menuButton) return setRowMenu({ tool: menuButton.dataset.rowMenu!, anchor: menuButton });
     const target = (event.target as HTMLElement).closest<HTMLElement>("button[data-tool]");
@@ -295,6 +340,8 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
             simulatedAllowed={simulated?.get(DEFAULT_ROW)?.allowed}
             simulatedBecause={simulated?.get(DEFAULT_ROW)?.because}
             simulating={simulating}
+            condition={settings.conditions[DEFAULT_ROW]}
+            redacted={false}
           />
           {tools.map((tool, i) => (
             <MatrixRowView
@@ -310,6 +357,8 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
               simulatedAllowed={simulated?.get(tool)?.allowed}
               simulatedBecause={simulated?.get(tool)?.because}
               simulating={simulating}
+              condition={settings.conditions[tool]}
+              redacted={(settings.redactions[tool]?.length ?? 0) > 0}
             />
           ))}
         </tbody>
@@ -326,6 +375,7 @@ export function MatrixGrid({ label, busy, draft, saved, tools, filtered, meta, f
               label: rowMenu.tool === DEFAULT_ROW ? "Inherit in every column" : "Inherit everywhere (no own rule)",
               onSelect: () => dispatch({ type: "setRow", tool: rowMenu.tool, cell: "inherit" }),
             },
+            { label: "Condition and redaction…", onSelect: () => onEditCondition(rowMenu.tool) },
           ]}
         />
       ) : null}

@@ -1,5 +1,5 @@
 import { plural } from "@/lib/client/plural";
-import type { ServerAccess } from "@/lib/console/effective-access";
+import type { ConditionView, ServerAccess } from "@/lib/console/effective-access";
 import { Badge } from "../ui/badge";
 import { Table, Td, Th } from "../ui/table";
 
@@ -22,6 +22,7 @@ export function ToolAccessTable({ access, caller, shown = access.tools }: { acce
           {access.otherTools.decision.allowed ? "allowed" : "denied"}
         </strong>
         . {access.otherTools.reason}
+        {access.otherTools.condition ? <ConditionLine condition={access.otherTools.condition} /> : null}
       </p>
       {tools.length > 0 ? (
         <Table label={`Tools of ${access.name} for ${caller}`}>
@@ -44,12 +45,27 @@ export function ToolAccessTable({ access, caller, shown = access.tools }: { acce
                   )}
                 </Td>
                 <Td className="whitespace-nowrap">{tool.decision.allowed ? <Badge tone="green">may call</Badge> : <Badge tone="red">may not call</Badge>}</Td>
-                <Td className="text-zinc-700 dark:text-zinc-300">{tool.reason}</Td>
+                <Td className="text-zinc-700 dark:text-zinc-300">
+                  {tool.reason}
+                  {tool.condition ? <ConditionLine condition={tool.condition} /> : null}
+                </Td>
               </tr>
             ))}
           </tbody>
         </Table>
       ) : null}
     </div>
+  );
+}
+
+/** "Only when: argument owner is "acme"" beside the expression itself, which is what the gateway runs. */
+export function ConditionLine({ condition }: { condition: ConditionView }) {
+  return (
+    <span className="mt-1 block text-xs" data-testid="condition-line">
+      <span className="font-medium">{condition.effect === "allow" ? "Only when" : "Refused when"}:</span>{" "}
+      {condition.words ?? <code className="font-mono">{condition.expression}</code>}
+      {condition.words ? <code className="ml-2 font-mono text-zinc-500">{condition.expression}</code> : null}
+      {condition.message ? <span className="block text-zinc-500">Refused calls are told: “{condition.message}”</span> : null}
+    </span>
   );
 }

@@ -109,4 +109,23 @@ describe("CEL conditions through the gateway", () => {
     const { error } = await callTool("push_files", { owner: "acme", branch: "main" });
     expect(error).toMatchObject({ data: { reason: "condition_denied" } });
   });
+
+  it("reads a condition on a rule with allow and deny as an allow-condition: deny refuses by name, the admitted callers are judged", async () => {
+    const config = configFor(upstream.url, [{ ...PUSH_RULE, deny: ["contractor"] }]) as ReturnType<typeof configFor> & { consumers: unknown[]; consumer_groups: unknown[] };
+    config.consumer_groups.push({ name: "contractor" });
+    config.consumers.push({ username: "carol", groups: ["developer", "contractor"], keys: [{ key: "carol-api-key-1" }] });
+    expect(gw.gateway.applyConfig(config, "test")).toMatchObject({ ok: true });
+    await expect(callTool("push_files", { owner: "acme", branch: "main" })).resolves.toMatchObject({ forwarded: false, error: { data: { reason: "condition_denied" } } });
+    await expect(callTool("push_files", { owner: "acme", branch: "feature/docs" })).resolves.toMatchObject({ forwarded: true, error: undefined });
+    const carol = new Client({ name: "portcullis-test", version: "1.0.0" });
+    await carol.connect(
+      new StreamableHTTPClientTransport(new URL(`${gw.url}/github-mcp`), { requestInit: { headers: { apikey: "carol-api-key-1", authorization: "Bearer gho_token" } } }),
+    );
+    const refused = await carol.callTool({ name: "push_files", arguments: { owner: "acme", branch: "feature/docs" } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await carol.close();
+    expect(refused).toMatchObject({ code: -32602, data: { reason: "tool_denied" }, message: expect.stringContaining("contractor") });
+  });
 });

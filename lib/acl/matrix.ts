@@ -69,7 +69,7 @@ export function effectiveCell(matrix: AclMatrix, tool: string, group: string): E
   return set(inherited) ? inherited : effectiveOthers(matrix, tool);
 }
 
-/** The Kong rule that decides `tool` as the matrix does, inheritance resolved. */
+/** The names part of a row's rule: who it admits and denies, inheritance resolved. */
 export function ruleFor(matrix: AclMatrix, tool: string): AclRuleConfig {
   const row = rowOf(matrix, tool);
   const consumers = Object.entries(row.consumers ?? {});

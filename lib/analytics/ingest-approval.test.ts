@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { auditEventSchema, type AuditEvent } from "../core/audit/event";
 import { createDb, createPool, type Db } from "../db/client";
-import { auditPage, parseAuditFilter } from "./audit-query";
+import { ALL_EVENTS, auditPage, parseAuditFilter } from "./audit-query";
 import { ingestAuditEvents, RollupWriter } from "./ingest";
 
 let database: TestDatabase;
@@ -52,7 +52,7 @@ describe("approvals in the audit trail", () => {
     expect(row).toMatchObject({ approvalId: approved.approval!.id, approvalKind: "approve", approvedBy: "approver@example.com", approvalWaitedMs: 61_000 });
     expect((await db.auditEvent.findUniqueOrThrow({ where: { id: plain.id } })).approvalId).toBeNull();
 
-    const ids = async (approval: string) => (await auditPage(db, parseAuditFilter({ approval }))).events.map((e) => e.id).sort();
+    const ids = async (approval: string) => (await auditPage(db, parseAuditFilter({ approval }).filter, ALL_EVENTS)).events.map((e) => e.id).sort();
     expect(await ids("any")).toEqual([approved.id, confirmed.id].sort());
     expect(await ids("approve")).toEqual([approved.id]);
     expect(await ids("confirm")).toEqual([confirmed.id]);

@@ -3,8 +3,10 @@
 // deterministic: every list is sorted by name, so the same state always gives
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
-import { matrixToAcl, DEFAULT_ROW, ruleFor, type AclMatrix, type Effect } from "../acl/matrix";
+import { DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
+import { aclOf, conditionProblems, type RuleSettings, type StoredCondition } from "../acl/rule-settings";
 import type { AclRuleConfig, GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
+import type { ConfigIssue } from "../core/config/validate";
 
 export interface AclRuleRow {
   toolName: string;
@@ -39,6 +41,12 @@ export interface ServerSnapshot {
   destructive?: { action: "allow" | "confirm" | "approve"; approvers: string[] };
   /** Tools the last sync listed with annotations.destructiveHint true. */
   destructiveTools?: string[];
+  /** CEL conditions on rules; toolName "*" is the default rule. */
+  conditions?: (StoredCondition & { toolName: string })[];
+  /** Argument paths recorded as a hash, per tool. */
+  redactions?: { toolName: string; paths: string[] }[];
+  resultRedaction?: "off" | "secrets";
+  auditArguments?: boolean;
 }
 
 export interface RequirementRow {
@@ -67,6 +75,8 @@ export interface ConfigSnapshot {
   secrets: { name: string; ciphertext: string }[];
   /** HashiCorp Vault settings as stored by the console (the config's `vault.hcv` shape). */
   hcv?: NonNullable<GatewayConfigInput["vault"]>["hcv"];
+  /** Credential formats masked besides the built-in ones (the settings page). */
+  secretPatterns?: { name: string; pattern: string }[];
 }
 
 const byName =
@@ -84,6 +94,13 @@ export function serverMatrix(server: Pick<ServerSnapshot, "groupRules" | "consum
   for (const rule of server.othersRules) row(rule.toolName).others = rule.effect;
   for (const rule of server.consumerRules) (row(rule.toolName).consumers ??= {})[rule.subject] = rule.effect;
   return matrix;
+}
+
+export function serverRuleSettings(server: Pick<ServerSnapshot, "conditions" | "redactions">): RuleSettings {
+  return {
+    conditions: Object.fromEntries((server.conditions ?? []).map(({ toolName, ...condition }) => [toolName, condition])),
+    redactions: Object.fromEntries((server.redactions ?? []).map((r) => [r.toolName, r.paths])),
+  };
 }
 
 type ServerInput = NonNullable<GatewayConfigInput["servers"]>[number];
@@ -107,6 +124,9 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     tools: [...server.pins].sort(byName((t) => t.name)).map((t) => ({ name: t.name, pin: t.pin })),
     acl: compileAcl(server, groups),
     limits: [...server.limits].sort(byName((l) => `${l.subject}\u0000${l.tool}`)).map(compileLimit),
+    // Only when set, so a server without them compiles as it always did (same document, same hash).
+    ...(server.resultRedaction === "secrets" ? { result_redaction: "secrets" as const } : {}),
+    ...(server.auditArguments ? { audit_arguments: true } : {}),
   };
 }
 
@@ -126,14 +146,14 @@ export function compileRequirement(row: Omit<RequirementRow, "toolName">): Requi
 }
 
 /**
- * The matrix's rules, then each requirement on its rule. A tool that needs a step but has no rule of its own gets one
- * that decides exactly as the default row does for it (lib/acl/matrix.ts `ruleFor`), carrying the step. A tool
+ * The matrix's rules with their conditions and redactions, then each requirement on its rule. A tool that needs a step
+ * but has no rule of its own gets one that decides exactly as the default rule does (names and condition), carrying the step. A tool
  * annotated destructiveHint: true with no requirement of its own gets the server's destructive default, whatever
  * the default row requires: the tool said it destroys, the server's setting says what that needs.
  */
 function compileAcl(server: ServerSnapshot, groups: string[]) {
-  const matrix = serverMatrix(server, groups);
-  const acl = matrixToAcl(matrix);
+  const acl = aclOf(serverMatrix(server, groups), serverRuleSettings(server));
+  const inherited = acl.default;
   const steps = new Map<string, RequireConfig>();
   const destructive = server.destructive ?? { action: "allow", approvers: [] };
   if (destructive.action !== "allow") {
@@ -154,7 +174,7 @@ function compileAcl(server: ServerSnapshot, groups: string[]) {
   }
   if (steps.size === 0) return acl;
   const rules = new Map(acl.tools.map((rule) => [rule.name, rule]));
-  for (const [name, require] of steps) rules.set(name, { ...(rules.get(name) ?? { name, ...ruleFor(matrix, name) }), require });
+  for (const [name, require] of steps) rules.set(name, { ...(rules.get(name) ?? { ...inherited, name }), require });
   return { ...acl, tools: [...rules.values()].sort(byName((r) => r.name)) };
 }
 
@@ -190,5 +210,25 @@ export function compileConfig(snapshot: ConfigSnapshot): GatewayConfigInput {
       portcullis: Object.fromEntries([...snapshot.secrets].sort(byName((s) => s.name)).map((s) => [s.name, s.ciphertext])),
       ...(snapshot.hcv ? { hcv: snapshot.hcv } : {}),
     },
+    ...(snapshot.secretPatterns?.length ? { secret_patterns: [...snapshot.secretPatterns].sort(byName((p) => p.name)) } : {}),
   };
+}
+
+/**
+ * What the console refuses beyond the gateway's own validation: a condition
+ * its rule cannot carry (lib/acl/rule-settings.ts), by its path in the
+ * document compileConfig gives for the same snapshot.
+ */
+export function ruleSettingIssues(snapshot: ConfigSnapshot): ConfigIssue[] {
+  const groups = snapshot.groups.map((g) => g.name).sort();
+  return [...snapshot.servers].sort(byName((s) => s.name)).flatMap((server, i) => {
+    const settings = serverRuleSettings(server);
+    const problems = conditionProblems(serverMatrix(server, groups), settings);
+    if (problems.length === 0) return [];
+    const tools = compileAcl(server, groups).tools.map((t) => t.name);
+    return problems.map(({ tool, problem }) => ({
+      path: tool === DEFAULT_ROW ? ["servers", i, "acl", "default", "when"] : ["servers", i, "acl", "tools", tools.indexOf(tool), "when"],
+      message: problem,
+    }));
+  });
 }

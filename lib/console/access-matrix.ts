@@ -8,6 +8,7 @@ import { DEFAULT_ROW, hasOwnRule, matrixToAcl, type AclMatrix, type Cell, type M
 import { aclSchema } from "../core/config/schema";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import type { RuleSettings } from "../acl/rule-settings";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import type { SaveMatrixInput } from "./schemas/access-matrix";
@@ -33,6 +34,9 @@ export interface AccessMatrixData {
   configVersion: number | null;
   matrix: AclMatrix;
   tools: MatrixTool[];
+  /** Conditions and redacted argument paths, saved one rule at a time (lib/console/rule-settings.ts). */
+  settings: RuleSettings;
+  redaction: { resultRedaction: "off" | "secrets"; auditArguments: boolean };
 }
 
 const EMPTY_ROW = (): MatrixRow => ({ groups: {}, others: "inherit" });
@@ -53,9 +57,15 @@ export async function readMatrix(tx: Tx, serverId: string): Promise<AclMatrix> {
 
 export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixData | undefined> {
   return db().$transaction(async (tx) => {
-    const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, aclVersion: true } });
+    const server = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, aclVersion: true, resultRedaction: true, auditArguments: true } });
     if (!server) return undefined;
     const matrix = await readMatrix(tx, serverId);
+    const conditions = await tx.aclCondition.findMany({ where: { serverId }, select: { toolName: true, effect: true, expression: true, message: true } });
+    const redactions = await tx.argumentRedaction.findMany({ where: { serverId }, select: { toolName: true, paths: true } });
+    const settings: RuleSettings = {
+      conditions: Object.fromEntries(conditions.map(({ toolName, ...condition }) => [toolName, condition])),
+      redactions: Object.fromEntries(redactions.map((r) => [r.toolName, r.paths])),
+    };
     const tools = await tx.tool.findMany({
       where: { serverId },
       orderBy: { name: "asc" },
@@ -70,8 +80,8 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
     }));
     const latest = await tx.configVersion.findFirst({ orderBy: { number: "desc" }, select: { number: true } });
     const known = new Set(tools.map((t) => t.name));
-    const ruledOnly: MatrixTool[] = Object.keys(matrix.tools)
-      .filter((name) => !known.has(name))
+    const ruledOnly: MatrixTool[] = [...new Set([...Object.keys(matrix.tools), ...Object.keys(settings.conditions), ...Object.keys(settings.redactions)])]
+      .filter((name) => name !== DEFAULT_ROW && !known.has(name))
       .map((name) => ({ name, description: "", readOnlyHint: null, changed: false, unlisted: true }));
     return {
       serverId,
@@ -80,6 +90,8 @@ export async function loadAccessMatrix(serverId: string): Promise<AccessMatrixDa
       configVersion: latest?.number ?? null,
       matrix,
       tools: [...listed, ...ruledOnly].sort((a, b) => a.name.localeCompare(b.name)),
+      settings,
+      redaction: { resultRedaction: server.resultRedaction, auditArguments: server.auditArguments },
     };
   });
 }

@@ -94,6 +94,41 @@ describe("serverAccess: the gateway's decision for every known tool, with the ru
   });
 });
 
+describe("conditions in My access", () => {
+  const conditional = serverSchema.parse({
+    ...github,
+    acl: {
+      default: { allow: ["developer"], when: 'tool != "delete_repository"' },
+      tools: [
+        { name: "push_files", allow: ["developer"], when: 'args.owner == "acme" && !(args.branch in ["main", "master"])', message: "acme's feature branches only" },
+        { name: "search_code", deny: ["contractor"], when: 'args.q.contains("password")' },
+        { name: "list_files", when: 'args.files.all(f, f.startsWith("docs/"))' },
+      ],
+    },
+  });
+
+  it("shows the deciding rule's condition in plain words beside the expression, for the callers it judges", () => {
+    const tools = new Map(serverAccess(conditional, [], contractor).tools.map((t) => [t.tool, t]));
+    expect(tools.get("push_files")!.condition).toEqual({
+      effect: "allow",
+      expression: 'args.owner == "acme" && !(args.branch in ["main", "master"])',
+      words: 'argument owner is "acme" and argument branch is not one of "main", "master"',
+      message: "acme's feature branches only",
+    });
+    expect(tools.get("search_code")!.condition).toEqual({ effect: "deny", expression: 'args.q.contains("password")', words: 'argument q contains "password"' });
+    // A form it does not put in words: the expression alone.
+    expect(tools.get("list_files")!.condition).toMatchObject({ effect: "allow", words: undefined });
+    expect(serverAccess(conditional, [], contractor).otherTools.condition).toMatchObject({ words: 'the tool is not "delete_repository"' });
+  });
+
+  it("shows no condition where it does not judge the caller: refused by name, or not among a deny-condition's subjects", () => {
+    const tools = new Map(serverAccess(conditional, [], nobody).tools.map((t) => [t.tool, t]));
+    expect(tools.get("push_files")!.decision.allowed).toBe(false);
+    expect(tools.get("push_files")!.condition).toBeUndefined();
+    expect(tools.get("search_code")!.condition).toBeUndefined();
+  });
+});
+
 describe("loadPublishedPolicy reads what the gateways run", () => {
   it("takes the servers and the asked-for consumers from the latest config version; a disabled consumer is not in it", async () => {
     const group = await ctx.db.consumerGroup.create({ data: { name: "developer" } });

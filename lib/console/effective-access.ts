@@ -4,6 +4,7 @@
 // configuration the gateways run — the latest published version — so what
 // this shows is what the gateway will do; nothing here decides by itself.
 import { z } from "zod";
+import { describeCondition } from "../acl/condition-words";
 import { compileAcl, decideToolAccess, EVERYONE, normaliseToolName, type AclDecision, type Caller } from "../core/acl/decide";
 import { compileConfig } from "../config/compile";
 import { consumerSchema, serverSchema, type ServerConfig } from "../core/config/schema";
@@ -54,6 +55,23 @@ export interface ToolAccess {
   ownRule: boolean;
   /** One sentence: which rule decided, and for which group or consumer. */
   reason: string;
+  /** The deciding rule's condition, when it judges this caller's calls (admitted by name, the call still judged on its arguments). */
+  condition?: ConditionView;
+}
+
+export interface ConditionView {
+  /** allow: a call is admitted only when it holds; deny: a call is refused when it holds. */
+  effect: "allow" | "deny";
+  expression: string;
+  /** The expression in plain words (lib/acl/condition-words.ts); undefined for forms it does not put in words. */
+  words?: string;
+  message?: string;
+}
+
+function conditionView(decision: AclDecision): ConditionView | undefined {
+  if (!decision.allowed || decision.condition === undefined) return undefined;
+  const { effect, condition, message } = decision.condition;
+  return { effect, expression: condition.expression, words: describeCondition(condition.expression), ...(message ? { message } : {}) };
 }
 
 export interface ServerAccess {
@@ -118,7 +136,14 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
   const access = (tool: string, isDiscovered: boolean): ToolAccess => {
     const decision = decideToolAccess(acl, tool, caller);
     const own = rules.get(normaliseToolName(tool));
-    return { tool, discovered: isDiscovered, decision, ownRule: own !== undefined, reason: explainDecision(decision, own ?? server.acl.default, own !== undefined, caller) };
+    return {
+      tool,
+      discovered: isDiscovered,
+      decision,
+      ownRule: own !== undefined,
+      reason: explainDecision(decision, own ?? server.acl.default, own !== undefined, caller),
+      condition: conditionView(decision),
+    };
   };
   const tools = names.map((name) => access(name, discovered.has(normaliseToolName(name)))).sort((a, b) => (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0));
   // No rule of its own: the default rule decides, as for a tool the upstream adds tomorrow.
@@ -129,6 +154,7 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
     decision: otherDecision,
     ownRule: false,
     reason: explainDecision(otherDecision, server.acl.default, false, caller),
+    condition: conditionView(otherDecision),
   };
   return {
     name: server.name,

@@ -6,7 +6,7 @@
 // rolls back and nothing is saved. Otherwise the write would
 // commit, the compile would fail, and every later change — a new key, a
 // revocation — would stop reaching the gateways.
-import { compileConfig } from "../config/compile";
+import { compileConfig, ruleSettingIssues } from "../config/compile";
 import { formatConfigPath, type GatewayConfigInput } from "../core/config/schema";
 import { validateConfig, type ConfigIssue } from "../core/config/validate";
 import { ConsoleError } from "../console/errors";
@@ -58,9 +58,11 @@ export function refusalFor(document: GatewayConfigInput, issues: ConfigIssue[], 
 export async function assertConfigAccepted(tx: Tx, subject: WriteSubject = {}): Promise<void> {
   // Serialised with other checked writes, so two changes valid on their own cannot commit an invalid whole.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK_ID})`;
-  const document = compileConfig(await loadConfigSnapshot(tx));
+  const snapshot = await loadConfigSnapshot(tx);
+  const document = compileConfig(snapshot);
   const result = validateConfig(document, { publicUrl: process.env.PORTCULLIS_PUBLIC_URL?.trim() || undefined });
-  if (!result.ok) throw refusalFor(document, result.issues, subject);
+  const issues = [...ruleSettingIssues(snapshot), ...(result.ok ? [] : result.issues)];
+  if (issues.length > 0) throw refusalFor(document, issues, subject);
 }
 
 /** A console write that changes the compiled configuration: the write, then the check, in one transaction. */

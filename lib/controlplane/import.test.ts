@@ -130,6 +130,52 @@ describe("declarative import and export", () => {
     expect(await db.limitRule.count()).toBe(0);
   });
 
+  it("stores a file's conditions, redacted arguments and redaction settings, and exports them as they were written", async () => {
+    const file = parseYaml(yaml());
+    const github = file.servers[0];
+    github.result_redaction = "secrets";
+    github.audit_arguments = true;
+    github.acl = {
+      default: { deny: ["developer"], when: 'tool != "delete_repository"', message: "no deletions" },
+      tools: [
+        { name: "push_files", allow: ["admin"], when: 'args.owner == "acme"', message: "acme only", redact_args: ["args.files[*].content", "args.content"] },
+        { name: "search_code", deny: ["*"], when: 'args.q.contains("password")' },
+        { name: "search_repositories", allow: ["admin", "developer"] },
+      ],
+    };
+    file.secret_patterns = [{ name: "acme", pattern: "acme_live_[0-9a-f]{16}" }];
+    const config = parseConfigText(JSON.stringify(file));
+    await applyImport(db, actor, config, masterKey, (await previewImport(db, config, masterKey)).currentHash, "config.import");
+    const server = await db.mcpServer.findUniqueOrThrow({ where: { name: "github" }, include: { conditions: { orderBy: { toolName: "asc" } }, redactions: true } });
+    expect(server.conditions.map((c) => [c.toolName, c.effect, c.message])).toEqual([
+      // `deny` alone: a deny-condition, as the gateway reads it.
+      ["*", "deny", "no deletions"],
+      ["push_files", "allow", "acme only"],
+      ["search_code", "deny", null],
+    ]);
+    expect(server.redactions).toEqual([expect.objectContaining({ toolName: "push_files", paths: ["args.content", "args.files[*].content"] })]);
+
+    const exported = compileConfig(await loadConfigSnapshot(db));
+    const exportedGithub = exported.servers!.find((s) => s.name === "github")!;
+    expect(exportedGithub).toMatchObject({ result_redaction: "secrets", audit_arguments: true });
+    expect(exported.secret_patterns).toEqual(file.secret_patterns);
+    expect(exportedGithub.acl).toEqual({
+      default: { deny: ["developer"], when: 'tool != "delete_repository"', message: "no deletions" },
+      tools: [
+        // The matrix spells out the denial push_files' row inherits (same decisions): an allow-condition beside `deny`.
+        { name: "push_files", allow: ["admin"], deny: ["developer"], when: 'args.owner == "acme"', message: "acme only", redact_args: ["args.content", "args.files[*].content"] },
+        { name: "search_code", deny: ["*"], when: 'args.q.contains("password")' },
+        { name: "search_repositories", allow: ["admin", "developer"] },
+      ],
+    });
+    expect((await previewImport(db, parseConfigText(configToYaml(exported)), masterKey)).changed).toBe(false);
+
+    const plain = parseConfigText(yaml());
+    await applyImport(db, actor, plain, masterKey, (await previewImport(db, plain, masterKey)).currentHash, "config.import");
+    expect([await db.aclCondition.count(), await db.argumentRedaction.count()]).toEqual([0, 0]);
+    expect(compileConfig(await loadConfigSnapshot(db))).not.toHaveProperty("secret_patterns");
+  });
+
   it("rolls back to an earlier version by importing its document", async () => {
     const v1 = await publishConfigVersion(db, { reason: "before" });
     await db.consumerGroup.create({ data: { name: "contractor" } });

@@ -21,7 +21,7 @@ import { ConsoleError } from "../console/errors";
 import { assertConfigAccepted } from "./config-check";
 import { hashInputSchema } from "../console/tool-diff";
 import { limitRuleColumns } from "./limit-rule-rows";
-import { loadConfigSnapshot } from "./snapshot";
+import { loadConfigSnapshot, SECRET_PATTERNS_SETTING } from "./snapshot";
 
 type Tx = Prisma.TransactionClient;
 
@@ -42,24 +42,6 @@ export function parseConfigText(text: string): GatewayConfig {
   }
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
-  // The access matrix has no place for a condition yet: storing the rule without it would turn an allow-condition into a plain allow.
-  const conditions = result.config.servers.flatMap((server, i) => [
-    ...(server.acl.default.when === undefined ? [] : [`servers[${i}].acl.default.when`]),
-    ...server.acl.tools.flatMap((rule, j) => (rule.when === undefined ? [] : [`servers[${i}].acl.tools[${j}].when`])),
-  ]);
-  if (conditions.length > 0)
-    throw new ConsoleError("invalid", `The console cannot store ACL conditions yet; give them to the gateway in its configuration file:\n${conditions.join("\n")}`);
-  // Nor redaction settings: dropping them would publish a route that records or passes what the file meant to hide.
-  const redaction = [
-    ...result.config.servers.flatMap((server, i) => [
-      ...(server.result_redaction === "secrets" ? [`servers[${i}].result_redaction`] : []),
-      ...(server.audit_arguments ? [`servers[${i}].audit_arguments`] : []),
-      ...server.acl.tools.flatMap((rule, j) => (rule.redact_args === undefined ? [] : [`servers[${i}].acl.tools[${j}].redact_args`])),
-    ]),
-    ...(result.config.secret_patterns.length > 0 ? ["secret_patterns"] : []),
-  ];
-  if (redaction.length > 0)
-    throw new ConsoleError("invalid", `The console cannot store redaction settings yet; give them to the gateway in its configuration file:\n${redaction.join("\n")}`);
   // Redis is where one gateway deployment keeps its counters, not part of what the console publishes to every data plane.
   if (result.config.redis) {
     throw new ConsoleError(
@@ -130,6 +112,8 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       timeoutMs: server.timeout_ms,
       toolChanges: server.tool_changes,
       newTools: server.new_tools,
+      resultRedaction: server.result_redaction ?? "off",
+      auditArguments: server.audit_arguments ?? false,
     };
     const row = await tx.mcpServer.upsert({ where: { name: server.name }, create: { name: server.name, ...data }, update: { ...data, aclVersion: { increment: 1 } } });
     await syncPins(tx, row.id, server.tools);
@@ -149,6 +133,7 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       await tx.aclConsumerRule.createMany({ data: consumerRules.map(([username, effect]) => ({ serverId: row.id, toolName, consumerId: consumerIds.get(username)!, effect })) });
     }
     await syncRequirements(tx, row.id, server.acl);
+    await syncRuleSettings(tx, row.id, server.acl);
   }
 }
 
@@ -174,6 +159,35 @@ async function syncRequirements(tx: Tx, serverId: string, acl: GatewayConfig["se
           ]
         : [],
     ),
+  });
+}
+
+/**
+ * Each rule's condition and redacted argument paths, beside the matrix. The
+ * gateway reads a conditional rule with `deny` alone as a deny-condition and
+ * any other as an allow-condition; the matrix row keeps the rule's names.
+ */
+async function syncRuleSettings(tx: Tx, serverId: string, acl: GatewayConfig["servers"][number]["acl"]) {
+  await tx.aclCondition.deleteMany({ where: { serverId } });
+  await tx.argumentRedaction.deleteMany({ where: { serverId } });
+  const rules = [{ ...acl.default, name: DEFAULT_ROW, redact_args: undefined }, ...acl.tools];
+  await tx.aclCondition.createMany({
+    data: rules.flatMap((rule) =>
+      rule.when === undefined
+        ? []
+        : [
+            {
+              serverId,
+              toolName: rule.name,
+              effect: rule.deny?.length && !rule.allow?.length ? ("deny" as const) : ("allow" as const),
+              expression: rule.when,
+              message: rule.message ?? null,
+            },
+          ],
+    ),
+  });
+  await tx.argumentRedaction.createMany({
+    data: acl.tools.flatMap((rule) => (rule.redact_args?.length ? [{ serverId, toolName: rule.name, paths: [...new Set(rule.redact_args)].sort() }] : [])),
   });
 }
 
@@ -242,6 +256,12 @@ async function applyConfig(tx: Tx, config: GatewayConfig, masterKey: Buffer) {
   const consumerIds = await syncConsumers(tx, config, groupIds, now);
   await syncServers(tx, config, groupIds, consumerIds);
   await syncVault(tx, config, masterKey);
+  if (config.secret_patterns.length > 0) {
+    const value = [...config.secret_patterns].sort((a, b) => (a.name < b.name ? -1 : 1));
+    await tx.setting.upsert({ where: { key: SECRET_PATTERNS_SETTING }, create: { key: SECRET_PATTERNS_SETTING, value }, update: { value } });
+  } else {
+    await tx.setting.deleteMany({ where: { key: SECRET_PATTERNS_SETTING } });
+  }
   const publicUrl = config.gateway.public_url;
   if (publicUrl) await tx.setting.upsert({ where: { key: "gateway.public_url" }, create: { key: "gateway.public_url", value: publicUrl }, update: { value: publicUrl } });
   else await tx.setting.deleteMany({ where: { key: "gateway.public_url" } });

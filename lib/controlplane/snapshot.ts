@@ -6,6 +6,9 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
+/** The settings page's secret_patterns: a list of { name, pattern }. */
+export const SECRET_PATTERNS_SETTING = "redaction.secret_patterns";
+
 type Tx = Db | Prisma.TransactionClient;
 
 export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
@@ -32,6 +35,8 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
       limitRules: { select: limitRuleSelect },
       requirements: { omit: { serverId: true, updatedAt: true } },
+      conditions: { select: { toolName: true, effect: true, expression: true, message: true } },
+      redactions: { select: { toolName: true, paths: true } },
     },
   });
   // The upstream's own word (MCP ToolAnnotations.destructiveHint) on tools it still lists.
@@ -39,6 +44,7 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
+  const patternsSetting = await db.setting.findUnique({ where: { key: SECRET_PATTERNS_SETTING }, select: { value: true } });
   return {
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
     groups,
@@ -65,8 +71,14 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       requirements: s.requirements,
       destructive: { action: s.destructive, approvers: s.destructiveApprovers },
       destructiveTools: destructiveTools.filter((t) => t.serverId === s.id).map((t) => t.name),
+      conditions: s.conditions,
+      redactions: s.redactions,
+      resultRedaction: s.resultRedaction,
+      auditArguments: s.auditArguments,
     })),
     secrets,
+    // Validated when written (lib/console/secret-patterns.ts); the compiled config is validated again.
+    secretPatterns: (patternsSetting?.value ?? []) as ConfigSnapshot["secretPatterns"],
     hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],
   };
 }

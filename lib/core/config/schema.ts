@@ -87,7 +87,8 @@ export const aclRuleSchema = z.strictObject({
   deny: z.array(subject).optional(),
   /**
    * A CEL condition over the call (docs/gateway.md, "Conditions"). With `allow` (or no lists): the callers
-   * the rule admits are admitted only when it holds. With `deny` alone: the denied callers are refused only when it holds.
+   * the rule admits are admitted only when it holds, and `deny` beside `allow` still refuses by name. With `deny`
+   * alone: the denied callers are refused only when it holds.
    */
   when: z.string().min(1).optional(),
   /** What a caller refused by `when` is told. */
@@ -512,14 +513,11 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
   });
 }
 
-/** A rule's condition compiles, and says which list it narrows. */
+/** A rule's condition compiles, and its message has a condition to go with. */
 function checkCondition(rule: AclRuleConfig, path: (string | number)[], ctx: z.RefinementCtx) {
   if (rule.when === undefined) {
     if (rule.message !== undefined) ctx.addIssue({ code: "custom", path: [...path, "message"], message: "a message is what a caller refused by `when` is told: it needs `when`" });
     return;
-  }
-  if (rule.allow?.length && rule.deny?.length) {
-    ctx.addIssue({ code: "custom", path: [...path, "when"], message: "a condition narrows either `allow` or `deny`, not both: keep one list on a conditional rule" });
   }
   const compiled = compileCondition(rule.when);
   if (!compiled.ok) ctx.addIssue({ code: "custom", path: [...path, "when"], message: compiled.problem });

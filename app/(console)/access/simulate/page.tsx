@@ -9,7 +9,9 @@ import { SELECT_CLASS } from "@/components/ui/select";
 import type { Caller } from "@/lib/core/acl/decide";
 import { requirePageRole } from "@/lib/auth/session";
 import { consumerDisabled } from "@/lib/console/consumers";
+import { simulateSampleCall, MAX_SAMPLE_ARGUMENTS_CHARS } from "@/lib/console/call-simulation";
 import { publishedPolicy, serverAccess, serverToolNames } from "@/lib/console/effective-access";
+import { SampleCallVerdict } from "@/components/access/sample-call-verdict";
 import { listGroupNames } from "@/lib/console/groups";
 
 export const metadata: Metadata = { title: "Policy simulator" };
@@ -19,6 +21,9 @@ interface Query {
   caller?: string;
   consumer?: string;
   groups?: string | string[];
+  /** A sample call: a tool and its arguments as JSON. */
+  tool?: string;
+  args?: string;
 }
 
 const INPUT =
@@ -53,6 +58,7 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
   const selectedGroups = [query.groups ?? []].flat();
   const simulated = server && query.caller ? await resolveCaller(query, policy.callers) : undefined;
   const access = server && simulated?.caller ? serverAccess(server, (await serverToolNames([server.name])).get(server.name) ?? [], simulated.caller) : undefined;
+  const sample = server && simulated?.caller && query.tool?.trim() ? simulateSampleCall(server, simulated.caller, { tool: query.tool, args: query.args ?? "" }) : undefined;
 
   return (
     <>
@@ -113,6 +119,34 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
                   <p className="text-xs text-zinc-500">None checked: a caller in no group (the matrix&apos;s everyone else).</p>
                 </fieldset>
               </div>
+              <fieldset className="space-y-2 rounded-md p-3 ring-1 ring-inset ring-zinc-200 dark:ring-zinc-800">
+                <legend className="px-1 text-sm font-medium">A sample call (optional)</legend>
+                <div className="grid gap-3 md:grid-cols-[16rem_1fr]">
+                  <div className="space-y-1">
+                    <label htmlFor="sim-tool" className="block text-sm">
+                      Tool
+                    </label>
+                    <input id="sim-tool" name="tool" placeholder="push_files" defaultValue={query.tool ?? ""} className={`${INPUT} font-mono`} />
+                  </div>
+                  <div className="space-y-1">
+                    <label htmlFor="sim-args" className="block text-sm">
+                      Arguments (JSON)
+                    </label>
+                    <textarea
+                      id="sim-args"
+                      name="args"
+                      rows={3}
+                      maxLength={MAX_SAMPLE_ARGUMENTS_CHARS}
+                      placeholder='{"owner": "acme", "branch": "feature/x"}'
+                      defaultValue={query.args ?? ""}
+                      className={`${INPUT} font-mono`}
+                    />
+                  </div>
+                </div>
+                <p className="text-xs text-zinc-500">
+                  With a tool, the simulator judges one tools/call as the gateway does: the rule that decides by name, then its condition on these arguments (claims are empty).
+                </p>
+              </fieldset>
             </form>
           </Card>
           {simulated?.problem ? (
@@ -132,6 +166,7 @@ export default async function PolicySimulatorPage({ searchParams }: { searchPara
                 ) : null}
               </h2>
               <p className="text-xs text-zinc-500">Configuration version {policy.version ?? "not yet published"}.</p>
+              {sample ? <SampleCallVerdict result={sample} /> : null}
               <ToolAccessTable access={access} caller={simulated.label} />
             </section>
           ) : null}
