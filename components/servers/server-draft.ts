@@ -91,7 +91,7 @@ export function draftOf(settings?: ServerSettings): Draft {
     jwksUri: check?.jwks?.uri ?? "",
     audience: check?.audience ?? "",
     algorithms: passthrough?.validate?.algorithms?.join(" ") ?? "",
-    scopesSupported: swap?.scopes_supported.join(" ") ?? "",
+    scopesSupported: (swap ?? (auth?.mode === "sign_in" ? auth : undefined))?.scopes_supported.join(" ") ?? "",
     requiredScopes: swap?.required_scopes.join(" ") ?? "",
     consumerClaim: claims?.consumer_claim ?? "sub",
     consumerBy: claims?.consumer_by ?? "username",
@@ -167,16 +167,19 @@ function tokenExchangeOf(d: Draft) {
 /** The draft in the config's server shape, for the shared schema to judge. */
 export function inputOf(d: Draft): unknown {
   const swap = d.mode === "token_swap";
-  const auth = swap
-    ? {
-        mode: d.mode,
-        ...tokenCheckOf(d),
-        audience: optional(d.audience),
-        scopes_supported: words(d.scopesSupported),
-        required_scopes: words(d.requiredScopes),
-        ...claimMappingOf(d, true),
-      }
-    : passthroughAuthOf(d);
+  const auth =
+    d.mode === "sign_in"
+      ? { mode: d.mode, scopes_supported: words(d.scopesSupported) }
+      : swap
+        ? {
+            mode: d.mode,
+            ...tokenCheckOf(d),
+            audience: optional(d.audience),
+            scopes_supported: words(d.scopesSupported),
+            required_scopes: words(d.requiredScopes),
+            ...claimMappingOf(d, true),
+          }
+        : passthroughAuthOf(d);
   return {
     name: d.name.trim(),
     path: d.path.trim(),

@@ -17,7 +17,7 @@ export interface ServerSnapshot {
   name: string;
   path: string;
   upstreamUrl: string;
-  authMode: "passthrough" | "token_swap";
+  authMode: "passthrough" | "token_swap" | "sign_in";
   /** The config's `auth` object as stored by the console (with or without `mode`). */
   authSettings: Record<string, unknown>;
   upstreamHeaders: Record<string, string>;

@@ -149,7 +149,7 @@ async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: stri
     const existing = new Set(found.map((s) => s.name));
     for (const [name, field] of secretsNeeded) if (!existing.has(name)) fields[field] = `the vault has no secret named "${name}"; create it on the Vault page first`;
   }
-  const fallback = settings.auth.unknown_consumer ?? "reject";
+  const fallback = (settings.auth.mode === "sign_in" ? undefined : settings.auth.unknown_consumer) ?? "reject";
   if (fallback !== "reject") {
     const consumer = await tx.consumer.findUnique({ where: { username: fallback }, select: { id: true } });
     if (!consumer) fields["auth.unknown_consumer"] = `"${fallback}" is not a consumer; use "reject" or an existing consumer's username`;

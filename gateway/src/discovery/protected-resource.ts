@@ -3,7 +3,8 @@
 // - passthrough: the upstream's own document, fetched and cached, with
 //   `resource` set to the route's URL (clients require an exact match) and
 //   `signed_metadata` dropped (it would no longer match what is served);
-// - token_swap: the gateway's own document naming the organisation's IdP.
+// - token_swap: the gateway's own document naming the organisation's IdP;
+// - sign_in: the gateway's own document naming Portcullis's authorization server.
 import type { Dispatcher } from "undici";
 import type { CompiledRoute } from "../config/compile";
 import { GatewayError } from "../errors";
@@ -75,6 +76,9 @@ export class UpstreamMetadataCache {
 export async function protectedResourceMetadata(route: CompiledRoute, resource: string, upstream: UpstreamMetadataCache): Promise<Record<string, unknown>> {
   const auth = route.auth;
   if (auth.mode === "token_swap") {
+    return { resource, authorization_servers: [auth.issuer], scopes_supported: auth.scopesSupported, bearer_methods_supported: ["header"] };
+  }
+  if (auth.mode === "sign_in") {
     return { resource, authorization_servers: [auth.issuer], scopes_supported: auth.scopesSupported, bearer_methods_supported: ["header"] };
   }
   if (!auth.upstreamPrm) throw new GatewayError("route_not_found", `Server '${route.name}' publishes no protected resource metadata`);

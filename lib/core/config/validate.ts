@@ -19,19 +19,27 @@ export interface DeploymentOverrides {
 /**
  * A token_swap route's audience must not come from the request's Host header
  * (a caller could then choose the audience its token is checked against), so
- * it needs `audience` or a public URL.
+ * it needs `audience` or a public URL. A sign_in route's audience is always its
+ * URL, so it needs the public URL.
  */
 export function deploymentIssues(config: GatewayConfig, overrides: DeploymentOverrides = {}): ConfigIssue[] {
   if (overrides.publicUrl ?? config.gateway.public_url) return [];
-  return config.servers.flatMap((server, i) =>
-    server.auth.mode === "token_swap" && server.auth.audience === undefined
+  return config.servers.flatMap((server, i): ConfigIssue[] =>
+    server.auth.mode === "sign_in"
       ? [
           {
-            path: ["servers", i, "auth", "audience"],
-            message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+            path: ["servers", i, "auth", "mode"],
+            message: "a sign_in route needs a public URL for the gateway (gateway.public_url, or --public-url): its tokens are issued for that URL",
           },
         ]
-      : [],
+      : server.auth.mode === "token_swap" && server.auth.audience === undefined
+        ? [
+            {
+              path: ["servers", i, "auth", "audience"],
+              message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+            },
+          ]
+        : [],
   );
 }
 
