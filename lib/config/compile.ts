@@ -4,7 +4,7 @@
 // the same canonical JSON and hash. Secrets stay vault references or
 // ciphertexts; API keys are hashes only.
 import { matrixToAcl, DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
-import type { GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
+import type { AuthorizationServerConfig, GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
 
 export interface AclRuleRow {
   toolName: string;
@@ -48,6 +48,8 @@ export interface ConfigSnapshot {
   consumers: ConsumerSnapshot[];
   servers: ServerSnapshot[];
   secrets: { name: string; ciphertext: string }[];
+  /** The console's authorization server, when a sign_in route needs it. */
+  authorizationServer?: AuthorizationServerConfig;
   /** HashiCorp Vault settings as stored by the console (the config's `vault.hcv` shape). */
   hcv?: NonNullable<GatewayConfigInput["vault"]>["hcv"];
 }
@@ -125,5 +127,8 @@ export function compileConfig(snapshot: ConfigSnapshot): GatewayConfigInput {
       portcullis: Object.fromEntries([...snapshot.secrets].sort(byName((s) => s.name)).map((s) => [s.name, s.ciphertext])),
       ...(snapshot.hcv ? { hcv: snapshot.hcv } : {}),
     },
+    ...(snapshot.authorizationServer
+      ? { authorization_server: { issuer: snapshot.authorizationServer.issuer, jwks: { keys: [...snapshot.authorizationServer.jwks.keys].sort(byName((k) => k.kid)) } } }
+      : {}),
   };
 }

@@ -5,6 +5,7 @@
 // (their deployment rules included) is refused at preview and at apply. A rollback to an earlier version
 // is an import of that version's document, so the database (and therefore every
 // later compile) really returns to it.
+import { prepareAuthorizationServer } from "../oauth-server/config-section";
 import { diffLines } from "diff";
 import { stringify as toYaml, parse as parseYaml } from "yaml";
 import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
@@ -113,6 +114,7 @@ async function syncConsumers(tx: Tx, config: GatewayConfig, groupIds: Map<string
 }
 
 async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, string>, consumerIds: Map<string, string>) {
+  if (config.servers.some((s) => s.auth.mode === "sign_in")) await prepareAuthorizationServer(tx);
   await tx.mcpServer.deleteMany({ where: { name: { notIn: config.servers.map((s) => s.name) } } });
   const groups = config.consumer_groups.map((g) => g.name).sort();
   for (const server of config.servers) {

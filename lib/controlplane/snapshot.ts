@@ -4,6 +4,7 @@
 import type { ConfigSnapshot } from "../config/compile";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { authorizationServerSection } from "../oauth-server/config-section";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
 type Tx = Db | Prisma.TransactionClient;
@@ -36,7 +37,10 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
   const secrets = await db.secret.findMany({ select: { name: true, ciphertext: true } });
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
+  // Only a configuration with sign_in routes carries the authorization server, so others keep their hash.
+  const authorizationServer = servers.some((s) => s.authMode === "sign_in") ? await authorizationServerSection(db) : undefined;
   return {
+    authorizationServer,
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
     groups,
     consumers: consumers.map((c) => ({ username: c.username, customId: c.customId, groups: c.groups.map((m) => m.group.name), keys: c.apiKeys })),
