@@ -62,10 +62,18 @@ async function startDocumentServer(): Promise<{ server: https.Server; url: strin
   fs.writeFileSync(caFile, pems.cert);
   const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}${req.url}`;
-    const document = { client_id: url, client_name: "Metadata document agent", redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none", grant_types: ["authorization_code"], response_types: ["code"] };
+    const document = {
+      client_id: url,
+      client_name: "Metadata document agent",
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+    };
     if (req.url === "/agent.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(document));
     if (req.url === "/oversized.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, padding: "x".repeat(6 * 1024) }));
-    if (req.url === "/someone-else.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_id: "https://elsewhere.example/agent.json" }));
+    if (req.url === "/someone-else.json")
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_id: "https://elsewhere.example/agent.json" }));
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -310,7 +318,12 @@ describe("a console that does not allow private addresses (the default)", () => 
   beforeAll(async () => {
     // A database of its own: two consoles with different public URLs are two authorization servers.
     strictDatabase = await createTestDatabase();
-    strict = await startConsole({ databaseUrl: strictDatabase.url, dataDir: path.join(baseDir, "strict"), masterKey, extraEnv: { NODE_EXTRA_CA_CERTS: path.join(baseDir, "documents-ca.pem") } });
+    strict = await startConsole({
+      databaseUrl: strictDatabase.url,
+      dataDir: path.join(baseDir, "strict"),
+      masterKey,
+      extraEnv: { NODE_EXTRA_CA_CERTS: path.join(baseDir, "documents-ca.pem") },
+    });
   }, 120_000);
   afterAll(async () => {
     await strict?.stop();

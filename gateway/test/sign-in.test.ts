@@ -165,7 +165,7 @@ describe("the configuration", () => {
 
   it("accepts public keys and refuses what cannot be served safely", () => {
     expect(parseConfig(base([route({ mode: "sign_in" })], as([signing.publicJwk]))).ok).toBe(true);
-    expect(parseConfig(base([route({ mode: "sign_in" })]))).toMatchObject({ ok: false, problems: [expect.stringContaining("needs `authorization_server`")] });
+    expect(validateConfig(base([route({ mode: "sign_in" })]))).toMatchObject({ ok: false, problems: [expect.stringContaining("needs `authorization_server`")] });
     expect(parseConfig(base([], as([{ ...signing.publicJwk, d: "private-part" }])))).toMatchObject({ ok: false });
     expect(parseConfig(base([], as([{ ...signing.publicJwk, alg: "HS256" }])))).toMatchObject({ ok: false });
     expect(parseConfig(base([], as([signing.publicJwk, signing.publicJwk])))).toMatchObject({ ok: false, problems: [expect.stringContaining("own kid")] });

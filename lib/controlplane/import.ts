@@ -41,6 +41,8 @@ export function parseConfigText(text: string): GatewayConfig {
   } catch (error) {
     throw new ConsoleError("invalid", `The file is not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
   }
+  // The console's own authorization server replaces the file's (an export carries it): drop it before checking.
+  if (typeof document === "object" && document !== null && "authorization_server" in document) delete (document as { authorization_server?: unknown }).authorization_server;
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
   // The access matrix has no place for a condition yet: storing the rule without it would turn an allow-condition into a plain allow.

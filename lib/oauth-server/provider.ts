@@ -91,7 +91,10 @@ async function loadProvider(): Promise<LoadedProvider> {
   if (changed) await publishAfterWrite(undefined, "authorization server signing keys rotated");
   const key = await currentSigningKey(db(), consoleMasterKey());
   const provider = new Provider(authorizationServerIssuer(process.env), configuration(key));
-  globalForOAuth.portcullisOAuthPrune ??= setInterval(() => void pruneOAuthRecords().catch((error: Error) => console.error(`oauth: pruning failed: ${error.message}`)), PRUNE_MS).unref();
+  globalForOAuth.portcullisOAuthPrune ??= setInterval(
+    () => void pruneOAuthRecords().catch((error: Error) => console.error(`oauth: pruning failed: ${error.message}`)),
+    PRUNE_MS,
+  ).unref();
   return { provider, kid: String(key.kid), checkedAt: Date.now() };
 }
 

@@ -71,7 +71,14 @@ async function signInConsumer(tx: Tx, user: CurrentUser, rule: "create" | "exist
     if (was.join("\n") !== now.join("\n")) {
       await tx.consumerGroupMember.deleteMany({ where: { consumerId: consumer.id } });
       await tx.consumerGroupMember.createMany({ data: groups.map((g) => ({ consumerId: consumer.id, groupId: g.id })) });
-      await recordActivity(tx, user, { action: "consumer.groups", entityType: "consumer", entityId: consumer.id, entityName: username, before: { groups: was }, after: { groups: now, from: "idp" } });
+      await recordActivity(tx, user, {
+        action: "consumer.groups",
+        entityType: "consumer",
+        entityId: consumer.id,
+        entityName: username,
+        before: { groups: was },
+        after: { groups: now, from: "idp" },
+      });
     }
   }
   return username;
@@ -93,8 +100,17 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
   const rule = readAuthorizationServerSettings(process.env).consumers;
   const username = await db().$transaction((tx) => signInConsumer(tx, user, rule));
   const grant = new provider.Grant({ accountId: username, clientId: String(interaction.params.client_id) });
-  const requested = new Set(String(interaction.params.scope ?? "").split(" ").filter(Boolean));
-  resources.forEach((resource, i) => grant.addResourceScope(resource, found[i]!.scopes.filter((s) => requested.has(s))));
+  const requested = new Set(
+    String(interaction.params.scope ?? "")
+      .split(" ")
+      .filter(Boolean),
+  );
+  resources.forEach((resource, i) =>
+    grant.addResourceScope(
+      resource,
+      found[i]!.scopes.filter((s) => requested.has(s)),
+    ),
+  );
   if (requested.has("openid")) grant.addOIDCScope("openid");
   if (requested.has("offline_access")) grant.addOIDCScope("offline_access");
   const grantId = await grant.save();

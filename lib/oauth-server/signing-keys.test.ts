@@ -12,14 +12,7 @@ describe("planSigningKeys", () => {
     ["a due key asks for rotation", [key("a", ROTATE_AFTER_MS)], "a", ["a"], [], true],
     ["a new key is published but waits for the gateways", [key("new", PROPAGATION_MS - 1), key("a", ROTATE_AFTER_MS + 1)], "a", ["new", "a"], [], false],
     ["once propagated it signs; the previous stays published", [key("new", PROPAGATION_MS), key("a", ROTATE_AFTER_MS + PROPAGATION_MS)], "new", ["new", "a"], [], false],
-    [
-      "the key before the previous is retired",
-      [key("c", PROPAGATION_MS * 2), key("b", ROTATE_AFTER_MS), key("a", 2 * ROTATE_AFTER_MS)],
-      "c",
-      ["c", "b"],
-      ["a"],
-      false,
-    ],
+    ["the key before the previous is retired", [key("c", PROPAGATION_MS * 2), key("b", ROTATE_AFTER_MS), key("a", 2 * ROTATE_AFTER_MS)], "c", ["c", "b"], ["a"], false],
     [
       "next, current and previous at most",
       [key("d", 1), key("c", ROTATE_AFTER_MS), key("b", 2 * ROTATE_AFTER_MS), key("a", 3 * ROTATE_AFTER_MS)],

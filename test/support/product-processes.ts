@@ -52,7 +52,13 @@ export interface ConsoleProcess extends RunningProcess {
 }
 
 /** `next start` against `databaseUrl`; builds the console first when its sources changed. */
-export async function startConsole(options: { databaseUrl: string; dataDir: string; masterKey: string; port?: number; extraEnv?: Record<string, string> }): Promise<ConsoleProcess> {
+export async function startConsole(options: {
+  databaseUrl: string;
+  dataDir: string;
+  masterKey: string;
+  port?: number;
+  extraEnv?: Record<string, string>;
+}): Promise<ConsoleProcess> {
   const port = options.port ?? (await findFreePort());
   const url = `http://127.0.0.1:${port}`;
   const env = {

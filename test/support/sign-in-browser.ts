@@ -73,16 +73,11 @@ export function signInBrowser(consoleUrl: string, user: IdpUser): SignInBrowser 
   return {
     async authorize(start, redirectUri, decision = "allow") {
       let stop = await follow(start, redirectUri);
-      if (!stop.response) return stop.url;
-      const page = /\/oauth\/sign-in\/([^/?]+)/.exec(stop.url.pathname) ?? /\/signin$/.exec(stop.url.pathname);
-      if (stop.url.pathname === "/signin") {
-        stop = await signInWithSso(stop.url.searchParams.get("callbackUrl")!, redirectUri);
-        if (!stop.response) return stop.url;
-      }
-      const uid = /\/oauth\/sign-in\/([^/?]+)/.exec(stop.url.pathname)?.[1];
-      if (!uid || stop.response!.status !== 200 || !page) {
-        throw new Error(`sign-in stopped at ${stop.url.href} with HTTP ${stop.response!.status}: ${(await stop.response!.text()).slice(0, 300)}`);
-      }
+      if (stop.response && stop.url.pathname === "/signin") stop = await signInWithSso(stop.url.searchParams.get("callbackUrl")!, redirectUri);
+      const { url, response } = stop;
+      if (!response) return url;
+      const uid = /^\/oauth\/sign-in\/([^/?]+)$/.exec(url.pathname)?.[1];
+      if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
       const answered = await request(new URL(`/api/oauth-consent/${uid}`, consoleUrl), { json: { decision } });
       const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
       if (!body.redirectTo) throw new Error(`the consent was refused: ${body.error?.message ?? answered.status}`);

@@ -513,9 +513,6 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       (j) => ["servers", i, "limits", j],
       "limit for",
     );
-    if (server.auth.mode === "sign_in" && !config.authorization_server) {
-      ctx.addIssue({ code: "custom", path: ["servers", i, "auth", "mode"], message: "a sign_in route needs `authorization_server` (its issuer and public keys)" });
-    }
     if (server.auth.mode === "token_swap" || (server.auth.mode === "passthrough" && server.auth.identity === "token")) {
       const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {

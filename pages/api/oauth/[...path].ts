@@ -14,7 +14,11 @@ const METADATA = "/.well-known/oauth-authorization-server";
 
 /** The path below the issuer, with the RFC 8414 document served as the provider's discovery document. */
 function providerPath(url: string): string {
-  const below = url.startsWith(`${METADATA}${OAUTH_PATH}`) ? METADATA + url.slice(METADATA.length + OAUTH_PATH.length) : url.startsWith(OAUTH_PATH) ? url.slice(OAUTH_PATH.length) || "/" : url;
+  const below = url.startsWith(`${METADATA}${OAUTH_PATH}`)
+    ? METADATA + url.slice(METADATA.length + OAUTH_PATH.length)
+    : url.startsWith(OAUTH_PATH)
+      ? url.slice(OAUTH_PATH.length) || "/"
+      : url;
   return below.startsWith(METADATA) ? `/.well-known/openid-configuration${below.slice(METADATA.length)}` : below;
 }
 
