@@ -229,7 +229,7 @@ describe("what the authorization server refuses", () => {
   it("an authorization request without PKCE", async () => {
     const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({}), REDIRECT_URI);
     expect(landed.searchParams.get("error")).toBe("invalid_request");
-    expect(landed.searchParams.get("error_description")).toMatch(/code_challenge/);
+    expect(landed.searchParams.get("error_description")).toMatch(/PKCE/);
   });
 
   it("a resource that is not a sign-in route, at authorization", async () => {

@@ -39,7 +39,13 @@ function configuration(signingKey: JWK): Configuration {
     responseTypes: ["code"],
     scopes: ["openid", "offline_access"],
     pkce: { required: () => true },
-    clientDefaults: { grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" },
+    // The one signing key is ES256; oidc-provider's default for ID tokens is RS256.
+    clientDefaults: {
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+      id_token_signed_response_alg: SIGNING_ALGORITHM,
+    },
     // Public clients in browsers (the MCP Inspector) call the token endpoint across origins; PKCE protects the code.
     clientBasedCORS: () => true,
     // Every authorization asks the console: a disabled console user or consumer gets no new grant.

@@ -15,6 +15,14 @@ export interface SignInBrowser {
   authorize(start: URL, redirectUri: string, decision?: "allow" | "deny"): Promise<URL>;
 }
 
+/** What a page says, without its markup. */
+const pageText = (html: string) =>
+  html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .slice(0, 400);
+
 export function signInBrowser(consoleUrl: string, user: IdpUser): SignInBrowser {
   const jars = new Map<string, Map<string, string>>();
   const jar = (url: URL) => {
@@ -77,12 +85,12 @@ export function signInBrowser(consoleUrl: string, user: IdpUser): SignInBrowser 
       const { url, response } = stop;
       if (!response) return url;
       const uid = /^\/oauth\/sign-in\/([^/?]+)$/.exec(url.pathname)?.[1];
-      if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`);
+      if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${pageText(await response.text())}`);
       const answered = await request(new URL(`/api/oauth-consent/${uid}`, consoleUrl), { json: { decision } });
       const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
       if (!body.redirectTo) throw new Error(`the consent was refused: ${body.error?.message ?? answered.status}`);
       const end = await follow(new URL(body.redirectTo, consoleUrl), redirectUri);
-      if (end.response) throw new Error(`authorization stopped at ${end.url.href} with HTTP ${end.response.status}: ${(await end.response.text()).slice(0, 300)}`);
+      if (end.response) throw new Error(`authorization stopped at ${end.url.href} with HTTP ${end.response.status}: ${pageText(await end.response.text())}`);
       return end.url;
     },
   };

@@ -26,8 +26,9 @@ export default async function oauthEndpoint(req: NextApiRequest, res: NextApiRes
   try {
     const provider = await oauthProvider();
     const url = req.url ?? "/";
-    (req as { originalUrl?: string }).originalUrl = url;
+    // As Express mounts an app: the provider routes on the path below the issuer and builds its URLs under the mount path.
     req.url = providerPath(url);
+    Object.assign(req, { originalUrl: `${OAUTH_PATH}${req.url}`, baseUrl: OAUTH_PATH });
     await provider.callback()(req, res);
   } catch (error) {
     console.error("authorization server error:", error);
