@@ -160,11 +160,24 @@ async function signIn(serverUrl: string, user: IdpUser, clientId?: string) {
   const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider });
   await expect(new Client({ name: "sign-in-test", version: "1.0.0" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
   const landed = await signInBrowser(cp.url, user).authorize(provider.authorizationUrl!, REDIRECT_URI);
+  expect(landed.searchParams.get("error"), landed.href).toBeNull();
   expect(landed.searchParams.get("iss")).toBe(`${cp.url}/api/oauth`);
   await first.finishAuth(landed.searchParams.get("code")!);
   const client = new Client({ name: "sign-in-test", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider }));
   return { client, provider, accessToken: provider.tokens()!.access_token };
+}
+
+/** Every page of tools/list (the upstream lists two), sorted. */
+async function toolNames(client: Client): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? undefined : { cursor });
+    names.push(...page.tools.map((t) => t.name));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return names.sort();
 }
 
 describe("signing in with only the route URL", () => {
@@ -173,7 +186,7 @@ describe("signing in with only the route URL", () => {
     const { client, provider, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
     expect(provider.authorizationUrl!.searchParams.get("code_challenge_method")).toBe("S256");
     expect(provider.authorizationUrl!.searchParams.get("resource")).toBe(`${gateway.url}/github`);
-    expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual(["create_issue", "search_repositories"]);
+    expect(await toolNames(client)).toEqual(["create_issue", "search_repositories"]);
     expect(JSON.stringify((await client.callTool({ name: "search_repositories", arguments: {} })).content)).toContain("called search_repositories");
     await expect(client.callTool({ name: "push_files", arguments: {} })).rejects.toMatchObject({ code: -32602 });
     const seen = upstream.requests.slice(before);
@@ -191,7 +204,7 @@ describe("signing in with only the route URL", () => {
     const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR);
     expect(provider.clientInformation()?.client_id).toBeTruthy();
     expect(provider.clientInformation()?.client_id).not.toContain("https://");
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["push_files"]);
+    expect(await toolNames(client)).toEqual(["push_files"]);
     expect(JSON.stringify((await client.callTool({ name: "push_files", arguments: {} })).content)).toContain("called push_files");
     await client.close();
   });
@@ -204,7 +217,15 @@ const pkce = () => {
 
 function authorizationUrl(params: Record<string, string | undefined>, base = cp.url) {
   const url = new URL("/api/oauth/auth", base);
-  const all = { client_id: `${documentsUrl}/agent.json`, redirect_uri: REDIRECT_URI, response_type: "code", state: "s1", resource: `${gateway.url}/github`, ...params };
+  const all = {
+    client_id: `${documentsUrl}/agent.json`,
+    redirect_uri: REDIRECT_URI,
+    response_type: "code",
+    scope: "mcp",
+    state: "s1",
+    resource: `${gateway.url}/github`,
+    ...params,
+  };
   for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
   return url;
 }
@@ -244,10 +265,11 @@ describe("what the authorization server refuses", () => {
   it("a token request for another resource than the code was granted for; the right one succeeds", async () => {
     const { verifier, challenge } = pkce();
     const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI);
+    expect(landed.searchParams.get("error"), landed.href).toBeNull();
     const code = landed.searchParams.get("code")!;
     const base = { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: `${documentsUrl}/agent.json`, code_verifier: verifier };
     const other = await tokenRequest({ ...base, resource: `${gateway.url}/other` });
-    expect(other).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+    expect(other, JSON.stringify(other)).toMatchObject({ status: 400, body: { error: "invalid_target" } });
     const wrongVerifier = await tokenRequest({ ...base, code_verifier: pkce().verifier, resource: `${gateway.url}/github` });
     expect(wrongVerifier).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
   });

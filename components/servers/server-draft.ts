@@ -91,7 +91,7 @@ export function draftOf(settings?: ServerSettings): Draft {
     jwksUri: check?.jwks?.uri ?? "",
     audience: check?.audience ?? "",
     algorithms: passthrough?.validate?.algorithms?.join(" ") ?? "",
-    scopesSupported: (swap ?? (auth?.mode === "sign_in" ? auth : undefined))?.scopes_supported.join(" ") ?? "",
+    scopesSupported: swap?.scopes_supported.join(" ") ?? "",
     requiredScopes: swap?.required_scopes.join(" ") ?? "",
     consumerClaim: claims?.consumer_claim ?? "sub",
     consumerBy: claims?.consumer_by ?? "username",
@@ -169,7 +169,7 @@ export function inputOf(d: Draft): unknown {
   const swap = d.mode === "token_swap";
   const auth =
     d.mode === "sign_in"
-      ? { mode: d.mode, scopes_supported: words(d.scopesSupported) }
+      ? { mode: d.mode }
       : swap
         ? {
             mode: d.mode,

@@ -209,13 +209,10 @@ export function ServerForm({
             ) : null}
           </>
         ) : draft.mode === "sign_in" ? (
-          <Field
-            id="auth-scopes-supported"
-            label="Scopes supported (optional)"
-            {...text("scopesSupported")}
-            error={error("auth.scopes_supported")}
-            hint="Space separated; advertised in the route's protected resource metadata"
-          />
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Nothing to set here: the authorization server is this console, and its tokens are issued for this route&apos;s URL alone. Put the upstream&apos;s stored credential in
+            the upstream headers below.
+          </p>
         ) : (
           <>
             <TokenValidationFields

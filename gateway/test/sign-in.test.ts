@@ -39,7 +39,7 @@ function document(url: string, jwks: JWK[] = [signing.publicJwk]) {
         name: "a",
         path: "/a",
         upstream: upstream.url,
-        auth: { mode: "sign_in", scopes_supported: ["mcp"] },
+        auth: { mode: "sign_in" },
         upstream_headers: { Authorization: "Bearer stored-service-credential" },
         acl,
       },

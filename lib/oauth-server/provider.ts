@@ -9,6 +9,7 @@
 // console itself (app/oauth/sign-in/[uid]); `sub` is the consumer they act as.
 import { hkdfSync } from "node:crypto";
 import Provider, { errors, type Configuration, type JWK } from "oidc-provider";
+import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
 import { db } from "../db/client";
 import { PrismaOAuthAdapter, pruneOAuthRecords } from "./prisma-adapter";
@@ -37,7 +38,7 @@ function configuration(signingKey: JWK): Configuration {
     // Stable across console processes and restarts, never the master key itself.
     cookies: { keys: [Buffer.from(hkdfSync("sha256", masterKey, "", "portcullis oauth cookies", 32)).toString("base64url")] },
     responseTypes: ["code"],
-    scopes: ["openid", "offline_access"],
+    scopes: ["openid", "offline_access", SIGN_IN_SCOPE],
     pkce: { required: () => true },
     // The one signing key is ES256; oidc-provider's default for ID tokens is RS256.
     clientDefaults: {
@@ -48,8 +49,12 @@ function configuration(signingKey: JWK): Configuration {
     },
     // Public clients in browsers (the MCP Inspector) call the token endpoint across origins; PKCE protects the code.
     clientBasedCORS: () => true,
-    // Every authorization asks the console: a disabled console user or consumer gets no new grant.
-    loadExistingGrant: () => undefined,
+    // Only the grant the user has just given counts, never one remembered in a session: every
+    // authorization goes through the console's page, so a disabled user or consumer gets no new grant.
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     async findAccount(_ctx, sub) {
       // A refresh for a consumer since disabled or deleted fails with invalid_grant.
@@ -69,7 +74,7 @@ function configuration(signingKey: JWK): Configuration {
           const found = await findSignInResource(resource);
           if (!found) throw new errors.InvalidTarget(`${resource} is not a sign-in route of this gateway`);
           return {
-            scope: found.scopes.join(" "),
+            scope: SIGN_IN_SCOPE,
             audience: resource,
             accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
             accessTokenFormat: "jwt",

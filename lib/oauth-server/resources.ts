@@ -6,14 +6,11 @@ import { db } from "../db/client";
 
 export interface SignInResource {
   server: string;
-  scopes: string[];
 }
 
 export async function findSignInResource(resource: string): Promise<SignInResource | undefined> {
   const base = await gatewayPublicUrl();
   if (!resource.startsWith(`${base}/`)) return undefined;
-  const server = await db().mcpServer.findFirst({ where: { path: resource.slice(base.length), authMode: "sign_in" }, select: { name: true, authSettings: true } });
-  if (!server) return undefined;
-  const scopes = (server.authSettings as { scopes_supported?: string[] }).scopes_supported ?? [];
-  return { server: server.name, scopes };
+  const server = await db().mcpServer.findFirst({ where: { path: resource.slice(base.length), authMode: "sign_in" }, select: { name: true } });
+  return server ? { server: server.name } : undefined;
 }

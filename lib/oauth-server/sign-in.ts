@@ -6,7 +6,7 @@
 // exactly the requested resources is saved and oidc-provider resumes the
 // authorization (the resume is bound to the browser that started it by
 // oidc-provider's own cookie).
-import { entityNameSchema } from "../core/config/schema";
+import { entityNameSchema, SIGN_IN_SCOPE } from "../core/config/schema";
 import type { CurrentUser } from "../auth/session";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
@@ -105,12 +105,10 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
       .split(" ")
       .filter(Boolean),
   );
-  resources.forEach((resource, i) =>
-    grant.addResourceScope(
-      resource,
-      found[i]!.scopes.filter((s) => requested.has(s)),
-    ),
-  );
+  if (!requested.has(SIGN_IN_SCOPE)) throw new ConsoleError("invalid", `The MCP client did not ask for the scope ${SIGN_IN_SCOPE}, which it reads from the server's metadata.`);
+  for (const resource of resources) grant.addResourceScope(resource, SIGN_IN_SCOPE);
+  // Also one of the provider's own scopes, so that registration accepts clients asking for it.
+  grant.addOIDCScope(SIGN_IN_SCOPE);
   if (requested.has("openid")) grant.addOIDCScope("openid");
   if (requested.has("offline_access")) grant.addOIDCScope("offline_access");
   const grantId = await grant.save();

@@ -64,7 +64,7 @@ export type CompiledAuth =
       mapping: CompiledClaimMapping;
     }
   | ({ mode: "token_swap"; scopesSupported: string[]; requiredScopes: string[] } & CompiledTokenCheck & CompiledClaimMapping)
-  | ({ mode: "sign_in"; scopesSupported: string[] } & CompiledAuthorizationServer);
+  | ({ mode: "sign_in" } & CompiledAuthorizationServer);
 
 /** The authorization server of sign_in routes, with its public keys ready to verify against. */
 export interface CompiledAuthorizationServer {
@@ -173,7 +173,7 @@ function compileAuthorizationServer(config: AuthorizationServerConfig): Compiled
 function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>, signIn: CompiledAuthorizationServer | undefined): CompiledAuth {
   const auth = server.auth;
   // The schema refuses a sign_in route without an authorization server.
-  if (auth.mode === "sign_in") return { mode: "sign_in", scopesSupported: auth.scopes_supported, ...signIn! };
+  if (auth.mode === "sign_in") return { mode: "sign_in", ...signIn! };
   if (auth.mode === "passthrough") {
     const validate = auth.validate && {
       issuer: auth.validate.issuer,

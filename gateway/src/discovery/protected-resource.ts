@@ -8,6 +8,7 @@
 import type { Dispatcher } from "undici";
 import type { CompiledRoute } from "../config/compile";
 import { GatewayError } from "../errors";
+import { SIGN_IN_SCOPE } from "../../../lib/core/config/schema";
 
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_METADATA_BYTES = 256 * 1024;
@@ -79,7 +80,7 @@ export async function protectedResourceMetadata(route: CompiledRoute, resource: 
     return { resource, authorization_servers: [auth.issuer], scopes_supported: auth.scopesSupported, bearer_methods_supported: ["header"] };
   }
   if (auth.mode === "sign_in") {
-    return { resource, authorization_servers: [auth.issuer], scopes_supported: auth.scopesSupported, bearer_methods_supported: ["header"] };
+    return { resource, authorization_servers: [auth.issuer], scopes_supported: [SIGN_IN_SCOPE], bearer_methods_supported: ["header"] };
   }
   if (!auth.upstreamPrm) throw new GatewayError("route_not_found", `Server '${route.name}' publishes no protected resource metadata`);
   const { signed_metadata: _dropped, ...document } = await upstream.get(auth.upstreamPrm, auth.upstreamPrmTtlMs);

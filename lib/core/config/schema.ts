@@ -190,10 +190,10 @@ const tokenSwapAuthSchema = z
  * document's `authorization_server` (the console's own, which the console pushes), whose JWT access
  * tokens the gateway validates locally, for exactly this route's URL.
  */
-const signInAuthSchema = z.strictObject({
-  mode: z.literal("sign_in"),
-  scopes_supported: z.array(z.string().min(1)).default([]),
-});
+const signInAuthSchema = z.strictObject({ mode: z.literal("sign_in") });
+
+/** The one scope of sign_in routes, advertised in their PRM: clients must ask for a scope, and the authorization server grants this one. */
+export const SIGN_IN_SCOPE = "mcp";
 
 /** A public signing key (RFC 7517): private members (`d`, `p`, `q`…) are refused, so a leaked document signs nothing. */
 const publicJwkSchema = z.union([

@@ -128,7 +128,6 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
             ) : auth.mode === "sign_in" ? (
               <>
                 <Setting label="Authorization server">this console (single sign-on); tokens are issued for the route URL alone</Setting>
-                <Setting label="Scopes">{auth.scopes_supported.join(" ") || none}</Setting>
               </>
             ) : (
               <>
