@@ -38,7 +38,7 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
   // Only a configuration with sign_in routes carries the authorization server, so others keep their hash.
-  const authorizationServer = servers.some((s) => s.authMode === "sign_in") ? await authorizationServerSection(db) : undefined;
+  const authorizationServer = servers.some((s) => s.authMode === "sign_in") ? await authorizationServerSection(db, now) : undefined;
   return {
     authorizationServer,
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,

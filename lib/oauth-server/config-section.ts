@@ -22,9 +22,9 @@ export async function prepareAuthorizationServer(tx: Tx): Promise<boolean> {
   return rotated || recorded?.value !== issuer;
 }
 
-export async function authorizationServerSection(tx: Tx): Promise<AuthorizationServerConfig | undefined> {
+export async function authorizationServerSection(tx: Tx, now = new Date()): Promise<AuthorizationServerConfig | undefined> {
   const issuer = await tx.setting.findUnique({ where: { key: ISSUER_SETTING }, select: { value: true } });
-  const keys = await publishedJwks(tx);
+  const keys = await publishedJwks(tx, now);
   if (typeof issuer?.value !== "string" || keys.length === 0) return undefined;
   return { issuer: issuer.value, jwks: { keys: keys as AuthorizationServerConfig["jwks"]["keys"] } };
 }
