@@ -334,6 +334,27 @@ describe("tokens at the gateway", () => {
   });
 });
 
+describe("an admin disables the consumer", () => {
+  it("its token is refused at once (403, not a new sign-in) and a new sign-in is refused", async () => {
+    const { client, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    await client.close();
+    await db.consumer.update({ where: { username: DEVELOPER.email }, data: { disabledAt: new Date() } });
+    const version = await publishConfigVersion(db, { reason: "consumer disabled" });
+    await gateway.waitFor(new RegExp(`"version":${version.number},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+    const refused = await fetch(`${gateway.url}/github`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { data: { reason: "consumer_unknown" } } });
+    const { challenge } = pkce();
+    await expect(signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI)).rejects.toThrow(
+      /consumer dana@example.com is disabled/,
+    );
+  });
+});
+
 describe("a console that does not allow private addresses (the default)", () => {
   let strict: ConsoleProcess;
   let strictDatabase: TestDatabase;
