@@ -207,6 +207,20 @@ describe("signing in with only the route URL", () => {
     expect(await toolNames(client)).toEqual(["push_files"]);
     expect(JSON.stringify((await client.callTool({ name: "push_files", arguments: {} })).content)).toContain("called push_files");
     await client.close();
+    // Registered for the refresh_token grant: a refresh gives a new access token for the same route.
+    const refreshed = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: provider.tokens()!.refresh_token!,
+      client_id: provider.clientInformation()!.client_id,
+      resource: `${gateway.url}/github`,
+    });
+    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+    const listed = await fetch(`${gateway.url}/github`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${refreshed.body.access_token}` },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    expect(listed.status).toBe(200);
   });
 });
 
