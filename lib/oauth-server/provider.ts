@@ -19,11 +19,11 @@ import { prepareAuthorizationServer } from "./config-section";
 import { currentSigningKey, SIGNING_ALGORITHM } from "./signing-keys";
 import { publishAfterWrite } from "../controlplane/publish-after-write";
 
-export const ACCESS_TOKEN_TTL_SECONDS = 3600;
+const ACCESS_TOKEN_TTL_SECONDS = 3600;
 const KEY_CHECK_MS = 60_000;
 const PRUNE_MS = 3600_000;
 
-export const interactionPath = (uid: string) => `/oauth/sign-in/${uid}`;
+const interactionPath = (uid: string) => `/oauth/sign-in/${uid}`;
 
 async function enabledConsumer(username: string) {
   return db().consumer.findFirst({ where: { username, disabledAt: null }, select: { username: true } });

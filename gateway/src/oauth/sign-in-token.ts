@@ -42,5 +42,5 @@ export async function authenticateSignIn(ctx: RequestContext, auth: SignInAuth):
   const username = claims.sub as string;
   const consumer = ctx.config!.consumersByUsername.get(username);
   if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no enabled consumer ${username}`);
-  return { consumer, endUser: typeof claims.email === "string" ? claims.email : username, claims };
+  return { consumer, claims };
 }

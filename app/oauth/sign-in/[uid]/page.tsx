@@ -4,7 +4,10 @@ import { ConsoleError } from "@/lib/console/errors";
 import { readSignInRequest, type SignInRequest } from "@/lib/oauth-server/sign-in";
 import { SignInConsent } from "@/components/oauth/sign-in-consent";
 
-/** An MCP client's sign-in with Portcullis: the user signs in to the console, then allows or declines. */
+/**
+ * An MCP client's sign-in with Portcullis: the user signs in to the console, then allows or declines.
+ * No loading.tsx: the redirect to the sign-in page must be an HTTP redirect, not one streamed after a skeleton.
+ */
 export default async function SignInWithPortcullisPage({ params }: { params: Promise<{ uid: string }> }) {
   const { uid } = await params;
   const user = await currentUser();
