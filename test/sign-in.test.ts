@@ -261,10 +261,13 @@ describe("what the authorization server refuses", () => {
     });
   });
 
-  it("an authorization request without PKCE", async () => {
+  it("an authorization request without PKCE, or with the plain method", async () => {
     const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({}), REDIRECT_URI);
     expect(landed.searchParams.get("error")).toBe("invalid_request");
     expect(landed.searchParams.get("error_description")).toMatch(/PKCE/);
+    const plain = pkce().verifier;
+    const withPlain = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: plain, code_challenge_method: "plain" }), REDIRECT_URI);
+    expect(withPlain.searchParams.get("error")).toBe("invalid_request");
   });
 
   it("a resource that is not a sign-in route, at authorization", async () => {
