@@ -5,7 +5,7 @@ import path from "node:path";
 import { runToCompletion } from "./processes";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const INPUTS = ["app", "components", "lib", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const INPUTS = ["app", "components", "lib", "pages", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
 const FINGERPRINT_FILE = path.join(ROOT, ".next", "portcullis-fingerprint");
 // Outside .next, which `next build` empties.

@@ -16,8 +16,9 @@ const numbers = new Intl.NumberFormat("en");
 
 function useListQuery() {
   const router = useRouter();
-  const pathname = usePathname();
-  const params = useSearchParams();
+  // Typed nullable because the project also has a Pages Router route (pages/api/oauth); never null in the App Router.
+  const pathname = usePathname() ?? "/consumers";
+  const params = useSearchParams() ?? new URLSearchParams();
   const [pending, startTransition] = useTransition();
   const go = (changes: Record<string, string | undefined>, resetCursor = true) => {
     const next = new URLSearchParams(params);

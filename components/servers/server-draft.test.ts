@@ -63,6 +63,13 @@ describe("the server form's new options", () => {
     expect(inputOf(draftOf(result.data))).toEqual(inputOf({ ...draftOf(), ...draft, headers: [] }));
   });
 
+  it("sign in with Portcullis: the mode alone, whatever token fields the draft still holds, and back", () => {
+    const result = judge({ ...validated, mode: "sign_in", scopesSupported: "openid" });
+    if (!result.success) throw new Error(JSON.stringify(fieldErrors(result.error)));
+    expect(result.data.auth).toEqual({ mode: "sign_in" });
+    expect(draftOf(result.data).mode).toBe("sign_in");
+  });
+
   it("leaves a passthrough route that does not validate exactly as before (no identity fields)", () => {
     const result = judge({ ...base, identity: "token", groupsClaim: "groups" });
     expect(result.success && result.data.auth).toEqual({ mode: "passthrough", key_header: "apikey", upstream_prm_ttl_seconds: 300 });

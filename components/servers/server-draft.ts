@@ -167,16 +167,19 @@ function tokenExchangeOf(d: Draft) {
 /** The draft in the config's server shape, for the shared schema to judge. */
 export function inputOf(d: Draft): unknown {
   const swap = d.mode === "token_swap";
-  const auth = swap
-    ? {
-        mode: d.mode,
-        ...tokenCheckOf(d),
-        audience: optional(d.audience),
-        scopes_supported: words(d.scopesSupported),
-        required_scopes: words(d.requiredScopes),
-        ...claimMappingOf(d, true),
-      }
-    : passthroughAuthOf(d);
+  const auth =
+    d.mode === "sign_in"
+      ? { mode: d.mode }
+      : swap
+        ? {
+            mode: d.mode,
+            ...tokenCheckOf(d),
+            audience: optional(d.audience),
+            scopes_supported: words(d.scopesSupported),
+            required_scopes: words(d.requiredScopes),
+            ...claimMappingOf(d, true),
+          }
+        : passthroughAuthOf(d);
   return {
     name: d.name.trim(),
     path: d.path.trim(),

@@ -139,13 +139,17 @@ export function ServerForm({
       </Section>
 
       <Section title="Authentication" description="How agents prove who they are, and which credential reaches the upstream.">
-        <fieldset className="grid gap-3 sm:grid-cols-2">
+        <fieldset className="grid gap-3 sm:grid-cols-3">
           <legend className="sr-only">Authentication mode</legend>
           <ModeOption value="passthrough" current={draft.mode} title="Passthrough" onSelect={() => set("mode", "passthrough")}>
             The upstream runs its own OAuth (GitHub…). Agents add a Portcullis API key; their upstream token passes through untouched, optionally checked by the gateway first.
           </ModeOption>
           <ModeOption value="token_swap" current={draft.mode} title="Token swap" onSelect={() => set("mode", "token_swap")}>
             Agents sign in with your IdP. The gateway validates the token, then calls the upstream with a stored credential or a token exchanged for the user&apos;s.
+          </ModeOption>
+          <ModeOption value="sign_in" current={draft.mode} title="Sign in with Portcullis" onSelect={() => set("mode", "sign_in")}>
+            Agents need only the URL: they sign in to this console (single sign-on) and get a token for this route alone. The gateway calls the upstream with the stored credential
+            in the upstream headers.
           </ModeOption>
         </fieldset>
         {draft.mode === "passthrough" ? (
@@ -206,6 +210,11 @@ export function ServerForm({
               </div>
             ) : null}
           </>
+        ) : draft.mode === "sign_in" ? (
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">
+            Nothing to set here: the authorization server is this console, and its tokens are issued for this route&apos;s URL alone. Put the upstream&apos;s stored credential in
+            the upstream headers below.
+          </p>
         ) : (
           <>
             <TokenValidationFields

@@ -4,7 +4,8 @@ import { usePathname } from "next/navigation";
 import type { Area } from "@/lib/auth/roles";
 
 export function Nav({ areas }: { areas: Pick<Area, "href" | "label">[] }) {
-  const pathname = usePathname();
+  // Typed nullable because the project also has a Pages Router route (pages/api/oauth); never null in the App Router.
+  const pathname = usePathname() ?? "/";
   return (
     <nav aria-label="Main" className="space-y-0.5">
       {areas.map((area) => {

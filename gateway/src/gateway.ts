@@ -65,7 +65,7 @@ export function createGateway(options: GatewayOptions) {
     for (const route of new Set(config.routes.values())) {
       try {
         await renderUpstreamHeaders(route, vault);
-        const introspection = route.auth.mode === "token_swap" ? route.auth.introspection : route.auth.validate?.introspection;
+        const introspection = route.auth.mode === "token_swap" ? route.auth.introspection : route.auth.mode === "passthrough" ? route.auth.validate?.introspection : undefined;
         if (introspection) await vault.render(introspection.clientSecret);
         if (route.tokenExchange) await vault.render(route.tokenExchange.clientSecret);
       } catch (error) {

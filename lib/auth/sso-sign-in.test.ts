@@ -33,7 +33,10 @@ describe("signing in with SSO", () => {
   it("signs an existing user in with the console's role, not the IdP's groups, unless disabled", async () => {
     const existing = await ctx.db.user.create({ data: { email: "known@example.com", role: "viewer" } });
     expect(await signInWithSso({ sub: "5", email: "known@example.com", groups: ["admins"] }, settings)).toEqual({ ok: true, userId: existing.id });
-    expect((await ctx.db.user.findUniqueOrThrow({ where: { id: existing.id } })).role).toBe("viewer");
+    expect(await ctx.db.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ role: "viewer", idpGroups: ["admins"] });
+    // Each sign-in records the groups it came with (Sign in with Portcullis maps them to consumer groups).
+    await signInWithSso({ sub: "5", email: "known@example.com", groups: [] }, settings);
+    expect((await ctx.db.user.findUniqueOrThrow({ where: { id: existing.id } })).idpGroups).toEqual([]);
     await ctx.db.user.update({ where: { id: existing.id }, data: { disabledAt: new Date() } });
     expect(await signInWithSso({ sub: "5", email: "known@example.com", groups: ["admins"] }, settings)).toEqual({ ok: false, reason: "SsoDisabled" });
   });

@@ -15,20 +15,21 @@ export async function signInWithSso(claims: Record<string, unknown>, settings: S
   // An unverified address could name somebody else's console account.
   if (claims.email_verified === false || claims.email_verified === "false") return { ok: false, reason: "SsoEmailUnverified" };
 
+  const groups = groupsFromClaims(claims, settings.groupsClaim);
   const existing = await db().user.findUnique({ where: { email }, select: { id: true, disabledAt: true } });
   if (existing) {
     if (existing.disabledAt) return { ok: false, reason: "SsoDisabled" };
-    await db().user.update({ where: { id: existing.id }, data: { lastSignInAt: new Date() } });
+    // The groups of this sign-in: a sign-in with Portcullis maps them to consumer groups.
+    await db().user.update({ where: { id: existing.id }, data: { lastSignInAt: new Date(), idpGroups: groups } });
     return { ok: true, userId: existing.id };
   }
 
-  const groups = groupsFromClaims(claims, settings.groupsClaim);
   const role = roleForGroups(groups, settings);
   if (!role) return { ok: false, reason: "SsoNoRole" };
   const name = typeof claims.name === "string" ? claims.name.slice(0, 200) : "";
   const user = await db()
     .$transaction(async (tx) => {
-      const created = await tx.user.create({ data: { email, name, role, passwordHash: null, lastSignInAt: new Date() }, select: { id: true, email: true } });
+      const created = await tx.user.create({ data: { email, name, role, passwordHash: null, lastSignInAt: new Date(), idpGroups: groups }, select: { id: true, email: true } });
       await recordActivity(tx, created, {
         action: "user.create",
         entityType: "user",

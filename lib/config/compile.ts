@@ -5,7 +5,7 @@
 // ciphertexts; API keys are hashes only.
 import { DEFAULT_ROW, type AclMatrix, type Effect } from "../acl/matrix";
 import { aclOf, conditionProblems, type RuleSettings, type StoredCondition } from "../acl/rule-settings";
-import type { AclRuleConfig, GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
+import type { AclRuleConfig, AuthorizationServerConfig, GatewayConfigInput, LimitRuleConfig } from "../core/config/schema";
 import type { ConfigIssue } from "../core/config/validate";
 
 export interface AclRuleRow {
@@ -19,7 +19,7 @@ export interface ServerSnapshot {
   name: string;
   path: string;
   upstreamUrl: string;
-  authMode: "passthrough" | "token_swap";
+  authMode: "passthrough" | "token_swap" | "sign_in";
   /** The config's `auth` object as stored by the console (with or without `mode`). */
   authSettings: Record<string, unknown>;
   upstreamHeaders: Record<string, string>;
@@ -73,6 +73,8 @@ export interface ConfigSnapshot {
   consumers: ConsumerSnapshot[];
   servers: ServerSnapshot[];
   secrets: { name: string; ciphertext: string }[];
+  /** The console's authorization server, when a sign_in route needs it. */
+  authorizationServer?: AuthorizationServerConfig;
   /** HashiCorp Vault settings as stored by the console (the config's `vault.hcv` shape). */
   hcv?: NonNullable<GatewayConfigInput["vault"]>["hcv"];
   /** Credential formats masked besides the built-in ones (the settings page). */
@@ -211,6 +213,9 @@ export function compileConfig(snapshot: ConfigSnapshot): GatewayConfigInput {
       ...(snapshot.hcv ? { hcv: snapshot.hcv } : {}),
     },
     ...(snapshot.secretPatterns?.length ? { secret_patterns: [...snapshot.secretPatterns].sort(byName((p) => p.name)) } : {}),
+    ...(snapshot.authorizationServer
+      ? { authorization_server: { issuer: snapshot.authorizationServer.issuer, jwks: { keys: [...snapshot.authorizationServer.jwks.keys].sort(byName((k) => k.kid)) } } }
+      : {}),
   };
 }
 

@@ -167,6 +167,11 @@ describe("describeConfigChanges", () => {
       },
       ["github now forwards to https://other.example.com/mcp", "rate limits of github changed"],
     ],
+    [
+      "a server switched to sign-in with Portcullis",
+      { servers: [{ ...github({ default: { deny: ["*"] }, tools: [{ name: "list_issues", allow: ["developer"] }] }), auth: { mode: "sign_in" } }] },
+      ["github switches to sign-in with Portcullis authentication"],
+    ],
     ["a secret stored", { vault: { portcullis: { "gh-token": "v1:abc" } } }, ["secret gh-token stored"]],
   ];
 

@@ -147,7 +147,7 @@ function describeServers(before: GatewayConfig, after: GatewayConfig): string[] 
     }
     if (previous.path !== server.path) lines.push(`${name} moves from ${previous.path} to ${server.path}`);
     if (previous.upstream !== server.upstream) lines.push(`${name} now forwards to ${server.upstream}`);
-    if (previous.auth.mode !== server.auth.mode) lines.push(`${name} switches to ${server.auth.mode === "token_swap" ? "token swap" : "passthrough"} authentication`);
+    if (previous.auth.mode !== server.auth.mode) lines.push(`${name} switches to ${AUTH_MODE_NAMES[server.auth.mode]} authentication`);
     else if (!same(previous.auth, server.auth)) lines.push(`authentication settings of ${name} changed`);
     if (!same(previous.upstream_headers, server.upstream_headers) || !same(previous.upstream_credential, server.upstream_credential))
       lines.push(`upstream credentials of ${name} changed`);
@@ -175,6 +175,8 @@ function describeSettings(before: GatewayConfig, after: GatewayConfig): string[]
 }
 
 /** Each change from `before` to `after`, in words; empty when both decide every call alike. */
+const AUTH_MODE_NAMES = { passthrough: "passthrough", token_swap: "token swap", sign_in: "sign-in with Portcullis" } as const;
+
 export function describeConfigChanges(before: GatewayConfig, after: GatewayConfig): string[] {
   return [...describeServers(before, after), ...describeGroups(before, after), ...describeConsumers(before, after), ...describeSettings(before, after)];
 }

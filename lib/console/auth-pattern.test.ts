@@ -34,6 +34,12 @@ describe("the server page's one-sentence pattern", () => {
       "Validated passthrough: the gateway checks the upstream's token (JWKS, issuer https://login.example) and forwards it unchanged; a Portcullis API key says who the caller is, and the token's sub claim must name the same consumer.",
     ],
     [
+      "sign in with Portcullis",
+      { auth: { mode: "sign_in" }, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } },
+      false,
+      "Sign in with Portcullis: agents need only the URL; they sign in to this console's authorization server and get a token for this route alone, checked by the gateway and never sent upstream.",
+    ],
+    [
       "token swap",
       { auth: swap, upstream_headers: { Authorization: "Bearer {vault://portcullis/t}" } },
       false,

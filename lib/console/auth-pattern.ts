@@ -14,6 +14,8 @@ export function authPatternSentence(settings: Pick<ServerSettings, "auth" | "ups
     if (auth.identity === "both") return `${checked}; a Portcullis API key says who the caller is, and the token's ${claim} claim must name the same consumer.`;
     return `${checked}; a Portcullis API key says who the caller is.`;
   }
+  if (auth.mode === "sign_in")
+    return "Sign in with Portcullis: agents need only the URL; they sign in to this console's authorization server and get a token for this route alone, checked by the gateway and never sent upstream.";
   const signIn = `agents sign in with ${auth.issuer}, the gateway validates their token`;
   const exchange = settings.upstream_credential?.token_exchange;
   if (exchange) return `Token exchange: ${signIn} and exchanges it (RFC 8693) for a token issued to ${exchange.resource ?? exchange.audience}, naming the same user.`;

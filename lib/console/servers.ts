@@ -5,6 +5,7 @@
 // `upstream_credential` (a token_swap route's token exchange). A new server
 // is closed to everyone until an admin opens tools (or copies another
 // server's access).
+import { prepareAuthorizationServer } from "../oauth-server/config-section";
 import { DEFAULT_ROW } from "../acl/matrix";
 import type { CurrentUser } from "../auth/session";
 import { configWrite } from "../controlplane/config-check";
@@ -149,7 +150,7 @@ async function checkServerReferences(tx: Tx, settings: ServerSettings, id?: stri
     const existing = new Set(found.map((s) => s.name));
     for (const [name, field] of secretsNeeded) if (!existing.has(name)) fields[field] = `the vault has no secret named "${name}"; create it on the Vault page first`;
   }
-  const fallback = settings.auth.unknown_consumer ?? "reject";
+  const fallback = (settings.auth.mode === "sign_in" ? undefined : settings.auth.unknown_consumer) ?? "reject";
   if (fallback !== "reject") {
     const consumer = await tx.consumer.findUnique({ where: { username: fallback }, select: { id: true } });
     if (!consumer) fields["auth.unknown_consumer"] = `"${fallback}" is not a consumer; use "reject" or an existing consumer's username`;
@@ -177,6 +178,7 @@ export async function createServer(actor: CurrentUser, input: ServerCreate): Pro
   return configWrite(
     async (tx) => {
       await checkServerReferences(tx, settings);
+      if (settings.auth.mode === "sign_in") await prepareAuthorizationServer(tx);
       const server = await tx.mcpServer.create({ data: columnsOf(settings), select: { id: true } });
       if (copyFrom) await copyAccess(tx, copyFrom, server.id);
       else await closeAccess(tx, server.id);
@@ -194,6 +196,7 @@ export async function updateServer(actor: CurrentUser, id: string, settings: Ser
       const row = await tx.mcpServer.findUnique({ where: { id } });
       if (!row) throw notFound("This MCP server");
       await checkServerReferences(tx, settings, id);
+      if (settings.auth.mode === "sign_in") await prepareAuthorizationServer(tx);
       const columns = columnsOf(settings);
       const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
       await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });

@@ -5,6 +5,7 @@
 // (their deployment rules included) is refused at preview and at apply. A rollback to an earlier version
 // is an import of that version's document, so the database (and therefore every
 // later compile) really returns to it.
+import { prepareAuthorizationServer } from "../oauth-server/config-section";
 import { diffLines } from "diff";
 import { stringify as toYaml, parse as parseYaml } from "yaml";
 import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
@@ -40,6 +41,8 @@ export function parseConfigText(text: string): GatewayConfig {
   } catch (error) {
     throw new ConsoleError("invalid", `The file is not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
   }
+  // The console's own authorization server replaces the file's (an export carries it): drop it before checking.
+  if (typeof document === "object" && document !== null && "authorization_server" in document) delete (document as { authorization_server?: unknown }).authorization_server;
   const result = parseConfig(document);
   if (!result.ok) throw new ConsoleError("invalid", `The configuration has ${result.problems.length} problem(s):\n${result.problems.join("\n")}`);
   // Redis is where one gateway deployment keeps its counters, not part of what the console publishes to every data plane.
@@ -95,6 +98,7 @@ async function syncConsumers(tx: Tx, config: GatewayConfig, groupIds: Map<string
 }
 
 async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, string>, consumerIds: Map<string, string>) {
+  if (config.servers.some((s) => s.auth.mode === "sign_in")) await prepareAuthorizationServer(tx);
   await tx.mcpServer.deleteMany({ where: { name: { notIn: config.servers.map((s) => s.name) } } });
   const groups = config.consumer_groups.map((g) => g.name).sort();
   for (const server of config.servers) {

@@ -4,6 +4,7 @@
 import type { ConfigSnapshot } from "../config/compile";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { authorizationServerSection } from "../oauth-server/config-section";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
 /** The settings page's secret_patterns: a list of { name, pattern }. */
@@ -45,7 +46,10 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
   const hcv = await db.vaultBackend.findUnique({ where: { kind: "hcv" }, select: { settings: true } });
   const gatewaySetting = await db.setting.findUnique({ where: { key: "gateway.public_url" }, select: { value: true } });
   const patternsSetting = await db.setting.findUnique({ where: { key: SECRET_PATTERNS_SETTING }, select: { value: true } });
+  // Only a configuration with sign_in routes carries the authorization server, so others keep their hash.
+  const authorizationServer = servers.some((s) => s.authMode === "sign_in") ? await authorizationServerSection(db, now) : undefined;
   return {
+    authorizationServer,
     publicUrl: typeof gatewaySetting?.value === "string" && gatewaySetting.value ? gatewaySetting.value : undefined,
     groups,
     consumers: consumers.map((c) => ({ username: c.username, customId: c.customId, groups: c.groups.map((m) => m.group.name), keys: c.apiKeys })),

@@ -52,7 +52,13 @@ export interface ConsoleProcess extends RunningProcess {
 }
 
 /** `next start` against `databaseUrl`; builds the console first when its sources changed. */
-export async function startConsole(options: { databaseUrl: string; dataDir: string; masterKey: string; port?: number }): Promise<ConsoleProcess> {
+export async function startConsole(options: {
+  databaseUrl: string;
+  dataDir: string;
+  masterKey: string;
+  port?: number;
+  extraEnv?: Record<string, string>;
+}): Promise<ConsoleProcess> {
   const port = options.port ?? (await findFreePort());
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -64,6 +70,7 @@ export async function startConsole(options: { databaseUrl: string; dataDir: stri
     PORTCULLIS_DATA_DIR: options.dataDir,
     PORTCULLIS_MASTER_KEY: options.masterKey,
     NEXT_TELEMETRY_DISABLED: "1",
+    ...options.extraEnv,
   };
   await buildConsoleIfNeeded(env);
   const proc = run([path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], env);

@@ -2,12 +2,13 @@
 // once per configuration (routes by path, key hash → consumer, ACL per route,
 // header templates with their vault references). Pure: no I/O, no secrets
 // resolved here; the request path only looks things up.
+import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
 import { compileLimits, type CompiledLimits } from "../limits/limit-rules";
 import { KnownTools } from "../metrics/known-tools";
 import { compileAcl, normaliseToolName, type Caller, type CompiledAcl } from "../../../lib/core/acl/decide";
 import { compileArgumentPath, type CompiledArgumentPath } from "../../../lib/core/redaction/argument-redaction";
 import { compileSecretMasker, type SecretMasker } from "../../../lib/core/redaction/secret-masker";
-import { JWT_ALGORITHMS, type GatewayConfig, type ServerConfig } from "../../../lib/core/config/schema";
+import { JWT_ALGORITHMS, type AuthorizationServerConfig, type GatewayConfig, type ServerConfig } from "../../../lib/core/config/schema";
 import { hashApiKey } from "../../../lib/core/keys/api-key";
 import { findVaultReferences, type VaultReference } from "../../../lib/core/vault/reference";
 
@@ -62,7 +63,16 @@ export type CompiledAuth =
       identity: "key" | "token" | "both";
       mapping: CompiledClaimMapping;
     }
-  | ({ mode: "token_swap"; scopesSupported: string[]; requiredScopes: string[] } & CompiledTokenCheck & CompiledClaimMapping);
+  | ({ mode: "token_swap"; scopesSupported: string[]; requiredScopes: string[] } & CompiledTokenCheck & CompiledClaimMapping)
+  | ({ mode: "sign_in" } & CompiledAuthorizationServer);
+
+/** The authorization server of sign_in routes, with its public keys ready to verify against. */
+export interface CompiledAuthorizationServer {
+  issuer: string;
+  keys: JWTVerifyGetKey;
+  /** The algorithms of the published keys, within the asymmetric allow-list. */
+  algorithms: string[];
+}
 
 /** RFC 8693 token exchange: the upstream credential, per user. */
 export interface CompiledTokenExchange {
@@ -157,8 +167,15 @@ function compileClaimMapping(auth: ClaimMappingConfig, consumers: ReadonlyMap<st
   };
 }
 
-function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>): CompiledAuth {
+function compileAuthorizationServer(config: AuthorizationServerConfig): CompiledAuthorizationServer {
+  const algorithms = new Set(config.jwks.keys.map((key) => key.alg ?? (key.kty === "EC" ? "ES256" : key.kty === "OKP" ? "EdDSA" : "RS256")));
+  return { issuer: config.issuer, keys: createLocalJWKSet(config.jwks), algorithms: JWT_ALGORITHMS.filter((alg) => algorithms.has(alg)) };
+}
+
+function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>, signIn: CompiledAuthorizationServer | undefined): CompiledAuth {
   const auth = server.auth;
+  // The schema refuses a sign_in route without an authorization server.
+  if (auth.mode === "sign_in") return { mode: "sign_in", ...signIn! };
   if (auth.mode === "passthrough") {
     const validate = auth.validate && {
       issuer: auth.validate.issuer,
@@ -208,9 +225,14 @@ function compileTokenExchange(server: ServerConfig): CompiledTokenExchange | und
   };
 }
 
-function compileRoute(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>, masker: SecretMasker): CompiledRoute {
+function compileRoute(
+  server: ServerConfig,
+  consumers: ReadonlyMap<string, CompiledConsumer>,
+  masker: SecretMasker,
+  signIn: CompiledAuthorizationServer | undefined,
+): CompiledRoute {
   const upstream = new URL(server.upstream);
-  const auth = compileAuth(server, consumers);
+  const auth = compileAuth(server, consumers, signIn);
   const allowHeaders = auth.mode === "passthrough" && !CORS_BASE_HEADERS.includes(auth.keyHeader) ? [...CORS_BASE_HEADERS, auth.keyHeader] : CORS_BASE_HEADERS;
   const forwardCallerToken = auth.mode === "passthrough" || server.passthrough_credentials;
   // Forwarding the caller's token means it goes "instead" of a configured Authorization.
@@ -254,8 +276,9 @@ export function compileConfig(config: GatewayConfig, overrides: { publicUrl?: st
   const routes = new Map<string, CompiledRoute>();
   const metadataRoutes = new Map<string, CompiledRoute>();
   const masker = compileSecretMasker(config.secret_patterns);
+  const signIn = config.authorization_server && compileAuthorizationServer(config.authorization_server);
   for (const server of config.servers) {
-    const route = compileRoute(server, consumersByUsername, masker);
+    const route = compileRoute(server, consumersByUsername, masker, signIn);
     for (const path of [route.path, `${route.path}/`]) {
       routes.set(path, route);
       metadataRoutes.set(`${PRM_PREFIX}${path}`, route);

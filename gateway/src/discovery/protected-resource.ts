@@ -3,10 +3,12 @@
 // - passthrough: the upstream's own document, fetched and cached, with
 //   `resource` set to the route's URL (clients require an exact match) and
 //   `signed_metadata` dropped (it would no longer match what is served);
-// - token_swap: the gateway's own document naming the organisation's IdP.
+// - token_swap: the gateway's own document naming the organisation's IdP;
+// - sign_in: the gateway's own document naming Portcullis's authorization server.
 import type { Dispatcher } from "undici";
 import type { CompiledRoute } from "../config/compile";
 import { GatewayError } from "../errors";
+import { SIGN_IN_SCOPE } from "../../../lib/core/config/schema";
 
 const FETCH_TIMEOUT_MS = 5_000;
 const MAX_METADATA_BYTES = 256 * 1024;
@@ -76,6 +78,9 @@ export async function protectedResourceMetadata(route: CompiledRoute, resource: 
   const auth = route.auth;
   if (auth.mode === "token_swap") {
     return { resource, authorization_servers: [auth.issuer], scopes_supported: auth.scopesSupported, bearer_methods_supported: ["header"] };
+  }
+  if (auth.mode === "sign_in") {
+    return { resource, authorization_servers: [auth.issuer], scopes_supported: [SIGN_IN_SCOPE], bearer_methods_supported: ["header"] };
   }
   if (!auth.upstreamPrm) throw new GatewayError("route_not_found", `Server '${route.name}' publishes no protected resource metadata`);
   const { signed_metadata: _dropped, ...document } = await upstream.get(auth.upstreamPrm, auth.upstreamPrmTtlMs);

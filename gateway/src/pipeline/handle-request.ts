@@ -26,6 +26,7 @@ import { forwardToUpstream, sessionOwner, type ForwardDeps } from "./forward";
 import type { Claims } from "../oauth/token-validator";
 import type { TokenExchanger } from "../oauth/token-exchange";
 import { authenticatePassthrough } from "./authenticate-passthrough";
+import { authenticateSignIn } from "../oauth/sign-in-token";
 import { decideCatalogueCalls } from "./catalogue";
 import { limitToolCalls } from "./rate-limit";
 import { holdForPerson, type HumanStepDeps } from "./human-step";
@@ -76,12 +77,18 @@ const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
-  const who = route.auth.mode === "passthrough" ? await authenticatePassthrough(ctx, route.auth, deps.tokens) : await deps.tokens.authenticate(ctx, route.auth);
+  const auth = route.auth;
+  const who =
+    auth.mode === "passthrough"
+      ? await authenticatePassthrough(ctx, auth, deps.tokens)
+      : auth.mode === "sign_in"
+        ? await authenticateSignIn(ctx, auth)
+        : await deps.tokens.authenticate(ctx, auth);
   ctx.caller = who.consumer;
   ctx.keyId = who.keyId;
   ctx.endUser = who.endUser;
   ctx.claims = who.claims;
-  if (route.auth.mode === "token_swap" && !route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
+  if (auth.mode !== "passthrough" && !route.forwardCallerToken) ctx.upstreamIdentity = upstreamIdentity(route);
 }
 
 function bindSession(ctx: RequestContext, deps: ProxyDeps) {

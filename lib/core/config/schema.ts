@@ -216,6 +216,53 @@ const tokenSwapAuthSchema = z
   })
   .refine((a) => a.introspection || a.jwks, { message: "token_swap needs `introspection` or `jwks` to validate tokens", path: ["introspection"] });
 
+/**
+ * The caller signs in with Portcullis: the route's authorization server is the one named in the
+ * document's `authorization_server` (the console's own, which the console pushes), whose JWT access
+ * tokens the gateway validates locally, for exactly this route's URL.
+ */
+const signInAuthSchema = z.strictObject({ mode: z.literal("sign_in") });
+
+/** The one scope of sign_in routes, advertised in their PRM: clients must ask for a scope, and the authorization server grants this one. */
+export const SIGN_IN_SCOPE = "mcp";
+
+/** A public signing key (RFC 7517): private members (`d`, `p`, `q`…) are refused, so a leaked document signs nothing. */
+const publicJwkSchema = z.union([
+  z.strictObject({
+    kty: z.literal("EC"),
+    crv: z.enum(["P-256", "P-384", "P-521"]),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    kid: z.string().min(1),
+    alg: z.enum(JWT_ALGORITHMS).optional(),
+    use: z.literal("sig").optional(),
+  }),
+  z.strictObject({
+    kty: z.literal("RSA"),
+    n: z.string().min(1),
+    e: z.string().min(1),
+    kid: z.string().min(1),
+    alg: z.enum(JWT_ALGORITHMS).optional(),
+    use: z.literal("sig").optional(),
+  }),
+  z.strictObject({
+    kty: z.literal("OKP"),
+    crv: z.literal("Ed25519"),
+    x: z.string().min(1),
+    kid: z.string().min(1),
+    alg: z.enum(JWT_ALGORITHMS).optional(),
+    use: z.literal("sig").optional(),
+  }),
+]);
+
+/** The authorization server of `sign_in` routes: its issuer and public keys, current and previous (rotation). */
+export const authorizationServerSchema = z
+  .strictObject({
+    issuer: httpUrl,
+    jwks: z.strictObject({ keys: z.array(publicJwkSchema).min(1, "the authorization server needs at least one signing key").max(16) }),
+  })
+  .refine((a) => new Set(a.jwks.keys.map((k) => k.kid)).size === a.jwks.keys.length, { message: "each key has its own kid", path: ["jwks", "keys"] });
+
 /** RFC 8693: the upstream credential is obtained per user, by exchanging the caller's validated token at the IdP. */
 const tokenExchangeSchema = z
   .strictObject({
@@ -236,7 +283,7 @@ const tokenExchangeSchema = z
 
 /** The fields the rules across a server look at (the console's form has all but passthrough_credentials). */
 interface ServerRuleFields {
-  auth: { mode: "passthrough" | "token_swap" };
+  auth: { mode: "passthrough" | "token_swap" | "sign_in" };
   upstream_headers: Record<string, string>;
   passthrough_credentials?: boolean;
   upstream_credential?: unknown;
@@ -265,6 +312,13 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
     });
   }
   rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
+  const signIn = server.auth.mode === "sign_in";
+  rule(signIn && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes");
+  rule(
+    signIn && server.passthrough_credentials === true,
+    "passthrough_credentials",
+    "a sign_in route never forwards the caller's token: it was issued by Portcullis for the gateway alone",
+  );
   rule(
     exchanges && server.passthrough_credentials === true,
     "passthrough_credentials",
@@ -280,7 +334,7 @@ export const serverSchema = z
     name,
     path: routePath,
     upstream: httpUrl,
-    auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema]),
+    auth: z.discriminatedUnion("mode", [passthroughAuthSchema, tokenSwapAuthSchema, signInAuthSchema]),
     /** Added to every upstream request; values may hold vault references. */
     upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
     /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
@@ -370,6 +424,8 @@ export const configSchema = z
       })
       .default({ portcullis: {}, cache_ttl_seconds: 60 }),
     redis: redisSchema.optional(),
+    /** Whose access tokens `sign_in` routes accept (the console sets it to its own authorization server). */
+    authorization_server: authorizationServerSchema.optional(),
     /** Credential formats `result_redaction: secrets` masks besides the built-in ones (RE2 syntax). */
     secret_patterns: z
       .array(
@@ -398,6 +454,7 @@ export type AclRuleConfig = z.infer<typeof aclRuleSchema>;
 export type ToolRequirementConfig = z.infer<typeof toolRequirementSchema>;
 export type LimitRuleConfig = z.infer<typeof limitRuleSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
+export type AuthorizationServerConfig = z.infer<typeof authorizationServerSchema>;
 
 function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCtx, path: (i: number) => (string | number)[], what: string) {
   const seen = new Map<string, number>();
@@ -504,7 +561,7 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
       (j) => ["servers", i, "limits", j],
       "limit for",
     );
-    if (server.auth.mode === "token_swap" || server.auth.identity === "token") {
+    if (server.auth.mode === "token_swap" || (server.auth.mode === "passthrough" && server.auth.identity === "token")) {
       const fallback = server.auth.unknown_consumer ?? "reject";
       if (fallback !== "reject" && !usernames.has(fallback)) {
         ctx.addIssue({ code: "custom", path: ["servers", i, "auth", "unknown_consumer"], message: `"${fallback}" is not a consumer (use "reject" or a consumer's username)` });

@@ -16,22 +16,45 @@ export interface DeploymentOverrides {
   publicUrl?: string;
 }
 
+/** The rules that depend on how the gateway runs and what the console supplies. */
+export function deploymentIssues(config: GatewayConfig, overrides: DeploymentOverrides = {}): ConfigIssue[] {
+  return [...authorizationServerIssues(config), ...((overrides.publicUrl ?? config.gateway.public_url) ? [] : publicUrlIssues(config))];
+}
+
+/**
+ * A sign_in route needs the authorization server whose tokens it accepts. The console supplies its
+ * own when it compiles (an imported file's is replaced), so the rule is the gateway's, not the schema's.
+ */
+function authorizationServerIssues(config: GatewayConfig): ConfigIssue[] {
+  if (config.authorization_server) return [];
+  return config.servers.flatMap((server, i): ConfigIssue[] =>
+    server.auth.mode === "sign_in" ? [{ path: ["servers", i, "auth", "mode"], message: "a sign_in route needs `authorization_server` (its issuer and public keys)" }] : [],
+  );
+}
+
 /**
  * A token_swap route's audience must not come from the request's Host header
  * (a caller could then choose the audience its token is checked against), so
- * it needs `audience` or a public URL.
+ * it needs `audience` or a public URL. A sign_in route's audience is always its
+ * URL, so it needs the public URL.
  */
-export function deploymentIssues(config: GatewayConfig, overrides: DeploymentOverrides = {}): ConfigIssue[] {
-  if (overrides.publicUrl ?? config.gateway.public_url) return [];
-  return config.servers.flatMap((server, i) =>
-    server.auth.mode === "token_swap" && server.auth.audience === undefined
+function publicUrlIssues(config: GatewayConfig): ConfigIssue[] {
+  return config.servers.flatMap((server, i): ConfigIssue[] =>
+    server.auth.mode === "sign_in"
       ? [
           {
-            path: ["servers", i, "auth", "audience"],
-            message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+            path: ["servers", i, "auth", "mode"],
+            message: "a sign_in route needs a public URL for the gateway (gateway.public_url, or --public-url): its tokens are issued for that URL",
           },
         ]
-      : [],
+      : server.auth.mode === "token_swap" && server.auth.audience === undefined
+        ? [
+            {
+              path: ["servers", i, "auth", "audience"],
+              message: "set an audience, or a public URL for the gateway (gateway.public_url, or --public-url), so tokens are not checked against the request's Host header",
+            },
+          ]
+        : [],
   );
 }
 

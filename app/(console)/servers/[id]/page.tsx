@@ -125,6 +125,10 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
                   </Setting>
                 ) : null}
               </>
+            ) : auth.mode === "sign_in" ? (
+              <>
+                <Setting label="Authorization server">this console (single sign-on); tokens are issued for the route URL alone</Setting>
+              </>
             ) : (
               <>
                 <Setting label="Issuer">

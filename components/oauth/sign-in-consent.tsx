@@ -1,0 +1,41 @@
+"use client";
+
+import { api } from "@/lib/client/api";
+import { useFormMutation } from "@/lib/client/use-form-mutation";
+import type { SignInRequest } from "@/lib/oauth-server/sign-in";
+import { Button } from "../ui/button";
+import { FormError } from "../ui/form-error";
+
+/** Who asks, for which servers, as whom; Allow or Decline sends the browser back into the authorization. */
+export function SignInConsent({ request, email }: { request: SignInRequest; email: string }) {
+  const answer = useFormMutation({
+    send: (decision: "allow" | "deny") => api<{ redirectTo: string }>(`/api/oauth-consent/${request.uid}`, { method: "POST", body: { decision } }),
+    onDone: ({ redirectTo }) => window.location.assign(redirectTo),
+  });
+  return (
+    <div className="mt-3 space-y-4 text-sm">
+      <p>
+        <strong>{request.client.name ?? "An MCP client"}</strong> asks to use these MCP servers as you (<span className="font-mono">{email}</span>):
+      </p>
+      <ul className="list-disc pl-5">
+        {request.resources.map((resource) => (
+          <li key={resource.url}>
+            {resource.server ?? <span className="text-red-700 dark:text-red-300">not a sign-in route</span>} <span className="font-mono text-xs text-zinc-500">{resource.url}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="text-xs break-all text-zinc-500">
+        Client {request.client.id} (registered by {request.client.registeredBy})
+      </p>
+      <FormError message={answer.message} />
+      <div className="flex gap-2">
+        <Button onClick={() => answer.submit("allow")} disabled={answer.pending}>
+          Allow
+        </Button>
+        <Button variant="secondary" onClick={() => answer.submit("deny")} disabled={answer.pending}>
+          Decline
+        </Button>
+      </div>
+    </div>
+  );
+}

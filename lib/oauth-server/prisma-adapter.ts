@@ -1,0 +1,66 @@
+// oidc-provider's storage (its Adapter interface) in the console's database:
+// one OAuthRecord row per model and id. Sessions, interactions, codes, grants
+// and dynamically registered clients survive a console restart and are shared
+// by every console process. JWT access tokens are not stored (the gateways
+// validate them by signature). Expired rows are pruned by pruneOAuthRecords.
+import type { Adapter, AdapterPayload } from "oidc-provider";
+import { db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+
+/** Models whose records are looked up by grant when a grant is revoked. */
+const GRANTABLE = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode", "BackchannelAuthenticationRequest"]);
+
+export class PrismaOAuthAdapter implements Adapter {
+  constructor(private readonly model: string) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+    const data = {
+      payload: payload as Prisma.InputJsonValue,
+      grantId: GRANTABLE.has(this.model) ? (payload.grantId ?? null) : null,
+      uid: payload.uid ?? null,
+      userCode: payload.userCode ?? null,
+      expiresAt,
+    };
+    await db().oAuthRecord.upsert({ where: { model_id: { model: this.model, id } }, create: { model: this.model, id, ...data }, update: data });
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const row = await db().oAuthRecord.findUnique({ where: { model_id: { model: this.model, id } } });
+    return row ? live(row) : undefined;
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const row = await db().oAuthRecord.findFirst({ where: { model: this.model, uid } });
+    return row ? live(row) : undefined;
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const row = await db().oAuthRecord.findFirst({ where: { model: this.model, userCode } });
+    return row ? live(row) : undefined;
+  }
+
+  async consume(id: string): Promise<void> {
+    await db().oAuthRecord.updateMany({ where: { model: this.model, id }, data: { consumedAt: new Date() } });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await db().oAuthRecord.deleteMany({ where: { model: this.model, id } });
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await db().oAuthRecord.deleteMany({ where: { grantId } });
+  }
+}
+
+function live(row: { payload: Prisma.JsonValue; expiresAt: Date | null; consumedAt: Date | null }): AdapterPayload | undefined {
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
+  const payload = row.payload as AdapterPayload;
+  return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+}
+
+/** Deletes records that have expired; returns how many. */
+export async function pruneOAuthRecords(now = new Date()): Promise<number> {
+  const { count } = await db().oAuthRecord.deleteMany({ where: { expiresAt: { lte: now } } });
+  return count;
+}

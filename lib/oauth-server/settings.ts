@@ -1,0 +1,39 @@
+// How the console's authorization server behaves, from the environment (zod,
+// one readable error): dynamic client registration open or off; whether a
+// Client ID Metadata Document may be fetched from a private or loopback
+// address (tests and the demo only: in production that is an SSRF hole); and
+// which consumer a signed-in user acts as.
+import { z } from "zod";
+import { UserFacingError } from "../core/errors";
+
+const settingsSchema = z.object({
+  PORTCULLIS_OAUTH_REGISTRATION: z.enum(["open", "off"], { error: "must be open or off" }).default("open"),
+  PORTCULLIS_OAUTH_CIMD_PRIVATE_ADDRESSES: z.enum(["refuse", "allow"], { error: "must be refuse or allow" }).default("refuse"),
+  PORTCULLIS_SIGN_IN_CONSUMERS: z.enum(["create", "existing"], { error: "must be create or existing" }).default("create"),
+});
+
+export interface AuthorizationServerSettings {
+  registration: "open" | "off";
+  cimdPrivateAddresses: boolean;
+  /** `create`: a signed-in user without a consumer gets one named by their email; `existing`: only a consumer an admin made. */
+  consumers: "create" | "existing";
+}
+
+export function readAuthorizationServerSettings(env: NodeJS.ProcessEnv): AuthorizationServerSettings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new UserFacingError(`Invalid environment: ${problems.join("; ")}`, "ENV_INVALID");
+  }
+  const s = parsed.data;
+  return { registration: s.PORTCULLIS_OAUTH_REGISTRATION, cimdPrivateAddresses: s.PORTCULLIS_OAUTH_CIMD_PRIVATE_ADDRESSES === "allow", consumers: s.PORTCULLIS_SIGN_IN_CONSUMERS };
+}
+
+/** The issuer: the console's public URL (NEXTAUTH_URL) and the path the provider is served under. */
+export function authorizationServerIssuer(env: NodeJS.ProcessEnv): string {
+  const base = env.NEXTAUTH_URL?.trim();
+  if (!base) throw new UserFacingError("Invalid environment: NEXTAUTH_URL (the console's public URL) is needed by the authorization server", "ENV_INVALID");
+  return `${base.replace(/\/+$/, "")}${OAUTH_PATH}`;
+}
+
+export const OAUTH_PATH = "/api/oauth";

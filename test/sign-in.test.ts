@@ -1,0 +1,401 @@
+// Sign in with Portcullis, end to end with real processes: the console (next
+// start on PostgreSQL) as the MCP authorization server, single sign-on at a
+// real OpenID provider (e2e/support/oidc-idp.ts), a gateway connected to the
+// console, an MCP upstream, and the MCP SDK client's own OAuth support. A
+// client identified by a Client ID Metadata Document and one that registers
+// itself (RFC 7591) each sign in, list exactly their group's tools and call
+// one; then what the authorization server and the gateway refuse.
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { generate } from "selfsigned";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { HeadlessOAuthProvider } from "../demo/headless-oauth";
+import { signInToConsole, type ConsoleSession } from "../demo/console-session";
+import { startTestIdp, type TestIdp } from "../e2e/support/oidc-idp";
+import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
+import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
+import { hashPassword } from "../lib/auth/password";
+import { publishConfigVersion } from "../lib/controlplane/versions";
+import { createDb, type Db } from "../lib/db/client";
+import { findFreePort } from "../lib/net/ports";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
+import { signInBrowser, type IdpUser } from "./support/sign-in-browser";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const baseDir = path.join(ROOT, ".portcullis/test", `sign-in-${randomBytes(4).toString("hex")}`);
+const masterKey = randomBytes(32).toString("hex");
+const admin = { email: "sign-in-admin@example.com", password: randomBytes(12).toString("base64url") };
+const REDIRECT_URI = "http://127.0.0.1:53682/callback";
+const STORED_CREDENTIAL = "stored-upstream-credential";
+
+let database: TestDatabase;
+let db: Db;
+let upstream: RecordingUpstream;
+let idp: TestIdp;
+let cp: ConsoleProcess;
+let gateway: GatewayProcess;
+let session: ConsoleSession;
+let documents: https.Server;
+let documentsUrl: string;
+
+const DEVELOPER: IdpUser = { email: "dana@example.com", name: "Dana", groups: ["developer", "not-a-consumer-group"] };
+const OPERATOR: IdpUser = { email: "omar@example.com", name: "Omar", groups: ["operator"] };
+
+/** Client ID Metadata Documents, served over https as the specification requires. */
+async function startDocumentServer(): Promise<{ server: https.Server; url: string; caFile: string }> {
+  const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  });
+  const caFile = path.join(baseDir, "documents-ca.pem");
+  fs.mkdirSync(baseDir, { recursive: true });
+  fs.writeFileSync(caFile, pems.cert);
+  const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}${req.url}`;
+    const document = {
+      client_id: url,
+      client_name: "Metadata document agent",
+      redirect_uris: [REDIRECT_URI],
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+    };
+    if (req.url === "/agent.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(document));
+    if (req.url === "/oversized.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, padding: "x".repeat(6 * 1024) }));
+    if (req.url === "/someone-else.json")
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_id: "https://elsewhere.example/agent.json" }));
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caFile };
+}
+
+function configYaml(gatewayUrl: string) {
+  const acl = (tools: Record<string, string[]>) => ({ default: { deny: ["*"] }, tools: Object.entries(tools).map(([name, allow]) => ({ name, allow })) });
+  return stringify({
+    version: 1,
+    gateway: { public_url: gatewayUrl },
+    consumer_groups: [{ name: "developer" }, { name: "operator" }],
+    servers: [
+      {
+        name: "github",
+        path: "/github",
+        upstream: upstream.url,
+        auth: { mode: "sign_in" },
+        upstream_headers: { Authorization: `Bearer ${STORED_CREDENTIAL}` },
+        acl: acl({ search_repositories: ["developer"], create_issue: ["developer"], push_files: ["operator"] }),
+      },
+      { name: "other", path: "/other", upstream: upstream.url, auth: { mode: "sign_in" }, acl: acl({ get_me: ["developer", "operator"] }) },
+      { name: "keyed", path: "/keyed", upstream: upstream.url, auth: { mode: "passthrough" } },
+    ],
+  });
+}
+
+async function importConfig(text: string) {
+  const preview = await session.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
+  expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+  const applied = await session.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  await db.user.create({ data: { email: admin.email, role: "admin", passwordHash: await hashPassword(admin.password) } });
+  await publishConfigVersion(db, { reason: "startup" });
+  upstream = await startRecordingUpstream(fakeMcpServer);
+  const docs = await startDocumentServer();
+  documents = docs.server;
+  documentsUrl = docs.url;
+  const consolePort = await findFreePort();
+  const consoleUrl = `http://127.0.0.1:${consolePort}`;
+  idp = await startTestIdp({ port: await findFreePort(), redirectUri: `${consoleUrl}/api/auth/callback/oidc` });
+  cp = await startConsole({
+    databaseUrl: database.url,
+    dataDir: path.join(baseDir, "console"),
+    masterKey,
+    port: consolePort,
+    extraEnv: {
+      PORTCULLIS_OIDC_ISSUER: idp.issuer,
+      PORTCULLIS_OIDC_CLIENT_ID: idp.clientId,
+      PORTCULLIS_OIDC_CLIENT_SECRET: idp.clientSecret,
+      PORTCULLIS_OIDC_SCOPES: "openid email profile groups",
+      PORTCULLIS_OIDC_DEFAULT_ROLE: "developer",
+      PORTCULLIS_OAUTH_CIMD_PRIVATE_ADDRESSES: "allow",
+      NODE_EXTRA_CA_CERTS: docs.caFile,
+    },
+  });
+  session = await signInToConsole(cp.url, admin.email, admin.password);
+  const created = await session.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" });
+  gateway = await startGateway({ cpUrl: cp.url, token: created.body.token, dataDir: path.join(baseDir, "dp"), masterKey });
+  await importConfig(configYaml(gateway.url));
+  const version = (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
+  await gateway.waitFor(new RegExp(`"version":${version},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+}, 600_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await cp?.stop();
+  await idp?.close();
+  await upstream?.close();
+  await new Promise((resolve) => documents?.close(resolve));
+  await db?.$disconnect();
+  await database?.drop();
+  fs.rmSync(baseDir, { recursive: true, force: true });
+});
+
+/** The SDK client's flow: 401 → PRM → AS metadata → (registration) → PKCE → the browser → code → token → connect. */
+async function signIn(serverUrl: string, user: IdpUser, clientId?: string) {
+  const provider = new HeadlessOAuthProvider({ clientId, redirectUri: REDIRECT_URI });
+  const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider });
+  await expect(new Client({ name: "sign-in-test", version: "1.0.0" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+  const landed = await signInBrowser(cp.url, user).authorize(provider.authorizationUrl!, REDIRECT_URI);
+  expect(landed.searchParams.get("error"), landed.href).toBeNull();
+  expect(landed.searchParams.get("iss")).toBe(`${cp.url}/api/oauth`);
+  await first.finishAuth(landed.searchParams.get("code")!);
+  const client = new Client({ name: "sign-in-test", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider }));
+  return { client, provider, accessToken: provider.tokens()!.access_token };
+}
+
+/** Every page of tools/list (the upstream lists two), sorted. */
+async function toolNames(client: Client): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? undefined : { cursor });
+    names.push(...page.tools.map((t) => t.name));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return names.sort();
+}
+
+describe("signing in with only the route URL", () => {
+  it("a client identified by a metadata document signs in, lists exactly its group's tools and calls one; the upstream never sees the token", async () => {
+    const before = upstream.requests.length;
+    const { client, provider, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    expect(provider.authorizationUrl!.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(provider.authorizationUrl!.searchParams.get("resource")).toBe(`${gateway.url}/github`);
+    expect(await toolNames(client)).toEqual(["create_issue", "search_repositories"]);
+    expect(JSON.stringify((await client.callTool({ name: "search_repositories", arguments: {} })).content)).toContain("called search_repositories");
+    await expect(client.callTool({ name: "push_files", arguments: {} })).rejects.toMatchObject({ code: -32602 });
+    const seen = upstream.requests.slice(before);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const request of seen) expect(request.headers.authorization).toBe(`Bearer ${STORED_CREDENTIAL}`);
+    expect(JSON.stringify(seen.map((r) => [r.headers, r.body]))).not.toContain(accessToken);
+    // The consumer was made for the user, in the consumer group their IdP group names.
+    const consumer = await db.consumer.findUniqueOrThrow({ where: { username: DEVELOPER.email }, include: { groups: { include: { group: true } }, owner: true } });
+    expect(consumer.groups.map((m) => m.group.name)).toEqual(["developer"]);
+    expect(consumer.owner?.email).toBe(DEVELOPER.email);
+    await client.close();
+  });
+
+  it("a client that registers itself (RFC 7591) signs in as another user and gets that user's group's tools", async () => {
+    const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR);
+    expect(provider.clientInformation()?.client_id).toBeTruthy();
+    expect(provider.clientInformation()?.client_id).not.toContain("https://");
+    expect(await toolNames(client)).toEqual(["push_files"]);
+    expect(JSON.stringify((await client.callTool({ name: "push_files", arguments: {} })).content)).toContain("called push_files");
+    await client.close();
+    // Registered for the refresh_token grant: a refresh gives a new access token for the same route.
+    const refreshed = await tokenRequest({
+      grant_type: "refresh_token",
+      refresh_token: provider.tokens()!.refresh_token!,
+      client_id: provider.clientInformation()!.client_id,
+      resource: `${gateway.url}/github`,
+    });
+    expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
+    const listed = await fetch(`${gateway.url}/github`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${refreshed.body.access_token}` },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    expect(listed.status).toBe(200);
+  });
+});
+
+const pkce = () => {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+};
+
+function authorizationUrl(params: Record<string, string | undefined>, base = cp.url) {
+  const url = new URL("/api/oauth/auth", base);
+  const all = {
+    client_id: `${documentsUrl}/agent.json`,
+    redirect_uri: REDIRECT_URI,
+    response_type: "code",
+    scope: "mcp",
+    state: "s1",
+    resource: `${gateway.url}/github`,
+    ...params,
+  };
+  for (const [key, value] of Object.entries(all)) if (value !== undefined) url.searchParams.set(key, value);
+  return url;
+}
+
+async function tokenRequest(form: Record<string, string>) {
+  const response = await fetch(`${cp.url}/api/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+describe("what the authorization server refuses", () => {
+  it("publishes RFC 8414 metadata: S256 only, metadata documents and registration supported, iss in responses", async () => {
+    const metadata = (await (await fetch(`${cp.url}/.well-known/oauth-authorization-server/api/oauth`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer: `${cp.url}/api/oauth`,
+      code_challenge_methods_supported: ["S256"],
+      client_id_metadata_document_supported: true,
+      authorization_response_iss_parameter_supported: true,
+      registration_endpoint: `${cp.url}/api/oauth/reg`,
+    });
+  });
+
+  it("an authorization request without PKCE, or with the plain method", async () => {
+    const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({}), REDIRECT_URI);
+    expect(landed.searchParams.get("error")).toBe("invalid_request");
+    expect(landed.searchParams.get("error_description")).toMatch(/PKCE/);
+    const plain = pkce().verifier;
+    const withPlain = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: plain, code_challenge_method: "plain" }), REDIRECT_URI);
+    expect(withPlain.searchParams.get("error")).toBe("invalid_request");
+  });
+
+  it("a resource that is not a sign-in route, at authorization", async () => {
+    const { challenge } = pkce();
+    const landed = await signInBrowser(cp.url, DEVELOPER).authorize(
+      authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256", resource: `${gateway.url}/keyed` }),
+      REDIRECT_URI,
+    );
+    expect(landed.searchParams.get("error")).toBe("invalid_target");
+  });
+
+  it("a token request for another resource than the code was granted for; the right one succeeds", async () => {
+    const { verifier, challenge } = pkce();
+    const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI);
+    expect(landed.searchParams.get("error"), landed.href).toBeNull();
+    const code = landed.searchParams.get("code")!;
+    const base = { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: `${documentsUrl}/agent.json`, code_verifier: verifier };
+    const other = await tokenRequest({ ...base, resource: `${gateway.url}/other` });
+    expect(other, JSON.stringify(other)).toMatchObject({ status: 400, body: { error: "invalid_target" } });
+    const wrongVerifier = await tokenRequest({ ...base, code_verifier: pkce().verifier, resource: `${gateway.url}/github` });
+    expect(wrongVerifier).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+  });
+
+  it("a redirect URI that is not exactly a registered one: an error page, no redirect", async () => {
+    const { challenge } = pkce();
+    for (const redirect of [`${REDIRECT_URI}/extra`, REDIRECT_URI.replace("53682", "53683"), `${REDIRECT_URI}?x=1`]) {
+      const response = await fetch(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256", redirect_uri: redirect }), { redirect: "manual" });
+      expect(response.status).toBe(400);
+      expect(response.headers.get("location")).toBeNull();
+      expect(await response.text()).toContain("redirect_uri");
+    }
+  });
+
+  it.each([
+    ["larger than 5 KiB", "/oversized.json"],
+    ["naming another client_id", "/someone-else.json"],
+    ["missing", "/nothing-here.json"],
+  ])("a metadata document %s", async (_, file) => {
+    const { challenge } = pkce();
+    const response = await fetch(authorizationUrl({ client_id: `${documentsUrl}${file}`, code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(await response.text()).toMatch(/invalid_client/);
+  });
+
+  it("the user declines: the client is told access_denied", async () => {
+    const { challenge } = pkce();
+    const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI, "deny");
+    expect(landed.searchParams.get("error")).toBe("access_denied");
+    expect(landed.searchParams.get("iss")).toBe(`${cp.url}/api/oauth`);
+  });
+});
+
+describe("tokens at the gateway", () => {
+  it("a token for one route is refused on another, with a challenge that starts a new sign-in for it", async () => {
+    const { client, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    await client.close();
+    const response = await fetch(`${gateway.url}/other`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain(`resource_metadata="${gateway.url}/.well-known/oauth-protected-resource/other"`);
+    const prm = (await (await fetch(`${gateway.url}/.well-known/oauth-protected-resource/other`)).json()) as { authorization_servers: string[] };
+    expect(prm.authorization_servers).toEqual([`${cp.url}/api/oauth`]);
+  });
+
+  it("the signing keys: private parts sealed in the database, only public keys in the configuration", async () => {
+    const keys = await db.oAuthSigningKey.findMany();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.privateCiphertext).toMatch(/^v1:/);
+      expect(key.privateCiphertext).not.toContain('"d"');
+    }
+    const latest = await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } });
+    const section = (latest.document as { authorization_server: { issuer: string; jwks: { keys: Record<string, unknown>[] } } }).authorization_server;
+    expect(section.issuer).toBe(`${cp.url}/api/oauth`);
+    expect(section.jwks.keys.map((k) => k.kid)).toEqual(keys.map((k) => k.kid));
+    for (const key of section.jwks.keys) expect(key).not.toHaveProperty("d");
+  });
+});
+
+describe("an admin disables the consumer", () => {
+  it("its token is refused at once (403, not a new sign-in) and a new sign-in is refused", async () => {
+    const { client, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    await client.close();
+    await db.consumer.update({ where: { username: DEVELOPER.email }, data: { disabledAt: new Date() } });
+    const version = await publishConfigVersion(db, { reason: "consumer disabled" });
+    await gateway.waitFor(new RegExp(`"version":${version.number},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+    const refused = await fetch(`${gateway.url}/github`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { data: { reason: "consumer_unknown" } } });
+    const { challenge } = pkce();
+    await expect(signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI)).rejects.toThrow(
+      /consumer dana@example.com is disabled/,
+    );
+  });
+});
+
+describe("a console that does not allow private addresses (the default)", () => {
+  let strict: ConsoleProcess;
+  let strictDatabase: TestDatabase;
+  beforeAll(async () => {
+    // A database of its own: two consoles with different public URLs are two authorization servers.
+    strictDatabase = await createTestDatabase();
+    strict = await startConsole({
+      databaseUrl: strictDatabase.url,
+      dataDir: path.join(baseDir, "strict"),
+      masterKey,
+      extraEnv: { NODE_EXTRA_CA_CERTS: path.join(baseDir, "documents-ca.pem") },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await strict?.stop();
+    await strictDatabase?.drop();
+  });
+
+  it("refuses to fetch a metadata document from a loopback address", async () => {
+    const { challenge } = pkce();
+    const response = await fetch(authorizationUrl({ client_id: `${documentsUrl}/agent.json`, code_challenge: challenge, code_challenge_method: "S256" }, strict.url), {
+      redirect: "manual",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/invalid_client/);
+  });
+});
