@@ -71,7 +71,8 @@ export default async function MyAccessPage({ searchParams }: { searchParams: Pro
         <>
           <p className="mb-6 text-sm text-zinc-600 dark:text-zinc-400" data-testid="access-caller">
             As <strong className="font-mono">{caller.username}</strong>
-            {caller.groups.length ? `, in ${caller.groups.length === 1 ? "group" : "groups"} ${caller.groups.join(", ")}` : ", in no group"}. Configuration version {policy.version ?? "not yet published"}.
+            {caller.groups.length ? `, in ${caller.groups.length === 1 ? "group" : "groups"} ${caller.groups.join(", ")}` : ", in no group"}. Configuration version{" "}
+            {policy.version ?? "not yet published"}.
           </p>
           <MyAccessServers
             caller={caller.username}
