@@ -2,9 +2,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApprovalClaim } from "../../../lib/core/controlplane/protocol";
-import { findFreePort } from "../../../lib/net/ports";
-import { ConsoleApprovalClient } from "./approval-client";
+import type { ApprovalClaim } from "../../lib/core/controlplane/protocol";
+import { findFreePort } from "../../lib/net/ports";
+import { ConsoleApprovalClient } from "../src/control-plane/approval-client";
 
 const claim: ApprovalClaim = {
   kind: "approve",
