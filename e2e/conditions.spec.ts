@@ -132,6 +132,8 @@ test("an admin writes a condition, sees a type error, fixes it, tries it and sav
   const mine = await context.newPage();
   await signIn(mine, developer);
   await mine.goto(`/my-access?consumer=${encodeURIComponent(consumer.username)}`);
+  // Servers are folded until opened (issue 22 item 9).
+  await mine.getByTestId(`my-access-${server.name}`).locator("summary").click();
   await expect(mine.getByTestId("condition-line")).toContainText(`Only when: argument owner is "acme" and argument branch is not one of "main", "master"${CONDITION}`);
   await mine.screenshot({ path: test.info().outputPath("my-access-condition.png"), fullPage: true });
   // Conditions and redaction are the admins' to write.
@@ -185,7 +187,7 @@ test("an admin turns on result masking and adds a secret pattern, and the gatewa
     await page.getByLabel("Mask credentials in tool results").check();
     await page.getByRole("button", { name: "Save redaction" }).click();
     await expect(page.getByRole("button", { name: "Save redaction" })).toBeDisabled();
-    expect(await db.mcpServer.findUniqueOrThrow({ where: { id: server.id }, select: { resultRedaction: true } })).toEqual({ resultRedaction: "secrets" });
+    await expect.poll(async () => (await db.mcpServer.findUniqueOrThrow({ where: { id: server.id }, select: { resultRedaction: true } })).resultRedaction).toBe("secrets");
 
     const client = new Client({ name: "e2e-redaction", version: "1.0.0" });
     await client.connect(

@@ -62,8 +62,8 @@ test("the admin dashboard: every tile links where it says, expiring keys are cou
     ["Data planes", "/data-planes"],
     ["Pending tool changes", "/servers"],
     ["Keys expiring soon", "/consumers"],
-    ["Denials, last hour", "/audit?decision=deny&preset=1h"],
-    ["Errors, last hour", "/audit?decision=error&preset=1h"],
+    ["Denials, last hour", "/audit?decision=deny&range=1h"],
+    ["Errors, last hour", "/audit?decision=error&range=1h"],
   ];
   for (const [label, href] of tiles) await expect(page.getByTestId(`tile-${label}`)).toHaveAttribute("href", href);
   const expiring = page.getByTestId("tile-Keys expiring soon");
@@ -84,10 +84,10 @@ test("the admin dashboard: every tile links where it says, expiring keys are cou
 
   await expiring.click();
   await expect(page.getByRole("heading", { name: "Consumers" })).toBeVisible();
-  await page.goBack();
+  await page.goto("/");
   await page.getByTestId("tile-Denials, last hour").click();
-  await expect(page).toHaveURL(/\/audit\?decision=deny&preset=1h$/);
-  await page.goBack();
+  await expect(page).toHaveURL(/\/audit\?decision=deny&range=1h$/);
+  await page.goto("/");
   await page.getByTestId("tile-Data planes").click();
   await expect(page.getByRole("heading", { name: "Data planes" })).toBeVisible();
 });

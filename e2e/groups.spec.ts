@@ -17,7 +17,7 @@ test("an admin creates, renames and deletes a consumer group, each change in the
   await page.getByRole("button", { name: "New group" }).click();
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create group" }).click();
-  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText("Something with that name already exists.");
+  await expect(page.getByRole("dialog").getByRole("alert")).toHaveText("This name is already taken.");
   await page.getByRole("button", { name: "Cancel" }).click();
 
   await row.getByRole("button", { name: `Edit ${name}` }).click();

@@ -97,7 +97,7 @@ async function AdminDashboard({ health, user }: { health: ConfigHealth; user: Cu
           label="Denials, last hour"
           value={data.lastHour.totals.denials}
           detail={`of ${plural(data.lastHour.totals.requests, "call")}, per minute`}
-          href="/audit?decision=deny&preset=1h"
+          href="/audit?decision=deny&range=1h"
           tone={data.lastHour.totals.denials === 0 ? "ok" : "warn"}
         >
           <Sparkline values={denials} colour="var(--chart-denials)" label="Denials per minute over the last hour" />
@@ -106,7 +106,7 @@ async function AdminDashboard({ health, user }: { health: ConfigHealth; user: Cu
           label="Errors, last hour"
           value={data.lastHour.totals.errors}
           detail={`of ${plural(data.lastHour.totals.requests, "call")}, per minute`}
-          href="/audit?decision=error&preset=1h"
+          href="/audit?decision=error&range=1h"
           tone={data.lastHour.totals.errors === 0 ? "ok" : "bad"}
         >
           <Sparkline values={errors} colour="var(--chart-errors)" label="Errors per minute over the last hour" />
