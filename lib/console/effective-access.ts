@@ -50,7 +50,8 @@ export interface ToolAccess {
   tool: string;
   /** Listed by the upstream at the last sync; false for a tool only named in a rule. */
   discovered: boolean;
-  decision: AclDecision;
+  /** The gateway's decision, without its compiled condition and requirement (functions: they stay on the server). */
+  decision: PlainDecision;
   /** The tool's own rule decided (else the server's default rule). */
   ownRule: boolean;
   /** One sentence: which rule decided, and for which group or consumer. */
@@ -66,6 +67,15 @@ export interface ConditionView {
   /** The expression in plain words (lib/acl/condition-words.ts); undefined for forms it does not put in words. */
   words?: string;
   message?: string;
+}
+
+export type PlainDecision = DistributiveOmit<AclDecision, "condition" | "requirement">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a page may hand a client component: the decision's outcome, not the compiled programs behind it. */
+function plainDecision(decision: AclDecision): PlainDecision {
+  const { condition: _condition, requirement: _requirement, ...plain } = decision as AclDecision & { condition?: unknown; requirement?: unknown };
+  return plain;
 }
 
 function conditionView(decision: AclDecision): ConditionView | undefined {
@@ -139,7 +149,7 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
     return {
       tool,
       discovered: isDiscovered,
-      decision,
+      decision: plainDecision(decision),
       ownRule: own !== undefined,
       reason: explainDecision(decision, own ?? server.acl.default, own !== undefined, caller),
       condition: conditionView(decision),
@@ -151,7 +161,7 @@ export function serverAccess(server: ServerConfig, discoveredTools: readonly str
   const otherTools: ToolAccess = {
     tool: "",
     discovered: false,
-    decision: otherDecision,
+    decision: plainDecision(otherDecision),
     ownRule: false,
     reason: explainDecision(otherDecision, server.acl.default, false, caller),
     condition: conditionView(otherDecision),
