@@ -206,17 +206,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     ctx.bytesOut += chunk.length;
   });
   if (isSse && !encoded) {
-    const relay = new SseRelay({
-      rewrite: inspect ? rewrite : undefined,
-      maxEventBytes: ctx.config!.maxSseEventBytes,
-      keepAliveMs: ctx.config!.sseKeepAliveMs,
-      onInvalid: (failure) => {
-        ctx.decision = "error";
-        ctx.reason = failure.code;
-        ctx.jsonRpcError = failure.jsonRpcCode;
-        deps.log.warn({ request_id: ctx.id, server: route.name, reason: failure.code, detail: failure.detail }, failure.message);
-      },
-    });
+    const relay = sseRelayFor(ctx, inspect ? rewrite : undefined, deps);
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
     ctx.res.flushHeaders();
@@ -226,6 +216,21 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
   await relayBody(ctx, pipeBody(response.body, ctx.res));
+}
+
+/** The relay of an SSE answer: an event the gateway cannot judge fails the stream closed and marks the call an error. */
+function sseRelayFor(ctx: RequestContext, rewrite: ((text: string) => string | undefined) | undefined, deps: ForwardDeps): SseRelay {
+  return new SseRelay({
+    rewrite,
+    maxEventBytes: ctx.config!.maxSseEventBytes,
+    keepAliveMs: ctx.config!.sseKeepAliveMs,
+    onInvalid: (failure) => {
+      ctx.decision = "error";
+      ctx.reason = failure.code;
+      ctx.jsonRpcError = failure.jsonRpcCode;
+      deps.log.warn({ request_id: ctx.id, server: ctx.route!.name, reason: failure.code, detail: failure.detail }, failure.message);
+    },
+  });
 }
 
 /**
@@ -244,17 +249,7 @@ async function relayIntoHeldStream(
     throw new GatewayError("upstream_invalid", `Server '${server}' sent an answer the gateway cannot check`, "content-encoding on a held stream");
   }
   if (answer.sse) {
-    const relay = new SseRelay({
-      rewrite: answer.rewrite,
-      maxEventBytes: ctx.config!.maxSseEventBytes,
-      keepAliveMs: ctx.config!.sseKeepAliveMs,
-      onInvalid: (failure) => {
-        ctx.decision = "error";
-        ctx.reason = failure.code;
-        ctx.jsonRpcError = failure.jsonRpcCode;
-        deps.log.warn({ request_id: ctx.id, server, reason: failure.code, detail: failure.detail }, failure.message);
-      },
-    });
+    const relay = sseRelayFor(ctx, answer.rewrite, deps);
     response.body.on("data", (chunk: Buffer) => {
       ctx.bytesOut += chunk.length;
     });
