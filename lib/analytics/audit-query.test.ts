@@ -2,10 +2,10 @@
 // own message and the rest still apply), then run against a real database —
 // substring matching taken literally, the "tool calls only" toggle, presets,
 // the developer's scope and the suggestions.
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { sampleAuditEvent } from "../../test/support/audit-event";
 import type { AuditEvent } from "../core/audit/event";
 import { createDb, createPool, type Db } from "../db/client";
 import {
@@ -117,35 +117,7 @@ describe("audit queries against a database", () => {
   let db: Db;
   const now = Date.now();
 
-  function event(overrides: Partial<AuditEvent>, minutesAgo = 1): AuditEvent {
-    return {
-      id: randomUUID(),
-      time: new Date(now - minutesAgo * 60_000).toISOString(),
-      request_id: randomUUID(),
-      http_method: "POST",
-      path: "/mcp",
-      session: false,
-      server: "github",
-      consumer: "alice",
-      groups: [],
-      key_id: null,
-      end_user: null,
-      upstream_identity: null,
-      method: "tools/call",
-      tool: "search_repositories",
-      decision: "allow",
-      reason: null,
-      status: 200,
-      jsonrpc_error: null,
-      upstream_latency_ms: 1,
-      total_latency_ms: 2,
-      bytes_in: 10,
-      bytes_out: 20,
-      token_hash: null,
-      config_version: null,
-      ...overrides,
-    };
-  }
+  const event = (overrides: Partial<AuditEvent>, minutesAgo = 1): AuditEvent => sampleAuditEvent({ time: new Date(now - minutesAgo * 60_000).toISOString(), ...overrides });
 
   const seeded = {
     search: event({}),

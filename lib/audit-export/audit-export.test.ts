@@ -13,6 +13,7 @@ import type pg from "pg";
 import { generate } from "selfsigned";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { sampleAuditEvent } from "../../test/support/audit-event";
 import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
 import type { AuditEvent } from "../core/audit/event";
 import { createPool } from "../db/client";
@@ -50,33 +51,8 @@ afterAll(async () => {
 let clock = Date.parse("2026-12-01T10:00:00.000Z");
 function event(overrides: Partial<AuditEvent> = {}): AuditEvent {
   clock += 1000;
-  return {
-    id: randomUUID(),
-    time: new Date(clock).toISOString(),
-    request_id: randomUUID(),
-    http_method: "POST",
-    path: "/mcp",
-    session: false,
-    server: "github",
-    consumer: "dev-user",
-    groups: ["developer"],
-    key_id: null,
-    end_user: null,
-    upstream_identity: null,
-    method: "tools/call",
-    tool: "search_repositories",
-    decision: "allow",
-    reason: null,
-    status: 200,
-    jsonrpc_error: null,
-    upstream_latency_ms: 3.25,
-    total_latency_ms: 4.5,
-    bytes_in: 100,
-    bytes_out: 900,
-    token_hash: null,
-    config_version: null,
-    ...overrides,
-  };
+  const fields = { consumer: "dev-user", groups: ["developer"], upstream_latency_ms: 3.25, total_latency_ms: 4.5, bytes_in: 100, bytes_out: 900 };
+  return sampleAuditEvent({ time: new Date(clock).toISOString(), ...fields, ...overrides });
 }
 const batch = (size: number) => Array.from({ length: size }, () => event());
 

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
+import { sampleAuditEvent } from "../../test/support/audit-event";
 import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
 import type { AuditEvent } from "../core/audit/event";
 import { db, pool } from "../db/client";
@@ -14,34 +15,7 @@ let database: TestDatabase;
 const now = new Date("2026-12-02T12:00:00Z");
 const planeId = randomUUID();
 
-function event(minutesAgo: number): AuditEvent {
-  return {
-    id: randomUUID(),
-    time: new Date(now.getTime() - minutesAgo * 60_000).toISOString(),
-    request_id: randomUUID(),
-    http_method: "POST",
-    path: "/mcp",
-    session: false,
-    server: "github",
-    consumer: "alice",
-    groups: [],
-    key_id: null,
-    end_user: null,
-    upstream_identity: null,
-    method: "tools/call",
-    tool: "search_repositories",
-    decision: "allow",
-    reason: null,
-    status: 200,
-    jsonrpc_error: null,
-    upstream_latency_ms: 1,
-    total_latency_ms: 2,
-    bytes_in: 10,
-    bytes_out: 20,
-    token_hash: null,
-    config_version: null,
-  };
-}
+const event = (minutesAgo: number): AuditEvent => sampleAuditEvent({ time: new Date(now.getTime() - minutesAgo * 60_000).toISOString() });
 
 // Ten events a minute apart, the newest a minute before `now`, and one two days earlier.
 const recent = Array.from({ length: 10 }, (_, i) => event(i + 1));
