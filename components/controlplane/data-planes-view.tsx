@@ -8,10 +8,10 @@ import type { SupervisedProcessState, SupervisionState } from "@/lib/core/superv
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { ConfirmButton } from "../ui/confirm-button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { Field } from "../ui/field";
-import { FormError } from "../ui/form-error";
 import { FormActions } from "../ui/form-actions";
 import { Table, Td, Th } from "../ui/table";
 
@@ -78,26 +78,10 @@ function AddDataPlane({ onDone }: { onDone: () => void }) {
 }
 
 function RevokeButton({ plane }: { plane: DataPlaneView }) {
-  const [confirming, setConfirming] = useState(false);
-  const form = useFormMutation({ send: () => api(`/api/data-planes/${plane.id}`, { method: "DELETE" }), onDone: () => setConfirming(false) });
   return (
-    <>
-      <Button variant="ghost" onClick={() => setConfirming(true)} aria-label={`Revoke ${plane.name}`}>
-        Revoke
-      </Button>
-      <Dialog open={confirming} onClose={() => setConfirming(false)} title={`Revoke ${plane.name}`}>
-        <p className="text-sm">The gateway using this token can no longer fetch configuration or send audit events. It keeps serving its last configuration until restarted.</p>
-        <FormError message={form.message} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button variant="danger" disabled={form.pending} onClick={() => form.submit(undefined)}>
-            Revoke token
-          </Button>
-        </div>
-      </Dialog>
-    </>
+    <ConfirmButton label="Revoke" subject={plane.name} confirmLabel="Revoke token" send={() => api(`/api/data-planes/${plane.id}`, { method: "DELETE" })}>
+      The gateway using this token can no longer fetch configuration or send audit events. It keeps serving its last configuration until restarted.
+    </ConfirmButton>
   );
 }
 

@@ -6,6 +6,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/client/api";
+import { headerLines } from "@/lib/client/header-lines";
 import { syncToolsSchema } from "@/lib/console/schemas/tools";
 import type { ToolDiff } from "@/lib/console/tool-diff";
 import { fieldErrors } from "@/lib/console/validation";
@@ -17,12 +18,7 @@ import { ToolReviewDialog, type ToolPreview } from "./tool-review-dialog";
 
 /** "Name: value" lines as headers; the token, when given, as Authorization: Bearer. */
 function headersOf(token: string, lines: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of lines.split("\n")) {
-    const cut = line.indexOf(":");
-    if (line.trim() === "") continue;
-    headers[(cut < 0 ? line : line.slice(0, cut)).trim()] = cut < 0 ? "" : line.slice(cut + 1).trim();
-  }
+  const headers = headerLines(lines);
   if (token.trim()) headers.Authorization = `Bearer ${token.trim()}`;
   return headers;
 }

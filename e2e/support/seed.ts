@@ -1,8 +1,9 @@
 // Console data straight in the database, for specs that look at pages rather
-// than at how the data got there. Nothing here publishes a configuration: the
-// next console write does.
+// than at how the data got there. Nothing here publishes a configuration (the
+// next console write does) but seedOpenServer, which is for calling the gateway.
 import { randomBytes } from "node:crypto";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../lib/core/keys/api-key";
+import { publishConfigVersion } from "../../lib/controlplane/versions";
 import type { Db } from "../../lib/db/client";
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
@@ -42,4 +43,20 @@ export async function seedConsumer(db: Db, options: { ownerEmail?: string; group
     });
   }
   return { id: consumer.id, username: consumer.username };
+}
+
+/**
+ * A passthrough server on `upstreamUrl` that every caller may use, a consumer with a key, and the
+ * configuration published, for specs that call the bundled gateway (E2E_GATEWAY_URL + server.path).
+ */
+export async function seedOpenServer(db: Db, upstreamUrl: string, name: string): Promise<{ server: { id: string; path: string }; username: string; key: string }> {
+  const server = await db.mcpServer.create({
+    data: { name, path: `/${name}`, upstreamUrl, authMode: "passthrough", authSettings: { key_header: "apikey" } },
+  });
+  await db.aclOthersRule.create({ data: { serverId: server.id, toolName: "*", effect: "allow" } });
+  const consumer = await db.consumer.create({ data: { username: `${name}-agent` } });
+  const key = generateApiKey();
+  await db.apiKey.create({ data: { consumerId: consumer.id, name: "ci", prefix: displayPrefix(key), hash: hashApiKey(key) } });
+  await publishConfigVersion(db, { reason: `e2e ${name}` });
+  return { server: { id: server.id, path: server.path }, username: consumer.username, key };
 }
