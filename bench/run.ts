@@ -7,12 +7,13 @@
 // to tools/call, with the in-process limiter and with Redis (when redis-server
 // is installed). Prints a table and writes bench/results/latest.json. Not a
 // test: figures depend on the machine.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/core/keys/api-key";
@@ -267,6 +268,8 @@ function profiled(name: string): Record<string, string> {
 async function tracingCost(off: { origin: string; pid: number }, on: { origin: string; pid: number }, sinkPid: number) {
   const scenario = scenarios("/bench")[0]!;
   const totals = { off: { cpu: 0, user: 0, requests: 0, seconds: 0 }, on: { cpu: 0, user: 0, requests: 0, seconds: 0, sinkCpu: 0 } };
+  // Both gateways compile their hot paths first (measureRow's warm-up): the traced one has the SDK's to compile too.
+  for (const target of [off, on]) await saturation(target.origin, scenario, WARM_UP_SECONDS, CONNECTIONS);
   for (let round = 0; round < 3; round++) {
     for (const [key, target] of [
       ["off", off],
@@ -302,6 +305,21 @@ async function tracingCost(off: { origin: string; pid: number }, on: { origin: s
 function printTracingCost(tracing: Awaited<ReturnType<typeof tracingCost>>) {
   console.log(
     `tools/call traced at 100 %: ${tracing.on_cpu_us_per_request} µs CPU/request against ${tracing.off_cpu_us_per_request} untraced (throughput cost ${(tracing.throughput_cost * 100).toFixed(1)} %; user time ${tracing.on_user_us_per_request} against ${tracing.off_user_us_per_request} µs; ${tracing.on_rps} against ${tracing.off_rps} req/s; the OTLP sink used ${tracing.sink_cpu_us_per_request} µs/request)`,
+  );
+}
+
+/** The SDK's own cost per traced request, alone in a process of its own (bench/tracing-floor.ts), exporting to the same sink. */
+async function tracingFloor(sinkPort: number): Promise<Record<string, number>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/tracing-floor.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(sinkPort) },
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
+}
+
+function printTracingFloor(floor: Record<string, number>) {
+  console.log(
+    `the OpenTelemetry SDK alone, per traced tools/call (bench/tracing-floor.ts): ${floor.spans_us} µs CPU for the two spans, ${floor.with_histograms_us} with the two histograms, ${floor.with_otlp_protobuf_export_us} with the OTLP protobuf export (${floor.with_otlp_json_export_us} with OTLP JSON)`,
   );
 }
 
@@ -453,7 +471,7 @@ async function main() {
     const sinkPort = await findFreePort();
     const sink = await startNode("bench/otlp-sink.ts", [], { PORT: String(sinkPort) }, /listening/);
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_TRACES_SAMPLER: "always_on", OTEL_METRIC_EXPORT_INTERVAL: "5000" };
-    return { sinkPid: sink.pid!, gateway: await startGateway("data-traced", env) };
+    return { sinkPid: sink.pid!, sinkPort, gateway: await startGateway("data-traced", env) };
   };
   // BENCH_ONLY=policy | rows | big-event | limiter | tracing: one part of the run alone (rows: direct, bare proxy and gateway only).
   const only = process.env.BENCH_ONLY;
@@ -465,12 +483,13 @@ async function main() {
   if (only === "big-event") return printBigEvent(await bigEventRun());
   if (only === "limiter") return printLimiterCost(await limiterCost(gateway.origin, await redisGateway()));
   if (only === "tracing") {
-    const { sinkPid, gateway: tracedOnly } = await tracedGateway();
-    return printTracingCost(await tracingCost(gateway, tracedOnly, sinkPid));
+    const { sinkPid, sinkPort, gateway: tracedOnly } = await tracedGateway();
+    printTracingCost(await tracingCost(gateway, tracedOnly, sinkPid));
+    return printTracingFloor(await tracingFloor(sinkPort));
   }
   if (only !== undefined) throw new Error(`BENCH_ONLY=${only}: expected policy, rows, big-event, limiter or tracing`);
   const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
-  const { sinkPid, gateway: traced } = await tracedGateway();
+  const { sinkPid, sinkPort, gateway: traced } = await tracedGateway();
   const targets = [
     direct,
     bare,
@@ -536,6 +555,8 @@ async function main() {
   printPolicyCost(policy);
   const tracing = await tracingCost(gateway, traced, sinkPid);
   printTracingCost(tracing);
+  const tracingSdkFloor = await tracingFloor(sinkPort);
+  printTracingFloor(tracingSdkFloor);
 
   const gatewayRows = table.filter((r) => r.target === "gateway");
   const targetsMet = {
@@ -569,7 +590,7 @@ async function main() {
         rate_limit: limiter,
         pinning,
         policy,
-        tracing,
+        tracing: { ...tracing, sdk_alone_us_per_request: tracingSdkFloor },
         targets: targetsMet,
       },
       null,

@@ -50,7 +50,6 @@ export class RequestContext {
   /** The MCP revision the request speaks (MCP-Protocol-Version, else 2025-03-26). */
   protocolVersion = DEFAULT_PROTOCOL_VERSION;
   body: ParsedBody | undefined;
-  forwardedBody: string | undefined;
   upstreamSessionId: string | undefined;
   /** Extra headers the credential step sets on the upstream request. */
   upstreamHeaders: Record<string, string> | undefined;

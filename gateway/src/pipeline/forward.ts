@@ -13,7 +13,7 @@ import type { RequestContext } from "./context";
 import type { CatalogueWatch } from "./catalogue";
 import type { SessionBinder } from "./session-binding";
 import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
-import { serialiseBodyWithTraceContext } from "../jsonrpc/message";
+import { serialiseBody, serialiseBodyWithTraceContext } from "../jsonrpc/message";
 import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 import { maskResultText } from "./result-redaction";
 
@@ -76,16 +76,16 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   const headers = upstreamRequestHeaders(ctx.req.headers, removed, ctx.config!.forwardedClientIpHeaders);
   if (!route.forwardCallerToken) delete headers.authorization;
   if (ctx.upstreamSessionId !== undefined) headers["mcp-session-id"] = ctx.upstreamSessionId;
-  if (ctx.forwardedBody !== undefined) headers["content-type"] = "application/json";
+  if (ctx.body !== undefined) headers["content-type"] = "application/json";
   if (ctx.upstreamHeaders) Object.assign(headers, ctx.upstreamHeaders);
 
   const traced = ctx.trace?.upstreamCall(ctx);
-  let body = ctx.forwardedBody;
+  // A POST's messages, written once: with the upstream span's context in params._meta when the request is sampled.
+  const body = ctx.body && (traced?.carrier ? serialiseBodyWithTraceContext(ctx.body, traced.carrier) : serialiseBody(ctx.body));
   if (traced?.carrier) {
     headers.traceparent = traced.carrier.traceparent;
     if (traced.carrier.tracestate === undefined) delete headers.tracestate;
     else headers.tracestate = traced.carrier.tracestate;
-    if (body !== undefined) body = serialiseBodyWithTraceContext(ctx.body!, traced.carrier);
   }
   const sentAt = performance.now();
   let response: Dispatcher.ResponseData;

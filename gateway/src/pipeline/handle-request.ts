@@ -9,7 +9,7 @@ import type { CompiledAuth, CompiledConfig, CompiledConsumer, CompiledRoute, Com
 import type { AuditSink } from "../audit/audit-sink";
 import { protectedResourceMetadata, type UpstreamMetadataCache } from "../discovery/protected-resource";
 import { GatewayError, toGatewayError } from "../errors";
-import { parseJsonRpcBody, serialiseBody } from "../jsonrpc/message";
+import { parseJsonRpcBody } from "../jsonrpc/message";
 import { checkBodyVersion, protocolVersionOf } from "../jsonrpc/protocol-version";
 import { checkRoutingHeaders } from "../jsonrpc/routing-headers";
 import type { Limiter } from "../limits/admission";
@@ -153,7 +153,6 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
     if (decided.held && !(await holdForPersonTraced(ctx, decided.held, deps, cors.headers))) return;
     await limitToolCalls(ctx, deps.limiter);
-    ctx.forwardedBody = serialiseBody(ctx.body!);
   }
   ctx.trace?.open(ctx);
   if (ctx.trace && route.upstreamHeaders.length > 0) await ctx.trace.step("portcullis.vault.resolve", {}, () => applyUpstreamCredentials(ctx, deps.vault, deps.health));
