@@ -1,7 +1,7 @@
 // The memory of users' credentials: one console request for concurrent misses, and a bound on how many are held.
 import { describe, expect, it } from "vitest";
 import type { UpstreamTokenAnswer, UpstreamTokenRequest } from "../../../lib/core/controlplane/protocol";
-import type { UpstreamTokenSource } from "../control-plane/upstream-token-client";
+import { credentialUnavailable, type UpstreamTokenSource } from "../control-plane/upstream-token-client";
 import type { RequestContext } from "./context";
 import { UserCredentials } from "./user-credentials";
 
@@ -37,6 +37,23 @@ describe("UserCredentials", () => {
     expect(await applied).toEqual(Array(5).fill("Bearer alice-1"));
     expect(await other).toBe("Bearer bob-2");
     expect(contexts.map((ctx) => ctx.upstreamHeaders)).toEqual(Array(5).fill({ authorization: "Bearer alice-1" }));
+  });
+
+  it("forgets a value the upstream refused even when the console cannot be asked for another", async () => {
+    const answers: (UpstreamTokenAnswer | Error)[] = [{ status: "connected", value: "Bearer old", header: "Authorization", expires_at: null }];
+    let asked = 0;
+    const source: UpstreamTokenSource = {
+      lookUp: () => {
+        asked++;
+        const answer = answers.shift() ?? credentialUnavailable("gh", "console down");
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      },
+    };
+    const credentials = new UserCredentials(source, () => {});
+    expect(await credentials.apply(request("alice"))).toBe("Bearer old");
+    await expect(credentials.apply(request("alice"), "Bearer old")).rejects.toMatchObject({ code: "credential_unavailable" });
+    await expect(credentials.apply(request("alice"))).rejects.toMatchObject({ code: "credential_unavailable" });
+    expect(asked).toBe(3);
   });
 
   it("holds at most 10 000 users: the oldest is asked for again", async () => {

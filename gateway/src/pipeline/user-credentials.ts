@@ -60,7 +60,9 @@ export class UserCredentials {
   async #credential(server: string, header: string, consumer: string, rejected: string | undefined): Promise<string> {
     const key = `${server}\n${consumer}`;
     const held = this.#held.get(key);
-    if (held && held.usableUntil > Date.now() && held.value !== rejected) {
+    // A value the upstream refused is never sent again, whatever the console answers now.
+    if (held && held.value === rejected) this.#held.delete(key);
+    else if (held && held.usableUntil > Date.now()) {
       this.counted(server, "held");
       return held.value;
     }
