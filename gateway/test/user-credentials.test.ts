@@ -19,7 +19,7 @@ import { jsonResponse, startRecordingUpstream, type RecordingUpstream } from "./
 
 const ISSUER = "https://console.example.test/api/oauth";
 const CONNECT_URL = "https://console.example.test/connections/gh/connect";
-const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallow", "nina"];
+const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallow", "nina", "kim", "olga"];
 
 let signing: { privateKey: CryptoKey; publicJwk: JWK };
 let upstream: RecordingUpstream;
@@ -104,6 +104,19 @@ describe("a connected user", () => {
     expect(lookups("alice")).toEqual([{ path: DP_API.upstreamTokens, authorization: `Bearer ${DP_TOKEN}`, body: { server: "gh", consumer: "alice" } }]);
     const event = await cp.event((e) => e.consumer === "alice" && e.tool === "search_repositories");
     expect(event).toMatchObject({ decision: "allow", upstream_identity: "per_user:authorization" });
+  });
+
+  it("lists and calls tools through the MCP SDK client as themselves", async () => {
+    valid.add("Bearer gho_kim");
+    answers.set("kim", () => connected("gho_kim"));
+    const client = new Client({ name: "sdk-client", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gatewayUrl}/gh`), { requestInit: { headers: { authorization: `Bearer ${await signIn("kim")}` } } }));
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("search_repositories");
+    expect(await client.callTool({ name: "search_repositories", arguments: { q: "kim" } })).toMatchObject({ content: [{ text: "called search_repositories" }] });
+    await client.close();
+    const sent = upstream.requests.filter((r) => r.headers.authorization === "Bearer gho_kim");
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(lookups("kim")).toHaveLength(1);
   });
 
   it("is served from memory until the token's expiry, and while the console is down", async () => {
@@ -227,6 +240,21 @@ describe("a console answer that is not a well-formed 200", () => {
     expect(answer).toMatchObject({ status: 502, body: { error: { code: -32603, data: { reason: "credential_unavailable" } } } });
     expect(forwardedFor("erin")).toHaveLength(0);
   });
+});
+
+it("a console slower than 2 s is unavailable: nothing is forwarded", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  answers.set("olga", async () => {
+    await held;
+    return connected("gho_olga");
+  });
+  const started = performance.now();
+  const answer = await callTool("olga");
+  release();
+  expect(answer).toMatchObject({ status: 502, body: { error: { data: { reason: "credential_unavailable" } } } });
+  expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
+  expect(forwardedFor("olga")).toHaveLength(0);
 });
 
 describe("metrics", () => {
