@@ -296,7 +296,9 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   };
   const passthrough = server.auth.mode === "passthrough";
   const setsAuthorization = Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === "authorization");
-  const exchanges = server.upstream_credential !== undefined;
+  const credential = server.upstream_credential as { token_exchange?: unknown; per_user?: { header: string } } | undefined;
+  const exchanges = credential?.token_exchange !== undefined;
+  const perUser = credential?.per_user;
   rule(
     passthrough && server.passthrough_credentials === true,
     "passthrough_credentials",
@@ -313,7 +315,7 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   }
   rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
   const signIn = server.auth.mode === "sign_in";
-  rule(signIn && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes");
+  rule(signIn && exchanges, "upstream_credential", "token_exchange applies to token_swap routes");
   rule(
     signIn && server.passthrough_credentials === true,
     "passthrough_credentials",
@@ -325,7 +327,23 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
     "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials",
   );
   rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
+  rule(!signIn && perUser !== undefined, "upstream_credential", "per_user applies to sign_in routes: only they know which user calls");
+  rule(
+    perUser !== undefined && Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === perUser.header.toLowerCase()),
+    "upstream_headers",
+    `the user's own credential is the route's ${perUser?.header ?? ""} header; it cannot be set in upstream_headers too`,
+  );
 }
+
+/** sign_in only: each user's own upstream credential, which the console holds and gateways ask it for. */
+const perUserCredentialSchema = z.strictObject({
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")
+    .default("Authorization"),
+  /** Put before the value with a space; "" sends the raw value. */
+  scheme: z.string().max(64).default("Bearer"),
+});
 /** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
 const catalogueRule = z.enum(["hold", "allow"]).default("allow");
 
@@ -339,8 +357,11 @@ export const serverSchema = z
     upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
     /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
     passthrough_credentials: z.boolean().default(false),
-    /** token_swap only: how the upstream credential is obtained, instead of a stored one in upstream_headers. */
-    upstream_credential: z.strictObject({ token_exchange: tokenExchangeSchema }).optional(),
+    /** How the upstream credential is obtained instead of a stored one in upstream_headers: exchanged (token_swap) or each user's own (sign_in). */
+    upstream_credential: z
+      .strictObject({ token_exchange: tokenExchangeSchema.optional(), per_user: perUserCredentialSchema.optional() })
+      .refine((x) => (x.token_exchange === undefined) !== (x.per_user === undefined), { message: "upstream_credential is either token_exchange or per_user" })
+      .optional(),
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),
     acl: aclSchema.default({ default: {}, tools: [] }),

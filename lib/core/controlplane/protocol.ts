@@ -13,6 +13,8 @@ export const DP_API = {
   drift: "/api/dp/v1/drift",
   /** POST ApprovalClaim → ApprovalAnswer: ask for, or use, the approval of one tool call. */
   approvals: "/api/dp/v1/approvals",
+  /** POST UpstreamTokenRequest → UpstreamTokenAnswer: one user's own credential for a per_user server. */
+  upstreamTokens: "/api/dp/v1/upstream-tokens",
 } as const;
 
 /** Who is connecting: headers of the data plane's GET of the config stream, shown on the data planes page. */
@@ -125,3 +127,30 @@ export const approvalAnswerSchema = z.object({
   approval: approvalSchema,
 });
 export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
+
+/**
+ * A gateway asks for one user's upstream credential on a server whose `upstream_credential` is `per_user`.
+ * `rejected`: the upstream refused the token the gateway had (401), so the console must not answer it again.
+ */
+export const upstreamTokenRequestSchema = z.strictObject({
+  server: z.string().min(1).max(128),
+  consumer: z.string().min(1).max(255),
+  rejected: z.literal(true).optional(),
+});
+export type UpstreamTokenRequest = z.infer<typeof upstreamTokenRequestSchema>;
+
+export const UPSTREAM_TOKEN_REQUEST_MAX_BYTES = 4 * 1024;
+
+export const upstreamTokenAnswerSchema = z.discriminatedUnion("status", [
+  z.strictObject({
+    status: z.literal("connected"),
+    /** The whole header value, e.g. "Bearer gho_x". */
+    value: z.string().min(1),
+    header: z.string().min(1),
+    /** null: no expiry known (the gateway keeps it at most 10 minutes). */
+    expires_at: z.iso.datetime().nullable(),
+  }),
+  z.strictObject({ status: z.literal("not_connected"), connect_url: z.url(), message: z.string() }),
+  z.strictObject({ status: z.literal("broken"), connect_url: z.url(), message: z.string() }),
+]);
+export type UpstreamTokenAnswer = z.infer<typeof upstreamTokenAnswerSchema>;
