@@ -11,7 +11,7 @@ import { GatewayMetrics } from "./metrics/gateway-metrics";
 import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipeline/handle-request";
 import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
-import { ConfirmationStates } from "./approvals/confirmation-state";
+import { ConfirmationStates, CONNECTION_STATE } from "./approvals/confirmation-state";
 import type { ApprovalClaims } from "./control-plane/approval-client";
 import type { UpstreamTokenSource } from "./control-plane/upstream-token-client";
 import { UserCredentials } from "./pipeline/user-credentials";
@@ -94,6 +94,7 @@ export function createGateway(options: GatewayOptions) {
     dispatcher,
     sessions: new SessionBinder(options.masterKey()),
     confirmations: new ConfirmationStates(options.masterKey()),
+    connections: new ConfirmationStates(options.masterKey(), CONNECTION_STATE),
     approvals: options.approvals,
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,

@@ -32,7 +32,9 @@ import { limitToolCalls } from "./rate-limit";
 import { holdForPerson, type HumanStepDeps } from "./human-step";
 import { decideToolCalls, type HeldCall } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
-import { forwardWithUserCredential, type UserCredentials } from "./user-credentials";
+import type { ConfirmationStates } from "../approvals/confirmation-state";
+import { forwardWithUserCredential, obtainUserCredential } from "./upstream-connection";
+import type { UserCredentials } from "./user-credentials";
 
 export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 
@@ -66,6 +68,8 @@ export interface ProxyDeps extends ForwardDeps, HumanStepDeps {
   exchanges: TokenExchanger;
   /** Signed-in users' own upstream credentials (per_user routes). */
   userCredentials: UserCredentials;
+  /** The requestState of the gateway's requests to connect an upstream account (2026-07-28). */
+  connections: ConfirmationStates;
   vault: VaultResolver;
   health: RouteHealth;
   limiter: Limiter;
@@ -154,6 +158,8 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
     const decided = decideToolCalls(route.acl, ctx.caller!, ctx.body!, route.name, ctx.claims);
     ctx.rule = decided.rule;
     decideCatalogueCalls(deps.catalogue, route, ctx.body!);
+    // Connecting comes before confirming: a confirmation is not spent on a call that cannot go upstream.
+    if (route.perUserCredential && !(await obtainUserCredential(ctx, deps, cors.headers))) return;
     if (decided.held && !(await holdForPersonTraced(ctx, decided.held, deps, cors.headers))) return;
     await limitToolCalls(ctx, deps.limiter);
     ctx.forwardedBody = serialiseBody(ctx.body!);

@@ -7,17 +7,15 @@
 // misses for one user share one request; the memory is bounded.
 //
 // A user who has not connected the server, or whose connection broke, is
-// answered with MCP's URLElicitationRequiredError (-32042, 2025-11-25
-// client/elicitation) naming the console page that connects it; its message
-// names the URL too, for clients without URL elicitation. An upstream that
-// refuses the credential (401) makes the gateway tell the console once — which
-// refreshes it or marks the connection broken — and send the request once more.
-import { randomUUID } from "node:crypto";
+// never forwarded: the console's answer is thrown as ConnectionRequired, which
+// pipeline/upstream-connection.ts answers in the request's MCP revision. An
+// upstream that refuses the credential (401) makes the gateway tell the
+// console once — which refreshes it or marks the connection broken — and send
+// the request once more.
 import type { UpstreamTokenAnswer } from "../../../lib/core/controlplane/protocol";
 import { credentialUnavailable, type UpstreamTokenSource } from "../control-plane/upstream-token-client";
 import { GatewayError } from "../errors";
 import type { RequestContext } from "./context";
-import { forwardToUpstream, type ForwardDeps } from "./forward";
 
 /** A credential is not used in its last 30 s, so it cannot expire on its way upstream. */
 const EXPIRY_MARGIN_MS = 30_000;
@@ -34,7 +32,20 @@ interface Held {
   usableUntil: number;
 }
 
-type Asked = { held: Held } | { refused: Extract<UpstreamTokenAnswer, { status: "not_connected" | "broken" }> } | { unavailable: string };
+export type ConnectionRefusal = Extract<UpstreamTokenAnswer, { status: "not_connected" | "broken" }>;
+
+/** The console says the user must connect (again) first: the answer depends on the request's revision. */
+export class ConnectionRequired extends Error {
+  constructor(
+    readonly server: string,
+    readonly refusal: ConnectionRefusal,
+  ) {
+    super(refusal.message);
+    this.name = "ConnectionRequired";
+  }
+}
+
+type Asked = { held: Held } | { refused: ConnectionRefusal } | { unavailable: string };
 
 export class UserCredentials {
   #held = new Map<string, Held>();
@@ -47,14 +58,12 @@ export class UserCredentials {
   ) {}
 
   /**
-   * Sets the route's per-user header to the caller's own credential; returns the value sent. With `rejected`
-   * (the value the upstream refused), a value other than that one is used, else the console is told.
+   * The caller's own credential for the route: the full header value. With `rejected` (the value the upstream
+   * refused), a value other than that one, else the console is told. Throws ConnectionRequired.
    */
-  async apply(ctx: RequestContext, rejected?: string): Promise<string> {
+  async credentialFor(ctx: RequestContext, rejected?: string): Promise<string> {
     const route = ctx.route!;
-    const value = await this.#credential(route.name, route.perUserCredential!.header, ctx.caller!.username, rejected);
-    ctx.upstreamHeaders = { ...ctx.upstreamHeaders, [route.perUserCredential!.header]: value };
-    return value;
+    return this.#credential(route.name, route.perUserCredential!.header, ctx.caller!.username, rejected);
   }
 
   async #credential(server: string, header: string, consumer: string, rejected: string | undefined): Promise<string> {
@@ -75,7 +84,7 @@ export class UserCredentials {
     // Each request gets its own error: a shared one would carry another request's id.
     const asked = await asking;
     if ("held" in asked) return asked.held.value;
-    if ("refused" in asked) throw connectionRequired(server, asked.refused);
+    if ("refused" in asked) throw new ConnectionRequired(server, asked.refused);
     throw credentialUnavailable(server, asked.unavailable);
   }
 
@@ -110,29 +119,5 @@ export class UserCredentials {
     }
     this.counted(server, rejected ? "refreshed" : "fetched");
     return { held };
-  }
-}
-
-/** -32042 with one URL elicitation: the console page where the user connects the server. */
-function connectionRequired(server: string, refusal: Extract<UpstreamTokenAnswer, { status: "not_connected" | "broken" }>): GatewayError {
-  const code = refusal.status === "broken" ? "upstream_connection_broken" : "upstream_not_connected";
-  const message = `${refusal.message} Connect your account for server '${server}' at ${refusal.connect_url} and try again.`;
-  return new GatewayError(code, message, refusal.status).withData({
-    elicitations: [{ mode: "url", elicitationId: randomUUID(), url: refusal.connect_url, message: refusal.message }],
-  });
-}
-
-/**
- * Forwards with the caller's own credential; an upstream 401 to it is reported to the console once and the
- * request (its body already buffered, nothing sent to the client yet) is sent once more with the new credential.
- */
-export async function forwardWithUserCredential(ctx: RequestContext, deps: ForwardDeps & { userCredentials: UserCredentials }, corsHeaders: Record<string, string>) {
-  const sent = await deps.userCredentials.apply(ctx);
-  try {
-    await forwardToUpstream(ctx, deps, corsHeaders);
-  } catch (error) {
-    if (!(error instanceof GatewayError) || error.code !== "upstream_credential_rejected") throw error;
-    await deps.userCredentials.apply(ctx, sent);
-    await forwardToUpstream(ctx, deps, corsHeaders);
   }
 }
