@@ -9,6 +9,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UrlElicitationRequiredError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { statelessRequest } from "../../demo/mcp-2026/client";
+import { CONFIRM_INPUT_KEY } from "../src/approvals/in-band-confirmation";
+import { CONNECT_INPUT_KEY } from "../src/pipeline/upstream-connection";
 import { configHash } from "../../lib/core/config/canonical";
 import { DP_API, type UpstreamTokenRequest } from "../../lib/core/controlplane/protocol";
 import { findFreePort } from "../../lib/net/ports";
@@ -20,6 +23,8 @@ import { jsonResponse, startRecordingUpstream, type RecordingUpstream } from "./
 const ISSUER = "https://console.example.test/api/oauth";
 const CONNECT_URL = "https://console.example.test/connections/gh/connect";
 const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallow", "nina", "kim", "olga"];
+/** Users of the 2026-07-28 tests. */
+const STATELESS_USERS = ["pia", "quinn", "rosa", "sam", "tess", "uma", "vic", "walt", "xena", "yuri", "zoe"];
 
 let signing: { privateKey: CryptoKey; publicJwk: JWK };
 let upstream: RecordingUpstream;
@@ -36,9 +41,24 @@ function document(url: string) {
     version: 1,
     gateway: { public_url: url },
     consumer_groups: [{ name: "developer" }],
-    consumers: USERS.map((username) => ({ username, groups: ["developer"] })),
+    consumers: [...USERS, ...STATELESS_USERS].map((username) => ({ username, groups: ["developer"] })),
     authorization_server: { issuer: ISSUER, jwks: { keys: [signing.publicJwk] } },
-    servers: [{ name: "gh", path: "/gh", upstream: upstream.url, auth: { mode: "sign_in" }, upstream_credential: { per_user: {} }, acl: { default: { allow: ["developer"] } } }],
+    servers: [
+      {
+        name: "gh",
+        path: "/gh",
+        upstream: upstream.url,
+        auth: { mode: "sign_in" },
+        upstream_credential: { per_user: {} },
+        acl: {
+          default: { allow: ["developer"] },
+          tools: [
+            { name: "delete_repository", deny: ["developer"] },
+            { name: "push_files", allow: ["developer"], require: { action: "confirm" } },
+          ],
+        },
+      },
+    ],
   };
 }
 
@@ -88,6 +108,8 @@ async function callTool(user: string, id = 1) {
   });
   return { status: response.status, body: (await response.json()) as { result?: unknown; error?: { code: number; message: string; data: Record<string, unknown> } } };
 }
+
+const refusal = (status: "not_connected" | "broken", message: string): StandInAnswer => ({ status: 200, body: { status, connect_url: CONNECT_URL, message } });
 
 const lookups = (user: string) => cp.requests.filter((r) => r.path === DP_API.upstreamTokens && (r.body as UpstreamTokenRequest).consumer === user);
 const forwardedFor = (user: string) => upstream.requests.filter((r) => r.body.includes(`"q":"${user}"`));
@@ -153,8 +175,6 @@ describe("a connected user", () => {
 });
 
 describe("a user without a working connection", () => {
-  const refusal = (status: "not_connected" | "broken", message: string): StandInAnswer => ({ status: 200, body: { status, connect_url: CONNECT_URL, message } });
-
   it.each([
     ["has not connected the server", "not_connected", "You have not connected your GitHub account.", "upstream_not_connected", "grace"],
     ["has a broken connection", "broken", "GitHub revoked the grant.", "upstream_connection_broken", "heidi"],
@@ -255,6 +275,165 @@ it("a console slower than 2 s is unavailable: nothing is forwarded", async () =>
   expect(answer).toMatchObject({ status: 502, body: { error: { data: { reason: "credential_unavailable" } } } });
   expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
   expect(forwardedFor("olga")).toHaveLength(0);
+});
+
+describe("a 2026-07-28 client of a user without a working connection", () => {
+  const NOT_CONNECTED = "You have not connected your GitHub account.";
+  const WITH_URL = { "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {}, url: {} } } };
+  const accept = { [CONNECT_INPUT_KEY]: { action: "accept" } };
+  const CALL = { name: "search_repositories", arguments: { q: "stateless" } };
+
+  async function send(user: string, method: string, params: Record<string, unknown>, meta: Record<string, unknown> = WITH_URL) {
+    return statelessRequest(`${gatewayUrl}/gh`, method, { ...params, _meta: meta }, { headers: { authorization: `Bearer ${await signIn(user)}` } });
+  }
+  const sentBy = (user: string) => upstream.requests.filter((r) => r.headers.authorization === `Bearer gho_${user}`);
+
+  async function askedToConnect(user: string, method = "tools/call", params: Record<string, unknown> = CALL) {
+    const answer = await send(user, method, params);
+    expect(answer.status).toBe(200);
+    const result = answer.message.result!;
+    expect(result).toEqual({
+      resultType: "input_required",
+      inputRequests: {
+        [CONNECT_INPUT_KEY]: {
+          method: "elicitation/create",
+          params: { mode: "url", url: CONNECT_URL, message: `${NOT_CONNECTED} Connect your account for server 'gh', then continue.` },
+        },
+      },
+      requestState: expect.stringMatching(/^pcu1\./),
+    });
+    return result.requestState as string;
+  }
+
+  it("is asked in-band with a URL elicitation; the accepted retry asks the console again and is forwarded once connected", async () => {
+    answers.set("pia", () => refusal("not_connected", NOT_CONNECTED));
+    const requestState = await askedToConnect("pia");
+    expect(await cp.event((e) => e.consumer === "pia")).toMatchObject({ decision: "deny", reason: "upstream_not_connected" });
+    // The user connects at the console; the client retries with the elicitation's answer.
+    valid.add("Bearer gho_pia");
+    answers.set("pia", () => connected("gho_pia"));
+    const retried = await send("pia", "tools/call", { ...CALL, inputResponses: accept, requestState });
+    expect(retried.message.result).toMatchObject({ content: [{ text: "called search_repositories" }] });
+    expect(lookups("pia")).toHaveLength(2);
+    const [forwarded] = sentBy("pia");
+    expect(forwarded!.body).not.toContain("requestState");
+    expect(forwarded!.body).not.toContain(CONNECT_INPUT_KEY);
+    // One connect request forwards one call: the same state again is refused, and nothing more goes upstream.
+    const replayed = await send("pia", "tools/call", { ...CALL, inputResponses: accept, requestState });
+    expect(replayed.message.error).toMatchObject({ code: -32602, data: { reason: "connection_state_used" } });
+    expect(sentBy("pia")).toHaveLength(1);
+  });
+
+  it("is asked again, with a new state, when the retry comes before the user has connected", async () => {
+    answers.set("quinn", () => refusal("not_connected", NOT_CONNECTED));
+    const first = await askedToConnect("quinn");
+    const second = await askedToConnect("quinn", "tools/call", { ...CALL, inputResponses: accept, requestState: first });
+    expect(second).not.toBe(first);
+    expect(lookups("quinn")).toHaveLength(2);
+    expect(forwardedFor("quinn")).toHaveLength(0);
+  });
+
+  it.each([
+    ["prompts/get", { name: "review", arguments: {} }, "rosa"],
+    ["resources/read", { uri: "repo://octo/readme" }, "zoe"],
+  ])("is asked the same way on %s", async (method, params, user) => {
+    answers.set(user, () => refusal("not_connected", NOT_CONNECTED));
+    const requestState = await askedToConnect(user, method, params);
+    valid.add(`Bearer gho_${user}`);
+    answers.set(user, () => connected(`gho_${user}`));
+    const retried = await send(user, method, { ...params, inputResponses: accept, requestState });
+    expect(retried.message.result).toMatchObject({ echoed: method });
+    expect(sentBy(user)).toHaveLength(1);
+  });
+
+  it("refuses a declined or cancelled connect request, and a forged, another user's or another call's state, forwarding nothing", async () => {
+    answers.set("sam", () => refusal("not_connected", NOT_CONNECTED));
+    answers.set("tess", () => refusal("not_connected", NOT_CONNECTED));
+    const requestState = await askedToConnect("sam");
+    const before = upstream.requests.length;
+    for (const action of ["decline", "cancel"]) {
+      const answer = await send("sam", "tools/call", { ...CALL, inputResponses: { [CONNECT_INPUT_KEY]: { action } }, requestState });
+      expect(answer.message.error).toMatchObject({ code: -32602, message: "The request was not run: you did not connect your account", data: { reason: "connection_declined" } });
+    }
+    const forged = `${requestState.slice(0, -2)}${requestState.endsWith("AA") ? "BB" : "AA"}`;
+    const cases = [
+      ["sam", CALL, forged, "The request was not run: its requestState was not issued by this gateway"],
+      ["tess", CALL, requestState, "The request was not run: its requestState was issued for a different request"],
+      ["sam", { ...CALL, arguments: { q: "other" } }, requestState, "The request was not run: its requestState was issued for a different request"],
+    ] as const;
+    for (const [user, params, state, message] of cases) {
+      const answer = await send(user, "tools/call", { ...params, inputResponses: accept, requestState: state });
+      expect(answer.message.error).toMatchObject({ code: -32602, message, data: { reason: "connection_state_invalid" } });
+    }
+    expect(upstream.requests).toHaveLength(before);
+  });
+
+  it("judges the retry by the ACL first: a state cannot carry a call to a denied tool", async () => {
+    answers.set("uma", () => refusal("not_connected", NOT_CONNECTED));
+    const requestState = await askedToConnect("uma");
+    valid.add("Bearer gho_uma");
+    answers.set("uma", () => connected("gho_uma"));
+    const switched = await send("uma", "tools/call", { name: "delete_repository", arguments: { q: "stateless" }, inputResponses: accept, requestState });
+    expect(switched.message.error).toMatchObject({ code: -32602, data: { reason: "tool_denied" } });
+    expect(sentBy("uma")).toHaveLength(0);
+  });
+
+  it("connects first, then confirms: a tool that needs confirmation is asked for it after the connection, and forwarded once confirmed", async () => {
+    answers.set("vic", () => refusal("not_connected", NOT_CONNECTED));
+    const push = { name: "push_files", arguments: { branch: "main" } };
+    const connectState = await askedToConnect("vic", "tools/call", push);
+    valid.add("Bearer gho_vic");
+    answers.set("vic", () => connected("gho_vic"));
+    const confirm = await send("vic", "tools/call", { ...push, inputResponses: accept, requestState: connectState });
+    expect(confirm.message.result).toMatchObject({ resultType: "input_required", inputRequests: { [CONFIRM_INPUT_KEY]: { params: { mode: "form" } } } });
+    expect(sentBy("vic")).toHaveLength(0);
+    const confirmed = await send("vic", "tools/call", {
+      ...push,
+      inputResponses: { [CONFIRM_INPUT_KEY]: { action: "accept", content: { confirm: true } } },
+      requestState: confirm.message.result!.requestState,
+    });
+    expect(confirmed.message.result).toMatchObject({ content: [{ text: "called push_files" }] });
+    expect(sentBy("vic")).toHaveLength(1);
+  });
+
+  it("without URL elicitation declared, is answered MissingRequiredClientCapability (-32021, HTTP 400) naming the URL", async () => {
+    answers.set("walt", () => refusal("broken", "GitHub revoked the grant."));
+    const answer = await send("walt", "tools/call", CALL, { "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} } } });
+    expect(answer.status).toBe(400);
+    expect(answer.message.error).toEqual({
+      code: -32021,
+      message: `GitHub revoked the grant. Connect your account for server 'gh' at ${CONNECT_URL} and try again.`,
+      data: { reason: "url_elicitation_undeclared", requiredCapabilities: { elicitation: { url: {} } } },
+    });
+    expect(sentBy("walt")).toHaveLength(0);
+  });
+
+  it.each(["tools/list", "server/discover"])("on %s, which may not answer input_required, is answered -32000 naming the URL", async (method) => {
+    answers.set("xena", () => refusal("not_connected", NOT_CONNECTED));
+    const answer = await send("xena", method, {});
+    expect(answer.status).toBe(200);
+    expect(answer.message.error).toEqual({
+      code: -32000,
+      message: `${NOT_CONNECTED} Connect your account for server 'gh' at ${CONNECT_URL} and try again.`,
+      data: { reason: "upstream_connection_required", connect_url: CONNECT_URL },
+    });
+    expect(sentBy("xena")).toHaveLength(0);
+  });
+
+  it("a 2025-11-25 client is still answered URLElicitationRequiredError (-32042)", async () => {
+    answers.set("yuri", () => refusal("not_connected", NOT_CONNECTED));
+    const response = await fetch(`${gatewayUrl}/gh`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-11-25",
+        authorization: `Bearer ${await signIn("yuri")}`,
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(await response.json()).toMatchObject({ error: { code: -32042, data: { elicitations: [{ mode: "url", url: CONNECT_URL }] } } });
+  });
 });
 
 describe("metrics", () => {
