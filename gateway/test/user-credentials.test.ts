@@ -24,7 +24,7 @@ const ISSUER = "https://console.example.test/api/oauth";
 const CONNECT_URL = "https://console.example.test/connections/gh/connect";
 const USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallow", "nina", "kim", "olga"];
 /** Users of the 2026-07-28 tests. */
-const STATELESS_USERS = ["pia", "quinn", "rosa", "sam", "tess", "uma", "vic", "walt", "xena", "yuri", "zoe"];
+const STATELESS_USERS = ["pia", "quinn", "rosa", "sam", "tess", "uma", "vic", "walt", "xena", "yuri", "zoe", "amy"];
 
 let signing: { privateKey: CryptoKey; publicJwk: JWK };
 let upstream: RecordingUpstream;
@@ -394,6 +394,19 @@ describe("a 2026-07-28 client of a user without a working connection", () => {
     });
     expect(confirmed.message.result).toMatchObject({ content: [{ text: "called push_files" }] });
     expect(sentBy("vic")).toHaveLength(1);
+  });
+
+  it("whose token the upstream refuses, and the console then calls broken, is asked in-band to connect again", async () => {
+    answers.set("amy", (request) => (request.rejected ? refusal("broken", "GitHub revoked the grant.") : connected("gho_amy_revoked")));
+    const answer = await send("amy", "tools/call", CALL);
+    expect(answer.message.result).toMatchObject({
+      resultType: "input_required",
+      inputRequests: {
+        [CONNECT_INPUT_KEY]: { params: { mode: "url", url: CONNECT_URL, message: "GitHub revoked the grant. Connect your account for server 'gh', then continue." } },
+      },
+    });
+    expect(upstream.requests.filter((r) => r.headers.authorization === "Bearer gho_amy_revoked")).toHaveLength(1);
+    expect(await cp.event((e) => e.consumer === "amy")).toMatchObject({ decision: "deny", reason: "upstream_connection_broken" });
   });
 
   it("without URL elicitation declared, is answered MissingRequiredClientCapability (-32021, HTTP 400) naming the URL", async () => {

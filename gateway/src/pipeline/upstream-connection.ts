@@ -62,7 +62,7 @@ function askableRequest(ctx: RequestContext): Askable | undefined {
   if (ctx.protocolVersion < STATELESS_SINCE || ctx.res.headersSent || ctx.body?.messages.length !== 1) return undefined;
   const [request] = ctx.body.messages;
   if (request!.kind !== "request" || !MAY_REQUIRE_INPUT.has(request!.method)) return undefined;
-  const { _meta: _meta, inputResponses: _answers, requestState: _state, ...salient } = request!.params ?? {};
+  const { _meta, inputResponses: _answers, requestState: _state, ...salient } = request!.params ?? {};
   const hash = callHash({ server: ctx.route!.name, tool: request!.method, consumer: ctx.caller!.username, arguments: salient });
   return hash === undefined ? undefined : { request: request!, hash };
 }
