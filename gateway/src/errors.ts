@@ -65,6 +65,28 @@ export const ERROR_TABLE = {
   /** The upstream's answer could not be judged (a tools/list that does not parse, nests too deep…): refused, never passed on. */
   upstream_invalid: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
+  /**
+   * per_user routes: the signed-in user has not connected the server, or the connection broke. MCP's
+   * URLElicitationRequiredError (2025-11-25): data.elicitations holds the console page that connects it.
+   */
+  upstream_not_connected: { http: 200, jsonRpc: -32042 },
+  upstream_connection_broken: { http: 200, jsonRpc: -32042 },
+  /**
+   * The same, to a 2026-07-28 client, which has no -32042 (reserved "2025-11-25 only"): on tools/call, prompts/get
+   * and resources/read without URL elicitation declared, MissingRequiredClientCapability (HTTP 400 by the spec)…
+   */
+  url_elicitation_undeclared: { http: 400, jsonRpc: -32021 },
+  /** …and on every other method, which may not answer input_required: the message names the connect page. */
+  upstream_connection_required: { http: 200, jsonRpc: -32000 },
+  /** The retry after the gateway's connect request: the user declined or cancelled it. */
+  connection_declined: { http: 200, jsonRpc: -32602 },
+  /** Its requestState is not one this gateway signed, or was signed for another call or user. */
+  connection_state_invalid: { http: 200, jsonRpc: -32602 },
+  connection_state_expired: { http: 200, jsonRpc: -32602 },
+  /** A connect request's state forwards one call; presented again, it is refused. */
+  connection_state_used: { http: 200, jsonRpc: -32602 },
+  /** The upstream refused (401) the user's own credential, again after the console was told. */
+  upstream_credential_rejected: { http: 502, jsonRpc: -32603 },
   token_exchange_failed: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfirmationStates } from "./confirmation-state";
+import { ConfirmationStates, CONNECTION_STATE } from "./confirmation-state";
 
 const key = randomBytes(32);
 const states = new ConfirmationStates(key);
@@ -18,6 +18,17 @@ describe("ConfirmationStates", () => {
     const state = states.issue(payload);
     expect(new ConfirmationStates(key).check(state, 2_000).kind).toBe("ours");
     expect(new ConfirmationStates(randomBytes(32)).check(state, 2_000).kind).toBe("invalid");
+  });
+
+  it("keeps a connect request's states apart from confirmations': neither is accepted for the other", () => {
+    const connections = new ConfirmationStates(key, CONNECTION_STATE);
+    const connectState = connections.issue(payload);
+    expect(connectState).toMatch(/^pcu1\./);
+    expect(connections.check(connectState, 2_000).kind).toBe("ours");
+    expect(states.check(connectState, 2_000).kind).toBe("foreign");
+    expect(connections.check(states.issue(payload), 2_000).kind).toBe("foreign");
+    // The same payload under the other purpose's prefix fails its MAC: the keys differ too.
+    expect(connections.check(`pcu1.${states.issue(payload).slice("pcc1.".length)}`, 2_000).kind).toBe("invalid");
   });
 
   it("carries the upstream's own requestState and answers", () => {

@@ -7,10 +7,21 @@
 // requestState the upstream issued (a tool that asks for input itself) rides
 // inside the payload, with the answers that came with it, and is handed back
 // to the upstream once the call is confirmed. An accepted state is remembered
-// until it expires, so one confirmation forwards one call.
+// until it expires, so one confirmation forwards one call. The same machinery
+// signs the state of the gateway's request to connect an upstream account
+// (pipeline/upstream-connection.ts) under its own prefix and key, so a state
+// issued for one purpose is never accepted for the other.
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 
-const PREFIX = "pcc1.";
+/** What a state is for: its prefix and the label its key is derived under. */
+export interface StatePurpose {
+  prefix: string;
+  keyLabel: string;
+}
+
+export const CONFIRMATION_STATE: StatePurpose = { prefix: "pcc1.", keyLabel: "portcullis confirmation request state" };
+export const CONNECTION_STATE: StatePurpose = { prefix: "pcu1.", keyLabel: "portcullis upstream connection request state" };
+
 const MAC_LENGTH = 43; // base64url characters of a whole SHA-256 MAC
 
 export interface ConfirmationPayload {
@@ -58,11 +69,13 @@ const MAX_REMEMBERED = 100_000;
 
 export class ConfirmationStates {
   readonly #key: Buffer;
+  readonly #prefix: string;
   /** MAC of an accepted state → its expiry (epoch ms). */
   readonly #used = new Map<string, number>();
 
-  constructor(masterKey: Buffer) {
-    this.#key = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "portcullis confirmation request state", 32));
+  constructor(masterKey: Buffer, purpose: StatePurpose = CONFIRMATION_STATE) {
+    this.#key = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), purpose.keyLabel, 32));
+    this.#prefix = purpose.prefix;
   }
 
   #mac(payload: string): string {
@@ -74,7 +87,7 @@ export class ConfirmationStates {
     if (payload.upstreamState !== undefined) wire.s = payload.upstreamState;
     if (payload.upstreamResponses !== undefined) wire.i = payload.upstreamResponses;
     const encoded = Buffer.from(JSON.stringify(wire)).toString("base64url");
-    return `${PREFIX}${encoded}.${this.#mac(encoded)}`;
+    return `${this.#prefix}${encoded}.${this.#mac(encoded)}`;
   }
 
   /**
@@ -92,12 +105,12 @@ export class ConfirmationStates {
 
   /** What a presented requestState is; the MAC is checked before its payload is read. */
   check(state: unknown, now: number): ConfirmationStateCheck {
-    if (typeof state !== "string" || !state.startsWith(PREFIX)) return { kind: "foreign" };
+    if (typeof state !== "string" || !state.startsWith(this.#prefix)) return { kind: "foreign" };
     const cut = state.lastIndexOf(".");
-    const encoded = state.slice(PREFIX.length, cut);
+    const encoded = state.slice(this.#prefix.length, cut);
     const presented = Buffer.from(state.slice(cut + 1));
     const expected = Buffer.from(this.#mac(encoded));
-    if (cut < PREFIX.length || presented.length !== MAC_LENGTH || presented.length !== expected.length || !timingSafeEqual(presented, expected)) return { kind: "invalid" };
+    if (cut < this.#prefix.length || presented.length !== MAC_LENGTH || presented.length !== expected.length || !timingSafeEqual(presented, expected)) return { kind: "invalid" };
     let wire: unknown;
     try {
       wire = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8"));

@@ -19,15 +19,20 @@ const CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
 const MAX_SHOWN_ARGUMENTS = 20;
 const MAX_SHOWN_VALUE = 200;
 
-/** A 2026-07-28 client that declared form elicitation (an empty `elicitation` object means form, as in 2025-11-25). */
-export function canConfirmInBand(protocolVersion: string, params: Record<string, unknown>): boolean {
-  if (protocolVersion < STATELESS_SINCE) return false;
+/** The elicitation modes a 2026-07-28 request declares in its `_meta` (an empty `elicitation` object means form, as in 2025-11-25). */
+export function elicitationModes(protocolVersion: string, params: Record<string, unknown>): { form: boolean; url: boolean } {
+  const none = { form: false, url: false };
+  if (protocolVersion < STATELESS_SINCE) return none;
   const meta = params._meta as Record<string, unknown> | undefined;
   const capabilities = meta?.[CAPABILITIES] as Record<string, unknown> | undefined;
   const elicitation = capabilities?.elicitation;
-  if (typeof elicitation !== "object" || elicitation === null || Array.isArray(elicitation)) return false;
-  const modes = elicitation as Record<string, unknown>;
-  return "form" in modes || !("url" in modes);
+  if (!isObject(elicitation)) return none;
+  return { form: "form" in elicitation || !("url" in elicitation), url: "url" in elicitation };
+}
+
+/** A 2026-07-28 client that declared form elicitation. */
+export function canConfirmInBand(protocolVersion: string, params: Record<string, unknown>): boolean {
+  return elicitationModes(protocolVersion, params).form;
 }
 
 /** The call in plain words: the tool, the server, each argument with its value (long ones cut). */
@@ -70,12 +75,12 @@ export type RetryJudgement =
   /** Forward with these params: the gateway's answer and state removed, the upstream's handed back. */
   | { kind: "confirmed"; params: Record<string, unknown>; payload: ConfirmationPayload; state: string };
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The params that go upstream: without inputResponses and requestState, or with the upstream's own put back. */
-function forwardedParams(params: Record<string, unknown>, payload: ConfirmationPayload): Record<string, unknown> {
+export function forwardedParams(params: Record<string, unknown>, payload: Pick<ConfirmationPayload, "upstreamState" | "upstreamResponses">): Record<string, unknown> {
   const { inputResponses: _answers, requestState: _state, ...rest } = params;
   if (payload.upstreamResponses !== undefined) rest.inputResponses = payload.upstreamResponses;
   if (payload.upstreamState !== undefined) rest.requestState = payload.upstreamState;

@@ -53,6 +53,8 @@ export class RequestContext {
   upstreamSessionId: string | undefined;
   /** Extra headers the credential step sets on the upstream request. */
   upstreamHeaders: Record<string, string> | undefined;
+  /** per_user routes: the signed-in user's own credential, obtained before anyone is asked to confirm the call. */
+  userCredential: string | undefined;
 
   /** The request's spans when OpenTelemetry is configured (telemetry/), else undefined. */
   trace: RequestTrace | undefined;

@@ -24,6 +24,7 @@ import type { ApprovalClaims } from "../control-plane/approval-client";
 import { GatewayError } from "../errors";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
 import type { RequestContext } from "./context";
+import { respondWithInterimResult } from "./respond-with-error";
 import { sseMessage } from "../transport/sse";
 import type { HeldCall } from "./tool-access";
 
@@ -82,12 +83,7 @@ function confirmInBand(ctx: RequestContext, held: HeldCall, hash: string, deps: 
     upstreamState: judged.upstreamState,
     upstreamResponses: judged.upstreamResponses,
   });
-  const body = JSON.stringify({ jsonrpc: "2.0", id: message.id, result: confirmationRequest(ctx.route!.name, tool, held.args, state) });
-  ctx.decision = "deny";
-  ctx.reason = "confirmation_required";
-  ctx.bytesOut = Buffer.byteLength(body);
-  ctx.res.writeHead(200, { ...cors, "content-type": "application/json" });
-  ctx.res.end(body);
+  respondWithInterimResult(ctx, message.id, confirmationRequest(ctx.route!.name, tool, held.args, state), "confirmation_required", cors);
   count("asked");
   return false;
 }

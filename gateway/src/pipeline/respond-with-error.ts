@@ -2,7 +2,9 @@
 // error object with the request id when one is known, the HTTP status from the
 // error table, and the decision recorded for the audit event. A refusal after
 // the response has started (a broken stream) can only close the connection.
-import { GatewayError, jsonRpcErrorResponse, type ErrorCode } from "../errors";
+// Its interim answer — an input_required result asking the caller for
+// something first (MCP 2026-07-28) — is recorded as a refusal too.
+import { GatewayError, jsonRpcErrorResponse, type ErrorCode, type JsonRpcId } from "../errors";
 import { singleRequestId } from "../jsonrpc/message";
 import { sseMessage } from "../transport/sse";
 import type { RequestContext } from "./context";
@@ -36,6 +38,14 @@ const DENIALS = new Set<ErrorCode>([
   "approval_required",
   "approval_rejected",
   "approval_expired",
+  "upstream_not_connected",
+  "upstream_connection_broken",
+  "url_elicitation_undeclared",
+  "upstream_connection_required",
+  "connection_declined",
+  "connection_state_invalid",
+  "connection_state_expired",
+  "connection_state_used",
 ]);
 
 export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {
@@ -65,4 +75,14 @@ export function respondWithError(ctx: RequestContext, error: GatewayError, cors:
   if (error.code === "body_too_large") headers.connection = "close";
   res.writeHead(error.httpStatus, headers);
   res.end(body);
+}
+
+/** Answers the request with a result of the gateway's own (input_required): nothing went upstream. */
+export function respondWithInterimResult(ctx: RequestContext, id: JsonRpcId, result: Record<string, unknown>, reason: string, cors: Record<string, string>) {
+  const body = JSON.stringify({ jsonrpc: "2.0", id, result });
+  ctx.decision = "deny";
+  ctx.reason = reason;
+  ctx.bytesOut = Buffer.byteLength(body);
+  ctx.res.writeHead(200, { ...cors, "content-type": "application/json" });
+  ctx.res.end(body);
 }

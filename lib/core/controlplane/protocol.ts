@@ -13,6 +13,8 @@ export const DP_API = {
   drift: "/api/dp/v1/drift",
   /** POST ApprovalClaim → ApprovalAnswer: ask for, or use, the approval of one tool call. */
   approvals: "/api/dp/v1/approvals",
+  /** POST UpstreamTokenRequest → UpstreamTokenAnswer: a signed-in user's own credential for one server (per_user routes). */
+  upstreamTokens: "/api/dp/v1/upstream-tokens",
 } as const;
 
 /** Who is connecting: headers of the data plane's GET of the config stream, shown on the data planes page. */
@@ -125,3 +127,47 @@ export const approvalAnswerSchema = z.object({
   approval: approvalSchema,
 });
 export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
+
+/**
+ * A gateway's request for a user's own upstream credential on a server with `upstream_credential.per_user`
+ * (docs/gateway.md, "Per-user upstream credentials"). `rejected`: the upstream refused (401) the last value the
+ * gateway was given for this user, so the console must not hand the same access token back: it refreshes it, or
+ * marks the connection broken and answers `broken`.
+ */
+export const upstreamTokenRequestSchema = z.strictObject({
+  server: z.string().min(1).max(128),
+  consumer: z.string().min(1).max(255),
+  rejected: z.literal(true).optional(),
+});
+export type UpstreamTokenRequest = z.infer<typeof upstreamTokenRequestSchema>;
+
+/** A request's body is bounded before it is parsed. */
+export const UPSTREAM_TOKEN_REQUEST_MAX_BYTES = 4 * 1024;
+
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+/** Visible ASCII and inner spaces only: a CR or LF would split the upstream request's headers. */
+const headerValue = z
+  .string()
+  .max(8192)
+  .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/);
+/** The console page where the signed-in user connects this server: its public URL + /connections/<server>/connect. */
+const connectUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const humanMessage = z.string().min(1).max(500);
+
+/** The console's answer (200) to an UpstreamTokenRequest. */
+export const upstreamTokenAnswerSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("connected"),
+    /** The whole header value, scheme included (e.g. "Bearer gho_…"). */
+    value: headerValue,
+    /** The header it goes in: the server's `per_user.header`. */
+    header: headerName,
+    /** When the access token expires; null: not known (the gateway keeps it at most 10 minutes). */
+    expires_at: z.iso.datetime({ offset: true }).nullable(),
+  }),
+  /** The user has never connected this server. */
+  z.object({ status: z.literal("not_connected"), connect_url: connectUrl, message: humanMessage }),
+  /** The connection no longer works (the upstream revoked the grant, a refresh failed): the user connects again. */
+  z.object({ status: z.literal("broken"), connect_url: connectUrl, message: humanMessage }),
+]);
+export type UpstreamTokenAnswer = z.infer<typeof upstreamTokenAnswerSchema>;
