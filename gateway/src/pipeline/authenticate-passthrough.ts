@@ -16,11 +16,23 @@ import { identifyByKey } from "./identify-by-key";
 
 export type PassthroughAuth = Extract<CompiledAuth, { mode: "passthrough" }>;
 
-export async function authenticatePassthrough(ctx: RequestContext, auth: PassthroughAuth, tokens: TokenAuthenticator): Promise<CallerIdentity> {
+/** Synchronous when the token is forwarded unexamined (the common case: no promise, no await on the hot path). */
+export function authenticatePassthrough(ctx: RequestContext, auth: PassthroughAuth, tokens: TokenAuthenticator): CallerIdentity | Promise<CallerIdentity> {
   const metadataUrl = auth.upstreamPrm ? ctx.metadataUrl : undefined;
   const token = readBearerToken(ctx, metadataUrl);
   if (!auth.validate) return identifyByKey(ctx, auth.keyHeader);
-  const claims = await tokens.validate(ctx, token, auth.validate, auth.validate.audience, metadataUrl);
+  return identifyByValidatedToken(ctx, auth, auth.validate, tokens, token, metadataUrl);
+}
+
+async function identifyByValidatedToken(
+  ctx: RequestContext,
+  auth: PassthroughAuth,
+  check: NonNullable<PassthroughAuth["validate"]>,
+  tokens: TokenAuthenticator,
+  token: string,
+  metadataUrl: string | undefined,
+): Promise<CallerIdentity> {
+  const claims = await tokens.validate(ctx, token, check, check.audience, metadataUrl);
   if (auth.identity === "key") return { ...identifyByKey(ctx, auth.keyHeader), claims };
   if (auth.identity === "token") return { ...consumerFromClaims(ctx.config!, auth.mapping, claims), claims };
   const byKey = identifyByKey(ctx, auth.keyHeader);

@@ -16,6 +16,7 @@ import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
 import { serialiseBody, serialiseBodyWithTraceContext } from "../jsonrpc/message";
 import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 import { maskResultText } from "./result-redaction";
+import type { SecretMasker } from "../../../lib/core/redaction/secret-masker";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
 /** Answers of at most this many bytes (by Content-Length) are read whole and sent in one write. */
@@ -150,26 +151,11 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     );
   }
 
-  const judgement: ListJudgement = {
-    acl: route.acl,
-    caller: ctx.caller!,
-    mustParse,
-    privateCache: ctx.protocolVersion >= STATELESS_SINCE,
-    admit: (name, tool) => {
-      route.knownTools.noteListed(name);
-      const pin = deps.catalogue.pinOf(tool);
-      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: deps.catalogue.relisting(route, name, pin) };
-    },
-  };
-  const rewrite = (text: string): string | undefined => {
-    const judged = judgesList ? judgeToolsListText(text, judgement) : undefined;
-    if (masker === undefined) return judged;
-    const masked = maskResultText(judged ?? text, masker);
-    ctx.redactions += masked.count;
-    return masked.text ?? judged;
-  };
-  if (ctx.heldOpen) return relayIntoHeldStream(ctx, response, { sse: isSse, encoded, rewrite: inspect ? rewrite : undefined }, deps);
-  if (inspect && isJson) {
+  // Built only for an answer that is inspected: most answers (tools/call results) are not.
+  const judging = inspect ? judgeWith(ctx, deps, mustParse, judgesList, masker) : undefined;
+  if (ctx.heldOpen) return relayIntoHeldStream(ctx, response, { sse: isSse, encoded, rewrite: judging?.rewrite }, deps);
+  if (judging && isJson) {
+    const { judgement, rewrite } = judging;
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
     let bytes: Buffer;
     // A list alone is judged by its bytes (the filter's cache); a result to mask is read as text.
@@ -208,7 +194,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     ctx.bytesOut += chunk.length;
   });
   if (isSse && !encoded) {
-    const relay = sseRelayFor(ctx, inspect ? rewrite : undefined, deps);
+    const relay = sseRelayFor(ctx, judging?.rewrite, deps);
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
     ctx.res.flushHeaders();
@@ -218,6 +204,30 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
   await relayBody(ctx, pipeBody(response.body, ctx.res));
+}
+
+/** How an inspected answer is judged: the tools/list filter's view of the caller, and the rewrite of one JSON text (filtered, then masked). */
+function judgeWith(ctx: RequestContext, deps: ForwardDeps, mustParse: boolean, judgesList: boolean, masker: SecretMasker | undefined) {
+  const route = ctx.route!;
+  const judgement: ListJudgement = {
+    acl: route.acl,
+    caller: ctx.caller!,
+    mustParse,
+    privateCache: ctx.protocolVersion >= STATELESS_SINCE,
+    admit: (name, tool) => {
+      route.knownTools.noteListed(name);
+      const pin = deps.catalogue.pinOf(tool);
+      return { admitted: deps.catalogue.listed(route, name, tool, pin) === "ok", again: deps.catalogue.relisting(route, name, pin) };
+    },
+  };
+  const rewrite = (text: string): string | undefined => {
+    const judged = judgesList ? judgeToolsListText(text, judgement) : undefined;
+    if (masker === undefined) return judged;
+    const masked = maskResultText(judged ?? text, masker);
+    ctx.redactions += masked.count;
+    return masked.text ?? judged;
+  };
+  return { judgement, rewrite };
 }
 
 /** The relay of an SSE answer: an event the gateway cannot judge fails the stream closed and marks the call an error. */

@@ -83,14 +83,14 @@ export interface ProxyDeps extends ForwardDeps, HumanStepDeps {
 const MCP_METHODS = new Set(["POST", "GET", "DELETE"]);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
-async function authenticate(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): Promise<void> {
+function identify(ctx: RequestContext, route: CompiledRoute, deps: ProxyDeps): CallerIdentity | Promise<CallerIdentity> {
   const auth = route.auth;
-  const who =
-    auth.mode === "passthrough"
-      ? await authenticatePassthrough(ctx, auth, deps.tokens)
-      : auth.mode === "sign_in"
-        ? await authenticateSignIn(ctx, auth)
-        : await deps.tokens.authenticate(ctx, auth);
+  if (auth.mode === "passthrough") return authenticatePassthrough(ctx, auth, deps.tokens);
+  return auth.mode === "sign_in" ? authenticateSignIn(ctx, auth) : deps.tokens.authenticate(ctx, auth);
+}
+
+function setCaller(ctx: RequestContext, route: CompiledRoute, who: CallerIdentity): void {
+  const auth = route.auth;
   ctx.caller = who.consumer;
   ctx.keyId = who.keyId;
   ctx.endUser = who.endUser;
@@ -150,7 +150,9 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   const method = ctx.req.method ?? "";
   if (method === "OPTIONS") return answerPreflight(ctx, cors.headers);
   if (!MCP_METHODS.has(method)) throw new GatewayError("method_not_allowed", `${method} is not an MCP Streamable HTTP method`).withHeader("allow", "GET, POST, DELETE, OPTIONS");
-  await authenticate(ctx, route, deps);
+  // Each await is a microtask and a promise per request: steps that had nothing to wait for are not awaited.
+  const who = identify(ctx, route, deps);
+  setCaller(ctx, route, who instanceof Promise ? await who : who);
   ctx.protocolVersion = protocolVersionOf(headerValue(ctx.req.headers["mcp-protocol-version"]));
   bindSession(ctx, deps);
   if (method === "POST") {
@@ -161,11 +163,14 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
     // Connecting comes before confirming: a confirmation is not spent on a call that cannot go upstream.
     if (route.perUserCredential && !(await obtainUserCredential(ctx, deps, cors.headers))) return;
     if (decided.held && !(await holdForPersonTraced(ctx, decided.held, deps, cors.headers))) return;
-    await limitToolCalls(ctx, deps.limiter);
+    const limiting = limitToolCalls(ctx, deps.limiter);
+    if (limiting) await limiting;
   }
   ctx.trace?.open(ctx);
-  if (ctx.trace && route.upstreamHeaders.length > 0) await ctx.trace.step("portcullis.vault.resolve", {}, () => applyUpstreamCredentials(ctx, deps.vault, deps.health));
-  else await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  if (route.upstreamHeaders.length > 0) {
+    if (ctx.trace) await ctx.trace.step("portcullis.vault.resolve", {}, () => applyUpstreamCredentials(ctx, deps.vault, deps.health));
+    else await applyUpstreamCredentials(ctx, deps.vault, deps.health);
+  }
   if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
   if (route.perUserCredential) await forwardWithUserCredential(ctx, deps, cors.headers);
   else await forwardToUpstream(ctx, deps, cors.headers);

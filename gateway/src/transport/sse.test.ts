@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GatewayError } from "../errors";
-import { eventData, SseRelay, type SseRelayOptions } from "./sse";
+import { endsBetweenEvents, eventData, streamTail, SseRelay, type SseRelayOptions } from "./sse";
 
 const OPTIONS = { maxEventBytes: 16 * 1024 * 1024, keepAliveMs: 60_000 };
 
@@ -115,6 +115,32 @@ describe("SseRelay", () => {
       })
     ).toString();
     expect(failed).toMatch(/^data: 1\n\nevent: message\ndata: .*"upstream_invalid"/);
+  });
+
+  it("tells from an uninspected stream's last 3 bytes whether it stands between events, after every prefix of every stream", () => {
+    // The reference reads the whole prefix: every line but the last is ended; an empty one ends an event.
+    const between = (text: string) => {
+      const lines = text.split(/\r\n|\r|\n/);
+      let inEvent = false;
+      for (const line of lines.slice(0, -1)) inEvent = line !== "";
+      return !(inEvent || lines.at(-1) !== "");
+    };
+    for (const stream of [...STREAMS, "\n", "\r\n", "\r\r", "\n\r\n", "data: a\r", "data: a\r\r", ": c\n\n\n"]) {
+      const bytes = Buffer.from(stream);
+      for (let end = 0; end <= bytes.length; end++) {
+        expect(endsBetweenEvents(bytes.subarray(Math.max(0, end - 3), end)), JSON.stringify(bytes.subarray(0, end).toString())).toBe(between(bytes.subarray(0, end).toString()));
+      }
+    }
+  });
+
+  it("keeps a stream's last 3 bytes however it is cut", () => {
+    for (const stream of STREAMS) {
+      const bytes = Buffer.from(stream);
+      for (const chunks of cuts(bytes)) {
+        const tail = chunks.reduce<Uint8Array>((kept, chunk) => streamTail(kept, chunk), new Uint8Array(0));
+        expect(Buffer.from(tail).equals(bytes.subarray(bytes.length - 3))).toBe(true);
+      }
+    }
   });
 
   it("sends a comment line when an uninspected stream is idle, never inside an event", async () => {

@@ -1,8 +1,9 @@
-// Relays a Server-Sent Events stream. Each chunk is scanned once, for line
-// ends only (WHATWG HTML §9.2.5: a line ends in CRLF, LF or CR; an event ends
-// at an empty line), so the cost is linear in the bytes carried whatever the
-// size of an event. A stream nobody inspects passes chunk by chunk as it
-// arrives. An inspected stream is held one event at a time: the event's data
+// Relays a Server-Sent Events stream. An inspected stream's chunks are scanned
+// once, for line ends only (WHATWG HTML §9.2.5: a line ends in CRLF, LF or CR;
+// an event ends at an empty line), so the cost is linear in the bytes carried
+// whatever the size of an event. A stream nobody inspects passes chunk by
+// chunk as it arrives, unscanned: only its last bytes are kept, which say
+// whether it stands between events (where a keep-alive may go). An inspected stream is held one event at a time: the event's data
 // goes to the rewrite and the event passes byte for byte unless the rewrite
 // replaces its data; `id:`, `event:`, `retry:` and comment lines are always
 // kept. When nothing has been sent for a while, a comment line keeps the
@@ -18,7 +19,6 @@ const LINE_END = /\r\n|\n|\r/g;
 const CR = 0x0d;
 const LF = 0x0a;
 const BOM = "\uFEFF";
-const ignore = () => {};
 
 /**
  * The rewrite contract: called with an event's data (its `data:` lines joined
@@ -118,6 +118,32 @@ export interface SseRelayOptions {
   onInvalid?: (failure: GatewayError) => void;
 }
 
+/**
+ * Whether a stream whose last bytes are `tail` (at most 3; fewer only when the
+ * stream is that short) stands between events: nothing sent yet, or its last
+ * line end closes an empty line. A CRLF is one line end; a CR that an LF may
+ * still follow already ends its line.
+ */
+export function endsBetweenEvents(tail: Uint8Array): boolean {
+  let end = tail.length;
+  if (end === 0) return true;
+  const last = tail[end - 1];
+  if (last !== LF && last !== CR) return false;
+  end -= last === LF && tail[end - 2] === CR ? 2 : 1;
+  return end === 0 || tail[end - 1] === LF || tail[end - 1] === CR;
+}
+
+/** The last 3 bytes of a stream after `chunk`, copied: a view would keep the whole chunk alive while the stream idles. */
+export function streamTail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
+  if (chunk.length === 0) return tail;
+  const fromChunk = Math.min(chunk.length, 3);
+  const kept = Math.min(3 - fromChunk, tail.length);
+  const next = new Uint8Array(kept + fromChunk);
+  next.set(tail.subarray(tail.length - kept));
+  next.set(chunk.subarray(chunk.length - fromChunk), kept);
+  return next;
+}
+
 export class SseRelay extends Transform {
   #timer: NodeJS.Timeout;
   /** The previous byte was a CR: an LF that follows belongs to the same line end. */
@@ -126,6 +152,8 @@ export class SseRelay extends Transform {
   #lineEmpty = true;
   /** Bytes of the current event so far; 0 between events. */
   #eventBytes = 0;
+  /** An uninspected stream's last bytes sent (up to 3). */
+  #tail: Uint8Array = new Uint8Array(0);
   /** An inspected stream's current event, held until its empty line arrives. */
   #held: Buffer[] = [];
   #failure: GatewayError | undefined;
@@ -141,7 +169,7 @@ export class SseRelay extends Transform {
     try {
       if (this.options.rewrite) this.#relayInspected(chunk, this.options.rewrite);
       else {
-        this.#scan(chunk, ignore, ignore);
+        this.#tail = streamTail(this.#tail, chunk);
         this.#send(chunk);
       }
     } catch (error) {
@@ -252,7 +280,7 @@ export class SseRelay extends Transform {
 
   /** Whether the client has received no part of an unfinished event (an inspected stream holds it back). */
   get #clientBetweenEvents(): boolean {
-    return this.options.rewrite !== undefined || this.#eventBytes === 0;
+    return this.options.rewrite !== undefined || endsBetweenEvents(this.#tail);
   }
 
   #fail(error: unknown) {
