@@ -3,7 +3,7 @@
 // authorization code with PKCE S256 for every client, RFC 8707 resource
 // indicators with JWT access tokens (RFC 9068) whose `aud` is the sign_in
 // route's URL, RFC 9207 `iss` in every authorization response, RFC 8414
-// metadata, dynamic registration (RFC 7591) when open, and Client ID Metadata
+// metadata, dynamic registration (RFC 7591) unless off, and Client ID Metadata
 // Documents (fetched with oidc-provider's SSRF-protected fetch: 2.5 s timeout,
 // no redirects, 5 KiB, cached per Cache-Control). The user signs in to the
 // console itself (app/oauth/sign-in/[uid]); `sub` is the consumer they act as.
@@ -65,7 +65,7 @@ function configuration(signingKey: JWK): Configuration {
     ttl: { AccessToken: ACCESS_TOKEN_TTL_SECONDS, Interaction: 600, Session: 600, Grant: 30 * 24 * 3600, RefreshToken: 30 * 24 * 3600 },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: settings.registration === "open", initialAccessToken: false },
+      registration: { enabled: settings.registration !== "off", initialAccessToken: false },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
