@@ -25,9 +25,10 @@ import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
 import { hashPassword } from "../lib/auth/password";
 import { publishConfigVersion } from "../lib/controlplane/versions";
-import { createDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { findFreePort } from "../lib/net/ports";
 import type { OAuthClientView } from "../lib/oauth-server/clients";
+import { configurationApplied, createConsoleDatabase, importConfig, registerDataPlane } from "./support/console-api";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 import { signInBrowser, type IdpUser } from "./support/sign-in-browser";
@@ -109,18 +110,8 @@ function configYaml(gatewayUrl: string) {
   });
 }
 
-async function importConfig(text: string) {
-  const preview = await session.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
-  expect(preview.status, JSON.stringify(preview.body)).toBe(200);
-  const applied = await session.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash });
-  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  await db.user.create({ data: { email: admin.email, role: "admin", passwordHash: await hashPassword(admin.password) } });
-  await publishConfigVersion(db, { reason: "startup" });
+  ({ database, db } = await createConsoleDatabase([{ email: admin.email, role: "admin" }], admin.password));
   upstream = await startRecordingUpstream(fakeMcpServer);
   const docs = await startDocumentServer();
   documents = docs.server;
@@ -145,11 +136,10 @@ beforeAll(async () => {
   };
   cp = await startConsole(consoleOptions);
   session = await signInToConsole(cp.url, admin.email, admin.password);
-  const created = await session.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" });
-  gateway = await startGateway({ cpUrl: cp.url, token: created.body.token, dataDir: path.join(baseDir, "dp"), masterKey });
-  await importConfig(configYaml(gateway.url));
+  gateway = await startGateway({ cpUrl: cp.url, token: await registerDataPlane(session, "dp"), dataDir: path.join(baseDir, "dp"), masterKey });
+  await importConfig(session, configYaml(gateway.url));
   const version = (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
-  await gateway.waitFor(new RegExp(`"version":${version},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+  await gateway.waitFor(configurationApplied(version));
 }, 600_000);
 
 afterAll(async () => {
@@ -366,7 +356,7 @@ describe("an admin disables the consumer", () => {
     await client.close();
     await db.consumer.update({ where: { username: DEVELOPER.email }, data: { disabledAt: new Date() } });
     const version = await publishConfigVersion(db, { reason: "consumer disabled" });
-    await gateway.waitFor(new RegExp(`"version":${version.number},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+    await gateway.waitFor(configurationApplied(version.number));
     const refused = await fetch(`${gateway.url}/github`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
