@@ -98,7 +98,8 @@ interface LoadedProvider {
 const globalForOAuth = globalThis as unknown as { portcullisOAuth?: Promise<LoadedProvider>; portcullisOAuthPrune?: NodeJS.Timeout };
 
 async function loadProvider(): Promise<LoadedProvider> {
-  const changed = await db().$transaction((tx) => prepareAuthorizationServer(tx));
+  // The first request of a console process opens the pool: on a busy machine Prisma's default wait (2 s) fails it with a 500.
+  const changed = await db().$transaction((tx) => prepareAuthorizationServer(tx), { maxWait: 15_000, timeout: 30_000 });
   if (changed) await publishAfterWrite(undefined, "authorization server signing keys rotated");
   const key = await currentSigningKey(db(), consoleMasterKey());
   const provider = new Provider(authorizationServerIssuer(process.env), configuration(key));
