@@ -2,12 +2,14 @@
 // the MCP clients page; a developer, sent to the console by that client's
 // authorization request, sees the consent page and allows (the client's
 // redirect URI gets a code) or declines (access_denied); the admin blocks the
-// client, and its next authorization stops on the consent page.
+// client, and its next authorization stops on the consent page. A client
+// awaiting approval can only be declined until the admin approves it.
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Page } from "@playwright/test";
-import { expect, signIn, test } from "./support/fixtures";
+import type { Browser, Page } from "@playwright/test";
+import type { Db } from "../lib/db/client";
+import { expect, signIn, test, type Account } from "./support/fixtures";
 import { unique } from "./support/seed";
 
 // The MCP client's loopback listener (RFC 8252 §7.3), which the authorization sends the browser back to.
@@ -43,15 +45,28 @@ async function landing(page: Page): Promise<URL> {
   return new URL(page.url());
 }
 
-test("register a client, allow and decline its sign-in, then block it", async ({ page, browser, admin, createUser, db }) => {
-  await signIn(page, admin);
+/** A sign_in server made by the signed-in admin; returns its name and URL (the resource clients ask for). */
+async function createSignInServer(page: Page, db: Db): Promise<{ name: string; resource: string }> {
   // A sign_in route's tokens are issued for the gateway's public URL: recorded as an imported configuration would, with the URL the console shows anyway.
   await db.setting.upsert({ where: { key: "gateway.public_url" }, create: { key: "gateway.public_url", value: process.env.E2E_GATEWAY_URL! }, update: {} });
   const name = unique("docs");
   const created = await page.request.post("/api/servers", { data: { name, path: `/${name}`, upstream: "https://docs.example.com/mcp", auth: { mode: "sign_in" } } });
   expect(created.status(), await created.text()).toBe(200);
   const { servers } = (await (await page.request.get("/api/servers")).json()) as { servers: { name: string; url: string }[] };
-  const resource = servers.find((s) => s.name === name)!.url;
+  return { name, resource: servers.find((s) => s.name === name)!.url };
+}
+
+/** A developer's browser, signed in to the console. */
+async function developerPage(browser: Browser, account: Account): Promise<{ user: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ baseURL: process.env.E2E_BASE_URL });
+  const user = await context.newPage();
+  await signIn(user, account);
+  return { user, close: () => context.close() };
+}
+
+test("register a client, allow and decline its sign-in, then block it", async ({ page, browser, admin, createUser, db }) => {
+  await signIn(page, admin);
+  const { name, resource } = await createSignInServer(page, db);
 
   const clientName = unique("Team agent");
   await page.goto("/mcp-clients");
@@ -109,6 +124,34 @@ test("register a client, allow and decline its sign-in, then block it", async ({
   await expect(user.getByRole("button", { name: "Allow" })).toHaveCount(0);
   await user.screenshot({ path: test.info().outputPath("blocked-consent.png") });
   await context.close();
+});
+
+test("a client awaiting approval cannot be allowed until the admin approves it on the MCP clients page", async ({ page, browser, admin, createUser, db }) => {
+  await signIn(page, admin);
+  const { resource } = await createSignInServer(page, db);
+  const clientName = unique("Self-registered agent");
+  const registered = await page.request.post("/api/oauth-clients", { data: { name: clientName, redirect_uris: [REDIRECT_URI] } });
+  const { clientId } = (await registered.json()) as { clientId: string };
+  // As dynamic registration leaves it with PORTCULLIS_OAUTH_REGISTRATION=approval (test/sign-in.test.ts registers one for real).
+  await db.oAuthClient.update({ where: { clientId }, data: { status: "pending" } });
+
+  const { user, close } = await developerPage(browser, await createUser("developer"));
+  await user.goto(authorizationUrl(clientId, resource));
+  await expect(user.getByRole("status")).toHaveText("This MCP client awaits an administrator's approval; ask an admin to approve it on the MCP clients page.");
+  await expect(user.getByRole("button", { name: "Allow" })).toHaveCount(0);
+  await expect(user.getByRole("button", { name: "Decline" })).toBeVisible();
+
+  await page.goto("/mcp-clients");
+  const row = page.getByTestId("mcp-client").filter({ hasText: clientName });
+  await expect(row).toContainText("awaits approval");
+  await row.getByRole("button", { name: `Approve ${clientName}` }).click();
+  await expect(row).toContainText("active");
+
+  await user.goto(authorizationUrl(clientId, resource));
+  const allowed = landing(user);
+  await user.getByRole("button", { name: "Allow" }).click();
+  expect((await allowed).searchParams.get("code")).toBeTruthy();
+  await close();
 });
 
 test("a developer cannot open the MCP clients page", async ({ page, createUser }) => {
