@@ -3,11 +3,15 @@
 // mode leaves a client pending until approved; blocking revokes the client's
 // grants with their codes and refresh tokens, is compiled into
 // `authorization_server.blocked_clients`, and every decision is in the
-// activity log.
+// activity log. Clients registered before the registry are listed by its
+// migration.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
+import { createTestDatabase } from "../../test/support/database";
 import { compileConfig } from "../config/compile";
 import { loadConfigSnapshot } from "../controlplane/snapshot";
+import { createDb } from "../db/client";
+import { applyMigrations, readMigrations } from "../db/migrate";
 import { serverInputSchema } from "../console/schemas/server";
 import { preRegisteredClientSchema } from "../console/schemas/oauth-client";
 import { createServer } from "../console/servers";
@@ -112,5 +116,22 @@ describe("the MCP clients registry", () => {
     await decideOAuthClient(admin, CIMD, "unblock");
     expect(compileConfig(await loadConfigSnapshot(ctx.db)).authorization_server).not.toHaveProperty("blocked_clients");
     await expect(decideOAuthClient(admin, "no-such-client", "block")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("the migration lists clients registered before it as dynamically registered and active", async () => {
+    const migrations = readMigrations();
+    const database = await createTestDatabase({ migrations: migrations.filter((m) => m.name < "20261204120000") });
+    const early = createDb(database.url);
+    try {
+      const payload = JSON.stringify({ client_id: "old-dcr", client_name: "Old agent", redirect_uris: ["http://127.0.0.1:5000/cb"] });
+      await early.$executeRaw`INSERT INTO "OAuthRecord" ("model", "id", "payload") VALUES ('Client', 'old-dcr', ${payload}::jsonb)`;
+      await applyMigrations(database.url, migrations);
+      expect(await early.oAuthClient.findMany()).toMatchObject([
+        { clientId: "old-dcr", origin: "registration", name: "Old agent", redirectUris: ["http://127.0.0.1:5000/cb"], status: "active" },
+      ]);
+    } finally {
+      await early.$disconnect();
+      await database.drop();
+    }
   });
 });

@@ -20,3 +20,10 @@ CREATE TABLE "OAuthClient" (
 
 -- CreateIndex
 CREATE INDEX "OAuthClient_status_createdAt_idx" ON "OAuthClient"("status", "createdAt");
+
+-- Clients registered before this table existed: listed as dynamically registered, active as they were.
+INSERT INTO "OAuthClient" ("clientId", "origin", "name", "redirectUris", "status")
+SELECT "id", 'registration', "payload"->>'client_name', ARRAY(SELECT jsonb_array_elements_text(COALESCE("payload"->'redirect_uris', '[]'::jsonb))), 'active'
+FROM "OAuthRecord"
+WHERE "model" = 'Client'
+ON CONFLICT ("clientId") DO NOTHING;
