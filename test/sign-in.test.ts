@@ -474,6 +474,23 @@ describe("an admin blocks an MCP client", () => {
     expect(await toolNames(again.client)).toEqual(["push_files"]);
     await again.client.close();
   });
+
+  it("a block that lands between the consent and the token request: the code is refused with invalid_client", async () => {
+    const clientId = `${documentsUrl}/blockable.json`;
+    const { verifier, challenge } = pkce();
+    const landed = await signInBrowser(cp.url, OPERATOR).authorize(
+      authorizationUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: "S256" }),
+      REDIRECT_URI,
+    );
+    // The status alone, with the grant and its code left in place (blocking revokes them too).
+    await db.oAuthClient.update({ where: { clientId }, data: { status: "blocked" } });
+    try {
+      const exchange = { grant_type: "authorization_code", code: landed.searchParams.get("code")!, redirect_uri: REDIRECT_URI, client_id: clientId, code_verifier: verifier };
+      expect(await tokenRequest({ ...exchange, resource: `${gateway.url}/github` })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    } finally {
+      await db.oAuthClient.update({ where: { clientId }, data: { status: "active" } });
+    }
+  });
 });
 
 describe("dynamic registration subject to approval (PORTCULLIS_OAUTH_REGISTRATION=approval)", () => {

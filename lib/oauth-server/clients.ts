@@ -76,6 +76,10 @@ export async function assertClientMayAuthorize(clientId: string): Promise<void> 
   if (client && client.status !== "active") throw new ConsoleError("forbidden", CLIENT_REFUSALS[client.status]);
 }
 
+export async function isClientBlocked(clientId: string): Promise<boolean> {
+  return (await db().oAuthClient.count({ where: { clientId, status: "blocked" } })) > 0;
+}
+
 export async function recordClientSignIn(clientId: string, now = new Date()): Promise<void> {
   await db().oAuthClient.updateMany({ where: { clientId, firstSignInAt: null }, data: { firstSignInAt: now } });
   await db().oAuthClient.updateMany({ where: { clientId }, data: { lastSignInAt: now } });

@@ -13,6 +13,7 @@ import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
 import { db } from "../db/client";
 import { PrismaOAuthAdapter, pruneOAuthRecords } from "./prisma-adapter";
+import { isClientBlocked } from "./clients";
 import { findSignInResource } from "./resources";
 import { authorizationServerIssuer, readAuthorizationServerSettings } from "./settings";
 import { prepareAuthorizationServer } from "./config-section";
@@ -70,7 +71,10 @@ function configuration(signingKey: JWK): Configuration {
       resourceIndicators: {
         enabled: true,
         useGrantedResource: () => true,
-        async getResourceServerInfo(_ctx, resource) {
+        async getResourceServerInfo(ctx, resource, client) {
+          // At the token endpoint (code and refresh): a client blocked after the consent gets no token. At the
+          // authorization endpoint the consent page refuses it, in words for the user.
+          if (ctx.oidc.route === "token" && (await isClientBlocked(client.clientId))) throw new errors.InvalidClient("an administrator has blocked this MCP client");
           const found = await findSignInResource(resource);
           if (!found) throw new errors.InvalidTarget(`${resource} is not a sign-in route of this gateway`);
           return {
