@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
-import { hashPassword } from "../lib/auth/password";
-import { publishConfigVersion } from "../lib/controlplane/versions";
-import { createDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { signInToConsole, type ConsoleSession } from "../demo/console-session";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { configurationApplied, createConsoleDatabase, importConfig, registerDataPlane } from "./support/console-api";
+import type { TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -69,13 +68,14 @@ const decide = (who: keyof typeof emails, id: string, decision: "approve" | "rej
   sessions[who].json<{ error?: { code: string; message: string } }>("POST", `/api/approvals/${id}/${decision}`);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  const passwordHash = await hashPassword(password);
-  await db.user.create({ data: { email: emails.admin, role: "admin", passwordHash } });
-  await db.user.create({ data: { email: emails.approver, role: "developer", passwordHash } });
-  await db.user.create({ data: { email: emails.caller, role: "developer", passwordHash } });
-  await publishConfigVersion(db, { reason: "startup" });
+  ({ database, db } = await createConsoleDatabase(
+    [
+      { email: emails.admin, role: "admin" },
+      { email: emails.approver, role: "developer" },
+      { email: emails.caller, role: "developer" },
+    ],
+    password,
+  ));
   upstream = await startRecordingUpstream(fakeMcpServer);
   cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey });
   for (const who of Object.keys(emails) as (keyof typeof emails)[]) sessions[who] = await signInToConsole(cp.url, emails[who], password);
@@ -97,19 +97,17 @@ beforeAll(async () => {
       },
     ],
   });
-  const preview = await sessions.admin.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
-  expect(preview.status).toBe(200);
-  expect((await sessions.admin.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash })).status).toBe(200);
+  await importConfig(sessions.admin, text);
   // Who is who in the console: the users own the consumers their agents call with.
   const owner = async (email: string) => (await db.user.findUniqueOrThrow({ where: { email } })).id;
   await db.consumer.update({ where: { username: "dev-user" }, data: { ownerUserId: await owner(emails.caller) } });
   await db.consumer.update({ where: { username: "plat-user" }, data: { ownerUserId: await owner(emails.approver) } });
   const tokens: string[] = [];
-  for (const name of ["dp-a", "dp-b"]) tokens.push((await sessions.admin.json<{ token: string }>("POST", "/api/data-planes", { name })).body.token);
+  for (const name of ["dp-a", "dp-b"]) tokens.push(await registerDataPlane(sessions.admin, name));
   const version = (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
   const gateway = (token: string, name: string) => startGateway({ cpUrl: cp.url, token, dataDir: path.join(baseDir, name), masterKey });
   [gatewayA, gatewayB] = await Promise.all([gateway(tokens[0]!, "dp-a"), gateway(tokens[1]!, "dp-b")]);
-  const applied = new RegExp(`"version":${version},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`);
+  const applied = configurationApplied(version);
   await Promise.all([gatewayA.waitFor(applied), gatewayB.waitFor(applied)]);
 }, 300_000);
 

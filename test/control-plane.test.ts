@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
-import { hashPassword } from "../lib/auth/password";
-import { createDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import type { GatewayConfigInput } from "../lib/core/config/schema";
-import { publishConfigVersion, storeVersion } from "../lib/controlplane/versions";
+import { storeVersion } from "../lib/controlplane/versions";
 import { signInToConsole, type ConsoleSession } from "../demo/console-session";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { configurationApplied, createConsoleDatabase, importConfig, registerDataPlane } from "./support/console-api";
+import type { TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -46,18 +46,9 @@ function configYaml(extraServers: object[] = []) {
   });
 }
 
-async function importConfig(text: string) {
-  const preview = await session.json<{ currentHash: string; changed: boolean }>("POST", "/api/config/import", { text, mode: "preview" });
-  expect(preview.status).toBe(200);
-  const applied = await session.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash });
-  expect(applied.status).toBe(200);
-}
-
 async function latestVersion(): Promise<number> {
   return (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
 }
-
-const applied = (version: number) => new RegExp(`"version":${version},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`);
 
 async function mcpClient(gateway: GatewayProcess, key: string): Promise<Client> {
   const client = new Client({ name: "cp-test", version: "1.0.0" });
@@ -102,19 +93,12 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  await db.user.create({ data: { email: admin.email, role: "admin", passwordHash: await hashPassword(admin.password) } });
-  await publishConfigVersion(db, { reason: "startup" });
+  ({ database, db } = await createConsoleDatabase([{ email: admin.email, role: "admin" }], admin.password));
   upstream = await startRecordingUpstream(fakeMcpServer);
   cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey });
   session = await signInToConsole(cp.url, admin.email, admin.password);
-  await importConfig(configYaml());
-  for (const name of ["dp-a", "dp-b"]) {
-    const created = await session.json<{ token: string }>("POST", "/api/data-planes", { name });
-    expect(created.status).toBe(200);
-    tokens[name] = created.body.token;
-  }
+  await importConfig(session, configYaml());
+  for (const name of ["dp-a", "dp-b"]) tokens[name] = await registerDataPlane(session, name);
 }, 240_000);
 
 afterAll(async () => {
@@ -130,7 +114,7 @@ describe("control plane ↔ data planes", () => {
   it("pushes the current version at connect, and an ACL change and a key revocation to both data planes within 2 s", async () => {
     const version = await latestVersion();
     const [a, b] = await Promise.all([startDataPlane("dp-a"), startDataPlane("dp-b")]);
-    await Promise.all([a.waitFor(applied(version)), b.waitFor(applied(version))]);
+    await Promise.all([a.waitFor(configurationApplied(version)), b.waitFor(configurationApplied(version))]);
     expect(await toolNames(a, "dev-key-0001")).toContain("push_files");
     // One config hash: /status reports the hash the console stored for the version.
     const stored = await db.configVersion.findUniqueOrThrow({ where: { number: version }, select: { hash: true } });
@@ -147,7 +131,7 @@ describe("control plane ↔ data planes", () => {
     });
     expect(saved.status).toBe(200);
     const aclVersion = await latestVersion();
-    await Promise.all([a.waitFor(applied(aclVersion)), b.waitFor(applied(aclVersion))]);
+    await Promise.all([a.waitFor(configurationApplied(aclVersion)), b.waitFor(configurationApplied(aclVersion))]);
     const aclMs = performance.now() - started;
     console.log(`ACL change applied by both data planes ${aclMs.toFixed(0)} ms after the save was sent`);
     expect(aclMs).toBeLessThan(2000);
@@ -161,7 +145,7 @@ describe("control plane ↔ data planes", () => {
     const revokeStarted = performance.now();
     expect((await session.json("DELETE", `/api/consumers/${key.consumerId}/keys/${key.id}`)).status).toBe(200);
     const revokedVersion = await latestVersion();
-    await Promise.all([a.waitFor(applied(revokedVersion)), b.waitFor(applied(revokedVersion))]);
+    await Promise.all([a.waitFor(configurationApplied(revokedVersion)), b.waitFor(configurationApplied(revokedVersion))]);
     const revokeMs = performance.now() - revokeStarted;
     console.log(`key revocation applied by both data planes ${revokeMs.toFixed(0)} ms after the request was sent`);
     expect(revokeMs).toBeLessThan(2000);
@@ -241,8 +225,8 @@ describe("control plane ↔ data planes", () => {
     expect(dashboard.indexOf("Is anything wrong?")).toBeGreaterThan(-1);
     expect(dashboard.indexOf("Needs attention")).toBeLessThan(dashboard.indexOf("Is anything wrong?"));
 
-    await importConfig(configYaml());
-    await a!.waitFor(applied(await latestVersion()));
+    await importConfig(session, configYaml());
+    await a!.waitFor(configurationApplied(await latestVersion()));
     const after = await session.json<{ planes: { name: string; state: string }[] }>("GET", "/api/data-planes");
     expect(after.body.planes.find((p) => p.name === "dp-a")!.state).toBe("in_sync");
   });

@@ -4,7 +4,9 @@
 // console, an MCP upstream, and the MCP SDK client's own OAuth support. A
 // client identified by a Client ID Metadata Document and one that registers
 // itself (RFC 7591) each sign in, list exactly their group's tools and call
-// one; then what the authorization server and the gateway refuse.
+// one; then what the authorization server and the gateway refuse; the MCP
+// clients page's API: a pre-registered client, blocking one, and dynamic
+// registration subject to an admin's approval.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import https from "node:https";
@@ -23,8 +25,10 @@ import { fakeMcpServer } from "../gateway/test/support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "../gateway/test/support/recording-upstream";
 import { hashPassword } from "../lib/auth/password";
 import { publishConfigVersion } from "../lib/controlplane/versions";
-import { createDb, type Db } from "../lib/db/client";
+import type { Db } from "../lib/db/client";
 import { findFreePort } from "../lib/net/ports";
+import type { OAuthClientView } from "../lib/oauth-server/clients";
+import { configurationApplied, createConsoleDatabase, importConfig, registerDataPlane } from "./support/console-api";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 import { signInBrowser, type IdpUser } from "./support/sign-in-browser";
@@ -45,6 +49,7 @@ let gateway: GatewayProcess;
 let session: ConsoleSession;
 let documents: https.Server;
 let documentsUrl: string;
+let consoleOptions: Parameters<typeof startConsole>[0];
 
 const DEVELOPER: IdpUser = { email: "dana@example.com", name: "Dana", groups: ["developer", "not-a-consumer-group"] };
 const OPERATOR: IdpUser = { email: "omar@example.com", name: "Omar", groups: ["operator"] };
@@ -71,6 +76,10 @@ async function startDocumentServer(): Promise<{ server: https.Server; url: strin
       response_types: ["code"],
     };
     if (req.url === "/agent.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(document));
+    if (req.url === "/blockable.json")
+      return res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ ...document, client_name: "Blockable agent", grant_types: ["authorization_code", "refresh_token"] }));
     if (req.url === "/oversized.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, padding: "x".repeat(6 * 1024) }));
     if (req.url === "/someone-else.json")
       return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_id: "https://elsewhere.example/agent.json" }));
@@ -101,18 +110,8 @@ function configYaml(gatewayUrl: string) {
   });
 }
 
-async function importConfig(text: string) {
-  const preview = await session.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
-  expect(preview.status, JSON.stringify(preview.body)).toBe(200);
-  const applied = await session.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash });
-  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-  await db.user.create({ data: { email: admin.email, role: "admin", passwordHash: await hashPassword(admin.password) } });
-  await publishConfigVersion(db, { reason: "startup" });
+  ({ database, db } = await createConsoleDatabase([{ email: admin.email, role: "admin" }], admin.password));
   upstream = await startRecordingUpstream(fakeMcpServer);
   const docs = await startDocumentServer();
   documents = docs.server;
@@ -120,7 +119,7 @@ beforeAll(async () => {
   const consolePort = await findFreePort();
   const consoleUrl = `http://127.0.0.1:${consolePort}`;
   idp = await startTestIdp({ port: await findFreePort(), redirectUri: `${consoleUrl}/api/auth/callback/oidc` });
-  cp = await startConsole({
+  consoleOptions = {
     databaseUrl: database.url,
     dataDir: path.join(baseDir, "console"),
     masterKey,
@@ -134,13 +133,13 @@ beforeAll(async () => {
       PORTCULLIS_OAUTH_CIMD_PRIVATE_ADDRESSES: "allow",
       NODE_EXTRA_CA_CERTS: docs.caFile,
     },
-  });
+  };
+  cp = await startConsole(consoleOptions);
   session = await signInToConsole(cp.url, admin.email, admin.password);
-  const created = await session.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" });
-  gateway = await startGateway({ cpUrl: cp.url, token: created.body.token, dataDir: path.join(baseDir, "dp"), masterKey });
-  await importConfig(configYaml(gateway.url));
+  gateway = await startGateway({ cpUrl: cp.url, token: await registerDataPlane(session, "dp"), dataDir: path.join(baseDir, "dp"), masterKey });
+  await importConfig(session, configYaml(gateway.url));
   const version = (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
-  await gateway.waitFor(new RegExp(`"version":${version},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+  await gateway.waitFor(configurationApplied(version));
 }, 600_000);
 
 afterAll(async () => {
@@ -357,7 +356,7 @@ describe("an admin disables the consumer", () => {
     await client.close();
     await db.consumer.update({ where: { username: DEVELOPER.email }, data: { disabledAt: new Date() } });
     const version = await publishConfigVersion(db, { reason: "consumer disabled" });
-    await gateway.waitFor(new RegExp(`"version":${version.number},"hash":"sha256:[0-9a-f]+","msg":"configuration applied"`));
+    await gateway.waitFor(configurationApplied(version.number));
     const refused = await fetch(`${gateway.url}/github`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
@@ -397,5 +396,127 @@ describe("a console that does not allow private addresses (the default)", () => 
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/invalid_client/);
+  });
+});
+
+function listToolsWith(token: string) {
+  return fetch(`${gateway.url}/github`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}` },
+    body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+  });
+}
+
+const listClients = async () => (await session.json<{ clients: OAuthClientView[] }>("GET", "/api/oauth-clients")).body.clients;
+
+describe("the MCP clients page's API", () => {
+  it("a client pre-registered by an admin signs in with nothing but its client id, and is listed with its sign-ins", async () => {
+    const invalid = await session.json<{ error: { fields: Record<string, string> } }>("POST", "/api/oauth-clients", {
+      name: "Team agent",
+      redirect_uris: ["http://agent.example/cb"],
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.fields["redirect_uris.0"]).toMatch(/https, or http on 127.0.0.1/);
+    const created = await session.json<{ clientId: string }>("POST", "/api/oauth-clients", { name: "Team agent", redirect_uris: [REDIRECT_URI] });
+    expect(created.status).toBe(200);
+    const { client } = await signIn(`${gateway.url}/github`, OPERATOR, created.body.clientId);
+    expect(await toolNames(client)).toEqual(["push_files"]);
+    await client.close();
+    const listed = (await listClients()).find((c) => c.clientId === created.body.clientId);
+    expect(listed).toMatchObject({ origin: "console", name: "Team agent", status: "active", redirectUris: [REDIRECT_URI], usersWithGrants: 1 });
+    expect(listed!.firstSignInAt).not.toBeNull();
+    // The self-registered and metadata-document clients of the tests above are listed too.
+    expect(new Set((await listClients()).map((c) => c.origin))).toEqual(new Set(["console", "registration", "metadata_document"]));
+  });
+
+  it("is for admins only", async () => {
+    const developer = { email: "clients-developer@example.com", password: randomBytes(12).toString("base64url") };
+    await db.user.create({ data: { email: developer.email, role: "developer", passwordHash: await hashPassword(developer.password) } });
+    const asDeveloper = await signInToConsole(cp.url, developer.email, developer.password);
+    expect((await asDeveloper.json("GET", "/api/oauth-clients")).status).toBe(403);
+    expect((await asDeveloper.json("POST", "/api/oauth-clients", { name: "Mine", redirect_uris: [REDIRECT_URI] })).status).toBe(403);
+    expect((await asDeveloper.json("POST", "/api/oauth-clients/decisions", { client_id: `${documentsUrl}/agent.json`, action: "block" })).status).toBe(403);
+    expect(await db.oAuthClient.count({ where: { name: "Mine" } })).toBe(0);
+  });
+});
+
+describe("an admin blocks an MCP client", () => {
+  it("the gateway refuses its access token at once, its refresh token and new sign-ins are refused; unblocked, it signs in again", async () => {
+    const clientId = `${documentsUrl}/blockable.json`;
+    const { client, provider, accessToken } = await signIn(`${gateway.url}/github`, OPERATOR, clientId);
+    await client.close();
+    expect((await listClients()).find((c) => c.clientId === clientId)).toMatchObject({
+      origin: "metadata_document",
+      name: "Blockable agent",
+      status: "active",
+      usersWithGrants: 1,
+    });
+
+    const blocked = await session.json("POST", "/api/oauth-clients/decisions", { client_id: clientId, action: "block" });
+    expect(blocked).toEqual({ status: 200, body: { status: "blocked", revokedGrants: 1 } });
+    // The answer came once the gateway had applied the configuration naming the client.
+    const refused = await listToolsWith(accessToken);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { data: { reason: "client_blocked" } } });
+    const refresh = await tokenRequest({ grant_type: "refresh_token", refresh_token: provider.tokens()!.refresh_token!, client_id: clientId, resource: `${gateway.url}/github` });
+    expect(refresh).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    const { challenge } = pkce();
+    await expect(
+      signInBrowser(cp.url, OPERATOR).authorize(authorizationUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI),
+    ).rejects.toThrow(/An administrator has blocked this MCP client/);
+    expect(await db.activityLog.findFirst({ where: { action: "oauth_client.block", entityId: clientId } })).toMatchObject({
+      actorEmail: admin.email,
+      after: { status: "blocked", revokedGrants: 1 },
+    });
+
+    expect((await session.json("POST", "/api/oauth-clients/decisions", { client_id: clientId, action: "unblock" })).body).toEqual({ status: "active", revokedGrants: 0 });
+    const again = await signIn(`${gateway.url}/github`, OPERATOR, clientId);
+    expect(await toolNames(again.client)).toEqual(["push_files"]);
+    await again.client.close();
+  });
+
+  it("a block that lands between the consent and the token request: the code is refused with invalid_client", async () => {
+    const clientId = `${documentsUrl}/blockable.json`;
+    const { verifier, challenge } = pkce();
+    const landed = await signInBrowser(cp.url, OPERATOR).authorize(
+      authorizationUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: "S256" }),
+      REDIRECT_URI,
+    );
+    // The status alone, with the grant and its code left in place (blocking revokes them too).
+    await db.oAuthClient.update({ where: { clientId }, data: { status: "blocked" } });
+    try {
+      const exchange = { grant_type: "authorization_code", code: landed.searchParams.get("code")!, redirect_uri: REDIRECT_URI, client_id: clientId, code_verifier: verifier };
+      expect(await tokenRequest({ ...exchange, resource: `${gateway.url}/github` })).toMatchObject({ status: 400, body: { error: "invalid_client" } });
+    } finally {
+      await db.oAuthClient.update({ where: { clientId }, data: { status: "active" } });
+    }
+  });
+});
+
+describe("dynamic registration subject to approval (PORTCULLIS_OAUTH_REGISTRATION=approval)", () => {
+  beforeAll(async () => {
+    // The same console (same port: the same issuer) restarted with registration subject to approval;
+    // killed, as a graceful stop waits for the gateway's configuration stream.
+    await cp.stop("SIGKILL");
+    cp = await startConsole({ ...consoleOptions, extraEnv: { ...consoleOptions.extraEnv, PORTCULLIS_OAUTH_REGISTRATION: "approval" } });
+  }, 120_000);
+
+  it("registration succeeds, the client's users cannot allow it until an admin approves it; then it signs in", async () => {
+    const provider = new HeadlessOAuthProvider({ redirectUri: REDIRECT_URI });
+    const first = new StreamableHTTPClientTransport(new URL(`${gateway.url}/github`), { authProvider: provider });
+    await expect(new Client({ name: "sign-in-test", version: "1.0.0" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    const clientId = provider.clientInformation()!.client_id;
+    expect((await listClients()).find((c) => c.clientId === clientId)).toMatchObject({ origin: "registration", status: "pending" });
+    await expect(signInBrowser(cp.url, OPERATOR).authorize(provider.authorizationUrl!, REDIRECT_URI)).rejects.toThrow(/awaits an administrator's approval/);
+    expect(await db.oAuthRecord.count({ where: { model: "Grant", payload: { path: ["clientId"], equals: clientId } } })).toBe(0);
+
+    expect((await session.json("POST", "/api/oauth-clients/decisions", { client_id: clientId, action: "approve" })).body).toEqual({ status: "active", revokedGrants: 0 });
+    const landed = await signInBrowser(cp.url, OPERATOR).authorize(provider.authorizationUrl!, REDIRECT_URI);
+    expect(landed.searchParams.get("error"), landed.href).toBeNull();
+    await first.finishAuth(landed.searchParams.get("code")!);
+    const client = new Client({ name: "sign-in-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/github`), { authProvider: provider }));
+    expect(await toolNames(client)).toEqual(["push_files"]);
+    await client.close();
   });
 });

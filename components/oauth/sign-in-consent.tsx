@@ -2,12 +2,20 @@
 
 import { api } from "@/lib/client/api";
 import { useFormMutation } from "@/lib/client/use-form-mutation";
+import { CLIENT_REFUSALS, type ClientOrigin } from "@/lib/oauth-server/client-status";
 import type { SignInRequest } from "@/lib/oauth-server/sign-in";
 import { Button } from "../ui/button";
 import { FormError } from "../ui/form-error";
 
-/** Who asks, for which servers, as whom; Allow or Decline sends the browser back into the authorization. */
+const ORIGIN: Record<ClientOrigin, string> = {
+  metadata_document: "identified by its metadata document",
+  registration: "registered itself",
+  console: "registered by an admin",
+};
+
+/** Who asks, for which servers, as whom; Allow or Decline sends the browser back into the authorization. A client awaiting approval can only be declined. */
 export function SignInConsent({ request, email }: { request: SignInRequest; email: string }) {
+  const pending = request.client.status === "pending";
   const answer = useFormMutation({
     send: (decision: "allow" | "deny") => api<{ redirectTo: string }>(`/api/oauth-consent/${request.uid}`, { method: "POST", body: { decision } }),
     onDone: ({ redirectTo }) => window.location.assign(redirectTo),
@@ -25,13 +33,20 @@ export function SignInConsent({ request, email }: { request: SignInRequest; emai
         ))}
       </ul>
       <p className="text-xs break-all text-zinc-500">
-        Client {request.client.id} (registered by {request.client.registeredBy})
+        Client {request.client.id} ({ORIGIN[request.client.origin]})
       </p>
+      {pending ? (
+        <p className="rounded-md bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200" role="status">
+          {CLIENT_REFUSALS.pending}
+        </p>
+      ) : null}
       <FormError message={answer.message} />
       <div className="flex gap-2">
-        <Button onClick={() => answer.submit("allow")} disabled={answer.pending}>
-          Allow
-        </Button>
+        {pending ? null : (
+          <Button onClick={() => answer.submit("allow")} disabled={answer.pending}>
+            Allow
+          </Button>
+        )}
         <Button variant="secondary" onClick={() => answer.submit("deny")} disabled={answer.pending}>
           Decline
         </Button>

@@ -14,6 +14,8 @@ export const ERROR_TABLE = {
   key_unknown: { http: 403, jsonRpc: -32001 },
   key_malformed: { http: 403, jsonRpc: -32001 },
   consumer_unknown: { http: 403, jsonRpc: -32001 },
+  /** A sign_in token of an MCP client an admin blocked: 403, since a new sign-in through that client is refused too. */
+  client_blocked: { http: 403, jsonRpc: -32001 },
   identity_mismatch: { http: 403, jsonRpc: -32001 },
   /** Too many unseen tokens from one client address would each cost an introspection call. */
   token_checks_limited: { http: 429, jsonRpc: -32000 },

@@ -24,6 +24,8 @@ const acl = {
   ],
 };
 
+const BLOCKED_CLIENT = "https://blocked.example/cimd.json";
+
 function document(url: string, jwks: JWK[] = [signing.publicJwk]) {
   return {
     version: 1,
@@ -33,7 +35,7 @@ function document(url: string, jwks: JWK[] = [signing.publicJwk]) {
       { username: "alice", groups: ["developer"] },
       { username: "root", groups: ["admin"] },
     ],
-    authorization_server: { issuer: ISSUER, jwks: { keys: jwks } },
+    authorization_server: { issuer: ISSUER, jwks: { keys: jwks }, blocked_clients: [BLOCKED_CLIENT] },
     servers: [
       {
         name: "a",
@@ -122,6 +124,7 @@ describe("tokens the gateway refuses with 401 invalid_token", () => {
     ["expired", () => accessToken({ iat: now() - 900, exp: now() - 600 })],
     ["without an expiry", () => accessToken({ exp: undefined })],
     ["without a subject", () => accessToken({ sub: undefined })],
+    ["without a client_id", () => accessToken({ client_id: undefined })],
     ["an ID token, not an access token (typ)", () => accessToken({}, { typ: "JWT" })],
     ["signed by a key that is not published", () => accessToken({}, { key: stranger })],
     ["signed by another key under the published kid", () => accessToken({}, { key: stranger, kid: "key-1" })],
@@ -144,6 +147,16 @@ describe("tokens the gateway refuses with 401 invalid_token", () => {
     expect(response.headers.get("www-authenticate")).toContain(`resource_metadata="${gw.url}/.well-known/oauth-protected-resource/a"`);
     expect(await response.json()).toMatchObject({ error: { data: { reason: "token_invalid" } } });
     expect(upstream.requests.length).toBe(before);
+  });
+
+  it("a token of a client the configuration lists as blocked gets 403 client_blocked and reaches nothing upstream", async () => {
+    const before = upstream.requests.length;
+    const response = await post("/a", await accessToken({ client_id: BLOCKED_CLIENT }));
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { data: { reason: "client_blocked" } } });
+    expect(upstream.requests.length).toBe(before);
+    // Another client of the same user is unaffected.
+    expect((await post("/a", await accessToken({ client_id: "https://other.example/cimd.json" }))).status).toBe(200);
   });
 
   it("a token for a consumer the configuration does not list (deleted or disabled) gets 403, not a new sign-in", async () => {
@@ -187,7 +200,7 @@ describe("the configuration", () => {
     const rotated = await startTestGateway((url: string) => document(url, [nextJwk, signing.publicJwk]));
     try {
       const now = Math.floor(Date.now() / 1000);
-      const claims = { iss: ISSUER, sub: "alice", aud: `${rotated.url}/a`, exp: now + 300 };
+      const claims = { iss: ISSUER, sub: "alice", aud: `${rotated.url}/a`, exp: now + 300, client_id: "https://client.example/cimd.json" };
       const old = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "key-1" }).sign(signing.privateKey);
       const fresh = await new SignJWT(claims).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "key-2" }).sign(next.privateKey);
       for (const token of [old, fresh]) {

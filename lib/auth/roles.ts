@@ -23,6 +23,7 @@ export const AREAS: readonly Area[] = [
   { href: "/access", label: "Tool access", roles: ADMIN },
   { href: "/consumers", label: "Consumers", roles: ADMIN },
   { href: "/groups", label: "Groups", roles: ADMIN },
+  { href: "/mcp-clients", label: "MCP clients", roles: ADMIN },
   { href: "/keys", label: "My keys", roles: EVERYONE },
   { href: "/my-access", label: "My access", roles: EVERYONE },
   { href: "/vault", label: "Vault", roles: ADMIN },

@@ -213,9 +213,17 @@ export function compileConfig(snapshot: ConfigSnapshot): GatewayConfigInput {
       ...(snapshot.hcv ? { hcv: snapshot.hcv } : {}),
     },
     ...(snapshot.secretPatterns?.length ? { secret_patterns: [...snapshot.secretPatterns].sort(byName((p) => p.name)) } : {}),
-    ...(snapshot.authorizationServer
-      ? { authorization_server: { issuer: snapshot.authorizationServer.issuer, jwks: { keys: [...snapshot.authorizationServer.jwks.keys].sort(byName((k) => k.kid)) } } }
-      : {}),
+    ...(snapshot.authorizationServer ? { authorization_server: compileAuthorizationServer(snapshot.authorizationServer) } : {}),
+  };
+}
+
+function compileAuthorizationServer(section: AuthorizationServerConfig): NonNullable<GatewayConfigInput["authorization_server"]> {
+  const blocked = [...new Set(section.blocked_clients)].sort();
+  return {
+    issuer: section.issuer,
+    jwks: { keys: [...section.jwks.keys].sort(byName((k) => k.kid)) },
+    // Written only when a client is blocked, so documents without any keep their hash.
+    ...(blocked.length ? { blocked_clients: blocked } : {}),
   };
 }
 

@@ -68,6 +68,20 @@ describe("client snippets", () => {
     expect(code.curl).not.toContain("PORTCULLIS_API_KEY");
     expect(snippets.find((s) => s.id === "vscode")!.hint).toBe("In .vscode/mcp.json. VS Code signs you in with the upstream's authorization server.");
   });
+
+  it("give sign-in routes the URL alone in Claude Code, VS Code and Cursor, and name Portcullis as the sign-in", () => {
+    const signIn = serverInputSchema.parse({ name: "github", path: "/github", upstream: "https://api.githubcopilot.com/mcp/", auth: { mode: "sign_in" } });
+    const snippets = connectionSnippets(signIn, url);
+    const code = byId(snippets);
+    expect(code["claude-code"]).toBe(`claude mcp add --transport http github ${url}`);
+    expect(JSON.parse(code.vscode!)).toEqual({ servers: { github: { type: "http", url } } });
+    expect(JSON.parse(code.cursor!)).toEqual({ mcpServers: { github: { url } } });
+    expect(JSON.parse(code["mcp-json"]!)).toEqual({ mcpServers: { github: { type: "http", url } } });
+    for (const snippet of snippets.filter((s) => s.id !== "curl")) {
+      expect(snippet.code).not.toMatch(/API_KEY|apikey|Authorization/i);
+      expect(snippet.hint).toContain("Portcullis");
+    }
+  });
 });
 
 describe("the snippet after a key is issued", () => {

@@ -4,7 +4,8 @@
 // Protected Resource Metadata) — unless the route takes identity from the
 // validated token (`identity: token`): then no key. Token-swap routes take no
 // API key: the client signs in with the organisation's IdP, discovered the
-// same way.
+// same way; sign_in routes neither: the client signs in with Portcullis, so
+// the URL alone is the whole configuration.
 import type { ServerSettings } from "./schemas/server";
 
 export interface ConnectionSnippet {
@@ -38,7 +39,7 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
   const key = clientKey(server.name);
   const passthrough = server.auth.mode === "passthrough";
   const keyHeader = server.auth.mode === "passthrough" && server.auth.identity !== "token" ? server.auth.key_header : undefined;
-  const signIn = passthrough ? "the upstream's authorization server" : "your IdP";
+  const signIn = passthrough ? "the upstream's authorization server" : server.auth.mode === "sign_in" ? "Portcullis (your organisation's sign-in)" : "your IdP";
   const initialize = JSON.stringify({
     jsonrpc: "2.0",
     id: 1,
@@ -76,7 +77,7 @@ export function connectionSnippets(server: Pick<ServerSettings, "name" | "auth">
       label: "Cursor",
       hint: keyHeader
         ? "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor reads the key from PORTCULLIS_API_KEY in its environment."
-        : "In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor signs you in with your IdP.",
+        : `In .cursor/mcp.json (or ~/.cursor/mcp.json for every project). Cursor signs you in with ${signIn}.`,
       code: json({ mcpServers: { [key]: { url, ...(keyHeader ? { headers: { [keyHeader]: "${env:PORTCULLIS_API_KEY}" } } : {}) } } }),
     },
     {

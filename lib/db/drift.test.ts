@@ -14,7 +14,8 @@ describe("migrations match prisma/schema.prisma", () => {
   });
 
   it("names the model and field when a migration leaves a column out", async () => {
-    const migrations = readMigrations().map((m) => ({ ...m, sql: m.sql.replace(/^\s*"lastSignInAt" TIMESTAMP\(3\),\n/m, "") }));
+    // Only the User table's: other tables have a column of that name too.
+    const migrations = readMigrations().map((m) => ({ ...m, sql: m.sql.includes('CREATE TABLE "User"') ? m.sql.replace(/^\s*"lastSignInAt" TIMESTAMP\(3\),\n/m, "") : m.sql }));
     const db = await createTestDatabase({ migrations });
     databases.push(db);
     expect(await findDrift(db.url)).toEqual([`User.lastSignInAt: column "lastSignInAt" is missing`]);

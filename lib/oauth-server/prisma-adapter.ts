@@ -6,6 +6,7 @@
 import type { Adapter, AdapterPayload } from "oidc-provider";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { CLIENT_MODEL, recordRegisteredClient } from "./clients";
 
 /** Models whose records are looked up by grant when a grant is revoked. */
 const GRANTABLE = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode", "BackchannelAuthenticationRequest"]);
@@ -22,7 +23,17 @@ export class PrismaOAuthAdapter implements Adapter {
       userCode: payload.userCode ?? null,
       expiresAt,
     };
-    await db().oAuthRecord.upsert({ where: { model_id: { model: this.model, id } }, create: { model: this.model, id, ...data }, update: data });
+    const store = (tx: Prisma.TransactionClient) =>
+      tx.oAuthRecord.upsert({ where: { model_id: { model: this.model, id } }, create: { model: this.model, id, ...data }, update: data });
+    if (this.model !== CLIENT_MODEL) {
+      await store(db());
+      return;
+    }
+    // Clients are stored only by dynamic registration: recorded for the MCP clients page in the same transaction.
+    await db().$transaction(async (tx) => {
+      await store(tx);
+      await recordRegisteredClient(tx, id, payload);
+    });
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {

@@ -3,7 +3,7 @@
 // authorization code with PKCE S256 for every client, RFC 8707 resource
 // indicators with JWT access tokens (RFC 9068) whose `aud` is the sign_in
 // route's URL, RFC 9207 `iss` in every authorization response, RFC 8414
-// metadata, dynamic registration (RFC 7591) when open, and Client ID Metadata
+// metadata, dynamic registration (RFC 7591) unless off, and Client ID Metadata
 // Documents (fetched with oidc-provider's SSRF-protected fetch: 2.5 s timeout,
 // no redirects, 5 KiB, cached per Cache-Control). The user signs in to the
 // console itself (app/oauth/sign-in/[uid]); `sub` is the consumer they act as.
@@ -13,6 +13,7 @@ import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
 import { db } from "../db/client";
 import { PrismaOAuthAdapter, pruneOAuthRecords } from "./prisma-adapter";
+import { isClientBlocked } from "./clients";
 import { findSignInResource } from "./resources";
 import { authorizationServerIssuer, readAuthorizationServerSettings } from "./settings";
 import { prepareAuthorizationServer } from "./config-section";
@@ -65,12 +66,15 @@ function configuration(signingKey: JWK): Configuration {
     ttl: { AccessToken: ACCESS_TOKEN_TTL_SECONDS, Interaction: 600, Session: 600, Grant: 30 * 24 * 3600, RefreshToken: 30 * 24 * 3600 },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: settings.registration === "open", initialAccessToken: false },
+      registration: { enabled: settings.registration !== "off", initialAccessToken: false },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         useGrantedResource: () => true,
-        async getResourceServerInfo(_ctx, resource) {
+        async getResourceServerInfo(ctx, resource, client) {
+          // At the token endpoint (code and refresh): a client blocked after the consent gets no token. At the
+          // authorization endpoint the consent page refuses it, in words for the user.
+          if (ctx.oidc.route === "token" && (await isClientBlocked(client.clientId))) throw new errors.InvalidClient("an administrator has blocked this MCP client");
           const found = await findSignInResource(resource);
           if (!found) throw new errors.InvalidTarget(`${resource} is not a sign-in route of this gateway`);
           return {
@@ -98,7 +102,8 @@ interface LoadedProvider {
 const globalForOAuth = globalThis as unknown as { portcullisOAuth?: Promise<LoadedProvider>; portcullisOAuthPrune?: NodeJS.Timeout };
 
 async function loadProvider(): Promise<LoadedProvider> {
-  const changed = await db().$transaction((tx) => prepareAuthorizationServer(tx));
+  // The first request of a console process opens the pool: on a busy machine Prisma's default wait (2 s) fails it with a 500.
+  const changed = await db().$transaction((tx) => prepareAuthorizationServer(tx), { maxWait: 15_000, timeout: 30_000 });
   if (changed) await publishAfterWrite(undefined, "authorization server signing keys rotated");
   const key = await currentSigningKey(db(), consoleMasterKey());
   const provider = new Provider(authorizationServerIssuer(process.env), configuration(key));

@@ -1,5 +1,6 @@
 // How the console's authorization server behaves, from the environment (zod,
-// one readable error): dynamic client registration open or off; whether a
+// one readable error): dynamic client registration open, subject to an
+// admin's approval (lib/oauth-server/clients.ts), or off; whether a
 // Client ID Metadata Document may be fetched from a private or loopback
 // address (tests and the demo only: in production that is an SSRF hole); and
 // which consumer a signed-in user acts as.
@@ -7,13 +8,14 @@ import { z } from "zod";
 import { UserFacingError } from "../core/errors";
 
 const settingsSchema = z.object({
-  PORTCULLIS_OAUTH_REGISTRATION: z.enum(["open", "off"], { error: "must be open or off" }).default("open"),
+  PORTCULLIS_OAUTH_REGISTRATION: z.enum(["open", "approval", "off"], { error: "must be open, approval or off" }).default("open"),
   PORTCULLIS_OAUTH_CIMD_PRIVATE_ADDRESSES: z.enum(["refuse", "allow"], { error: "must be refuse or allow" }).default("refuse"),
   PORTCULLIS_SIGN_IN_CONSUMERS: z.enum(["create", "existing"], { error: "must be create or existing" }).default("create"),
 });
 
 export interface AuthorizationServerSettings {
-  registration: "open" | "off";
+  /** `approval`: a registered client is pending until an admin approves it on the MCP clients page. */
+  registration: "open" | "approval" | "off";
   cimdPrivateAddresses: boolean;
   /** `create`: a signed-in user without a consumer gets one named by their email; `existing`: only a consumer an admin made. */
   consumers: "create" | "existing";

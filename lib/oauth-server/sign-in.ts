@@ -12,6 +12,8 @@ import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { assertClientMayAuthorize, recordClientSeen, recordClientSignIn } from "./clients";
+import { CLIENT_REFUSALS, type ClientOrigin } from "./client-status";
 import { oauthProvider } from "./provider";
 import { findSignInResource } from "./resources";
 import { readAuthorizationServerSettings } from "./settings";
@@ -20,7 +22,8 @@ type Tx = Prisma.TransactionClient;
 
 export interface SignInRequest {
   uid: string;
-  client: { id: string; name?: string; registeredBy: "metadata document" | "registration" };
+  /** `pending`: registered, awaiting an admin's approval (the user may only decline). */
+  client: { id: string; name?: string; origin: ClientOrigin; status: "active" | "pending" };
   /** The sign_in routes asked for: their URL and server name. */
   resources: { url: string; server?: string }[];
 }
@@ -39,11 +42,9 @@ export async function readSignInRequest(uid: string): Promise<SignInRequest> {
   const clientId = String(interaction.params.client_id);
   const client = await provider.Client.find(clientId);
   const resources = await Promise.all(list(interaction.params.resource).map(async (url) => ({ url, server: (await findSignInResource(url))?.server })));
-  return {
-    uid,
-    client: { id: clientId, name: client?.clientName, registeredBy: clientId.startsWith("https://") ? "metadata document" : "registration" },
-    resources,
-  };
+  const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris: [...(client?.redirectUris ?? [])] });
+  if (known.status === "blocked") throw new ConsoleError("forbidden", CLIENT_REFUSALS.blocked);
+  return { uid, client: { id: clientId, name: client?.clientName, origin: known.origin, status: known.status === "pending" ? "pending" : "active" }, resources };
 }
 
 /** The consumer name for a console user: their email, when it is a valid consumer name. */
@@ -97,9 +98,11 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
   if (resources.length === 0) throw new ConsoleError("invalid", "The MCP client did not say which server it signs in to (no resource indicator).");
   const found = await Promise.all(resources.map(findSignInResource));
   if (found.some((r) => r === undefined)) throw new ConsoleError("invalid", "The MCP client asked for a server that is not a sign-in route of this gateway.");
+  const clientId = String(interaction.params.client_id);
+  await assertClientMayAuthorize(clientId);
   const rule = readAuthorizationServerSettings(process.env).consumers;
   const username = await db().$transaction((tx) => signInConsumer(tx, user, rule));
-  const grant = new provider.Grant({ accountId: username, clientId: String(interaction.params.client_id) });
+  const grant = new provider.Grant({ accountId: username, clientId });
   const requested = new Set(
     String(interaction.params.scope ?? "")
       .split(" ")
@@ -114,5 +117,6 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
   const grantId = await grant.save();
   interaction.result = { login: { accountId: username }, consent: { grantId } };
   await interaction.save(ttl);
+  await recordClientSignIn(clientId);
   return { redirectTo: interaction.returnTo };
 }

@@ -72,6 +72,8 @@ export interface CompiledAuthorizationServer {
   keys: JWTVerifyGetKey;
   /** The algorithms of the published keys, within the asymmetric allow-list. */
   algorithms: string[];
+  /** Client ids whose tokens are refused. */
+  blockedClients: ReadonlySet<string>;
 }
 
 /** RFC 8693 token exchange: the upstream credential, per user. */
@@ -171,7 +173,12 @@ function compileClaimMapping(auth: ClaimMappingConfig, consumers: ReadonlyMap<st
 
 function compileAuthorizationServer(config: AuthorizationServerConfig): CompiledAuthorizationServer {
   const algorithms = new Set(config.jwks.keys.map((key) => key.alg ?? (key.kty === "EC" ? "ES256" : key.kty === "OKP" ? "EdDSA" : "RS256")));
-  return { issuer: config.issuer, keys: createLocalJWKSet(config.jwks), algorithms: JWT_ALGORITHMS.filter((alg) => algorithms.has(alg)) };
+  return {
+    issuer: config.issuer,
+    keys: createLocalJWKSet(config.jwks),
+    algorithms: JWT_ALGORITHMS.filter((alg) => algorithms.has(alg)),
+    blockedClients: new Set(config.blocked_clients),
+  };
 }
 
 function compileAuth(server: ServerConfig, consumers: ReadonlyMap<string, CompiledConsumer>, signIn: CompiledAuthorizationServer | undefined): CompiledAuth {

@@ -5,7 +5,8 @@
 // request, so signed-in callers keep working while the console is down — and
 // the token never goes upstream (forward.ts removes it). The token's `sub` is
 // the consumer's username: the console found or created that consumer at
-// sign-in and publishes its groups, so disabling it takes effect at once.
+// sign-in and publishes its groups, so disabling it takes effect at once; a
+// token of a client the console lists as blocked is refused the same way.
 import { errors as joseErrors, jwtVerify } from "jose";
 import type { CompiledAuth } from "../config/compile";
 import { bearerChallenge } from "../discovery/challenge";
@@ -30,7 +31,8 @@ export async function authenticateSignIn(ctx: RequestContext, auth: SignInAuth):
       audience: ctx.resourceUrl,
       typ: "at+jwt",
       clockTolerance: CLOCK_SKEW_SECONDS,
-      requiredClaims: ["exp", "sub"],
+      // RFC 9068 §2.2: `client_id` names the MCP client, which an admin may block.
+      requiredClaims: ["exp", "sub", "client_id"],
     }));
   } catch (error) {
     const code = error instanceof joseErrors.JOSEError ? error.code : "ERR_UNKNOWN";
@@ -39,6 +41,8 @@ export async function authenticateSignIn(ctx: RequestContext, auth: SignInAuth):
       bearerChallenge({ error: "invalid_token", error_description: "The access token is invalid or expired", resource_metadata: metadataUrl }),
     );
   }
+  if (auth.blockedClients.has(String(claims.client_id)))
+    throw new GatewayError("client_blocked", "An administrator has blocked this MCP client", `blocked client ${String(claims.client_id)}`);
   const username = claims.sub as string;
   const consumer = ctx.config!.consumersByUsername.get(username);
   if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no enabled consumer ${username}`);

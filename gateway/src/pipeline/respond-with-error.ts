@@ -19,6 +19,7 @@ const DENIALS = new Set<ErrorCode>([
   "key_unknown",
   "key_malformed",
   "consumer_unknown",
+  "client_blocked",
   "identity_mismatch",
   "origin_denied",
   "tool_denied",

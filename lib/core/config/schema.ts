@@ -260,6 +260,8 @@ export const authorizationServerSchema = z
   .strictObject({
     issuer: httpUrl,
     jwks: z.strictObject({ keys: z.array(publicJwkSchema).min(1, "the authorization server needs at least one signing key").max(16) }),
+    /** MCP clients an admin blocked: their access tokens (RFC 9068 `client_id`) are refused even before they expire. */
+    blocked_clients: z.array(z.string().min(1).max(2048)).max(10_000).default([]),
   })
   .refine((a) => new Set(a.jwks.keys.map((k) => k.kid)).size === a.jwks.keys.length, { message: "each key has its own kid", path: ["jwks", "keys"] });
 
