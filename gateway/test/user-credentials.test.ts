@@ -95,7 +95,7 @@ afterAll(async () => {
 
 async function signIn(sub: string) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ iss: ISSUER, sub, aud: `${gatewayUrl}/gh`, iat: now, exp: now + 300 })
+  return new SignJWT({ iss: ISSUER, sub, aud: `${gatewayUrl}/gh`, iat: now, exp: now + 300, client_id: "https://client.example/cimd.json" })
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "key-1" })
     .sign(signing.privateKey);
 }
@@ -464,7 +464,7 @@ describe("a gateway configured from a file", () => {
     const fileGateway = await startGatewayChild(document(url), { env: { PORTCULLIS_HTTP_PORT: String(port) } });
     try {
       const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ iss: ISSUER, sub: "alice", aud: `${url}/gh`, exp: now + 300 })
+      const token = await new SignJWT({ iss: ISSUER, sub: "alice", aud: `${url}/gh`, exp: now + 300, client_id: "https://client.example/cimd.json" })
         .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "key-1" })
         .sign(signing.privateKey);
       const response = await fetch(`${url}/gh`, {
