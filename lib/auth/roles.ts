@@ -25,6 +25,7 @@ export const AREAS: readonly Area[] = [
   { href: "/groups", label: "Groups", roles: ADMIN },
   { href: "/keys", label: "My keys", roles: EVERYONE },
   { href: "/my-access", label: "My access", roles: EVERYONE },
+  { href: "/connections", label: "Connected accounts", roles: EVERYONE },
   { href: "/vault", label: "Vault", roles: ADMIN },
   { href: "/data-planes", label: "Data planes", roles: ADMIN },
   { href: "/config", label: "Configuration", roles: ADMIN },

@@ -67,7 +67,7 @@ export function settingsOf(row: McpServer): ServerSettings {
     path: row.path,
     upstream: row.upstreamUrl,
     auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
-    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerSettings["upstream_credential"] } : {}),
+    ...(upstream_credential ? { upstream_credential: upstream_credential } : {}),
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
@@ -207,7 +207,8 @@ export async function updateServer(actor: CurrentUser, id: string, settings: Ser
       await checkServerReferences(tx, settings, id);
       if (settings.auth.mode === "sign_in") await prepareAuthorizationServer(tx);
       const columns = columnsOf(settings);
-      const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : keptPerUser(row, columns.authSettings);
+      const authSettings =
+        forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : keptPerUser(row, columns.authSettings);
       await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
       await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
       return { id };

@@ -39,7 +39,11 @@ export function clientAddress(request: NextRequest): string {
  * A data-plane request's JSON body, bounded before it is read and validated with `schema`;
  * or the 413/400 answer to send instead.
  */
-export async function readDataPlaneBody<S extends z.ZodType>(request: NextRequest, schema: S, limits: { maxBytes: number; what: string }): Promise<{ body: z.infer<S> } | { refusal: Response }> {
+export async function readDataPlaneBody<S extends z.ZodType>(
+  request: NextRequest,
+  schema: S,
+  limits: { maxBytes: number; what: string },
+): Promise<{ body: z.infer<S> } | { refusal: Response }> {
   const invalid = (message: string, problems: string[] = []) => ({ refusal: NextResponse.json({ error: { code: "invalid", message, problems } }, { status: 400 }) });
   const declared = Number(request.headers.get("content-length") ?? "0");
   const text = declared > limits.maxBytes ? undefined : await request.text();

@@ -36,7 +36,8 @@ export interface PerUserServer {
 /** A sign_in server with per-user credentials, by name; a server without them has nothing to connect. */
 export async function findPerUserServer(name: string, client: Pick<Tx, "mcpServer"> = db()): Promise<PerUserServer> {
   const row = await client.mcpServer.findUnique({ where: { name }, select: { id: true, name: true, authMode: true, authSettings: true, upstreamAccount: true } });
-  if (!row || row.authMode !== "sign_in" || !perUserOf(row.authSettings)) throw new ConsoleError("not_found", `There is no MCP server "${name}" that takes each user's own credential.`);
+  if (!row || row.authMode !== "sign_in" || !perUserOf(row.authSettings))
+    throw new ConsoleError("not_found", `There is no MCP server "${name}" that takes each user's own credential.`);
   return { id: row.id, name: row.name, account: readUpstreamAccount(row.upstreamAccount) ?? { kind: "static" } };
 }
 

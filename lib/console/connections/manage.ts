@@ -27,30 +27,29 @@ export function upstreamAccountView(row: { authSettings: unknown; upstreamAccoun
 
 /** Saves the setting and the `per_user` section it compiles to, checked like every server write; off removes the connections too. */
 export async function saveUpstreamAccount(actor: CurrentUser, serverId: string, input: UpstreamAccountWrite): Promise<UpstreamAccountView> {
-  return configWrite(
-    async (tx) => {
-      const row = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, authMode: true, authSettings: true, upstreamAccount: true } });
-      if (!row) throw notFound("This MCP server");
-      if (row.authMode !== "sign_in") throw new ConsoleError("invalid", "Each user's own upstream credential needs the sign-in auth mode.", { account: "switch the server to sign-in first" });
-      const { upstream_credential: _credential, ...auth } = row.authSettings as Record<string, unknown>;
-      const authSettings = input.account ? { ...auth, upstream_credential: { per_user: { header: input.header, scheme: input.scheme } } } : auth;
-      await tx.mcpServer.update({
-        where: { id: serverId },
-        data: { authSettings: authSettings as Prisma.InputJsonValue, upstreamAccount: input.account ? (input.account as Prisma.InputJsonValue) : Prisma.DbNull },
-      });
-      const removed = input.account ? 0 : (await tx.upstreamConnection.deleteMany({ where: { serverId } })).count;
-      const before = upstreamAccountView(row);
-      await recordActivity(tx, actor, {
-        action: "server.upstream_account",
-        entityType: "server",
-        entityId: serverId,
-        entityName: row.name,
-        before,
-        after: { ...input, ...(removed ? { connectionsRemoved: removed } : {}) },
-      });
-      return { account: input.account, header: input.header, scheme: input.scheme };
-    },
-  );
+  return configWrite(async (tx) => {
+    const row = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, authMode: true, authSettings: true, upstreamAccount: true } });
+    if (!row) throw notFound("This MCP server");
+    if (row.authMode !== "sign_in")
+      throw new ConsoleError("invalid", "Each user's own upstream credential needs the sign-in auth mode.", { account: "switch the server to sign-in first" });
+    const { upstream_credential: _credential, ...auth } = row.authSettings as Record<string, unknown>;
+    const authSettings = input.account ? { ...auth, upstream_credential: { per_user: { header: input.header, scheme: input.scheme } } } : auth;
+    await tx.mcpServer.update({
+      where: { id: serverId },
+      data: { authSettings: authSettings as Prisma.InputJsonValue, upstreamAccount: input.account ? (input.account as Prisma.InputJsonValue) : Prisma.DbNull },
+    });
+    const removed = input.account ? 0 : (await tx.upstreamConnection.deleteMany({ where: { serverId } })).count;
+    const before = upstreamAccountView(row);
+    await recordActivity(tx, actor, {
+      action: "server.upstream_account",
+      entityType: "server",
+      entityId: serverId,
+      entityName: row.name,
+      before,
+      after: { ...input, ...(removed ? { connectionsRemoved: removed } : {}) },
+    });
+    return { account: input.account, header: input.header, scheme: input.scheme };
+  });
 }
 
 export interface ConnectionView {
@@ -100,8 +99,15 @@ export interface ConnectableServer {
 
 /** Connected accounts: every per_user server, with the user's connection to it if any; empty when the user has no sign-in consumer. */
 export async function listMyConnections(user: CurrentUser): Promise<ConnectableServer[]> {
-  const consumer = await signedInConsumer(user).catch((error) => (error instanceof ConsoleError ? undefined : Promise.reject(error)));
-  const servers = await db().mcpServer.findMany({ where: { authMode: "sign_in" }, select: { id: true, name: true, authSettings: true, upstreamAccount: true }, orderBy: { name: "asc" } });
+  const consumer = await signedInConsumer(user).catch((error: unknown) => {
+    if (error instanceof ConsoleError) return undefined;
+    throw error;
+  });
+  const servers = await db().mcpServer.findMany({
+    where: { authMode: "sign_in" },
+    select: { id: true, name: true, authSettings: true, upstreamAccount: true },
+    orderBy: { name: "asc" },
+  });
   const connections = consumer ? await db().upstreamConnection.findMany({ where: { consumerId: consumer.id }, select: VIEW_SELECT }) : [];
   return servers
     .filter((server) => perUserOf(server.authSettings))
@@ -130,7 +136,9 @@ async function removeConnections(actor: CurrentUser, where: Prisma.UpstreamConne
         ? await revokeAtUpstream(
             account,
             await clientSecretOf(account),
-            row.refreshCiphertext ? { value: openToken(row.id, "refresh", row.refreshCiphertext), hint: "refresh_token" } : { value: openToken(row.id, "access", row.accessCiphertext), hint: "access_token" },
+            row.refreshCiphertext
+              ? { value: openToken(row.id, "refresh", row.refreshCiphertext), hint: "refresh_token" }
+              : { value: openToken(row.id, "access", row.accessCiphertext), hint: "access_token" },
           )
         : false;
     await db().$transaction(async (tx) => {

@@ -85,7 +85,10 @@ export async function answerUpstreamToken(request: UpstreamTokenRequest, console
     return { status: 200, body: { status: "not_connected", connect_url: connectUrl, message: `Connect your ${server.name} account to use this server: ${connectUrl}` } };
   }
   if ("broken" in outcome) {
-    return { status: 200, body: { status: "broken", connect_url: connectUrl, message: `Your ${server.name} connection stopped working (${outcome.broken}). Reconnect: ${connectUrl}` } };
+    return {
+      status: 200,
+      body: { status: "broken", connect_url: connectUrl, message: `Your ${server.name} connection stopped working (${outcome.broken}). Reconnect: ${connectUrl}` },
+    };
   }
   if ("unavailable" in outcome) return failure(503, "upstream_unavailable", `Your ${server.name} access could not be renewed: ${outcome.unavailable}.`);
   return {
