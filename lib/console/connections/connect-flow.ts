@@ -1,5 +1,5 @@
-// Connecting a user's own upstream account to a per_user server: the console
-// page /connections/<server>/connect starts it (an OAuth authorization at the
+// Connecting a user's own upstream account to a per_user server:
+// /connections/<server>/connect starts it (an OAuth authorization at the
 // upstream, or the form for a pasted secret), /api/connections/callback
 // finishes it — the code exchanged with the application's secret from the
 // vault, the tokens sealed — and the browser goes back to Connected accounts,
