@@ -32,6 +32,7 @@ import { configurationApplied, createConsoleDatabase, importConfig, registerData
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, startGateway, type ConsoleProcess, type GatewayProcess } from "./support/product-processes";
 import { signInBrowser, type IdpUser } from "./support/sign-in-browser";
+import { startUpstreamOAuthServer, type UpstreamOAuthServer } from "./support/upstream-oauth-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const baseDir = path.join(ROOT, ".portcullis/test", `sign-in-${randomBytes(4).toString("hex")}`);
@@ -43,6 +44,7 @@ const STORED_CREDENTIAL = "stored-upstream-credential";
 let database: TestDatabase;
 let db: Db;
 let upstream: RecordingUpstream;
+let ownAccounts: UpstreamOAuthServer;
 let idp: TestIdp;
 let cp: ConsoleProcess;
 let gateway: GatewayProcess;
@@ -106,13 +108,41 @@ function configYaml(gatewayUrl: string) {
       },
       { name: "other", path: "/other", upstream: upstream.url, auth: { mode: "sign_in" }, acl: acl({ get_me: ["developer", "operator"] }) },
       { name: "keyed", path: "/keyed", upstream: upstream.url, auth: { mode: "passthrough" } },
+      // Each user's own upstream account (the GitHub pattern without an OAuth app per client).
+      {
+        name: "own",
+        path: "/own",
+        upstream: ownAccounts.mcpUrl,
+        auth: { mode: "sign_in" },
+        upstream_credential: { per_user: {} },
+        acl: acl({ get_me: ["developer"], search_repositories: ["operator"] }),
+      },
     ],
   });
+}
+
+/** The admin registers the upstream's OAuth application once for the "own" server. */
+async function connectUpstreamApplication() {
+  const secret = await session.json("POST", "/api/vault/secrets", { name: "own-client-secret", value: ownAccounts.clientSecret });
+  expect(secret.status, JSON.stringify(secret.body)).toBeLessThan(300);
+  const own = await db.mcpServer.findUniqueOrThrow({ where: { name: "own" } });
+  const saved = await session.json("PUT", `/api/servers/${own.id}/upstream-account`, {
+    account: {
+      kind: "oauth",
+      authorize_url: ownAccounts.authorizeUrl,
+      token_url: ownAccounts.tokenUrl,
+      client_id: ownAccounts.clientId,
+      client_secret: "{vault://portcullis/own-client-secret}",
+      scopes: ["repo", "read:user"],
+    },
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
 }
 
 beforeAll(async () => {
   ({ database, db } = await createConsoleDatabase([{ email: admin.email, role: "admin" }], admin.password));
   upstream = await startRecordingUpstream(fakeMcpServer);
+  ownAccounts = await startUpstreamOAuthServer();
   const docs = await startDocumentServer();
   documents = docs.server;
   documentsUrl = docs.url;
@@ -138,6 +168,7 @@ beforeAll(async () => {
   session = await signInToConsole(cp.url, admin.email, admin.password);
   gateway = await startGateway({ cpUrl: cp.url, token: await registerDataPlane(session, "dp"), dataDir: path.join(baseDir, "dp"), masterKey });
   await importConfig(session, configYaml(gateway.url));
+  await connectUpstreamApplication();
   const version = (await db.configVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
   await gateway.waitFor(configurationApplied(version));
 }, 600_000);
@@ -147,6 +178,7 @@ afterAll(async () => {
   await cp?.stop();
   await idp?.close();
   await upstream?.close();
+  await ownAccounts?.close();
   await new Promise((resolve) => documents?.close(resolve));
   await db?.$disconnect();
   await database?.drop();
@@ -220,6 +252,65 @@ describe("signing in with only the route URL", () => {
       body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
     });
     expect(listed.status).toBe(200);
+  });
+});
+
+describe("each user's own upstream account", () => {
+  const login = (text: string) => (JSON.parse(text) as { login: string }).login;
+  const firstText = (result: Awaited<ReturnType<Client["callTool"]>>) => (result.content as { text: string }[])[0]!.text;
+
+  it("a metadata-document client signs in, consents once at the upstream, and calls it as the user, with the user's own token", async () => {
+    ownAccounts.consentAs = "dana-gh";
+    const consents = ownAccounts.authorizeRequests.length;
+    const { client, accessToken } = await signIn(`${gateway.url}/own`, DEVELOPER, `${documentsUrl}/agent.json`);
+    expect(ownAccounts.authorizeRequests.length, "the sign-in went through the upstream's consent").toBe(consents + 1);
+    expect(await toolNames(client)).toEqual(["get_me"]);
+    expect(login(firstText(await client.callTool({ name: "get_me", arguments: {} })))).toBe("dana-gh");
+    expect(ownAccounts.bearerTokens.length).toBeGreaterThan(0);
+    for (const bearer of ownAccounts.bearerTokens) expect(ownAccounts.issuedAccessTokens).toContain(bearer);
+    expect(ownAccounts.bearerTokens).not.toContain(accessToken);
+    await client.close();
+  });
+
+  it("a self-registered client signs in as another user, who consents once too, and gets their own group's tools as themselves", async () => {
+    ownAccounts.consentAs = "omar-gh";
+    const consents = ownAccounts.authorizeRequests.length;
+    const { client, accessToken } = await signIn(`${gateway.url}/own`, OPERATOR);
+    expect(ownAccounts.authorizeRequests.length).toBe(consents + 1);
+    expect(await toolNames(client)).toEqual(["search_repositories"]);
+    expect(login(firstText(await client.callTool({ name: "search_repositories", arguments: { query: "x" } })))).toBe("omar-gh");
+    expect(ownAccounts.bearerTokens).not.toContain(accessToken);
+    await client.close();
+  });
+
+  it("a connected user signing in again is not sent to the upstream again", async () => {
+    const consents = ownAccounts.authorizeRequests.length;
+    const { client } = await signIn(`${gateway.url}/own`, DEVELOPER);
+    expect(ownAccounts.authorizeRequests.length).toBe(consents);
+    expect(login(firstText(await client.callTool({ name: "get_me", arguments: {} })))).toBe("dana-gh");
+    await client.close();
+  });
+
+  it("after the upstream revokes the grant, a call answers a clear error with the reconnect link; reconnecting works", async () => {
+    ownAccounts.consentAs = "dana-gh";
+    const { client } = await signIn(`${gateway.url}/own`, DEVELOPER, `${documentsUrl}/agent.json`);
+    ownAccounts.revokeGrantsOf("dana-gh");
+    const refused = await client.callTool({ name: "get_me", arguments: {} }).then(
+      () => undefined,
+      (error: unknown) => error as { code: number; message: string },
+    );
+    expect(refused?.code).toBe(-32042);
+    expect(refused?.message).toContain(`${cp.url}/connections/own/connect`);
+    const connection = await db.upstreamConnection.findFirstOrThrow({ where: { consumer: { username: DEVELOPER.email }, server: { name: "own" } } });
+    expect(connection.status).toBe("broken");
+    // Signing in again goes through the upstream's consent again; then the first client works too.
+    const consents = ownAccounts.authorizeRequests.length;
+    const again = await signIn(`${gateway.url}/own`, DEVELOPER);
+    expect(ownAccounts.authorizeRequests.length).toBe(consents + 1);
+    expect(login(firstText(await again.client.callTool({ name: "get_me", arguments: {} })))).toBe("dana-gh");
+    expect(login(firstText(await client.callTool({ name: "get_me", arguments: {} })))).toBe("dana-gh");
+    await again.client.close();
+    await client.close();
   });
 });
 

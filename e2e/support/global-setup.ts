@@ -24,6 +24,8 @@ export default async function globalSetup() {
     PORTCULLIS_DATA_DIR: dataDir,
     PORTCULLIS_CONSOLE_PORT: String(consolePort),
     PORTCULLIS_HTTP_PORT: String(httpPort),
+    // Where clients reach the gateway (the launcher's own default, made explicit): sign-in routes need it.
+    PORTCULLIS_PUBLIC_URL: `http://localhost:${httpPort}`,
     PORTCULLIS_HTTPS_PORT: String(httpsPort),
     PORTCULLIS_STATUS_PORT: String(statusPort),
     PORTCULLIS_PG_PORT: String(pgPort),

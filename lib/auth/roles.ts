@@ -26,6 +26,7 @@ export const AREAS: readonly Area[] = [
   { href: "/mcp-clients", label: "MCP clients", roles: ADMIN },
   { href: "/keys", label: "My keys", roles: EVERYONE },
   { href: "/my-access", label: "My access", roles: EVERYONE },
+  { href: "/connections", label: "Connected accounts", roles: EVERYONE },
   { href: "/vault", label: "Vault", roles: ADMIN },
   { href: "/data-planes", label: "Data planes", roles: ADMIN },
   { href: "/config", label: "Configuration", roles: ADMIN },

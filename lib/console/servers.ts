@@ -51,6 +51,15 @@ export function forwardsCallerToken(row: Pick<McpServer, "authMode" | "authSetti
   return row.authMode === "token_swap" && (row.authSettings as { passthrough_credentials?: unknown }).passthrough_credentials === true;
 }
 
+/**
+ * The upstream account setting (lib/console/connections/manage.ts) writes `per_user`; the server form does not
+ * show it, so an edit keeps it (and a change away from sign-in is refused by the config check with the reason).
+ */
+function keptPerUser<T extends object>(row: Pick<McpServer, "authSettings">, authSettings: T): T {
+  const perUser = (row.authSettings as { upstream_credential?: { per_user?: unknown } }).upstream_credential?.per_user;
+  return perUser && !("upstream_credential" in authSettings) ? { ...authSettings, upstream_credential: { per_user: perUser } } : authSettings;
+}
+
 export function settingsOf(row: McpServer): ServerSettings {
   const { passthrough_credentials: _forwards, upstream_credential, ...auth } = row.authSettings as Record<string, unknown>;
   return {
@@ -58,7 +67,7 @@ export function settingsOf(row: McpServer): ServerSettings {
     path: row.path,
     upstream: row.upstreamUrl,
     auth: { mode: row.authMode, ...auth } as ServerSettings["auth"],
-    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerSettings["upstream_credential"] } : {}),
+    ...(upstream_credential ? { upstream_credential: upstream_credential } : {}),
     upstream_headers: row.upstreamHeaders as Record<string, string>,
     timeout_ms: row.timeoutMs,
     cors: { origins: row.corsOrigins },
@@ -198,7 +207,8 @@ export async function updateServer(actor: CurrentUser, id: string, settings: Ser
       await checkServerReferences(tx, settings, id);
       if (settings.auth.mode === "sign_in") await prepareAuthorizationServer(tx);
       const columns = columnsOf(settings);
-      const authSettings = forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : columns.authSettings;
+      const authSettings =
+        forwardsCallerToken(row) && settings.auth.mode === "token_swap" ? { ...columns.authSettings, passthrough_credentials: true } : keptPerUser(row, columns.authSettings);
       await tx.mcpServer.update({ where: { id }, data: { ...columns, authSettings } });
       await recordActivity(tx, actor, { action: "server.update", entityType: "server", entityId: id, entityName: settings.name, before: settingsOf(row), after: settings });
       return { id };

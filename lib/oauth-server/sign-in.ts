@@ -5,8 +5,9 @@
 // their IdP groups mapped to the consumer groups of the same names; a grant for
 // exactly the requested resources is saved and oidc-provider resumes the
 // authorization (the resume is bound to the browser that started it by
-// oidc-provider's own cookie).
-import { entityNameSchema, SIGN_IN_SCOPE } from "../core/config/schema";
+// oidc-provider's own cookie) — after the user has connected their own account
+// at each requested upstream that takes one (sign-in-connections.ts).
+import { SIGN_IN_SCOPE } from "../core/config/schema";
 import type { CurrentUser } from "../auth/session";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
@@ -15,7 +16,9 @@ import type { Prisma } from "../generated/prisma/client";
 import { assertClientMayAuthorize, recordClientSeen, recordClientSignIn } from "./clients";
 import { CLIENT_REFUSALS, type ClientOrigin } from "./client-status";
 import { oauthProvider } from "./provider";
+import { consumerNameFor } from "./consumer-name";
 import { findSignInResource } from "./resources";
+import { nextSignInStep } from "./sign-in-connections";
 import { readAuthorizationServerSettings } from "./settings";
 
 type Tx = Prisma.TransactionClient;
@@ -45,12 +48,6 @@ export async function readSignInRequest(uid: string): Promise<SignInRequest> {
   const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris: [...(client?.redirectUris ?? [])] });
   if (known.status === "blocked") throw new ConsoleError("forbidden", CLIENT_REFUSALS.blocked);
   return { uid, client: { id: clientId, name: client?.clientName, origin: known.origin, status: known.status === "pending" ? "pending" : "active" }, resources };
-}
-
-/** The consumer name for a console user: their email, when it is a valid consumer name. */
-export function consumerNameFor(email: string): string | undefined {
-  const name = email.trim().toLowerCase();
-  return entityNameSchema.safeParse(name).success ? name : undefined;
 }
 
 async function signInConsumer(tx: Tx, user: CurrentUser, rule: "create" | "existing"): Promise<string> {
@@ -118,5 +115,6 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
   interaction.result = { login: { accountId: username }, consent: { grantId } };
   await interaction.save(ttl);
   await recordClientSignIn(clientId);
-  return { redirectTo: interaction.returnTo };
+  // Before the client gets its code: the upstream accounts the user has yet to connect for these servers.
+  return { redirectTo: await nextSignInStep(user, uid) };
 }

@@ -12,6 +12,11 @@ import { authPatternSentence } from "@/lib/console/auth-pattern";
 import { connectionSnippets } from "@/lib/console/connection-snippets";
 import { listServerLimits, serverLimitSubjects } from "@/lib/console/limits";
 import { findServer } from "@/lib/console/servers";
+import { ConnectionTable } from "@/components/connections/connection-table";
+import { RevokeAll } from "@/components/connections/revoke-all";
+import { UpstreamAccountForm } from "@/components/connections/upstream-account-form";
+import { CALLBACK_PATH } from "@/lib/console/connections/connect-flow";
+import { listServerConnections, readUpstreamAccountView } from "@/lib/console/connections/manage";
 
 export const metadata: Metadata = { title: "MCP server" };
 
@@ -187,6 +192,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
           </dl>
         </Card>
       </div>
+      {auth.mode === "sign_in" ? <UpstreamAccounts serverId={server.id} /> : null}
       <LimitsPanel limits={limits} choices={{ subjects, servers: [] }} scope={{ serverId: server.id }} />
       <Card className="mt-5 flex flex-wrap items-center justify-between gap-4 border-red-200 p-5 dark:border-red-900">
         <div>
@@ -196,5 +202,39 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
         <DeleteServer id={server.id} name={settings.name} url={server.url} tools={server.tools} />
       </Card>
     </>
+  );
+}
+
+/** sign_in servers: the upstream account setting, and who connected their own account (revoke one or all). */
+async function UpstreamAccounts({ serverId }: { serverId: string }) {
+  const view = await readUpstreamAccountView(serverId);
+  const connections = view.account ? await listServerConnections(serverId) : [];
+  return (
+    <Card className="mt-5 p-5">
+      <h2 className="text-sm font-semibold">Users&apos; own upstream accounts</h2>
+      <p className="mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+        The gateway sends each signed-in user&apos;s own credential upstream instead of a shared one; users connect their account once.
+      </p>
+      <UpstreamAccountForm serverId={serverId} view={view} redirectUri={`${process.env.NEXTAUTH_URL ?? ""}${CALLBACK_PATH}`} />
+      {view.account ? (
+        <div className="mt-5 space-y-2">
+          <div className="flex items-center justify-between">
+            <h3 className="text-sm font-semibold">Connected users ({connections.length})</h3>
+            {connections.length > 0 ? <RevokeAll serverId={serverId} /> : null}
+          </div>
+          {connections.length === 0 ? (
+            <p className="text-sm text-zinc-500">Nobody has connected an account yet.</p>
+          ) : (
+            <ConnectionTable
+              label="Connected users"
+              nameHeader="Consumer"
+              removeLabel="Revoke"
+              removeBase={`/api/servers/${serverId}/connections`}
+              rows={connections.map((connection) => ({ name: connection.consumer, connection }))}
+            />
+          )}
+        </div>
+      ) : null}
+    </Card>
   );
 }
