@@ -1,6 +1,6 @@
 // The demo's stand-ins behave like the services they replace, checked with
 // the MCP SDK client: GitHub's server (own PRM, 401 challenge, OAuth app with
-// client id + secret and PKCE, no dynamic registration, 40+ tools by their
+// client id + secret and PKCE, expiring tokens with refresh, revocation, no dynamic registration, 40+ tools by their
 // GitHub names) and Konnect's (one service token, nothing else).
 import { createHash } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -136,6 +136,31 @@ describe("GitHub stand-in", () => {
     expect(
       (await fetch(authorize({ redirect_uri: "https://evil.example/callback", code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" })).status,
     ).toBe(400);
+  });
+
+  it("refreshes like GitHub's expiring user tokens (rotating the pair) and ends the whole grant on revocation", async () => {
+    const provider = await authorizeWithOAuth(github.mcpUrl, { client });
+    const first = provider.tokens()!;
+    expect(first).toMatchObject({ expires_in: 28_800, refresh_token: expect.stringMatching(/^ghr_[0-9A-Za-z]{36}$/) });
+    const form = (fields: Record<string, string>, path = "access_token") =>
+      fetch(`${github.authorizationServer}/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({ client_id: app.clientId, client_secret: app.clientSecret, ...fields }),
+      });
+    const accepted = async (token: string) => (await post(github.mcpUrl, { authorization: `Bearer ${token}` })).status;
+
+    const refreshed = (await (await form({ grant_type: "refresh_token", refresh_token: first.refresh_token! })).json()) as { access_token: string; refresh_token: string };
+    expect(refreshed.access_token).toMatch(/^gho_/);
+    expect([await accepted(refreshed.access_token), await accepted(first.access_token)]).toEqual([200, 401]);
+    expect(await (await form({ grant_type: "refresh_token", refresh_token: first.refresh_token! })).json()).toMatchObject({ error: "invalid_grant" });
+
+    expect((await form({ token: refreshed.access_token, client_secret: "wrong" }, "revoke")).status).toBe(401);
+    expect((await form({ token: refreshed.access_token }, "revoke")).status).toBe(200);
+    expect(await accepted(refreshed.access_token)).toBe(401);
+    expect(await (await form({ grant_type: "refresh_token", refresh_token: refreshed.refresh_token })).json()).toMatchObject({ error: "invalid_grant" });
+    const metadata = (await (await fetch(`${github.origin}/.well-known/oauth-authorization-server/login/oauth`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({ revocation_endpoint: `${github.authorizationServer}/revoke`, grant_types_supported: ["authorization_code", "refresh_token"] });
   });
 });
 

@@ -1,5 +1,6 @@
 // A local stand-in for GitHub's remote MCP server (api.githubcopilot.com/mcp/)
-// and the authorization server it trusts (github.com/login/oauth), on one
+// and the authorization server it trusts (github.com/login/oauth, with refresh
+// and revocation), on one
 // origin: the MCP endpoint at /mcp/ demands a bearer token that this
 // authorization server issued, answers 401 with a challenge naming its
 // Protected Resource Metadata (RFC 9728), and serves that metadata, which
@@ -18,6 +19,8 @@ export interface GitHubStandInOptions {
   app: OAuthApp;
   /** The GitHub user every token belongs to. */
   login?: string;
+  /** How long an access token lasts (GitHub: 8 hours). */
+  accessTokenTtlSeconds?: number;
 }
 
 export interface GitHubStandIn {
@@ -51,7 +54,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
   const mcpUrl = `${origin}/mcp/`;
   const prmUrl = `${origin}/.well-known/oauth-protected-resource/mcp/`;
-  const oauth = new GitHubOAuthServer(origin, options.app, options.login ?? "octocat");
+  const oauth = new GitHubOAuthServer(origin, options.app, options.login ?? "octocat", options.accessTokenTtlSeconds);
   const log = new RequestLog();
 
   const challenge = (error: string, description: string) => `Bearer error="${error}", error_description="${description}", resource_metadata="${prmUrl}"`;
@@ -97,6 +100,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       if (req.method === "POST" && url.pathname === "/login/oauth/access_token") {
         return reply(res, oauth.token({ authorization: req.headers.authorization, accept: req.headers.accept }, await readBody(req)));
       }
+      if (req.method === "POST" && url.pathname === "/login/oauth/revoke") return reply(res, oauth.revoke({ authorization: req.headers.authorization }, await readBody(req)));
       if (req.method === "GET" && url.pathname === "/_demo/requests") return log.serve(url, res);
       sendJson(res, 404, { message: "Not Found" });
     };

@@ -1,8 +1,12 @@
 // The GitHub stand-in's authorization server, shaped like github.com/login/oauth
 // for an OAuth app: one pre-registered confidential client (no dynamic
 // registration), Authorization Code with PKCE (S256 required here), the token
-// endpoint demanding client id *and* secret, RFC 8414 metadata. The authorize
-// step approves at once — the demo's user is always signed in to "GitHub".
+// endpoint demanding client id *and* secret, RFC 8414 metadata. Like GitHub's
+// expiring user tokens, an access token lasts 8 hours and comes with a
+// refresh token; a refresh rotates both (the old pair stops working), and a
+// revocation (RFC 7009) ends the whole grant — what a user does under
+// "Authorized OAuth Apps". The authorize step approves at once — the demo's
+// user is always signed in to "GitHub".
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { randomBase62 } from "../../lib/core/keys/base62";
 
@@ -18,6 +22,12 @@ export interface IssuedToken {
   scopes: string[];
 }
 
+interface HeldToken extends IssuedToken {
+  /** The authorization a code started: a refresh and a revocation act on all of it. */
+  grant: string;
+  expiresAt: number;
+}
+
 interface PendingCode extends IssuedToken {
   redirectUri: string;
   challenge: string;
@@ -31,10 +41,13 @@ export interface OAuthResponse {
 }
 
 const CODE_TTL_MS = 10 * 60_000;
+/** GitHub's expiring user tokens: 8 hours, refreshable for 6 months. */
+export const ACCESS_TOKEN_TTL_SECONDS = 8 * 3600;
+const REFRESH_TOKEN_TTL_SECONDS = 182 * 86_400;
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** GitHub-style token: prefix + 36 base62 characters. */
-export function githubStyleToken(prefix: "gho" | "ghp"): string {
+export function githubStyleToken(prefix: "gho" | "ghp" | "ghr"): string {
   return `${prefix}_${randomBase62(36)}`;
 }
 
@@ -59,12 +72,14 @@ const errorPage = (message: string): OAuthResponse => ({
 export class GitHubOAuthServer {
   readonly issuer: string;
   #codes = new Map<string, PendingCode>();
-  #tokens = new Map<string, IssuedToken>();
+  #tokens = new Map<string, HeldToken>();
+  #refreshTokens = new Map<string, HeldToken>();
 
   constructor(
     origin: string,
     private readonly app: OAuthApp,
     private readonly login: string,
+    private readonly accessTokenTtlSeconds = ACCESS_TOKEN_TTL_SECONDS,
   ) {
     this.issuer = `${origin}/login/oauth`;
   }
@@ -75,8 +90,9 @@ export class GitHubOAuthServer {
       issuer: this.issuer,
       authorization_endpoint: `${this.issuer}/authorize`,
       token_endpoint: `${this.issuer}/access_token`,
+      revocation_endpoint: `${this.issuer}/revoke`,
       response_types_supported: ["code"],
-      grant_types_supported: ["authorization_code"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
       code_challenge_methods_supported: ["S256"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     };
@@ -84,13 +100,14 @@ export class GitHubOAuthServer {
 
   /** Who a bearer token belongs to, or undefined. */
   verify(token: string): IssuedToken | undefined {
-    return this.#tokens.get(token);
+    const held = this.#tokens.get(token);
+    return held && held.expiresAt > Date.now() ? { login: held.login, scopes: held.scopes } : undefined;
   }
 
   /** A personal access token (what an admin pastes to sync the tool list). */
   issuePersonalAccessToken(scopes = ["repo", "read:user", "read:org"]): string {
     const token = githubStyleToken("ghp");
-    this.#tokens.set(token, { login: this.login, scopes });
+    this.#tokens.set(token, { login: this.login, scopes, grant: token, expiresAt: Number.POSITIVE_INFINITY });
     return token;
   }
 
@@ -132,9 +149,8 @@ export class GitHubOAuthServer {
     return back({ code });
   }
 
-  /** POST /login/oauth/access_token: form body; client_secret_basic or client_secret_post. */
-  token(headers: { authorization?: string; accept?: string }, body: string): OAuthResponse {
-    const form = new URLSearchParams(body);
+  /** The app's own request: client_secret_basic or client_secret_post; undefined when it is not. */
+  #clientRefusal(headers: { authorization?: string }, form: URLSearchParams): OAuthResponse | undefined {
     let clientId = form.get("client_id");
     let clientSecret = form.get("client_secret");
     const basic = /^Basic\s+(.+)$/i.exec(headers.authorization ?? "");
@@ -147,7 +163,16 @@ export class GitHubOAuthServer {
     if (clientId !== this.app.clientId || !clientSecret || !sameSecret(clientSecret, this.app.clientSecret)) {
       return json(401, { error: "invalid_client", error_description: "The client_id and/or client_secret passed are incorrect." }, { "www-authenticate": 'Basic realm="GitHub"' });
     }
+    return undefined;
+  }
+
+  /** POST /login/oauth/access_token: form body; client_secret_basic or client_secret_post. */
+  token(headers: { authorization?: string; accept?: string }, body: string): OAuthResponse {
+    const form = new URLSearchParams(body);
+    const refused = this.#clientRefusal(headers, form);
+    if (refused) return refused;
     const grantType = form.get("grant_type");
+    if (grantType === "refresh_token") return this.#refresh(form.get("refresh_token") ?? "", headers.accept);
     if (grantType !== null && grantType !== "authorization_code") return json(400, { error: "unsupported_grant_type" });
     const code = form.get("code") ?? "";
     const pending = this.#codes.get(code);
@@ -158,15 +183,53 @@ export class GitHubOAuthServer {
     const verifier = form.get("code_verifier") ?? "";
     if (createHash("sha256").update(verifier).digest("base64url") !== pending.challenge) return invalidGrant("The code_verifier does not match the code_challenge.");
 
+    return this.#grantTokens({ login: pending.login, scopes: pending.scopes, grant: randomBytes(8).toString("hex") }, headers.accept);
+  }
+
+  /** A refresh rotates the pair: the old access and refresh tokens stop working. */
+  #refresh(refreshToken: string, accept: string | undefined): OAuthResponse {
+    const held = this.#refreshTokens.get(refreshToken);
+    if (!held || held.expiresAt < Date.now()) return json(400, { error: "invalid_grant", error_description: "The refresh token passed is incorrect or expired." });
+    this.#endGrant(held.grant);
+    return this.#grantTokens(held, accept);
+  }
+
+  #grantTokens(issued: IssuedToken & { grant: string }, accept: string | undefined): OAuthResponse {
+    const now = Date.now();
     const accessToken = githubStyleToken("gho");
-    this.#tokens.set(accessToken, { login: pending.login, scopes: pending.scopes });
-    const granted = { access_token: accessToken, token_type: "bearer", scope: pending.scopes.join(",") };
+    const refreshToken = githubStyleToken("ghr");
+    const identity = { login: issued.login, scopes: issued.scopes, grant: issued.grant };
+    this.#tokens.set(accessToken, { ...identity, expiresAt: now + this.accessTokenTtlSeconds * 1000 });
+    this.#refreshTokens.set(refreshToken, { ...identity, expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000 });
+    const granted = {
+      access_token: accessToken,
+      token_type: "bearer",
+      scope: issued.scopes.join(","),
+      expires_in: String(this.accessTokenTtlSeconds),
+      refresh_token: refreshToken,
+      refresh_token_expires_in: String(REFRESH_TOKEN_TTL_SECONDS),
+    };
     // GitHub answers form-encoded unless the client asks for JSON.
-    if (headers.accept?.includes("application/json")) return json(200, granted);
+    if (accept?.includes("application/json")) return json(200, { ...granted, expires_in: this.accessTokenTtlSeconds, refresh_token_expires_in: REFRESH_TOKEN_TTL_SECONDS });
     return {
       status: 200,
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8", "cache-control": "no-store" },
       body: new URLSearchParams(granted).toString(),
     };
+  }
+
+  /** POST /login/oauth/revoke (RFC 7009): an access or refresh token of the app ends its whole grant; an unknown token is no error. */
+  revoke(headers: { authorization?: string }, body: string): OAuthResponse {
+    const form = new URLSearchParams(body);
+    const refused = this.#clientRefusal(headers, form);
+    if (refused) return refused;
+    const token = form.get("token") ?? "";
+    const held = this.#tokens.get(token) ?? this.#refreshTokens.get(token);
+    if (held) this.#endGrant(held.grant);
+    return { status: 200, headers: { "cache-control": "no-store" }, body: "" };
+  }
+
+  #endGrant(grant: string) {
+    for (const tokens of [this.#tokens, this.#refreshTokens]) for (const [token, held] of tokens) if (held.grant === grant) tokens.delete(token);
   }
 }

@@ -65,6 +65,14 @@ export const ERROR_TABLE = {
   /** The upstream's answer could not be judged (a tools/list that does not parse, nests too deep…): refused, never passed on. */
   upstream_invalid: { http: 502, jsonRpc: -32603 },
   credential_unavailable: { http: 502, jsonRpc: -32603 },
+  /**
+   * per_user routes: the signed-in user has not connected the server, or the connection broke. MCP's
+   * URLElicitationRequiredError (2025-11-25): data.elicitations holds the console page that connects it.
+   */
+  upstream_not_connected: { http: 200, jsonRpc: -32042 },
+  upstream_connection_broken: { http: 200, jsonRpc: -32042 },
+  /** The upstream refused (401) the user's own credential, again after the console was told. */
+  upstream_credential_rejected: { http: 502, jsonRpc: -32603 },
   token_exchange_failed: { http: 502, jsonRpc: -32603 },
   idp_unavailable: { http: 503, jsonRpc: -32603 },
   metadata_unavailable: { http: 502, jsonRpc: -32603 },

@@ -13,6 +13,8 @@ import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
 import { ConfirmationStates } from "./approvals/confirmation-state";
 import type { ApprovalClaims } from "./control-plane/approval-client";
+import type { UpstreamTokenSource } from "./control-plane/upstream-token-client";
+import { UserCredentials } from "./pipeline/user-credentials";
 import { renderUpstreamHeaders, RouteHealth } from "./pipeline/upstream-credentials";
 import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
@@ -33,6 +35,8 @@ export interface GatewayOptions {
   telemetry?: GatewayTelemetry;
   /** The console's approvals (control-plane/approval-client.ts); without, calls that need one are refused. */
   approvals?: ApprovalClaims;
+  /** The console's per-user upstream credentials (control-plane/upstream-token-client.ts); without, per_user routes refuse every call. */
+  upstreamTokens?: UpstreamTokenSource;
 }
 
 export function createGateway(options: GatewayOptions) {
@@ -94,6 +98,7 @@ export function createGateway(options: GatewayOptions) {
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,
     exchanges: new TokenExchanger(dispatcher, vault),
+    userCredentials: new UserCredentials(options.upstreamTokens, (server, lookup) => metrics.userCredential(server, lookup)),
     vault,
     health,
     limiter: limits,

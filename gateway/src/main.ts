@@ -13,6 +13,7 @@ import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/opt
 import { readConfigFile } from "./config/read-config-file";
 import { ShippingAuditSink } from "./control-plane/audit-shipper";
 import { ConsoleApprovalClient } from "./control-plane/approval-client";
+import { ConsoleUpstreamTokenClient } from "./control-plane/upstream-token-client";
 import { ControlPlaneClient } from "./control-plane/cp-client";
 import { DriftReporter } from "./control-plane/drift-reporter";
 import { createGateway, type Gateway } from "./gateway";
@@ -79,6 +80,8 @@ async function start(options: GatewayOptions) {
     telemetry,
     // Approvals are decided in the console; a gateway configured from a file refuses calls that need one.
     approvals: options.cpUrl ? new ConsoleApprovalClient({ url: options.cpUrl, token: options.dpToken! }) : undefined,
+    // So are users' own upstream credentials: per_user routes of a gateway configured from a file refuse every call.
+    upstreamTokens: options.cpUrl ? new ConsoleUpstreamTokenClient({ url: options.cpUrl, token: options.dpToken! }) : undefined,
   });
   const controlPlane = options.cpUrl
     ? new ControlPlaneClient({

@@ -105,6 +105,8 @@ export interface CompiledRoute {
   forwardCallerToken: boolean;
   /** Set: the caller's token is exchanged for the upstream's Authorization. */
   tokenExchange?: CompiledTokenExchange;
+  /** Set (sign_in routes): each user's own credential, from the console, goes in this (lower-cased) header. */
+  perUserCredential?: { header: string };
   timeoutMs: number;
   corsOrigins: ReadonlySet<string>;
   corsAllowHeaders: string;
@@ -225,6 +227,11 @@ function compileTokenExchange(server: ServerConfig): CompiledTokenExchange | und
   };
 }
 
+function compilePerUserCredential(server: ServerConfig): CompiledRoute["perUserCredential"] {
+  const perUser = server.upstream_credential?.per_user;
+  return perUser && server.auth.mode === "sign_in" ? { header: perUser.header.toLowerCase() } : undefined;
+}
+
 function compileRoute(
   server: ServerConfig,
   consumers: ReadonlyMap<string, CompiledConsumer>,
@@ -251,6 +258,7 @@ function compileRoute(
     upstreamHeaders,
     forwardCallerToken,
     tokenExchange: compileTokenExchange(server),
+    perUserCredential: compilePerUserCredential(server),
     timeoutMs: server.timeout_ms,
     corsOrigins: new Set(server.cors.origins.map((o) => (o === "*" ? o : new URL(o).origin))),
     corsAllowHeaders: allowHeaders.join(", "),

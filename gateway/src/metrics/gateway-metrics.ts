@@ -1,6 +1,8 @@
 // Prometheus series for the data plane, rendered as text on the status
 // listener. Label values that callers choose (tool and method names) are
 // bounded per server, so a client sending random names cannot grow memory.
+import type { CredentialLookup } from "../pipeline/user-credentials";
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const MAX_TOOL_LABELS_PER_SERVER = 500;
 export const OTHER = "(other)";
@@ -119,6 +121,11 @@ export class GatewayMetrics {
     "Calls held for a person's confirmation or approval, by server, kind (confirm, approve) and outcome (asked, confirmed, approved, pending, refused reasons).",
     ["server", "kind", "outcome"],
   );
+  readonly #userCredentials = new Counter(
+    "portcullis_user_credential_lookups_total",
+    "Per-user upstream credentials looked up (per_user routes), by server and outcome (held, fetched, refreshed, not_connected, broken, unavailable).",
+    ["server", "outcome"],
+  );
   readonly #toolLabels = new Map<string, Set<string>>();
 
   constructor(private readonly gauges: () => Record<string, { help: string; value: number }> = () => ({})) {}
@@ -147,8 +154,13 @@ export class GatewayMetrics {
     this.#approvals.inc([server, kind, outcome]);
   }
 
+  /** One lookup of a user's own upstream credential (pipeline/user-credentials.ts). */
+  userCredential(server: string, outcome: CredentialLookup) {
+    this.#userCredentials.inc([server, outcome]);
+  }
+
   render(): string {
     const gauges = Object.entries(this.gauges()).map(([name, g]) => `# HELP ${name} ${g.help}\n# TYPE ${name} gauge\n${name} ${g.value}`);
-    return `${[this.#requests.render(), this.#denials.render(), this.#duration.render(), this.#upstream.render(), this.#approvals.render(), ...gauges].join("\n")}\n`;
+    return `${[this.#requests.render(), this.#denials.render(), this.#duration.render(), this.#upstream.render(), this.#approvals.render(), this.#userCredentials.render(), ...gauges].join("\n")}\n`;
   }
 }

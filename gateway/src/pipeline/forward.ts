@@ -116,10 +116,12 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   if (sessionId !== undefined) out["mcp-session-id"] = deps.sessions.bind(route.name, sessionOwner(ctx), sessionId);
   const challenge = headerValue(response.headers["www-authenticate"]);
   if (!route.forwardCallerToken) {
-    // The upstream judged the gateway's stored credential: no new user token can fix that,
-    // and its challenge names an authorization server the caller has nothing to do with.
+    // The upstream judged the gateway's stored credential (or, on per_user routes, the one the console
+    // holds for the user): no new token from the caller can fix that, and its challenge names an
+    // authorization server the caller has nothing to do with.
     if (status === 401) {
       discard(response.body);
+      if (route.perUserCredential) throw new GatewayError("upstream_credential_rejected", `Server '${route.name}' refused your credential`, "upstream answered 401");
       throw new GatewayError("upstream_bad_response", `Server '${route.name}' refused the gateway's credential`, "upstream answered 401");
     }
     delete out["www-authenticate"];

@@ -1,6 +1,6 @@
 // The request pipeline: route → CORS → authenticate/identify → session →
 // message → tool access → catalogue → a person's confirmation or approval →
-// rate limits → credentials → forward. Each step either fills in the
+// rate limits → credentials (stored, exchanged, or the user's own) → forward. Each step either fills in the
 // context or throws a GatewayError; the first refusal ends the request. The
 // audit event and metrics are written when the response closes, whatever
 // happened, and can never change the response.
@@ -32,6 +32,7 @@ import { limitToolCalls } from "./rate-limit";
 import { holdForPerson, type HumanStepDeps } from "./human-step";
 import { decideToolCalls, type HeldCall } from "./tool-access";
 import { applyUpstreamCredentials, upstreamIdentity, type RouteHealth } from "./upstream-credentials";
+import { forwardWithUserCredential, type UserCredentials } from "./user-credentials";
 
 export type TokenSwapAuth = Extract<CompiledAuth, { mode: "token_swap" }>;
 
@@ -63,6 +64,8 @@ export interface ProxyDeps extends ForwardDeps, HumanStepDeps {
   metadata: UpstreamMetadataCache;
   tokens: TokenAuthenticator;
   exchanges: TokenExchanger;
+  /** Signed-in users' own upstream credentials (per_user routes). */
+  userCredentials: UserCredentials;
   vault: VaultResolver;
   health: RouteHealth;
   limiter: Limiter;
@@ -159,7 +162,8 @@ async function runPipeline(ctx: RequestContext, deps: ProxyDeps, cors: { headers
   if (ctx.trace && route.upstreamHeaders.length > 0) await ctx.trace.step("portcullis.vault.resolve", {}, () => applyUpstreamCredentials(ctx, deps.vault, deps.health));
   else await applyUpstreamCredentials(ctx, deps.vault, deps.health);
   if (route.tokenExchange) await deps.exchanges.apply(ctx, route.tokenExchange);
-  await forwardToUpstream(ctx, deps, cors.headers);
+  if (route.perUserCredential) await forwardWithUserCredential(ctx, deps, cors.headers);
+  else await forwardToUpstream(ctx, deps, cors.headers);
 }
 
 async function handleRequest(req: IncomingMessage, res: ServerResponse, deps: ProxyDeps) {

@@ -36,6 +36,8 @@ const DENIALS = new Set<ErrorCode>([
   "approval_required",
   "approval_rejected",
   "approval_expired",
+  "upstream_not_connected",
+  "upstream_connection_broken",
 ]);
 
 export function respondWithError(ctx: RequestContext, error: GatewayError, cors: Record<string, string>, log: Logger) {

@@ -46,5 +46,6 @@ export function upstreamIdentity(route: CompiledRoute): string | undefined {
   const refs = route.upstreamHeaders.flatMap(([, t]) => t.references.map((r) => r.raw));
   const exchange = route.tokenExchange;
   if (exchange) refs.push(`token_exchange:${exchange.resource ?? exchange.audience}`);
+  if (route.perUserCredential) refs.push(`per_user:${route.perUserCredential.header}`);
   return refs.length ? refs.join(" ") : undefined;
 }

@@ -235,6 +235,52 @@ describe("validated passthrough and token exchange", () => {
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+describe("upstream_credential.per_user", () => {
+  const jwk = { kty: "EC", crv: "P-256", x: "x", y: "y", kid: "k1" };
+  const withRoute = (auth: Record<string, unknown>, extra: Record<string, unknown>) =>
+    parseConfig({
+      version: 1,
+      gateway: { public_url: "https://gw.example" },
+      authorization_server: { issuer: "https://console.example/api/oauth", jwks: { keys: [jwk] } },
+      servers: [{ name: "github", path: "/github", upstream: "https://api.example/mcp", auth, ...extra }],
+    });
+
+  it("defaults to the Authorization header with the Bearer scheme on a sign_in route", () => {
+    const result = withRoute({ mode: "sign_in" }, { upstream_credential: { per_user: {} } });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.servers[0]!.upstream_credential).toEqual({ per_user: { header: "Authorization", scheme: "Bearer" } });
+    const raw = withRoute({ mode: "sign_in" }, { upstream_credential: { per_user: { header: "X-Api-Key", scheme: "" } } });
+    expect(raw.ok && raw.config.servers[0]!.upstream_credential!.per_user).toEqual({ header: "X-Api-Key", scheme: "" });
+  });
+
+  it.each([
+    ["per_user on a passthrough route", { mode: "passthrough" }, {}, "servers[0].upstream_credential: per_user applies to sign_in routes"],
+    [
+      "per_user on a token_swap route",
+      { mode: "token_swap", issuer: "https://idp.example", jwks: { uri: "https://idp.example/jwks" } },
+      {},
+      "servers[0].upstream_credential: per_user applies to sign_in routes",
+    ],
+    [
+      "upstream_headers setting the same header",
+      { mode: "sign_in" },
+      { upstream_headers: { authorization: "Bearer shared" } },
+      "servers[0].upstream_headers.authorization: authorization carries each user's own credential",
+    ],
+    [
+      "a header the gateway sets itself",
+      { mode: "sign_in" },
+      { upstream_credential: { per_user: { header: "Content-Length" } } },
+      "servers[0].upstream_credential.per_user.header:",
+    ],
+    ["a scheme of two words", { mode: "sign_in" }, { upstream_credential: { per_user: { scheme: "Bearer x" } } }, "servers[0].upstream_credential.per_user.scheme:"],
+    ["an empty upstream_credential", { mode: "sign_in" }, { upstream_credential: {} }, "servers[0].upstream_credential: upstream_credential needs `token_exchange` or `per_user`"],
+  ])("refuses %s", (_what, auth, extra, problem) => {
+    const result = withRoute(auth, { upstream_credential: { per_user: {} }, ...extra });
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(problem)]);
+  });
+});
+
 describe("require: confirmation and approval", () => {
   const withRequire = (require: unknown, where: "tool" | "default" = "tool") => {
     const doc = parseYaml(example);

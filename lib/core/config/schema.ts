@@ -281,12 +281,43 @@ const tokenExchangeSchema = z
   })
   .refine((x) => x.audience || x.resource, { message: "token_exchange needs `audience` or `resource`: the upstream must get a token issued for it", path: ["audience"] });
 
+/** Headers the gateway itself sets or that frame the request: a user's credential cannot go in them. */
+const RESERVED_CREDENTIAL_HEADERS = new Set([
+  "host",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "mcp-session-id",
+  "mcp-protocol-version",
+  "traceparent",
+  "tracestate",
+]);
+
+/**
+ * sign_in routes: each signed-in user's own upstream credential, held by the console (the user connects the
+ * server once: the upstream's OAuth consent, or a secret they paste) and fetched by the gateway when first
+ * needed. The console builds the value as `<scheme> <token>`, or the token alone when `scheme` is "".
+ */
+const perUserCredentialSchema = z.strictObject({
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "a header name uses letters, digits and '-'")
+    .refine((h) => !RESERVED_CREDENTIAL_HEADERS.has(h.toLowerCase()), "this header is set by the gateway itself")
+    .default("Authorization"),
+  scheme: z
+    .string()
+    .max(32)
+    .regex(/^[A-Za-z0-9._~+/-]*$/, 'a scheme is one word, e.g. Bearer or token ("" for the raw value)')
+    .default("Bearer"),
+});
+
 /** The fields the rules across a server look at (the console's form has all but passthrough_credentials). */
 interface ServerRuleFields {
   auth: { mode: "passthrough" | "token_swap" | "sign_in" };
   upstream_headers: Record<string, string>;
   passthrough_credentials?: boolean;
-  upstream_credential?: unknown;
+  upstream_credential?: { token_exchange?: unknown; per_user?: { header: string } };
 }
 
 /** Rules across a server's fields, shared with the console's server form. */
@@ -296,9 +327,8 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   };
   const passthrough = server.auth.mode === "passthrough";
   const setsAuthorization = Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === "authorization");
-  const credential = server.upstream_credential as { token_exchange?: unknown; per_user?: { header: string } } | undefined;
-  const exchanges = credential?.token_exchange !== undefined;
-  const perUser = credential?.per_user;
+  const exchanges = server.upstream_credential?.token_exchange !== undefined;
+  const perUser = server.upstream_credential?.per_user;
   rule(
     passthrough && server.passthrough_credentials === true,
     "passthrough_credentials",
@@ -315,7 +345,7 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
   }
   rule(passthrough && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes (a passthrough route forwards the caller's token)");
   const signIn = server.auth.mode === "sign_in";
-  rule(signIn && exchanges, "upstream_credential", "token_exchange applies to token_swap routes");
+  rule(signIn && exchanges, "upstream_credential", "upstream_credential applies to token_swap routes");
   rule(
     signIn && server.passthrough_credentials === true,
     "passthrough_credentials",
@@ -326,24 +356,22 @@ export function checkServerRules(server: ServerRuleFields, ctx: z.RefinementCtx)
     "passthrough_credentials",
     "token exchange sends an exchanged token, never the caller's: it excludes passthrough_credentials",
   );
-  rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
-  rule(!signIn && perUser !== undefined, "upstream_credential", "per_user applies to sign_in routes: only they know which user calls");
+  rule(exchanges && perUser !== undefined, "upstream_credential", "choose one: `token_exchange` or `per_user`");
   rule(
-    perUser !== undefined && Object.keys(server.upstream_headers).some((h) => h.toLowerCase() === perUser.header.toLowerCase()),
-    "upstream_headers",
-    `the user's own credential is the route's ${perUser?.header ?? ""} header; it cannot be set in upstream_headers too`,
+    perUser !== undefined && !signIn,
+    "upstream_credential",
+    "per_user applies to sign_in routes: a user's own upstream credential is found by the user signed in with Portcullis",
   );
+  for (const header of Object.keys(server.upstream_headers)) {
+    if (perUser === undefined || header.toLowerCase() !== perUser.header.toLowerCase()) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["upstream_headers", header],
+      message: `${header} carries each user's own credential (upstream_credential.per_user), so it cannot be set here too`,
+    });
+  }
+  rule(!passthrough && exchanges && setsAuthorization, "upstream_headers", "the exchanged token is the route's Authorization; it cannot be set in upstream_headers too");
 }
-
-/** sign_in only: each user's own upstream credential, which the console holds and gateways ask it for. */
-const perUserCredentialSchema = z.strictObject({
-  header: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")
-    .default("Authorization"),
-  /** Put before the value with a space; "" sends the raw value. */
-  scheme: z.string().max(64).default("Bearer"),
-});
 /** Hand-written files and servers that existed before pinning keep today's behaviour: allow. */
 const catalogueRule = z.enum(["hold", "allow"]).default("allow");
 
@@ -357,10 +385,10 @@ export const serverSchema = z
     upstream_headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'"), secretString).default({}),
     /** token_swap only: forward the caller's token instead of removing it (the less safe choice). */
     passthrough_credentials: z.boolean().default(false),
-    /** How the upstream credential is obtained instead of a stored one in upstream_headers: exchanged (token_swap) or each user's own (sign_in). */
+    /** token_swap: `token_exchange`; sign_in: `per_user`. How the upstream credential is obtained, instead of a stored one in upstream_headers. */
     upstream_credential: z
       .strictObject({ token_exchange: tokenExchangeSchema.optional(), per_user: perUserCredentialSchema.optional() })
-      .refine((x) => (x.token_exchange === undefined) !== (x.per_user === undefined), { message: "upstream_credential is either token_exchange or per_user" })
+      .refine((c) => c.token_exchange !== undefined || c.per_user !== undefined, { message: "upstream_credential needs `token_exchange` or `per_user`" })
       .optional(),
     timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
     cors: z.strictObject({ origins: z.array(z.union([z.literal("*"), z.url()])).default([]) }).default({ origins: [] }),

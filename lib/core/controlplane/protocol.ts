@@ -13,7 +13,7 @@ export const DP_API = {
   drift: "/api/dp/v1/drift",
   /** POST ApprovalClaim → ApprovalAnswer: ask for, or use, the approval of one tool call. */
   approvals: "/api/dp/v1/approvals",
-  /** POST UpstreamTokenRequest → UpstreamTokenAnswer: one user's own credential for a per_user server. */
+  /** POST UpstreamTokenRequest → UpstreamTokenAnswer: a signed-in user's own credential for one server (per_user routes). */
   upstreamTokens: "/api/dp/v1/upstream-tokens",
 } as const;
 
@@ -129,8 +129,10 @@ export const approvalAnswerSchema = z.object({
 export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
 
 /**
- * A gateway asks for one user's upstream credential on a server whose `upstream_credential` is `per_user`.
- * `rejected`: the upstream refused the token the gateway had (401), so the console must not answer it again.
+ * A gateway's request for a user's own upstream credential on a server with `upstream_credential.per_user`
+ * (docs/gateway.md, "Per-user upstream credentials"). `rejected`: the upstream refused (401) the last value the
+ * gateway was given for this user, so the console must not hand the same access token back: it refreshes it, or
+ * marks the connection broken and answers `broken`.
  */
 export const upstreamTokenRequestSchema = z.strictObject({
   server: z.string().min(1).max(128),
@@ -139,18 +141,33 @@ export const upstreamTokenRequestSchema = z.strictObject({
 });
 export type UpstreamTokenRequest = z.infer<typeof upstreamTokenRequestSchema>;
 
+/** A request's body is bounded before it is parsed. */
 export const UPSTREAM_TOKEN_REQUEST_MAX_BYTES = 4 * 1024;
 
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+/** Visible ASCII and inner spaces only: a CR or LF would split the upstream request's headers. */
+const headerValue = z
+  .string()
+  .max(8192)
+  .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/);
+/** The console page where the signed-in user connects this server: its public URL + /connections/<server>/connect. */
+const connectUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const humanMessage = z.string().min(1).max(500);
+
+/** The console's answer (200) to an UpstreamTokenRequest. */
 export const upstreamTokenAnswerSchema = z.discriminatedUnion("status", [
-  z.strictObject({
+  z.object({
     status: z.literal("connected"),
-    /** The whole header value, e.g. "Bearer gho_x". */
-    value: z.string().min(1),
-    header: z.string().min(1),
-    /** null: no expiry known (the gateway keeps it at most 10 minutes). */
-    expires_at: z.iso.datetime().nullable(),
+    /** The whole header value, scheme included (e.g. "Bearer gho_…"). */
+    value: headerValue,
+    /** The header it goes in: the server's `per_user.header`. */
+    header: headerName,
+    /** When the access token expires; null: not known (the gateway keeps it at most 10 minutes). */
+    expires_at: z.iso.datetime({ offset: true }).nullable(),
   }),
-  z.strictObject({ status: z.literal("not_connected"), connect_url: z.url(), message: z.string() }),
-  z.strictObject({ status: z.literal("broken"), connect_url: z.url(), message: z.string() }),
+  /** The user has never connected this server. */
+  z.object({ status: z.literal("not_connected"), connect_url: connectUrl, message: humanMessage }),
+  /** The connection no longer works (the upstream revoked the grant, a refresh failed): the user connects again. */
+  z.object({ status: z.literal("broken"), connect_url: connectUrl, message: humanMessage }),
 ]);
 export type UpstreamTokenAnswer = z.infer<typeof upstreamTokenAnswerSchema>;
