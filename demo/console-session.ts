@@ -6,6 +6,8 @@ export interface ConsoleSession {
   json<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A GET of any page or export, as text (e.g. a dashboard's HTML). */
   text(path: string): Promise<{ status: number; body: string }>;
+  /** A GET not followed: where the console sends the browser (its Location), for redirect flows. */
+  location(pathOrUrl: string): Promise<{ status: number; location: string | null }>;
 }
 
 function cookiesOf(response: Response): string[] {
@@ -34,6 +36,11 @@ export async function signInToConsole(baseUrl: string, email: string, password: 
       });
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    async location(pathOrUrl: string) {
+      const response = await fetch(new URL(pathOrUrl, baseUrl), { headers: { cookie }, redirect: "manual" });
+      await response.body?.cancel();
+      return { status: response.status, location: response.headers.get("location") };
     },
     async text(path: string) {
       const response = await fetch(`${baseUrl}${path}`, { headers: { cookie } });

@@ -119,7 +119,14 @@ async function syncServers(tx: Tx, config: GatewayConfig, groupIds: Map<string, 
       resultRedaction: server.result_redaction ?? "off",
       auditArguments: server.audit_arguments ?? false,
     };
-    const row = await tx.mcpServer.upsert({ where: { name: server.name }, create: { name: server.name, ...data }, update: { ...data, aclVersion: { increment: 1 } } });
+    // The upstream account setting is the console's own (the file carries only per_user): kept while the file keeps per_user.
+    const perUser = server.upstream_credential?.per_user !== undefined;
+    const row = await tx.mcpServer.upsert({
+      where: { name: server.name },
+      create: { name: server.name, ...data },
+      update: { ...data, aclVersion: { increment: 1 }, ...(perUser ? {} : { upstreamAccount: Prisma.DbNull }) },
+    });
+    if (!perUser) await tx.upstreamConnection.deleteMany({ where: { serverId: row.id } });
     await syncPins(tx, row.id, server.tools);
     await syncLimits(tx, row.id, server.limits, groupIds, consumerIds);
     await tx.aclGroupRule.deleteMany({ where: { serverId: row.id } });

@@ -25,6 +25,12 @@ export function upstreamAccountView(row: { authSettings: unknown; upstreamAccoun
   return perUser ? { account: readUpstreamAccount(row.upstreamAccount) ?? { kind: "static" }, ...perUser } : { account: null, header: "Authorization", scheme: "Bearer" };
 }
 
+export async function readUpstreamAccountView(serverId: string): Promise<UpstreamAccountView> {
+  const row = await db().mcpServer.findUnique({ where: { id: serverId }, select: { authSettings: true, upstreamAccount: true } });
+  if (!row) throw notFound("This MCP server");
+  return upstreamAccountView(row);
+}
+
 /** Saves the setting and the `per_user` section it compiles to, checked like every server write; off removes the connections too. */
 export async function saveUpstreamAccount(actor: CurrentUser, serverId: string, input: UpstreamAccountWrite): Promise<UpstreamAccountView> {
   return configWrite(async (tx) => {

@@ -16,8 +16,7 @@ import { ConnectionTable } from "@/components/connections/connection-table";
 import { RevokeAll } from "@/components/connections/revoke-all";
 import { UpstreamAccountForm } from "@/components/connections/upstream-account-form";
 import { CALLBACK_PATH } from "@/lib/console/connections/connect-flow";
-import { listServerConnections, upstreamAccountView } from "@/lib/console/connections/manage";
-import { db } from "@/lib/db/client";
+import { listServerConnections, readUpstreamAccountView } from "@/lib/console/connections/manage";
 
 export const metadata: Metadata = { title: "MCP server" };
 
@@ -208,8 +207,7 @@ export default async function ServerPage({ params }: { params: Promise<{ id: str
 
 /** sign_in servers: the upstream account setting, and who connected their own account (revoke one or all). */
 async function UpstreamAccounts({ serverId }: { serverId: string }) {
-  const row = await db().mcpServer.findUniqueOrThrow({ where: { id: serverId }, select: { authSettings: true, upstreamAccount: true } });
-  const view = upstreamAccountView(row);
+  const view = await readUpstreamAccountView(serverId);
   const connections = view.account ? await listServerConnections(serverId) : [];
   return (
     <Card className="mt-5 p-5">

@@ -1,0 +1,272 @@
+// Each user's own upstream credential, seen from the console, with real
+// processes: the console (next start on PostgreSQL) and an upstream with its
+// own OAuth (test/support/upstream-oauth-server.ts). A developer connects
+// their account through the upstream's consent (code + PKCE S256, state bound
+// to them); the data-plane endpoint answers a gateway their own token —
+// refreshed before it expires, refreshed when the upstream refused it, broken
+// with a reconnect link when the upstream revoked the grant; the tokens are
+// ciphertext in the database; disconnect and an admin's revoke forget them
+// (and revoke them at the upstream); pasted secrets work for upstreams without OAuth.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { signInToConsole, type ConsoleSession } from "../demo/console-session";
+import { hashPassword } from "../lib/auth/password";
+import { DP_API, upstreamTokenAnswerSchema, type UpstreamTokenAnswer } from "../lib/core/controlplane/protocol";
+import { publishConfigVersion } from "../lib/controlplane/versions";
+import { createDb, type Db } from "../lib/db/client";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+import { startConsole, type ConsoleProcess } from "./support/product-processes";
+import { startUpstreamOAuthServer, type UpstreamOAuthServer } from "./support/upstream-oauth-server";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const baseDir = path.join(ROOT, ".portcullis/test", `connections-${randomBytes(4).toString("hex")}`);
+const admin = { email: "connections-admin@example.com", password: randomBytes(12).toString("base64url") };
+const developer = { email: "devon@example.com", password: randomBytes(12).toString("base64url") };
+
+let database: TestDatabase;
+let db: Db;
+let upstream: UpstreamOAuthServer;
+let cp: ConsoleProcess;
+let adminSession: ConsoleSession;
+let devSession: ConsoleSession;
+let dpToken: string;
+let githubId: string;
+
+async function askToken(body: { server: string; consumer: string; rejected?: true }): Promise<{ status: number; answer?: UpstreamTokenAnswer; raw: unknown }> {
+  const response = await fetch(`${cp.url}${DP_API.upstreamTokens}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${dpToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const raw: unknown = await response.json();
+  const parsed = upstreamTokenAnswerSchema.safeParse(raw);
+  return { status: response.status, answer: parsed.success ? parsed.data : undefined, raw };
+}
+
+const devToken = (rejected?: true) => askToken({ server: "github", consumer: developer.email, ...(rejected ? { rejected } : {}) });
+
+/** The developer's browser through the connect flow: console → upstream consent → callback → where it lands. */
+async function connect(session: ConsoleSession, server = "github"): Promise<string> {
+  const start = await session.location(`/connections/${server}/connect`);
+  expect(start.status, "the connect page redirects to the upstream").toBe(307);
+  const consent = await fetch(start.location!, { redirect: "manual" });
+  expect(consent.status).toBe(302);
+  const callback = consent.headers.get("location")!;
+  expect(callback.startsWith(`${cp.url}/api/connections/callback?`)).toBe(true);
+  const landed = await session.location(callback);
+  return new URL(landed.location!, cp.url).href;
+}
+
+/** Calls the upstream's MCP endpoint with a header value the console handed out, as a gateway would forward it. */
+async function callUpstream(value: string): Promise<string> {
+  const client = new Client({ name: "gateway-stand-in", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(upstream.mcpUrl), { requestInit: { headers: { authorization: value } } }));
+  try {
+    const result = await client.callTool({ name: "get_me", arguments: {} });
+    return (result.content as { text: string }[])[0]!.text;
+  } finally {
+    await client.close();
+  }
+}
+
+const connectedValue = (answer: UpstreamTokenAnswer | undefined) => {
+  expect(answer?.status).toBe("connected");
+  return (answer as Extract<UpstreamTokenAnswer, { status: "connected" }>).value;
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+  await db.user.create({ data: { email: admin.email, role: "admin", passwordHash: await hashPassword(admin.password) } });
+  const dev = await db.user.create({ data: { email: developer.email, role: "developer", passwordHash: await hashPassword(developer.password) } });
+  // The consumer a sign-in with Portcullis makes for the developer (lib/oauth-server/sign-in.ts).
+  await db.consumer.create({ data: { username: developer.email, ownerUserId: dev.id } });
+  await publishConfigVersion(db, { reason: "startup" });
+  upstream = await startUpstreamOAuthServer({ accessTtlSeconds: 45 });
+  cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey: randomBytes(32).toString("hex") });
+  adminSession = await signInToConsole(cp.url, admin.email, admin.password);
+  devSession = await signInToConsole(cp.url, developer.email, developer.password);
+  dpToken = (await adminSession.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" })).body.token;
+  const text = stringify({
+    version: 1,
+    gateway: { public_url: "http://127.0.0.1:9" },
+    consumers: [{ username: developer.email }],
+    servers: [
+      { name: "github", path: "/github", upstream: upstream.mcpUrl, auth: { mode: "sign_in" }, upstream_credential: { per_user: {} } },
+      { name: "pat", path: "/pat", upstream: upstream.mcpUrl, auth: { mode: "sign_in" }, upstream_credential: { per_user: { header: "X-Api-Token", scheme: "" } } },
+    ],
+  });
+  const preview = await adminSession.json<{ currentHash: string }>("POST", "/api/config/import", { text, mode: "preview" });
+  expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+  const applied = await adminSession.json("POST", "/api/config/import", { text, mode: "apply", expectedCurrentHash: preview.body.currentHash });
+  expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+  githubId = (await db.mcpServer.findUniqueOrThrow({ where: { name: "github" } })).id;
+  const secret = await adminSession.json("POST", "/api/vault/secrets", { name: "github-client-secret", value: upstream.clientSecret });
+  expect(secret.status, JSON.stringify(secret.body)).toBeLessThan(300);
+}, 600_000);
+
+afterAll(async () => {
+  await cp?.stop();
+  await upstream?.close();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+describe("the upstream account setting", () => {
+  const oauth = () => ({
+    kind: "oauth",
+    authorize_url: upstream.authorizeUrl,
+    token_url: upstream.tokenUrl,
+    client_id: upstream.clientId,
+    client_secret: "{vault://portcullis/github-client-secret}",
+    scopes: ["repo", "read:user"],
+    revocation_url: upstream.revocationUrl,
+  });
+
+  it("refuses a plaintext client secret, and developers", async () => {
+    const plain = await adminSession.json<{ error: { fields: Record<string, string> } }>("PUT", `/api/servers/${githubId}/upstream-account`, {
+      account: { ...oauth(), client_secret: upstream.clientSecret },
+    });
+    expect(plain.status).toBe(400);
+    expect(plain.body.error.fields["account.client_secret"]).toMatch(/vault/);
+    expect((await devSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: oauth() })).status).toBe(403);
+    expect((await devSession.json("GET", `/api/servers/${githubId}/connections`)).status).toBe(403);
+  });
+
+  it("saves an OAuth application; the compiled configuration carries per_user only, never the application", async () => {
+    const saved = await adminSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: oauth() });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const exported = await adminSession.text("/api/config/export");
+    expect(exported.body).toContain("per_user:");
+    expect(exported.body).not.toContain(upstream.clientId);
+    expect(exported.body).not.toContain(upstream.clientSecret);
+  });
+});
+
+describe("connecting and the data-plane answer", () => {
+  it("answers not_connected with the console's connect link before the user connects", async () => {
+    const { status, answer } = await devToken();
+    expect(status).toBe(200);
+    expect(answer).toMatchObject({ status: "not_connected", connect_url: `${cp.url}/connections/github/connect` });
+  });
+
+  it("connects through the upstream's consent with PKCE S256 and a state only this user can finish", async () => {
+    // Another console user cannot finish the developer's flow with its state.
+    const start = await devSession.location("/connections/github/connect");
+    const consent = await fetch(start.location!, { redirect: "manual" });
+    const stolen = await adminSession.location(consent.headers.get("location")!);
+    expect(decodeURIComponent(stolen.location!)).toContain("started by another console user");
+    expect(await db.upstreamConnection.count()).toBe(0);
+
+    expect(await connect(devSession)).toBe(`${cp.url}/connections?connected=github`);
+    const asked = upstream.authorizeRequests.at(-1)!;
+    expect(asked.get("code_challenge_method")).toBe("S256");
+    expect(asked.get("redirect_uri")).toBe(`${cp.url}/api/connections/callback`);
+    expect(asked.get("scope")).toBe("repo read:user");
+    const page = await devSession.text("/connections");
+    expect(page.body).toContain("connected");
+  });
+
+  it("keeps the tokens as ciphertext in the database", async () => {
+    const row = await db.upstreamConnection.findFirstOrThrow();
+    const issued = upstream.issuedAccessTokens.at(-1)!;
+    expect(row.accessCiphertext.startsWith("v1:")).toBe(true);
+    expect(row.accessCiphertext).not.toContain(issued);
+    expect(row.refreshCiphertext?.startsWith("v1:")).toBe(true);
+    const dump = JSON.stringify(await db.$queryRaw`SELECT * FROM "UpstreamConnection"`);
+    expect(dump).not.toContain(issued);
+    expect(dump).not.toContain("ghr_");
+  });
+
+  it("refreshes a token that expires within a minute before answering, and the upstream takes the answer", async () => {
+    const first = upstream.issuedAccessTokens.at(-1)!;
+    const { answer } = await devToken();
+    const value = connectedValue(answer);
+    expect(upstream.tokenGrants).toEqual(["authorization_code", "refresh_token"]);
+    expect(value).not.toBe(`Bearer ${first}`);
+    expect(value).toBe(`Bearer ${upstream.issuedAccessTokens.at(-1)}`);
+    expect(JSON.parse(await callUpstream(value))).toEqual({ tool: "get_me", login: "octocat" });
+    const row = await db.upstreamConnection.findFirstOrThrow();
+    expect(row.lastUsedAt).not.toBeNull();
+  });
+
+  it("answers the same token while it is fresh", async () => {
+    upstream.accessTtlSeconds = 3600;
+    const refreshed = connectedValue((await devToken(true)).answer);
+    const again = connectedValue((await devToken()).answer);
+    expect(again).toBe(refreshed);
+    expect(upstream.tokenGrants.filter((g) => g === "refresh_token")).toHaveLength(2);
+  });
+
+  it("refreshes when the gateway reports the upstream refused the token, and never answers the refused one again", async () => {
+    const before = connectedValue((await devToken()).answer);
+    upstream.invalidateAccessTokens();
+    await expect(callUpstream(before)).rejects.toThrow();
+    const after = connectedValue((await devToken(true)).answer);
+    expect(after).not.toBe(before);
+    expect(JSON.parse(await callUpstream(after)).login).toBe("octocat");
+  });
+
+  it("marks the connection broken when the upstream revoked the grant, with a reconnect link; reconnecting works", async () => {
+    upstream.revokeGrantsOf("octocat");
+    const broken = await devToken(true);
+    expect(broken.answer).toMatchObject({ status: "broken", connect_url: `${cp.url}/connections/github/connect` });
+    expect((broken.answer as { message: string }).message).toMatch(/invalid_grant/);
+    expect((await devToken()).answer?.status).toBe("broken");
+    expect((await db.upstreamConnection.findFirstOrThrow()).status).toBe("broken");
+    const admins = await adminSession.json<{ connections: { status: string; brokenReason: string }[] }>("GET", `/api/servers/${githubId}/connections`);
+    expect(admins.body.connections).toMatchObject([{ status: "broken" }]);
+
+    await connect(devSession);
+    const value = connectedValue((await devToken()).answer);
+    expect(JSON.parse(await callUpstream(value)).login).toBe("octocat");
+  });
+
+  it("refuses malformed requests and unknown servers or consumers, and data planes without a token", async () => {
+    expect((await askToken({ server: "github", consumer: "nobody@example.com" })).status).toBe(404);
+    expect((await askToken({ server: "nope", consumer: developer.email })).status).toBe(404);
+    const malformed = await fetch(`${cp.url}${DP_API.upstreamTokens}`, { method: "POST", headers: { authorization: `Bearer ${dpToken}` }, body: '{"server":"github"}' });
+    expect(malformed.status).toBe(400);
+    const unauthenticated = await fetch(`${cp.url}${DP_API.upstreamTokens}`, { method: "POST", body: "{}" });
+    expect(unauthenticated.status).toBe(401);
+  });
+});
+
+describe("disconnect and revoke", () => {
+  it("a developer disconnects: the upstream grant is revoked and the tokens forgotten", async () => {
+    const value = connectedValue((await devToken()).answer);
+    const [mine] = (await db.upstreamConnection.findMany()).map((c) => c.id);
+    expect((await adminSession.json("DELETE", `/api/connections/${mine}`)).status).toBe(403);
+    expect((await devSession.json("DELETE", `/api/connections/${mine}`)).status).toBe(200);
+    expect((await devToken()).answer?.status).toBe("not_connected");
+    await expect(callUpstream(value)).rejects.toThrow();
+    const log = await db.activityLog.findMany({ where: { entityType: "connection" }, orderBy: { time: "asc" } });
+    expect(log.map((entry) => entry.action)).toEqual(["connection.connect", "connection.reconnect", "connection.disconnect"]);
+    expect(log.at(-1)?.after).toEqual({ revokedAtUpstream: true });
+  });
+
+  it("an admin revokes every connection of a server", async () => {
+    await connect(devSession);
+    const revoked = await adminSession.json<{ revoked: number }>("DELETE", `/api/servers/${githubId}/connections`);
+    expect(revoked.body).toEqual({ revoked: 1 });
+    expect((await devToken()).answer?.status).toBe("not_connected");
+  });
+});
+
+describe("a pasted secret", () => {
+  it("is sealed and answered raw in the server's own header", async () => {
+    const pat = "pat_" + randomBytes(8).toString("hex");
+    const form = await devSession.text("/connections/pat/connect");
+    expect(form.status).toBe(200);
+    expect(form.body).toContain("Your token or secret for the upstream");
+    expect((await devSession.json("POST", "/api/connections/static", { server: "pat", secret: pat })).status).toBe(200);
+    expect((await askToken({ server: "pat", consumer: developer.email })).answer).toEqual({ status: "connected", header: "X-Api-Token", value: pat, expires_at: null });
+    expect(JSON.stringify(await db.$queryRaw`SELECT * FROM "UpstreamConnection"`)).not.toContain(pat);
+    // A pasted secret cannot be refreshed: refused by the upstream, the user must paste a new one.
+    expect((await askToken({ server: "pat", consumer: developer.email, rejected: true })).answer?.status).toBe("broken");
+  });
+});
