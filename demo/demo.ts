@@ -236,7 +236,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
               tokenEndpoint: idp.tokenEndpoint,
               introspectionClientId: "portcullis-gateway",
               exchangeClientId: EXCHANGE_CLIENT_ID,
-              user: { sub: idpUser.id },
+              user: { sub: idpUser.id, email: idpUser.email },
             },
             vault,
           }),
@@ -249,6 +249,8 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
           [VAULT_NAMES.githubClientSecret]: githubApp.clientSecret,
         },
         upstreamAccounts: { [GITHUB_SIGN_IN.server]: githubUpstreamAccount({ authorizationServer: github.authorizationServer, clientId: githubApp.clientId }) },
+        // The GitHub stand-in keeps its tokens in memory: those the console holds from an earlier run are dead, so users connect again.
+        revokeConnections: [GITHUB_SIGN_IN.server],
         // GitHub's tools are listed with a personal access token, as an admin would sync them; Konnect's server already sends its stored credential;
         // the reference server's with a token the IdP issues to the sync's machine client.
         syncHeaders: {

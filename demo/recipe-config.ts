@@ -40,7 +40,14 @@ export interface RecipeInput {
   github: { mcpUrl: string; prmUrl: string };
   konnect: { mcpUrl: string };
   reference: { mcpUrl: string };
-  idp: { issuer: string; introspectionEndpoint: string; tokenEndpoint: string; introspectionClientId: string; exchangeClientId: string; user: { sub: string } };
+  idp: {
+    issuer: string;
+    introspectionEndpoint: string;
+    tokenEndpoint: string;
+    introspectionClientId: string;
+    exchangeClientId: string;
+    user: { sub: string; email: string };
+  };
   /** Ciphertexts of the built-in vault (encryptSecret with the master key). */
   vault: Record<(typeof VAULT_NAMES)[keyof typeof VAULT_NAMES], string>;
 }
@@ -76,6 +83,9 @@ export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
       { username: "admin-user", groups: ["admin"], keys: [{ key: DEMO_KEYS.admin, name: "demo key" }] },
       // The IdP's user maps to this consumer on the Konnect route (consumer_by: custom_id).
       { username: "dev-user", custom_id: input.idp.user.sub, groups: ["developer"], keys: [{ key: DEMO_KEYS.developer, name: "demo key" }] },
+      // The same person signing in with Portcullis: the consumer is named by their email, its groups are their IdP groups at
+      // each sign-in. Sign-in would create it; listed here, so that re-seeding after a sign-in changes nothing.
+      { username: input.idp.user.email, groups: ["developer"] },
     ],
     servers: [
       {

@@ -50,6 +50,8 @@ export async function seedRecipe(
     vaultValues: Record<string, string>;
     /** The upstream account setting per server name (the body of PUT /api/servers/:id/upstream-account). */
     upstreamAccounts: Record<string, object>;
+    /** Servers whose users' connections are revoked (an upstream that forgot its tokens). */
+    revokeConnections: string[];
     /** Extra headers per server name for the tool sync (the credential of that one request). */
     syncHeaders: Record<string, Record<string, string>>;
   },
@@ -70,6 +72,9 @@ export async function seedRecipe(
   // Saving the same setting again changes nothing (the console publishes a version only when the document changes).
   for (const [name, account] of Object.entries(options.upstreamAccounts)) {
     await expectOk(`setting the upstream account of ${name}`, session.json("PUT", `/api/servers/${serverId(name)}/upstream-account`, account));
+  }
+  for (const name of options.revokeConnections) {
+    await expectOk(`revoking the connections to ${name}`, session.json("DELETE", `/api/servers/${serverId(name)}/connections`));
   }
   const tools: Record<string, number> = {};
   for (const [name, headers] of Object.entries(options.syncHeaders)) {

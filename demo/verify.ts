@@ -211,7 +211,7 @@ function githubFlow(facts: DemoFacts): Flow {
 }
 
 /** Where the browser lands: the code, after checking the authorization server named itself (RFC 9207). */
-function codeFrom(landed: URL, issuer: string): string {
+export function codeFrom(landed: URL, issuer: string): string {
   const error = landed.searchParams.get("error");
   check(!error, `authorization refused: ${error} (${landed.searchParams.get("error_description") ?? "no description"})`);
   check(landed.searchParams.get("iss") === issuer, `iss is ${landed.searchParams.get("iss")}, expected ${issuer}`);
