@@ -260,7 +260,8 @@ describe("disconnect and revoke", () => {
 describe("a pasted secret", () => {
   it("is sealed and answered raw in the server's own header", async () => {
     const pat = "pat_" + randomBytes(8).toString("hex");
-    const form = await devSession.text("/connections/pat/connect");
+    expect((await devSession.location("/connections/pat/connect")).location).toBe(`${cp.url}/connections/pat/secret`);
+    const form = await devSession.text("/connections/pat/secret");
     expect(form.status).toBe(200);
     expect(form.body).toContain("Your token or secret for the upstream");
     expect((await devSession.json("POST", "/api/connections/static", { server: "pat", secret: pat })).status).toBe(200);
