@@ -231,7 +231,7 @@ function githubSignInFlow(facts: DemoFacts): Flow {
       { title: "No token → 401 with a challenge", run: () => expectChallenge(route.mcp_url) },
       { title: "Protected Resource Metadata names Portcullis itself as the authorization server", run: () => readMetadata(route.mcp_url, route.authorization_server) },
       {
-        title: `A client with nothing but the URL registers itself, signs in at the IdP as ${idp.user.username} and allows; GitHub consent once`,
+        title: `A client with nothing but the URL registers itself, signs in at the IdP as ${idp.user.username} and allows; GitHub's consent the first time`,
         async run() {
           const browser = signInBrowser(facts.console_url, new URLSearchParams({ username: idp.user.username, password: idp.user.password }));
           provider = await authorizeWithOAuth(route.mcp_url, {
