@@ -10,13 +10,17 @@ const say = (line: string) => process.stdout.write(`portcullis demo: ${line}\n`)
 
 function summary(demo: RunningDemo): string {
   const { facts, seed } = demo;
-  const { github, konnect, reference, idp } = facts;
+  const { github, github_sign_in: signIn, konnect, reference, idp } = facts;
   const tools = (server: string) => seed.tools[server] ?? 0;
   return `
   Portcullis demo — ready
 
   Console       ${facts.console_url}
                 sign in as ${facts.admin.email} / ${facts.admin.password}
+
+  GitHub MCP    ${signIn.mcp_url}   (Sign in with Portcullis: the URL alone; GitHub gets each user's own token)
+                no header, no OAuth app: the client signs in at the console (single sign-on with the IdP as ${idp.user.username} / ${idp.user.password}),
+                then GitHub asks ${idp.user.username} once to connect the console's OAuth app ${signIn.client_id}
 
   GitHub MCP    ${github.mcp_url}   (passthrough: GitHub's own OAuth, a Portcullis API key names the caller)
                 header ${github.key_header}: ${github.keys.developer}    developer — the ${github.developer_tools.length} read tools

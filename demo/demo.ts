@@ -19,7 +19,16 @@ import { startGitHubStandIn } from "./github/github-stand-in";
 import { startIdentityProvider } from "./identity-provider";
 import { startKonnectStandIn } from "./konnect-stand-in";
 import { startStatelessUpstream } from "./mcp-2026/reference-server";
-import { DEMO_KEYS, DEVELOPER_DENIED_REFERENCE_TOOLS, DEVELOPER_GITHUB_TOOLS, KONNECT_VAULT_REFERENCE, recipeConfiguration, VAULT_NAMES } from "./recipe-config";
+import {
+  DEMO_KEYS,
+  DEVELOPER_DENIED_REFERENCE_TOOLS,
+  DEVELOPER_GITHUB_TOOLS,
+  GITHUB_SIGN_IN,
+  githubUpstreamAccount,
+  KONNECT_VAULT_REFERENCE,
+  recipeConfiguration,
+  VAULT_NAMES,
+} from "./recipe-config";
 import { seedRecipe, waitForGateway, type SeedResult } from "./seed";
 import type { DemoSettings } from "./settings";
 
@@ -28,6 +37,8 @@ const SERVICE_IDENTITY = "svc-portcullis-demo";
 const IDP_CLIENT_ID = "mcp-agent";
 const EXCHANGE_CLIENT_ID = "portcullis-exchange";
 const SYNC_CLIENT_ID = "portcullis-tool-sync";
+/** The console's single sign-on client at the demo IdP. */
+const CONSOLE_SSO_CLIENT_ID = "portcullis-console";
 const HEADLESS_REDIRECT_URI = "http://127.0.0.1/callback";
 
 export interface RunningDemo {
@@ -48,8 +59,14 @@ function demoSecret(dataDir: string, name: string, generate: () => string): stri
   return value;
 }
 
-/** The launcher's environment: the demo's folder, ports and admin; nothing of a real installation (its data folder, database, SSO, keys). */
-function launcherEnv(settings: DemoSettings, admin: { email: string; password: string }): NodeJS.ProcessEnv {
+/** Where the console signs people in: the demo IdP, its groups claim naming their consumer groups (and the developer console role). */
+interface ConsoleSso {
+  issuer: string;
+  clientSecret: string;
+}
+
+/** The launcher's environment: the demo's folder, ports, admin and single sign-on; nothing of a real installation (its data folder, database, SSO, keys). */
+function launcherEnv(settings: DemoSettings, admin: { email: string; password: string }, sso: ConsoleSso): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(PORTCULLIS_|NEXTAUTH_|DATABASE_URL$)/.test(name)));
   const { ports } = settings;
   return {
@@ -64,6 +81,12 @@ function launcherEnv(settings: DemoSettings, admin: { email: string; password: s
     PORTCULLIS_PUBLIC_URL: `http://localhost:${ports.http}`,
     PORTCULLIS_ADMIN_EMAIL: admin.email,
     PORTCULLIS_ADMIN_PASSWORD: admin.password,
+    PORTCULLIS_OIDC_ISSUER: sso.issuer,
+    PORTCULLIS_OIDC_CLIENT_ID: CONSOLE_SSO_CLIENT_ID,
+    PORTCULLIS_OIDC_CLIENT_SECRET: sso.clientSecret,
+    PORTCULLIS_OIDC_NAME: "the demo IdP",
+    PORTCULLIS_OIDC_SCOPES: "openid email profile groups",
+    PORTCULLIS_OIDC_ROLE_MAP: "developer=developer",
     ...(settings.databaseUrl ? { DATABASE_URL: settings.databaseUrl } : {}),
   };
 }
@@ -128,6 +151,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
   const konnectToken = demoSecret(dataDir, "demo-konnect-token", () => `spat_${randomBase62(40)}`);
   const introspectionSecret = demoSecret(dataDir, "demo-idp-introspection-secret", () => randomBase62(32));
   const exchangeSecret = demoSecret(dataDir, "demo-idp-exchange-secret", () => randomBase62(32));
+  const consoleSsoSecret = demoSecret(dataDir, "demo-idp-console-secret", () => randomBase62(32));
   const idpUser = {
     id: "dana",
     password: demoSecret(dataDir, "demo-idp-password", () => randomBase62(12)),
@@ -156,6 +180,8 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
       // The console's tool sync of the reference server signs in as a machine (it has no user's token to exchange).
       machineClient: { id: SYNC_CLIENT_ID, secret: randomBase62(32) },
       jwtResources: [referenceUrl],
+      // The console's single sign-on (the launcher's console URL: NEXTAUTH_URL's default).
+      webClient: { id: CONSOLE_SSO_CLIENT_ID, secret: consoleSsoSecret, redirectUris: [`http://localhost:${ports.console}/api/auth/callback/oidc`] },
     });
     closers.push(() => idp.close());
     const idpKey = await importJWK(idp.signingKey.publicJwk, "RS256");
@@ -176,7 +202,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
     closers.push(() => konnect.close());
 
     if (options.signal?.aborted) throw new DemoStartAborted();
-    const launcher = startLauncher(launcherEnv(settings, admin), log);
+    const launcher = startLauncher(launcherEnv(settings, admin, { issuer: idp.issuer, clientSecret: consoleSsoSecret }), log);
     let stopping: Promise<void> | undefined;
     const stop = async (force = false) => {
       if (launcher.child.exitCode === null && launcher.child.signalCode === null) launcher.child.kill("SIGINT");
@@ -210,17 +236,26 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
               tokenEndpoint: idp.tokenEndpoint,
               introspectionClientId: "portcullis-gateway",
               exchangeClientId: EXCHANGE_CLIENT_ID,
-              user: { sub: idpUser.id },
+              user: { sub: idpUser.id, email: idpUser.email },
             },
             vault,
           }),
         // The console encrypts with this same key (launcher: <data dir>/secrets/master.key).
         masterKey: loadMasterKey({}, dataDir),
-        vaultValues: { [VAULT_NAMES.konnectToken]: konnectToken, [VAULT_NAMES.introspectionSecret]: introspectionSecret, [VAULT_NAMES.exchangeSecret]: exchangeSecret },
+        vaultValues: {
+          [VAULT_NAMES.konnectToken]: konnectToken,
+          [VAULT_NAMES.introspectionSecret]: introspectionSecret,
+          [VAULT_NAMES.exchangeSecret]: exchangeSecret,
+          [VAULT_NAMES.githubClientSecret]: githubApp.clientSecret,
+        },
+        upstreamAccounts: { [GITHUB_SIGN_IN.server]: githubUpstreamAccount({ authorizationServer: github.authorizationServer, clientId: githubApp.clientId }) },
+        // The GitHub stand-in keeps its tokens in memory: those the console holds from an earlier run are dead, so users connect again.
+        revokeConnections: [GITHUB_SIGN_IN.server],
         // GitHub's tools are listed with a personal access token, as an admin would sync them; Konnect's server already sends its stored credential;
         // the reference server's with a token the IdP issues to the sync's machine client.
         syncHeaders: {
           github: { Authorization: `Bearer ${github.issuePersonalAccessToken()}` },
+          [GITHUB_SIGN_IN.server]: { Authorization: `Bearer ${github.issuePersonalAccessToken()}` },
           konnect: {},
           reference: { Authorization: `Bearer ${await idp.clientCredentialsToken(referenceUrl)}` },
         },
@@ -242,6 +277,12 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
           client_secret: githubApp.clientSecret,
           redirect_uri: HEADLESS_REDIRECT_URI,
         },
+        github_sign_in: {
+          mcp_url: `${gatewayUrl}${GITHUB_SIGN_IN.path}`,
+          authorization_server: `${runtime.console_url}/api/oauth`,
+          server: GITHUB_SIGN_IN.server,
+          client_id: githubApp.clientId,
+        },
         konnect: { mcp_url: `${gatewayUrl}/konnect-mcp`, stand_in_url: konnect.url, service_identity: SERVICE_IDENTITY, vault_reference: KONNECT_VAULT_REFERENCE },
         reference: {
           mcp_url: `${gatewayUrl}/reference-mcp`,
@@ -253,7 +294,7 @@ export async function startDemo(settings: DemoSettings, options: { log?: (line: 
           issuer: idp.issuer,
           client_id: IDP_CLIENT_ID,
           redirect_uri: HEADLESS_REDIRECT_URI,
-          user: { username: idpUser.id, password: idpUser.password, groups: idpUser.groups, consumer: "dev-user" },
+          user: { username: idpUser.id, password: idpUser.password, email: idpUser.email, groups: idpUser.groups, consumer: "dev-user" },
         },
       };
       if (options.signal?.aborted) throw new DemoStartAborted();

@@ -20,6 +20,15 @@ export const demoFactsSchema = z.object({
     client_secret: z.string(),
     redirect_uri: z.string(),
   }),
+  /** GitHub behind Sign in with Portcullis: the client needs only the URL; the console holds each user's GitHub token. */
+  github_sign_in: z.object({
+    mcp_url: z.string(),
+    /** Portcullis's own authorization server (the console's). */
+    authorization_server: z.string(),
+    server: z.string(),
+    /** The GitHub OAuth app the console connects users with (the console's, not the client's). */
+    client_id: z.string(),
+  }),
   konnect: z.object({
     mcp_url: z.string(),
     stand_in_url: z.string(),
@@ -37,7 +46,7 @@ export const demoFactsSchema = z.object({
     issuer: z.string(),
     client_id: z.string(),
     redirect_uri: z.string(),
-    user: z.object({ username: z.string(), password: z.string(), groups: z.array(z.string()), consumer: z.string() }),
+    user: z.object({ username: z.string(), password: z.string(), email: z.string(), groups: z.array(z.string()), consumer: z.string() }),
   }),
 });
 

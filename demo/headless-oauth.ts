@@ -151,7 +151,13 @@ export async function followAuthorization(start: URL, options: { redirectUri: st
  */
 export async function authorizeWithOAuth(
   serverUrl: string,
-  options: { client: OAuthClientSettings; credentials?: SignInCredentials; headers?: Record<string, string> },
+  options: {
+    client: OAuthClientSettings;
+    credentials?: SignInCredentials;
+    headers?: Record<string, string>;
+    /** Plays the browser from the authorization URL to the code; followAuthorization with `credentials` unless given. */
+    browse?: (start: URL, redirectUri: string) => Promise<string>;
+  },
 ): Promise<HeadlessOAuthProvider> {
   const provider = new HeadlessOAuthProvider(options.client);
   const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider, requestInit: { headers: options.headers } });
@@ -161,7 +167,8 @@ export async function authorizeWithOAuth(
   } catch (error) {
     if (!(error instanceof UnauthorizedError)) throw error;
   }
-  const code = await followAuthorization(provider.authorizationUrl!, { redirectUri: provider.redirectUrl, credentials: options.credentials });
+  const browse = options.browse ?? ((start, redirectUri) => followAuthorization(start, { redirectUri, credentials: options.credentials }));
+  const code = await browse(provider.authorizationUrl!, provider.redirectUrl);
   await first.finishAuth(code);
   return provider;
 }

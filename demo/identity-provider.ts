@@ -4,6 +4,8 @@
 // - a public client (Authorization Code + PKCE, resource indicators) for MCP
 //   clients, loopback redirect URIs on any port (RFC 8252);
 // - optionally a client-credentials client, to mint tokens for other audiences;
+// - optionally a confidential web client for single sign-on (the console's),
+//   whose ID token and userinfo carry the account's `groups` (scope "groups");
 // - optionally a token-exchange client (RFC 8693, a grant oidc-provider lacks,
 //   registered here): it trades a user's access token for one issued to
 //   another resource, naming the same user — and, given an actor token (an
@@ -54,6 +56,8 @@ export interface IdentityProviderOptions {
   machineClient?: OAuthClientCredentials;
   /** A client allowed RFC 8693 token exchange (the gateway's); none unless given. */
   exchangeClient?: OAuthClientCredentials;
+  /** A confidential client signing people in to a web application (the console's single sign-on); none unless given. */
+  webClient?: OAuthClientCredentials & { redirectUris: string[] };
   /** People who may sign in on the login page. Without, `user` signs in with no page. */
   accounts?: IdpAccount[];
   /** A line shown under the login form (the demo names its account there). */
@@ -274,6 +278,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     });
   }
 
+  if (options.webClient) {
+    const { id, secret, redirectUris } = options.webClient;
+    clients.push({ client_id: id, client_secret: secret, grant_types: ["authorization_code"], response_types: ["code"], redirect_uris: redirectUris });
+  }
+
   // (The published types lag oidc-provider 9 in places, e.g. features.introspection.)
   const configuration = {
     adapter: memoryAdapter(),
@@ -281,8 +290,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     jwks: { keys: [privateJwk] },
     // "mcp" is granted per resource (getResourceServerInfo); listed here too so clients that register
     // themselves with the scope the gateway's metadata names are accepted.
-    scopes: ["openid", "offline_access", "email", "profile", "mcp"],
-    claims: { openid: ["sub"], email: ["email"], profile: ["name"] },
+    scopes: ["openid", "offline_access", "email", "profile", "groups", "mcp"],
+    claims: { openid: ["sub"], email: ["email"], profile: ["name"], groups: ["groups"] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     features: {
       devInteractions: { enabled: false },
@@ -314,7 +323,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       accountId: sub,
       claims: () => {
         const account = accounts?.get(sub);
-        return account ? { sub, name: account.name, email: account.email } : { sub };
+        return account ? { sub, name: account.name, email: account.email, groups: account.groups } : { sub, groups: groupsOf(sub) };
       },
     }),
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },

@@ -1,9 +1,13 @@
-// The configuration the demo seeds: the recipe's two servers in front of the
-// stand-ins, with the recipe's groups, consumers and ACL table, and a third
-// server speaking MCP 2026-07-28 whose credential is an RFC 8693 token
-// exchange — as one gateway configuration document, the same shape an admin
-// would import.
+// The configuration the demo seeds: the recipe's servers in front of the
+// stand-ins — GitHub twice, with Sign in with Portcullis (each user's own
+// GitHub token, held by the console) and with passthrough (each client its own
+// OAuth app) — with the recipe's groups, consumers and ACL table, and a server
+// speaking MCP 2026-07-28 whose credential is an RFC 8693 token exchange — as
+// one gateway configuration document, the same shape an admin would import.
+// The GitHub OAuth app the console connects users with is a console setting
+// beside it (githubUpstreamAccount).
 import type { GatewayConfigInput } from "../lib/core/config/schema";
+import { GITHUB_SCOPES } from "./github/github-stand-in";
 
 export const DEMO_KEYS = { admin: "admin-api-key", developer: "dev-api-key" } as const;
 
@@ -13,8 +17,22 @@ export const DEVELOPER_GITHUB_TOOLS = ["search_repositories", "get_file_contents
 /** The 2026-07-28 reference server: developers may not push; its input_required tool (delete_branch) asks before it runs. */
 export const DEVELOPER_DENIED_REFERENCE_TOOLS = ["push_files"] as const;
 
-export const VAULT_NAMES = { konnectToken: "konnect-token", introspectionSecret: "idp-introspection-secret", exchangeSecret: "idp-exchange-secret" } as const;
+export const VAULT_NAMES = {
+  konnectToken: "konnect-token",
+  introspectionSecret: "idp-introspection-secret",
+  exchangeSecret: "idp-exchange-secret",
+  githubClientSecret: "github-client-secret",
+} as const;
 export const KONNECT_VAULT_REFERENCE = `{vault://portcullis/${VAULT_NAMES.konnectToken}}`;
+
+/** The Sign in with Portcullis route to GitHub: the route, and the console's server holding its upstream account setting. */
+export const GITHUB_SIGN_IN = { server: "github-signin", path: "/github-signin-mcp" } as const;
+
+/** The recipe's ACL table for GitHub, the same on both of its routes. */
+const githubAcl = {
+  default: { allow: ["admin"], deny: ["developer"] },
+  tools: DEVELOPER_GITHUB_TOOLS.map((name) => ({ name, allow: ["admin", "developer"] })),
+};
 
 export interface RecipeInput {
   /** The gateway's public base URL (PRM `resource`, token audience). */
@@ -22,7 +40,14 @@ export interface RecipeInput {
   github: { mcpUrl: string; prmUrl: string };
   konnect: { mcpUrl: string };
   reference: { mcpUrl: string };
-  idp: { issuer: string; introspectionEndpoint: string; tokenEndpoint: string; introspectionClientId: string; exchangeClientId: string; user: { sub: string } };
+  idp: {
+    issuer: string;
+    introspectionEndpoint: string;
+    tokenEndpoint: string;
+    introspectionClientId: string;
+    exchangeClientId: string;
+    user: { sub: string; email: string };
+  };
   /** Ciphertexts of the built-in vault (encryptSecret with the master key). */
   vault: Record<(typeof VAULT_NAMES)[keyof typeof VAULT_NAMES], string>;
 }
@@ -58,6 +83,9 @@ export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
       { username: "admin-user", groups: ["admin"], keys: [{ key: DEMO_KEYS.admin, name: "demo key" }] },
       // The IdP's user maps to this consumer on the Konnect route (consumer_by: custom_id).
       { username: "dev-user", custom_id: input.idp.user.sub, groups: ["developer"], keys: [{ key: DEMO_KEYS.developer, name: "demo key" }] },
+      // The same person signing in with Portcullis: the consumer is named by their email, its groups are their IdP groups at
+      // each sign-in. Sign-in would create it; listed here, so that re-seeding after a sign-in changes nothing.
+      { username: input.idp.user.email, groups: ["developer"] },
     ],
     servers: [
       {
@@ -65,10 +93,17 @@ export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
         path: "/github-mcp",
         upstream: input.github.mcpUrl,
         auth: { mode: "passthrough", key_header: "apikey", upstream_prm: input.github.prmUrl },
-        acl: {
-          default: { allow: ["admin"], deny: ["developer"] },
-          tools: DEVELOPER_GITHUB_TOOLS.map((name) => ({ name, allow: ["admin", "developer"] })),
-        },
+        acl: githubAcl,
+      },
+      {
+        name: GITHUB_SIGN_IN.server,
+        path: GITHUB_SIGN_IN.path,
+        upstream: input.github.mcpUrl,
+        // Portcullis is the clients' authorization server; the user signs in with the organisation's IdP (the console's single sign-on).
+        auth: { mode: "sign_in" },
+        // GitHub gets the user's own token, from the connection the console holds for them (githubUpstreamAccount).
+        upstream_credential: { per_user: { header: "Authorization", scheme: "Bearer" } },
+        acl: githubAcl,
       },
       {
         name: "konnect",
@@ -100,5 +135,22 @@ export function recipeConfiguration(input: RecipeInput): GatewayConfigInput {
       },
     ],
     vault: { portcullis: input.vault },
+  };
+}
+
+/** The console's upstream account setting of the sign-in route: the GitHub OAuth app each user consents to once (PUT /api/servers/:id/upstream-account). */
+export function githubUpstreamAccount(github: { authorizationServer: string; clientId: string }) {
+  return {
+    account: {
+      kind: "oauth" as const,
+      authorize_url: `${github.authorizationServer}/authorize`,
+      token_url: `${github.authorizationServer}/access_token`,
+      client_id: github.clientId,
+      client_secret: `{vault://portcullis/${VAULT_NAMES.githubClientSecret}}`,
+      scopes: GITHUB_SCOPES,
+      revocation_url: `${github.authorizationServer}/revoke`,
+    },
+    header: "Authorization",
+    scheme: "Bearer",
   };
 }

@@ -15,6 +15,8 @@ export interface LoggedRequest {
   caller: string | null;
   /** sha256: + 16 hex digits of the bearer token presented, or null without one (never the token). */
   token_hash: string | null;
+  /** GitHub's stand-in only: the token's type prefix — "gho" a user's token from an OAuth app, "ghp" a personal access token — or null for another kind. */
+  token_prefix?: string | null;
   accepted: boolean;
 }
 

@@ -1,7 +1,8 @@
 // Seeds the running console with the recipe through its own HTTP API, as an
 // admin would: import the configuration (preview, then apply against the
-// previewed hash — skipped when nothing would change), then sync each server's
-// tool list from its upstream. Then waits until the gateway serves it.
+// previewed hash — skipped when nothing would change), set the upstream
+// accounts of the servers that hold each user's own credential, then sync each
+// server's tool list from its upstream. Then waits until the gateway serves it.
 import { parse as parseYaml } from "yaml";
 import type { GatewayConfigInput } from "../lib/core/config/schema";
 import { decryptSecret, encryptSecret } from "../lib/core/vault/secret-box";
@@ -47,6 +48,10 @@ export async function seedRecipe(
     configuration: (vault: Record<string, string>) => GatewayConfigInput;
     masterKey: Buffer;
     vaultValues: Record<string, string>;
+    /** The upstream account setting per server name (the body of PUT /api/servers/:id/upstream-account). */
+    upstreamAccounts: Record<string, object>;
+    /** Servers whose users' connections are revoked (an upstream that forgot its tokens). */
+    revokeConnections: string[];
     /** Extra headers per server name for the tool sync (the credential of that one request). */
     syncHeaders: Record<string, Record<string, string>>;
   },
@@ -59,15 +64,26 @@ export async function seedRecipe(
   }
 
   const { servers } = await expectOk("listing servers", session.json<{ servers: { id: string; name: string }[] }>("GET", "/api/servers"));
-  const tools: Record<string, number> = {};
-  for (const [name, headers] of Object.entries(options.syncHeaders)) {
+  const serverId = (name: string) => {
     const server = servers.find((s) => s.name === name);
     if (!server) throw new Error(`the imported configuration has no server "${name}"`);
+    return server.id;
+  };
+  // Saving the same setting again changes nothing (the console publishes a version only when the document changes).
+  for (const [name, account] of Object.entries(options.upstreamAccounts)) {
+    await expectOk(`setting the upstream account of ${name}`, session.json("PUT", `/api/servers/${serverId(name)}/upstream-account`, account));
+  }
+  for (const name of options.revokeConnections) {
+    await expectOk(`revoking the connections to ${name}`, session.json("DELETE", `/api/servers/${serverId(name)}/connections`));
+  }
+  const tools: Record<string, number> = {};
+  for (const [name, headers] of Object.entries(options.syncHeaders)) {
+    const id = serverId(name);
     type Diff = { added: unknown[]; changed: unknown[]; gone: unknown[] };
-    const synced = await expectOk(`syncing the tools of ${name}`, session.json<{ tools: unknown[]; diff: Diff }>("POST", `/api/servers/${server.id}/tools/sync`, { headers }));
+    const synced = await expectOk(`syncing the tools of ${name}`, session.json<{ tools: unknown[]; diff: Diff }>("POST", `/api/servers/${id}/tools/sync`, { headers }));
     const { added, changed, gone } = synced.diff;
     if (added.length + changed.length + gone.length > 0) {
-      await expectOk(`storing the tools of ${name}`, session.json("PUT", `/api/servers/${server.id}/tools`, { source: "sync", tools: synced.tools }));
+      await expectOk(`storing the tools of ${name}`, session.json("PUT", `/api/servers/${id}/tools`, { source: "sync", tools: synced.tools }));
     }
     tools[name] = synced.tools.length;
   }

@@ -89,9 +89,10 @@ describe("GitHub stand-in", () => {
     expect(incomplete.isError).toBe(true);
     await mcp.close();
     const calls = github.log.since(0).filter((r) => r.method === "tools/call");
-    expect(calls.map((r) => [r.tool, r.caller, r.token_hash])).toEqual([
-      ["search_repositories", "octocat", tokenHash(token)],
-      ["push_files", "octocat", tokenHash(token)],
+    // An OAuth app's user token is logged as such ("gho"), never by value.
+    expect(calls.map((r) => [r.tool, r.caller, r.token_hash, r.token_prefix])).toEqual([
+      ["search_repositories", "octocat", tokenHash(token), "gho"],
+      ["push_files", "octocat", tokenHash(token), "gho"],
     ]);
   });
 

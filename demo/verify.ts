@@ -1,6 +1,6 @@
 // The recipe's verification, step by step, against a running demo with the
-// MCP SDK client: the GitHub route (passthrough) and the Konnect route (token
-// swap); and with a spec-exact MCP 2026-07-28 client, the reference route
+// MCP SDK client: the GitHub routes (passthrough, and Sign in with Portcullis
+// with each user's own GitHub token) and the Konnect route (token swap); and with a spec-exact MCP 2026-07-28 client, the reference route
 // (token exchange). One implementation with two callers — `npm run demo:verify` prints
 // each step, the integration test asserts them — so neither can drift.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -11,6 +11,7 @@ import { authorizeWithOAuth, type HeadlessOAuthProvider } from "./headless-oauth
 import { statelessRequest } from "./mcp-2026/client";
 import { STATELESS_TOOLS } from "./mcp-2026/reference-server";
 import { fetchRequestLog, tokenHash } from "./request-log";
+import { signInBrowser } from "./sign-in-browser";
 
 export interface StepResult {
   flow: string;
@@ -205,6 +206,82 @@ function githubFlow(facts: DemoFacts): Flow {
     ],
     async cleanup() {
       await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+/** Where the browser lands: the code, after checking the authorization server named itself (RFC 9207). */
+export function codeFrom(landed: URL, issuer: string): string {
+  const error = landed.searchParams.get("error");
+  check(!error, `authorization refused: ${error} (${landed.searchParams.get("error_description") ?? "no description"})`);
+  check(landed.searchParams.get("iss") === issuer, `iss is ${landed.searchParams.get("iss")}, expected ${issuer}`);
+  const code = landed.searchParams.get("code");
+  check(code, `no code in ${landed.href}`);
+  return code;
+}
+
+function githubSignInFlow(facts: DemoFacts): Flow {
+  const { github_sign_in: route, github, idp } = facts;
+  let provider: HeadlessOAuthProvider;
+  let client: Client | undefined;
+  let logMark = 0;
+  return {
+    title: `GitHub MCP — Sign in with Portcullis (${route.mcp_url})`,
+    steps: [
+      { title: "No token → 401 with a challenge", run: () => expectChallenge(route.mcp_url) },
+      { title: "Protected Resource Metadata names Portcullis itself as the authorization server", run: () => readMetadata(route.mcp_url, route.authorization_server) },
+      {
+        title: `A client with nothing but the URL registers itself, signs in at the IdP as ${idp.user.username} and allows; GitHub's consent the first time`,
+        async run() {
+          const browser = signInBrowser(facts.console_url, new URLSearchParams({ username: idp.user.username, password: idp.user.password }));
+          provider = await authorizeWithOAuth(route.mcp_url, {
+            client: { redirectUri: idp.redirect_uri },
+            browse: async (start, redirectUri) => codeFrom(await browser.authorize(start, redirectUri), route.authorization_server),
+          });
+          const token = provider.tokens()!.access_token;
+          check(token.split(".").length === 3, `expected a Portcullis JWT, got ${shorten(token)}`);
+          const consented = browser.visited.some((url) => url.origin === github.stand_in_url && url.pathname === "/login/oauth/authorize");
+          return `client ${provider.clientInformation()?.client_id} (dynamic registration); Portcullis token ${shorten(token)}; ${
+            consented ? `GitHub consent to the console's OAuth app ${route.client_id}` : `GitHub already connected for ${idp.user.email} (no consent asked)`
+          }`;
+        },
+      },
+      {
+        title: `Exactly the ${idp.user.groups.join(", ")} group's ${github.developer_tools.length} read tools are listed, and search_repositories runs`,
+        async run() {
+          logMark = (await fetchRequestLog(github.stand_in_url, Number.MAX_SAFE_INTEGER)).last_seq;
+          client = await connectClient(route.mcp_url, provider);
+          const names = (await client.listTools()).tools.map((t) => t.name);
+          check(sameList(names, github.developer_tools), `listed ${names.length}: ${names.sort().join(", ")}`);
+          const result = await client.callTool({ name: "search_repositories", arguments: { query: "org:acme" } });
+          check(!result.isError, `tool error: ${textOf(result)}`);
+          const found = JSON.parse(textOf(result)) as { items: unknown[] };
+          return `${names.length} tools: ${names.sort().join(", ")}; search_repositories → ${found.items.length} repositories`;
+        },
+      },
+      {
+        title: `GitHub saw ${idp.user.email}'s own GitHub token, never the Portcullis token`,
+        async run() {
+          const seen = (await fetchRequestLog(github.stand_in_url, logMark)).requests;
+          check(seen.length > 0, "GitHub received nothing");
+          const portcullisToken = tokenHash(provider.tokens()!.access_token);
+          check(!seen.some((r) => r.token_hash === portcullisToken), "GitHub received the Portcullis token");
+          const others = seen.filter((r) => !r.accepted || r.token_prefix !== "gho");
+          check(others.length === 0, `${others.length} request(s) not made with a user's token from the OAuth app: ${JSON.stringify(others[0])}`);
+          const tokens = new Set(seen.map((r) => r.token_hash));
+          check(tokens.size === 1, `GitHub saw ${tokens.size} different tokens`);
+          const session = await signInToConsole(facts.console_url, facts.admin.email, facts.admin.password);
+          const { body: listed } = await session.json<{ servers: { id: string; name: string }[] }>("GET", "/api/servers");
+          const serverId = listed.servers.find((s) => s.name === route.server)?.id;
+          const { body } = await session.json<{ connections: { consumer: string; status: string }[] }>("GET", `/api/servers/${serverId}/connections`);
+          const connection = body.connections.find((c) => c.consumer === idp.user.email);
+          check(connection?.status === "connected", `the console holds no working connection for ${idp.user.email}: ${JSON.stringify(body)}`);
+          return `${seen.length} requests, all with one user token (gho_…, ${[...tokens][0]}) as ${seen[0]!.caller}; the console's connection for ${idp.user.email}: ${connection.status}; the Portcullis token: never`;
+        },
+      },
+    ],
+    async cleanup() {
+      await client?.close();
     },
   };
 }
@@ -405,7 +482,7 @@ function referenceFlow(facts: DemoFacts): Flow {
 /** Runs every flow; in each, the first failure skips the steps after it. */
 export async function verifyDemo(facts: DemoFacts, onResult: (result: StepResult, flowTitle: string) => void = () => {}): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const flow of [githubFlow(facts), konnectFlow(facts), referenceFlow(facts)]) {
+  for (const flow of [githubFlow(facts), githubSignInFlow(facts), konnectFlow(facts), referenceFlow(facts)]) {
     let failed = false;
     for (const step of flow.steps) {
       let result: StepResult;

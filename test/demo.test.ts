@@ -87,7 +87,7 @@ async function pressCtrlC(cli: Cli): Promise<number | NodeJS.Signals | null> {
 
 async function verifyFailures(facts: DemoFacts): Promise<string[]> {
   const results = await verifyDemo(facts);
-  expect(results).toHaveLength(21);
+  expect(results).toHaveLength(26);
   return results.filter((r) => r.status !== "passed").map((r) => `${r.status}: ${r.flow} / ${r.step}: ${r.detail}`);
 }
 
@@ -123,13 +123,14 @@ describe("npm run demo, then npm run demo:verify", () => {
     expect(out).toContain(`${demo.facts.console_url}`);
     expect(out).toContain(`sign in as admin@portcullis.local / ${demo.facts.admin.password}`);
     expect(out).toContain(`http://localhost:${ports[1]}/github-mcp`);
+    expect(out).toContain(`http://localhost:${ports[1]}/github-signin-mcp`);
     expect(out).toContain("header apikey: dev-api-key");
     expect(out).toContain(`http://localhost:${ports[1]}/konnect-mcp`);
     expect(out).toContain(`http://localhost:${ports[1]}/reference-mcp`);
     expect(out).toContain("all 62 tools");
   }, 300_000);
 
-  it("passes every step of the recipe's verification: passthrough (GitHub), token swap (Konnect), token exchange to a 2026-07-28 server", async () => {
+  it("passes every step of the recipe's verification: Sign in with Portcullis and passthrough (GitHub), token swap (Konnect), token exchange to a 2026-07-28 server", async () => {
     expect(await verifyFailures(demo.facts)).toEqual([]);
   }, 60_000);
 
@@ -143,7 +144,8 @@ describe("npm run demo, then npm run demo:verify", () => {
     const verify = npmRun("demo:verify");
     expect(await verify.exited, verify.output()).toBe(0);
     expect(verify.output()).toContain("✓ push_files as developer (raw JSON-RPC) → -32602, and GitHub never sees it");
-    expect(verify.output()).toContain("All 21 checks passed.");
+    expect(verify.output()).toContain("✓ GitHub saw dana@example.com's own GitHub token, never the Portcullis token");
+    expect(verify.output()).toContain("All 26 checks passed.");
   }, 60_000);
 
   it("Ctrl-C stops the product and the stand-ins; demo:verify then says the demo is not running and exits 1", async () => {
@@ -178,14 +180,15 @@ describe("npm run demo, then npm run demo:verify", () => {
     await waitForGateway(admin, runtime.status_url);
 
     const results = await verifyDemo(facts);
-    const github_ = results.filter((r) => r.flow.startsWith("GitHub"));
+    const passthrough = (r: { flow: string }) => r.flow.startsWith("GitHub MCP — passthrough");
+    const github_ = results.filter(passthrough);
     expect(github_.map((r) => r.status)).toEqual(["passed", "passed", "passed", "passed", "failed", "skipped", "skipped", "skipped"]);
     expect(github_[4]!.detail).toContain("create_issue");
-    expect(results.filter((r) => !r.flow.startsWith("GitHub")).every((r) => r.status === "passed")).toBe(true);
+    expect(results.filter((r) => !passthrough(r)).every((r) => r.status === "passed")).toBe(true);
     const verify = npmRun("demo:verify");
     expect(await verify.exited).toBe(1);
     expect(verify.output()).toContain("✗ Reconnect with apikey: dev-api-key → exactly the 6 read tools");
-    expect(verify.output()).toContain("17 of 21 checks passed.");
+    expect(verify.output()).toContain("22 of 26 checks passed.");
     expect(await pressCtrlC(demo.cli)).toBe("SIGINT");
   }, 120_000);
 });

@@ -69,7 +69,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     }
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const owner = token ? oauth.verify(token) : undefined;
-    log.record({ ...describeMessage(message), caller: owner?.login ?? null, token_hash: token ? tokenHash(token) : null, accepted: owner !== undefined });
+    log.record({
+      ...describeMessage(message),
+      caller: owner?.login ?? null,
+      token_hash: token ? tokenHash(token) : null,
+      token_prefix: token ? (/^(gh[a-z])_/.exec(token)?.[1] ?? null) : null,
+      accepted: owner !== undefined,
+    });
     if (!owner) {
       const header = token ? challenge("invalid_token", "The access token is invalid or expired") : challenge("invalid_request", "No access token was provided in this request");
       sendJson(res, 401, { error: token ? "invalid_token" : "unauthorized" }, { "www-authenticate": header });

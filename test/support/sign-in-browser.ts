@@ -1,97 +1,13 @@
-// Plays the browser through a sign-in with Portcullis, with plain HTTP
-// requests: the console's authorization endpoint → its sign-in page → single
-// sign-on at the test IdP (its login form filled in with who signs in and
-// their groups) → back to the console's page → Allow → the authorization
-// resumes → the MCP client's redirect URI with the code. Cookies are kept per
-// origin, as a browser keeps them per site.
+// The sign-in browser (demo/sign-in-browser.ts) at the test IdP
+// (e2e/support/oidc-idp.ts), whose login form says who signs in and with which groups.
+import { signInBrowser as browserWithLogin, type SignInBrowser } from "../../demo/sign-in-browser";
+
 export interface IdpUser {
   email: string;
   name: string;
   groups: string[];
 }
 
-export interface SignInBrowser {
-  /** From the authorization URL to the redirect URI (not fetched); throws on any other stop. */
-  authorize(start: URL, redirectUri: string, decision?: "allow" | "deny"): Promise<URL>;
-}
-
-/** What a page says, without its markup. */
-const pageText = (html: string) =>
-  html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, "")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .slice(0, 400);
-
 export function signInBrowser(consoleUrl: string, user: IdpUser): SignInBrowser {
-  const jars = new Map<string, Map<string, string>>();
-  const jar = (url: URL) => {
-    let cookies = jars.get(url.origin);
-    if (!cookies) jars.set(url.origin, (cookies = new Map()));
-    return cookies;
-  };
-
-  async function request(url: URL, init: { method?: string; form?: URLSearchParams; json?: unknown } = {}) {
-    const cookies = jar(url);
-    const headers: Record<string, string> = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
-    if (init.form) headers["content-type"] = "application/x-www-form-urlencoded";
-    if (init.json !== undefined) Object.assign(headers, { "content-type": "application/json", origin: url.origin });
-    const response = await fetch(url, {
-      method: init.method ?? (init.form || init.json !== undefined ? "POST" : "GET"),
-      redirect: "manual",
-      headers,
-      body: init.form ?? (init.json === undefined ? undefined : JSON.stringify(init.json)),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(";");
-      const cut = pair!.indexOf("=");
-      const value = pair!.slice(cut + 1);
-      if (/expires=Thu, 01 Jan 1970/i.test(header) || value === "") cookies.delete(pair!.slice(0, cut));
-      else cookies.set(pair!.slice(0, cut), value);
-    }
-    return response;
-  }
-
-  /** Follows redirects from `url` until a page answers, or the redirect URI is reached. */
-  async function follow(url: URL, redirectUri: string): Promise<{ url: URL; response?: Response }> {
-    for (let hop = 0; hop < 20; hop++) {
-      if (url.href.startsWith(redirectUri)) return { url };
-      const response = await request(url);
-      const location = response.headers.get("location");
-      if (!location) return { url, response };
-      url = new URL(location, url);
-    }
-    throw new Error("too many redirects");
-  }
-
-  async function signInWithSso(callbackPath: string, redirectUri: string) {
-    const csrf = await request(new URL("/api/auth/csrf", consoleUrl));
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const started = await request(new URL("/api/auth/signin/oidc", consoleUrl), { form: new URLSearchParams({ csrfToken, callbackUrl: callbackPath, json: "true" }) });
-    const { url: idpStart } = (await started.json()) as { url: string };
-    const login = await follow(new URL(idpStart), redirectUri);
-    const action = /<form method="post" action="([^"]+)"/.exec((await login.response?.text()) ?? "")?.[1];
-    if (!action) throw new Error(`no IdP login form at ${login.url.href}`);
-    const form = new URLSearchParams({ email: user.email, name: user.name, groups: user.groups.join(","), emailVerified: "true" });
-    const posted = await request(new URL(action, login.url), { form });
-    const back = await follow(new URL(posted.headers.get("location")!, login.url), redirectUri);
-    return back;
-  }
-
-  return {
-    async authorize(start, redirectUri, decision = "allow") {
-      let stop = await follow(start, redirectUri);
-      if (stop.response && stop.url.pathname === "/signin") stop = await signInWithSso(stop.url.searchParams.get("callbackUrl")!, redirectUri);
-      const { url, response } = stop;
-      if (!response) return url;
-      const uid = /^\/oauth\/sign-in\/([^/?]+)$/.exec(url.pathname)?.[1];
-      if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${pageText(await response.text())}`);
-      const answered = await request(new URL(`/api/oauth-consent/${uid}`, consoleUrl), { json: { decision } });
-      const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
-      if (!body.redirectTo) throw new Error(`the consent was refused: ${body.error?.message ?? answered.status}`);
-      const end = await follow(new URL(body.redirectTo, consoleUrl), redirectUri);
-      if (end.response) throw new Error(`authorization stopped at ${end.url.href} with HTTP ${end.response.status}: ${pageText(await end.response.text())}`);
-      return end.url;
-    },
-  };
+  return browserWithLogin(consoleUrl, new URLSearchParams({ email: user.email, name: user.name, groups: user.groups.join(","), emailVerified: "true" }));
 }
