@@ -117,7 +117,7 @@ function compileServer(server: ServerSnapshot, groups: string[]): ServerInput {
     // The console validated the settings against the same schema when it stored them.
     auth: { mode: server.authMode, ...settings } as ServerInput["auth"],
     upstream_headers: Object.fromEntries(Object.entries(server.upstreamHeaders).sort(([a], [b]) => (a < b ? -1 : 1))),
-    ...(upstream_credential ? { upstream_credential: upstream_credential as ServerInput["upstream_credential"] } : {}),
+    ...(upstream_credential ? { upstream_credential: upstream_credential } : {}),
     ...(server.authMode === "token_swap" && server.passthroughCredentials ? { passthrough_credentials: true } : {}),
     timeout_ms: server.timeoutMs,
     cors: { origins: [...server.corsOrigins].sort() },
