@@ -27,18 +27,17 @@ test("the server form refuses what the gateways would refuse, on the field, and 
   await page.screenshot({ path: test.info().outputPath("refused-authorization-header.png"), fullPage: true });
   await page.getByRole("button", { name: "Remove header 1" }).click();
 
-  // The gateway's own rule, checked by the console on the compiled configuration: a token-swap audience must not come from the Host header.
+  // The gateway's own rule, on the token-swap settings: a route must have a way to validate tokens.
   await page.getByText("Token swap", { exact: true }).click();
   await page.getByLabel("Issuer").fill("https://idp.example.com");
   await page.getByLabel("Introspection (RFC 7662) — for opaque tokens").uncheck();
-  await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
-  await page.getByLabel("JWKS URI").fill("https://idp.example.com/jwks");
   await page.getByRole("button", { name: "Create server" }).click();
-  await expect(page.getByText("set an audience, or a public URL for the gateway")).toBeVisible();
-  await expect(page.getByLabel("Audience (optional)")).toHaveAttribute("aria-invalid", "true");
-  await page.screenshot({ path: test.info().outputPath("refused-audience.png"), fullPage: true });
+  await expect(page.getByText("token_swap needs `introspection` or `jwks` to validate tokens")).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("refused-token-validation.png"), fullPage: true });
   expect(await db.mcpServer.count({ where: { name } })).toBe(0);
 
+  await page.getByLabel("JWKS — verify JWT access tokens by signature").check();
+  await page.getByLabel("JWKS URI").fill("https://idp.example.com/jwks");
   await page.getByLabel("Audience (optional)").fill(`https://gateway.example.com/${name}`);
   await page.getByRole("button", { name: "Create server" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();

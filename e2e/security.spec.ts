@@ -28,7 +28,10 @@ const DEVELOPER_ALLOWED = [
 ];
 
 // Endpoints every signed-in role may call: a user answers their own MCP client's sign-in (lib/oauth-server/sign-in.ts checks the interaction is theirs).
-const ANY_ROLE = [`POST /api/oauth-consent/${ID}`];
+// Connected accounts: each user's own upstream credential, scoped on the server to their own consumer (lib/console/connections/).
+const ANY_ROLE = [`POST /api/oauth-consent/${ID}`, "GET /api/connections/callback", "POST /api/connections/static", `DELETE /api/connections/${ID}`];
+// Browser redirect targets: a signed-out browser is sent to sign in and brought back, not answered 401.
+const SIGN_IN_REDIRECTS = ["GET /api/connections/callback"];
 
 interface Endpoint {
   method: (typeof METHODS)[number];
@@ -81,8 +84,10 @@ test("the route enumeration finds this issue's endpoints", () => {
 
 test("every console endpoint refuses the signed out (401) and a developer (403), on the server", async ({ page, request, createUser, baseURL }) => {
   for (const endpoint of endpoints) {
-    const response = await request.fetch(`${baseURL}${endpoint.path}`, { method: endpoint.method, data: endpoint.method === "GET" ? undefined : {} });
-    expect(response.status(), `${label(endpoint)} signed out`).toBe(401);
+    const redirects = SIGN_IN_REDIRECTS.includes(label(endpoint));
+    const response = await request.fetch(`${baseURL}${endpoint.path}`, { method: endpoint.method, data: endpoint.method === "GET" ? undefined : {}, maxRedirects: 0 });
+    if (!redirects) expect(response.status(), `${label(endpoint)} signed out`).toBe(401);
+    else expect(new URL(response.headers().location ?? "", baseURL).pathname, `${label(endpoint)} signed out`).toBe("/signin");
   }
   await signIn(page, await createUser("developer"));
   for (const endpoint of endpoints.filter((e) => !DEVELOPER_ALLOWED.includes(label(e)) && !ANY_ROLE.includes(label(e)))) {
