@@ -88,7 +88,7 @@ export function signInBrowser(consoleUrl: string, idpLogin: URLSearchParams): Si
       if (!response) return url;
       const uid = /^\/oauth\/sign-in\/([^/?]+)$/.exec(url.pathname)?.[1];
       if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${pageText(await response.text())}`);
-      const answered = await request(new URL(`/api/oauth-consent/${uid}`, consoleUrl), { json: { decision } });
+      const answered = await request(new URL(`/oauth/sign-in/${uid}/answer`, consoleUrl), { json: { decision } });
       const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
       if (!body.redirectTo) throw new Error(`the consent was refused: ${body.error?.message ?? answered.status}`);
       const end = await follow(new URL(body.redirectTo, consoleUrl), redirectUri);

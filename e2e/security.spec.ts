@@ -27,9 +27,8 @@ const DEVELOPER_ALLOWED = [
   `POST /api/approvals/${ID}/reject`,
 ];
 
-// Endpoints every signed-in role may call: a user answers their own MCP client's sign-in (lib/oauth-server/sign-in.ts checks the interaction is theirs).
 // Connected accounts: each user's own upstream credential, scoped on the server to their own consumer (lib/console/connections/).
-const ANY_ROLE = [`POST /api/oauth-consent/${ID}`, "GET /api/connections/callback", "POST /api/connections/static", `DELETE /api/connections/${ID}`];
+const ANY_ROLE = ["GET /api/connections/callback", "POST /api/connections/static", `DELETE /api/connections/${ID}`];
 // Browser redirect targets: a signed-out browser is sent to sign in and brought back, not answered 401.
 const SIGN_IN_REDIRECTS = ["GET /api/connections/callback"];
 

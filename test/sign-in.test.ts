@@ -403,6 +403,22 @@ describe("what the authorization server refuses", () => {
     expect(await response.text()).toMatch(/invalid_client/);
   });
 
+  it("a sign-in started in one browser is not answered from another (a consent link sent to a colleague)", async () => {
+    const { challenge } = pkce();
+    // The attacker's browser starts the authorization and keeps oidc-provider's interaction cookie to itself.
+    const started = await fetch(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" });
+    const uid = /\/oauth\/sign-in\/([^/?]+)$/.exec(started.headers.get("location") ?? "")?.[1];
+    expect(uid, started.headers.get("location") ?? "").toBeDefined();
+    await started.body?.cancel();
+    // The victim, signed in to the console, opens the link and answers.
+    const page = await session.text(`/oauth/sign-in/${uid}`);
+    expect(page.body).toContain("This sign-in was started in another browser");
+    expect(page.body).not.toMatch(/>Allow</);
+    const answered = await session.json<{ error: { code: string; message: string } }>("POST", `/oauth/sign-in/${uid}/answer`, { decision: "allow" });
+    expect(answered.status).toBe(403);
+    expect(answered.body.error.message).toMatch(/started in another browser/);
+  });
+
   it("the user declines: the client is told access_denied", async () => {
     const { challenge } = pkce();
     const landed = await signInBrowser(cp.url, DEVELOPER).authorize(authorizationUrl({ code_challenge: challenge, code_challenge_method: "S256" }), REDIRECT_URI, "deny");

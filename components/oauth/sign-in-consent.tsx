@@ -17,7 +17,7 @@ const ORIGIN: Record<ClientOrigin, string> = {
 export function SignInConsent({ request, email }: { request: SignInRequest; email: string }) {
   const pending = request.client.status === "pending";
   const answer = useFormMutation({
-    send: (decision: "allow" | "deny") => api<{ redirectTo: string }>(`/api/oauth-consent/${request.uid}`, { method: "POST", body: { decision } }),
+    send: (decision: "allow" | "deny") => api<{ redirectTo: string }>(`/oauth/sign-in/${request.uid}/answer`, { method: "POST", body: { decision } }),
     onDone: ({ redirectTo }) => window.location.assign(redirectTo),
   });
   return (

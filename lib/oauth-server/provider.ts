@@ -7,7 +7,6 @@
 // Documents (fetched with oidc-provider's SSRF-protected fetch: 2.5 s timeout,
 // no redirects, 5 KiB, cached per Cache-Control). The user signs in to the
 // console itself (app/oauth/sign-in/[uid]); `sub` is the consumer they act as.
-import { hkdfSync } from "node:crypto";
 import Provider, { errors, type Configuration, type JWK } from "oidc-provider";
 import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
@@ -18,6 +17,7 @@ import { findSignInResource } from "./resources";
 import { authorizationServerIssuer, readAuthorizationServerSettings } from "./settings";
 import { prepareAuthorizationServer } from "./config-section";
 import { currentSigningKey, SIGNING_ALGORITHM } from "./signing-keys";
+import { oauthCookieKey } from "./interaction-cookie";
 import { publishAfterWrite } from "../controlplane/publish-after-write";
 
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
@@ -32,12 +32,10 @@ async function enabledConsumer(username: string) {
 
 function configuration(signingKey: JWK): Configuration {
   const settings = readAuthorizationServerSettings(process.env);
-  const masterKey = consoleMasterKey();
   return {
     adapter: PrismaOAuthAdapter,
     jwks: { keys: [signingKey] },
-    // Stable across console processes and restarts, never the master key itself.
-    cookies: { keys: [Buffer.from(hkdfSync("sha256", masterKey, "", "portcullis oauth cookies", 32)).toString("base64url")] },
+    cookies: { keys: [oauthCookieKey()] },
     responseTypes: ["code"],
     scopes: ["openid", "offline_access", SIGN_IN_SCOPE],
     pkce: { required: () => true },

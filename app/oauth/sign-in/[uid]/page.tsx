@@ -1,6 +1,8 @@
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { ConsoleError } from "@/lib/console/errors";
+import { OTHER_BROWSER, startedInThisBrowser } from "@/lib/oauth-server/interaction-cookie";
 import { readSignInRequest, type SignInRequest } from "@/lib/oauth-server/sign-in";
 import { SignInConsent } from "@/components/oauth/sign-in-consent";
 
@@ -15,6 +17,7 @@ export default async function SignInWithPortcullisPage({ params }: { params: Pro
   let request: SignInRequest | undefined;
   let problem: string | undefined;
   try {
+    if (!startedInThisBrowser(uid, await cookies())) throw new ConsoleError("forbidden", OTHER_BROWSER);
     request = await readSignInRequest(uid);
   } catch (error) {
     if (!(error instanceof ConsoleError)) throw error;
