@@ -1,5 +1,5 @@
 // The memory of users' credentials: one console request for concurrent misses, and a bound on how many are held.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { UpstreamTokenAnswer, UpstreamTokenRequest } from "../../../lib/core/controlplane/protocol";
 import { credentialUnavailable, type UpstreamTokenSource } from "../control-plane/upstream-token-client";
 import type { RequestContext } from "./context";
@@ -23,6 +23,42 @@ const request = (consumer: string) =>
   ({ route: { name: "gh", perUserCredential: { header: "authorization" } }, caller: { username: consumer, groups: [] } }) as unknown as RequestContext;
 
 describe("UserCredentials", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("asks the console again after a minute: a revoked connection stops; a console that is down leaves the held value in use until its expiry", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const answers: (UpstreamTokenAnswer | Error)[] = [
+      { status: "connected", value: "Bearer first", header: "Authorization", expires_at: expiresAt },
+      credentialUnavailable("gh", "console down"),
+      { status: "broken", connect_url: "https://console.example/connections/gh/connect", message: "an admin revoked it" },
+    ];
+    let asked = 0;
+    const source: UpstreamTokenSource = {
+      lookUp: () => {
+        asked++;
+        const answer = answers.shift()!;
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      },
+    };
+    const credentials = new UserCredentials(source, () => {});
+    expect(await credentials.credentialFor(request("alice"))).toBe("Bearer first");
+    vi.advanceTimersByTime(59_000);
+    expect(await credentials.credentialFor(request("alice"))).toBe("Bearer first");
+    expect(asked).toBe(1);
+    vi.advanceTimersByTime(2_000);
+    // The console is down: the held value, an hour from expiry, still serves.
+    expect(await credentials.credentialFor(request("alice"))).toBe("Bearer first");
+    expect(asked).toBe(2);
+    // Tried again 5 s later, not on every call meanwhile (each try may wait for the console's timeout).
+    expect(await credentials.credentialFor(request("alice"))).toBe("Bearer first");
+    expect(asked).toBe(2);
+    vi.advanceTimersByTime(5_000);
+    // The console is back and says the connection was revoked: it stops at once.
+    await expect(credentials.credentialFor(request("alice"))).rejects.toMatchObject({ name: "ConnectionRequired" });
+    expect(asked).toBe(3);
+  });
+
   it("asks the console once for concurrent misses of one user, and each waiting request gets the credential", async () => {
     const cp = heldConsole();
     const credentials = new UserCredentials(cp.source, () => {});

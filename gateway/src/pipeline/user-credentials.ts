@@ -2,9 +2,12 @@
 // own upstream credential, which the console holds (issue 18; docs/gateway.md,
 // "Per-user upstream credentials"). The gateway asks the console for it the
 // first time a user calls the server and keeps it in memory, per server and
-// user, until 30 s before it expires (10 min when no expiry is known), so
-// users it holds keep being served while the console is down. Concurrent
-// misses for one user share one request; the memory is bounded.
+// user, asking again after a minute: a connection the user disconnects or an
+// admin revokes stops within that minute on every gateway. When the console
+// cannot be reached, a held credential keeps being used until 30 s before it
+// expires (10 min when no expiry is known), so users it holds keep being
+// served while the console is down. Concurrent misses for one user share one
+// request; the memory is bounded.
 //
 // A user who has not connected the server, or whose connection broke, is
 // never forwarded: the console's answer is thrown as ConnectionRequired, which
@@ -21,6 +24,10 @@ import type { RequestContext } from "./context";
 const EXPIRY_MARGIN_MS = 30_000;
 /** How long a credential with no known expiry is kept before the console is asked again. */
 const UNKNOWN_EXPIRY_MS = 10 * 60_000;
+/** How long a held credential is used before the console is asked whether it still stands (revoked, disconnected). */
+const RECHECK_MS = 60_000;
+/** While the console cannot be reached, how long a held credential is used before it is tried again (each try may wait its timeout). */
+const RETRY_CONSOLE_MS = 5_000;
 const MAX_HELD_CREDENTIALS = 10_000;
 
 /** What a lookup ended in, for the metrics: a closed set. */
@@ -29,6 +36,8 @@ export type CredentialLookup = "held" | "fetched" | "refreshed" | "not_connected
 interface Held {
   value: string;
   /** Epoch ms from which the console is asked again. */
+  checkAfter: number;
+  /** Epoch ms until which the value may still be sent while the console cannot be reached. */
   usableUntil: number;
 }
 
@@ -71,7 +80,7 @@ export class UserCredentials {
     const held = this.#held.get(key);
     // A value the upstream refused is never sent again, whatever the console answers now.
     if (held && held.value === rejected) this.#held.delete(key);
-    else if (held && held.usableUntil > Date.now()) {
+    else if (held && held.checkAfter > Date.now()) {
       this.counted(server, "held");
       return held.value;
     }
@@ -98,6 +107,13 @@ export class UserCredentials {
       answer = await this.source.lookUp({ server, consumer, ...(rejected ? { rejected: true as const } : {}) });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
+      // The console is down: a held value not yet expired (never a refused one: that was forgotten) still serves.
+      const stale = this.#held.get(key);
+      if (stale && stale.usableUntil > Date.now()) {
+        stale.checkAfter = Math.min(stale.usableUntil, Date.now() + RETRY_CONSOLE_MS);
+        this.counted(server, "held");
+        return { held: stale };
+      }
       this.counted(server, "unavailable");
       return { unavailable: error.detail ?? error.message };
     }
@@ -111,7 +127,8 @@ export class UserCredentials {
       return { unavailable: `the console's credential is for the header ${answer.header}, the route's is ${header}` };
     }
     const now = Date.now();
-    const held = { value: answer.value, usableUntil: answer.expires_at === null ? now + UNKNOWN_EXPIRY_MS : Date.parse(answer.expires_at) - EXPIRY_MARGIN_MS };
+    const usableUntil = answer.expires_at === null ? now + UNKNOWN_EXPIRY_MS : Date.parse(answer.expires_at) - EXPIRY_MARGIN_MS;
+    const held = { value: answer.value, usableUntil, checkAfter: Math.min(usableUntil, now + RECHECK_MS) };
     this.#held.delete(key);
     if (held.usableUntil > now) {
       if (this.#held.size >= MAX_HELD_CREDENTIALS) this.#held.delete(this.#held.keys().next().value!);
