@@ -12,7 +12,7 @@ import { ConsoleError } from "../errors";
 import { serverInputSchema } from "../schemas/server";
 import { createServer, getServer, updateServer } from "../servers";
 import { upstreamAccountWriteSchema } from "./account";
-import { readUpstreamAccountView, saveUpstreamAccount } from "./manage";
+import { readUpstreamAccountView, revokeServerConnections, saveUpstreamAccount } from "./manage";
 
 let database: TestDatabase;
 let actor: CurrentUser;
@@ -64,5 +64,27 @@ describe("the upstream account setting", () => {
     const name = `keyed-${randomBytes(3).toString("hex")}`;
     const { id } = await createServer(actor, serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://api.example.com/mcp", auth: { mode: "passthrough" } }));
     await expect(saveUpstreamAccount(actor, id, upstreamAccountWriteSchema.parse({ account: { kind: "static" } }))).rejects.toThrow(/sign-in auth mode/);
+  });
+
+  it("revoking a connection whose token cannot be opened still removes it (counted as not revoked at the upstream)", async () => {
+    const name = `broken-${randomBytes(3).toString("hex")}`;
+    const { id } = await createServer(actor, serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://api.example.com/mcp", auth: { mode: "sign_in" } }));
+    const account = {
+      kind: "oauth",
+      authorize_url: "https://upstream.example.com/authorize",
+      token_url: "https://upstream.example.com/token",
+      revocation_url: "https://upstream.example.com/revoke",
+      client_id: "portcullis",
+      client_secret: "{vault://portcullis/no-such-secret}",
+      scopes: [],
+    };
+    await db().mcpServer.update({ where: { id }, data: { upstreamAccount: account } });
+    const consumer = await db().consumer.create({ data: { username: `dev-${randomBytes(3).toString("hex")}` } });
+    // Sealed under another key, or corrupted: it cannot be opened.
+    await db().upstreamConnection.create({ data: { consumerId: consumer.id, serverId: id, accessCiphertext: "v1:x:y:z", refreshCiphertext: "v1:x:y:z" } });
+    expect(await revokeServerConnections(actor, id)).toEqual({ revoked: 1 });
+    expect(await db().upstreamConnection.count({ where: { serverId: id } })).toBe(0);
+    const log = await db().activityLog.findFirst({ where: { action: "connection.revoke", entityName: `${consumer.username} → ${name}` } });
+    expect(log?.after).toEqual({ revokedAtUpstream: false });
   });
 });

@@ -129,6 +129,29 @@ export async function listServerConnections(serverId: string): Promise<Connectio
   return rows.map(toView);
 }
 
+/**
+ * Tells the upstream, where it has a revocation endpoint; a secret or token that cannot be opened
+ * (a deleted vault secret, a changed master key) must not keep the connection alive, so it counts as not revoked.
+ */
+async function revokeRowAtUpstream(row: {
+  id: string;
+  accessCiphertext: string;
+  refreshCiphertext: string | null;
+  server: { upstreamAccount: Prisma.JsonValue };
+}): Promise<boolean> {
+  const account = readUpstreamAccount(row.server.upstreamAccount);
+  if (account?.kind !== "oauth" || !account.revocation_url) return false;
+  try {
+    const token = row.refreshCiphertext
+      ? { value: openToken(row.id, "refresh", row.refreshCiphertext), hint: "refresh_token" as const }
+      : { value: openToken(row.id, "access", row.accessCiphertext), hint: "access_token" as const };
+    return await revokeAtUpstream(account, await clientSecretOf(account), token);
+  } catch (error) {
+    console.error(`connections: revoking connection ${row.id} at the upstream failed: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
 /** Revokes at the upstream what it can, then forgets the connections; one activity entry per connection. */
 async function removeConnections(actor: CurrentUser, where: Prisma.UpstreamConnectionWhereInput, action: "connection.disconnect" | "connection.revoke"): Promise<number> {
   const rows = await db().upstreamConnection.findMany({
@@ -136,17 +159,7 @@ async function removeConnections(actor: CurrentUser, where: Prisma.UpstreamConne
     select: { id: true, accessCiphertext: true, refreshCiphertext: true, server: { select: { name: true, upstreamAccount: true } }, consumer: { select: { username: true } } },
   });
   for (const row of rows) {
-    const account = readUpstreamAccount(row.server.upstreamAccount);
-    const revoked =
-      account?.kind === "oauth" && account.revocation_url
-        ? await revokeAtUpstream(
-            account,
-            await clientSecretOf(account),
-            row.refreshCiphertext
-              ? { value: openToken(row.id, "refresh", row.refreshCiphertext), hint: "refresh_token" }
-              : { value: openToken(row.id, "access", row.accessCiphertext), hint: "access_token" },
-          )
-        : false;
+    const revoked = await revokeRowAtUpstream(row);
     await db().$transaction(async (tx) => {
       await tx.upstreamConnection.deleteMany({ where: { id: row.id } });
       await recordActivity(tx, actor, {
