@@ -7,7 +7,7 @@
 // with a reconnect link when the upstream revoked the grant; the tokens are
 // ciphertext in the database; disconnect and an admin's revoke forget them
 // (and revoke them at the upstream); pasted secrets work for upstreams without OAuth.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -36,7 +36,12 @@ let devSession: ConsoleSession;
 let dpToken: string;
 let githubId: string;
 
-async function askToken(body: { server: string; consumer: string; rejected?: true }): Promise<{ status: number; answer?: UpstreamTokenAnswer; raw: unknown }> {
+async function askToken(body: {
+  server: string;
+  consumer: string;
+  rejected?: true;
+  rejected_sha256?: string;
+}): Promise<{ status: number; answer?: UpstreamTokenAnswer; raw: unknown }> {
   const response = await fetch(`${cp.url}${DP_API.upstreamTokens}`, {
     method: "POST",
     headers: { authorization: `Bearer ${dpToken}`, "content-type": "application/json" },
@@ -209,6 +214,20 @@ describe("connecting and the data-plane answer", () => {
     const after = connectedValue((await devToken(true)).answer);
     expect(after).not.toBe(before);
     expect(JSON.parse(await callUpstream(after)).login).toBe("octocat");
+  });
+
+  it("two gateways reporting the same refused token get one refresh: the second report is answered the first one's token", async () => {
+    const before = connectedValue((await devToken()).answer);
+    upstream.invalidateAccessTokens();
+    const refreshes = () => upstream.tokenGrants.filter((g) => g === "refresh_token").length;
+    const counted = refreshes();
+    const report = { server: "github", consumer: developer.email, rejected: true as const, rejected_sha256: createHash("sha256").update(before).digest("hex") };
+    const first = connectedValue((await askToken(report)).answer);
+    const second = connectedValue((await askToken(report)).answer);
+    expect(first).not.toBe(before);
+    expect(second).toBe(first);
+    expect(refreshes()).toBe(counted + 1);
+    expect(JSON.parse(await callUpstream(first)).login).toBe("octocat");
   });
 
   it("marks the connection broken when the upstream revoked the grant, with a reconnect link; reconnecting works", async () => {

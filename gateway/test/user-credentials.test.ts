@@ -4,6 +4,7 @@
 // tokens it issued to each user. The caller signs in with a Portcullis token
 // (signed here with a key the test holds, as the console would); the upstream
 // must see the user's own token and never the Portcullis one.
+import { createHash } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -215,7 +216,8 @@ describe("a token the upstream refuses (401)", () => {
     expect(forwardedFor("judy").map((r) => r.headers.authorization)).toEqual(["Bearer gho_judy_old", "Bearer gho_judy_new"]);
     expect(lookups("judy").map((r) => r.body)).toEqual([
       { server: "gh", consumer: "judy" },
-      { server: "gh", consumer: "judy", rejected: true },
+      // The refused value's SHA-256: the console refreshes only while it is still the stored one.
+      { server: "gh", consumer: "judy", rejected: true, rejected_sha256: createHash("sha256").update("Bearer gho_judy_old").digest("hex") },
     ]);
     await callTool("judy", 2);
     expect(lookups("judy")).toHaveLength(2);

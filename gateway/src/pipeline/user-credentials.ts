@@ -15,6 +15,7 @@
 // upstream that refuses the credential (401) makes the gateway tell the
 // console once — which refreshes it or marks the connection broken — and send
 // the request once more.
+import { createHash } from "node:crypto";
 import type { UpstreamTokenAnswer } from "../../../lib/core/controlplane/protocol";
 import { credentialUnavailable, type UpstreamTokenSource } from "../control-plane/upstream-token-client";
 import { GatewayError } from "../errors";
@@ -87,7 +88,7 @@ export class UserCredentials {
     const askKey = rejected === undefined ? key : `${key}\nrejected`;
     let asking = this.#asking.get(askKey);
     if (!asking) {
-      asking = this.#ask(server, header, consumer, rejected !== undefined, key).finally(() => this.#asking.delete(askKey));
+      asking = this.#ask(server, header, consumer, rejected, key).finally(() => this.#asking.delete(askKey));
       this.#asking.set(askKey, asking);
     }
     // Each request gets its own error: a shared one would carry another request's id.
@@ -97,14 +98,15 @@ export class UserCredentials {
     throw credentialUnavailable(server, asked.unavailable);
   }
 
-  async #ask(server: string, header: string, consumer: string, rejected: boolean, key: string): Promise<Asked> {
+  async #ask(server: string, header: string, consumer: string, rejected: string | undefined, key: string): Promise<Asked> {
     if (!this.source) {
       this.counted(server, "unavailable");
       return { unavailable: "per_user credentials are held by the console, and this gateway has none (a configuration file)" };
     }
     let answer: UpstreamTokenAnswer;
     try {
-      answer = await this.source.lookUp({ server, consumer, ...(rejected ? { rejected: true as const } : {}) });
+      const report = rejected === undefined ? {} : { rejected: true as const, rejected_sha256: createHash("sha256").update(rejected).digest("hex") };
+      answer = await this.source.lookUp({ server, consumer, ...report });
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       // The console is down: a held value not yet expired (never a refused one: that was forgotten) still serves.
@@ -134,7 +136,7 @@ export class UserCredentials {
       if (this.#held.size >= MAX_HELD_CREDENTIALS) this.#held.delete(this.#held.keys().next().value!);
       this.#held.set(key, held);
     }
-    this.counted(server, rejected ? "refreshed" : "fetched");
+    this.counted(server, rejected === undefined ? "fetched" : "refreshed");
     return { held };
   }
 }

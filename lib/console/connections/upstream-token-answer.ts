@@ -5,6 +5,7 @@
 // grant itself — the user must connect again, and the answer links them there.
 // The connection's row is locked while it is refreshed, so two gateways asking
 // at once do not spend a rotating refresh token twice.
+import { createHash } from "node:crypto";
 import type { UpstreamTokenAnswer, UpstreamTokenRequest } from "../../core/controlplane/protocol";
 import { db } from "../../db/client";
 import type { Prisma, UpstreamConnection } from "../../generated/prisma/client";
@@ -62,6 +63,14 @@ async function refreshed(tx: Tx, connection: UpstreamConnection, account: Upstre
   }
 }
 
+/** A report of a refused value counts only while that value is still the stored one: else another gateway's report refreshed it. */
+function stillRejected(request: UpstreamTokenRequest, connection: UpstreamConnection, scheme: string): boolean {
+  if (request.rejected !== true) return false;
+  if (request.rejected_sha256 === undefined) return true;
+  const stored = headerValue(scheme, openToken(connection.id, "access", connection.accessCiphertext));
+  return createHash("sha256").update(stored).digest("hex") === request.rejected_sha256;
+}
+
 export async function answerUpstreamToken(request: UpstreamTokenRequest, consoleUrl: string, now = new Date()): Promise<UpstreamTokenReply> {
   const server = await db().mcpServer.findUnique({ where: { name: request.server }, select: { id: true, name: true, authMode: true, authSettings: true, upstreamAccount: true } });
   const perUser = server?.authMode === "sign_in" ? perUserOf(server.authSettings) : undefined;
@@ -75,7 +84,7 @@ export async function answerUpstreamToken(request: UpstreamTokenRequest, console
     const connection = await tx.upstreamConnection.findUnique({ where: { consumerId_serverId: { consumerId: consumer.id, serverId: server.id } } });
     if (!connection) return undefined;
     if (connection.status === "broken") return { broken: connection.brokenReason ?? "the connection is broken" };
-    const outcome = await refreshed(tx, connection, account, request.rejected === true, now);
+    const outcome = await refreshed(tx, connection, account, stillRejected(request, connection, perUser.scheme), now);
     if ("token" in outcome && (!connection.lastUsedAt || now.getTime() - connection.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS)) {
       await tx.upstreamConnection.update({ where: { id: connection.id }, data: { lastUsedAt: now } });
     }

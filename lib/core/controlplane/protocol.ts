@@ -132,12 +132,18 @@ export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
  * A gateway's request for a user's own upstream credential on a server with `upstream_credential.per_user`
  * (docs/gateway.md, "Per-user upstream credentials"). `rejected`: the upstream refused (401) the last value the
  * gateway was given for this user, so the console must not hand the same access token back: it refreshes it, or
- * marks the connection broken and answers `broken`.
+ * marks the connection broken and answers `broken`. `rejected_sha256`: the SHA-256 (hex) of that value; when the
+ * stored token is no longer the one refused (another gateway's report refreshed it already), the console answers the
+ * stored one instead of refreshing again, which would void the one just handed out.
  */
 export const upstreamTokenRequestSchema = z.strictObject({
   server: z.string().min(1).max(128),
   consumer: z.string().min(1).max(255),
   rejected: z.literal(true).optional(),
+  rejected_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type UpstreamTokenRequest = z.infer<typeof upstreamTokenRequestSchema>;
 
