@@ -289,4 +289,15 @@ describe("a pasted secret", () => {
     // A pasted secret cannot be refreshed: refused by the upstream, the user must paste a new one.
     expect((await askToken({ server: "pat", consumer: developer.email, rejected: true })).answer?.status).toBe("broken");
   });
+
+  it.each([
+    ["with a line break inside", "pat_one\nX-Injected: yes"],
+    ["with a control character", "pat_\u0007bell"],
+    ["outside ASCII", "pat_café"],
+    ["longer than a header can carry", "p".repeat(8001)],
+  ])("%s is refused on the form: the gateway could never send it", async (_, secret) => {
+    const answer = await devSession.json<{ error: { fields: Record<string, string> } }>("POST", "/api/connections/static", { server: "pat", secret });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields.secret).toMatch(/printable ASCII|at most 8000/);
+  });
 });

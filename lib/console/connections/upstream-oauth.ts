@@ -7,6 +7,7 @@
 // the user's connection.
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { UPSTREAM_HEADER_VALUE } from "../../core/controlplane/protocol";
 import type { OAuthAccount } from "./account";
 
 const TIMEOUT_MS = 10_000;
@@ -29,7 +30,8 @@ export function authorizationUrl(account: OAuthAccount, options: { redirectUri: 
 }
 
 const tokenAnswerSchema = z.object({
-  access_token: z.string().min(1),
+  // What the gateway can send as a header value: an upstream's token it could never forward is refused at the exchange.
+  access_token: z.string().min(1).max(8000).regex(UPSTREAM_HEADER_VALUE),
   token_type: z.string().optional(),
   expires_in: z.coerce.number().int().positive().optional(),
   refresh_token: z.string().min(1).optional(),

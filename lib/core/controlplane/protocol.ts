@@ -152,10 +152,8 @@ export const UPSTREAM_TOKEN_REQUEST_MAX_BYTES = 4 * 1024;
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 /** Visible ASCII and inner spaces only: a CR or LF would split the upstream request's headers. */
-const headerValue = z
-  .string()
-  .max(8192)
-  .regex(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/);
+export const UPSTREAM_HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const headerValue = z.string().max(8192).regex(UPSTREAM_HEADER_VALUE);
 /** The console page where the signed-in user connects this server: its public URL + /connections/<server>/connect. */
 const connectUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const humanMessage = z.string().min(1).max(500);
