@@ -253,6 +253,17 @@ describe("connecting and the data-plane answer", () => {
     const unauthenticated = await fetch(`${cp.url}${DP_API.upstreamTokens}`, { method: "POST", body: "{}" });
     expect(unauthenticated.status).toBe(401);
   });
+
+  it("hands a disabled consumer's credential to no gateway", async () => {
+    expect((await devToken()).answer?.status).toBe("connected");
+    await db.consumer.update({ where: { username: developer.email }, data: { disabledAt: new Date() } });
+    try {
+      expect((await devToken()).status).toBe(404);
+    } finally {
+      await db.consumer.update({ where: { username: developer.email }, data: { disabledAt: null } });
+    }
+    expect((await devToken()).answer?.status).toBe("connected");
+  });
 });
 
 describe("disconnect and revoke", () => {

@@ -75,8 +75,9 @@ export async function answerUpstreamToken(request: UpstreamTokenRequest, console
   const server = await db().mcpServer.findUnique({ where: { name: request.server }, select: { id: true, name: true, authMode: true, authSettings: true, upstreamAccount: true } });
   const perUser = server?.authMode === "sign_in" ? perUserOf(server.authSettings) : undefined;
   if (!server || !perUser) return failure(404, "not_found", `There is no server "${request.server}" with per-user upstream credentials.`);
-  const consumer = await db().consumer.findUnique({ where: { username: request.consumer }, select: { id: true } });
-  if (!consumer) return failure(404, "not_found", `There is no consumer "${request.consumer}".`);
+  // A disabled consumer's credentials are handed to no one, whatever a gateway still believes.
+  const consumer = await db().consumer.findFirst({ where: { username: request.consumer, disabledAt: null }, select: { id: true } });
+  if (!consumer) return failure(404, "not_found", `There is no enabled consumer "${request.consumer}".`);
   const account = readUpstreamAccount(server.upstreamAccount) ?? { kind: "static" as const };
   const connectUrl = `${consoleUrl.replace(/\/+$/, "")}${connectPath(server.name)}`;
   const outcome = await db().$transaction(async (tx): Promise<Outcome | undefined> => {
