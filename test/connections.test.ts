@@ -312,3 +312,17 @@ describe("a pasted secret", () => {
     expect(answer.body.error.fields.secret).toMatch(/printable ASCII|at most 8000/);
   });
 });
+
+describe("the callback visited twice (back, reload, a prefetch)", () => {
+  it("lands as connected without presenting the spent code to the upstream again", async () => {
+    const start = await devSession.location("/connections/github/connect");
+    const consent = await fetch(start.location!, { redirect: "manual" });
+    const callback = consent.headers.get("location")!;
+    const exchanges = () => upstream.tokenGrants.filter((g) => g === "authorization_code").length;
+    const before = exchanges();
+    expect(new URL((await devSession.location(callback)).location!, cp.url).href).toBe(`${cp.url}/connections?connected=github`);
+    expect(new URL((await devSession.location(callback)).location!, cp.url).href).toBe(`${cp.url}/connections?connected=github`);
+    expect(exchanges()).toBe(before + 1);
+    expect((await devToken()).answer?.status).toBe("connected");
+  });
+});

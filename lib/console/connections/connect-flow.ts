@@ -15,7 +15,7 @@ import { consoleMasterKey } from "../vault/master-key";
 import { consumerNameFor } from "../../oauth-server/consumer-name";
 import { nextSignInStep } from "../../oauth-server/sign-in-connections";
 import { perUserOf, readUpstreamAccount, type OAuthAccount, type UpstreamAccount } from "./account";
-import { openConnectState, sealConnectState } from "./connect-state";
+import { CONNECT_STATE_TTL_MS, openConnectState, sealConnectState } from "./connect-state";
 import { sealToken } from "./sealed-tokens";
 import { authorizationUrl, exchangeCode, GrantRefused, pkcePair, UpstreamUnavailable, type UpstreamTokens } from "./upstream-oauth";
 
@@ -115,6 +115,10 @@ export async function finishConnect(user: CurrentUser, query: CallbackQuery, ori
     if (state.interaction) return nextSignInStep(user, state.interaction, { declined: true });
     throw new ConsoleError("forbidden", `The upstream did not connect your account: ${(query.error_description ?? query.error ?? "no code was sent").slice(0, 300)}.`);
   }
+  const done = state.interaction ? () => nextSignInStep(user, state.interaction!) : () => `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
+  // The same callback again (back, reload, a prefetch): the code was spent by this state's first visit, and
+  // presenting it twice lets the upstream revoke what it issued (RFC 6749 §4.1.2), so it is not exchanged again.
+  if (await connectedSince(user, server, state.expires - CONNECT_STATE_TTL_MS)) return done();
   let tokens: UpstreamTokens;
   try {
     tokens = await exchangeCode(server.account, await clientSecretOf(server.account), {
@@ -128,5 +132,15 @@ export async function finishConnect(user: CurrentUser, query: CallbackQuery, ori
     throw error;
   }
   await db().$transaction(async (tx) => saveConnection(tx, user, server, await signedInConsumer(user, tx), tokens));
-  return state.interaction ? nextSignInStep(user, state.interaction) : `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
+  return done();
+}
+
+/** Whether the user's connection to the server was (re)made at or after `since` and still works. */
+async function connectedSince(user: CurrentUser, server: PerUserServer, since: number): Promise<boolean> {
+  const consumer = await signedInConsumer(user);
+  const connection = await db().upstreamConnection.findUnique({
+    where: { consumerId_serverId: { consumerId: consumer.id, serverId: server.id } },
+    select: { status: true, connectedAt: true },
+  });
+  return connection?.status === "connected" && connection.connectedAt.getTime() >= since;
 }
