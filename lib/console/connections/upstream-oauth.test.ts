@@ -1,5 +1,6 @@
 // The console's OAuth client against the upstream stand-in (a real HTTP server).
 import { createHash } from "node:crypto";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstreamOAuthServer, type UpstreamOAuthServer } from "../../../test/support/upstream-oauth-server";
 import { findFreePort } from "../../net/ports";
@@ -71,5 +72,16 @@ describe("the console as the upstream's OAuth client", () => {
     await expect(refreshTokens(down, upstream.clientSecret, "r")).rejects.toBeInstanceOf(UpstreamUnavailable);
     await expect(refreshTokens(account, "wrong-secret", "r")).rejects.toBeInstanceOf(UpstreamUnavailable);
     await expect(refreshTokens({ ...account, token_url: upstream.mcpUrl.replace("/mcp", "/nowhere") }, upstream.clientSecret, "r")).rejects.toBeInstanceOf(UpstreamUnavailable);
+  });
+
+  it("takes the application's own misconfiguration (unauthorized_client) as an unavailable upstream, not one user's refused grant", async () => {
+    const misconfigured = http.createServer((_req, res) => res.writeHead(400, { "content-type": "application/json" }).end('{"error":"unauthorized_client"}'));
+    await new Promise<void>((resolve) => misconfigured.listen(0, "127.0.0.1", resolve));
+    const { port } = misconfigured.address() as { port: number };
+    try {
+      await expect(refreshTokens({ ...account, token_url: `http://127.0.0.1:${port}/token` }, upstream.clientSecret, "r")).rejects.toBeInstanceOf(UpstreamUnavailable);
+    } finally {
+      misconfigured.close();
+    }
   });
 });

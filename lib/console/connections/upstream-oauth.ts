@@ -62,7 +62,9 @@ export class UpstreamUnavailable extends Error {
   }
 }
 
-const REFUSED_GRANT = new Set(["invalid_grant", "bad_refresh_token", "bad_verification_code", "unauthorized_client"]);
+// Refusals of this user's grant. `unauthorized_client` is not one: it says the application is misconfigured, and
+// would otherwise break every user's connection at once; it answers as an unavailable upstream instead.
+const REFUSED_GRANT = new Set(["invalid_grant", "bad_refresh_token", "bad_verification_code"]);
 
 function splitScopes(scope: string | undefined): string[] | undefined {
   return scope === undefined ? undefined : scope.split(/[\s,]+/).filter(Boolean);
