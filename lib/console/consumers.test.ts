@@ -77,6 +77,36 @@ describe("consumers", () => {
   });
 });
 
+describe("a consumer's sign-ins with Portcullis (oidc-provider grants, by the username they name)", () => {
+  /** A grant for `accountId` with a refresh token of it, as oidc-provider stores them (lib/oauth-server/prisma-adapter.ts). */
+  async function grantFor(accountId: string, id: string) {
+    await ctx.db.oAuthRecord.create({ data: { model: "Grant", id, payload: { accountId, clientId: "https://client.example/cimd.json" } } });
+    await ctx.db.oAuthRecord.create({ data: { model: "RefreshToken", id: `${id}-refresh`, grantId: id, payload: { accountId, grantId: id } } });
+  }
+  const records = async (id: string) => ctx.db.oAuthRecord.count({ where: { OR: [{ id }, { grantId: id }] } });
+
+  it("are revoked with it when it is deleted, or renamed, so a later consumer of the same name inherits none", async () => {
+    const admin = await ctx.user();
+    const gone = await createConsumer(admin, input({ username: "leaver@example.com" }));
+    const renamed = await createConsumer(admin, input({ username: "renamed@example.com" }));
+    const kept = await createConsumer(admin, input({ username: "stayer@example.com" }));
+    await grantFor("leaver@example.com", "g-leaver");
+    await grantFor("renamed@example.com", "g-renamed");
+    await grantFor("stayer@example.com", "g-stayer");
+
+    await deleteConsumer(admin, gone.id);
+    expect(await records("g-leaver")).toBe(0);
+    expect((await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: gone.id, action: "consumer.delete" } })).after).toEqual({ revokedGrants: 1 });
+
+    await updateConsumer(admin, renamed.id, input({ username: "new-name@example.com" }));
+    expect(await records("g-renamed")).toBe(0);
+    expect((await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: renamed.id, action: "consumer.update" } })).after).toMatchObject({ revokedGrants: 1 });
+
+    await updateConsumer(admin, kept.id, input({ username: "stayer@example.com", customId: "c-1" }));
+    expect(await records("g-stayer")).toBe(2);
+  });
+});
+
 describe("listing consumers", () => {
   it("pages forwards and backwards by username, with search and group filter", async () => {
     const admin = await ctx.user();

@@ -12,6 +12,7 @@ import { ConsoleError, notFound } from "./errors";
 import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
 import { configWrite } from "../controlplane/config-check";
+import { revokeGrants } from "../oauth-server/grants";
 
 type Tx = Prisma.TransactionClient;
 type ConsumerInput = z.infer<typeof consumerInputSchema>;
@@ -196,7 +197,16 @@ export async function updateConsumer(actor: CurrentUser, id: string, input: Cons
       data: { username: input.username, customId: input.customId, ownerUserId },
       select: { id: true, username: true },
     });
-    await recordActivity(tx, actor, { action: "consumer.update", entityType: "consumer", entityId: id, entityName: consumer.username, before, after: await snapshot(tx, id) });
+    // Sign-ins name the consumer by its username: a renamed one signs in again, and no later namesake inherits them.
+    const revokedGrants = before.username === consumer.username ? 0 : await revokeGrants(tx, { accountId: before.username });
+    await recordActivity(tx, actor, {
+      action: "consumer.update",
+      entityType: "consumer",
+      entityId: id,
+      entityName: consumer.username,
+      before,
+      after: { ...(await snapshot(tx, id)), ...(revokedGrants ? { revokedGrants } : {}) },
+    });
     return consumer;
   });
 }
@@ -205,9 +215,11 @@ export async function deleteConsumer(actor: CurrentUser, id: string): Promise<vo
   await configWrite(async (tx) => {
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
-    // Keys and group memberships go with it (ON DELETE CASCADE).
+    // Keys, group memberships and upstream connections go with it (ON DELETE CASCADE); its MCP clients' sign-ins
+    // too, or a consumer made later with the same name (a recycled email) would inherit them.
     await tx.consumer.delete({ where: { id } });
-    await recordActivity(tx, actor, { action: "consumer.delete", entityType: "consumer", entityId: id, entityName: before.username, before });
+    const revokedGrants = await revokeGrants(tx, { accountId: before.username });
+    await recordActivity(tx, actor, { action: "consumer.delete", entityType: "consumer", entityId: id, entityName: before.username, before, after: { revokedGrants } });
   });
 }
 

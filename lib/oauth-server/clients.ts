@@ -16,6 +16,7 @@ import type { PreRegisteredClientInput } from "../console/schemas/oauth-client";
 import { db, type Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { CLIENT_REFUSALS, type ClientOrigin, type ClientStatus } from "./client-status";
+import { GRANT_MODEL, revokeGrants } from "./grants";
 import { readAuthorizationServerSettings } from "./settings";
 
 type Tx = Db | Prisma.TransactionClient;
@@ -35,7 +36,6 @@ export interface OAuthClientView {
 
 /** The oidc-provider model registered clients are stored under (lib/oauth-server/prisma-adapter.ts). */
 export const CLIENT_MODEL = "Client";
-const GRANT_MODEL = "Grant";
 
 /** A Client ID Metadata Document's client_id is its https URL; a registered client's never is. */
 const originOf = (clientId: string): ClientOrigin => (clientId.startsWith("https://") ? "metadata_document" : "registration");
@@ -154,15 +154,6 @@ const DECISIONS = {
 
 export type ClientDecision = keyof typeof DECISIONS;
 
-/** Deletes the client's grants with their codes and refresh tokens (oidc-provider's revokeByGrantId, for every grant). */
-async function revokeClientGrants(tx: Prisma.TransactionClient, clientId: string): Promise<number> {
-  const grants = await tx.oAuthRecord.findMany({ where: { model: GRANT_MODEL, payload: { path: ["clientId"], equals: clientId } }, select: { id: true } });
-  const ids = grants.map((g) => g.id);
-  if (ids.length === 0) return 0;
-  await tx.oAuthRecord.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: GRANT_MODEL, id: { in: ids } }] } });
-  return ids.length;
-}
-
 export async function decideOAuthClient(actor: CurrentUser, clientId: string, decision: ClientDecision): Promise<{ status: ClientStatus; revokedGrants: number }> {
   const rule = DECISIONS[decision];
   return db().$transaction(async (tx) => {
@@ -174,7 +165,7 @@ export async function decideOAuthClient(actor: CurrentUser, clientId: string, de
     if (!client) throw new ConsoleError("not_found", "There is no such MCP client.");
     if (!(rule.from as readonly ClientStatus[]).includes(client.status)) throw new ConsoleError("conflict", rule.refusal);
     await tx.oAuthClient.update({ where: { clientId }, data: { status: rule.to } });
-    const revokedGrants = decision === "block" ? await revokeClientGrants(tx, clientId) : 0;
+    const revokedGrants = decision === "block" ? await revokeGrants(tx, { clientId }) : 0;
     await recordActivity(tx, actor, {
       action: `oauth_client.${decision}`,
       entityType: "oauth_client",

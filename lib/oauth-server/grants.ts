@@ -1,0 +1,16 @@
+// oidc-provider's grants, as the console revokes them outside the provider: a
+// grant with its authorization codes and refresh tokens (what revokeByGrantId
+// deletes), for every grant of one client or of one account (a consumer's
+// username, the grants' `accountId`).
+import type { Prisma } from "../generated/prisma/client";
+
+export const GRANT_MODEL = "Grant";
+
+export async function revokeGrants(tx: Prisma.TransactionClient, of: { clientId: string } | { accountId: string }): Promise<number> {
+  const [key, value] = "clientId" in of ? ["clientId", of.clientId] : ["accountId", of.accountId];
+  const grants = await tx.oAuthRecord.findMany({ where: { model: GRANT_MODEL, payload: { path: [key], equals: value } }, select: { id: true } });
+  const ids = grants.map((g) => g.id);
+  if (ids.length === 0) return 0;
+  await tx.oAuthRecord.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: GRANT_MODEL, id: { in: ids } }] } });
+  return ids.length;
+}
