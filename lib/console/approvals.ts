@@ -3,7 +3,6 @@
 // (lib/console/approval-policy.ts), and the decision, logged with the
 // approval. The gateways learn the decision when they claim the call again
 // (lib/controlplane/approval-claims.ts).
-import type { NextRequest } from "next/server";
 import type { CurrentUser } from "../auth/session";
 import { DEFAULT_RULE_NAME } from "../core/approvals/call-hash";
 import { parseConfig } from "../core/config/schema";
@@ -15,11 +14,6 @@ import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 
 type Tx = Prisma.TransactionClient;
-
-/** The console's public address, for the links in approvals: NEXTAUTH_URL, which `npm start` always sets. */
-export function consoleUrl(request: NextRequest): string {
-  return process.env.NEXTAUTH_URL ?? request.nextUrl.origin;
-}
 
 interface DeciderContext {
   role: CurrentUser["role"];

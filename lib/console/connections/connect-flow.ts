@@ -17,15 +17,13 @@ import { nextSignInStep } from "../../oauth-server/sign-in-connections";
 import { perUserOf, readUpstreamAccount, type OAuthAccount, type UpstreamAccount } from "./account";
 import { CONNECT_STATE_TTL_MS, openConnectState, sealConnectState } from "./connect-state";
 import { sealToken } from "./sealed-tokens";
+import { consolePublicUrl } from "../public-url";
 import { authorizationUrl, exchangeCode, GrantRefused, pkcePair, UpstreamUnavailable, type UpstreamTokens } from "./upstream-oauth";
 
 type Tx = Prisma.TransactionClient;
 
 export const CALLBACK_PATH = "/api/connections/callback";
 export const CONNECTED_ACCOUNTS_PATH = "/connections";
-
-/** The console's own public URL: redirect URIs must be the same at the start and the callback. */
-export const consolePublicUrl = (origin: string) => (process.env.NEXTAUTH_URL ?? origin).replace(/\/+$/, "");
 
 export interface PerUserServer {
   id: string;

@@ -1,9 +1,10 @@
 // The redirect URI of every upstream OAuth application (exactly this path on
 // the console's public URL): the upstream sends the browser back here with the
 // code. A refusal goes to Connected accounts with its message, never a stack trace.
+import { consolePublicUrl } from "@/lib/console/public-url";
 import { NextResponse, type NextRequest } from "next/server";
 import { currentUser } from "@/lib/auth/session";
-import { CONNECTED_ACCOUNTS_PATH, consolePublicUrl, finishConnect } from "@/lib/console/connections/connect-flow";
+import { CONNECTED_ACCOUNTS_PATH, finishConnect } from "@/lib/console/connections/connect-flow";
 import { ConsoleError } from "@/lib/console/errors";
 
 export async function GET(request: NextRequest) {

@@ -2,9 +2,10 @@
 // page, so the redirect to the upstream's consent is an HTTP redirect (a page under /connections streams
 // after its loading skeleton). An upstream that takes a pasted secret goes to its form; a refusal to
 // Connected accounts with its message.
+import { consolePublicUrl } from "@/lib/console/public-url";
 import { NextResponse, type NextRequest } from "next/server";
 import { currentUser } from "@/lib/auth/session";
-import { CONNECTED_ACCOUNTS_PATH, consolePublicUrl, startConnect } from "@/lib/console/connections/connect-flow";
+import { CONNECTED_ACCOUNTS_PATH, startConnect } from "@/lib/console/connections/connect-flow";
 import { ConsoleError } from "@/lib/console/errors";
 
 export async function GET(request: NextRequest, { params }: { params: Promise<{ server: string }> }) {

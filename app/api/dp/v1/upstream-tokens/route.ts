@@ -1,6 +1,6 @@
 // A gateway asks for one user's own upstream credential (lib/console/connections/upstream-token-answer.ts).
 import { NextResponse } from "next/server";
-import { consoleUrl } from "@/lib/console/approvals";
+import { consolePublicUrl } from "@/lib/console/public-url";
 import { answerUpstreamToken } from "@/lib/console/connections/upstream-token-answer";
 import { recordSeen } from "@/lib/controlplane/data-plane-status";
 import { dataPlaneRoute, readDataPlaneBody } from "@/lib/controlplane/dp-route";
@@ -9,7 +9,7 @@ import { UPSTREAM_TOKEN_REQUEST_MAX_BYTES, upstreamTokenRequestSchema } from "@/
 export const POST = dataPlaneRoute(async (plane, request) => {
   const read = await readDataPlaneBody(request, upstreamTokenRequestSchema, { maxBytes: UPSTREAM_TOKEN_REQUEST_MAX_BYTES, what: "upstream token request" });
   if ("refusal" in read) return read.refusal;
-  const answer = await answerUpstreamToken(read.body, consoleUrl(request));
+  const answer = await answerUpstreamToken(read.body, consolePublicUrl(request.nextUrl.origin));
   await recordSeen(plane.id);
   return NextResponse.json(answer.body, { status: answer.status });
 });
