@@ -33,6 +33,9 @@ describe("the upstream account setting", () => {
     ["a non-http token URL", { account: { ...oauth, token_url: "ftp://example.com/token" } }, /account\.token_url: an http\(s\) URL/],
     ["an unknown kind", { account: { kind: "saml" } }, /account.kind: the kind is "oauth" or "static"/],
     ["a header name with a colon", { account: { kind: "static" }, header: "X:Key" }, /header: a header name/],
+    // The gateways' own rules, on the form's fields rather than after compiling.
+    ["a header the gateway sets itself", { account: { kind: "static" }, header: "Content-Length" }, /header: this header is set by the gateway itself/],
+    ["a scheme of two words", { account: { kind: "static" }, scheme: "Bearer token" }, /scheme: a scheme is one word/],
     ["an unknown field", { account: { ...oauth, client_secret_plain: "x" } }, /account/],
   ])("refuses %s", (_what, input, message) => {
     expect(problems(input).join("\n")).toMatch(message);

@@ -5,6 +5,7 @@
 // see just `upstream_credential.per_user` (the header and scheme the user's
 // credential is sent with), compiled from the same write.
 import { z } from "zod";
+import { perUserCredentialSchema } from "../../core/config/schema";
 import { VAULT_REFERENCE_PATTERN } from "../../core/vault/reference";
 
 const endpoint = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
@@ -31,14 +32,10 @@ export const upstreamAccountSchema = z.discriminatedUnion("kind", [oauthAccountS
 export type UpstreamAccount = z.infer<typeof upstreamAccountSchema>;
 export type OAuthAccount = z.infer<typeof oauthAccountSchema>;
 
-/** PUT /api/servers/:id/upstream-account; `account: null` turns per-user credentials off. */
+/** PUT /api/servers/:id/upstream-account; `account: null` turns per-user credentials off. The header and scheme are the gateways' own rules. */
 export const upstreamAccountWriteSchema = z.strictObject({
   account: upstreamAccountSchema.nullable(),
-  header: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/, "a header name uses letters, digits and '-'")
-    .default("Authorization"),
-  scheme: z.string().max(64).default("Bearer"),
+  ...perUserCredentialSchema.shape,
 });
 export type UpstreamAccountWrite = z.infer<typeof upstreamAccountWriteSchema>;
 

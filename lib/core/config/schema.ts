@@ -301,7 +301,7 @@ const RESERVED_CREDENTIAL_HEADERS = new Set([
  * server once: the upstream's OAuth consent, or a secret they paste) and fetched by the gateway when first
  * needed. The console builds the value as `<scheme> <token>`, or the token alone when `scheme` is "".
  */
-const perUserCredentialSchema = z.strictObject({
+export const perUserCredentialSchema = z.strictObject({
   header: z
     .string()
     .regex(/^[A-Za-z0-9-]{1,64}$/, "a header name uses letters, digits and '-'")
