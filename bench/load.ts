@@ -44,7 +44,7 @@ function summarise(samples: number[]): Latency {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-async function send(pool: Pool, scenario: Scenario): Promise<void> {
+export async function send(pool: Pool, scenario: Scenario): Promise<void> {
   const response = await pool.request({ path: scenario.path, method: "POST", headers: scenario.headers, body: scenario.body });
   await response.body.dump();
   if (response.statusCode !== 200) throw new Error(`${scenario.name}: HTTP ${response.statusCode}`);
@@ -70,20 +70,6 @@ export async function saturation(origin: string, scenario: Scenario, seconds: nu
   return { rps: Math.round(result.requests.average), requests: result.requests.total };
 }
 
-/** One request at a time. */
-export async function latencyAtConcurrencyOne(origin: string, scenario: Scenario, count: number): Promise<Latency> {
-  const pool = new Pool(origin, { connections: 1 });
-  for (let i = 0; i < 200; i++) await send(pool, scenario);
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await send(pool, scenario);
-    samples.push(performance.now() - start);
-  }
-  await pool.close();
-  return summarise(samples);
-}
-
 /** 0 … n−1 in a random order (Fisher–Yates). */
 function shuffled(n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -95,24 +81,48 @@ function shuffled(n: number): number[] {
 }
 
 /**
- * Several targets at concurrency 1, one request to each in turn, so drift in
- * the machine's load (other work on a shared machine) hits all of them alike.
- * The order is shuffled every round: a request that follows another to the
- * same process finds it awake, and no target should be the one that usually does.
+ * Several targets at concurrency 1, called back to back — the usual c1 figure (as `wrk -c1` gives it): each
+ * target gets blocks of `block` calls in a row, after a few that wake every process on its path, and the
+ * targets' blocks are shuffled every round so drift in the machine's load hits all of them alike.
  */
-export async function latencyInterleaved(targets: readonly { origin: string; scenario: Scenario }[], count: number): Promise<Latency[]> {
-  const pools = targets.map((t) => new Pool(t.origin, { connections: 1 }));
-  for (let i = 0; i < 200; i++) for (const [j, t] of targets.entries()) await send(pools[j]!, t.scenario);
-  const samples = targets.map(() => [] as number[]);
-  for (let i = 0; i < count; i++) {
-    for (const j of shuffled(targets.length)) {
-      const start = performance.now();
-      await send(pools[j]!, targets[j]!.scenario);
-      samples[j]!.push(performance.now() - start);
+export async function callsInBlocks(calls: readonly (() => Promise<unknown>)[], rounds: number, block: number): Promise<Latency[]> {
+  const samples = calls.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (const j of shuffled(calls.length)) {
+      for (let i = 0; i < 20; i++) await calls[j]!();
+      for (let i = 0; i < block; i++) samples[j]!.push(await timed(calls[j]!));
     }
   }
-  await Promise.all(pools.map((p) => p.close()));
   return samples.map(summarise);
+}
+
+/**
+ * The same targets, one call to each in turn in a shuffled order: every call finds the processes on its
+ * path idle since the call before (as an agent that thinks between calls does), which on a virtual
+ * machine costs each hop a wake-up.
+ */
+export async function callsInterleaved(calls: readonly (() => Promise<unknown>)[], count: number): Promise<Latency[]> {
+  for (let i = 0; i < 200; i++) for (const call of calls) await call();
+  const samples = calls.map(() => [] as number[]);
+  for (let i = 0; i < count; i++) for (const j of shuffled(calls.length)) samples[j]!.push(await timed(calls[j]!));
+  return samples.map(summarise);
+}
+
+async function timed(call: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await call();
+  return performance.now() - start;
+}
+
+/** callsInBlocks and callsInterleaved of one scenario on several HTTP targets. */
+export async function latencyOfTargets(targets: readonly { origin: string; scenario: Scenario }[], count: number): Promise<{ backToBack: Latency[]; cold: Latency[] }> {
+  const pools = targets.map((t) => new Pool(t.origin, { connections: 1 }));
+  const calls = targets.map((t, j) => () => send(pools[j]!, t.scenario));
+  try {
+    return { backToBack: await callsInBlocks(calls, 10, count / 10), cold: await callsInterleaved(calls, count) };
+  } finally {
+    for (const pool of pools) await pool.close();
+  }
 }
 
 /** Requests started at a fixed rate whatever the answers do. */

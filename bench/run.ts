@@ -14,6 +14,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Pool } from "undici";
 import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/core/keys/api-key";
@@ -21,7 +22,7 @@ import { toolPin } from "../lib/core/tools/pin";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent, type BigEventFigures } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
-import { latencyAtConcurrencyOne, latencyAtFixedRate, latencyInterleaved, saturation, SATURATION_TOOL, type Latency, type Scenario } from "./load";
+import { callsInBlocks, callsInterleaved, latencyAtFixedRate, latencyOfTargets, saturation, send as sendScenario, SATURATION_TOOL, type Latency, type Scenario } from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -197,19 +198,34 @@ async function startRedis(port: number): Promise<void> {
   await waitForPort(port);
 }
 
-/** c1 p50 of tools/call without limits, with the in-process limiter, and with Redis counters, interleaved request by request. */
-async function limiterCost(gatewayOrigin: string, redisGatewayOrigin: string | undefined) {
-  const call = (origin: string, pathname: string) => ({ origin, scenario: scenarios(pathname)[0]! });
-  const targets = [call(gatewayOrigin, "/bench"), call(gatewayOrigin, "/bench-limited")];
+/**
+ * c1 p50 of tools/call without limits, with the in-process limiter, and with Redis counters, back to back and
+ * cold (bench/load.ts) — with, beside them, the bench's own PING to the same Redis: the round trip any shared
+ * counter pays.
+ */
+async function limiterCost(gatewayOrigin: string, redisGateway: { origin: string; redisPort: number } | undefined) {
+  const targets = [gatewayOrigin, gatewayOrigin, redisGateway?.origin, redisGateway?.origin];
+  const paths = ["/bench", "/bench-limited", "/bench", "/bench-limited"];
+  const pools = targets.map((origin) => (origin ? new Pool(origin, { connections: 1 }) : undefined));
+  const { Redis } = await import("ioredis");
+  const redis = redisGateway ? new Redis(redisGateway.redisPort, "127.0.0.1") : undefined;
+  const calls: (() => Promise<unknown>)[] = pools.flatMap((pool, i) => (pool ? [() => sendScenario(pool, scenarios(paths[i]!)[0]!)] : []));
+  if (redis) calls.push(() => redis.ping());
+  const backToBack = await callsInBlocks(calls, 10, 300);
+  const cold = await callsInterleaved(calls, 3000);
+  for (const pool of pools) await pool?.close();
+  redis?.disconnect();
   // The Redis gateway's own unlimited route is its baseline: two processes never run quite alike.
-  if (redisGatewayOrigin) targets.push(call(redisGatewayOrigin, "/bench"), call(redisGatewayOrigin, "/bench-limited"));
-  const [unlimited, local, unlimitedOnRedisGateway, redis] = await latencyInterleaved(targets, 3000);
+  const added = (figures: Latency[], limited: number, unlimited: number) =>
+    figures[limited] && figures[unlimited] ? Number((figures[limited].p50 - figures[unlimited].p50).toFixed(3)) : null;
   return {
-    unlimited_p50_ms: unlimited!.p50,
-    local_p50_ms: local!.p50,
-    added_local_p50_ms: Number((local!.p50 - unlimited!.p50).toFixed(3)),
-    redis_p50_ms: redis?.p50 ?? null,
-    added_redis_p50_ms: redis && unlimitedOnRedisGateway ? Number((redis.p50 - unlimitedOnRedisGateway.p50).toFixed(3)) : null,
+    unlimited_p50_ms: backToBack[0]!.p50,
+    local_p50_ms: backToBack[1]!.p50,
+    added_local_p50_ms: added(backToBack, 1, 0)!,
+    redis_p50_ms: backToBack[3]?.p50 ?? null,
+    added_redis_p50_ms: added(backToBack, 3, 2),
+    redis_ping_p50_ms: backToBack[4]?.p50 ?? null,
+    cold: { added_local_p50_ms: added(cold, 1, 0), added_redis_p50_ms: added(cold, 3, 2), redis_ping_p50_ms: cold[4]?.p50 ?? null },
   };
 }
 
@@ -402,22 +418,50 @@ interface Row {
   saturation_rps: number;
   /** CPU time of the target's own process per request at saturation: robust on a shared machine. */
   cpu_us_per_request: number;
+  /** Concurrency 1, back to back (the target's figure). */
   c1: Latency;
+  /** Concurrency 1, each call after a call to another target: every process on the path woken from idle. */
+  c1_cold: Latency;
   fixed_rate: Latency;
 }
 
-/** After a warm-up, saturation throughput and CPU per request, then latency at concurrency 1 and at a fixed rate. */
-async function measureRow(target: { name: string; origin: string; pid: number }, scenario: Scenario): Promise<Row> {
+/** After a warm-up, saturation throughput and CPU per request, then latency at a fixed rate (c1 latency comes from c1Latencies). */
+async function measureRow(target: { name: string; origin: string; pid: number }, scenario: Scenario): Promise<Omit<Row, "c1" | "c1_cold">> {
   // Steady state: a fresh process compiles its hot paths during its first seconds of load (the
   // gateway's first row measured 121 µs CPU per tools/call against 61 for the same call a row later).
   await saturation(target.origin, scenario, WARM_UP_SECONDS, CONNECTIONS);
   const cpuBefore = cpuSeconds(target.pid);
   const { rps: saturation_rps, requests } = await saturation(target.origin, scenario, SECONDS, CONNECTIONS);
   const cpu_us_per_request = Math.round(((cpuSeconds(target.pid) - cpuBefore) * 1e6) / requests);
-  const c1 = await latencyAtConcurrencyOne(target.origin, scenario, 3000);
   const fixed_rate = await latencyAtFixedRate(target.origin, scenario, FIXED_RATE, 5);
-  console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request, c1 p50 ${c1.p50} ms`);
-  return { target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, c1, fixed_rate };
+  console.log(`  ${target.name} · ${scenario.name}: ${saturation_rps} req/s, ${cpu_us_per_request} µs CPU/request`);
+  return { target: target.name, scenario: scenario.name, saturation_rps, cpu_us_per_request, fixed_rate };
+}
+
+/**
+ * Latency at concurrency 1 of every target, one scenario at a time, with the targets' turns interleaved
+ * (bench/load.ts): back to back, the table's figure, and cold — each call after a call to another target.
+ */
+async function c1Latencies(targets: readonly { name: string; origin: string; path: string }[], rows: readonly Omit<Row, "c1" | "c1_cold">[]): Promise<Row[]> {
+  const measured: Row[] = [];
+  for (const [index, { name }] of scenarios("/").entries()) {
+    const { backToBack, cold } = await latencyOfTargets(
+      targets.map((t) => ({ origin: t.origin, scenario: scenarios(t.path)[index]! })),
+      3000,
+    );
+    for (const [j, target] of targets.entries()) {
+      const row = rows.find((r) => r.target === target.name && r.scenario === name)!;
+      measured.push({ ...row, c1: backToBack[j]!, c1_cold: cold[j]! });
+      console.log(`  ${target.name} · ${name}: c1 p50 ${backToBack[j]!.p50} ms back to back, ${cold[j]!.p50} ms cold`);
+    }
+  }
+  return measured;
+}
+
+async function measureRows(targets: readonly { name: string; origin: string; path: string; pid: number }[]): Promise<Row[]> {
+  const rows: Omit<Row, "c1" | "c1_cold">[] = [];
+  for (const target of targets) for (const scenario of scenarios(target.path)) rows.push(await measureRow(target, scenario));
+  return c1Latencies(targets, rows);
 }
 
 function printBigEvent(bigEvent: BigEventFigures) {
@@ -428,7 +472,7 @@ function printBigEvent(bigEvent: BigEventFigures) {
 
 function printLimiterCost(limiter: Awaited<ReturnType<typeof limiterCost>>) {
   console.log(
-    `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter`}`,
+    `rate limit on tools/call (c1 p50): +${limiter.added_local_p50_ms} ms in-process limiter, ${limiter.added_redis_p50_ms === null ? "Redis: redis-server not installed" : `+${limiter.added_redis_p50_ms} ms Redis limiter (the bench's own PING to that Redis: ${limiter.redis_ping_p50_ms} ms); cold, each call after a call elsewhere: +${limiter.cold.added_local_p50_ms} ms in-process, +${limiter.cold.added_redis_p50_ms} ms Redis (PING ${limiter.cold.redis_ping_p50_ms} ms)`}`,
   );
 }
 
@@ -464,7 +508,7 @@ async function main() {
     if (!hasRedis()) return undefined;
     const redisPort = await findFreePort();
     await startRedis(redisPort);
-    return (await startGateway("data-redis", { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` })).origin;
+    return { origin: (await startGateway("data-redis", { PORTCULLIS_REDIS_URL: `redis://127.0.0.1:${redisPort}` })).origin, redisPort };
   };
   // The same gateway with OpenTelemetry on at 100 % sampling, exporting to a local sink in its own process (issue 19: ≤ 15 % throughput).
   const tracedGateway = async () => {
@@ -477,7 +521,7 @@ async function main() {
   const only = process.env.BENCH_ONLY;
   if (only === "policy") return printPolicyCost(await policyCost(gateway.origin, gateway.pid));
   if (only === "rows") {
-    for (const target of [direct, bare, plain]) for (const scenario of scenarios(target.path)) await measureRow(target, scenario);
+    await measureRows([direct, bare, plain]);
     return;
   }
   if (only === "big-event") return printBigEvent(await bigEventRun());
@@ -500,8 +544,7 @@ async function main() {
   ];
   console.log(`bench: ${os.cpus().length} cores, ${SATURATION_TOOL} for saturation (${CONNECTIONS} connections, ${SECONDS} s), ${FIXED_RATE} req/s for fixed-rate latency`);
 
-  const rows: Row[] = [];
-  for (const target of targets) for (const scenario of scenarios(target.path)) rows.push(await measureRow(target, scenario));
+  const rows = await measureRows(targets);
 
   const bigEvent = await bigEventRun();
   const rssAfterLoad = rssOf(gateway.pid);
