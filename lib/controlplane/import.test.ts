@@ -176,6 +176,25 @@ describe("declarative import and export", () => {
     expect(compileConfig(await loadConfigSnapshot(db))).not.toHaveProperty("secret_patterns");
   });
 
+  it("revokes the MCP clients' sign-ins of a consumer the file no longer names, so a later namesake inherits none", async () => {
+    await applyImport(db, actor, parseConfigText(yaml()), masterKey, await currentHash(), "config.import");
+    for (const [accountId, id] of [
+      ["dev-user", "g-dev"],
+      ["admin-user", "g-admin"],
+    ] as const) {
+      await db.oAuthRecord.create({ data: { model: "Grant", id, payload: { accountId, clientId: "https://client.example/cimd.json" } } });
+      await db.oAuthRecord.create({ data: { model: "RefreshToken", id: `${id}-refresh`, grantId: id, payload: { accountId, grantId: id } } });
+    }
+    const signIns = async () => (await db.oAuthRecord.findMany({ where: { model: { in: ["Grant", "RefreshToken"] } }, orderBy: { id: "asc" } })).map((r) => r.id);
+    // A preview changes nothing, sign-ins included.
+    const renamed = parseConfigText(yaml().replace("username: dev-user", "username: dev-person"));
+    const preview = await previewImport(db, renamed, masterKey);
+    expect(await signIns()).toEqual(["g-admin", "g-admin-refresh", "g-dev", "g-dev-refresh"]);
+    await applyImport(db, actor, renamed, masterKey, preview.currentHash, "config.import");
+    expect(await signIns()).toEqual(["g-admin", "g-admin-refresh"]);
+    await db.oAuthRecord.deleteMany({ where: { id: { in: ["g-admin", "g-admin-refresh"] } } });
+  });
+
   it("rolls back to an earlier version by importing its document", async () => {
     const v1 = await publishConfigVersion(db, { reason: "before" });
     await db.consumerGroup.create({ data: { name: "contractor" } });

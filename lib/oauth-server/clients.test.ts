@@ -77,6 +77,21 @@ describe("the MCP clients registry", () => {
     });
   });
 
+  it("approval mode: a metadata-document client seen for the first time waits for an admin too", async () => {
+    process.env.PORTCULLIS_OAUTH_REGISTRATION = "approval";
+    try {
+      const cimd = "https://other-agent.example/client.json";
+      expect(await recordClientSeen(cimd, { name: "Other agent", redirectUris: ["http://127.0.0.1/cb"] })).toEqual({ origin: "metadata_document", status: "pending" });
+      await expect(assertClientMayAuthorize(cimd)).rejects.toThrow(/awaits an administrator's approval/);
+      expect(await decideOAuthClient(await ctx.user("admin"), cimd, "approve")).toMatchObject({ status: "active" });
+      // Seen again, an approved document keeps its status.
+      expect(await recordClientSeen(cimd, { name: "Other agent", redirectUris: ["http://127.0.0.1/cb"] })).toEqual({ origin: "metadata_document", status: "active" });
+      await assertClientMayAuthorize(cimd);
+    } finally {
+      restore("PORTCULLIS_OAUTH_REGISTRATION");
+    }
+  });
+
   it("approval mode: a registered client is pending, refused, and approved by an admin", async () => {
     process.env.PORTCULLIS_OAUTH_REGISTRATION = "approval";
     try {

@@ -2,8 +2,9 @@
 // A client comes one of three ways: a Client ID Metadata Document (its
 // client_id is the document's https URL; recorded when it first reaches the
 // consent page), dynamic registration (RFC 7591; recorded by the storage
-// adapter as it is registered, pending an admin's approval when
-// PORTCULLIS_OAUTH_REGISTRATION=approval), or an admin's pre-registration here.
+// adapter as it is registered), or an admin's pre-registration here. With
+// PORTCULLIS_OAUTH_REGISTRATION=approval the first two are pending an admin's
+// approval when first recorded.
 // A blocked client gets no new grant (the consent page refuses it), loses the
 // grants it has (so its refresh tokens stop working), and its ids go to the
 // gateways in `authorization_server.blocked_clients`, which refuse the access
@@ -40,7 +41,8 @@ export const CLIENT_MODEL = "Client";
 /** A Client ID Metadata Document's client_id is its https URL; a registered client's never is. */
 const originOf = (clientId: string): ClientOrigin => (clientId.startsWith("https://") ? "metadata_document" : "registration");
 
-const statusOfNewRegistration = (): ClientStatus => (readAuthorizationServerSettings(process.env).registration === "approval" ? "pending" : "active");
+/** In approval mode every new client waits for an admin, however it came: else a metadata document would be the way around it. */
+const statusOfNewClient = (): ClientStatus => (readAuthorizationServerSettings(process.env).registration === "approval" ? "pending" : "active");
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
@@ -49,7 +51,7 @@ export async function recordRegisteredClient(tx: Tx, clientId: string, metadata:
   const name = typeof metadata.client_name === "string" ? metadata.client_name : null;
   await tx.oAuthClient.upsert({
     where: { clientId },
-    create: { clientId, origin: "registration", name, redirectUris: list(metadata.redirect_uris), status: statusOfNewRegistration() },
+    create: { clientId, origin: "registration", name, redirectUris: list(metadata.redirect_uris), status: statusOfNewClient() },
     update: { name, redirectUris: list(metadata.redirect_uris) },
   });
 }
@@ -64,7 +66,7 @@ export async function recordClientSeen(clientId: string, seen: { name?: string; 
   const details = { name: seen.name ?? null, redirectUris: seen.redirectUris };
   return db().oAuthClient.upsert({
     where: { clientId },
-    create: { clientId, origin, ...details, status: origin === "metadata_document" ? "active" : statusOfNewRegistration() },
+    create: { clientId, origin, ...details, status: statusOfNewClient() },
     update: origin === "metadata_document" ? details : {},
     select: { origin: true, status: true },
   });
