@@ -112,6 +112,24 @@ http {
   return child.pid!;
 }
 
+/** A bench route: passthrough auth to the upstream and the ACL every row shares, plus what the row measures. */
+function benchRoute(upstreamPort: number, name: string, measured: Record<string, unknown> = {}) {
+  return {
+    name,
+    path: `/${name}`,
+    upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
+    auth: { mode: "passthrough" },
+    acl: {
+      default: { deny: ["contractors"] },
+      tools: [
+        { name: "tool_001", allow: ["agents"] },
+        { name: "tool_099", deny: ["agents"] },
+      ],
+    },
+    ...measured,
+  };
+}
+
 function gatewayConfig(upstreamPort: number) {
   return {
     version: 1,
@@ -121,42 +139,15 @@ function gatewayConfig(upstreamPort: number) {
       { username: "someone-else", groups: ["contractors"], keys: [{ key: OTHER_KEY }] },
     ],
     servers: [
-      {
-        name: "bench",
-        path: "/bench",
-        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
-        auth: { mode: "passthrough" },
-        acl: {
-          default: { deny: ["contractors"] },
-          tools: [
-            { name: "tool_001", allow: ["agents"] },
-            { name: "tool_099", deny: ["agents"] },
-          ],
-        },
-      },
-      {
-        // The same route with every tool pinned and held on change: what catalogue change control costs.
-        name: "bench-pinned",
-        path: "/bench-pinned",
-        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
-        auth: { mode: "passthrough" },
-        acl: {
-          default: { deny: ["contractors"] },
-          tools: [
-            { name: "tool_001", allow: ["agents"] },
-            { name: "tool_099", deny: ["agents"] },
-          ],
-        },
+      benchRoute(upstreamPort, "bench"),
+      // Every tool pinned and held on change: what catalogue change control costs.
+      benchRoute(upstreamPort, "bench-pinned", {
         tool_changes: "hold",
         new_tools: "hold",
         tools: BENCH_TOOLS.map((tool) => ({ name: tool.name, pin: toolPin(tool)! })),
-      },
-      {
-        // The same route with a three-clause condition on the called tool and redaction on: what argument policy costs.
-        name: "bench-policy",
-        path: "/bench-policy",
-        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
-        auth: { mode: "passthrough" },
+      }),
+      // A three-clause condition on the called tool and redaction on: what argument policy costs.
+      benchRoute(upstreamPort, "bench-policy", {
         result_redaction: "secrets",
         audit_arguments: true,
         acl: {
@@ -166,19 +157,15 @@ function gatewayConfig(upstreamPort: number) {
             { name: "tool_099", deny: ["agents"] },
           ],
         },
-      },
-      {
-        // The same route with budgets no run reaches: what the limiter costs, never a refusal.
-        name: "bench-limited",
-        path: "/bench-limited",
-        upstream: `http://127.0.0.1:${upstreamPort}/mcp`,
-        auth: { mode: "passthrough" },
+      }),
+      // Budgets no run reaches: what the limiter costs, never a refusal.
+      benchRoute(upstreamPort, "bench-limited", {
         acl: { default: { deny: ["contractors"] }, tools: [{ name: "tool_001", allow: ["agents"] }] },
         limits: [
           { subject: "agents", tool: "tool_001", per_minute: 1_000_000, concurrent: 100_000 },
           { subject: "*", per_hour: 10_000_000 },
         ],
-      },
+      }),
     ],
   };
 }
