@@ -37,10 +37,11 @@ function chargesFor(limits: CompiledLimits, caller: Caller, body: ParsedBody): L
 
 function hold(ctx: RequestContext, admission: Admission) {
   if (!admission.ok) throw rateLimited(admission.refusal);
-  if (admission.remaining) announce(ctx, admission.remaining);
   // The client may have gone while a shared limiter answered: then no close event is left to wait for.
   if (ctx.res.closed) admission.release();
   else ctx.res.once("close", admission.release);
+  // A call held open for a person's approval has sent its (SSE) headers already: the budget goes unannounced.
+  if (admission.remaining && !ctx.res.headersSent) announce(ctx, admission.remaining);
 }
 
 const policyName = (rule: Remaining["rule"], limit: Remaining["limit"]) => `"${rule.subject}:${rule.tool}:${limit}"`;

@@ -5,6 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AuditEvent } from "../../../lib/core/audit/event";
 import type { AuditSink } from "../../src/audit/audit-sink";
+import type { ApprovalClaims } from "../../src/control-plane/approval-client";
 import { createGateway, type Gateway } from "../../src/gateway";
 import type { GatewayTelemetry } from "../../src/telemetry/request-trace";
 
@@ -48,7 +49,7 @@ export interface TestGateway {
 /** `document` may be a function of the gateway's own URL (for public_url and audiences). */
 export async function startTestGateway(
   document: unknown,
-  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string; telemetry?: GatewayTelemetry } = {},
+  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string; telemetry?: GatewayTelemetry; approvals?: ApprovalClaims } = {},
 ): Promise<TestGateway> {
   const audit = new MemoryAuditSink();
   const logs: LogLine[] = [];
@@ -61,6 +62,7 @@ export async function startTestGateway(
     env: options.env ?? {},
     publicUrl: options.publicUrl,
     telemetry: options.telemetry,
+    approvals: options.approvals,
     log: { info: line("info"), warn: line("warn"), error: line("error") },
   });
   const server = http.createServer(gateway.handler);
