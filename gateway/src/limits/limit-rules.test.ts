@@ -26,6 +26,12 @@ describe("matchLimits", () => {
     { who: "a bot calling create_issue", caller: bot, tool: "create_issue", rules: ["github|*|*"] },
     { who: "anyone else", caller: nobody, tool: "create_issue", rules: ["github|*|*"] },
     {
+      who: "a developer spelling create_issue in capitals (as the ACL, names match case-insensitively)",
+      caller: dev,
+      tool: "CREATE_Issue",
+      rules: ["github|dev-user|create_issue", "github|developer|create_issue", "github|developer|*", "github|*|*"],
+    },
+    {
       who: "a group named like its consumer",
       caller: { username: "developer", groups: ["developer"] },
       tool: "create_issue",

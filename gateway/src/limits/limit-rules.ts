@@ -1,8 +1,10 @@
 // Which rate limits apply to a call: compiled once per configuration into a
 // map subject → tool → rules, so a request only looks up its caller's names
 // (username, groups, "*") × (the tool, "*"). Every matching rule applies; the
-// limiter refuses when any one of them is spent.
-import type { Caller } from "../../../lib/core/acl/decide";
+// limiter refuses when any one of them is spent. Tool names match as the ACL
+// matches them (normaliseToolName): a caller who writes `CREATE_ISSUE` for an
+// upstream that reads names loosely is charged to `create_issue`'s budget.
+import { normaliseToolName, type Caller } from "../../../lib/core/acl/decide";
 import type { LimitRuleConfig } from "../../../lib/core/config/schema";
 
 export type WindowName = "per_minute" | "per_hour" | "per_day";
@@ -28,7 +30,7 @@ export function compileLimits(server: string, rules: readonly LimitRuleConfig[])
     const compiled: LimitRule = { id: `${server}|${rule.subject}|${rule.tool}`, server, subject: rule.subject, tool: rule.tool, windows, concurrent: rule.concurrent };
     let byTool = bySubject.get(rule.subject);
     if (!byTool) bySubject.set(rule.subject, (byTool = new Map<string, LimitRule>()));
-    byTool.set(rule.tool, compiled);
+    byTool.set(rule.tool === "*" ? "*" : normaliseToolName(rule.tool), compiled);
   }
   return bySubject;
 }
@@ -37,10 +39,11 @@ export function compileLimits(server: string, rules: readonly LimitRuleConfig[])
 export function matchLimits(limits: CompiledLimits, caller: Caller, tool: string): LimitRule[] {
   if (limits.size === 0) return NONE;
   const matched: LimitRule[] = [];
+  const name = normaliseToolName(tool);
   const add = (subject: string) => {
     const byTool = limits.get(subject);
     if (!byTool) return;
-    for (const rule of [byTool.get(tool), byTool.get("*")]) {
+    for (const rule of [byTool.get(name), byTool.get("*")]) {
       // A group named like the consumer, or listed twice (token groups merged in), counts once.
       if (rule && !matched.includes(rule)) matched.push(rule);
     }

@@ -139,6 +139,13 @@ describe("gateway config schema", () => {
       ],
       problem: 'servers[0].limits[1]: duplicate limit for "admin × *" (first at index 0)',
     },
+    {
+      limits: [
+        { subject: "admin", tool: "push_files", per_hour: 2 },
+        { subject: "admin", tool: "Push_Files", per_day: 9 },
+      ],
+      problem: 'servers[0].limits[1]: duplicate limit for "admin × push_files" (first at index 0)',
+    },
     { limits: [{ subject: "admin", tool: "a b", per_hour: 2 }], problem: "servers[0].limits[0].tool: tool names are 1–128 characters of letters, digits, '_', '-', '.', '/'" },
   ])("refuses a bad limit: $problem", ({ limits, problem }) => {
     const doc = parseYaml(example);

@@ -607,7 +607,8 @@ function checkReferences(config: GatewayConfig, ctx: z.RefinementCtx) {
     });
     duplicates(
       server.limits,
-      (l) => `${l.subject} × ${l.tool}`,
+      // Tool names match case-insensitively (as the ACL's): Create_Issue and create_issue are one budget.
+      (l) => `${l.subject} × ${l.tool.toLowerCase()}`,
       ctx,
       (j) => ["servers", i, "limits", j],
       "limit for",
