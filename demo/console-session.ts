@@ -8,6 +8,8 @@ export interface ConsoleSession {
   text(path: string): Promise<{ status: number; body: string }>;
   /** A GET not followed: where the console sends the browser (its Location), for redirect flows. */
   location(pathOrUrl: string): Promise<{ status: number; location: string | null }>;
+  /** The session's Cookie header, for a request the helpers above do not make (another cookie beside it). */
+  readonly cookie: string;
 }
 
 function cookiesOf(response: Response): string[] {
@@ -28,6 +30,7 @@ export async function signInToConsole(baseUrl: string, email: string, password: 
   if (!jar.some((c) => c.includes("session-token="))) throw new Error(`sign-in as ${email} failed (${signIn.status})`);
   const cookie = jar.join("; ");
   return {
+    cookie,
     async json<T>(method: string, path: string, body?: unknown) {
       const response = await fetch(`${baseUrl}${path}`, {
         method,

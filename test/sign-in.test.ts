@@ -82,6 +82,7 @@ async function startDocumentServer(): Promise<{ server: https.Server; url: strin
       return res
         .writeHead(200, { "content-type": "application/json" })
         .end(JSON.stringify({ ...document, client_name: "Blockable agent", grant_types: ["authorization_code", "refresh_token"] }));
+    if (req.url === "/unseen.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_name: "Unseen agent" }));
     if (req.url === "/oversized.json") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, padding: "x".repeat(6 * 1024) }));
     if (req.url === "/someone-else.json")
       return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ...document, client_id: "https://elsewhere.example/agent.json" }));
@@ -625,5 +626,26 @@ describe("dynamic registration subject to approval (PORTCULLIS_OAUTH_REGISTRATIO
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/github`), { authProvider: provider }));
     expect(await toolNames(client)).toEqual(["push_files"]);
     await client.close();
+  });
+
+  it("a metadata-document client's answer posted without loading the consent page is held for approval too, and listed", async () => {
+    const clientId = `${documentsUrl}/unseen.json`;
+    const { challenge } = pkce();
+    const started = await fetch(authorizationUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" });
+    const uid = /\/oauth\/sign-in\/([^/?]+)$/.exec(started.headers.get("location") ?? "")?.[1];
+    expect(uid, started.headers.get("location") ?? "").toBeDefined();
+    await started.body?.cancel();
+    // The same browser (its interaction cookie), signed in to the console, answers at once: the page never renders.
+    const interaction = started.headers.getSetCookie().map((c) => c.split(";")[0]!);
+    const answered = await fetch(`${cp.url}/oauth/sign-in/${uid}/answer`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: cp.url, cookie: [session.cookie, ...interaction].join("; ") },
+      body: JSON.stringify({ decision: "allow" }),
+    });
+    const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
+    expect(answered.status, JSON.stringify(body)).toBe(403);
+    expect(body.error!.message).toMatch(/awaits an administrator's approval/);
+    expect(await db.oAuthRecord.count({ where: { model: "Grant", payload: { path: ["clientId"], equals: clientId } } })).toBe(0);
+    expect((await listClients()).find((c) => c.clientId === clientId)).toMatchObject({ origin: "metadata_document", status: "pending", name: "Unseen agent" });
   });
 });

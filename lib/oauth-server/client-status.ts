@@ -9,4 +9,5 @@ export type ClientStatus = "active" | "pending" | "blocked";
 export const CLIENT_REFUSALS = {
   blocked: "An administrator has blocked this MCP client: it cannot sign in to this gateway.",
   pending: "This MCP client awaits an administrator's approval; ask an admin to approve it on the MCP clients page.",
-} as const satisfies Partial<Record<ClientStatus, string>>;
+  unknown: "The console has no record of this MCP client; start the sign-in again from your MCP client.",
+} as const satisfies Partial<Record<ClientStatus | "unknown", string>>;

@@ -72,14 +72,19 @@ export async function recordClientSeen(clientId: string, seen: { name?: string; 
   });
 }
 
-/** Refuses a sign-in through a client that is blocked or awaits approval. */
-export async function assertClientMayAuthorize(clientId: string): Promise<void> {
-  const client = await db().oAuthClient.findUnique({ where: { clientId }, select: { status: true } });
-  if (client && client.status !== "active") throw new ConsoleError("forbidden", CLIENT_REFUSALS[client.status]);
+/** The client's status, or undefined for one the console never recorded. */
+export async function clientStatus(clientId: string): Promise<ClientStatus | undefined> {
+  return (await db().oAuthClient.findUnique({ where: { clientId }, select: { status: true } }))?.status;
 }
 
-export async function isClientBlocked(clientId: string): Promise<boolean> {
-  return (await db().oAuthClient.count({ where: { clientId, status: "blocked" } })) > 0;
+/**
+ * Refuses a sign-in through a client that is blocked or awaits approval — or that the console never
+ * recorded: every client is recorded before its users can allow it (registered, or seen on the
+ * consent page and again when the answer comes), so an unrecorded one came some other way.
+ */
+export async function assertClientMayAuthorize(clientId: string): Promise<void> {
+  const status = await clientStatus(clientId);
+  if (status !== "active") throw new ConsoleError("forbidden", CLIENT_REFUSALS[status ?? "unknown"]);
 }
 
 export async function recordClientSignIn(clientId: string, now = new Date()): Promise<void> {

@@ -12,7 +12,7 @@ import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
 import { db } from "../db/client";
 import { PrismaOAuthAdapter, pruneOAuthRecords } from "./prisma-adapter";
-import { isClientBlocked } from "./clients";
+import { clientStatus } from "./clients";
 import { findSignInResource } from "./resources";
 import { authorizationServerIssuer, readAuthorizationServerSettings } from "./settings";
 import { prepareAuthorizationServer } from "./config-section";
@@ -70,9 +70,13 @@ function configuration(signingKey: JWK): Configuration {
         enabled: true,
         useGrantedResource: () => true,
         async getResourceServerInfo(ctx, resource, client) {
-          // At the token endpoint (code and refresh): a client blocked after the consent gets no token. At the
-          // authorization endpoint the consent page refuses it, in words for the user.
-          if (ctx.oidc.route === "token" && (await isClientBlocked(client.clientId))) throw new errors.InvalidClient("an administrator has blocked this MCP client");
+          // At the token endpoint (code and refresh): a client blocked after the consent gets no token, nor one the
+          // console has no active record of. At the authorization endpoint the consent page refuses it, in words for the user.
+          if (ctx.oidc.route === "token") {
+            const status = await clientStatus(client.clientId);
+            if (status === "blocked") throw new errors.InvalidClient("an administrator has blocked this MCP client");
+            if (status !== "active") throw new errors.InvalidClient("this MCP client is not approved on this gateway");
+          }
           const found = await findSignInResource(resource);
           if (!found) throw new errors.InvalidTarget(`${resource} is not a sign-in route of this gateway`);
           return {

@@ -43,11 +43,17 @@ async function findInteraction(uid: string) {
 export async function readSignInRequest(uid: string): Promise<SignInRequest> {
   const { provider, interaction } = await findInteraction(uid);
   const clientId = String(interaction.params.client_id);
-  const client = await provider.Client.find(clientId);
   const resources = await Promise.all(list(interaction.params.resource).map(async (url) => ({ url, server: (await findSignInResource(url))?.server })));
-  const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris: [...(client?.redirectUris ?? [])] });
+  const { name, known } = await recordInteractionClient(provider, clientId);
   if (known.status === "blocked") throw new ConsoleError("forbidden", CLIENT_REFUSALS.blocked);
-  return { uid, client: { id: clientId, name: client?.clientName, origin: known.origin, status: known.status === "pending" ? "pending" : "active" }, resources };
+  return { uid, client: { id: clientId, name, origin: known.origin, status: known.status === "pending" ? "pending" : "active" }, resources };
+}
+
+/** Records the interaction's client as the consent page names it (a metadata document's first sight makes its row). */
+async function recordInteractionClient(provider: Awaited<ReturnType<typeof oauthProvider>>, clientId: string) {
+  const client = await provider.Client.find(clientId);
+  const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris: [...(client?.redirectUris ?? [])] });
+  return { name: client?.clientName, known };
 }
 
 async function signInConsumer(tx: Tx, user: CurrentUser, rule: "create" | "existing"): Promise<string> {
@@ -96,6 +102,9 @@ export async function answerSignIn(user: CurrentUser, uid: string, decision: "al
   const found = await Promise.all(resources.map(findSignInResource));
   if (found.some((r) => r === undefined)) throw new ConsoleError("invalid", "The MCP client asked for a server that is not a sign-in route of this gateway.");
   const clientId = String(interaction.params.client_id);
+  // Recorded here as well as when the page shows: an answer posted without loading the page (a metadata-document
+  // client's first sight) is judged, and listed on the MCP clients page, all the same.
+  await recordInteractionClient(provider, clientId);
   await assertClientMayAuthorize(clientId);
   const rule = readAuthorizationServerSettings(process.env).consumers;
   const username = await db().$transaction((tx) => signInConsumer(tx, user, rule));
