@@ -99,7 +99,16 @@ export class RedisLimiter implements Limiter {
         slots.push({ key: `${key}|concurrent`, members: Array.from({ length: charge.cost }, (_, j) => `${member}:${j + 1}`) });
       }
     }
-    const [admitted, index, waitOrLeft, reset] = await this.#redis.portcullisAcquire(keys.length, ...keys, member, this.settings.slotLeaseMs, ...args);
+    let answer: Awaited<ReturnType<Scripted["portcullisAcquire"]>>;
+    try {
+      answer = await this.#redis.portcullisAcquire(keys.length, ...keys, member, this.settings.slotLeaseMs, ...args);
+    } catch (error) {
+      // A command that timed out may still run (Redis was slow, not gone): its slots would be held for a whole
+      // lease by a call the fallback decides instead. The removal queues behind it on the same connection.
+      for (const slot of slots) this.#redis.zrem(slot.key, ...slot.members).catch(noop);
+      throw error;
+    }
+    const [admitted, index, waitOrLeft, reset] = answer;
     if (admitted !== 1) return { ok: false, refusal: { ...refusals[index - 1]!, waitMs: Number(waitOrLeft) } };
     const counter = refusals[index - 1];
     const remaining: Remaining | undefined = counter && { ...counter, remaining: Number(waitOrLeft), resetMs: Number(reset) };
