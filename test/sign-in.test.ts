@@ -601,6 +601,22 @@ describe("an admin blocks an MCP client", () => {
   });
 });
 
+describe("a console user disabled after signing in", () => {
+  it("their MCP client's refresh token stops working, though the consumer it names is still enabled", async () => {
+    const clientId = `${documentsUrl}/blockable.json`;
+    const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR, clientId);
+    await client.close();
+    const refresh = () => tokenRequest({ grant_type: "refresh_token", refresh_token: provider.tokens()!.refresh_token!, client_id: clientId, resource: `${gateway.url}/github` });
+    // The user alone, as an IdP offboarding or a direct edit would leave it: the grant is not revoked.
+    await db.user.update({ where: { email: OPERATOR.email }, data: { disabledAt: new Date() } });
+    try {
+      expect(await refresh()).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+    } finally {
+      await db.user.update({ where: { email: OPERATOR.email }, data: { disabledAt: null } });
+    }
+  });
+});
+
 describe("dynamic registration subject to approval (PORTCULLIS_OAUTH_REGISTRATION=approval)", () => {
   beforeAll(async () => {
     // The same console (same port: the same issuer) restarted with registration subject to approval;

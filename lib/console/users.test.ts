@@ -85,3 +85,40 @@ describe("the last active admin", () => {
     await deleteUser({ ...last, role: "admin" }, other.id);
   });
 });
+
+describe("a user who signs in with Portcullis", () => {
+  const grant = (accountId: string, id: string) =>
+    Promise.all([
+      ctx.db.oAuthRecord.create({ data: { model: "Grant", id, payload: { accountId, clientId: "https://client.example/cimd.json" } } }),
+      ctx.db.oAuthRecord.create({ data: { model: "RefreshToken", id: `${id}-refresh`, grantId: id, payload: { accountId, grantId: id } } }),
+    ]);
+  const signIns = async () => (await ctx.db.oAuthRecord.findMany({ where: { model: { in: ["Grant", "RefreshToken"] } }, orderBy: { id: "asc" } })).map((r) => r.id);
+
+  it("disabled, loses their MCP clients' sign-ins; deleted, their upstream connections too, so a later user of the email inherits neither", async () => {
+    const admin = await ctx.user();
+    const person = await ctx.user("developer");
+    const named = await ctx.db.consumer.create({ data: { username: person.email.toLowerCase() } });
+    await ctx.db.consumer.create({ data: { username: "their-bot", ownerUserId: person.id } });
+    await ctx.db.consumer.create({ data: { username: "someone-else" } });
+    await grant(named.username, "g1");
+    await grant("their-bot", "g2");
+    await grant("someone-else", "g3");
+
+    await updateUser(admin, person.id, { disabled: true });
+    expect(await signIns()).toEqual(["g3", "g3-refresh"]);
+    expect(await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: person.id, action: "user.update" } })).toMatchObject({ after: { disabled: true, revokedGrants: 2 } });
+
+    await updateUser(admin, person.id, { disabled: false });
+    await grant(named.username, "g4");
+    const server = await ctx.db.mcpServer.create({ data: { name: "own", path: "/own", upstreamUrl: "https://api.example.com/mcp", authMode: "sign_in", authSettings: {} } });
+    await ctx.db.upstreamConnection.create({ data: { consumerId: named.id, serverId: server.id, accessCiphertext: "v1:x:y:z" } });
+    await deleteUser(admin, person.id);
+    expect(await signIns()).toEqual(["g3", "g3-refresh"]);
+    expect(await ctx.db.upstreamConnection.count()).toBe(0);
+    expect(await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: person.id, action: "user.delete" } })).toMatchObject({
+      after: { revokedGrants: 1, removedConnections: 1 },
+    });
+    // The consumer stays, without an owner, for the admins to decide on.
+    expect(await ctx.db.consumer.findUnique({ where: { username: "their-bot" } })).toMatchObject({ ownerUserId: null });
+  });
+});

@@ -2,7 +2,10 @@
 // an admin cannot take away their own admin role (demote, disable, delete
 // themselves), and nobody can remove the last active admin. Both are checked
 // with the active admins' rows locked, so two admins demoting each other at
-// the same moment cannot leave the console without one.
+// the same moment cannot leave the console without one. A user disabled or
+// deleted loses their sign-ins with Portcullis (the grants of the consumers
+// they act as); a deleted one their upstream connections too, so a later user
+// with the same email, who acts as the same consumer, inherits neither.
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { hashPassword } from "../auth/password";
@@ -10,6 +13,8 @@ import type { Role } from "../auth/roles";
 import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { consumerNameFor } from "../oauth-server/consumer-name";
+import { revokeGrants } from "../oauth-server/grants";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import type { passwordResetSchema, userCreateSchema, userUpdateSchema } from "./schemas/user";
@@ -115,6 +120,19 @@ async function assertAdminsRemain(tx: Tx, actor: CurrentUser, target: { id: stri
   }
 }
 
+/** The consumers a user acts as when they sign in with Portcullis: the one named by their email, and those they own. */
+async function signInConsumers(tx: Tx, user: { id: string; email: string }): Promise<string[]> {
+  const owned = await tx.consumer.findMany({ where: { ownerUserId: user.id }, select: { username: true } });
+  const named = consumerNameFor(user.email);
+  return [...new Set([...(named ? [named] : []), ...owned.map((c) => c.username)])];
+}
+
+async function revokeSignIns(tx: Tx, consumers: string[]): Promise<number> {
+  let revoked = 0;
+  for (const accountId of consumers) revoked += await revokeGrants(tx, { accountId });
+  return revoked;
+}
+
 export async function updateUser(actor: CurrentUser, id: string, input: z.infer<typeof userUpdateSchema>): Promise<UserView> {
   return db().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id }, select: userSelect });
@@ -130,7 +148,16 @@ export async function updateUser(actor: CurrentUser, id: string, input: z.infer<
       },
       select: userSelect,
     });
-    await recordActivity(tx, actor, { action: "user.update", entityType: "user", entityId: id, entityName: user.email, before: snapshot(before), after: snapshot(user) });
+    const disabling = input.disabled === true && before.disabledAt === null;
+    const revokedGrants = disabling ? await revokeSignIns(tx, await signInConsumers(tx, before)) : 0;
+    await recordActivity(tx, actor, {
+      action: "user.update",
+      entityType: "user",
+      entityId: id,
+      entityName: user.email,
+      before: snapshot(before),
+      after: { ...snapshot(user), ...(disabling ? { revokedGrants } : {}) },
+    });
     return toView(user);
   });
 }
@@ -151,8 +178,19 @@ export async function deleteUser(actor: CurrentUser, id: string): Promise<void> 
     const before = await tx.user.findUnique({ where: { id }, select: userSelect });
     if (!before) throw notFound("This user");
     await assertAdminsRemain(tx, actor, before, "delete");
+    const consumers = await signInConsumers(tx, before);
+    const revokedGrants = await revokeSignIns(tx, consumers);
+    // Their own upstream accounts' tokens, which a later user of the same email would otherwise be handed.
+    const { count: removedConnections } = await tx.upstreamConnection.deleteMany({ where: { consumer: { username: { in: consumers } } } });
     // Their consumers lose the owner link and their activity keeps their email (ON DELETE SET NULL).
     await tx.user.delete({ where: { id } });
-    await recordActivity(tx, actor, { action: "user.delete", entityType: "user", entityId: id, entityName: before.email, before: snapshot(before) });
+    await recordActivity(tx, actor, {
+      action: "user.delete",
+      entityType: "user",
+      entityId: id,
+      entityName: before.email,
+      before: snapshot(before),
+      after: { revokedGrants, removedConnections },
+    });
   });
 }

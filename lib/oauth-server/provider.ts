@@ -26,8 +26,14 @@ const PRUNE_MS = 3600_000;
 
 const interactionPath = (uid: string) => `/oauth/sign-in/${uid}`;
 
-async function enabledConsumer(username: string) {
-  return db().consumer.findFirst({ where: { username, disabledAt: null }, select: { username: true } });
+/** The account a grant names, while it may still be used: an enabled consumer, and an enabled console user it was granted to. */
+async function enabledAccount(username: string) {
+  // A grant's account is the consumer named by the email of the user who allowed it (lib/oauth-server/sign-in.ts).
+  const [consumer, users] = await Promise.all([
+    db().consumer.findFirst({ where: { username, disabledAt: null }, select: { username: true } }),
+    db().user.count({ where: { email: { equals: username, mode: "insensitive" }, disabledAt: null } }),
+  ]);
+  return consumer && users > 0 ? consumer : undefined;
 }
 
 function configuration(signingKey: JWK): Configuration {
@@ -56,8 +62,8 @@ function configuration(signingKey: JWK): Configuration {
     },
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     async findAccount(_ctx, sub) {
-      // A refresh for a consumer since disabled or deleted fails with invalid_grant.
-      const consumer = await enabledConsumer(sub);
+      // A refresh for a consumer, or by a console user, since disabled or deleted fails with invalid_grant.
+      const consumer = await enabledAccount(sub);
       return consumer ? { accountId: consumer.username, claims: () => ({ sub: consumer.username }) } : undefined;
     },
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
