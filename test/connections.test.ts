@@ -18,6 +18,7 @@ import { hashPassword } from "../lib/auth/password";
 import { DP_API, upstreamTokenAnswerSchema, type UpstreamTokenAnswer } from "../lib/core/controlplane/protocol";
 import { publishConfigVersion } from "../lib/controlplane/versions";
 import { createDb, type Db } from "../lib/db/client";
+import { sealToken } from "../lib/console/connections/sealed-tokens";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, type ConsoleProcess } from "./support/product-processes";
 import { startUpstreamOAuthServer, type UpstreamOAuthServer } from "./support/upstream-oauth-server";
@@ -50,6 +51,24 @@ async function askToken(body: {
   const raw: unknown = await response.json();
   const parsed = upstreamTokenAnswerSchema.safeParse(raw);
   return { status: response.status, answer: parsed.success ? parsed.data : undefined, raw };
+}
+
+/** A gateway's report that the upstream refused `value`, as the gateways send it. */
+const reportOf = (value: string) => ({ server: "github", consumer: developer.email, rejected: true as const, rejected_sha256: createHash("sha256").update(value).digest("hex") });
+const refreshes = () => upstream.tokenGrants.filter((g) => g === "refresh_token").length;
+const connectionRow = () => db.upstreamConnection.findFirstOrThrow({ where: { serverId: githubId } });
+
+/** Another request's refresh claim on the row, live for `forMs` (negative: expired), or none. */
+async function claimRow(id: string, claim: string | null, forMs = 0) {
+  await db.upstreamConnection.update({ where: { id }, data: { refreshClaimId: claim, refreshClaimedUntil: claim ? new Date(Date.now() + forMs) : null } });
+}
+
+/** Requests waiting for a lock on the connection's row (the console's look at it, while the test holds it). */
+async function rowLockWaiters(): Promise<number> {
+  const [row] = await db.$queryRaw<{ waiting: number }[]>`
+    SELECT count(*)::int AS waiting FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"UpstreamConnection"%FOR UPDATE%'`;
+  return row!.waiting;
 }
 
 const devToken = (rejected?: true) => askToken({ server: "github", consumer: developer.email, ...(rejected ? { rejected } : {}) });
@@ -92,7 +111,9 @@ beforeAll(async () => {
   await db.consumer.create({ data: { username: developer.email, ownerUserId: dev.id } });
   await publishConfigVersion(db, { reason: "startup" });
   upstream = await startUpstreamOAuthServer({ accessTtlSeconds: 45 });
-  cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey: randomBytes(32).toString("hex") });
+  // The test seals a token as a claimant would store it, with the console's key.
+  process.env.PORTCULLIS_MASTER_KEY = randomBytes(32).toString("hex");
+  cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey: process.env.PORTCULLIS_MASTER_KEY });
   adminSession = await signInToConsole(cp.url, admin.email, admin.password);
   devSession = await signInToConsole(cp.url, developer.email, developer.password);
   dpToken = (await adminSession.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" })).body.token;
@@ -228,6 +249,102 @@ describe("connecting and the data-plane answer", () => {
     expect(second).toBe(first);
     expect(refreshes()).toBe(counted + 1);
     expect(JSON.parse(await callUpstream(first)).login).toBe("octocat");
+  });
+
+  it("asks the upstream for a refresh with no transaction open: the row is claimed, not locked, while the upstream answers", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const seen: { locked: boolean; claimed: boolean }[] = [];
+    upstream.beforeTokenAnswer = async () => {
+      const during = await connectionRow();
+      const locked = await db
+        .$transaction((tx) => tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE NOWAIT`)
+        .then(
+          () => false,
+          () => true,
+        );
+      seen.push({ locked, claimed: during.refreshClaimId !== null && during.refreshClaimedUntil! > new Date() });
+    };
+    try {
+      expect(connectedValue((await askToken(reportOf(before))).answer)).not.toBe(before);
+    } finally {
+      upstream.beforeTokenAnswer = undefined;
+    }
+    expect(seen).toEqual([{ locked: false, claimed: true }]);
+    expect(await connectionRow()).toMatchObject({ refreshClaimId: null, refreshClaimedUntil: null });
+  });
+
+  it("while another request's refresh is claimed, answers the current token if it is still valid, without a refresh of its own", async () => {
+    upstream.accessTtlSeconds = 45;
+    const due = connectedValue((await askToken(reportOf(connectedValue((await devToken()).answer)))).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    try {
+      expect(connectedValue((await devToken()).answer)).toBe(due);
+      expect(refreshes()).toBe(counted);
+    } finally {
+      upstream.accessTtlSeconds = 3600;
+      await claimRow(row.id, null);
+    }
+  });
+
+  it("waits for another request's claim on a token it cannot use, and answers what the claimant stored", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    let answered!: ReturnType<typeof askToken>;
+    // Holding the row's lock shows each look the request takes at it: the first finds the claim, the next one comes after a wait.
+    await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE`;
+      answered = askToken(reportOf(before));
+      await expect.poll(rowLockWaiters, { timeout: 10_000 }).toBe(1);
+    });
+    await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE`;
+        await expect.poll(rowLockWaiters, { timeout: 10_000 }).toBe(1);
+        // The claimant's write: its new token, and the claim cleared.
+        const data = {
+          accessCiphertext: sealToken(row.id, "access", "stored-by-the-claimant"),
+          expiresAt: new Date(Date.now() + 3_600_000),
+          refreshClaimId: null,
+          refreshClaimedUntil: null,
+        };
+        await tx.upstreamConnection.update({ where: { id: row.id }, data });
+      },
+      { timeout: 20_000 },
+    );
+    expect(connectedValue((await answered).answer)).toBe("Bearer stored-by-the-claimant");
+    expect(refreshes()).toBe(counted);
+  });
+
+  it("answers 503 upstream_unavailable when another request's claim never clears, and asks the upstream nothing", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    try {
+      const { status, raw } = await askToken(reportOf(before));
+      expect(status).toBe(503);
+      expect(raw).toMatchObject({ error: { code: "upstream_unavailable" } });
+      expect(refreshes()).toBe(counted);
+    } finally {
+      await claimRow(row.id, null);
+    }
+  });
+
+  it("takes over a claim whose claimant died (expired), refreshes, and clears it", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "a-console-that-died", -1_000);
+    const after = connectedValue((await askToken(reportOf(before))).answer);
+    expect(after).not.toBe(before);
+    expect(refreshes()).toBe(counted + 1);
+    expect(JSON.parse(await callUpstream(after)).login).toBe("octocat");
+    expect(await connectionRow()).toMatchObject({ refreshClaimId: null, refreshClaimedUntil: null });
   });
 
   it("marks the connection broken when the upstream revoked the grant, with a reconnect link; reconnecting works", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headerValue, isOtherApplication, perUserOf, upstreamAccountWriteSchema, type UpstreamAccount } from "./account";
+import { headerValue, isOtherApplication, oauthAccountSchema, perUserOf, upstreamAccountWriteSchema, type UpstreamAccount } from "./account";
 
 const oauth = {
   kind: "oauth",
@@ -53,7 +53,7 @@ describe("the upstream account setting", () => {
     expect(headerValue("", "pat_x")).toBe("pat_x");
   });
 
-  const app = upstreamAccountWriteSchema.parse({ account: oauth }).account!;
+  const app = oauthAccountSchema.parse(oauth);
   it.each<[string, UpstreamAccount, boolean]>([
     ["the same application", { ...app }, false],
     ["other scopes", { ...app, scopes: ["repo"] }, false],

@@ -76,6 +76,9 @@ async function saveConnection(tx: Tx, user: CurrentUser, server: PerUserServer, 
     scopes: tokens.scopes ?? requested,
     status: "connected" as const,
     brokenReason: null,
+    // A refresh still running on the tokens replaced must not store its answer over these.
+    refreshClaimId: null,
+    refreshClaimedUntil: null,
     connectedAt: new Date(),
   };
   await tx.upstreamConnection.upsert({ where: { id }, create: { id, consumerId: consumer.id, serverId: server.id, ...data }, update: data });

@@ -172,7 +172,14 @@ async function revokeRowAtUpstream(row: {
 async function removeConnections(actor: CurrentUser, where: Prisma.UpstreamConnectionWhereInput, action: "connection.disconnect" | "connection.revoke"): Promise<number> {
   const rows = await db().upstreamConnection.findMany({
     where,
-    select: { id: true, accessCiphertext: true, refreshCiphertext: true, status: true, server: { select: { name: true, upstreamAccount: true } }, consumer: { select: { username: true } } },
+    select: {
+      id: true,
+      accessCiphertext: true,
+      refreshCiphertext: true,
+      status: true,
+      server: { select: { name: true, upstreamAccount: true } },
+      consumer: { select: { username: true } },
+    },
   });
   for (const row of rows) {
     const revoked = await revokeRowAtUpstream(row);
