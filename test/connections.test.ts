@@ -185,7 +185,8 @@ describe("connecting and the data-plane answer", () => {
     const start = await devSession.location("/connections/github/connect");
     const consent = await fetch(start.location!, { redirect: "manual" });
     const stolen = await adminSession.location(consent.headers.get("location")!);
-    expect(decodeURIComponent(stolen.location!)).toContain("started by another console user");
+    expect(new URL(stolen.location!, cp.url).href).toBe(`${cp.url}/connections?error=other_user`);
+    expect((await adminSession.text("/connections?error=other_user")).body).toContain("started by another console user");
     expect(await db.upstreamConnection.count()).toBe(0);
 
     expect(await connect(devSession)).toBe(`${cp.url}/connections?connected=github`);
@@ -441,5 +442,29 @@ describe("the callback visited twice (back, reload, a prefetch)", () => {
     expect(new URL((await devSession.location(callback)).location!, cp.url).href).toBe(`${cp.url}/connections?connected=github`);
     expect(exchanges()).toBe(before + 1);
     expect((await devToken()).answer?.status).toBe("connected");
+  });
+});
+
+describe("the upstream's refusal at its consent", () => {
+  const refusedCallback = async (error: string) => {
+    const state = new URL((await devSession.location("/connections/github/connect")).location!).searchParams.get("state")!;
+    const query = new URLSearchParams({ state, error, error_description: "Your account is locked: call +1 555 0100 at once" });
+    return new URL((await devSession.location(`/api/connections/callback?${query}`)).location!, cp.url);
+  };
+
+  it("is shown in plain words for its RFC 6749 code, never with the upstream's own description", async () => {
+    const landed = await refusedCallback("access_denied");
+    expect(landed.href).toBe(`${cp.url}/connections?error=upstream_refused&upstream_error=access_denied`);
+    const page = (await devSession.text(`${landed.pathname}${landed.search}`)).body;
+    expect(page).toContain("The upstream did not connect your account: access was declined at the upstream.");
+    expect(page).not.toContain("555 0100");
+  });
+
+  it("drops an error that is not spelled like a code, and a crafted link to the page shows none of its text", async () => {
+    expect((await refusedCallback("Call +1 555 0100 to restore access")).href).toBe(`${cp.url}/connections?error=upstream_refused`);
+    const crafted = await devSession.text(`/connections?${new URLSearchParams({ error: "Your account is locked: call +1 555 0100", connected: "your bank" })}`);
+    expect(crafted.body).toContain("Connecting did not finish; start it again.");
+    expect(crafted.body).not.toContain("555 0100");
+    expect(crafted.body).not.toContain("your bank");
   });
 });
