@@ -142,17 +142,17 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe("the upstream account setting", () => {
-  const oauth = () => ({
-    kind: "oauth",
-    authorize_url: upstream.authorizeUrl,
-    token_url: upstream.tokenUrl,
-    client_id: upstream.clientId,
-    client_secret: "{vault://portcullis/github-client-secret}",
-    scopes: ["repo", "read:user"],
-    revocation_url: upstream.revocationUrl,
-  });
+const oauth = () => ({
+  kind: "oauth",
+  authorize_url: upstream.authorizeUrl,
+  token_url: upstream.tokenUrl,
+  client_id: upstream.clientId,
+  client_secret: "{vault://portcullis/github-client-secret}",
+  scopes: ["repo", "read:user"],
+  revocation_url: upstream.revocationUrl,
+});
 
+describe("the upstream account setting", () => {
   it("refuses a plaintext client secret, and developers", async () => {
     const plain = await adminSession.json<{ error: { fields: Record<string, string> } }>("PUT", `/api/servers/${githubId}/upstream-account`, {
       account: { ...oauth(), client_secret: upstream.clientSecret },
@@ -442,6 +442,24 @@ describe("the callback visited twice (back, reload, a prefetch)", () => {
     expect(new URL((await devSession.location(callback)).location!, cp.url).href).toBe(`${cp.url}/connections?connected=github`);
     expect(exchanges()).toBe(before + 1);
     expect((await devToken()).answer?.status).toBe("connected");
+  });
+});
+
+describe("another upstream application", () => {
+  it("breaks the server's connections when it is saved; removing them then sends the old application's token nowhere", async () => {
+    const value = connectedValue((await devToken()).answer);
+    const saved = await adminSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: { ...oauth(), client_id: "another-application" } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const broken = await devToken();
+    expect(broken.answer).toMatchObject({ status: "broken", connect_url: `${cp.url}/connections/github/connect` });
+    expect((broken.answer as { message: string }).message).toContain("the server's upstream application changed; connect again");
+    const log = await db.activityLog.findFirst({ where: { entityId: githubId, action: "server.upstream_account" }, orderBy: { time: "desc" } });
+    expect(log?.after).toMatchObject({ connectionsBroken: 1 });
+
+    expect((await adminSession.json("DELETE", `/api/servers/${githubId}/connections`)).body).toEqual({ revoked: 1 });
+    // Not revoked at the revocation URL the server has now: the old application's token still works at its upstream.
+    expect(JSON.parse(await callUpstream(value)).login).toBe("octocat");
+    expect((await adminSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: oauth() })).status).toBe(200);
   });
 });
 

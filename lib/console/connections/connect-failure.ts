@@ -31,6 +31,7 @@ export const CONNECT_FAILURES = {
   other_user: "This connection attempt was started by another console user; start it again signed in as yourself.",
   not_connectable: "This server no longer connects through the upstream's sign-in.",
   no_consumer: "Sign in from your MCP client first: connecting an account needs the consumer that sign-in makes for you.",
+  sign_in_expired: "The sign-in this connection was part of has expired or is not yours; start again from your MCP client.",
   code_refused: "The upstream refused the connection's code; start connecting again.",
   upstream_unavailable: "Connecting failed: the upstream's token endpoint could not be reached or gave no usable token; try again later.",
   failed: "Connecting failed on the server; the error was logged.",

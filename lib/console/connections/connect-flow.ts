@@ -126,10 +126,12 @@ export async function finishConnect(user: CurrentUser, query: CallbackQuery, ori
   if (server.account.kind !== "oauth") throw new ConnectFailed("not_connectable");
   if (query.error || !query.code) {
     // Declining the upstream does not undo the sign-in: the gateway asks again, with a link, when the server is called.
-    if (state.interaction) return nextSignInStep(user, state.interaction, { declined: true });
+    if (state.interaction) return failingAs("sign_in_expired", "not_found", nextSignInStep(user, state.interaction, { declined: true }));
     throw new ConnectFailed("upstream_refused", query.error);
   }
-  const done = state.interaction ? () => nextSignInStep(user, state.interaction!) : () => `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
+  const done = state.interaction
+    ? () => failingAs("sign_in_expired", "not_found", nextSignInStep(user, state.interaction!))
+    : () => `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
   // The same callback again (back, reload, a prefetch): the code was spent by this state's first visit, and
   // presenting it twice lets the upstream revoke what it issued (RFC 6749 §4.1.2), so it is not exchanged again.
   if (await failingAs("no_consumer", "forbidden", connectedSince(user, server, state.expires - CONNECT_STATE_TTL_MS))) return done();
