@@ -145,8 +145,9 @@ export async function listServerConnections(serverId: string): Promise<Connectio
 
 /**
  * Tells the upstream, where it has a revocation endpoint. A broken connection is not revoked: its grant was refused
- * already, or it belongs to an application the server no longer has (whose tokens the new one must never see). A secret or token that cannot be opened
- * (a deleted vault secret, a changed master key) must not keep the connection alive, so it counts as not revoked.
+ * already, or it belongs to an application the server no longer has (whose tokens the new one must never see).
+ * A secret or token that cannot be opened (a deleted vault secret, a changed master key) must not keep the
+ * connection alive, so it counts as not revoked.
  */
 async function revokeRowAtUpstream(row: {
   id: string;
