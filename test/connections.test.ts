@@ -478,6 +478,12 @@ describe("the upstream's refusal at its consent", () => {
     expect(page).not.toContain("555 0100");
   });
 
+  it("a connect link to a server that takes no user's account lands on a failure worded by the page", async () => {
+    const landed = new URL((await devSession.location("/connections/nope/connect")).location!, cp.url);
+    expect(landed.href).toBe(`${cp.url}/connections?error=no_such_server`);
+    expect((await devSession.text(`${landed.pathname}${landed.search}`)).body).toContain("There is no MCP server by that name that takes each user");
+  });
+
   it("drops an error that is not spelled like a code, and a crafted link to the page shows none of its text", async () => {
     expect((await refusedCallback("Call +1 555 0100 to restore access")).href).toBe(`${cp.url}/connections?error=upstream_refused`);
     const crafted = await devSession.text(`/connections?${new URLSearchParams({ error: "Your account is locked: call +1 555 0100", connected: "your bank" })}`);

@@ -1,5 +1,5 @@
-// Why a connect flow did not finish, as Connected accounts shows it. The
-// callback sends the browser there with a code, never a sentence, and the
+// Why a connect flow did not start or finish, as Connected accounts shows it.
+// The connect link and the callback send the browser there with a code, never a sentence, and the
 // page's words come from these tables: neither the upstream's free-text
 // `error_description` (or an arbitrary `error`: whoever sends a victim a
 // crafted callback chooses both) nor a crafted link to /connections can put
@@ -30,6 +30,7 @@ export const CONNECT_FAILURES = {
   expired_state: "This connection attempt expired; start it again.",
   other_user: "This connection attempt was started by another console user; start it again signed in as yourself.",
   not_connectable: "This server no longer connects through the upstream's sign-in.",
+  no_such_server: "There is no MCP server by that name that takes each user's own account.",
   no_consumer: "Sign in from your MCP client first: connecting an account needs the consumer that sign-in makes for you.",
   sign_in_expired: "The sign-in this connection was part of has expired or is not yours; start again from your MCP client.",
   code_refused: "The upstream refused the connection's code; start connecting again.",

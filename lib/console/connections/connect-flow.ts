@@ -55,10 +55,19 @@ export async function clientSecretOf(account: OAuthAccount): Promise<string> {
   return resolved["client secret"]!;
 }
 
-/** Where the browser goes to connect: the upstream's authorization page, or undefined for the pasted-secret form. */
+/** A ConsoleError of `code` from `step` is the connect flow's `failure`; any other error stays what it is. */
+async function failingAs<T>(failure: ConnectFailure, code: ConsoleErrorCode, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw error instanceof ConsoleError && error.code === code ? new ConnectFailed(failure) : error;
+  }
+}
+
+/** Where the browser goes to connect: the upstream's authorization page, or undefined for the pasted-secret form; else a ConnectFailed. */
 export async function startConnect(user: CurrentUser, serverName: string, options: { origin: string; interaction?: string }): Promise<string | undefined> {
-  const server = await findPerUserServer(serverName);
-  await signedInConsumer(user);
+  const server = await failingAs("no_such_server", "not_found", findPerUserServer(serverName));
+  await failingAs("no_consumer", "forbidden", signedInConsumer(user));
   if (server.account.kind !== "oauth") return undefined;
   const { verifier, challenge } = pkcePair();
   const state = sealConnectState(consoleMasterKey(), { user: user.id, server: server.name, verifier, interaction: options.interaction });
@@ -103,15 +112,6 @@ export interface CallbackQuery {
   code?: string;
   /** RFC 6749 §4.1.2.1; its `error_description` is the upstream's free text and is not read. */
   error?: string;
-}
-
-/** A ConsoleError of `code` from `step` is the callback's `failure`; any other error stays what it is. */
-async function failingAs<T>(failure: ConnectFailure, code: ConsoleErrorCode, step: Promise<T>): Promise<T> {
-  try {
-    return await step;
-  } catch (error) {
-    throw error instanceof ConsoleError && error.code === code ? new ConnectFailed(failure) : error;
-  }
 }
 
 /**
