@@ -1,6 +1,7 @@
 // Connected accounts: a developer connects their own account to a server that takes each user's
 // credential (a pasted secret here; the OAuth flow is test/connections.test.ts), sees it, disconnects;
-// an admin sees who is connected on the server's page and revokes.
+// an admin sees who is connected on the server's page and revokes; a failed connect is worded by
+// the page itself (lib/console/connections/connect-failure.ts), never with a link's own text.
 import { randomBytes } from "node:crypto";
 import type { Browser, Page } from "@playwright/test";
 import { expect, signIn, test, type Account } from "./support/fixtures";
@@ -65,4 +66,13 @@ test("an admin sees who connected on the server's page and revokes", async ({ pa
   await dev.goto("/connections");
   await expect(dev.getByRole("row", { name: new RegExp(server.name) }).getByText("not connected")).toBeVisible();
   expect((await page.request.delete(`/api/servers/${server.id}`)).status()).toBe(200);
+});
+
+test("Connected accounts words a failed connect itself: the upstream's code in plain words, a crafted link's text never", async ({ browser, createUser, db }) => {
+  const dev = await developerWithConsumer(browser, createUser, db);
+  await dev.goto("/connections?error=upstream_refused&upstream_error=access_denied");
+  await expect(dev.getByRole("main").getByRole("alert")).toHaveText("The upstream did not connect your account: access was declined at the upstream.");
+  await dev.goto(`/connections?${new URLSearchParams({ error: "Your account is locked: call +1 555 0100", connected: "your bank" })}`);
+  await expect(dev.getByRole("main").getByRole("alert")).toHaveText("Connecting did not finish; start it again.");
+  await expect(dev.getByText(/555 0100|your bank/)).toHaveCount(0);
 });

@@ -18,6 +18,7 @@ import { hashPassword } from "../lib/auth/password";
 import { DP_API, upstreamTokenAnswerSchema, type UpstreamTokenAnswer } from "../lib/core/controlplane/protocol";
 import { publishConfigVersion } from "../lib/controlplane/versions";
 import { createDb, type Db } from "../lib/db/client";
+import { sealToken } from "../lib/console/connections/sealed-tokens";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startConsole, type ConsoleProcess } from "./support/product-processes";
 import { startUpstreamOAuthServer, type UpstreamOAuthServer } from "./support/upstream-oauth-server";
@@ -50,6 +51,24 @@ async function askToken(body: {
   const raw: unknown = await response.json();
   const parsed = upstreamTokenAnswerSchema.safeParse(raw);
   return { status: response.status, answer: parsed.success ? parsed.data : undefined, raw };
+}
+
+/** A gateway's report that the upstream refused `value`, as the gateways send it. */
+const reportOf = (value: string) => ({ server: "github", consumer: developer.email, rejected: true as const, rejected_sha256: createHash("sha256").update(value).digest("hex") });
+const refreshes = () => upstream.tokenGrants.filter((g) => g === "refresh_token").length;
+const connectionRow = () => db.upstreamConnection.findFirstOrThrow({ where: { serverId: githubId } });
+
+/** Another request's refresh claim on the row, live for `forMs` (negative: expired), or none. */
+async function claimRow(id: string, claim: string | null, forMs = 0) {
+  await db.upstreamConnection.update({ where: { id }, data: { refreshClaimId: claim, refreshClaimedUntil: claim ? new Date(Date.now() + forMs) : null } });
+}
+
+/** Requests waiting for a lock on the connection's row (the console's look at it, while the test holds it). */
+async function rowLockWaiters(): Promise<number> {
+  const [row] = await db.$queryRaw<{ waiting: number }[]>`
+    SELECT count(*)::int AS waiting FROM pg_stat_activity
+    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%"UpstreamConnection"%FOR UPDATE%'`;
+  return row!.waiting;
 }
 
 const devToken = (rejected?: true) => askToken({ server: "github", consumer: developer.email, ...(rejected ? { rejected } : {}) });
@@ -92,7 +111,9 @@ beforeAll(async () => {
   await db.consumer.create({ data: { username: developer.email, ownerUserId: dev.id } });
   await publishConfigVersion(db, { reason: "startup" });
   upstream = await startUpstreamOAuthServer({ accessTtlSeconds: 45 });
-  cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey: randomBytes(32).toString("hex") });
+  // The test seals a token as a claimant would store it, with the console's key.
+  process.env.PORTCULLIS_MASTER_KEY = randomBytes(32).toString("hex");
+  cp = await startConsole({ databaseUrl: database.url, dataDir: path.join(baseDir, "console"), masterKey: process.env.PORTCULLIS_MASTER_KEY });
   adminSession = await signInToConsole(cp.url, admin.email, admin.password);
   devSession = await signInToConsole(cp.url, developer.email, developer.password);
   dpToken = (await adminSession.json<{ token: string }>("POST", "/api/data-planes", { name: "dp" })).body.token;
@@ -121,17 +142,17 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe("the upstream account setting", () => {
-  const oauth = () => ({
-    kind: "oauth",
-    authorize_url: upstream.authorizeUrl,
-    token_url: upstream.tokenUrl,
-    client_id: upstream.clientId,
-    client_secret: "{vault://portcullis/github-client-secret}",
-    scopes: ["repo", "read:user"],
-    revocation_url: upstream.revocationUrl,
-  });
+const oauth = () => ({
+  kind: "oauth",
+  authorize_url: upstream.authorizeUrl,
+  token_url: upstream.tokenUrl,
+  client_id: upstream.clientId,
+  client_secret: "{vault://portcullis/github-client-secret}",
+  scopes: ["repo", "read:user"],
+  revocation_url: upstream.revocationUrl,
+});
 
+describe("the upstream account setting", () => {
   it("refuses a plaintext client secret, and developers", async () => {
     const plain = await adminSession.json<{ error: { fields: Record<string, string> } }>("PUT", `/api/servers/${githubId}/upstream-account`, {
       account: { ...oauth(), client_secret: upstream.clientSecret },
@@ -164,7 +185,8 @@ describe("connecting and the data-plane answer", () => {
     const start = await devSession.location("/connections/github/connect");
     const consent = await fetch(start.location!, { redirect: "manual" });
     const stolen = await adminSession.location(consent.headers.get("location")!);
-    expect(decodeURIComponent(stolen.location!)).toContain("started by another console user");
+    expect(new URL(stolen.location!, cp.url).href).toBe(`${cp.url}/connections?error=other_user`);
+    expect((await adminSession.text("/connections?error=other_user")).body).toContain("started by another console user");
     expect(await db.upstreamConnection.count()).toBe(0);
 
     expect(await connect(devSession)).toBe(`${cp.url}/connections?connected=github`);
@@ -228,6 +250,102 @@ describe("connecting and the data-plane answer", () => {
     expect(second).toBe(first);
     expect(refreshes()).toBe(counted + 1);
     expect(JSON.parse(await callUpstream(first)).login).toBe("octocat");
+  });
+
+  it("asks the upstream for a refresh with no transaction open: the row is claimed, not locked, while the upstream answers", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const seen: { locked: boolean; claimed: boolean }[] = [];
+    upstream.beforeTokenAnswer = async () => {
+      const during = await connectionRow();
+      const locked = await db
+        .$transaction((tx) => tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE NOWAIT`)
+        .then(
+          () => false,
+          () => true,
+        );
+      seen.push({ locked, claimed: during.refreshClaimId !== null && during.refreshClaimedUntil! > new Date() });
+    };
+    try {
+      expect(connectedValue((await askToken(reportOf(before))).answer)).not.toBe(before);
+    } finally {
+      upstream.beforeTokenAnswer = undefined;
+    }
+    expect(seen).toEqual([{ locked: false, claimed: true }]);
+    expect(await connectionRow()).toMatchObject({ refreshClaimId: null, refreshClaimedUntil: null });
+  });
+
+  it("while another request's refresh is claimed, answers the current token if it is still valid, without a refresh of its own", async () => {
+    upstream.accessTtlSeconds = 45;
+    const due = connectedValue((await askToken(reportOf(connectedValue((await devToken()).answer)))).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    try {
+      expect(connectedValue((await devToken()).answer)).toBe(due);
+      expect(refreshes()).toBe(counted);
+    } finally {
+      upstream.accessTtlSeconds = 3600;
+      await claimRow(row.id, null);
+    }
+  });
+
+  it("waits for another request's claim on a token it cannot use, and answers what the claimant stored", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    let answered!: ReturnType<typeof askToken>;
+    // Holding the row's lock shows each look the request takes at it: the first finds the claim, the next one comes after a wait.
+    await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE`;
+      answered = askToken(reportOf(before));
+      await expect.poll(rowLockWaiters, { timeout: 10_000 }).toBe(1);
+    });
+    await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "UpstreamConnection" WHERE id = ${row.id} FOR UPDATE`;
+        await expect.poll(rowLockWaiters, { timeout: 10_000 }).toBe(1);
+        // The claimant's write: its new token, and the claim cleared.
+        const data = {
+          accessCiphertext: sealToken(row.id, "access", "stored-by-the-claimant"),
+          expiresAt: new Date(Date.now() + 3_600_000),
+          refreshClaimId: null,
+          refreshClaimedUntil: null,
+        };
+        await tx.upstreamConnection.update({ where: { id: row.id }, data });
+      },
+      { timeout: 20_000 },
+    );
+    expect(connectedValue((await answered).answer)).toBe("Bearer stored-by-the-claimant");
+    expect(refreshes()).toBe(counted);
+  });
+
+  it("answers 503 upstream_unavailable when another request's claim never clears, and asks the upstream nothing", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "another-console", 60_000);
+    try {
+      const { status, raw } = await askToken(reportOf(before));
+      expect(status).toBe(503);
+      expect(raw).toMatchObject({ error: { code: "upstream_unavailable" } });
+      expect(refreshes()).toBe(counted);
+    } finally {
+      await claimRow(row.id, null);
+    }
+  });
+
+  it("takes over a claim whose claimant died (expired), refreshes, and clears it", async () => {
+    const before = connectedValue((await devToken()).answer);
+    const row = await connectionRow();
+    const counted = refreshes();
+    await claimRow(row.id, "a-console-that-died", -1_000);
+    const after = connectedValue((await askToken(reportOf(before))).answer);
+    expect(after).not.toBe(before);
+    expect(refreshes()).toBe(counted + 1);
+    expect(JSON.parse(await callUpstream(after)).login).toBe("octocat");
+    expect(await connectionRow()).toMatchObject({ refreshClaimId: null, refreshClaimedUntil: null });
   });
 
   it("marks the connection broken when the upstream revoked the grant, with a reconnect link; reconnecting works", async () => {
@@ -324,5 +442,53 @@ describe("the callback visited twice (back, reload, a prefetch)", () => {
     expect(new URL((await devSession.location(callback)).location!, cp.url).href).toBe(`${cp.url}/connections?connected=github`);
     expect(exchanges()).toBe(before + 1);
     expect((await devToken()).answer?.status).toBe("connected");
+  });
+});
+
+describe("another upstream application", () => {
+  it("breaks the server's connections when it is saved; removing them then sends the old application's token nowhere", async () => {
+    const value = connectedValue((await devToken()).answer);
+    const saved = await adminSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: { ...oauth(), client_id: "another-application" } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const broken = await devToken();
+    expect(broken.answer).toMatchObject({ status: "broken", connect_url: `${cp.url}/connections/github/connect` });
+    expect((broken.answer as { message: string }).message).toContain("the server's upstream application changed; connect again");
+    const log = await db.activityLog.findFirst({ where: { entityId: githubId, action: "server.upstream_account" }, orderBy: { time: "desc" } });
+    expect(log?.after).toMatchObject({ connectionsBroken: 1 });
+
+    expect((await adminSession.json("DELETE", `/api/servers/${githubId}/connections`)).body).toEqual({ revoked: 1 });
+    // Not revoked at the revocation URL the server has now: the old application's token still works at its upstream.
+    expect(JSON.parse(await callUpstream(value)).login).toBe("octocat");
+    expect((await adminSession.json("PUT", `/api/servers/${githubId}/upstream-account`, { account: oauth() })).status).toBe(200);
+  });
+});
+
+describe("the upstream's refusal at its consent", () => {
+  const refusedCallback = async (error: string) => {
+    const state = new URL((await devSession.location("/connections/github/connect")).location!).searchParams.get("state")!;
+    const query = new URLSearchParams({ state, error, error_description: "Your account is locked: call +1 555 0100 at once" });
+    return new URL((await devSession.location(`/api/connections/callback?${query}`)).location!, cp.url);
+  };
+
+  it("is shown in plain words for its RFC 6749 code, never with the upstream's own description", async () => {
+    const landed = await refusedCallback("access_denied");
+    expect(landed.href).toBe(`${cp.url}/connections?error=upstream_refused&upstream_error=access_denied`);
+    const page = (await devSession.text(`${landed.pathname}${landed.search}`)).body;
+    expect(page).toContain("The upstream did not connect your account: access was declined at the upstream.");
+    expect(page).not.toContain("555 0100");
+  });
+
+  it("a connect link to a server that takes no user's account lands on a failure worded by the page", async () => {
+    const landed = new URL((await devSession.location("/connections/nope/connect")).location!, cp.url);
+    expect(landed.href).toBe(`${cp.url}/connections?error=no_such_server`);
+    expect((await devSession.text(`${landed.pathname}${landed.search}`)).body).toContain("There is no MCP server by that name that takes each user");
+  });
+
+  it("drops an error that is not spelled like a code, and a crafted link to the page shows none of its text", async () => {
+    expect((await refusedCallback("Call +1 555 0100 to restore access")).href).toBe(`${cp.url}/connections?error=upstream_refused`);
+    const crafted = await devSession.text(`/connections?${new URLSearchParams({ error: "Your account is locked: call +1 555 0100", connected: "your bank" })}`);
+    expect(crafted.body).toContain("Connecting did not finish; start it again.");
+    expect(crafted.body).not.toContain("555 0100");
+    expect(crafted.body).not.toContain("your bank");
   });
 });

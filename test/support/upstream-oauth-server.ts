@@ -5,7 +5,8 @@
 // grants answer invalid_grant), an RFC 7009 revocation endpoint, and an MCP
 // endpoint that accepts only a live access token of its own and says whose it
 // is. Every bearer token the MCP endpoint saw is recorded, so a test can
-// prove the upstream got the user's own token and never a Portcullis one.
+// prove the upstream got the user's own token and never a Portcullis one; a
+// test can hold a refresh's answer (`beforeTokenAnswer`) to look meanwhile.
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,6 +47,8 @@ export interface UpstreamOAuthServer {
   bearerTokens: string[];
   /** Access tokens issued, newest last. */
   issuedAccessTokens: string[];
+  /** Awaited before the token endpoint answers a grant it accepted: a test holds the answer while it looks at the console. */
+  beforeTokenAnswer?: (grantType: string) => Promise<void>;
   /** The user revokes the application at the upstream: their tokens stop working, their refresh gets invalid_grant. */
   revokeGrantsOf(login: string): void;
   /** Every access token issued so far stops working (as if expired early); refresh tokens still work. */
@@ -118,6 +121,7 @@ export async function startUpstreamOAuthServer(options: { accessTtlSeconds?: num
       grant.refreshToken = token("ghr");
       refreshTokens.set(grant.refreshToken, grant);
       state.tokenGrants.push("refresh_token");
+      await state.beforeTokenAnswer?.("refresh_token");
       return json(res, 200, issue(grant));
     }
     return json(res, 400, { error: "unsupported_grant_type" });

@@ -5,15 +5,19 @@ import { PageHeader } from "@/components/ui/page-header";
 import { ROLES } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { connectPath } from "@/lib/console/connections/account";
+import { connectFailureMessage } from "@/lib/console/connections/connect-failure";
 import { listMyConnections } from "@/lib/console/connections/manage";
 
 export const metadata: Metadata = { title: "Connected accounts" };
 
 /** A developer's own upstream accounts: the servers that send each user's own credential, and theirs. */
-export default async function ConnectedAccountsPage({ searchParams }: { searchParams: Promise<{ connected?: string; error?: string }> }) {
+export default async function ConnectedAccountsPage({ searchParams }: { searchParams: Promise<{ connected?: string; error?: string; upstream_error?: string }> }) {
   const user = await requirePageRole(ROLES);
-  const { connected, error } = await searchParams;
+  const query = await searchParams;
   const servers = await listMyConnections(user);
+  // Anyone can send a link here: the query names a server listed, or a failure the page words itself, never text to show.
+  const connected = servers.find((server) => server.name === query.connected)?.name;
+  const error = query.error !== undefined || query.upstream_error !== undefined ? connectFailureMessage(query) : undefined;
   return (
     <>
       <PageHeader

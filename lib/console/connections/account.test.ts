@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headerValue, perUserOf, upstreamAccountWriteSchema } from "./account";
+import { headerValue, isOtherApplication, oauthAccountSchema, perUserOf, upstreamAccountWriteSchema, type UpstreamAccount } from "./account";
 
 const oauth = {
   kind: "oauth",
@@ -51,5 +51,24 @@ describe("the upstream account setting", () => {
   it("builds the header value with or without a scheme", () => {
     expect(headerValue("Bearer", "gho_x")).toBe("Bearer gho_x");
     expect(headerValue("", "pat_x")).toBe("pat_x");
+  });
+
+  const app = oauthAccountSchema.parse(oauth);
+  it.each<[string, UpstreamAccount, boolean]>([
+    ["the same application", { ...app }, false],
+    ["other scopes", { ...app, scopes: ["repo"] }, false],
+    ["another client secret reference (a rotated secret)", { ...app, client_secret: "{vault://portcullis/github-client-secret-2}" }, false],
+    ["another revocation URL", { ...app, revocation_url: "https://api.github.com/revoke" }, false],
+    ["another token URL", { ...app, token_url: "https://github.example.com/login/oauth/access_token" }, true],
+    ["another authorize URL", { ...app, authorize_url: "https://github.example.com/login/oauth/authorize" }, true],
+    ["another client id", { ...app, client_id: "Iv1.other" }, true],
+    ["a pasted secret instead", { kind: "static" }, true],
+  ])("after an OAuth application, %s is another application: %s", (_what, after, other) => {
+    expect(isOtherApplication(app, after)).toBe(other);
+  });
+
+  it("tells a pasted secret from an OAuth application, and a pasted secret from itself", () => {
+    expect(isOtherApplication({ kind: "static" }, app)).toBe(true);
+    expect(isOtherApplication({ kind: "static" }, { kind: "static" })).toBe(false);
   });
 });

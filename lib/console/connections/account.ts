@@ -57,3 +57,20 @@ export const headerValue = (scheme: string, credential: string) => (scheme ? `${
 
 /** The console page that connects a user's account to `server` (the gateway's errors link to it). */
 export const connectPath = (server: string) => `/connections/${encodeURIComponent(server)}/connect`;
+
+/**
+ * Whether a saved setting is another upstream application than the stored one, so that every user's connection
+ * must be broken: tokens (a refresh token above all) belong to the application that issued them, at the token URL
+ * it was issued by, and must never be sent to another. A change of kind, authorize URL, token URL or client id is
+ * another application. Scopes, the client secret's reference (a rotated secret of the same client) and the
+ * revocation URL are not: the tokens held stay valid at the same token endpoint, and scopes granted earlier stay
+ * what the user consented to until they reconnect.
+ */
+export function isOtherApplication(before: UpstreamAccount, after: UpstreamAccount): boolean {
+  if (before.kind !== after.kind) return true;
+  if (before.kind !== "oauth" || after.kind !== "oauth") return false;
+  return before.authorize_url !== after.authorize_url || before.token_url !== after.token_url || before.client_id !== after.client_id;
+}
+
+/** What a broken connection says after the server's application changed. */
+export const APPLICATION_CHANGED = "the server's upstream application changed; connect again";

@@ -9,12 +9,13 @@ import type { CurrentUser } from "../../auth/session";
 import { db } from "../../db/client";
 import type { Prisma } from "../../generated/prisma/client";
 import { recordActivity } from "../activity";
-import { ConsoleError } from "../errors";
+import { ConsoleError, type ConsoleErrorCode } from "../errors";
 import { resolveSyncHeaders } from "../sync-credential";
 import { consoleMasterKey } from "../vault/master-key";
 import { consumerNameFor } from "../../oauth-server/consumer-name";
 import { nextSignInStep } from "../../oauth-server/sign-in-connections";
 import { perUserOf, readUpstreamAccount, type OAuthAccount, type UpstreamAccount } from "./account";
+import { ConnectFailed, type ConnectFailure } from "./connect-failure";
 import { CONNECT_STATE_TTL_MS, openConnectState, sealConnectState } from "./connect-state";
 import { sealToken } from "./sealed-tokens";
 import { consolePublicUrl } from "../public-url";
@@ -54,10 +55,19 @@ export async function clientSecretOf(account: OAuthAccount): Promise<string> {
   return resolved["client secret"]!;
 }
 
-/** Where the browser goes to connect: the upstream's authorization page, or undefined for the pasted-secret form. */
+/** A ConsoleError of `code` from `step` is the connect flow's `failure`; any other error stays what it is. */
+async function failingAs<T>(failure: ConnectFailure, code: ConsoleErrorCode, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    throw error instanceof ConsoleError && error.code === code ? new ConnectFailed(failure) : error;
+  }
+}
+
+/** Where the browser goes to connect: the upstream's authorization page, or undefined for the pasted-secret form; else a ConnectFailed. */
 export async function startConnect(user: CurrentUser, serverName: string, options: { origin: string; interaction?: string }): Promise<string | undefined> {
-  const server = await findPerUserServer(serverName);
-  await signedInConsumer(user);
+  const server = await failingAs("no_such_server", "not_found", findPerUserServer(serverName));
+  await failingAs("no_consumer", "forbidden", signedInConsumer(user));
   if (server.account.kind !== "oauth") return undefined;
   const { verifier, challenge } = pkcePair();
   const state = sealConnectState(consoleMasterKey(), { user: user.id, server: server.name, verifier, interaction: options.interaction });
@@ -76,6 +86,9 @@ async function saveConnection(tx: Tx, user: CurrentUser, server: PerUserServer, 
     scopes: tokens.scopes ?? requested,
     status: "connected" as const,
     brokenReason: null,
+    // A refresh still running on the tokens replaced must not store its answer over these.
+    refreshClaimId: null,
+    refreshClaimedUntil: null,
     connectedAt: new Date(),
   };
   await tx.upstreamConnection.upsert({ where: { id }, create: { id, consumerId: consumer.id, serverId: server.id, ...data }, update: data });
@@ -97,26 +110,31 @@ export async function saveStaticSecret(user: CurrentUser, serverName: string, se
 export interface CallbackQuery {
   state?: string;
   code?: string;
+  /** RFC 6749 §4.1.2.1; its `error_description` is the upstream's free text and is not read. */
   error?: string;
-  error_description?: string;
 }
 
-/** Finishes the upstream's authorization; returns where the browser goes next, or throws a ConsoleError the page shows. */
+/**
+ * Finishes the upstream's authorization; returns where the browser goes next, or throws a ConnectFailed that
+ * Connected accounts words (connect-failure.ts). What the upstream said in its own words is logged, never shown.
+ */
 export async function finishConnect(user: CurrentUser, query: CallbackQuery, origin: string): Promise<string> {
-  if (!query.state) throw new ConsoleError("invalid", "The upstream sent the browser back without the connection's state.");
+  if (!query.state) throw new ConnectFailed("no_state");
   const state = openConnectState(consoleMasterKey(), query.state, user.id);
-  if ("refused" in state) throw new ConsoleError("forbidden", state.refused);
-  const server = await findPerUserServer(state.server);
-  if (server.account.kind !== "oauth") throw new ConsoleError("invalid", `${server.name} no longer connects through the upstream's sign-in.`);
+  if ("refused" in state) throw new ConnectFailed(state.refused);
+  const server = await failingAs("not_connectable", "not_found", findPerUserServer(state.server));
+  if (server.account.kind !== "oauth") throw new ConnectFailed("not_connectable");
   if (query.error || !query.code) {
     // Declining the upstream does not undo the sign-in: the gateway asks again, with a link, when the server is called.
-    if (state.interaction) return nextSignInStep(user, state.interaction, { declined: true });
-    throw new ConsoleError("forbidden", `The upstream did not connect your account: ${(query.error_description ?? query.error ?? "no code was sent").slice(0, 300)}.`);
+    if (state.interaction) return failingAs("sign_in_expired", "not_found", nextSignInStep(user, state.interaction, { declined: true }));
+    throw new ConnectFailed("upstream_refused", query.error);
   }
-  const done = state.interaction ? () => nextSignInStep(user, state.interaction!) : () => `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
+  const done = state.interaction
+    ? () => failingAs("sign_in_expired", "not_found", nextSignInStep(user, state.interaction!))
+    : () => `${CONNECTED_ACCOUNTS_PATH}?connected=${encodeURIComponent(server.name)}`;
   // The same callback again (back, reload, a prefetch): the code was spent by this state's first visit, and
   // presenting it twice lets the upstream revoke what it issued (RFC 6749 §4.1.2), so it is not exchanged again.
-  if (await connectedSince(user, server, state.expires - CONNECT_STATE_TTL_MS)) return done();
+  if (await failingAs("no_consumer", "forbidden", connectedSince(user, server, state.expires - CONNECT_STATE_TTL_MS))) return done();
   let tokens: UpstreamTokens;
   try {
     tokens = await exchangeCode(server.account, await clientSecretOf(server.account), {
@@ -125,11 +143,15 @@ export async function finishConnect(user: CurrentUser, query: CallbackQuery, ori
       redirectUri: `${consolePublicUrl(origin)}${CALLBACK_PATH}`,
     });
   } catch (error) {
-    if (error instanceof GrantRefused) throw new ConsoleError("forbidden", `The upstream refused the connection (${error.reason}); start it again.`);
-    if (error instanceof UpstreamUnavailable) throw new ConsoleError("upstream", `Connecting failed: ${error.message}.`);
-    throw error;
+    if (!(error instanceof GrantRefused || error instanceof UpstreamUnavailable)) throw error;
+    console.error(`connections: exchanging a code for ${server.name} failed: ${error.message}`);
+    throw new ConnectFailed(error instanceof GrantRefused ? "code_refused" : "upstream_unavailable");
   }
-  await db().$transaction(async (tx) => saveConnection(tx, user, server, await signedInConsumer(user, tx), tokens));
+  await failingAs(
+    "no_consumer",
+    "forbidden",
+    db().$transaction(async (tx) => saveConnection(tx, user, server, await signedInConsumer(user, tx), tokens)),
+  );
   return done();
 }
 

@@ -5,6 +5,7 @@
 // sign-in with Portcullis it interrupts, to resume it afterwards.
 import { z } from "zod";
 import { decryptSecret, encryptSecret } from "../../core/vault/secret-box";
+import type { ConnectFailure } from "./connect-failure";
 
 const SEAL_NAME = "upstream-connect-state";
 export const CONNECT_STATE_TTL_MS = 10 * 60_000;
@@ -23,15 +24,20 @@ export function sealConnectState(masterKey: Buffer, state: Omit<ConnectState, "e
   return encryptSecret(masterKey, SEAL_NAME, JSON.stringify({ ...state, expires: now + CONNECT_STATE_TTL_MS }));
 }
 
-/** The state, or why it cannot be used. */
-export function openConnectState(masterKey: Buffer, sealed: string, userId: string, now = Date.now()): ConnectState | { refused: string } {
+/** The state, or why it cannot be used (connect-failure.ts has the words). */
+export function openConnectState(
+  masterKey: Buffer,
+  sealed: string,
+  userId: string,
+  now = Date.now(),
+): ConnectState | { refused: Extract<ConnectFailure, "foreign_state" | "expired_state" | "other_user"> } {
   let state: ConnectState;
   try {
     state = stateSchema.parse(JSON.parse(decryptSecret(masterKey, SEAL_NAME, sealed)));
   } catch {
-    return { refused: "This connection attempt is not one the console started." };
+    return { refused: "foreign_state" };
   }
-  if (state.expires < now) return { refused: "This connection attempt expired; start it again." };
-  if (state.user !== userId) return { refused: "This connection attempt was started by another console user; start it again signed in as yourself." };
+  if (state.expires < now) return { refused: "expired_state" };
+  if (state.user !== userId) return { refused: "other_user" };
   return state;
 }

@@ -1,6 +1,6 @@
 // The upstream account setting on a real database: it compiles into per_user, survives the server form's
 // edits (which do not show it), is refused on a server that is not sign-in, and turning it off forgets
-// the users' connections.
+// the users' connections; another upstream application breaks them.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/database";
@@ -58,6 +58,39 @@ describe("the upstream account setting", () => {
     expect(await db().upstreamConnection.count({ where: { serverId: id } })).toBe(0);
     const log = await db().activityLog.findMany({ where: { entityId: id, action: "server.upstream_account" }, orderBy: { time: "asc" } });
     expect(log.at(-1)?.after).toMatchObject({ account: null, connectionsRemoved: 1 });
+  });
+
+  it("breaks every connection when another upstream application is saved, and keeps them for its scopes or secret", async () => {
+    const name = `app-${randomBytes(3).toString("hex")}`;
+    const { id } = await createServer(actor, serverInputSchema.parse({ name, path: `/${name}`, upstream: "https://api.example.com/mcp", auth: { mode: "sign_in" } }));
+    const application = {
+      kind: "oauth" as const,
+      authorize_url: "https://old.example.com/authorize",
+      token_url: "https://old.example.com/token",
+      client_id: "old-app",
+      client_secret: "{vault://portcullis/old-secret}",
+      scopes: ["repo"],
+    };
+    const save = (account: unknown) => saveUpstreamAccount(actor, id, upstreamAccountWriteSchema.parse({ account }));
+    await save(application);
+    for (const _ of [1, 2]) {
+      const consumer = await db().consumer.create({ data: { username: `dev-${randomBytes(3).toString("hex")}` } });
+      await db().upstreamConnection.create({ data: { consumerId: consumer.id, serverId: id, accessCiphertext: "v1:a:b:c", refreshCiphertext: "v1:r:e:f" } });
+    }
+    const connections = () => db().upstreamConnection.findMany({ where: { serverId: id }, select: { status: true, brokenReason: true, refreshCiphertext: true } });
+
+    await save({ ...application, scopes: ["repo", "read:org"] });
+    await save({ ...application, scopes: ["repo", "read:org"], client_secret: "{vault://portcullis/rotated-secret}" });
+    expect(await connections()).toEqual([
+      { status: "connected", brokenReason: null, refreshCiphertext: "v1:r:e:f" },
+      { status: "connected", brokenReason: null, refreshCiphertext: "v1:r:e:f" },
+    ]);
+
+    await save({ ...application, token_url: "https://new.example.com/token" });
+    const broken = { status: "broken", brokenReason: "the server's upstream application changed; connect again", refreshCiphertext: null };
+    expect(await connections()).toEqual([broken, broken]);
+    const log = await db().activityLog.findMany({ where: { entityId: id, action: "server.upstream_account" }, orderBy: { time: "asc" } });
+    expect(log.map((entry) => (entry.after as { connectionsBroken?: number }).connectionsBroken)).toEqual([undefined, undefined, undefined, 2]);
   });
 
   it("is refused on a server that is not sign-in", async () => {

@@ -9,7 +9,7 @@ import { db } from "../../db/client";
 import { Prisma } from "../../generated/prisma/client";
 import { recordActivity } from "../activity";
 import { ConsoleError, notFound } from "../errors";
-import { perUserOf, readUpstreamAccount, type UpstreamAccount, type UpstreamAccountWrite } from "./account";
+import { APPLICATION_CHANGED, isOtherApplication, perUserOf, readUpstreamAccount, type UpstreamAccount, type UpstreamAccountWrite } from "./account";
 import { clientSecretOf, signedInConsumer } from "./connect-flow";
 import { openToken } from "./sealed-tokens";
 import { revokeAtUpstream } from "./upstream-oauth";
@@ -31,7 +31,20 @@ export async function readUpstreamAccountView(serverId: string): Promise<Upstrea
   return upstreamAccountView(row);
 }
 
-/** Saves the setting and the `per_user` section it compiles to, checked like every server write; off removes the connections too. */
+/**
+ * Every connection of the server, after its upstream application changed: broken, with the refresh token forgotten
+ * (it belongs to the old application and must reach no other token URL) and any refresh claim cleared, so a refresh
+ * running against the old application cannot store what it gets (upstream-token-answer.ts).
+ */
+async function breakAllConnections(tx: Prisma.TransactionClient, serverId: string): Promise<number> {
+  const data = { status: "broken" as const, brokenReason: APPLICATION_CHANGED, refreshCiphertext: null, refreshClaimId: null, refreshClaimedUntil: null };
+  return (await tx.upstreamConnection.updateMany({ where: { serverId }, data })).count;
+}
+
+/**
+ * Saves the setting and the `per_user` section it compiles to, checked like every server write; off removes the
+ * connections too, and another application (isOtherApplication) breaks them, in the same transaction.
+ */
 export async function saveUpstreamAccount(actor: CurrentUser, serverId: string, input: UpstreamAccountWrite): Promise<UpstreamAccountView> {
   return configWrite(async (tx) => {
     const row = await tx.mcpServer.findUnique({ where: { id: serverId }, select: { name: true, authMode: true, authSettings: true, upstreamAccount: true } });
@@ -44,15 +57,16 @@ export async function saveUpstreamAccount(actor: CurrentUser, serverId: string, 
       where: { id: serverId },
       data: { authSettings: authSettings as Prisma.InputJsonValue, upstreamAccount: input.account ? (input.account as Prisma.InputJsonValue) : Prisma.DbNull },
     });
-    const removed = input.account ? 0 : (await tx.upstreamConnection.deleteMany({ where: { serverId } })).count;
     const before = upstreamAccountView(row);
+    const removed = input.account ? 0 : (await tx.upstreamConnection.deleteMany({ where: { serverId } })).count;
+    const broken = input.account && before.account && isOtherApplication(before.account, input.account) ? await breakAllConnections(tx, serverId) : 0;
     await recordActivity(tx, actor, {
       action: "server.upstream_account",
       entityType: "server",
       entityId: serverId,
       entityName: row.name,
       before,
-      after: { ...input, ...(removed ? { connectionsRemoved: removed } : {}) },
+      after: { ...input, ...(removed ? { connectionsRemoved: removed } : {}), ...(broken ? { connectionsBroken: broken } : {}) },
     });
     return { account: input.account, header: input.header, scheme: input.scheme };
   });
@@ -130,17 +144,20 @@ export async function listServerConnections(serverId: string): Promise<Connectio
 }
 
 /**
- * Tells the upstream, where it has a revocation endpoint; a secret or token that cannot be opened
- * (a deleted vault secret, a changed master key) must not keep the connection alive, so it counts as not revoked.
+ * Tells the upstream, where it has a revocation endpoint. A broken connection is not revoked: its grant was refused
+ * already, or it belongs to an application the server no longer has (whose tokens the new one must never see).
+ * A secret or token that cannot be opened (a deleted vault secret, a changed master key) must not keep the
+ * connection alive, so it counts as not revoked.
  */
 async function revokeRowAtUpstream(row: {
   id: string;
   accessCiphertext: string;
   refreshCiphertext: string | null;
+  status: "connected" | "broken";
   server: { upstreamAccount: Prisma.JsonValue };
 }): Promise<boolean> {
   const account = readUpstreamAccount(row.server.upstreamAccount);
-  if (account?.kind !== "oauth" || !account.revocation_url) return false;
+  if (row.status === "broken" || account?.kind !== "oauth" || !account.revocation_url) return false;
   try {
     const token = row.refreshCiphertext
       ? { value: openToken(row.id, "refresh", row.refreshCiphertext), hint: "refresh_token" as const }
@@ -156,7 +173,14 @@ async function revokeRowAtUpstream(row: {
 async function removeConnections(actor: CurrentUser, where: Prisma.UpstreamConnectionWhereInput, action: "connection.disconnect" | "connection.revoke"): Promise<number> {
   const rows = await db().upstreamConnection.findMany({
     where,
-    select: { id: true, accessCiphertext: true, refreshCiphertext: true, server: { select: { name: true, upstreamAccount: true } }, consumer: { select: { username: true } } },
+    select: {
+      id: true,
+      accessCiphertext: true,
+      refreshCiphertext: true,
+      status: true,
+      server: { select: { name: true, upstreamAccount: true } },
+      consumer: { select: { username: true } },
+    },
   });
   for (const row of rows) {
     const revoked = await revokeRowAtUpstream(row);

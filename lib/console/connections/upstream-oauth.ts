@@ -10,7 +10,8 @@ import { z } from "zod";
 import { UPSTREAM_HEADER_VALUE } from "../../core/controlplane/protocol";
 import type { OAuthAccount } from "./account";
 
-const TIMEOUT_MS = 10_000;
+/** How long the upstream's token endpoint is waited for. */
+export const UPSTREAM_TIMEOUT_MS = 10_000;
 
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString("base64url");
@@ -79,7 +80,7 @@ async function postForm(url: string, form: Record<string, string>): Promise<{ st
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: new URLSearchParams(form),
       redirect: "error",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
     });
   } catch (error) {
     throw new UpstreamUnavailable(`the upstream's token endpoint could not be reached (${(error as Error).message})`);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UpstreamConnection" ADD COLUMN     "refreshClaimId" TEXT,
+ADD COLUMN     "refreshClaimedUntil" TIMESTAMP(3);
