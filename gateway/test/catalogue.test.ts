@@ -18,14 +18,14 @@ let upstream: RecordingUpstream;
 let gw: TestGateway;
 const calls: string[] = [];
 
-function server(name: string, policy: "hold" | "allow") {
+function server(name: string, policy: "hold" | "allow", newTools = policy) {
   return {
     name,
     path: `/${name}`,
     upstream: upstream.url,
     auth: { mode: "passthrough" },
     tool_changes: policy,
-    new_tools: policy,
+    new_tools: newTools,
     tools: ORIGINAL.map((tool) => ({ name: tool.name, pin: toolPin(tool)! })),
   };
 }
@@ -40,7 +40,8 @@ beforeAll(async () => {
   gw = await startTestGateway({
     version: 1,
     consumers: [{ username: "dev-user", keys: [{ key: "dev-api-key-1" }] }],
-    servers: [server("held", "hold"), server("open", "allow")],
+    // Each judged on its own route: what a gateway has seen listed is kept per server.
+    servers: [server("held", "hold"), server("open", "allow"), server("spellings", "hold"), server("flooded", "hold", "allow")],
   });
 });
 afterAll(async () => {
@@ -101,6 +102,29 @@ describe("tool_changes: hold, new_tools: hold", () => {
     );
     expect(drift).toEqual([expect.objectContaining({ pin: toolPin(POISONED), approved: toolPin(ORIGINAL[0]) })]);
     expect(gw.logs.filter((l) => l.message === "tool definition not approved" && l.fields.tool === "search_code" && l.fields.server === "held")).toHaveLength(1);
+  });
+});
+
+describe("what an upstream lists to slip a changed tool past the hold", () => {
+  it("two spellings of a name with different definitions: both hidden, and the name's calls refused in any spelling", async () => {
+    // Sorted as a Go upstream sorts: "Search_code" before "search_code"; a case-sensitive upstream runs the one named.
+    listed = [{ ...POISONED, name: "Search_code" }, ...ORIGINAL];
+    expect(await names("/spellings")).toEqual(["get_me"]);
+    const before = calls.length;
+    for (const name of ["Search_code", "search_code", "SEARCH_CODE"]) {
+      expect((await rpc("/spellings", "tools/call", { name, arguments: {} })).error!.data.reason, name).toBe("tool_changed");
+    }
+    expect(calls.length).toBe(before);
+    expect((await rpc("/spellings", "tools/call", { name: "get_me" })).result).toBeDefined();
+  });
+
+  it("2,000 other names listed first: the changed pinned tool is still remembered, hidden and refused", async () => {
+    const junk = Array.from({ length: 2000 }, (_, i) => ({ name: `junk_${i}`, inputSchema: { type: "object" } }));
+    listed = [...junk, POISONED, ORIGINAL[1]];
+    expect(await names("/flooded")).not.toContain("search_code");
+    const before = calls.length;
+    expect((await rpc("/flooded", "tools/call", { name: "search_code", arguments: {} })).error!.data.reason).toBe("tool_changed");
+    expect(calls.length).toBe(before);
   });
 });
 

@@ -8,7 +8,13 @@
 // served again without anything to approve.
 //
 // What the gateway last saw listed is kept per server (across configurations,
-// bounded), so a call is judged against the definition the caller was shown.
+// bounded — but a pinned tool is always kept), so a call is judged against the
+// definition the caller was shown. Names match as the ACL matches them, and
+// the gateway forwards the caller's spelling: when the upstream lists spellings
+// of one name (`Foo` and `foo`) with different definitions, the gateway cannot
+// know which one a call reaches, so under a hold the name is held — listed and
+// called — until the gateway restarts (a spelling once listed is not forgotten:
+// listings come in pages, and the other spelling may be on the next one).
 // A definition without a pin is reported once per server, tool and hash.
 import { normaliseToolName } from "../../../lib/core/acl/decide";
 import { toolPin } from "../../../lib/core/tools/pin";
@@ -17,7 +23,10 @@ import { GatewayError } from "../errors";
 import type { ParsedBody } from "../jsonrpc/message";
 
 const MAX_TOOLS_PER_SERVER = 2_000;
+const MAX_SPELLINGS_PER_TOOL = 8;
 const MAX_PIN_CACHE = 5_000;
+/** What a name's spellings stand for when their definitions differ: a pin no admin approved. */
+const SPELLINGS_DIFFER = "spellings-differ";
 
 export interface ToolDrift {
   server: string;
@@ -33,8 +42,8 @@ export interface ToolDrift {
 export type Verdict = "ok" | "tool_changed" | "tool_not_approved";
 
 export class CatalogueWatch {
-  /** server → tool → the pin of the definition last listed. */
-  #seen = new Map<string, Map<string, string | null>>();
+  /** server → tool (as the ACL names it) → each spelling listed → the pin of the definition last listed under it. */
+  #seen = new Map<string, Map<string, Map<string, string | null>>>();
   #reported = new Set<string>();
   /** Re-serialised tool text → pin: upstreams list the same definitions again and again. */
   #pins = new Map<string, string | undefined>();
@@ -56,12 +65,12 @@ export class CatalogueWatch {
   listed(route: CompiledRoute, name: string, tool: unknown, pinned = this.pinOf(tool)): Verdict {
     const pin = pinned ?? null;
     const key = normaliseToolName(name);
-    this.#remember(route, key, pin);
+    const spellings = this.#remember(route, key, name, pin);
     const approved = route.catalogue.pins.get(key) ?? null;
     // Reported where change control is in use (a hold, or any pin); a route without it has nothing to review.
     const controlled = route.catalogue.pins.size > 0 || route.catalogue.toolChanges === "hold" || route.catalogue.newTools === "hold";
     if (controlled && (pin === null || pin !== approved)) this.#report({ server: route.name, tool: name, pin, approved, definition: tool, seenAt: new Date().toISOString() });
-    return judge(route, approved, pin, true);
+    return judge(route, approved, agreedPin(spellings) ?? pin, true);
   }
 
   /**
@@ -71,13 +80,23 @@ export class CatalogueWatch {
   relisting(route: CompiledRoute, name: string, pinned: string | undefined): () => void {
     const key = normaliseToolName(name);
     const pin = pinned ?? null;
-    return () => this.#remember(route, key, pin);
+    return () => void this.#remember(route, key, name, pin);
   }
 
-  #remember(route: CompiledRoute, key: string, pin: string | null) {
+  /** Keeps the spelling's pin; returns the name's spellings, or undefined past the bound (never for a pinned tool). */
+  #remember(route: CompiledRoute, key: string, spelling: string, pin: string | null): Map<string, string | null> | undefined {
     let seen = this.#seen.get(route.name);
-    if (!seen) this.#seen.set(route.name, (seen = new Map<string, string | null>()));
-    if (seen.has(key) || seen.size < MAX_TOOLS_PER_SERVER) seen.set(key, pin);
+    if (!seen) this.#seen.set(route.name, (seen = new Map<string, Map<string, string | null>>()));
+    let spellings = seen.get(key);
+    if (!spellings) {
+      // A flood of other names must not push a pinned tool out: "never listed" would let its calls through.
+      if (seen.size >= MAX_TOOLS_PER_SERVER && !route.catalogue.pins.has(key)) return undefined;
+      seen.set(key, (spellings = new Map<string, string | null>()));
+    }
+    if (spellings.has(spelling) || spellings.size < MAX_SPELLINGS_PER_TOOL) spellings.set(spelling, pin);
+    // Past the bound a further spelling counts as a definition that differs.
+    else spellings.set("", SPELLINGS_DIFFER);
+    return spellings;
   }
 
   /** A tools/call: judged against the definition this gateway last listed for the name. */
@@ -85,8 +104,8 @@ export class CatalogueWatch {
     // Names are judged as the ACL matches them: an upstream that matches loosely must not reach a held tool.
     const key = normaliseToolName(name);
     const approved = route.catalogue.pins.get(key) ?? null;
-    const seen = this.#seen.get(route.name);
-    return judge(route, approved, seen?.get(key), seen?.has(key) ?? false);
+    const spellings = this.#seen.get(route.name)?.get(key);
+    return judge(route, approved, spellings && agreedPin(spellings), spellings !== undefined);
   }
 
   #report(drift: ToolDrift) {
@@ -97,6 +116,13 @@ export class CatalogueWatch {
     if (this.drifts.length > 100) this.drifts.shift();
     this.onDrift(drift);
   }
+}
+
+/** The pin every spelling of a name was last listed with; SPELLINGS_DIFFER when they differ. */
+function agreedPin(spellings: Map<string, string | null> | undefined): string | null | undefined {
+  if (spellings === undefined) return undefined;
+  const [first, ...rest] = spellings.values();
+  return rest.every((pin) => pin === first) ? first : SPELLINGS_DIFFER;
 }
 
 function judge(route: CompiledRoute, approved: string | null, pin: string | null | undefined, listed: boolean): Verdict {
