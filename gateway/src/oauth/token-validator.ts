@@ -14,6 +14,7 @@ import type { CompiledTokenCheck } from "../config/compile";
 import type { CallerIdentity, TokenSwapAuth, TokenAuthenticator } from "../pipeline/handle-request";
 import type { RequestContext } from "../pipeline/context";
 import { readBearerToken } from "../pipeline/bearer-token";
+import { headerValue } from "../transport/headers";
 import { bearerChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
 import type { VaultResolver } from "../vault/vault-resolver";
@@ -37,6 +38,19 @@ type Validation = { ok: true; claims: Claims } | { ok: false; detail: string };
 interface CacheEntry {
   validation: Promise<Validation>;
   expiresAt: number;
+}
+
+/**
+ * Whose budget a new token spends: the client's address as a trusted proxy in front reports it (the headers named
+ * in `gateway.forward_client_ip_headers`; for X-Forwarded-For the address that proxy appended, the last), else the
+ * peer's. Behind a load balancer the peer is the balancer, and every client would share one budget.
+ */
+function budgetAddress(ctx: RequestContext): string {
+  for (const name of ctx.config!.forwardedClientIpHeaders) {
+    const reported = headerValue(ctx.req.headers[name])?.split(",").at(-1)?.trim();
+    if (reported) return reported;
+  }
+  return ctx.req.socket.remoteAddress ?? "";
 }
 
 function refuse(detail: string): Validation {
@@ -94,7 +108,7 @@ export class TokenValidator implements TokenAuthenticator {
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
   async validate(ctx: RequestContext, token: string, auth: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims> {
-    const check = () => this.#validateCached(token, ctx.tokenDigest!, auth, audience, ctx.req.socket.remoteAddress ?? "");
+    const check = () => this.#validateCached(token, ctx.tokenDigest!, auth, audience, budgetAddress(ctx));
     const validation = ctx.trace
       ? await ctx.trace.step(
           "portcullis.token.validate",
