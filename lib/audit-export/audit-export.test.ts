@@ -20,7 +20,7 @@ import { createPool } from "../db/client";
 import { startOtlpReceiver, type OtlpReceiver } from "../../test/support/otlp-receiver";
 import { findFreePort } from "../net/ports";
 import { AuditExportEngine } from "./export-engine";
-import type { ExportedEvent } from "./exported-event";
+import { exportedEvents, type ExportedEvent } from "./exported-event";
 import { AUDIT_EVENT_NAME, OTLP_LOGS_SCOPE, otlpLogsDelivery } from "./otlp-logs-sink";
 import { syslogDelivery } from "./syslog-sink";
 import { webhookDelivery } from "./webhook-sink";
@@ -240,6 +240,26 @@ describe("audit export", () => {
     await ingest(untrusting, batch(1));
     await expect.poll(() => untrusting.status("syslog-tls")!.lastError).toMatch(/self-signed certificate/);
     expect(receiver.messages).toHaveLength(3);
+  });
+
+  it("fails a syslog batch a receiver stops reading within the write timeout, and dials again for the next", async () => {
+    const connections: net.Socket[] = [];
+    // Accepts, then never reads: the kernel's buffers fill and the socket stops taking frames.
+    const server = net.createServer((socket) => connections.push(socket.pause()));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    closers.push(() => {
+      for (const socket of connections) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    });
+    const delivery = syslogDelivery({ host: "127.0.0.1", port: (server.address() as net.AddressInfo).port, tls: false }, { writeTimeoutMs: 300 });
+    const large = exportedEvents(plane, [{ event: event({ tool: "x".repeat(100) }), time: new Date().toISOString(), seq: 1, hash: "h" }]);
+    // About 40 MB: far more than loopback buffers hold.
+    const batchOf = Array.from({ length: 100_000 }, () => large[0]!);
+    await expect(delivery.deliver(batchOf)).rejects.toThrow(/took no data for 0.3 s; dialling again/);
+    await expect(delivery.deliver(batchOf)).rejects.toThrow(/took no data/);
+    expect(connections).toHaveLength(2);
+    delivery.close();
   });
 
   it("keeps ingesting while a sink is down, counts what its full queue drops, and delivers what it kept once the sink is back", async () => {

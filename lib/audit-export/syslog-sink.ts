@@ -1,13 +1,16 @@
 // The syslog sink: RFC 5424 messages over one long-lived TCP connection,
 // optionally TLS (RFC 5425) verified against the system's CAs or the sink's
 // own CA. A batch counts as delivered once the socket has taken every frame;
-// a broken connection fails the batch and the next attempt dials again.
+// a broken connection fails the batch and the next attempt dials again, and
+// so does a receiver that accepts but stops reading: a batch the socket has
+// not taken within WRITE_TIMEOUT_MS fails, and its connection is dropped.
 import net from "node:net";
 import tls from "node:tls";
 import type { DeliverBatch } from "./sink-queue";
 import { octetCounted, syslogMessage } from "./syslog-message";
 
 const CONNECT_TIMEOUT_MS = 10_000;
+const WRITE_TIMEOUT_MS = 30_000;
 
 export interface SyslogTarget {
   host: string;
@@ -41,7 +44,7 @@ export interface SyslogDelivery {
   close(): void;
 }
 
-export function syslogDelivery(target: SyslogTarget): SyslogDelivery {
+export function syslogDelivery(target: SyslogTarget, { writeTimeoutMs = WRITE_TIMEOUT_MS } = {}): SyslogDelivery {
   let socket: net.Socket | null = null;
   const drop = () => {
     socket?.destroy();
@@ -61,14 +64,20 @@ export function syslogDelivery(target: SyslogTarget): SyslogDelivery {
       }
       const frames = events.map((event) => octetCounted(syslogMessage(event))).join("");
       const writing = socket;
-      await new Promise<void>((resolve, reject) =>
+      await new Promise<void>((resolve, reject) => {
+        const stalled = setTimeout(() => {
+          if (socket === writing) drop();
+          else writing.destroy();
+          reject(new Error(`syslog ${target.host}:${target.port} took no data for ${writeTimeoutMs / 1000} s; dialling again`));
+        }, writeTimeoutMs);
         writing.write(frames, "utf8", (error) => {
+          clearTimeout(stalled);
           if (error) {
-            drop();
+            if (socket === writing) drop();
             reject(new Error(`syslog write failed: ${error.message}`));
           } else resolve();
-        }),
-      );
+        });
+      });
     },
     close: drop,
   };
