@@ -163,8 +163,11 @@ describe("audit queries against a database", () => {
     expect(await ids(filter)).toEqual(of(...expected.map((k) => seeded[k])));
   });
 
-  it("scopes a developer to their own consumers' events", async () => {
-    expect(await ids({ calls: "all" }, { consumers: ["bob"] })).toEqual(of(seeded.push, seeded.pushLookalike));
+  it("scopes a developer to their own consumers' events, each since it was made (an older namesake's are not theirs)", async () => {
+    const bob = (minutesAgo: number) => ({ name: "bob", since: new Date(now - minutesAgo * 60_000) });
+    expect(await ids({ calls: "all" }, { consumers: [bob(60)] })).toEqual(of(seeded.push, seeded.pushLookalike));
+    // Made two minutes ago: the event of three minutes ago was another bob's.
+    expect(await ids({ calls: "all" }, { consumers: [bob(2)] })).toEqual(of(seeded.push));
     expect(await ids({ calls: "all" }, { consumers: [] })).toEqual([]);
   });
 
@@ -187,8 +190,11 @@ describe("audit queries against a database", () => {
     expect(await auditSuggestions(db, "tool", "s", {}, ALL_EVENTS, nowDate)).toEqual(["search_code", "search_repositories", "push_files", "pushyfiles"]);
     expect(await auditSuggestions(db, "tool", "_f", {}, ALL_EVENTS, nowDate)).toEqual(["push_files"]);
     expect(await auditSuggestions(db, "consumer", "O", {}, ALL_EVENTS, nowDate)).toEqual(["bob", "carol"]);
-    expect(await auditSuggestions(db, "tool", "s", {}, { consumers: ["bob"] }, nowDate)).toEqual(["push_files", "pushyfiles"]);
-    expect(await auditSuggestions(db, "consumer", "a", {}, { consumers: ["bob"] }, nowDate)).toEqual([]);
+    const bob = (minutesAgo: number) => ({ consumers: [{ name: "bob", since: new Date(now - minutesAgo * 60_000) }] });
+    expect(await auditSuggestions(db, "tool", "s", {}, bob(60), nowDate)).toEqual(["push_files", "pushyfiles"]);
+    // Rollups count by the minute: the minute a consumer was made counts whole, the one before does not.
+    expect(await auditSuggestions(db, "tool", "s", {}, bob(2), nowDate)).toEqual(["push_files"]);
+    expect(await auditSuggestions(db, "consumer", "a", {}, bob(60), nowDate)).toEqual([]);
     expect(await auditSuggestions(db, "tool", "search", { from: new Date(now - 3_600_000) }, ALL_EVENTS, nowDate)).toEqual(["search_repositories"]);
   });
 });

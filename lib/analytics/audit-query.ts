@@ -97,7 +97,11 @@ export function auditTimeWindow(filter: AuditFilter, now = new Date()): { from?:
 }
 
 /** Whose events a caller may read: everyone's, or only those of the named consumers (a developer's own). */
-export type AuditScope = { consumers: "all" } | { consumers: string[] };
+/**
+ * Whose events a reader sees: all, or those of some consumers — each from the moment it was made, as audit
+ * events name a consumer by its name, and a name can be a deleted consumer's, whose events are not its successor's.
+ */
+export type AuditScope = { consumers: "all" } | { consumers: { name: string; since: Date }[] };
 export const ALL_EVENTS: AuditScope = { consumers: "all" };
 
 /** A LIKE pattern matching `value` literally (PostgreSQL's default escape is the backslash; Prisma escapes nothing). */
@@ -131,7 +135,9 @@ export function auditWhere(filter: AuditFilter, scope: AuditScope, now = new Dat
     if (filter[name] !== undefined) and.push(condition(filter[name]));
   }
   if ((filter.calls ?? "tools") === "tools" && !filter.method) and.push(TOOL_CALLS_ONLY);
-  if (scope.consumers !== "all") and.push({ consumerName: { in: scope.consumers } });
+  // An empty OR would keep every row: no consumers, no events.
+  if (scope.consumers !== "all")
+    and.push(scope.consumers.length === 0 ? { id: { in: [] } } : { OR: scope.consumers.map(({ name, since }) => ({ consumerName: name, time: { gte: since } })) });
   return { AND: and };
 }
 
@@ -185,12 +191,15 @@ const SUGGESTION_DEFAULT_WINDOW_MS = TIME_PRESETS["7d"];
 export async function auditSuggestions(db: Db, field: SuggestionField, q: string, window: { from?: Date; to?: Date }, scope: AuditScope, now = new Date()): Promise<string[]> {
   const column = SUGGESTION_COLUMN[field];
   const from = window.from ?? new Date(now.getTime() - SUGGESTION_DEFAULT_WINDOW_MS);
-  const consumers = scope.consumers === "all" ? null : scope.consumers;
+  const names = scope.consumers === "all" ? null : scope.consumers.map((c) => c.name);
+  const sinces = scope.consumers === "all" ? null : scope.consumers.map((c) => c.since);
   const rows = await db.$queryRaw<{ name: string }[]>`
     SELECT ${column} AS name FROM "AuditRollup"
      WHERE minute >= ${from} AND (${window.to ?? null}::timestamptz IS NULL OR minute < ${window.to ?? null}::timestamptz)
        AND ${column} <> '' AND ${column} ILIKE ${`%${likeLiteral(q)}%`}
-       AND (${consumers}::text[] IS NULL OR "consumerName" = ANY(${consumers}::text[]))
+       AND (${names}::text[] IS NULL OR EXISTS (
+             SELECT 1 FROM unnest(${names}::text[], ${sinces}::timestamptz[]) AS scope(name, since)
+              WHERE scope.name = "consumerName" AND minute >= date_trunc('minute', scope.since)))
      GROUP BY 1
      ORDER BY (${column} ILIKE ${`${likeLiteral(q)}%`}) DESC, 1
      LIMIT 10`;

@@ -39,11 +39,11 @@ afterAll(async () => {
 describe("auditScopeFor", () => {
   it("gives admins and viewers every event and a developer their own consumers", async () => {
     const developer = await db().user.create({ data: { email: `dev-${randomUUID()}@test.local`, role: "developer" } });
-    await db().consumer.create({ data: { username: "mine-1", ownerUserId: developer.id } });
+    const mine = await db().consumer.create({ data: { username: "mine-1", ownerUserId: developer.id } });
     await db().consumer.create({ data: { username: "not-mine" } });
     expect(await auditScopeFor({ id: developer.id, role: "admin" })).toEqual({ consumers: "all" });
     expect(await auditScopeFor({ id: developer.id, role: "viewer" })).toEqual({ consumers: "all" });
-    expect(await auditScopeFor({ id: developer.id, role: "developer" })).toEqual({ consumers: ["mine-1"] });
+    expect(await auditScopeFor({ id: developer.id, role: "developer" })).toEqual({ consumers: [{ name: "mine-1", since: mine.createdAt }] });
   });
 });
 
