@@ -82,14 +82,14 @@ function shuffled(n: number): number[] {
 
 /**
  * Several targets at concurrency 1, called back to back — the usual c1 figure (as `wrk -c1` gives it): each
- * target gets blocks of `block` calls in a row, after a few that wake every process on its path, and the
- * targets' blocks are shuffled every round so drift in the machine's load hits all of them alike.
+ * target gets blocks of `block` calls in a row, after 5 that wake every process on its path, and the targets'
+ * blocks are shuffled every round; many short rounds, so drift in the machine's load hits all of them alike.
  */
 export async function callsInBlocks(calls: readonly (() => Promise<unknown>)[], rounds: number, block: number): Promise<Latency[]> {
   const samples = calls.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
     for (const j of shuffled(calls.length)) {
-      for (let i = 0; i < 20; i++) await calls[j]!();
+      for (let i = 0; i < 5; i++) await calls[j]!();
       for (let i = 0; i < block; i++) samples[j]!.push(await timed(calls[j]!));
     }
   }
@@ -119,7 +119,7 @@ export async function latencyOfTargets(targets: readonly { origin: string; scena
   const pools = targets.map((t) => new Pool(t.origin, { connections: 1 }));
   const calls = targets.map((t, j) => () => send(pools[j]!, t.scenario));
   try {
-    return { backToBack: await callsInBlocks(calls, 10, count / 10), cold: await callsInterleaved(calls, count) };
+    return { backToBack: await callsInBlocks(calls, count / 50, 50), cold: await callsInterleaved(calls, count) };
   } finally {
     for (const pool of pools) await pool.close();
   }

@@ -198,7 +198,7 @@ async function limiterCost(gatewayOrigin: string, redisGateway: { origin: string
   const redis = redisGateway ? new Redis(redisGateway.redisPort, "127.0.0.1") : undefined;
   const calls: (() => Promise<unknown>)[] = pools.flatMap((pool, i) => (pool ? [() => sendScenario(pool, scenarios(paths[i]!)[0]!)] : []));
   if (redis) calls.push(() => redis.ping());
-  const backToBack = await callsInBlocks(calls, 10, 300);
+  const backToBack = await callsInBlocks(calls, 60, 50);
   const cold = await callsInterleaved(calls, 3000);
   for (const pool of pools) await pool?.close();
   redis?.disconnect();
