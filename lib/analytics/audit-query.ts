@@ -96,7 +96,6 @@ export function auditTimeWindow(filter: AuditFilter, now = new Date()): { from?:
   return { ...(filter.from ? { from: new Date(filter.from) } : {}), ...(filter.to ? { to: new Date(filter.to) } : {}) };
 }
 
-/** Whose events a caller may read: everyone's, or only those of the named consumers (a developer's own). */
 /**
  * Whose events a reader sees: all, or those of some consumers — each from the moment it was made, as audit
  * events name a consumer by its name, and a name can be a deleted consumer's, whose events are not its successor's.

@@ -14,7 +14,7 @@ import type { CurrentUser } from "../auth/session";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { consumerNameFor } from "../oauth-server/consumer-name";
-import { revokeGrants } from "../oauth-server/grants";
+import { revokeAccountsGrants } from "../oauth-server/grants";
 import { recordActivity } from "./activity";
 import { ConsoleError, notFound } from "./errors";
 import type { passwordResetSchema, userCreateSchema, userUpdateSchema } from "./schemas/user";
@@ -127,12 +127,6 @@ async function signInConsumers(tx: Tx, user: { id: string; email: string }): Pro
   return [...new Set([...(named ? [named] : []), ...owned.map((c) => c.username)])];
 }
 
-async function revokeSignIns(tx: Tx, consumers: string[]): Promise<number> {
-  let revoked = 0;
-  for (const accountId of consumers) revoked += await revokeGrants(tx, { accountId });
-  return revoked;
-}
-
 export async function updateUser(actor: CurrentUser, id: string, input: z.infer<typeof userUpdateSchema>): Promise<UserView> {
   return db().$transaction(async (tx) => {
     const before = await tx.user.findUnique({ where: { id }, select: userSelect });
@@ -149,7 +143,7 @@ export async function updateUser(actor: CurrentUser, id: string, input: z.infer<
       select: userSelect,
     });
     const disabling = input.disabled === true && before.disabledAt === null;
-    const revokedGrants = disabling ? await revokeSignIns(tx, await signInConsumers(tx, before)) : 0;
+    const revokedGrants = disabling ? await revokeAccountsGrants(tx, await signInConsumers(tx, before)) : 0;
     await recordActivity(tx, actor, {
       action: "user.update",
       entityType: "user",
@@ -179,7 +173,7 @@ export async function deleteUser(actor: CurrentUser, id: string): Promise<void> 
     if (!before) throw notFound("This user");
     await assertAdminsRemain(tx, actor, before, "delete");
     const consumers = await signInConsumers(tx, before);
-    const revokedGrants = await revokeSignIns(tx, consumers);
+    const revokedGrants = await revokeAccountsGrants(tx, consumers);
     // Their own upstream accounts' tokens, which a later user of the same email would otherwise be handed.
     const { count: removedConnections } = await tx.upstreamConnection.deleteMany({ where: { consumer: { username: { in: consumers } } } });
     // Their consumers lose the owner link and their activity keeps their email (ON DELETE SET NULL).

@@ -6,7 +6,7 @@
 // is an import of that version's document, so the database (and therefore every
 // later compile) really returns to it.
 import { prepareAuthorizationServer } from "../oauth-server/config-section";
-import { revokeGrants } from "../oauth-server/grants";
+import { revokeAccountsGrants } from "../oauth-server/grants";
 import { diffLines } from "diff";
 import { stringify as toYaml, parse as parseYaml } from "yaml";
 import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
@@ -76,7 +76,10 @@ async function syncConsumers(tx: Tx, config: GatewayConfig, groupIds: Map<string
   await tx.consumer.deleteMany({ where: { username: { in: gone.map((c) => c.username) } } });
   // As when an admin deletes one (lib/console/consumers.ts): its MCP clients' sign-ins go too, or a consumer the
   // file names later under the same username (a rename is a delete and a create) would inherit them.
-  for (const { username } of gone) await revokeGrants(tx, { accountId: username });
+  await revokeAccountsGrants(
+    tx,
+    gone.map((c) => c.username),
+  );
   for (const entry of config.consumers) {
     const consumer = await tx.consumer.upsert({
       where: { username: entry.username },

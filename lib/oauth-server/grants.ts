@@ -14,3 +14,10 @@ export async function revokeGrants(tx: Prisma.TransactionClient, of: { clientId:
   await tx.oAuthRecord.deleteMany({ where: { OR: [{ grantId: { in: ids } }, { model: GRANT_MODEL, id: { in: ids } }] } });
   return ids.length;
 }
+
+/** revokeGrants for each of several accounts (the consumers a person acts as, or those an import removes). */
+export async function revokeAccountsGrants(tx: Prisma.TransactionClient, accountIds: readonly string[]): Promise<number> {
+  let revoked = 0;
+  for (const accountId of accountIds) revoked += await revokeGrants(tx, { accountId });
+  return revoked;
+}

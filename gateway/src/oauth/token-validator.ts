@@ -108,7 +108,7 @@ export class TokenValidator implements TokenAuthenticator {
 
   /** The token's claims, or a 401 token_invalid whose challenge points at `metadataUrl`. */
   async validate(ctx: RequestContext, token: string, auth: CompiledTokenCheck, audience: string, metadataUrl: string | undefined): Promise<Claims> {
-    const check = () => this.#validateCached(token, ctx.tokenDigest!, auth, audience, budgetAddress(ctx));
+    const check = () => this.#validateCached(token, ctx.tokenDigest!, auth, audience, () => budgetAddress(ctx));
     const validation = ctx.trace
       ? await ctx.trace.step(
           "portcullis.token.validate",
@@ -125,13 +125,14 @@ export class TokenValidator implements TokenAuthenticator {
     return validation.claims;
   }
 
-  async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: string): Promise<Validation> {
+  /** `clientAddress` is read only when a new token must spend the address's budget. */
+  async #validateCached(token: string, digest: string, auth: CompiledTokenCheck, audience: string, clientAddress: () => string): Promise<Validation> {
     let cache = this.#caches.get(auth);
     if (!cache) this.#caches.set(auth, (cache = new Map<string, CacheEntry>()));
     const key = `${audience}\n${digest}`;
     const cached = cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.validation;
-    if (!(auth.jwksUri && JWT_SHAPE.test(token)) && auth.introspection && !this.#budget.take(clientAddress)) {
+    if (!(auth.jwksUri && JWT_SHAPE.test(token)) && auth.introspection && !this.#budget.take(clientAddress())) {
       throw new GatewayError("token_checks_limited", "Too many new tokens from this address; try again shortly").withHeader("retry-after", "1");
     }
     // Pending entries never expire, so concurrent requests with one new token ask the IdP once.

@@ -105,7 +105,7 @@ export class CatalogueWatch {
     const key = normaliseToolName(name);
     const approved = route.catalogue.pins.get(key) ?? null;
     const spellings = this.#seen.get(route.name)?.get(key);
-    return judge(route, approved, spellings && agreedPin(spellings), spellings !== undefined);
+    return judge(route, approved, agreedPin(spellings), spellings !== undefined);
   }
 
   #report(drift: ToolDrift) {
@@ -120,9 +120,12 @@ export class CatalogueWatch {
 
 /** The pin every spelling of a name was last listed with; SPELLINGS_DIFFER when they differ. */
 function agreedPin(spellings: Map<string, string | null> | undefined): string | null | undefined {
-  if (spellings === undefined) return undefined;
-  const [first, ...rest] = spellings.values();
-  return rest.every((pin) => pin === first) ? first : SPELLINGS_DIFFER;
+  let agreed: string | null | undefined;
+  for (const pin of spellings?.values() ?? []) {
+    if (agreed === undefined) agreed = pin;
+    else if (pin !== agreed) return SPELLINGS_DIFFER;
+  }
+  return agreed;
 }
 
 function judge(route: CompiledRoute, approved: string | null, pin: string | null | undefined, listed: boolean): Verdict {
