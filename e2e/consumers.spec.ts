@@ -123,3 +123,23 @@ test("an admin edits a consumer's groups and deletes it after confirming", async
   await page.goto(`/consumers/${consumer.id}`);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test("an admin disables a consumer, which the list and its page then say, and enables it again", async ({ page, admin, db }) => {
+  const consumer = await db.consumer.create({ data: { username: `pausable-${Date.now().toString(36)}` } });
+  await signIn(page, admin);
+  await page.goto(`/consumers/${consumer.id}`);
+
+  await page.getByRole("button", { name: "Disable", exact: true }).click();
+  await expect(page.getByRole("dialog")).toContainText("Every gateway refuses its keys");
+  await page.getByRole("dialog").getByRole("button", { name: "Disable consumer" }).click();
+  await expect(page.getByTestId("consumer-status")).toHaveText("disabled: keys and sign-ins refused");
+  expect((await db.consumer.findUniqueOrThrow({ where: { id: consumer.id } })).disabledAt).not.toBeNull();
+  await page.goto(`/consumers?q=${consumer.username}`);
+  await expect(page.getByRole("row", { name: new RegExp(consumer.username) })).toContainText("disabled: keys and sign-ins refused");
+
+  await page.goto(`/consumers/${consumer.id}`);
+  await page.getByRole("button", { name: "Enable", exact: true }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Enable consumer" }).click();
+  await expect(page.getByTestId("consumer-status")).toHaveText("");
+  expect((await db.consumer.findUniqueOrThrow({ where: { id: consumer.id } })).disabledAt).toBeNull();
+});

@@ -602,6 +602,33 @@ describe("an admin blocks an MCP client", () => {
 });
 
 describe("a console user disabled after signing in", () => {
+  it("their access token is refused at the gateway with the next push, not when it expires; enabled again, it works", async () => {
+    const { client, accessToken } = await signIn(`${gateway.url}/github`, OPERATOR, `${documentsUrl}/agent.json`);
+    await client.close();
+    const list = () =>
+      fetch(`${gateway.url}/github`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${accessToken}` },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+      });
+    const publishAndApply = async (reason: string) => {
+      const version = await publishConfigVersion(db, { reason });
+      await gateway.waitFor(configurationApplied(version.number));
+    };
+    expect((await list()).status).toBe(200);
+    await db.user.update({ where: { email: OPERATOR.email }, data: { disabledAt: new Date() } });
+    try {
+      await publishAndApply("user disabled");
+      const refused = await list();
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: { data: { reason: "consumer_unknown" } } });
+    } finally {
+      await db.user.update({ where: { email: OPERATOR.email }, data: { disabledAt: null } });
+      await publishAndApply("user enabled");
+    }
+    expect((await list()).status).toBe(200);
+  });
+
   it("their MCP client's refresh token stops working, though the consumer it names is still enabled", async () => {
     const clientId = `${documentsUrl}/blockable.json`;
     const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR, clientId);

@@ -16,6 +16,7 @@ import { PageHeader } from "../ui/page-header";
 import { LocalTime } from "../ui/local-time";
 import { ApiKeysPanel } from "./api-keys-panel";
 import { ConsumerForm, type ConsumerFormChoices } from "./consumer-form";
+import { ConsumerStatusBadge } from "./consumer-status-badge";
 import { plural } from "@/lib/client/plural";
 
 function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCancel: () => void }) {
@@ -31,6 +32,37 @@ function DeleteConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCa
         working at once; its group memberships and access rules naming it are removed. Past audit events keep its name.
       </p>
       <FormActions message={form.message} onCancel={onCancel} label="Delete consumer" disabled={form.pending} danger onSubmit={() => form.submit({})} />
+    </div>
+  );
+}
+
+function DisableConsumer({ consumer, onCancel }: { consumer: ConsumerDetail; onCancel: () => void }) {
+  const form = useFormMutation({
+    send: () => api(`/api/consumers/${consumer.id}/status`, { method: "PUT", body: { disabled: !consumer.disabled } }),
+    onDone: onCancel,
+  });
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        {consumer.disabled ? (
+          <>
+            Enable <strong>{consumer.username}</strong>? Its active keys and its sign-ins with Portcullis work again at every gateway within seconds.
+          </>
+        ) : (
+          <>
+            Disable <strong>{consumer.username}</strong>? Every gateway refuses its keys and its sign-ins&apos; access tokens within seconds, and it cannot sign in. Nothing is
+            deleted: enable it again to restore all of it.
+          </>
+        )}
+      </p>
+      <FormActions
+        message={form.message}
+        onCancel={onCancel}
+        label={consumer.disabled ? "Enable consumer" : "Disable consumer"}
+        disabled={form.pending}
+        danger={!consumer.disabled}
+        onSubmit={() => form.submit({})}
+      />
     </div>
   );
 }
@@ -55,7 +87,7 @@ export function ConsumerDetailView({
   choices: ConsumerFormChoices;
   connectTargets: KeyConnectTarget[];
 }) {
-  const [dialog, setDialog] = useState<"edit" | "delete">();
+  const [dialog, setDialog] = useState<"edit" | "status" | "delete">();
   const close = () => setDialog(undefined);
   return (
     <>
@@ -73,12 +105,18 @@ export function ConsumerDetailView({
             <Button variant="secondary" onClick={() => setDialog("edit")}>
               Edit
             </Button>
+            <Button variant="secondary" onClick={() => setDialog("status")}>
+              {consumer.disabled ? "Enable" : "Disable"}
+            </Button>
             <Button variant="danger" onClick={() => setDialog("delete")}>
               Delete
             </Button>
           </>
         }
       />
+      <p className="mb-2" data-testid="consumer-status">
+        <ConsumerStatusBadge consumer={consumer} />
+      </p>
       <p className="mb-4 flex flex-wrap gap-4 text-sm" data-testid="consumer-links">
         <Link className="text-indigo-700 hover:underline dark:text-indigo-300" href={`/analytics/consumers/${encodeURIComponent(consumer.username)}`}>
           Traffic dashboard
@@ -114,6 +152,9 @@ export function ConsumerDetailView({
 
       <Dialog open={dialog === "edit"} onClose={close} title={`Edit ${consumer.username}`}>
         {dialog === "edit" ? <ConsumerForm consumer={consumer} choices={choices} onCancel={close} onDone={close} /> : null}
+      </Dialog>
+      <Dialog open={dialog === "status"} onClose={close} title={consumer.disabled ? "Enable consumer" : "Disable consumer"}>
+        {dialog === "status" ? <DisableConsumer consumer={consumer} onCancel={close} /> : null}
       </Dialog>
       <Dialog open={dialog === "delete"} onClose={close} title="Delete consumer">
         {dialog === "delete" ? <DeleteConsumer consumer={consumer} onCancel={close} /> : null}

@@ -10,6 +10,7 @@ import { EmptyState } from "../ui/empty-state";
 import { Table, Td, Th } from "../ui/table";
 import { LocalTime } from "../ui/local-time";
 import { ConsumerForm, type ConsumerFormChoices } from "./consumer-form";
+import { ConsumerStatusBadge } from "./consumer-status-badge";
 
 const MAX_GROUP_BADGES = 3;
 const numbers = new Intl.NumberFormat("en");
@@ -133,7 +134,8 @@ export function ConsumersList({ page, choices }: { page: ConsumerPage; choices: 
                   <Td className="font-medium">
                     <Link href={`/consumers/${consumer.id}`} className="text-indigo-700 hover:underline dark:text-indigo-400">
                       {consumer.username}
-                    </Link>
+                    </Link>{" "}
+                    <ConsumerStatusBadge consumer={consumer} />
                   </Td>
                   <Td className="max-w-48 truncate font-mono text-xs text-zinc-600 dark:text-zinc-400" title={consumer.customId ?? undefined}>
                     {consumer.customId ?? <span className="text-zinc-400">—</span>}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useConsoleDatabase } from "../../test/support/console";
-import { createConsumer, deleteConsumer, getConsumer, listConsumers, updateConsumer } from "./consumers";
+import { compileConfig } from "../config/compile";
+import { loadConfigSnapshot } from "../controlplane/snapshot";
+import { consumerStatus, createConsumer, deleteConsumer, getConsumer, listConsumers, setConsumerDisabled, updateConsumer } from "./consumers";
 import { ConsoleError } from "./errors";
 import { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
 
@@ -74,6 +76,38 @@ describe("consumers", () => {
     const log = await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: consumer.id, action: "consumer.delete" } });
     expect(log.before).toMatchObject({ username: "doomed", groups: ["doomed-group"], keys: 1 });
     expect((await rejection(deleteConsumer(admin, consumer.id))).status).toBe(404);
+  });
+});
+
+describe("disabling a consumer", () => {
+  const inConfig = async (username: string) => (compileConfig(await loadConfigSnapshot(ctx.db)).consumers ?? []).some((c) => c.username === username);
+
+  it("takes it out of the gateways' configuration and says so; enabling brings it back; each change is logged once", async () => {
+    const admin = await ctx.user("admin");
+    const created = await createConsumer(admin, input({ username: "paused-bot" }));
+    expect(await inConfig("paused-bot")).toBe(true);
+
+    await setConsumerDisabled(admin, created.id, true);
+    // Said twice, it is one change.
+    await setConsumerDisabled(admin, created.id, true);
+    expect(await inConfig("paused-bot")).toBe(false);
+    expect(await getConsumer(created.id)).toMatchObject({ disabled: true, userDisabled: false });
+    expect((await list({ q: "paused-bot" })).rows[0]).toMatchObject({ username: "paused-bot", disabled: true });
+    expect(await consumerStatus("paused-bot")).toBe("disabled");
+
+    await setConsumerDisabled(admin, created.id, false);
+    expect(await inConfig("paused-bot")).toBe(true);
+    expect(await consumerStatus("paused-bot")).toBe("enabled");
+    const logged = await ctx.db.activityLog.findMany({ where: { entityId: created.id, action: { in: ["consumer.disable", "consumer.enable"] } }, orderBy: { time: "asc" } });
+    expect(logged.map((l) => [l.action, l.after])).toEqual([
+      ["consumer.disable", { disabled: true }],
+      ["consumer.enable", { disabled: false }],
+    ]);
+  });
+
+  it("of an unknown id is a 404", async () => {
+    const admin = await ctx.user("admin");
+    expect((await rejection(setConsumerDisabled(admin, "00000000-0000-4000-8000-000000000000", true))).code).toBe("not_found");
   });
 });
 

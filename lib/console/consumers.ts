@@ -13,6 +13,7 @@ import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
 import { configWrite } from "../controlplane/config-check";
 import { revokeGrants } from "../oauth-server/grants";
+import { consumerNameFor } from "../oauth-server/consumer-name";
 
 type Tx = Prisma.TransactionClient;
 type ConsumerInput = z.infer<typeof consumerInputSchema>;
@@ -26,6 +27,10 @@ export interface ConsumerRow {
   groups: { id: string; name: string }[];
   activeKeys: number;
   createdAt: string;
+  /** An admin disabled it: the gateways do not know it. */
+  disabled: boolean;
+  /** The console user it belongs to is disabled (lib/controlplane/snapshot.ts): the gateways do not know it either. */
+  userDisabled: boolean;
 }
 
 export interface ConsumerPage {
@@ -42,21 +47,32 @@ const rowSelect = {
   username: true,
   customId: true,
   createdAt: true,
-  owner: { select: { id: true, email: true, name: true } },
+  disabledAt: true,
+  owner: { select: { id: true, email: true, name: true, disabledAt: true } },
   groups: { select: { group: { select: { id: true, name: true } } }, orderBy: { group: { name: "asc" } } },
 } satisfies Prisma.ConsumerSelect;
 
 type RowRecord = Prisma.ConsumerGetPayload<{ select: typeof rowSelect }>;
 
-function toRow(record: RowRecord, activeKeys: number): ConsumerRow {
+/** Consumer names of disabled console users (the consumer each one's email names), among these usernames. */
+async function namedByDisabledUsers(usernames: string[]): Promise<Set<string>> {
+  if (!usernames.length) return new Set();
+  const users = await db().user.findMany({ where: { email: { in: usernames, mode: "insensitive" }, disabledAt: { not: null } }, select: { email: true } });
+  return new Set(users.map((u) => consumerNameFor(u.email)).filter((name) => name !== undefined));
+}
+
+function toRow(record: RowRecord, activeKeys: number, disabledUserNames: ReadonlySet<string>): ConsumerRow {
+  const owner = record.owner && { id: record.owner.id, email: record.owner.email, name: record.owner.name };
   return {
     id: record.id,
     username: record.username,
     customId: record.customId,
-    owner: record.owner,
+    owner,
     groups: record.groups.map((m) => m.group),
     activeKeys,
     createdAt: record.createdAt.toISOString(),
+    disabled: record.disabledAt !== null,
+    userDisabled: (record.owner?.disabledAt ?? null) !== null || disabledUserNames.has(record.username),
   };
 }
 
@@ -93,7 +109,8 @@ export async function listConsumers(query: ListQuery): Promise<ConsumerPage> {
   const page = records.slice(0, query.limit);
   if (backwards) page.reverse();
   const counts = await activeKeyCounts(page.map((r) => r.id));
-  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0));
+  const disabledUserNames = await namedByDisabledUsers(page.map((r) => r.username));
+  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0, disabledUserNames));
   const first = rows[0]?.username;
   const last = rows.at(-1)?.username;
   // Going forwards, a previous page exists when we started after a cursor; going backwards, a next page always does.
@@ -119,7 +136,7 @@ export async function getConsumer(id: string): Promise<ConsumerDetail | undefine
     db().apiKey.count({ where: { consumerId: id } }),
   ]);
   if (!record) return undefined;
-  return { ...toRow(record, active), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
+  return { ...toRow(record, active, await namedByDisabledUsers([record.username])), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
 }
 
 /** What the activity log records of a consumer: names, not ids, so the entry reads well after deletions. */
@@ -161,10 +178,12 @@ async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
   return { ownerUserId: owner?.id ?? null, groupIds: [...new Set(input.groupIds)] };
 }
 
-/** Whether a consumer of that name exists and is disabled; undefined when there is none. */
-export async function consumerDisabled(username: string): Promise<boolean | undefined> {
-  const consumer = await db().consumer.findUnique({ where: { username }, select: { disabledAt: true } });
-  return consumer ? consumer.disabledAt !== null : undefined;
+/** Whether a consumer of that name is disabled, or its console user is; undefined when there is none. */
+export async function consumerStatus(username: string): Promise<"enabled" | "disabled" | "user_disabled" | undefined> {
+  const consumer = await db().consumer.findUnique({ where: { username }, select: rowSelect });
+  if (!consumer) return undefined;
+  const row = toRow(consumer, 0, await namedByDisabledUsers([username]));
+  return row.disabled ? "disabled" : row.userDisabled ? "user_disabled" : "enabled";
 }
 
 export async function createConsumer(actor: CurrentUser, input: ConsumerInput): Promise<{ id: string; username: string }> {
@@ -208,6 +227,27 @@ export async function updateConsumer(actor: CurrentUser, id: string, input: Cons
       after: { ...(await snapshot(tx, id)), ...(revokedGrants ? { revokedGrants } : {}) },
     });
     return consumer;
+  });
+}
+
+/**
+ * Disables or enables a consumer: a disabled one leaves the gateways' configuration (its keys and its
+ * sign-ins' access tokens are refused with the next push) and cannot sign in; enabled, all of it works again.
+ */
+export async function setConsumerDisabled(actor: CurrentUser, id: string, disabled: boolean): Promise<void> {
+  await configWrite(async (tx) => {
+    const before = await tx.consumer.findUnique({ where: { id }, select: { username: true, disabledAt: true } });
+    if (!before) throw notFound("This consumer");
+    if ((before.disabledAt !== null) === disabled) return;
+    await tx.consumer.update({ where: { id }, data: { disabledAt: disabled ? new Date() : null } });
+    await recordActivity(tx, actor, {
+      action: disabled ? "consumer.disable" : "consumer.enable",
+      entityType: "consumer",
+      entityId: id,
+      entityName: before.username,
+      before: { disabled: !disabled },
+      after: { disabled },
+    });
   });
 }
 

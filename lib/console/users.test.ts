@@ -3,6 +3,10 @@ import { useConsoleDatabase } from "../../test/support/console";
 import { verifyPassword } from "../auth/password";
 import { ConsoleError } from "./errors";
 import { userCreateSchema } from "./schemas/user";
+import { parseConfig } from "../core/config/schema";
+import { compileConfig } from "../config/compile";
+import { loadConfigSnapshot } from "../controlplane/snapshot";
+import { getConsumer } from "./consumers";
 import { createUser, deleteUser, resetPassword, updateUser } from "./users";
 
 const ctx = useConsoleDatabase();
@@ -116,9 +120,72 @@ describe("a user who signs in with Portcullis", () => {
     expect(await signIns()).toEqual(["g3", "g3-refresh"]);
     expect(await ctx.db.upstreamConnection.count()).toBe(0);
     expect(await ctx.db.activityLog.findFirstOrThrow({ where: { entityId: person.id, action: "user.delete" } })).toMatchObject({
-      after: { revokedGrants: 1, removedConnections: 1 },
+      after: { revokedGrants: 1, removedConnections: 1, disabledConsumers: 2 },
     });
-    // The consumer stays, without an owner, for the admins to decide on.
-    expect(await ctx.db.consumer.findUnique({ where: { username: "their-bot" } })).toMatchObject({ ownerUserId: null });
+    // The consumers stay, without an owner and disabled, for an admin to enable again; the others are untouched.
+    expect(await ctx.db.consumer.findUnique({ where: { username: "their-bot" } })).toMatchObject({ ownerUserId: null, disabledAt: expect.any(Date) });
+    expect(await ctx.db.consumer.findUnique({ where: { username: named.username } })).toMatchObject({ disabledAt: expect.any(Date) });
+    expect(await ctx.db.consumer.findUnique({ where: { username: "someone-else" } })).toMatchObject({ disabledAt: null });
+  });
+
+  it("disabled, their consumers leave the gateways' configuration with whatever names them, which still validates; enabled again, all of it returns", async () => {
+    const admin = await ctx.user();
+    const person = await ctx.user("developer");
+    const named = await ctx.db.consumer.create({ data: { username: person.email.toLowerCase() } });
+    const bot = await ctx.db.consumer.create({ data: { username: "their-agent", ownerUserId: person.id } });
+    await ctx.db.consumer.create({ data: { username: "bystander" } });
+    const server = await ctx.db.mcpServer.create({
+      data: {
+        name: "konnect",
+        path: "/konnect",
+        upstreamUrl: "https://us.mcp.konghq.com/",
+        authMode: "token_swap",
+        authSettings: { issuer: "https://idp.example.com", jwks: { uri: "https://idp.example.com/certs" }, unknown_consumer: "their-agent" },
+      },
+    });
+    await ctx.db.aclConsumerRule.create({ data: { serverId: server.id, toolName: "push_files", consumerId: named.id, effect: "deny" } });
+    await ctx.db.limitRule.create({ data: { serverId: server.id, consumerId: bot.id, perMinute: 5 } });
+    await ctx.db.toolRequirement.create({ data: { serverId: server.id, toolName: "push_files", action: "confirm", subjects: ["their-agent"] } });
+    await ctx.db.toolRequirement.create({ data: { serverId: server.id, toolName: "merge", action: "confirm", subjects: ["their-agent", "bystander"] } });
+    const compiled = async () => {
+      const parsed = parseConfig(compileConfig(await loadConfigSnapshot(ctx.db)));
+      if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
+      const konnect = parsed.config.servers.find((s) => s.name === "konnect")!;
+      const entries = (tool: string) => konnect.acl.tools.filter((t) => t.name === tool);
+      const required = (tool: string) =>
+        entries(tool)
+          .find((t) => t.require)
+          ?.require?.for?.toSorted();
+      return {
+        consumers: parsed.config.consumers
+          .map((c) => c.username)
+          .filter((name) => mine.has(name))
+          .sort(),
+        fallback: konnect.auth.mode === "token_swap" ? konnect.auth.unknown_consumer : undefined,
+        denied: entries("push_files").flatMap((t) => t.deny ?? []),
+        limits: konnect.limits.map((l) => l.subject),
+        pushFor: required("push_files"),
+        mergeFor: required("merge"),
+      };
+    };
+    const everything = {
+      consumers: [named.username, "bystander", "their-agent"].sort(),
+      fallback: "their-agent",
+      denied: [named.username],
+      limits: ["their-agent"],
+      pushFor: ["their-agent"],
+      mergeFor: ["bystander", "their-agent"],
+    };
+    const mine = new Set(everything.consumers);
+    expect(await compiled()).toEqual(everything);
+
+    await updateUser(admin, person.id, { disabled: true });
+    expect(await compiled()).toEqual({ consumers: ["bystander"], fallback: "reject", denied: [], limits: [], pushFor: undefined, mergeFor: ["bystander"] });
+    expect(await getConsumer(bot.id)).toMatchObject({ disabled: false, userDisabled: true });
+    expect(await getConsumer(named.id)).toMatchObject({ disabled: false, userDisabled: true });
+
+    await updateUser(admin, person.id, { disabled: false });
+    expect(await compiled()).toEqual(everything);
+    expect(await getConsumer(named.id)).toMatchObject({ disabled: false, userDisabled: false });
   });
 });

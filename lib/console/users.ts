@@ -4,8 +4,11 @@
 // with the active admins' rows locked, so two admins demoting each other at
 // the same moment cannot leave the console without one. A user disabled or
 // deleted loses their sign-ins with Portcullis (the grants of the consumers
-// they act as); a deleted one their upstream connections too, so a later user
-// with the same email, who acts as the same consumer, inherits neither.
+// they act as), and those consumers leave the gateways' configuration, so
+// their keys and access tokens stop at once (lib/controlplane/snapshot.ts).
+// A deleted one's consumers are disabled, for an admin to enable again (their
+// keys are secrets the person still holds), and their upstream connections
+// removed, so a later user with the same email inherits none of it.
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { hashPassword } from "../auth/password";
@@ -176,7 +179,9 @@ export async function deleteUser(actor: CurrentUser, id: string): Promise<void> 
     const revokedGrants = await revokeAccountsGrants(tx, consumers);
     // Their own upstream accounts' tokens, which a later user of the same email would otherwise be handed.
     const { count: removedConnections } = await tx.upstreamConnection.deleteMany({ where: { consumer: { username: { in: consumers } } } });
-    // Their consumers lose the owner link and their activity keeps their email (ON DELETE SET NULL).
+    // Disabled before the owner link goes (ON DELETE SET NULL), which would otherwise put them back in the configuration.
+    const { count: disabledConsumers } = await tx.consumer.updateMany({ where: { username: { in: consumers }, disabledAt: null }, data: { disabledAt: new Date() } });
+    // Their activity keeps their email.
     await tx.user.delete({ where: { id } });
     await recordActivity(tx, actor, {
       action: "user.delete",
@@ -184,7 +189,7 @@ export async function deleteUser(actor: CurrentUser, id: string): Promise<void> 
       entityId: id,
       entityName: before.email,
       before: snapshot(before),
-      after: { revokedGrants, removedConnections },
+      after: { revokedGrants, removedConnections, disabledConsumers },
     });
   });
 }

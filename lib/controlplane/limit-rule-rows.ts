@@ -10,7 +10,7 @@ export const limitRuleSelect = {
   perDay: true,
   concurrent: true,
   group: { select: { name: true } },
-  consumer: { select: { username: true, disabledAt: true } },
+  consumer: { select: { username: true } },
 } as const;
 
 export interface LimitRuleRow {

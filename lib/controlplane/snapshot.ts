@@ -1,10 +1,16 @@
 // Reads the database state that the gateway configuration is compiled from.
 // Only what a gateway may use: enabled consumers, keys neither revoked nor
-// expired, secrets as ciphertexts.
+// expired, secrets as ciphertexts. A consumer is left out when an admin
+// disabled it or the console user it belongs to (docs/console.md): the one they
+// own and the one their email names, which they act as when they sign in with
+// Portcullis — so that user's keys and access tokens stop at every gateway with
+// this push. What names a consumer left out (ACL rules, limits, `require.for`,
+// `unknown_consumer`) is left out with it, and the compile still validates.
 import type { ConfigSnapshot } from "../config/compile";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { authorizationServerSection } from "../oauth-server/config-section";
+import { consumerNameFor } from "../oauth-server/consumer-name";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
 /** The settings page's secret_patterns: a list of { name, pattern }. */
@@ -15,11 +21,12 @@ type Tx = Db | Prisma.TransactionClient;
 export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
   // One query after the other: inside a transaction they share one connection.
   const groups = await db.consumerGroup.findMany({ select: { name: true, description: true } });
-  const consumers = await db.consumer.findMany({
+  const enabled = await db.consumer.findMany({
     where: { disabledAt: null },
     select: {
       username: true,
       customId: true,
+      ownerUserId: true,
       groups: { select: { group: { select: { name: true } } } },
       apiKeys: {
         where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
@@ -27,10 +34,17 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       },
     },
   });
+  const disabledConsumers = await db.consumer.findMany({ where: { disabledAt: { not: null } }, select: { username: true } });
+  const disabledUsers = await db.user.findMany({ where: { disabledAt: { not: null } }, select: { id: true, email: true } });
+  const disabledOwners = new Set(disabledUsers.map((u) => u.id));
+  const disabledUserNames = new Set(disabledUsers.map((u) => consumerNameFor(u.email)));
+  const consumers = enabled.filter((c) => !(c.ownerUserId !== null && disabledOwners.has(c.ownerUserId)) && !disabledUserNames.has(c.username));
+  const inConfig = new Set(consumers.map((c) => c.username));
+  const leftOut = new Set([...disabledConsumers.map((c) => c.username), ...enabled.filter((c) => !inConfig.has(c.username)).map((c) => c.username)]);
   const servers = await db.mcpServer.findMany({
     include: {
       groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
-      consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true, disabledAt: true } } } },
+      consumerRules: { select: { toolName: true, effect: true, consumer: { select: { username: true } } } },
       othersRules: { select: { toolName: true, effect: true } },
       // A gone tool's pin is not served: listed again, it is a new tool.
       tools: { where: { pin: { not: null }, goneAt: null }, select: { name: true, pin: true } },
@@ -58,7 +72,7 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       path: s.path,
       upstreamUrl: s.upstreamUrl,
       authMode: s.authMode,
-      authSettings: s.authSettings as Record<string, unknown>,
+      authSettings: withoutLeftOutFallback(s.authSettings as Record<string, unknown>, leftOut),
       upstreamHeaders: s.upstreamHeaders as Record<string, string>,
       passthroughCredentials: (s.authSettings as { passthrough_credentials?: boolean }).passthrough_credentials,
       corsOrigins: s.corsOrigins,
@@ -67,12 +81,15 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       newTools: s.newTools,
       pins: s.tools.map((t) => ({ name: t.name, pin: t.pin! })),
       groupRules: s.groupRules.map((r) => ({ toolName: r.toolName, subject: r.group.name, effect: r.effect })),
-      // A disabled consumer is not in the config, so rules naming it would not validate.
-      consumerRules: s.consumerRules.filter((r) => !r.consumer.disabledAt).map((r) => ({ toolName: r.toolName, subject: r.consumer.username, effect: r.effect })),
+      // A consumer left out is not in the config, so rules naming it would not validate: they wait with it.
+      consumerRules: s.consumerRules.filter((r) => inConfig.has(r.consumer.username)).map((r) => ({ toolName: r.toolName, subject: r.consumer.username, effect: r.effect })),
       othersRules: s.othersRules,
-      // A disabled consumer is not in the config: its limits wait with it.
-      limits: s.limitRules.filter((r) => !r.consumer?.disabledAt).map(limitRuleConfig),
-      requirements: s.requirements,
+      limits: s.limitRules.filter((r) => !r.consumer || inConfig.has(r.consumer.username)).map(limitRuleConfig),
+      requirements: s.requirements.flatMap((r) => {
+        const subjects = r.subjects.filter((name) => !leftOut.has(name));
+        // A requirement only for consumers left out applies to nobody the gateway knows.
+        return subjects.length > 0 ? [{ ...r, subjects }] : [];
+      }),
       destructive: { action: s.destructive, approvers: s.destructiveApprovers },
       destructiveTools: destructiveTools.filter((t) => t.serverId === s.id).map((t) => t.name),
       conditions: s.conditions,
@@ -85,4 +102,10 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
     secretPatterns: (patternsSetting?.value ?? []) as ConfigSnapshot["secretPatterns"],
     hcv: (hcv?.settings ?? undefined) as ConfigSnapshot["hcv"],
   };
+}
+
+/** A route's `unknown_consumer` naming a consumer left out: unknown callers are refused instead. */
+function withoutLeftOutFallback(settings: Record<string, unknown>, leftOut: ReadonlySet<string>): Record<string, unknown> {
+  const fallback = settings.unknown_consumer;
+  return typeof fallback === "string" && leftOut.has(fallback) ? { ...settings, unknown_consumer: "reject" } : settings;
 }

@@ -20,6 +20,9 @@ export const consumerInputSchema = z.object({
 
 export type ConsumerInput = z.input<typeof consumerInputSchema>;
 
+/** Disable or enable a consumer (PUT /api/consumers/{id}/status). */
+export const consumerStatusSchema = z.strictObject({ disabled: z.boolean({ error: "disabled must be true or false" }) });
+
 export const CONSUMER_PAGE_SIZE = 50;
 
 export const consumerListQuerySchema = z.object({

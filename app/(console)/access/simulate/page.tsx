@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { SELECT_CLASS } from "@/components/ui/select";
 import type { Caller } from "@/lib/core/acl/decide";
 import { requirePageRole } from "@/lib/auth/session";
-import { consumerDisabled } from "@/lib/console/consumers";
+import { consumerStatus } from "@/lib/console/consumers";
 import { simulateSampleCall, MAX_SAMPLE_ARGUMENTS_CHARS } from "@/lib/console/call-simulation";
 import { publishedPolicy, serverAccess, serverToolNames } from "@/lib/console/effective-access";
 import { SampleCallVerdict } from "@/components/access/sample-call-verdict";
@@ -39,14 +39,14 @@ async function resolveCaller(query: Query, callers: Map<string, Caller>): Promis
   if (!username) return { label: "", problem: "Enter a consumer's username." };
   const caller = callers.get(username);
   if (caller) return { caller, label: username };
-  const disabled = await consumerDisabled(username);
-  if (disabled === undefined) return { label: username, problem: `No consumer is named ${username}.` };
-  return {
-    label: username,
-    problem: disabled
-      ? `${username} is disabled: the gateway refuses its keys before deciding on any tool.`
-      : `${username} is not in the configuration the gateways run yet. Reload in a moment.`,
+  const status = await consumerStatus(username);
+  if (status === undefined) return { label: username, problem: `No consumer is named ${username}.` };
+  const problems = {
+    disabled: `${username} is disabled: the gateway refuses its keys before deciding on any tool.`,
+    user_disabled: `The console user ${username} belongs to is disabled: the gateway refuses its keys and sign-ins before deciding on any tool.`,
+    enabled: `${username} is not in the configuration the gateways run yet. Reload in a moment.`,
   };
+  return { label: username, problem: problems[status] };
 }
 
 export default async function PolicySimulatorPage({ searchParams }: { searchParams: Promise<Query> }) {
