@@ -489,7 +489,7 @@ describe("a console that does not allow private addresses (the default)", () => 
       databaseUrl: strictDatabase.url,
       dataDir: path.join(baseDir, "strict"),
       masterKey,
-      extraEnv: { NODE_EXTRA_CA_CERTS: path.join(baseDir, "documents-ca.pem") },
+      extraEnv: { NODE_EXTRA_CA_CERTS: path.join(baseDir, "documents-ca.pem"), PORTCULLIS_OAUTH_REGISTRATIONS_PER_HOUR: "2" },
     });
   }, 120_000);
   afterAll(async () => {
@@ -504,6 +504,24 @@ describe("a console that does not allow private addresses (the default)", () => 
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/invalid_client/);
+  });
+
+  it("lets one address register PORTCULLIS_OAUTH_REGISTRATIONS_PER_HOUR clients an hour, then answers 429 with when to retry", async () => {
+    const register = (name: string) =>
+      fetch(`${strict.url}/api/oauth/reg`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ client_name: name, redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: "none" }),
+      });
+    expect((await register("first")).status).toBe(201);
+    expect((await register("second")).status).toBe(201);
+    const refused = await register("third");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3000);
+    expect(await refused.json()).toMatchObject({
+      error: "temporarily_unavailable",
+      error_description: expect.stringMatching(/^Too many client registrations from this address; retry in \d+ s$/),
+    });
   });
 });
 

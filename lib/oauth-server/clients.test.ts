@@ -15,7 +15,16 @@ import { applyMigrations, readMigrations } from "../db/migrate";
 import { serverInputSchema } from "../console/schemas/server";
 import { preRegisteredClientSchema } from "../console/schemas/oauth-client";
 import { createServer } from "../console/servers";
-import { assertClientMayAuthorize, decideOAuthClient, listOAuthClients, preRegisterClient, recordClientSeen, recordClientSignIn } from "./clients";
+import {
+  assertClientMayAuthorize,
+  decideOAuthClient,
+  listOAuthClients,
+  preRegisterClient,
+  pruneUnusedClients,
+  recordClientSeen,
+  recordClientSignIn,
+  UNUSED_CLIENT_MS,
+} from "./clients";
 import { PrismaOAuthAdapter } from "./prisma-adapter";
 
 const ctx = useConsoleDatabase();
@@ -109,6 +118,25 @@ describe("the MCP clients registry", () => {
     // Open registration (the default): active at once.
     await new PrismaOAuthAdapter("Client").upsert("dcr-2", { client_id: "dcr-2", redirect_uris: [] }, 0);
     expect((await listOAuthClients()).find((c) => c.clientId === "dcr-2")).toMatchObject({ status: "active" });
+  });
+
+  it("prunes registered clients nobody signed in with after a week, and only those", async () => {
+    const adapter = new PrismaOAuthAdapter("Client");
+    for (const id of ["unused-old", "used-old", "blocked-old", "unused-new"]) await adapter.upsert(id, { client_id: id, redirect_uris: ["http://127.0.0.1/cb"] }, 0);
+    await recordClientSignIn("used-old");
+    const admin = await ctx.user("admin");
+    await decideOAuthClient(admin, "blocked-old", "block");
+    const now = new Date(Date.now() + UNUSED_CLIENT_MS + 60_000);
+    await ctx.db.oAuthClient.update({ where: { clientId: "unused-new" }, data: { createdAt: new Date(now.getTime() - UNUSED_CLIENT_MS + 60_000) } });
+
+    expect(await pruneUnusedClients(now)).toBeGreaterThanOrEqual(1);
+    const left = new Set((await listOAuthClients()).map((c) => c.clientId));
+    expect(["unused-old", "used-old", "blocked-old", "unused-new"].filter((id) => left.has(id))).toEqual(["used-old", "blocked-old", "unused-new"]);
+    // Gone where oidc-provider looks too: the client id is unknown from now on.
+    expect(await adapter.find("unused-old")).toBeUndefined();
+    expect(await adapter.find("used-old")).toBeDefined();
+    // The other tests compile this database's configuration: no blocked client of ours stays in it.
+    await decideOAuthClient(admin, "blocked-old", "unblock");
   });
 
   it("blocking revokes the client's grants and refresh tokens, refuses sign-ins, and is compiled for the gateways", async () => {

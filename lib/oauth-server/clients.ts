@@ -56,6 +56,30 @@ export async function recordRegisteredClient(tx: Tx, clientId: string, metadata:
   });
 }
 
+/** A registered client nobody signed in with for this long is dropped: registration needs no credentials. */
+export const UNUSED_CLIENT_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Deletes dynamically registered clients that no one ever signed in with and that are older than a week
+ * (pending ones too: an admin who has not decided in a week gets a fresh request when the client returns,
+ * and RFC 7591 clients register again on invalid_client). Blocked ones stay, so the block stays on record.
+ */
+export async function pruneUnusedClients(now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - UNUSED_CLIENT_MS);
+  return db().$transaction(async (tx) => {
+    const unused = await tx.oAuthClient.findMany({
+      where: { origin: "registration", firstSignInAt: null, status: { not: "blocked" }, createdAt: { lt: before } },
+      select: { clientId: true },
+      take: 10_000,
+    });
+    const ids = unused.map((c) => c.clientId);
+    if (ids.length === 0) return 0;
+    await tx.oAuthRecord.deleteMany({ where: { model: CLIENT_MODEL, id: { in: ids } } });
+    const { count } = await tx.oAuthClient.deleteMany({ where: { clientId: { in: ids } } });
+    return count;
+  });
+}
+
 /**
  * The client as the consent page names it, recorded on first sight (a metadata document's name and
  * redirect URIs are refreshed, as the document may change). A registered client stored before this

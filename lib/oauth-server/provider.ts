@@ -12,7 +12,7 @@ import { SIGN_IN_SCOPE } from "../core/config/schema";
 import { consoleMasterKey } from "../console/vault/master-key";
 import { db } from "../db/client";
 import { PrismaOAuthAdapter, pruneOAuthRecords } from "./prisma-adapter";
-import { clientStatus } from "./clients";
+import { clientStatus, pruneUnusedClients } from "./clients";
 import { findSignInResource } from "./resources";
 import { authorizationServerIssuer, readAuthorizationServerSettings } from "./settings";
 import { prepareAuthorizationServer } from "./config-section";
@@ -116,7 +116,7 @@ async function loadProvider(): Promise<LoadedProvider> {
   const key = await currentSigningKey(db(), consoleMasterKey());
   const provider = new Provider(authorizationServerIssuer(process.env), configuration(key));
   globalForOAuth.portcullisOAuthPrune ??= setInterval(
-    () => void pruneOAuthRecords().catch((error: Error) => console.error(`oauth: pruning failed: ${error.message}`)),
+    () => void Promise.all([pruneOAuthRecords(), pruneUnusedClients()]).catch((error: Error) => console.error(`oauth: pruning failed: ${error.message}`)),
     PRUNE_MS,
   ).unref();
   return { provider, kid: String(key.kid), checkedAt: Date.now() };

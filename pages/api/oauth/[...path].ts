@@ -4,9 +4,12 @@
 // when mounted in Express, the provider sees the path below its issuer. The
 // RFC 8414 metadata URL (/.well-known/oauth-authorization-server/api/oauth) is
 // rewritten here by next.config.ts and served as the provider's discovery document.
+// Registrations are throttled per client address before the provider sees them.
 import type { NextApiRequest, NextApiResponse } from "next";
 import { oauthProvider } from "../../../lib/oauth-server/provider";
-import { OAUTH_PATH } from "../../../lib/oauth-server/settings";
+import { clientAddress } from "../../../lib/auth/options";
+import { registrationWaitMs } from "../../../lib/oauth-server/registration-throttle";
+import { OAUTH_PATH, readAuthorizationServerSettings } from "../../../lib/oauth-server/settings";
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
 
@@ -28,6 +31,14 @@ export default async function oauthEndpoint(req: NextApiRequest, res: NextApiRes
     const url = req.url ?? "/";
     // As Express mounts an app: the provider routes on the path below the issuer and builds its URLs under the mount path.
     req.url = providerPath(url);
+    if (req.method === "POST" && req.url.split("?")[0] === "/reg") {
+      const waitMs = registrationWaitMs(clientAddress(req.headers), readAuthorizationServerSettings(process.env).registrationsPerHour);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        res.setHeader("retry-after", String(seconds));
+        return res.status(429).json({ error: "temporarily_unavailable", error_description: `Too many client registrations from this address; retry in ${seconds} s` });
+      }
+    }
     Object.assign(req, { originalUrl: `${OAUTH_PATH}${req.url}`, baseUrl: OAUTH_PATH });
     await provider.callback()(req, res);
   } catch (error) {
