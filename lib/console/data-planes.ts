@@ -2,7 +2,7 @@
 // returned once) and revoke one.
 import path from "node:path";
 import type { CurrentUser } from "../auth/session";
-import { createDataPlane } from "../controlplane/data-planes";
+import { announceRevocation, createDataPlane } from "../controlplane/data-planes";
 import { dataPlanesOverview } from "../controlplane/overview";
 import { readSupervisionState } from "../core/supervision/state";
 import { db } from "../db/client";
@@ -28,5 +28,7 @@ export async function revokeDataPlane(actor: CurrentUser, id: string): Promise<v
   await db().$transaction(async (tx) => {
     await tx.dataPlane.update({ where: { id: plane.id }, data: { revokedAt: new Date(), status: "disconnected" } });
     await recordActivity(tx, actor, { action: "data_plane.revoke", entityType: "data_plane", entityId: plane.id, entityName: plane.name });
+    // Delivered at commit to every console process: the plane's open config streams close (app/api/dp/v1/config).
+    await announceRevocation(tx, plane.id);
   });
 }

@@ -4,6 +4,12 @@
 import type { z } from "zod";
 import { DP_HELLO_HEADERS, type ConfigMessage, type reportMessageSchema } from "../core/controlplane/protocol";
 import { db } from "../db/client";
+import { dataPlaneStillAuthorized } from "./data-planes";
+
+/** Whether the token `plane` was authenticated with is still valid (not revoked, not replaced): one primary-key lookup. */
+export function stillAuthorized(plane: { id: string; tokenHash: string }): Promise<boolean> {
+  return dataPlaneStillAuthorized(db(), plane);
+}
 
 /** The latest config version as the stream sends it, or undefined before the first is published. */
 export async function latestConfigMessage(): Promise<ConfigMessage | undefined> {

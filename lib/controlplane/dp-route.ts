@@ -8,16 +8,19 @@ import type { DataPlane } from "../generated/prisma/client";
 import { authenticateDataPlane } from "./data-planes";
 import { consoleTracing, UNTRACED, type DataPlaneTrace } from "./dp-trace";
 
+/** The answer to a request whose data-plane token is unknown, malformed or revoked. */
+export function unauthenticated(): Response {
+  return NextResponse.json(
+    { error: { code: "unauthenticated", message: "A valid data-plane token is required (Authorization: Bearer pcdp_…)." } },
+    { status: 401, headers: { "www-authenticate": 'Bearer realm="portcullis-control-plane"' } },
+  );
+}
+
 export function dataPlaneRoute(handler: (plane: DataPlane, request: NextRequest, trace: DataPlaneTrace) => Promise<Response>) {
   const handle = async (request: NextRequest, trace: DataPlaneTrace) => {
     try {
       const plane = await authenticateDataPlane(db(), request.headers.get("authorization"));
-      if (!plane) {
-        return NextResponse.json(
-          { error: { code: "unauthenticated", message: "A valid data-plane token is required (Authorization: Bearer pcdp_…)." } },
-          { status: 401, headers: { "www-authenticate": 'Bearer realm="portcullis-control-plane"' } },
-        );
-      }
+      if (!plane) return unauthenticated();
       trace.identify(plane.name);
       return await handler(plane, request, trace);
     } catch (error) {

@@ -1,20 +1,28 @@
-// One LISTEN connection per console process fans new config version numbers
-// out to the data-plane streams open in this process. NOTIFY is sent in the
-// same transaction that stores a version (versions.ts), so every console
+// One LISTEN connection per console process fans new config version numbers,
+// and data-plane revocations, out to the data-plane streams open in this
+// process. NOTIFY is sent in the same transaction that stores a version
+// (versions.ts) or revokes a data plane (data-planes.ts), so every console
 // process behind a load balancer hears about it.
 import pg from "pg";
+import { DATA_PLANE_REVOKED_CHANNEL } from "./data-planes";
 import { CONFIG_CHANNEL } from "./versions";
 
 type Listener = (version: number) => void;
+type RevocationListener = (planeId: string) => void;
 
 const RECONNECT_EVERY_MS = 1000;
 const listeners = new Set<Listener>();
+const revocationListeners = new Set<RevocationListener>();
 let connection: Promise<pg.Client> | undefined;
 
 function connect(): Promise<pg.Client> {
   connection ??= (async () => {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     client.on("notification", (message) => {
+      if (message.channel === DATA_PLANE_REVOKED_CHANNEL) {
+        if (message.payload) for (const listener of revocationListeners) listener(message.payload);
+        return;
+      }
       const version = Number(message.payload);
       if (Number.isInteger(version)) for (const listener of listeners) listener(version);
     });
@@ -24,7 +32,7 @@ function connect(): Promise<pg.Client> {
       reconnect();
     });
     await client.connect();
-    await client.query(`LISTEN ${CONFIG_CHANNEL}`);
+    await client.query(`LISTEN ${CONFIG_CHANNEL}; LISTEN ${DATA_PLANE_REVOKED_CHANNEL}`);
     return client;
   })();
   connection.catch(() => (connection = undefined));
@@ -34,7 +42,8 @@ function connect(): Promise<pg.Client> {
 /**
  * Tries again every second until the database answers (a restarting server takes a few seconds:
  * one attempt would leave the data planes deaf to new versions for good), then lets every stream
- * re-check the latest, since it may have missed one meanwhile.
+ * re-check the latest, since it may have missed one meanwhile (and a revocation: each check re-reads
+ * its data plane's row).
  */
 function reconnect() {
   setTimeout(
@@ -52,4 +61,11 @@ export async function subscribeToVersions(listener: Listener): Promise<() => voi
   await connect();
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** Calls `listener` with the id of each data plane revoked (or re-issued a token); returns the unsubscribe function. */
+export async function subscribeToRevocations(listener: RevocationListener): Promise<() => void> {
+  await connect();
+  revocationListeners.add(listener);
+  return () => revocationListeners.delete(listener);
 }

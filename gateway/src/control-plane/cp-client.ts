@@ -21,6 +21,12 @@ const IDLE_TIMEOUT_MS = 45_000;
 const REPORT_EVERY_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
+class TokenRefused extends Error {
+  constructor() {
+    super("the control plane refused this data plane's token (401); check PORTCULLIS_DP_TOKEN");
+  }
+}
+
 export interface ControlPlaneOptions {
   url: string;
   token: string;
@@ -97,8 +103,15 @@ export class ControlPlaneClient {
         if (this.#abort.signal.aborted) return;
         this.#connected = false;
         const message = (error as Error).message;
-        if (message !== this.#lastError)
-          this.options.log.warn({ url: this.options.url, error: message }, "control plane unreachable; serving the current configuration and retrying");
+        if (message !== this.#lastError) {
+          // A revoked (or replaced) token: the console closes the open stream, and every reconnect is refused.
+          if (error instanceof TokenRefused)
+            this.options.log.error(
+              { url: this.options.url, error: message },
+              "the control plane refused this data plane's token (revoked, or not one of its data planes); serving the current configuration, receiving no new versions, and retrying",
+            );
+          else this.options.log.warn({ url: this.options.url, error: message }, "control plane unreachable; serving the current configuration and retrying");
+        }
         this.#lastError = message;
       }
       await delay(backoffDelay(attempt++), undefined, { signal: this.#abort.signal }).catch(() => {});
@@ -121,7 +134,7 @@ export class ControlPlaneClient {
         },
         signal,
       });
-      if (response.status === 401) throw new Error("the control plane refused this data plane's token (401); check PORTCULLIS_DP_TOKEN");
+      if (response.status === 401) throw new TokenRefused();
       if (!response.ok || !response.body) throw new Error(`the control plane answered ${response.status}`);
       this.#connected = true;
       this.#lastError = null;
