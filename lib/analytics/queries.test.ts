@@ -161,4 +161,19 @@ describe("dashboard queries", () => {
       expect(tool.reduce((sum, r) => sum + r.requests, 0)).toBe(events.filter((e) => e.server === "github" && e.tool === "push_files").length);
     }
   });
+
+  it("counts a consumer's traffic only from `since` on (a developer's consumer from when it took its name), over every range", async () => {
+    const since = new Date(now - 6 * 3_600_000);
+    const after = events.filter((e) => e.consumer === "bob" && Date.parse(e.time) >= since.getTime()).length;
+    expect(after).toBeGreaterThan(0);
+    expect(after).toBeLessThan(1000);
+    for (const range of ["24h", "7d"] as const) {
+      expect((await timeSeries(db, range, "consumer", "bob", now, since)).totals.requests, range).toBe(after);
+      expect(
+        (await breakdown(db, range, { consumer: "bob" }, now, since)).reduce((sum, r) => sum + r.requests, 0),
+        range,
+      ).toBe(after);
+    }
+    expect(await breakdown(db, "7d", { consumer: "bob" }, now, new Date(now + 7 * 86_400_000))).toEqual([]);
+  });
 });

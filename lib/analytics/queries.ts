@@ -78,21 +78,25 @@ const quantiles = (buckets: number[]) => ({
   p99: quantileFromBuckets(buckets, 0.99),
 });
 
-/** Requests, denials, errors and latency percentiles over time for one scope ("all" with key ""). */
-export async function timeSeries(db: Db, range: RangeKey, scope: Scope, key: string, now = Date.now()): Promise<{ points: SeriesPoint[]; totals: Totals }> {
+/**
+ * Requests, denials, errors and latency percentiles over time for one scope ("all" with key ""); with `since`,
+ * only the buckets that start at or after it (a consumer's traffic from when it took its name).
+ */
+export async function timeSeries(db: Db, range: RangeKey, scope: Scope, key: string, now = Date.now(), since?: Date): Promise<{ points: SeriesPoint[]; totals: Totals }> {
   const w = window(range, now);
+  const from = since && since > w.from ? since : w.from;
   const interval = `${w.pointMs / 1000} seconds`;
   const origin = new Date(0);
   const [counts, histograms] = await Promise.all([
     db.$queryRaw<{ t: Date; requests: bigint; denials: bigint; errors: bigint }[]>`
       SELECT date_bin(${interval}::interval, "bucketStart", ${origin}) AS t, sum(requests) AS requests, sum(denials) AS denials, sum(errors) AS errors
         FROM "AuditSeries"
-       WHERE granularity = ${w.granularity} AND scope = ${scope} AND key = ${key} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to}
+       WHERE granularity = ${w.granularity} AND scope = ${scope} AND key = ${key} AND "bucketStart" >= ${from} AND "bucketStart" < ${w.to}
        GROUP BY 1`,
     db.$queryRaw<{ t: Date; i: bigint; n: bigint }[]>`
       SELECT date_bin(${interval}::interval, "bucketStart", ${origin}) AS t, b.i, sum(b.n) AS n
         FROM "AuditLatency", unnest("latencyBuckets") WITH ORDINALITY AS b(n, i)
-       WHERE granularity = ${w.granularity} AND scope = ${scope} AND key = ${key} AND "bucketStart" >= ${w.from} AND "bucketStart" < ${w.to} AND b.n > 0
+       WHERE granularity = ${w.granularity} AND scope = ${scope} AND key = ${key} AND "bucketStart" >= ${from} AND "bucketStart" < ${w.to} AND b.n > 0
        GROUP BY 1, 2`,
   ]);
   const byTime = new Map(counts.map((c) => [c.t.getTime(), c]));
@@ -157,10 +161,19 @@ export interface BreakdownRow {
 /**
  * Traffic grouped by server, consumer and tool, filtered to one consumer, one
  * server or one tool. Short ranges read the per-minute rollups (exact); long
- * ones the hourly and daily pair series, whose key starts with the filtered name.
+ * ones the hourly and daily pair series, whose key starts with the filtered name. With `since`, only the
+ * minutes or buckets that start at or after it.
  */
-export async function breakdown(db: Db, range: RangeKey, filter: { consumer: string } | { server: string; tool?: string }, now = Date.now()): Promise<BreakdownRow[]> {
-  const w = window(range, now);
+export async function breakdown(
+  db: Db,
+  range: RangeKey,
+  filter: { consumer: string } | { server: string; tool?: string },
+  now = Date.now(),
+  since?: Date,
+): Promise<BreakdownRow[]> {
+  const whole = window(range, now);
+  const w = since && since > whole.from ? { ...whole, from: since } : whole;
+  if (w.from >= w.to) return [];
   if (w.granularity === "minute") return breakdownFromRollups(db, w, filter);
   const [scope, prefix] =
     "consumer" in filter

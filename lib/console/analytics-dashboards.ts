@@ -27,8 +27,10 @@ export async function toolDashboard(range: RangeKey, server: string, tool: strin
   return { series, rows };
 }
 
-export async function consumerDashboard(range: RangeKey, username: string) {
-  const [series, rows] = await Promise.all([timeSeries(db(), range, "consumer", username), breakdown(db(), range, { consumer: username })]);
+/** A consumer's traffic; with `since`, only from then on (a developer sees their consumer's since it took its name). */
+export async function consumerDashboard(range: RangeKey, username: string, since?: Date) {
+  const now = Date.now();
+  const [series, rows] = await Promise.all([timeSeries(db(), range, "consumer", username, now, since), breakdown(db(), range, { consumer: username }, now, since)]);
   return { series, rows };
 }
 
@@ -36,7 +38,11 @@ export async function consumerDashboard(range: RangeKey, username: string) {
 export async function consumerKeysOverview(username: string) {
   const consumer = await db().consumer.findUnique({
     where: { username },
-    select: { ownerUserId: true, apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, expiresAt: true } } },
+    select: {
+      ownerUserId: true,
+      namedAt: true,
+      apiKeys: { orderBy: { createdAt: "desc" }, select: { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, expiresAt: true } },
+    },
   });
   return consumer ?? undefined;
 }

@@ -19,9 +19,11 @@ import { notifyNewApproval, updateApprovalSettings } from "./approval-webhook";
 import { countDecidableApprovals, decideApproval, getApproval, listApprovals, showsApprovalsInbox } from "./approvals";
 import { ConsoleError } from "./errors";
 import { approvalSettingsSchema } from "./schemas/approvals";
+import { consumerInputSchema } from "./schemas/consumer";
 import { requirementInputSchema } from "./schemas/tool-requirement";
 import { serverInputSchema } from "./schemas/server";
 import { createServer } from "./servers";
+import { deleteConsumer, updateConsumer } from "./consumers";
 import { setDestructiveDefault, setRequirement } from "./tool-requirements";
 import { createSecret } from "./vault/secrets";
 
@@ -236,6 +238,111 @@ describe("deciding in the console", () => {
     expect(detail.arguments).toEqual({ base: "main", pull_number: 14 });
     expect(detail.ruleDefinition).toMatchObject({ name: "merge_pull_request", require: { action: "approve", approvers: ["platform"], when: 'args.base == "main"' } });
     expect(detail.recentCalls[0]).toMatchObject({ tool: "get_me", decision: "allow" });
+  });
+});
+
+describe("whose calls they are: namesakes, disabled consumers and the email-named consumer", () => {
+  const minuteAgo = () => new Date(Date.now() - 60_000);
+
+  async function developer(email: string) {
+    const row = await db().user.create({ data: { email, role: "developer" } });
+    return { id: row.id, email: row.email, name: "", role: "developer" } as CurrentUser;
+  }
+
+  /** A claim by `consumer` (its own call hash), requested a minute ago: before anything made after it. */
+  async function claimBy(consumer: string, over: Partial<ApprovalClaim> & { args?: Record<string, unknown> } = {}) {
+    const args = over.args ?? { base: "main", pull_number: Math.floor(Math.random() * 1e9) };
+    const call = await claim({ ...over, args, consumer, call_hash: callHash({ server, tool: "merge_pull_request", consumer, arguments: args })! });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    await db().toolCallApproval.update({ where: { id: approval.id }, data: { requestedAt: minuteAgo() } });
+    return approval;
+  }
+
+  async function auditEvent(consumerName: string, toolName: string, time: Date) {
+    await db().auditEvent.create({
+      data: { id: randomBytes(8).toString("hex"), time, requestId: "r", serverName: server, consumerName, toolName, decision: "allow", httpStatus: 200, totalLatencyMs: 1 },
+    });
+  }
+
+  it("shows a consumer made again under a deleted one's name none of the old one's calls, and voids those still waiting", async () => {
+    const name = `recycled-${randomBytes(3).toString("hex")}@x.com`;
+    const alice = await developer(`alice-${randomBytes(3).toString("hex")}@approvals.test`);
+    const old = await db().consumer.create({ data: { username: name, ownerUserId: alice.id, namedAt: new Date(Date.now() - 120_000) } });
+    const decided = await claimBy(name);
+    await decideApproval(users.approver, decided.id, "reject");
+    const approvedUnused = await claimBy(name);
+    await decideApproval(users.approver, approvedUnused.id, "approve");
+    const confirm = await claimBy(name, { kind: "confirm", approvers: [], self_approval: true });
+    await auditEvent(name, "old_secret_call", minuteAgo());
+    expect((await listApprovals(alice, "pending")).map((a) => a.id)).toContain(confirm.id);
+
+    await deleteConsumer(users.admin, old.id);
+    const statuses = await db().toolCallApproval.findMany({ where: { id: { in: [approvedUnused.id, confirm.id] } }, select: { status: true } });
+    expect(statuses.map((a) => a.status)).toEqual(["void", "void"]);
+    expect((await db().activityLog.findFirstOrThrow({ where: { action: "consumer.delete", entityId: old.id } })).after).toMatchObject({ voidedApprovals: 2 });
+
+    // The recycled email signs in with Portcullis: a consumer of that name, owned by the new user.
+    const bob = await developer(`bob-${randomBytes(3).toString("hex")}@approvals.test`);
+    await db().consumer.create({ data: { username: name, ownerUserId: bob.id } });
+    const oldIds = [decided.id, approvedUnused.id, confirm.id];
+    for (const view of ["pending", "decided"] as const) expect((await listApprovals(bob, view)).map((a) => a.id).filter((id) => oldIds.includes(id))).toEqual([]);
+    for (const id of oldIds) expect((await refusal(getApproval(bob, id))).code).toBe("not_found");
+    expect((await refusal(decideApproval(bob, confirm.id, "approve"))).code).toBe("not_found");
+
+    // Their own call is theirs, with their own calls only.
+    await auditEvent(name, "new_call", new Date());
+    const mine = await claimApproval(db(), await claim({ kind: "confirm", approvers: [], self_approval: true, consumer: name, call_hash: `sha256:${"2".repeat(64)}` }), "gw-a");
+    const detail = await getApproval(bob, mine.approval.id);
+    expect(detail.recentCalls.map((c) => c.tool)).toEqual(["new_call"]);
+    // Admins read every event of the name.
+    expect((await getApproval(users.admin, mine.approval.id)).recentCalls.map((c) => c.tool)).toEqual(["new_call", "old_secret_call"]);
+  });
+
+  it("shows a consumer renamed to a deleted one's name none of the old one's calls, and voids the renamed one's waiting calls", async () => {
+    const name = `renamed-${randomBytes(3).toString("hex")}`;
+    const carol = await developer(`carol-${randomBytes(3).toString("hex")}@approvals.test`);
+    // Made long before the name's earlier holder called: its creation is no bound, its rename is.
+    const longAgo = new Date(Date.now() - 86_400_000);
+    const earlier = await db().consumer.create({ data: { username: `${name}-before`, ownerUserId: carol.id, createdAt: longAgo, namedAt: longAgo } });
+    const waiting = await claimBy(`${name}-before`, { kind: "confirm", approvers: [], self_approval: true });
+    const gone = await db().consumer.create({ data: { username: name } });
+    const theirs = await claimBy(name);
+    await deleteConsumer(users.admin, gone.id);
+    await updateConsumer(users.admin, earlier.id, consumerInputSchema.parse({ username: name, ownerEmail: carol.email }));
+    expect((await db().toolCallApproval.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("void");
+    expect((await refusal(getApproval(carol, theirs.id))).code).toBe("not_found");
+    expect((await listApprovals(carol, "decided")).map((a) => a.id)).not.toContain(theirs.id);
+  });
+
+  it("gives no approver rights for a consumer an admin disabled", async () => {
+    const dana = await developer(`dana-${randomBytes(3).toString("hex")}@approvals.test`);
+    const platform = await db().consumerGroup.findUniqueOrThrow({ where: { name: "platform" } });
+    await db().consumer.create({
+      data: { username: `dana-${randomBytes(3).toString("hex")}`, ownerUserId: dana.id, disabledAt: new Date(), groups: { create: [{ groupId: platform.id }] } },
+    });
+    const { approval } = await claimApproval(db(), await claim({ args: { base: "main", pull_number: 40 } }), "gw-a");
+    expect((await listApprovals(dana, "pending")).map((a) => a.id)).not.toContain(approval.id);
+    expect((await refusal(decideApproval(dana, approval.id, "approve"))).code).toBe("not_found");
+    expect(await showsApprovalsInbox(dana)).toBe(false);
+  });
+
+  it("counts the unowned consumer named by a user's email, which they sign in as, as theirs: no self-approval, and they confirm", async () => {
+    const erin = await developer(`erin-${randomBytes(3).toString("hex")}@approvals.test`);
+    const platform = await db().consumerGroup.findUniqueOrThrow({ where: { name: "platform" } });
+    // An approver through a consumer of their own; the email-named one an admin made, owned by nobody.
+    await db().consumer.create({ data: { username: `erin-own-${randomBytes(3).toString("hex")}`, ownerUserId: erin.id, groups: { create: [{ groupId: platform.id }] } } });
+    await db().consumer.create({ data: { username: erin.email, groups: { create: [{ groupId: platform.id }] } } });
+    const call = await claim({ consumer: erin.email, call_hash: `sha256:${"3".repeat(64)}` });
+    const { approval } = await claimApproval(db(), call, "gw-a");
+    const error = await refusal(decideApproval(erin, approval.id, "approve"));
+    expect([error.code, error.message]).toEqual(["forbidden", "You made this call: someone else in an approver group decides it."]);
+    expect((await decideApproval(users.approver, approval.id, "approve")).status).toBe("approved");
+    const confirm = await claimApproval(
+      db(),
+      await claim({ kind: "confirm", approvers: [], self_approval: true, consumer: erin.email, call_hash: `sha256:${"4".repeat(64)}` }),
+      "gw-a",
+    );
+    expect((await decideApproval(erin, confirm.approval.id, "approve")).status).toBe("approved");
   });
 });
 

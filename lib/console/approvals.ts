@@ -8,6 +8,7 @@ import { DEFAULT_RULE_NAME } from "../core/approvals/call-hash";
 import { parseConfig } from "../core/config/schema";
 import { requiringRuleHashes } from "../controlplane/approval-rules";
 import { db } from "../db/client";
+import { consumerNameFor } from "../oauth-server/consumer-name";
 import type { Prisma, ToolCallApproval } from "../generated/prisma/client";
 import { decisionRefusal, mayView, type Decider } from "./approval-policy";
 import { recordActivity } from "./activity";
@@ -17,30 +18,51 @@ type Tx = Prisma.TransactionClient;
 
 interface DeciderContext {
   role: CurrentUser["role"];
-  /** Usernames of the consumers the user owns. */
-  consumers: Set<string>;
+  /**
+   * The consumers whose calls are the user's own, each from when it took its name: those they own, and the
+   * unowned one named by their email that signing in with Portcullis acts as (lib/oauth-server/sign-in.ts).
+   * An earlier call under that name is an earlier namesake's, not theirs.
+   */
+  consumers: Map<string, Date>;
+  /** The groups of the enabled consumers the user owns. */
   groups: string[];
 }
 
 async function deciderContext(user: CurrentUser, tx: Tx = db()): Promise<DeciderContext> {
-  const owned = await tx.consumer.findMany({ where: { ownerUserId: user.id }, select: { username: true, groups: { select: { group: { select: { name: true } } } } } });
-  return {
-    role: user.role,
-    consumers: new Set(owned.map((c) => c.username)),
-    groups: [...new Set(owned.flatMap((c) => c.groups.map((m) => m.group.name)))],
-  };
+  const signInName = consumerNameFor(user.email);
+  const rows = await tx.consumer.findMany({
+    where: { OR: [{ ownerUserId: user.id }, ...(signInName ? [{ username: signInName, ownerUserId: null }] : [])] },
+    select: { username: true, namedAt: true, ownerUserId: true, disabledAt: true, groups: { select: { group: { select: { name: true } } } } },
+  });
+  // The email-named consumer is the user's only since the user exists: a recycled email's new user is not the old one.
+  const account = rows.some((c) => c.ownerUserId === null) ? await tx.user.findUnique({ where: { id: user.id }, select: { createdAt: true } }) : null;
+  const consumers = new Map<string, Date>();
+  for (const c of rows) {
+    const since = c.ownerUserId === null && account && account.createdAt > c.namedAt ? account.createdAt : c.namedAt;
+    consumers.set(c.username, since);
+  }
+  // A disabled consumer still makes its owner the caller of its calls (no self-approval), but no approver.
+  const approverConsumers = rows.filter((c) => c.ownerUserId === user.id && c.disabledAt === null);
+  return { role: user.role, consumers, groups: [...new Set(approverConsumers.flatMap((c) => c.groups.map((m) => m.group.name)))] };
 }
 
-const deciderOf = (context: DeciderContext, approval: Pick<ToolCallApproval, "consumer">): Decider => ({
+/** Whether the call is the user's own: made by one of their consumers since it took its name. */
+function isCaller(context: DeciderContext, approval: Pick<ToolCallApproval, "consumer" | "requestedAt">): boolean {
+  const since = context.consumers.get(approval.consumer);
+  return since !== undefined && approval.requestedAt >= since;
+}
+
+const deciderOf = (context: DeciderContext, approval: Pick<ToolCallApproval, "consumer" | "requestedAt">): Decider => ({
   role: context.role,
-  isCaller: context.consumers.has(approval.consumer),
+  isCaller: isCaller(context, approval),
   groups: context.groups,
 });
 
 /** What a user may see: everything for admins, else their own calls and those their groups approve. */
 function visibleTo(context: DeciderContext): Prisma.ToolCallApprovalWhereInput {
   if (context.role === "admin") return {};
-  return { OR: [{ consumer: { in: [...context.consumers] } }, { kind: "approve", approvers: { hasSome: context.groups } }] };
+  const own = [...context.consumers].map(([consumer, since]) => ({ consumer, requestedAt: { gte: since } }));
+  return { OR: [...own, { kind: "approve", approvers: { hasSome: context.groups } }] };
 }
 
 /** A status that is past its expiry reads as expired, whether or not a claim has marked it yet. */
@@ -144,6 +166,18 @@ async function ruleDefinition(approval: ToolCallApproval): Promise<unknown> {
   return acl?.tools?.find((t) => t.name === approval.rule) ?? null;
 }
 
+/**
+ * For a developer, the calls of the consumer that made the call, as the audit explorer bounds them (each consumer
+ * from when it took its name): those of the current consumer of that name if it had the name then, else those
+ * from before it took it (an earlier namesake's). Admins and viewers read every event.
+ */
+async function callerTenure(user: CurrentUser, approval: ToolCallApproval): Promise<Prisma.AuditEventWhereInput> {
+  if (user.role !== "developer") return {};
+  const current = await db().consumer.findUnique({ where: { username: approval.consumer }, select: { namedAt: true } });
+  if (!current) return {};
+  return { time: current.namedAt <= approval.requestedAt ? { gte: current.namedAt } : { lt: current.namedAt } };
+}
+
 export async function getApproval(user: CurrentUser, id: string, now = new Date()): Promise<ApprovalDetail> {
   const context = await deciderContext(user);
   const approval = await db().toolCallApproval.findUnique({ where: { id } });
@@ -151,7 +185,7 @@ export async function getApproval(user: CurrentUser, id: string, now = new Date(
   const [definition, recent, forwarded] = await Promise.all([
     ruleDefinition(approval),
     db().auditEvent.findMany({
-      where: { consumerName: approval.consumer },
+      where: { consumerName: approval.consumer, ...(await callerTenure(user, approval)) },
       orderBy: { time: "desc" },
       take: 10,
       select: { id: true, time: true, serverName: true, toolName: true, method: true, decision: true, reason: true },

@@ -43,7 +43,7 @@ describe("auditScopeFor", () => {
     await db().consumer.create({ data: { username: "not-mine" } });
     expect(await auditScopeFor({ id: developer.id, role: "admin" })).toEqual({ consumers: "all" });
     expect(await auditScopeFor({ id: developer.id, role: "viewer" })).toEqual({ consumers: "all" });
-    expect(await auditScopeFor({ id: developer.id, role: "developer" })).toEqual({ consumers: [{ name: "mine-1", since: mine.createdAt }] });
+    expect(await auditScopeFor({ id: developer.id, role: "developer" })).toEqual({ consumers: [{ name: "mine-1", since: mine.namedAt }] });
   });
 });
 

@@ -24,11 +24,11 @@ export function auditFilterOrThrow(params: URLSearchParams): AuditFilter {
   return filter;
 }
 
-/** Admins and viewers read every event; a developer only the events of consumers they own, since each was made. */
+/** Admins and viewers read every event; a developer only the events of consumers they own, since each took its name. */
 export async function auditScopeFor(user: Pick<CurrentUser, "id" | "role">): Promise<AuditScope> {
   if (user.role !== "developer") return ALL_EVENTS;
-  const owned = await db().consumer.findMany({ where: { ownerUserId: user.id }, select: { username: true, createdAt: true } });
-  return { consumers: owned.map((c) => ({ name: c.username, since: c.createdAt })) };
+  const owned = await db().consumer.findMany({ where: { ownerUserId: user.id }, select: { username: true, namedAt: true } });
+  return { consumers: owned.map((c) => ({ name: c.username, since: c.namedAt })) };
 }
 
 export function auditEventsPage(filter: AuditFilter, scope: AuditScope) {

@@ -11,6 +11,7 @@ import { activeKeyFilter } from "./api-keys";
 import { ConsoleError, notFound } from "./errors";
 import { readSelfServiceSettings } from "./settings";
 import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/consumer";
+import { voidApprovalsOfConsumers } from "../controlplane/approval-rules";
 import { configWrite } from "../controlplane/config-check";
 import { revokeGrants } from "../oauth-server/grants";
 import { consumerNameFor } from "../oauth-server/consumer-name";
@@ -211,20 +212,23 @@ export async function updateConsumer(actor: CurrentUser, id: string, input: Cons
     const { ownerUserId, groupIds } = await resolveInput(tx, input, id);
     await tx.consumerGroupMember.deleteMany({ where: { consumerId: id, groupId: { notIn: groupIds } } });
     await tx.consumerGroupMember.createMany({ data: groupIds.map((groupId) => ({ consumerId: id, groupId })), skipDuplicates: true });
+    const renamed = before.username !== input.username;
     const consumer = await tx.consumer.update({
       where: { id },
-      data: { username: input.username, customId: input.customId, ownerUserId },
+      data: { username: input.username, customId: input.customId, ownerUserId, ...(renamed ? { namedAt: new Date() } : {}) },
       select: { id: true, username: true },
     });
-    // Sign-ins name the consumer by its username: a renamed one signs in again, and no later namesake inherits them.
-    const revokedGrants = before.username === consumer.username ? 0 : await revokeGrants(tx, { accountId: before.username });
+    // Sign-ins and approvals name the consumer by its username: a renamed one signs in again, its waiting calls
+    // are void, and no later namesake inherits either; its audit trail under the new name starts now (namedAt).
+    const revokedGrants = renamed ? await revokeGrants(tx, { accountId: before.username }) : 0;
+    const voidedApprovals = renamed ? await voidApprovalsOfConsumers(tx, [before.username]) : 0;
     await recordActivity(tx, actor, {
       action: "consumer.update",
       entityType: "consumer",
       entityId: id,
       entityName: consumer.username,
       before,
-      after: { ...(await snapshot(tx, id)), ...(revokedGrants ? { revokedGrants } : {}) },
+      after: { ...(await snapshot(tx, id)), ...(revokedGrants ? { revokedGrants } : {}), ...(voidedApprovals ? { voidedApprovals } : {}) },
     });
     return consumer;
   });
@@ -256,10 +260,19 @@ export async function deleteConsumer(actor: CurrentUser, id: string): Promise<vo
     const before = await snapshot(tx, id);
     if (!before) throw notFound("This consumer");
     // Keys, group memberships and upstream connections go with it (ON DELETE CASCADE); its MCP clients' sign-ins
-    // too, or a consumer made later with the same name (a recycled email) would inherit them.
+    // and its waiting calls' approvals too, or a consumer made later with the same name (a recycled email) would
+    // inherit them.
     await tx.consumer.delete({ where: { id } });
     const revokedGrants = await revokeGrants(tx, { accountId: before.username });
-    await recordActivity(tx, actor, { action: "consumer.delete", entityType: "consumer", entityId: id, entityName: before.username, before, after: { revokedGrants } });
+    const voidedApprovals = await voidApprovalsOfConsumers(tx, [before.username]);
+    await recordActivity(tx, actor, {
+      action: "consumer.delete",
+      entityType: "consumer",
+      entityId: id,
+      entityName: before.username,
+      before,
+      after: { revokedGrants, ...(voidedApprovals ? { voidedApprovals } : {}) },
+    });
   });
 }
 

@@ -28,3 +28,14 @@ export async function voidApprovalsWithoutRule(tx: Prisma.TransactionClient, con
   const { count } = await tx.toolCallApproval.updateMany({ where: { id: { in: orphaned }, status: { in: ["pending", "approved"] } }, data: { status: "void" } });
   return count;
 }
+
+/**
+ * Marks void the waiting approvals — pending, or approved and not yet used — of consumers deleted or renamed:
+ * approvals name the consumer by its username, so a later consumer of that name (a recycled email) would
+ * otherwise confirm the old one's calls, or have its identical call forwarded on the old one's approval.
+ */
+export async function voidApprovalsOfConsumers(tx: Prisma.TransactionClient, usernames: readonly string[]): Promise<number> {
+  if (usernames.length === 0) return 0;
+  const { count } = await tx.toolCallApproval.updateMany({ where: { consumer: { in: [...usernames] }, status: { in: ["pending", "approved"] } }, data: { status: "void" } });
+  return count;
+}

@@ -20,6 +20,7 @@ import { displayPrefix, hashApiKey } from "../core/keys/api-key";
 import { decryptSecret } from "../core/vault/secret-box";
 import { recordActivity } from "../console/activity";
 import { ConsoleError } from "../console/errors";
+import { voidApprovalsOfConsumers } from "./approval-rules";
 import { assertConfigAccepted } from "./config-check";
 import { hashInputSchema } from "../console/tool-diff";
 import { limitRuleColumns } from "./limit-rule-rows";
@@ -74,9 +75,14 @@ async function syncConsumers(tx: Tx, config: GatewayConfig, groupIds: Map<string
   // Disabled consumers are not part of the gateway's configuration; leave them be.
   const gone = await tx.consumer.findMany({ where: { username: { notIn: [...wanted] }, disabledAt: null }, select: { username: true } });
   await tx.consumer.deleteMany({ where: { username: { in: gone.map((c) => c.username) } } });
-  // As when an admin deletes one (lib/console/consumers.ts): its MCP clients' sign-ins go too, or a consumer the
-  // file names later under the same username (a rename is a delete and a create) would inherit them.
+  // As when an admin deletes one (lib/console/consumers.ts): its MCP clients' sign-ins and its waiting calls'
+  // approvals go too, or a consumer the file names later under the same username (a rename is a delete and a
+  // create) would inherit them.
   await revokeAccountsGrants(
+    tx,
+    gone.map((c) => c.username),
+  );
+  await voidApprovalsOfConsumers(
     tx,
     gone.map((c) => c.username),
   );

@@ -17,10 +17,11 @@ export default async function ConsumerAnalyticsPage({ params, searchParams }: { 
   const user = await requirePageRole(ROLES);
   const username = decodeURIComponent((await params).username);
   const consumer = await consumerKeysOverview(username);
-  // Developers see their own consumers only; the check is here, on the server.
+  // Developers see their own consumers only, from when each took its name (the traffic before is an earlier
+  // namesake's, lib/console/audit-events.ts auditScopeFor); the check is here, on the server.
   if (user.role === "developer" && consumer?.ownerUserId !== user.id) forbidden();
   const range = parseRange((await searchParams).range);
-  const { series, rows } = await consumerDashboard(range, username);
+  const { series, rows } = await consumerDashboard(range, username, user.role === "developer" ? consumer?.namedAt : undefined);
   const denied = rows.filter((r) => r.denials > 0);
   const observer = user.role !== "developer";
   return (
