@@ -58,6 +58,8 @@ export const ERROR_TABLE = {
   approval_required: { http: 200, jsonRpc: -32602 },
   approval_rejected: { http: 200, jsonRpc: -32602 },
   approval_expired: { http: 200, jsonRpc: -32602 },
+  /** The caller already has the gateway's cap of calls waiting for a person on this server (approvals/held-calls.ts): refused unasked. */
+  approval_limited: { http: 429, jsonRpc: -32000 },
   /** No console to ask (a gateway configured from a file), or it could not be asked: fail closed. */
   approval_unavailable: { http: 503, jsonRpc: -32603 },
   // Things behind the gateway.

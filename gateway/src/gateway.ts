@@ -12,6 +12,7 @@ import { createProxyHandler, type Logger, type TokenAuthenticator } from "./pipe
 import { CatalogueWatch, type ToolDrift } from "./pipeline/catalogue";
 import { SessionBinder } from "./pipeline/session-binding";
 import { ConfirmationStates, CONNECTION_STATE } from "./approvals/confirmation-state";
+import { HeldCalls } from "./approvals/held-calls";
 import type { ApprovalClaims } from "./control-plane/approval-client";
 import type { UpstreamTokenSource } from "./control-plane/upstream-token-client";
 import { UserCredentials } from "./pipeline/user-credentials";
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   telemetry?: GatewayTelemetry;
   /** The console's approvals (control-plane/approval-client.ts); without, calls that need one are refused. */
   approvals?: ApprovalClaims;
+  /** Calls a consumer may have waiting for a person at once, per server (approvals/held-calls.ts; default 5). */
+  maxHeldCalls?: number;
   /** The console's per-user upstream credentials (control-plane/upstream-token-client.ts); without, per_user routes refuse every call. */
   upstreamTokens?: UpstreamTokenSource;
 }
@@ -96,6 +99,7 @@ export function createGateway(options: GatewayOptions) {
     confirmations: new ConfirmationStates(options.masterKey()),
     connections: new ConfirmationStates(options.masterKey(), CONNECTION_STATE),
     approvals: options.approvals,
+    heldCalls: new HeldCalls(options.maxHeldCalls),
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),
     tokens,
     exchanges: new TokenExchanger(dispatcher, vault),

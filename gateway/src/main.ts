@@ -80,6 +80,7 @@ async function start(options: GatewayOptions) {
     telemetry,
     // Approvals are decided in the console; a gateway configured from a file refuses calls that need one.
     approvals: options.cpUrl ? new ConsoleApprovalClient({ url: options.cpUrl, token: options.dpToken! }) : undefined,
+    maxHeldCalls: options.maxHeldCalls,
     // So are users' own upstream credentials: per_user routes of a gateway configured from a file refuse every call.
     upstreamTokens: options.cpUrl ? new ConsoleUpstreamTokenClient({ url: options.cpUrl, token: options.dpToken! }) : undefined,
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfirmationStates, CONNECTION_STATE } from "./confirmation-state";
+import { ConfirmationStates, CONNECTION_STATE, MAX_REMEMBERED_PER_CONSUMER } from "./confirmation-state";
 
 const key = randomBytes(32);
 const states = new ConfirmationStates(key);
@@ -61,8 +61,19 @@ describe("ConfirmationStates.consume", () => {
   it("lets each state be used once", () => {
     const one = new ConfirmationStates(key);
     const state = one.issue(payload);
-    expect(one.consume(state, payload.expiresAt, 2_000)).toBe(true);
-    expect(one.consume(state, payload.expiresAt, 3_000)).toBe(false);
-    expect(one.consume(one.issue({ ...payload, askedAt: 1_001 }), payload.expiresAt, 3_000)).toBe(true);
+    expect(one.consume(state, payload.expiresAt, 2_000, "dev")).toBe(true);
+    expect(one.consume(state, payload.expiresAt, 3_000, "dev")).toBe(false);
+    expect(one.consume(one.issue({ ...payload, askedAt: 1_001 }), payload.expiresAt, 3_000, "dev")).toBe(true);
+  });
+
+  it("counts each consumer's states apart: one that fills its share is refused, and another is not", () => {
+    const one = new ConfirmationStates(key);
+    let accepted = 0;
+    // More than the whole gateway remembers: before they were counted per consumer, this refused everyone's.
+    for (let i = 0; i < 100_001; i++) if (one.consume(`pcc1.x.flood-${i}`, payload.expiresAt, 2_000, "flooder")) accepted += 1;
+    expect(one.consume(one.issue(payload), payload.expiresAt, 2_000, "someone-else")).toBe(true);
+    expect(accepted).toBe(MAX_REMEMBERED_PER_CONSUMER);
+    // Once the flooder's states expire, it may confirm again.
+    expect(one.consume(one.issue({ ...payload, askedAt: 1_002 }), payload.expiresAt + 1, payload.expiresAt, "flooder")).toBe(true);
   });
 });

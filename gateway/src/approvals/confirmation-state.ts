@@ -64,14 +64,20 @@ function isWirePayload(value: unknown): value is WirePayload {
   );
 }
 
-/** Accepted states remembered until they expire, so each confirms one forwarded call; past this many, new ones are refused. */
+/**
+ * Accepted states remembered until they expire, so each confirms one forwarded call. Counted per consumer (each
+ * state is bound to one consumer's call hash): one past its share is refused, and the others are not; the whole is a
+ * backstop for memory.
+ */
+export const MAX_REMEMBERED_PER_CONSUMER = 1_000;
 const MAX_REMEMBERED = 100_000;
 
 export class ConfirmationStates {
   readonly #key: Buffer;
   readonly #prefix: string;
-  /** MAC of an accepted state → its expiry (epoch ms). */
-  readonly #used = new Map<string, number>();
+  /** Consumer → MAC of an accepted state → its expiry (epoch ms). */
+  readonly #used = new Map<string, Map<string, number>>();
+  #size = 0;
 
   constructor(masterKey: Buffer, purpose: StatePurpose = CONFIRMATION_STATE) {
     this.#key = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), purpose.keyLabel, 32));
@@ -91,16 +97,31 @@ export class ConfirmationStates {
   }
 
   /**
-   * Marks an accepted state used; false when it already was. Remembered by this gateway only: behind a
-   * load balancer, a state could be presented once to each gateway within its expiry (docs/gateway.md).
+   * Marks an accepted state of this consumer's used; false when it already was, or when the consumer has
+   * MAX_REMEMBERED_PER_CONSUMER unexpired ones. Remembered by this gateway only: behind a load balancer, a state
+   * could be presented once to each gateway within its expiry (docs/gateway.md).
    */
-  consume(state: string, expiresAt: number, now: number): boolean {
+  consume(state: string, expiresAt: number, now: number, consumer: string): boolean {
     const mac = state.slice(state.lastIndexOf(".") + 1);
-    if (this.#used.has(mac)) return false;
-    if (this.#used.size >= MAX_REMEMBERED) for (const [key, expiry] of this.#used) if (expiry <= now) this.#used.delete(key);
-    if (this.#used.size >= MAX_REMEMBERED) return false;
-    this.#used.set(mac, expiresAt);
+    let used = this.#used.get(consumer);
+    if (used?.has(mac)) return false;
+    if (used !== undefined && used.size >= MAX_REMEMBERED_PER_CONSUMER) this.#forgetExpired(consumer, used, now);
+    if (this.#size >= MAX_REMEMBERED) for (const [owner, states] of this.#used) this.#forgetExpired(owner, states, now);
+    used = this.#used.get(consumer);
+    if ((used?.size ?? 0) >= MAX_REMEMBERED_PER_CONSUMER || this.#size >= MAX_REMEMBERED) return false;
+    if (used === undefined) this.#used.set(consumer, (used = new Map<string, number>()));
+    used.set(mac, expiresAt);
+    this.#size += 1;
     return true;
+  }
+
+  #forgetExpired(consumer: string, used: Map<string, number>, now: number) {
+    for (const [mac, expiry] of used)
+      if (expiry <= now) {
+        used.delete(mac);
+        this.#size -= 1;
+      }
+    if (used.size === 0) this.#used.delete(consumer);
   }
 
   /** What a presented requestState is; the MAC is checked before its payload is read. */

@@ -33,7 +33,7 @@ describe("judgeConfirmationRetry", () => {
   const callHash = `sha256:${"1".repeat(64)}`;
   const ruleHash = `sha256:${"2".repeat(64)}`;
   const issue = (extra = {}) => states.issue({ callHash, ruleHash, askedAt: 1_000, expiresAt: 100_000, ...extra });
-  const judge = (params: Record<string, unknown>, call = { callHash, ruleHash }) => judgeConfirmationRetry({ tool: "t", params, ...call }, states, 2_000);
+  const judge = (params: Record<string, unknown>, call = { callHash, ruleHash }) => judgeConfirmationRetry({ tool: "t", params, consumer: "c", ...call }, states, 2_000);
   const accept = { [CONFIRM_INPUT_KEY]: { action: "accept", content: { confirm: true } } };
 
   it("asks when there is no state of the gateway's, keeping the upstream's state and answers", () => {

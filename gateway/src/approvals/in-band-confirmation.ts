@@ -92,7 +92,7 @@ export function forwardedParams(params: Record<string, unknown>, payload: Pick<C
  * Throws the refusal (declined, mismatched, forged, expired, reused); an accepted state is used up.
  */
 export function judgeConfirmationRetry(
-  call: { tool: string; params: Record<string, unknown>; callHash: string; ruleHash: string },
+  call: { tool: string; params: Record<string, unknown>; callHash: string; ruleHash: string; consumer: string },
   states: ConfirmationStates,
   now: number,
 ): RetryJudgement {
@@ -123,7 +123,7 @@ export function judgeConfirmationRetry(
       `Tool '${tool}' was not run: the call was not confirmed`,
       `answer ${typeof answer.action === "string" ? answer.action.slice(0, 16) : "without action"}`,
     );
-  if (!states.consume(presented as string, payload.expiresAt, now))
+  if (!states.consume(presented as string, payload.expiresAt, now, call.consumer))
     throw new GatewayError("confirmation_used", `Tool '${tool}' was not run: this confirmation was already used; call it again to be asked anew`, "requestState reused");
   return { kind: "confirmed", params: forwardedParams(params, payload), payload, state: presented as string };
 }

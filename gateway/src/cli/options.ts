@@ -2,6 +2,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { DEFAULT_MAX_HELD_CALLS } from "../approvals/held-calls";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -23,6 +24,7 @@ const optionsSchema = z.object({
     .regex(/^pcdp_[0-9A-Za-z]{32}$/, "a data-plane token looks like pcdp_ followed by 32 letters and digits")
     .optional(),
   auditBufferEvents: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  maxHeldCalls: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_HELD_CALLS),
 });
 
 export type GatewayOptions = z.infer<typeof optionsSchema>;
@@ -44,6 +46,8 @@ const USAGE = `Usage: npm run gateway -- [--config <file.yaml|file.json>] [optio
                          token comes from PORTCULLIS_DP_TOKEN
   --audit-buffer <n>     audit events kept while the control plane is PORTCULLIS_AUDIT_BUFFER_EVENTS
                          unreachable (default 100000; oldest dropped)
+  --max-held-calls <n>   calls a consumer may have waiting for an     PORTCULLIS_MAX_HELD_CALLS
+                         approval at once, per server (default 5)
 SIGHUP reloads the --config file; a file with problems is refused and the old one keeps serving.`;
 
 export class OptionsError extends Error {}
@@ -66,6 +70,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
         "audit-log": { type: "string" },
         "cp-url": { type: "string" },
         "audit-buffer": { type: "string" },
+        "max-held-calls": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -89,6 +94,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): GatewayOpti
     cpUrl: pick("cp-url", "PORTCULLIS_CP_URL"),
     dpToken: env.PORTCULLIS_DP_TOKEN || undefined,
     auditBufferEvents: pick("audit-buffer", "PORTCULLIS_AUDIT_BUFFER_EVENTS"),
+    maxHeldCalls: pick("max-held-calls", "PORTCULLIS_MAX_HELD_CALLS"),
   });
   if (!result.success) {
     const names: Record<string, string> = { dpToken: "PORTCULLIS_DP_TOKEN" };

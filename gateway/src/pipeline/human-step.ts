@@ -9,21 +9,23 @@
 //   `approved`, which it does once per approval across all gateways. With a
 //   progressToken and `wait_seconds`, the call is held open on an SSE response,
 //   the claim repeated and progress sent, until it is decided or the wait ends.
+//   A consumer has a few such claims at once per server on this gateway
+//   (approvals/held-calls.ts); past them the call is refused, unasked.
 // Whatever cannot be decided — no console, console unreachable or wrong,
 // expired by this gateway's clock — is refused; nothing is forwarded on doubt.
 import os from "node:os";
-import { setTimeout as delay } from "node:timers/promises";
 import { callHash } from "../../../lib/core/approvals/call-hash";
 import type { ApprovalClaim } from "../../../lib/core/controlplane/protocol";
 import { normaliseToolName } from "../../../lib/core/acl/decide";
 import { redactArguments } from "../../../lib/core/redaction/argument-redaction";
 import { judgeApprovalAnswer, type ApprovalOutcome } from "../approvals/approval-answer";
 import type { ConfirmationStates } from "../approvals/confirmation-state";
+import type { HeldCalls } from "../approvals/held-calls";
 import { canConfirmInBand, confirmationRequest, judgeConfirmationRetry } from "../approvals/in-band-confirmation";
 import type { ApprovalClaims } from "../control-plane/approval-client";
 import { GatewayError } from "../errors";
 import type { GatewayMetrics } from "../metrics/gateway-metrics";
-import type { RequestContext } from "./context";
+import type { ClientGone, RequestContext } from "./context";
 import { respondWithInterimResult } from "./respond-with-error";
 import { sseMessage } from "../transport/sse";
 import type { HeldCall } from "./tool-access";
@@ -35,6 +37,8 @@ export interface HumanStepDeps {
   confirmations: ConfirmationStates;
   /** The console, when the gateway has one; a gateway configured from a file cannot ask for approvals. */
   approvals: ApprovalClaims | undefined;
+  /** The calls this gateway is asking the console about, per server and consumer. */
+  heldCalls: HeldCalls;
   metrics: GatewayMetrics;
   log: { warn(fields: Record<string, unknown>, message: string): void };
 }
@@ -67,7 +71,7 @@ export async function holdForPerson(ctx: RequestContext, held: HeldCall, deps: H
 function confirmInBand(ctx: RequestContext, held: HeldCall, hash: string, deps: HumanStepDeps, cors: Record<string, string>, count: (outcome: string) => void): boolean {
   const { requirement, message, tool } = held;
   const now = Date.now();
-  const judged = judgeConfirmationRetry({ tool, params: message.params!, callHash: hash, ruleHash: requirement.ruleHash }, deps.confirmations, now);
+  const judged = judgeConfirmationRetry({ tool, params: message.params!, callHash: hash, ruleHash: requirement.ruleHash, consumer: ctx.caller!.username }, deps.confirmations, now);
   if (judged.kind === "confirmed") {
     message.params = judged.params;
     message.raw.params = judged.params;
@@ -130,12 +134,25 @@ async function claimApproval(
       `Tool '${tool}' needs ${what}, which this gateway cannot ask for: it has no console (it is configured from a file)`,
       "no control plane",
     );
-  const claim = claimFor(ctx, held, hash);
-  const ask = async () => judgeApprovalAnswer(await approvals.claim(claim), { tool, kind: requirement.action }, new Date());
-  let outcome = await ask();
-  const progressToken = progressTokenOf(held.message.params!);
-  if (!outcome.forward && outcome.pending && progressToken !== undefined && requirement.waitSeconds > 0) {
-    outcome = await waitForDecision(ctx, outcome, ask, { progressToken, waitSeconds: requirement.waitSeconds, what }, cors);
+  const consumer = ctx.caller!.username;
+  const release = deps.heldCalls.take(ctx.route!.name, consumer);
+  if (release === undefined)
+    throw new GatewayError(
+      "approval_limited",
+      `Tool '${tool}' needs ${what}, and ${deps.heldCalls.max} of your calls to this server already wait for a person: call it again once one is decided`,
+      `${deps.heldCalls.max} calls of ${consumer} already held on this gateway`,
+    );
+  let outcome: ApprovalOutcome;
+  try {
+    const claim = claimFor(ctx, held, hash);
+    const ask = async () => judgeApprovalAnswer(await approvals.claim(claim), { tool, kind: requirement.action }, new Date());
+    outcome = await ask();
+    const progressToken = progressTokenOf(held.message.params!);
+    if (!outcome.forward && outcome.pending && progressToken !== undefined && requirement.waitSeconds > 0) {
+      outcome = await waitForDecision(ctx, outcome, ask, { progressToken, waitSeconds: requirement.waitSeconds, what }, cors);
+    }
+  } finally {
+    release();
   }
   if (!outcome.forward) throw outcome.error;
   ctx.approval = outcome.approval;
@@ -174,18 +191,25 @@ async function waitForDecision(
       method: "notifications/progress",
       params: { progressToken: wait.progressToken, progress: elapsed, total: wait.waitSeconds, message: `Waiting for ${wait.what} at ${String(url)}` },
     });
-    await delay(Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())), undefined, { signal: abortSignalOf(ctx) }).catch(() => {});
+    await pause(ctx.clientGone, Math.min(WAIT_POLL_MS, Math.max(0, deadline - Date.now())));
     if (ctx.clientGone.aborted) break;
     outcome = await ask();
   }
   return outcome;
 }
 
-function abortSignalOf(ctx: RequestContext): AbortSignal {
-  const controller = new AbortController();
-  if (ctx.clientGone.aborted) controller.abort();
-  else ctx.clientGone.once("abort", () => controller.abort());
-  return controller.signal;
+/** Waits ms, or until the client goes; its listener is removed either way, so a long wait adds none. */
+function pause(gone: ClientGone, ms: number): Promise<void> {
+  if (gone.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      gone.off("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    gone.once("abort", done);
+  });
 }
 
 function writeEvent(ctx: RequestContext, message: unknown): void {

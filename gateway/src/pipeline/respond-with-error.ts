@@ -39,6 +39,7 @@ const DENIALS = new Set<ErrorCode>([
   "approval_required",
   "approval_rejected",
   "approval_expired",
+  "approval_limited",
   "upstream_not_connected",
   "upstream_connection_broken",
   "url_elicitation_undeclared",

@@ -144,7 +144,7 @@ async function credentialOrAnswer(ctx: RequestContext, deps: UpstreamConnectionD
     return undefined;
   }
   if (retry?.kind === "answered") {
-    if (!deps.connections.consume(retry.state, retry.payload.expiresAt, Date.now()))
+    if (!deps.connections.consume(retry.state, retry.payload.expiresAt, Date.now(), ctx.caller!.username))
       throw new GatewayError("connection_state_used", "The request was not run: this requestState was already used; send the request again", "requestState reused");
     // What the gateway added is taken out; the upstream's own state and answers, if it asked first, go back.
     askable!.request.params = forwardedParams(askable!.request.params!, retry.payload);

@@ -49,7 +49,14 @@ export interface TestGateway {
 /** `document` may be a function of the gateway's own URL (for public_url and audiences). */
 export async function startTestGateway(
   document: unknown,
-  options: { env?: Record<string, string | undefined>; masterKey?: Buffer; publicUrl?: string; telemetry?: GatewayTelemetry; approvals?: ApprovalClaims } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    masterKey?: Buffer;
+    publicUrl?: string;
+    telemetry?: GatewayTelemetry;
+    approvals?: ApprovalClaims;
+    maxHeldCalls?: number;
+  } = {},
 ): Promise<TestGateway> {
   const audit = new MemoryAuditSink();
   const logs: LogLine[] = [];
@@ -63,6 +70,7 @@ export async function startTestGateway(
     publicUrl: options.publicUrl,
     telemetry: options.telemetry,
     approvals: options.approvals,
+    maxHeldCalls: options.maxHeldCalls,
     log: { info: line("info"), warn: line("warn"), error: line("error") },
   });
   const server = http.createServer(gateway.handler);
