@@ -16,7 +16,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { callHash } from "../../../lib/core/approvals/call-hash";
 import type { ApprovalClaim } from "../../../lib/core/controlplane/protocol";
 import { normaliseToolName } from "../../../lib/core/acl/decide";
-import { redactArguments } from "../../../lib/core/redaction/argument-redaction";
+import { redactArguments, type ArgumentHasher } from "../../../lib/core/redaction/argument-redaction";
 import { judgeApprovalAnswer, type ApprovalOutcome } from "../approvals/approval-answer";
 import type { ConfirmationStates } from "../approvals/confirmation-state";
 import { canConfirmInBand, confirmationRequest, judgeConfirmationRetry } from "../approvals/in-band-confirmation";
@@ -37,6 +37,8 @@ export interface HumanStepDeps {
   approvals: ApprovalClaims | undefined;
   metrics: GatewayMetrics;
   log: { warn(fields: Record<string, unknown>, message: string): void };
+  /** Hashes `redact_args` values, in the approval the console shows and in audit events. */
+  argumentHasher: ArgumentHasher;
 }
 
 const HOSTNAME = os.hostname();
@@ -88,7 +90,7 @@ function confirmInBand(ctx: RequestContext, held: HeldCall, hash: string, deps: 
   return false;
 }
 
-function claimFor(ctx: RequestContext, held: HeldCall, hash: string): ApprovalClaim {
+function claimFor(ctx: RequestContext, held: HeldCall, hash: string, hasher: ArgumentHasher): ApprovalClaim {
   const { requirement, tool } = held;
   const route = ctx.route!;
   const caller = ctx.caller!;
@@ -100,7 +102,7 @@ function claimFor(ctx: RequestContext, held: HeldCall, hash: string): ApprovalCl
     tool,
     consumer: caller.username,
     groups: [...caller.groups],
-    arguments: redactArguments(held.args, route.redactArgs.get(normaliseToolName(tool)) ?? []),
+    arguments: redactArguments(held.args, route.redactArgs.get(normaliseToolName(tool)) ?? [], hasher),
     rule: requirement.rule,
     rule_hash: requirement.ruleHash,
     config_version: ctx.config!.configVersion,
@@ -130,7 +132,7 @@ async function claimApproval(
       `Tool '${tool}' needs ${what}, which this gateway cannot ask for: it has no console (it is configured from a file)`,
       "no control plane",
     );
-  const claim = claimFor(ctx, held, hash);
+  const claim = claimFor(ctx, held, hash, deps.argumentHasher);
   const ask = async () => judgeApprovalAnswer(await approvals.claim(claim), { tool, kind: requirement.action }, new Date());
   let outcome = await ask();
   const progressToken = progressTokenOf(held.message.params!);
