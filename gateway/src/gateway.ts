@@ -21,11 +21,12 @@ import { TokenExchanger } from "./oauth/token-exchange";
 import { TokenValidator } from "./oauth/token-validator";
 import { VaultResolver } from "./vault/vault-resolver";
 import { VaultError } from "../../lib/core/vault/vault-error";
+import { ArgumentHasher } from "../../lib/core/redaction/argument-redaction";
 import type { GatewayTelemetry } from "./telemetry/request-trace";
 
 export interface GatewayOptions {
   audit: AuditSink;
-  /** The master key: decrypts the built-in vault and keys session binding. */
+  /** The master key: decrypts the built-in vault and keys session binding and the hashes of redacted arguments. */
   masterKey: () => Buffer;
   env: Readonly<Record<string, string | undefined>>;
   publicUrl?: string;
@@ -98,6 +99,7 @@ export function createGateway(options: GatewayOptions) {
     sessions: new SessionBinder(options.masterKey()),
     confirmations: new ConfirmationStates(options.masterKey()),
     connections: new ConfirmationStates(options.masterKey(), CONNECTION_STATE),
+    argumentHasher: new ArgumentHasher(options.masterKey()),
     approvals: options.approvals,
     heldCalls: new HeldCalls(options.maxHeldCalls),
     metadata: new UpstreamMetadataCache(dispatcher, (message, fields) => options.log.warn(fields, message)),

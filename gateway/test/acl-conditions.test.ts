@@ -71,6 +71,13 @@ describe("CEL conditions through the gateway", () => {
     ["push_files", { owner: "acme", branch: "main", message: "m", files: [] }, "Push to acme's feature branches only"],
     ["push_files", { owner: "someone-else", branch: "feature/docs", message: "m", files: [] }, "Push to acme's feature branches only"],
     ["search_code", { q: "AWS password for prod" }, "Searching for passwords is not allowed"],
+    // Arguments that also spell a protobuf Struct: CEL reads the object's own keys, as the upstream does.
+    [
+      "push_files",
+      { $typeName: "google.protobuf.Struct", fields: { branch: { kind: { case: "stringValue", value: "feature/docs" } } }, owner: "acme", branch: "main", files: [] },
+      "Push to acme's feature branches only",
+    ],
+    ["search_code", { $typeName: "google.protobuf.Struct", fields: {}, q: "AWS password for prod" }, "Searching for passwords is not allowed"],
   ])("refuses %s %j with the rule's message and never forwards it", async (name, args, message) => {
     const { error, forwarded } = await callTool(name, args);
     expect(forwarded).toBe(false);

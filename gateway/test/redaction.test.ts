@@ -5,7 +5,9 @@
 // recorded only as hashes.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ArgumentHasher } from "../../lib/core/redaction/argument-redaction";
 import { fakeMcpServer } from "./support/fake-mcp-server";
 import { startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
@@ -18,6 +20,7 @@ const SECRET_CONTENT = "the quarterly numbers nobody may read";
 const resultText = `config:\ntoken: ${GITHUB_TOKEN}\nkey: ${PRIVATE_KEY}\ninternal: ${ACME_TOKEN}\nend`;
 const expectedText = "config:\ntoken: [redacted:github]\nkey: [redacted:private_key]\ninternal: [redacted:acme]\nend";
 
+const MASTER_KEY = randomBytes(32);
 let upstream: RecordingUpstream;
 let gw: TestGateway;
 let client: Client;
@@ -42,23 +45,26 @@ beforeAll(async () => {
       setImmediate(() => res.end(event.slice(cuts[1])));
     });
   });
-  gw = await startTestGateway({
-    version: 1,
-    consumer_groups: [{ name: "developer" }],
-    consumers: [{ username: "dev-user", groups: ["developer"], keys: [{ key: "dev-api-key-1" }] }],
-    secret_patterns: [{ name: "acme", pattern: "\\bacme_live_[0-9a-f]{16}" }],
-    servers: [
-      {
-        name: "github",
-        path: "/github-mcp",
-        upstream: upstream.url,
-        auth: { mode: "passthrough" },
-        result_redaction: "secrets",
-        audit_arguments: true,
-        acl: { tools: [{ name: "push_files", redact_args: ["args.content", "args.files[*].content"] }] },
-      },
-    ],
-  });
+  gw = await startTestGateway(
+    {
+      version: 1,
+      consumer_groups: [{ name: "developer" }],
+      consumers: [{ username: "dev-user", groups: ["developer"], keys: [{ key: "dev-api-key-1" }] }],
+      secret_patterns: [{ name: "acme", pattern: "\\bacme_live_[0-9a-f]{16}" }],
+      servers: [
+        {
+          name: "github",
+          path: "/github-mcp",
+          upstream: upstream.url,
+          auth: { mode: "passthrough" },
+          result_redaction: "secrets",
+          audit_arguments: true,
+          acl: { tools: [{ name: "push_files", redact_args: ["args.content", "args.files[*].content"] }] },
+        },
+      ],
+    },
+    { masterKey: MASTER_KEY },
+  );
   client = new Client({ name: "portcullis-test", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${gw.url}/github-mcp`), { requestInit: { headers: { apikey: "dev-api-key-1", authorization: "Bearer gho_token" } } }),
@@ -109,6 +115,9 @@ describe("redact_args", () => {
         { path: "b.md", content: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) },
       ],
     });
+    // Keyed by the master key: what any gateway of the installation records, and not the plain SHA-256 a reader could recompute.
+    expect(event.arguments!.content).toBe(new ArgumentHasher(MASTER_KEY).hash(SECRET_CONTENT));
+    expect(event.arguments!.content).not.toBe(`sha256:${createHash("sha256").update(JSON.stringify(SECRET_CONTENT)).digest("hex").slice(0, 16)}`);
     expect(JSON.stringify(event)).not.toContain(SECRET_CONTENT);
     expect(JSON.stringify(gw.logs)).not.toContain(SECRET_CONTENT);
     // The upstream still gets the arguments as sent.

@@ -17,7 +17,7 @@ import os from "node:os";
 import { callHash } from "../../../lib/core/approvals/call-hash";
 import type { ApprovalClaim } from "../../../lib/core/controlplane/protocol";
 import { normaliseToolName } from "../../../lib/core/acl/decide";
-import { redactArguments } from "../../../lib/core/redaction/argument-redaction";
+import { redactArguments, type ArgumentHasher } from "../../../lib/core/redaction/argument-redaction";
 import { judgeApprovalAnswer, type ApprovalOutcome } from "../approvals/approval-answer";
 import type { ConfirmationStates } from "../approvals/confirmation-state";
 import type { HeldCalls } from "../approvals/held-calls";
@@ -41,6 +41,8 @@ export interface HumanStepDeps {
   heldCalls: HeldCalls;
   metrics: GatewayMetrics;
   log: { warn(fields: Record<string, unknown>, message: string): void };
+  /** Hashes `redact_args` values, in the approval the console shows and in audit events. */
+  argumentHasher: ArgumentHasher;
 }
 
 const HOSTNAME = os.hostname();
@@ -92,7 +94,7 @@ function confirmInBand(ctx: RequestContext, held: HeldCall, hash: string, deps: 
   return false;
 }
 
-function claimFor(ctx: RequestContext, held: HeldCall, hash: string): ApprovalClaim {
+function claimFor(ctx: RequestContext, held: HeldCall, hash: string, hasher: ArgumentHasher): ApprovalClaim {
   const { requirement, tool } = held;
   const route = ctx.route!;
   const caller = ctx.caller!;
@@ -104,7 +106,7 @@ function claimFor(ctx: RequestContext, held: HeldCall, hash: string): ApprovalCl
     tool,
     consumer: caller.username,
     groups: [...caller.groups],
-    arguments: redactArguments(held.args, route.redactArgs.get(normaliseToolName(tool)) ?? []),
+    arguments: redactArguments(held.args, route.redactArgs.get(normaliseToolName(tool)) ?? [], hasher),
     rule: requirement.rule,
     rule_hash: requirement.ruleHash,
     config_version: ctx.config!.configVersion,
@@ -144,7 +146,7 @@ async function claimApproval(
     );
   let outcome: ApprovalOutcome;
   try {
-    const claim = claimFor(ctx, held, hash);
+    const claim = claimFor(ctx, held, hash, deps.argumentHasher);
     const ask = async () => judgeApprovalAnswer(await approvals.claim(claim), { tool, kind: requirement.action }, new Date());
     outcome = await ask();
     const progressToken = progressTokenOf(held.message.params!);

@@ -4,11 +4,11 @@
 import { randomUUID } from "node:crypto";
 import type { AuditEvent } from "../../../lib/core/audit/event";
 import { normaliseToolName } from "../../../lib/core/acl/decide";
-import { hashArgument, redactArguments } from "../../../lib/core/redaction/argument-redaction";
+import { redactArguments, type ArgumentHasher } from "../../../lib/core/redaction/argument-redaction";
 import type { RequestContext } from "./context";
 import type { ProxyDeps } from "./handle-request";
 
-function auditEvent(ctx: RequestContext): AuditEvent {
+function auditEvent(ctx: RequestContext, hasher: ArgumentHasher): AuditEvent {
   return {
     id: randomUUID(),
     time: ctx.time.toISOString(),
@@ -33,7 +33,7 @@ function auditEvent(ctx: RequestContext): AuditEvent {
     bytes_out: ctx.bytesOut,
     token_hash: ctx.tokenHash ?? null,
     session: ctx.upstreamSessionId !== undefined,
-    arguments: auditedArguments(ctx),
+    arguments: auditedArguments(ctx, hasher),
     redactions: ctx.redactions,
     approval: ctx.approval,
     config_version: ctx.config?.configVersion ?? null,
@@ -44,18 +44,18 @@ function auditEvent(ctx: RequestContext): AuditEvent {
 const MAX_AUDITED_ARGUMENT_CHARACTERS = 4096;
 
 /** The first tools/call's arguments on an `audit_arguments` route, with its rule's sensitive paths hashed. */
-function auditedArguments(ctx: RequestContext): Record<string, unknown> | undefined {
+function auditedArguments(ctx: RequestContext, hasher: ArgumentHasher): Record<string, unknown> | undefined {
   const route = ctx.route;
   const call = route?.auditArguments ? ctx.body?.messages.find((m) => m.kind === "request" && m.method === "tools/call") : undefined;
   if (call?.kind !== "request") return undefined;
   const args = (call.params!.arguments ?? {}) as Record<string, unknown>;
-  const redacted = redactArguments(args, route!.redactArgs.get(normaliseToolName(call.params!.name as string)) ?? []);
-  return JSON.stringify(redacted).length > MAX_AUDITED_ARGUMENT_CHARACTERS ? { $hash: hashArgument(redacted) } : redacted;
+  const redacted = redactArguments(args, route!.redactArgs.get(normaliseToolName(call.params!.name as string)) ?? [], hasher);
+  return JSON.stringify(redacted).length > MAX_AUDITED_ARGUMENT_CHARACTERS ? { $hash: hasher.hash(redacted) } : redacted;
 }
 
-export function recordOutcome(ctx: RequestContext, deps: Pick<ProxyDeps, "audit" | "metrics" | "log">) {
+export function recordOutcome(ctx: RequestContext, deps: Pick<ProxyDeps, "audit" | "metrics" | "log" | "argumentHasher">) {
   try {
-    const event = auditEvent(ctx);
+    const event = auditEvent(ctx, deps.argumentHasher);
     deps.audit.emit(event);
     if (event.server !== null) {
       deps.metrics.record({

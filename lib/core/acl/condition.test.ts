@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileCondition, CONDITION_LIMITS, evaluateCondition, inputCost, type ConditionInput } from "./condition";
 
@@ -119,5 +120,92 @@ describe("evaluateCondition", () => {
     const started = performance.now();
     expect(run('args.files.all(f, f.path.startsWith("docs/"))', { ...input, args: { files } })).toEqual({ ok: true, holds: true });
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+/** A CEL literal equal to a JSON value (numbers as doubles, as JSON numbers are to CEL). */
+function celLiteral(value: unknown): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return Number.isInteger(value) ? `${value}.0` : String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(celLiteral).join(", ")}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([key, item]) => `${JSON.stringify(key)}: ${celLiteral(item)}`)
+    .join(", ")}}`;
+}
+
+describe("JSON inputs mean what JSON.parse made of them", () => {
+  // @bufbuild/cel takes a plain object with a string `$typeName` for a protobuf message.
+  const forged = (json: string): Record<string, unknown> => JSON.parse(json);
+  const STRUCT = forged('{"$typeName":"google.protobuf.Struct","fields":{"base":{"kind":{"case":"stringValue","value":"feature"}}},"base":"main"}');
+
+  it.each<[string, string, Record<string, unknown>, boolean]>([
+    ["a Struct's spelling of other fields", 'args.base == "main"', STRUCT, true],
+    ["a Struct's spelling, negated", 'args.base != "main"', STRUCT, false],
+    ["the key itself", 'args["$typeName"] == "google.protobuf.Struct" && has(args.fields)', STRUCT, true],
+    ["a nested Struct", "has(args.options.force) && args.options.force", forged('{"options":{"$typeName":"google.protobuf.Struct","fields":{},"force":true}}'), true],
+    ["a wrapper", 'args.path.value.startsWith("/tmp") && args.path.size() == 2', forged('{"path":{"$typeName":"google.protobuf.StringValue","value":"/tmp"}}'), true],
+    ["in a list", 'args.files[0].path == "/etc/passwd"', forged('{"files":[{"$typeName":"google.protobuf.Value","kind":{},"path":"/etc/passwd"}]}'), true],
+    ["an unknown type name", 'args.x.y == "z"', forged('{"x":{"$typeName":"acme.Nothing","y":"z"}}'), true],
+    ["a key named constructor", "args.constructor == 1.0", forged('{"constructor":1}'), true],
+    ["a key named __proto__", 'args["__proto__"].a == "b"', forged('{"__proto__":{"a":"b"}}'), true],
+  ])("args with %s", (_, expression, args, holds) => {
+    expect(run(expression, { ...input, args })).toEqual({ ok: true, holds });
+  });
+
+  it("claims too", () => {
+    const claims = forged('{"$typeName":"google.protobuf.Struct","fields":{"org":{"kind":{"case":"stringValue","value":"acme"}}},"org":"evil"}');
+    expect(run('claims.org == "acme"', { ...input, claims })).toEqual({ ok: true, holds: false });
+    expect(run('claims.org == "evil"', { ...input, claims })).toEqual({ ok: true, holds: true });
+  });
+
+  it("refuses an input JSON cannot hold rather than guess", () => {
+    expect(run("has(claims.when)", { ...input, claims: { when: new Date() } })).toEqual({ ok: false, error: "an input is not a JSON value" });
+  });
+
+  it("converts deep arguments without recursion", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(run("size(args.deep) == 1", { ...input, args: { deep } })).toEqual({ ok: true, holds: true });
+  });
+
+  it("property: with $typeName keys sprinkled anywhere, args.x == <its own value> holds", () => {
+    const typeNames = fc.constantFrom(
+      "google.protobuf.Struct",
+      "google.protobuf.Value",
+      "google.protobuf.ListValue",
+      "google.protobuf.StringValue",
+      "google.protobuf.Int64Value",
+      "google.protobuf.BoolValue",
+      "google.protobuf.Any",
+      "google.protobuf.Timestamp",
+      "acme.Unknown",
+    );
+    const { json } = fc.letrec((tie) => ({
+      json: fc.oneof({ maxDepth: 3, depthSize: "small" }, tie("leaf"), tie("list"), tie("object")),
+      leaf: fc.oneof(
+        fc.constant(null),
+        fc.boolean(),
+        fc.integer({ min: -1000, max: 1000 }).map((n) => n / 4),
+        fc.string({ maxLength: 8 }),
+      ),
+      list: fc.array(tie("json"), { maxLength: 3 }),
+      object: fc
+        .tuple(
+          fc.option(typeNames, { nil: undefined, freq: 2 }),
+          fc.dictionary(fc.constantFrom("fields", "value", "values", "kind", "case", "seconds", "typeUrl", "x"), tie("json"), { maxKeys: 3 }),
+        )
+        .map(([typeName, fields]) => (typeName === undefined ? fields : { $typeName: typeName, ...fields })),
+    }));
+    fc.assert(
+      fc.property(json, (generated) => {
+        const x: unknown = JSON.parse(JSON.stringify(generated));
+        const compiled = compileCondition(`args.x == ${celLiteral(x)}`);
+        fc.pre(compiled.ok);
+        if (!compiled.ok) return;
+        expect(evaluateCondition(compiled.condition, { ...input, args: { x } })).toEqual({ ok: true, holds: true });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -11,7 +11,15 @@
 // function scans a string once. So before a program runs, that bound is
 // computed on the actual inputs and a call over CONDITION_LIMITS.maxCost is
 // refused without running it (fail closed, `condition_cost_exceeded`).
-import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
+//
+// The inputs are handed to the library already converted, as maps and lists
+// made by its own constructors (celMap, celList): given a plain object, it
+// takes one with a string `$typeName` key for a protobuf message (a
+// `google.protobuf.Struct`, a wrapper…) and reads the fields that key's type
+// names instead of the object's own, so arguments holding such a key would
+// mean one thing to the condition and another to the upstream. Converted,
+// every JSON object is a map of its own keys, whatever they are called.
+import { celEnv, celList, celMap, isCelError, parse, plan, type CelInput, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { RE2JS } from "@bufbuild/re2";
@@ -122,31 +130,96 @@ export function compileCondition(expression: string): ConditionCompileResult {
   return { ok: true, condition: { expression, nodes: checked.nodes, program: plan(env, parsed) } };
 }
 
-/** The size of the inputs in cost units, counting no further than `budget` (an iterative walk: no input can overflow the stack). */
-export function inputCost(inputs: readonly unknown[], budget: number): number {
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * JSON values (as JSON.parse gives them) as CEL values, and their size in cost
+ * units counted on the way; the walk stops once the size is over `budget`
+ * (`values` is then incomplete). Objects and arrays become the library's own
+ * maps and lists, built before they are filled, so the walk is iterative: no
+ * input can overflow the stack. Anything JSON cannot hold throws.
+ */
+function convertInputs(inputs: readonly unknown[], budget: number): { cost: number; values: CelInput[] } {
   let cost = 0;
-  const stack: unknown[] = [...inputs];
-  while (stack.length > 0 && cost <= budget) {
-    const value = stack.pop();
+  const pending: ({ from: readonly unknown[]; into: CelInput[] } | { from: Record<string, unknown>; into: Map<string, CelInput> })[] = [];
+  const convert = (value: unknown): CelInput => {
     cost += 1;
-    if (typeof value === "string") cost += Math.floor(value.length / CHARACTERS_PER_COST_UNIT);
-    else if (Array.isArray(value)) for (const item of value) stack.push(item);
-    else if (typeof value === "object" && value !== null) for (const [key, item] of Object.entries(value)) stack.push(key, item);
+    switch (typeof value) {
+      case "string":
+        cost += Math.floor(value.length / CHARACTERS_PER_COST_UNIT);
+        return value;
+      case "number":
+      case "boolean":
+        return value;
+      case "object": {
+        if (value === null) return null;
+        if (Array.isArray(value)) {
+          const into: CelInput[] = [];
+          pending.push({ from: value, into });
+          return celList(into);
+        }
+        if (!isPlainObject(value)) throw new Error("an input is not a JSON value");
+        const into = new Map<string, CelInput>();
+        pending.push({ from: value, into });
+        return celMap(into);
+      }
+      default:
+        throw new Error(`an input holds a ${typeof value}, not a JSON value`);
+    }
+  };
+  const values = inputs.map(convert);
+  while (pending.length > 0 && cost <= budget) {
+    const container = pending.pop()!;
+    if (Array.isArray(container.from)) {
+      const into = container.into as CelInput[];
+      for (const item of container.from) into.push(convert(item));
+    } else {
+      const from = container.from as Record<string, unknown>;
+      const into = container.into as Map<string, CelInput>;
+      for (const key of Object.keys(from)) {
+        // A key costs as a string value would.
+        cost += 1 + Math.floor(key.length / CHARACTERS_PER_COST_UNIT);
+        const item = from[key];
+        // An absent value (objects built in code, never JSON) stays absent.
+        if (item !== undefined) into.set(key, convert(item));
+      }
+    }
   }
-  return cost;
+  return { cost, values };
+}
+
+/** The size of the inputs in cost units, counting no further than `budget`. */
+export function inputCost(inputs: readonly unknown[], budget: number): number {
+  return convertInputs(inputs, budget).cost;
 }
 
 /** Runs a compiled condition. Anything but `true` or `false` (a missing field, a wrong type, a thrown error) is an error, which callers treat as a denial. */
 export function evaluateCondition(condition: CompiledCondition, input: ConditionInput): ConditionOutcome {
   const budget = Math.floor(CONDITION_LIMITS.maxCost / condition.nodes);
-  if (inputCost([input.args, input.claims, input.consumer.groups], budget) > budget)
+  let converted: ReturnType<typeof convertInputs>;
+  try {
+    converted = convertInputs([input.args, input.claims, input.consumer.groups], budget);
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+  if (converted.cost > budget)
     return { ok: false, costExceeded: true, error: `the arguments are too large for this condition (cost limit ${CONDITION_LIMITS.maxCost}, ${condition.nodes} nodes)` };
+  const [args, claims, groups] = converted.values;
   let result: CelResult;
   try {
     result = condition.program({
-      args: input.args,
-      consumer: { username: input.consumer.username, custom_id: input.consumer.custom_id ?? "", groups: [...input.consumer.groups] },
-      claims: input.claims,
+      args,
+      consumer: celMap(
+        new Map<string, CelInput>([
+          ["username", input.consumer.username],
+          ["custom_id", input.consumer.custom_id ?? ""],
+          ["groups", groups!],
+        ]),
+      ),
+      claims,
       server: input.server,
       tool: input.tool,
       now: timestampFromDate(input.now),

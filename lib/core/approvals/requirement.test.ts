@@ -46,6 +46,10 @@ function decide(require: unknown, caller: Caller, args: Record<string, unknown>,
 
 const MAIN = { base: "main" };
 const RELEASE = { base: "release" };
+/** A base of main, in arguments that also hold a protobuf Struct's spelling of a base of feature. */
+const MAIN_UNDER_A_STRUCT: Record<string, unknown> = JSON.parse(
+  '{"$typeName":"google.protobuf.Struct","fields":{"base":{"kind":{"case":"stringValue","value":"feature"}}},"owner":"acme","repo":"api","pull_number":7,"base":"main"}',
+);
 
 describe("require: decision table (action × for × when × caller)", () => {
   const rows: [string, unknown, Caller, Record<string, unknown>, string][] = [
@@ -61,6 +65,7 @@ describe("require: decision table (action × for × when × caller)", () => {
     ["approve when base is main: release", { action: "approve", approvers: ["platform"], when: 'args.base == "main"' }, dev, RELEASE, "forwarded"],
     ["confirm when base is main: main", { action: "confirm", when: 'args.base == "main"' }, dev, MAIN, "confirm"],
     ["confirm when base is main: release", { action: "confirm", when: 'args.base == "main"' }, dev, RELEASE, "forwarded"],
+    ["approve when base is main: main, with a $typeName key", { action: "approve", approvers: ["platform"], when: 'args.base == "main"' }, dev, MAIN_UNDER_A_STRUCT, "approve"],
     ["when on a missing field: fails closed", { action: "approve", approvers: ["platform"], when: 'args.base == "main"' }, dev, {}, "approve (condition error)"],
     ["when of a wrong type: fails closed", { action: "confirm", when: "args.base > 3" }, dev, MAIN, "confirm (condition error)"],
     ["when false for the caller named by for", { action: "confirm", for: ["developer"], when: "consumer.username == 'nobody'" }, dev, MAIN, "forwarded"],

@@ -1,8 +1,13 @@
 // Argument paths a tool rule marks sensitive (`redact_args: ["args.content",
 // "args.files[*].content"]`) are replaced by a hash wherever the gateway
-// records arguments (the audit event), so a reviewer can tell two values apart
-// without seeing either.
-import { createHash } from "node:crypto";
+// records arguments (the audit event, the approval the console shows), so a
+// reviewer can tell two values apart without seeing either. The hash is an
+// HMAC-SHA-256 under a key derived (HKDF) from the master key, which every
+// gateway and the console of an installation share: equal values hash alike on
+// every gateway, and a reader of the audit log without the master key cannot
+// try the few thousand PINs or one-time codes a short value could be. (An
+// unkeyed SHA-256 of "1234" is found by hashing every four-digit string.)
+import { createHmac, hkdfSync } from "node:crypto";
 
 type Step = { field: string } | { each: true };
 
@@ -14,12 +19,20 @@ export function compileArgumentPath(path: string): CompiledArgumentPath {
   return steps;
 }
 
-/** `sha256:` and the first 16 hex digits of the value's JSON. */
-export function hashArgument(value: unknown): string {
-  return `sha256:${createHash("sha256")
-    .update(JSON.stringify(value) ?? "")
-    .digest("hex")
-    .slice(0, 16)}`;
+export class ArgumentHasher {
+  readonly #key: Buffer;
+
+  constructor(masterKey: Buffer) {
+    this.#key = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "portcullis argument redaction", 32));
+  }
+
+  /** `sha256:` and the first 16 hex digits of the HMAC-SHA-256 of the value's JSON. */
+  hash(value: unknown): string {
+    return `sha256:${createHmac("sha256", this.#key)
+      .update(JSON.stringify(value) ?? "")
+      .digest("hex")
+      .slice(0, 16)}`;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -27,17 +40,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A copy of `value` with what `steps` names hashed; the input is never changed. */
-function redactAt(value: unknown, steps: CompiledArgumentPath, at: number): unknown {
-  if (at === steps.length) return hashArgument(value);
+function redactAt(value: unknown, steps: CompiledArgumentPath, at: number, hasher: ArgumentHasher): unknown {
+  if (at === steps.length) return hasher.hash(value);
   const step = steps[at]!;
-  if ("each" in step) return Array.isArray(value) ? value.map((item) => redactAt(item, steps, at + 1)) : value;
+  if ("each" in step) return Array.isArray(value) ? value.map((item) => redactAt(item, steps, at + 1, hasher)) : value;
   if (!isObject(value) || !Object.hasOwn(value, step.field)) return value;
-  return { ...value, [step.field]: redactAt(value[step.field], steps, at + 1) };
+  return { ...value, [step.field]: redactAt(value[step.field], steps, at + 1, hasher) };
 }
 
 /** The arguments with every marked path's value replaced by its hash. */
-export function redactArguments(args: Record<string, unknown>, paths: readonly CompiledArgumentPath[]): Record<string, unknown> {
+export function redactArguments(args: Record<string, unknown>, paths: readonly CompiledArgumentPath[], hasher: ArgumentHasher): Record<string, unknown> {
   let redacted: unknown = args;
-  for (const path of paths) redacted = redactAt(redacted, path, 0);
+  for (const path of paths) redacted = redactAt(redacted, path, 0, hasher);
   return redacted as Record<string, unknown>;
 }
