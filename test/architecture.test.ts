@@ -34,8 +34,8 @@ const CORE_PACKAGES = new Set([
   "@opentelemetry/sdk-trace",
   "@opentelemetry/semantic-conventions",
 ]);
-// Tests may use the test runner, and the core's schema tests read YAML fixtures as users write them.
-const TEST_PACKAGES = new Set(["vitest", "yaml"]);
+// Tests may use the test runner and property-based generators, and the core's schema tests read YAML fixtures as users write them.
+const TEST_PACKAGES = new Set(["vitest", "fast-check", "yaml"]);
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
