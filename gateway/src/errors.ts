@@ -60,6 +60,8 @@ export const ERROR_TABLE = {
   approval_expired: { http: 200, jsonRpc: -32602 },
   /** The caller already has the gateway's cap of calls waiting for a person on this server (approvals/held-calls.ts): refused unasked. */
   approval_limited: { http: 429, jsonRpc: -32000 },
+  /** The console created no approval: the caller already has its cap of pending ones on this server (PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER). */
+  approval_pending_limited: { http: 429, jsonRpc: -32000 },
   /** No console to ask (a gateway configured from a file), or it could not be asked: fail closed. */
   approval_unavailable: { http: 503, jsonRpc: -32603 },
   // Things behind the gateway.

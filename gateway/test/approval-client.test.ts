@@ -1,4 +1,4 @@
-// The claim fails closed: every answer but a well-formed 200/201 in time is approval_unavailable.
+// The claim fails closed: every answer but a well-formed 200/201 (or a 429 too_many_pending) in time is approval_unavailable.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,8 +73,16 @@ describe("ConsoleApprovalClient", () => {
     expect(JSON.parse(request.body)).toEqual(claim);
   });
 
+  it("returns the console's refusal to create another pending approval (429 too_many_pending)", async () => {
+    const refusal = { decision: "too_many_pending", waiting: 20, limit: 20 };
+    reply = json(429, refusal);
+    await expect(new ConsoleApprovalClient({ url, token: "pcdp_token" }).claim(claim)).resolves.toEqual(refusal);
+  });
+
   it.each<[string, Reply]>([
     ["a 500", json(500, { error: "boom" })],
+    ["a 429 of something else than the console's refusal", json(429, { error: "slow down" })],
+    ["a refusal without its counts", json(429, { decision: "too_many_pending" })],
     ["a 401", json(401, { error: "unauthorised" })],
     ["a 202", json(202, answer)],
     ["a redirect", (_req, res) => res.writeHead(302, { location: "http://127.0.0.1:1/elsewhere" }).end()],

@@ -11,7 +11,7 @@ import type { CurrentUser } from "../auth/session";
 import { callHash, ruleHash } from "../core/approvals/call-hash";
 import { parseConfig } from "../core/config/schema";
 import type { ApprovalClaim } from "../core/controlplane/protocol";
-import { claimApproval } from "../controlplane/approval-claims";
+import { answerApprovalClaim, claimApproval, DEFAULT_MAX_PENDING_APPROVALS, maxPendingApprovals, TooManyPendingApprovals } from "../controlplane/approval-claims";
 import { requiringRuleHashes } from "../controlplane/approval-rules";
 import { publishConfigVersion } from "../controlplane/versions";
 import { db, pool } from "../db/client";
@@ -172,6 +172,74 @@ describe("claims from the data planes", () => {
     const error = await refusal(decideApproval(users.approver, stale.approval.id, "approve", later));
     expect(error.code).toBe("conflict");
     expect(error.message).toBe("This call is no longer waiting: it is expired.");
+  });
+});
+
+describe("the cap on a consumer's pending approvals per server", () => {
+  /** A claim of `consumer`'s, as the gateway builds it, for distinct arguments. */
+  const claimOf = async (consumer: string, pr: number, over: Partial<ApprovalClaim> = {}) => {
+    const args = { base: "main", pull_number: pr };
+    const on = over.server ?? server;
+    return claim({ args, consumer, call_hash: callHash({ server: on, tool: "merge_pull_request", consumer, arguments: args })!, ...over });
+  };
+
+  it("refuses a consumer's new call past 20 pending, creating nothing, while re-claims, other consumers and other servers go on", async () => {
+    expect(DEFAULT_MAX_PENDING_APPROVALS).toBe(20);
+    const first: Awaited<ReturnType<typeof claimApproval>>[] = [];
+    for (let pr = 1; pr <= 20; pr++) first.push(await claimApproval(db(), await claimOf("flood-user", pr), "gw-a"));
+    expect(first.every((o) => o.created && o.decision === "pending")).toBe(true);
+
+    const refused = await claimApproval(db(), await claimOf("flood-user", 21), "gw-a").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(TooManyPendingApprovals);
+    expect(refused).toMatchObject({ waiting: 20, limit: 20 });
+    expect(await db().toolCallApproval.count({ where: { consumer: "flood-user" } })).toBe(20);
+    // What the gateway is answered.
+    expect(await answerApprovalClaim(await claimOf("flood-user", 21), "gw-a", "https://console.example.com")).toEqual({
+      status: 429,
+      body: { decision: "too_many_pending", waiting: 20, limit: 20 },
+    });
+
+    // A call already pending is not new: its re-claim is answered as before.
+    expect(await claimApproval(db(), await claimOf("flood-user", 7), "gw-b")).toMatchObject({ decision: "pending", created: false, approval: { id: first[6]!.approval.id } });
+    // Another consumer, and the same consumer on another server, have slots of their own.
+    const calm = await claimApproval(db(), await claimOf("calm-user", 1), "gw-a");
+    expect(calm).toMatchObject({ decision: "pending", created: true });
+    // The inbox shows the newest first: a burst hides no new call.
+    const inbox = await listApprovals(users.admin, "pending");
+    const times = inbox.map((a) => Date.parse(a.requestedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(inbox.findIndex((a) => a.id === calm.approval.id)).toBeLessThan(inbox.findIndex((a) => a.consumer === "flood-user"));
+    expect(await claimApproval(db(), await claimOf("flood-user", 1, { server: "other-server" }), "gw-a")).toMatchObject({ decision: "pending", created: true });
+
+    // Deciding one frees its slot; so does one expiring.
+    await decideApproval(users.admin, first[0]!.approval.id, "reject");
+    expect(await claimApproval(db(), await claimOf("flood-user", 21), "gw-a")).toMatchObject({ decision: "pending", created: true });
+    await expect(claimApproval(db(), await claimOf("flood-user", 22), "gw-a")).rejects.toBeInstanceOf(TooManyPendingApprovals);
+    const later = new Date(Date.now() + 901_000);
+    expect(await claimApproval(db(), await claimOf("flood-user", 22), "gw-a", later)).toMatchObject({ decision: "pending", created: true });
+  });
+
+  it("lets no two concurrent claims of new calls take the last slot", async () => {
+    for (let pr = 1; pr <= 19; pr++) await claimApproval(db(), await claimOf("race-user", pr), "gw-a");
+    const calls = await Promise.all([20, 21, 22, 23, 24, 25, 26, 27].map((pr) => claimOf("race-user", pr)));
+    const racing = await Promise.allSettled(calls.map((call, i) => claimApproval(db(), call, i % 2 ? "gw-a" : "gw-b")));
+    expect(racing.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(racing.filter((r) => r.status === "rejected").every((r) => r.reason instanceof TooManyPendingApprovals)).toBe(true);
+    expect(await db().toolCallApproval.count({ where: { consumer: "race-user", status: "pending" } })).toBe(20);
+  });
+
+  it("reads the cap from PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER", async () => {
+    expect(maxPendingApprovals({})).toBe(20);
+    expect(maxPendingApprovals({ PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER: "3" })).toBe(3);
+    for (const bad of ["0", "1.5", "many", "10001"])
+      expect(() => maxPendingApprovals({ PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER: bad })).toThrow(
+        "Invalid environment: PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER must be a whole number from 1 to 10000",
+      );
+    for (let pr = 1; pr <= 2; pr++) await claimApproval(db(), await claimOf("small-user", pr), "gw-a", new Date(), 2);
+    await expect(claimApproval(db(), await claimOf("small-user", 3), "gw-a", new Date(), 2)).rejects.toMatchObject({ waiting: 2, limit: 2 });
   });
 });
 

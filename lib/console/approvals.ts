@@ -107,13 +107,17 @@ function row(approval: ToolCallApproval, context: DeciderContext, now: Date): Ap
 export const APPROVAL_VIEWS = ["pending", "decided"] as const;
 export type ApprovalListView = (typeof APPROVAL_VIEWS)[number];
 
-/** The inbox: pending (unexpired) calls oldest first, or the latest 100 others newest first. */
+/**
+ * The inbox: the latest 100 pending (unexpired) calls, or the latest 100 others, newest first — so a burst of
+ * calls cannot hide a new one behind older ones (each consumer's pending calls on a server are capped anyway:
+ * lib/controlplane/approval-claims.ts).
+ */
 export async function listApprovals(user: CurrentUser, view: ApprovalListView, now = new Date()): Promise<ApprovalRow[]> {
   const context = await deciderContext(user);
   const pending: Prisma.ToolCallApprovalWhereInput = { status: "pending", expiresAt: { gt: now } };
   const rows = await db().toolCallApproval.findMany({
     where: { AND: [visibleTo(context), view === "pending" ? pending : { NOT: pending }] },
-    orderBy: { requestedAt: view === "pending" ? "asc" : "desc" },
+    orderBy: [{ requestedAt: "desc" }, { id: "desc" }],
     take: 100,
   });
   return rows.filter((approval) => mayView(deciderOf(context, approval), approval)).map((approval) => row(approval, context, now));

@@ -5,15 +5,51 @@
 //   approved and unexpired → marked used and answered "approved", exactly once;
 //   pending and unexpired  → answered "pending" (no second request);
 //   rejected and unexpired → answered "rejected";
-//   otherwise              → a new pending approval, answered "pending" (created).
+//   otherwise              → a new pending approval, answered "pending" (created),
+//                            unless the consumer already has PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER
+//                            pending (unexpired) approvals on the server: then nothing is created, and
+//                            the answer is "too_many_pending" (429). Counting and creating happen under a
+//                            second lock, per server and consumer (taken after the call's, always in that
+//                            order), so concurrent claims of different calls cannot both take the last slot.
 // Approvals past their expiry are marked expired on the way.
+import { z } from "zod";
 import { notifyNewApproval } from "../console/approval-webhook";
+import { UserFacingError } from "../core/errors";
 import { db as defaultDb, type Db } from "../db/client";
 import type { Prisma, ToolCallApproval } from "../generated/prisma/client";
-import type { ApprovalAnswer, ApprovalClaim } from "../core/controlplane/protocol";
+import type { ApprovalAnswer, ApprovalClaim, ApprovalDecisionAnswer } from "../core/controlplane/protocol";
 
-// Any constant works: the first key of the two-key advisory lock, the call hash's own hash the second.
+// Any constants work: the first key of the two-key advisory locks, the call hash's (or server and consumer's) own hash the second.
 const CLAIM_LOCK_ID = 72707371;
+const PENDING_LOCK_ID = 72707372;
+
+export const DEFAULT_MAX_PENDING_APPROVALS = 20;
+
+const pendingCapSchema = z.coerce
+  .number({ error: "must be a whole number from 1 to 10000" })
+  .int("must be a whole number from 1 to 10000")
+  .min(1, "must be a whole number from 1 to 10000")
+  .max(10_000, "must be a whole number from 1 to 10000")
+  .default(DEFAULT_MAX_PENDING_APPROVALS);
+
+/** How many pending approvals one consumer may have on one server (PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER). */
+export function maxPendingApprovals(env: Record<string, string | undefined>): number {
+  const raw = env.PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER?.trim();
+  const parsed = pendingCapSchema.safeParse(raw === "" ? undefined : raw);
+  if (!parsed.success) throw new UserFacingError(`Invalid environment: PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER ${parsed.error.issues[0]!.message}`, "ENV_INVALID");
+  return parsed.data;
+}
+
+/** A claim for a new call refused: the consumer's pending approvals on the server are at the cap. */
+export class TooManyPendingApprovals extends Error {
+  override name = "TooManyPendingApprovals";
+  constructor(
+    readonly waiting: number,
+    readonly limit: number,
+  ) {
+    super(`${waiting} pending approvals already (limit ${limit})`);
+  }
+}
 
 export type ClaimDecision = "approved" | "pending" | "rejected";
 
@@ -24,7 +60,8 @@ export interface ClaimOutcome {
   created: boolean;
 }
 
-export async function claimApproval(db: Db, claim: ApprovalClaim, gateway: string, now = new Date()): Promise<ClaimOutcome> {
+/** Throws TooManyPendingApprovals (nothing is written) when the call is new and the consumer's pending approvals on the server are at `maxPending`. */
+export async function claimApproval(db: Db, claim: ApprovalClaim, gateway: string, now = new Date(), maxPending = maxPendingApprovals(process.env)): Promise<ClaimOutcome> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_ID}, hashtext(${claim.call_hash}))`;
     const call = { callHash: claim.call_hash, ruleHash: claim.rule_hash, kind: claim.kind };
@@ -41,6 +78,10 @@ export async function claimApproval(db: Db, claim: ApprovalClaim, gateway: strin
     if (pending) return { decision: "pending", approval: pending, created: false };
     const rejected = await live("rejected");
     if (rejected) return { decision: "rejected", approval: rejected, created: false };
+
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${PENDING_LOCK_ID}, hashtext(${`${claim.server}\n${claim.consumer}`}))`;
+    const waiting = await tx.toolCallApproval.count({ where: { server: claim.server, consumer: claim.consumer, status: "pending", expiresAt: { gt: now } } });
+    if (waiting >= maxPending) throw new TooManyPendingApprovals(waiting, maxPending);
 
     const approval = await tx.toolCallApproval.create({
       data: {
@@ -64,16 +105,25 @@ export async function claimApproval(db: Db, claim: ApprovalClaim, gateway: strin
   });
 }
 
-/** The endpoint's answer to a data plane's claim: 201 for a new pending approval, whose approvers are then told. */
-export async function answerApprovalClaim(claim: ApprovalClaim, gateway: string, consoleUrl: string): Promise<{ status: 200 | 201; body: ApprovalAnswer }> {
-  const outcome = await claimApproval(defaultDb(), claim, gateway);
+/**
+ * The endpoint's answer to a data plane's claim: 201 for a new pending approval, whose approvers are then told;
+ * 429 `too_many_pending` for a new call of a consumer whose pending approvals on the server are at the cap.
+ */
+export async function answerApprovalClaim(claim: ApprovalClaim, gateway: string, consoleUrl: string): Promise<{ status: 200 | 201 | 429; body: ApprovalAnswer }> {
+  let outcome: ClaimOutcome;
+  try {
+    outcome = await claimApproval(defaultDb(), claim, gateway);
+  } catch (error) {
+    if (!(error instanceof TooManyPendingApprovals)) throw error;
+    return { status: 429, body: { decision: "too_many_pending", waiting: error.waiting, limit: error.limit } };
+  }
   // After the commit, and the gateway is not kept waiting for it.
   if (outcome.created) void notifyNewApproval(defaultDb(), outcome.approval, consoleUrl);
   return { status: outcome.created ? 201 : 200, body: { decision: outcome.decision, approval: approvalMessage(outcome.approval, consoleUrl) } };
 }
 
 /** The `approval` of the endpoint's answer. */
-export function approvalMessage(approval: ToolCallApproval, consoleUrl: string): ApprovalAnswer["approval"] {
+export function approvalMessage(approval: ToolCallApproval, consoleUrl: string): ApprovalDecisionAnswer["approval"] {
   return {
     id: approval.id,
     url: approvalUrl(consoleUrl, approval.id),

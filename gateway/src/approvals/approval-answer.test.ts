@@ -42,6 +42,20 @@ describe("judgeApprovalAnswer", () => {
     expect(outcome).toMatchObject({ forward: false, pending: false, error: { code: "approval_expired" } });
   });
 
+  it("refuses a call the console created no approval for, its consumer's pending ones being at the cap", () => {
+    const outcome = judge({ decision: "too_many_pending", waiting: 20, limit: 20 });
+    expect(outcome).toMatchObject({
+      forward: false,
+      pending: false,
+      error: {
+        code: "approval_pending_limited",
+        message: "Tool 'merge_pull_request' needs approval, and 20 of your calls to this server already wait for a person: call it again once one is decided",
+        data: { limit: 20 },
+      },
+    });
+    expect(!outcome.forward && outcome.error.httpStatus).toBe(429);
+  });
+
   it("refuses a rejected call, naming who rejected it", () => {
     const outcome = judge({ decision: "rejected", approval: { ...approval, status: "rejected", decided_by: "lead@example.com", decided_at: "2026-12-02T11:59:00.000Z" } });
     expect(outcome).toMatchObject({ forward: false, error: { code: "approval_rejected", message: "Tool 'merge_pull_request' was not run: lead@example.com rejected the call" } });

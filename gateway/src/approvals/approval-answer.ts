@@ -2,7 +2,9 @@
 // (lib/core/controlplane/protocol.ts): forward on `approved` — the console has
 // marked the approval used, for this call only — unless its expiry has passed
 // by the gateway's own clock; otherwise refuse with the reason and, while it
-// is pending, where to approve it and until when.
+// is pending, where to approve it and until when. `too_many_pending`: the
+// console created nothing, since the consumer already has its cap of calls on
+// this server waiting for a person (approval_pending_limited).
 import type { ApprovalAnswer } from "../../../lib/core/controlplane/protocol";
 import type { AuditEvent } from "../../../lib/core/audit/event";
 import { GatewayError } from "../errors";
@@ -12,6 +14,16 @@ export type ApprovalRecord = NonNullable<AuditEvent["approval"]>;
 export type ApprovalOutcome = { forward: true; approval: ApprovalRecord } | { forward: false; error: GatewayError; pending: boolean };
 
 export function judgeApprovalAnswer(answer: ApprovalAnswer, call: { tool: string; kind: "approve" | "confirm" }, now: Date): ApprovalOutcome {
+  if (answer.decision === "too_many_pending")
+    return {
+      forward: false,
+      pending: false,
+      error: new GatewayError(
+        "approval_pending_limited",
+        `Tool '${call.tool}' needs ${call.kind === "confirm" ? "confirmation" : "approval"}, and ${answer.waiting} of your calls to this server already wait for a person: call it again once one is decided`,
+        `${answer.waiting} pending approvals of the consumer on this server in the console (limit ${answer.limit})`,
+      ).withData({ limit: answer.limit }),
+    };
   const { approval, decision } = answer;
   const expiresAt = Date.parse(approval.expires_at);
   if (decision !== "rejected" && expiresAt <= now.getTime())

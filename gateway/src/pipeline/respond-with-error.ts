@@ -40,6 +40,7 @@ const DENIALS = new Set<ErrorCode>([
   "approval_rejected",
   "approval_expired",
   "approval_limited",
+  "approval_pending_limited",
   "upstream_not_connected",
   "upstream_connection_broken",
   "url_elicitation_undeclared",

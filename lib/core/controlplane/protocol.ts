@@ -72,7 +72,7 @@ const sha256Text = z.string().regex(/^sha256:[0-9a-f]{64}$/);
  * A gateway's claim on the approval of one tool call (docs/gateway.md, "Confirmation and approval"). The console,
  * atomically: an approved, unexpired, unused approval with this call_hash and rule_hash is marked used and answered
  * `approved` (once, across every gateway); else a pending one is answered `pending`; else a rejected one within its
- * expiry `rejected`; else a new pending one is created (201).
+ * expiry `rejected`; else a new pending one is created (201), unless the consumer has too many pending on the server (429).
  */
 export const approvalClaimSchema = z.strictObject({
   /** `approve`: an approver decides. `confirm`: the caller confirms their own call in the console (clients that cannot be asked in-band). */
@@ -120,13 +120,26 @@ export const approvalSchema = z.object({
 });
 export type ApprovalView = z.infer<typeof approvalSchema>;
 
-/** The console's answer to an ApprovalClaim: 200 for an existing approval, 201 for a new pending one. */
-export const approvalAnswerSchema = z.object({
-  /** `approved`: forward the call now (the approval is used by this answer). */
-  decision: z.enum(["approved", "pending", "rejected"]),
-  approval: approvalSchema,
-});
+/**
+ * The console's answer to an ApprovalClaim: 200 for an existing approval, 201 for a new pending one; 429
+ * `too_many_pending` when the claim would be a new pending approval but the consumer already has `limit` calls
+ * (`waiting`) on this server waiting for a person (PORTCULLIS_APPROVALS_PENDING_PER_CONSUMER): nothing is created.
+ */
+export const approvalAnswerSchema = z.union([
+  z.object({
+    /** `approved`: forward the call now (the approval is used by this answer). */
+    decision: z.enum(["approved", "pending", "rejected"]),
+    approval: approvalSchema,
+  }),
+  z.object({
+    decision: z.literal("too_many_pending"),
+    waiting: z.number().int().min(0),
+    limit: z.number().int().min(1),
+  }),
+]);
 export type ApprovalAnswer = z.infer<typeof approvalAnswerSchema>;
+/** A claim's answer about an approval (every decision but the refusal `too_many_pending`). */
+export type ApprovalDecisionAnswer = Extract<ApprovalAnswer, { approval: unknown }>;
 
 /**
  * A gateway's request for a user's own upstream credential on a server with `upstream_credential.per_user`
