@@ -291,7 +291,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
     // "mcp" is granted per resource (getResourceServerInfo); listed here too so clients that register
     // themselves with the scope the gateway's metadata names are accepted.
     scopes: ["openid", "offline_access", "email", "profile", "groups", "mcp"],
-    claims: { openid: ["sub"], email: ["email"], profile: ["name"], groups: ["groups"] },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     features: {
       devInteractions: { enabled: false },
@@ -323,7 +323,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions = {
       accountId: sub,
       claims: () => {
         const account = accounts?.get(sub);
-        return account ? { sub, name: account.name, email: account.email, groups: account.groups } : { sub, groups: groupsOf(sub) };
+        // The demo's addresses are the IdP's own: verified, as an organisation's IdP says of its users' (lib/auth/sso-sign-in.ts).
+        return account ? { sub, name: account.name, email: account.email, email_verified: true, groups: account.groups } : { sub, groups: groupsOf(sub) };
       },
     }),
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `/interaction/${interaction.uid}` },

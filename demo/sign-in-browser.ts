@@ -11,19 +11,22 @@ export interface SignInBrowser {
   authorize(start: URL, redirectUri: string, decision?: "allow" | "deny"): Promise<URL>;
   /** Every URL the browser requested, in order (e.g. whether it passed an upstream's consent). */
   readonly visited: readonly URL[];
+  /** What each of the console's consent pages it answered said, without markup. */
+  readonly consentPages: readonly string[];
 }
 
 /** What a page says, without its markup. */
-const pageText = (html: string) =>
+const fullText = (html: string) =>
   html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, "")
     .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .slice(0, 400);
+    .replace(/\s+/g, " ");
+const pageText = (html: string) => fullText(html).slice(0, 400);
 
 /** `idpLogin`: the fields the IdP's login form (its first POST form) is submitted with. */
 export function signInBrowser(consoleUrl: string, idpLogin: URLSearchParams): SignInBrowser {
   const visited: URL[] = [];
+  const consentPages: string[] = [];
   const jars = new Map<string, Map<string, string>>();
   const jar = (url: URL) => {
     let cookies = jars.get(url.origin);
@@ -81,6 +84,7 @@ export function signInBrowser(consoleUrl: string, idpLogin: URLSearchParams): Si
 
   return {
     visited,
+    consentPages,
     async authorize(start, redirectUri, decision = "allow") {
       let stop = await follow(start, redirectUri);
       if (stop.response && stop.url.pathname === "/signin") stop = await signInWithSso(stop.url.searchParams.get("callbackUrl")!, redirectUri);
@@ -88,6 +92,7 @@ export function signInBrowser(consoleUrl: string, idpLogin: URLSearchParams): Si
       if (!response) return url;
       const uid = /^\/oauth\/sign-in\/([^/?]+)$/.exec(url.pathname)?.[1];
       if (!uid || response.status !== 200) throw new Error(`sign-in stopped at ${url.href} with HTTP ${response.status}: ${pageText(await response.text())}`);
+      consentPages.push(fullText(await response.text()));
       const answered = await request(new URL(`/oauth/sign-in/${uid}/answer`, consoleUrl), { json: { decision } });
       const body = (await answered.json()) as { redirectTo?: string; error?: { message: string } };
       if (!body.redirectTo) throw new Error(`the consent was refused: ${body.error?.message ?? answered.status}`);

@@ -98,6 +98,10 @@ test("register a client, allow and decline its sign-in, then block it", async ({
   await expect(user.getByText(clientName)).toBeVisible();
   await expect(user.getByRole("listitem")).toHaveText(`${name} ${resource}`);
   await expect(user.getByText("registered by an admin")).toBeVisible();
+  // Where the code goes, prominently; no warning about a self-chosen name for a client an admin registered.
+  await expect(user.getByTestId("redirect-site")).toHaveText(new URL(REDIRECT_URI).origin);
+  await expect(user.getByText("(an app on this computer)")).toBeVisible();
+  await expect(user.getByTestId("self-named")).toHaveCount(0);
   const allowed = landing(user);
   await user.getByRole("button", { name: "Allow" }).click();
   const withCode = await allowed;

@@ -191,13 +191,14 @@ async function signIn(serverUrl: string, user: IdpUser, clientId?: string) {
   const provider = new HeadlessOAuthProvider({ clientId, redirectUri: REDIRECT_URI });
   const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider });
   await expect(new Client({ name: "sign-in-test", version: "1.0.0" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  const landed = await signInBrowser(cp.url, user).authorize(provider.authorizationUrl!, REDIRECT_URI);
+  const browser = signInBrowser(cp.url, user);
+  const landed = await browser.authorize(provider.authorizationUrl!, REDIRECT_URI);
   expect(landed.searchParams.get("error"), landed.href).toBeNull();
   expect(landed.searchParams.get("iss")).toBe(`${cp.url}/api/oauth`);
   await first.finishAuth(landed.searchParams.get("code")!);
   const client = new Client({ name: "sign-in-test", version: "1.0.0" });
   await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider }));
-  return { client, provider, accessToken: provider.tokens()!.access_token };
+  return { client, provider, accessToken: provider.tokens()!.access_token, consentPage: browser.consentPages.at(-1)! };
 }
 
 /** Every page of tools/list (the upstream lists two), sorted. */
@@ -215,7 +216,10 @@ async function toolNames(client: Client): Promise<string[]> {
 describe("signing in with only the route URL", () => {
   it("a client identified by a metadata document signs in, lists exactly its group's tools and calls one; the upstream never sees the token", async () => {
     const before = upstream.requests.length;
-    const { client, provider, accessToken } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    const { client, provider, accessToken, consentPage } = await signIn(`${gateway.url}/github`, DEVELOPER, `${documentsUrl}/agent.json`);
+    // The consent page says where the code goes, and that a metadata document names itself.
+    expect(consentPage).toMatch(/takes the sign-in code to http:\/\/127\.0\.0\.1:53682 \(an app on this computer\)/);
+    expect(consentPage).toContain("named by its own metadata document");
     expect(provider.authorizationUrl!.searchParams.get("code_challenge_method")).toBe("S256");
     expect(provider.authorizationUrl!.searchParams.get("resource")).toBe(`${gateway.url}/github`);
     expect(await toolNames(client)).toEqual(["create_issue", "search_repositories"]);
@@ -233,8 +237,13 @@ describe("signing in with only the route URL", () => {
   });
 
   it("a client that registers itself (RFC 7591) signs in as another user and gets that user's group's tools", async () => {
-    const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR);
+    const { client, provider, consentPage } = await signIn(`${gateway.url}/github`, OPERATOR);
     expect(provider.clientInformation()?.client_id).toBeTruthy();
+    // Consent phishing: whoever registers a client picks its name ("Claude"); the page says where the code goes.
+    expect(consentPage).toMatch(/takes the sign-in code to http:\/\/127\.0\.0\.1:53682 \(an app on this computer\)/);
+    expect(consentPage).toMatch(
+      /This client registered itself: its name is whatever the one who registered it chose, so it proves nothing — the code goes to http:\/\/127\.0\.0\.1:53682/,
+    );
     expect(provider.clientInformation()?.client_id).not.toContain("https://");
     expect(await toolNames(client)).toEqual(["push_files"]);
     expect(JSON.stringify((await client.callTool({ name: "push_files", arguments: {} })).content)).toContain("called push_files");
@@ -418,6 +427,20 @@ describe("what the authorization server refuses", () => {
     const answered = await session.json<{ error: { code: string; message: string } }>("POST", `/oauth/sign-in/${uid}/answer`, { decision: "allow" });
     expect(answered.status).toBe(403);
     expect(answered.body.error.message).toMatch(/started in another browser/);
+  });
+
+  it("two refreshes with one refresh token at once: one succeeds, the other is refused and the grant revoked (no forked chain)", async () => {
+    const { client, provider } = await signIn(`${gateway.url}/github`, OPERATOR);
+    await client.close();
+    const refresh = (token: string) =>
+      tokenRequest({ grant_type: "refresh_token", refresh_token: token, client_id: provider.clientInformation()!.client_id, resource: `${gateway.url}/github` });
+    const both = await Promise.all([refresh(provider.tokens()!.refresh_token!), refresh(provider.tokens()!.refresh_token!)]);
+    expect(both.map((r) => r.status).sort(), JSON.stringify(both)).toEqual([200, 400]);
+    expect(both.find((r) => r.status === 400)!.body.error).toBe("invalid_grant");
+    // The refresh token the winner got belongs to the revoked grant.
+    const won = both.find((r) => r.status === 200)!;
+    expect(won.body.refresh_token).toBeTruthy();
+    expect(await refresh(won.body.refresh_token!)).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
   });
 
   it("the user declines: the client is told access_denied", async () => {

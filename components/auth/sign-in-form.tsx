@@ -11,6 +11,10 @@ const MESSAGES: Record<string, string> = {
   SsoNoRole: "Your single sign-on account is in no group that has a Portcullis role. Ask an admin to add you.",
   SsoNoEmail: "The identity provider did not share your email address, so Portcullis cannot tell who you are.",
   SsoEmailUnverified: "The identity provider has not verified your email address.",
+  SsoNoSubject: "The identity provider did not say which of its accounts signed in, so Portcullis cannot tell who you are.",
+  SsoEmailUnconfirmed:
+    "A Portcullis account has your email address, but the identity provider does not say it verified that address, so Portcullis will not link your sign-in to it. Ask an admin.",
+  SsoOtherIdentity: "The Portcullis account with your email address is linked to a different account at the identity provider. Ask an admin.",
   SsoDisabled: "Your Portcullis account is disabled. Ask an admin to enable it.",
   OAuthSignin: "Single sign-on could not start. Try again; if it keeps failing, the identity provider may be unreachable.",
   OAuthCallback: "Single sign-on did not complete. Try again.",

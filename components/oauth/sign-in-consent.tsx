@@ -13,7 +13,7 @@ const ORIGIN: Record<ClientOrigin, string> = {
   console: "registered by an admin",
 };
 
-/** Who asks, for which servers, as whom; Allow or Decline sends the browser back into the authorization. A client awaiting approval can only be declined. */
+/** Who asks, for which servers, as whom, and where the code goes (a self-chosen name proves nothing); Allow or Decline sends the browser back into the authorization. A client awaiting approval can only be declined. */
 export function SignInConsent({ request, email }: { request: SignInRequest; email: string }) {
   const pending = request.client.status === "pending";
   const answer = useFormMutation({
@@ -32,8 +32,23 @@ export function SignInConsent({ request, email }: { request: SignInRequest; emai
           </li>
         ))}
       </ul>
+      <p className="rounded-md border border-zinc-200 p-2 dark:border-zinc-700">
+        If you allow, your browser takes the sign-in code to{" "}
+        <strong className="font-mono break-all" data-testid="redirect-site">
+          {request.redirect.site}
+        </strong>
+        {request.redirect.local ? " (an app on this computer)" : ""}. Only allow if that is where you expect to sign in.
+      </p>
+      {request.client.origin === "console" ? null : (
+        <p className="rounded-md bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="self-named">
+          {request.client.origin === "registration"
+            ? "This client registered itself: its name is whatever the one who registered it chose, so it proves nothing"
+            : "This client is named by its own metadata document: its name is whatever the document's owner chose, so it proves nothing"}
+          {" — "}the code goes to <span className="font-mono">{request.redirect.site}</span>.
+        </p>
+      )}
       <p className="text-xs break-all text-zinc-500">
-        Client {request.client.id} ({ORIGIN[request.client.origin]})
+        Client {request.client.id} ({ORIGIN[request.client.origin]}), redirect URI {request.redirect.uri}
       </p>
       {pending ? (
         <p className="rounded-md bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200" role="status">

@@ -7,6 +7,7 @@ export interface SsoSummary {
   groupsClaim: string;
   roleMap: [string, Role][];
   defaultRole: Role | null;
+  trustEmail: boolean;
 }
 
 /** What single sign-on does for new users — configured from the environment, so shown, not edited. */
@@ -22,6 +23,18 @@ export function SsoStatus({ sso }: { sso?: SsoSummary }) {
             {sso.roleMap.length ? sso.roleMap.map(([group, role]) => `${group} → ${role}`).join(", ") : "no groups are mapped"}
             {"; "}
             {sso.defaultRole ? `anyone else becomes ${sso.defaultRole}.` : "anyone else is refused."} After that, their role is set here.
+          </p>
+          <p>
+            Each user is linked to their account at the identity provider when they first sign in with it, and found by that account afterwards. An existing user is linked by email
+            only when the identity provider says it verified the address
+            {sso.trustEmail ? (
+              <>
+                {" "}
+                or sends no such claim (<code className="font-mono text-xs">PORTCULLIS_OIDC_TRUST_EMAIL=true</code>: its email addresses are trusted).
+              </>
+            ) : (
+              "."
+            )}
           </p>
         </div>
       ) : (

@@ -15,13 +15,16 @@ export interface TestIdp {
 }
 
 interface TestAccount {
+  /** The IdP's stable name for the account: the login form's `sub`, else one derived from the email. */
+  sub: string;
   email: string;
   name: string;
   groups: string[];
   emailVerified: boolean;
 }
 
-// The account id carries the claims, so the provider needs no user store.
+// The account id carries the claims, so the provider needs no user store; `sub` stays the same
+// across sign-ins with other groups, as a real IdP's does.
 const encodeAccount = (account: TestAccount) => Buffer.from(JSON.stringify(account)).toString("base64url");
 const decodeAccount = (id: string) => JSON.parse(Buffer.from(id, "base64url").toString()) as TestAccount;
 
@@ -62,7 +65,7 @@ export async function startTestIdp(options: { port: number; redirectUri: string 
       const account = decodeAccount(id);
       return {
         accountId: id,
-        claims: () => ({ sub: id, email: account.email, email_verified: account.emailVerified, name: account.name, groups: account.groups }),
+        claims: () => ({ sub: account.sub, email: account.email, email_verified: account.emailVerified, name: account.name, groups: account.groups }),
       };
     },
   });
@@ -80,8 +83,10 @@ export async function startTestIdp(options: { port: number; redirectUri: string 
         return;
       }
       const form = await readForm(req);
+      const email = form.get("email") ?? "";
       const accountId = encodeAccount({
-        email: form.get("email") ?? "",
+        sub: form.get("sub") || `test-idp:${email.trim().toLowerCase()}`,
+        email,
         name: form.get("name") ?? "",
         groups: (form.get("groups") ?? "")
           .split(",")

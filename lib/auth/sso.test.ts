@@ -19,7 +19,9 @@ describe("SSO settings from the environment", () => {
       groupsClaim: "groups",
       defaultRole: null,
       scopes: "openid email profile",
+      trustEmail: false,
     });
+    expect(readSsoSettings({ ...base, PORTCULLIS_OIDC_TRUST_EMAIL: "true" })?.trustEmail).toBe(true);
   });
 
   it.each([
@@ -28,6 +30,7 @@ describe("SSO settings from the environment", () => {
     [{ PORTCULLIS_OIDC_ROLE_MAP: "admins" }, `PORTCULLIS_OIDC_ROLE_MAP "admins" is not group=role`],
     [{ PORTCULLIS_OIDC_DEFAULT_ROLE: "guest" }, "PORTCULLIS_OIDC_DEFAULT_ROLE must be none, admin, developer, viewer"],
     [{ PORTCULLIS_OIDC_ISSUER: "idp.example.com" }, "PORTCULLIS_OIDC_ISSUER must be the IdP's issuer URL"],
+    [{ PORTCULLIS_OIDC_TRUST_EMAIL: "yes" }, "PORTCULLIS_OIDC_TRUST_EMAIL must be true or false"],
   ])("name the variable that is wrong: %o", (change, message) => {
     expect(() => readSsoSettings({ ...base, ...change })).toThrow(`Invalid environment: ${message}`);
   });

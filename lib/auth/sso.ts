@@ -2,6 +2,8 @@
 // configured from the environment and validated once. Group membership
 // (a claim of the ID token or userinfo) maps to a console role when a user
 // signs in for the first time; after that the console's Users page owns the role.
+// A console user is bound to the IdP's (issuer, sub) at their first sign-in
+// (lib/auth/sso-sign-in.ts).
 import { z } from "zod";
 import { UserFacingError } from "../core/errors";
 import { ROLES, type Role } from "./roles";
@@ -19,6 +21,12 @@ export interface SsoSettings {
   /** Role of a first-time user whose groups map to none; null refuses them. */
   defaultRole: Role | null;
   scopes: string;
+  /**
+   * Whether the IdP's `email` claim is trusted when it sends no `email_verified` (PORTCULLIS_OIDC_TRUST_EMAIL):
+   * only then may such a sign-in link an existing console user by email. Off by default: IdPs such as
+   * multi-tenant Entra ID let users set their own email.
+   */
+  trustEmail: boolean;
 }
 
 // Most privileged first: a user in several mapped groups gets the highest role.
@@ -60,6 +68,7 @@ const envSchema = z.object({
   PORTCULLIS_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
   PORTCULLIS_OIDC_DEFAULT_ROLE: z.enum(["none", ...ROLES], { error: `must be none, ${ROLES.join(", ")}` }).default("none"),
   PORTCULLIS_OIDC_SCOPES: z.string().min(1).default("openid email profile"),
+  PORTCULLIS_OIDC_TRUST_EMAIL: z.enum(["true", "false"], { error: "must be true or false" }).default("false"),
 });
 
 /** The SSO settings, or undefined when PORTCULLIS_OIDC_ISSUER is unset. Throws one readable line when they are wrong. */
@@ -84,6 +93,7 @@ export function readSsoSettings(env: Record<string, string | undefined>): SsoSet
     groupsClaim: s.PORTCULLIS_OIDC_GROUPS_CLAIM,
     defaultRole: s.PORTCULLIS_OIDC_DEFAULT_ROLE === "none" ? null : s.PORTCULLIS_OIDC_DEFAULT_ROLE,
     scopes: s.PORTCULLIS_OIDC_SCOPES,
+    trustEmail: s.PORTCULLIS_OIDC_TRUST_EMAIL === "true",
   };
 }
 

@@ -14,7 +14,7 @@ import { ConsoleError } from "../console/errors";
 import { db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { assertClientMayAuthorize, recordClientSeen, recordClientSignIn } from "./clients";
-import { CLIENT_REFUSALS, type ClientOrigin } from "./client-status";
+import { CLIENT_REFUSALS, redirectSite, type ClientOrigin } from "./client-status";
 import { oauthProvider } from "./provider";
 import { consumerNameFor } from "./consumer-name";
 import { findSignInResource } from "./resources";
@@ -29,6 +29,8 @@ export interface SignInRequest {
   client: { id: string; name?: string; origin: ClientOrigin; status: "active" | "pending" };
   /** The sign_in routes asked for: their URL and server name. */
   resources: { url: string; server?: string }[];
+  /** Where the browser takes the code on "allow" (a registered redirect URI): its site, and whether that is the user's own computer. */
+  redirect: { uri: string; site: string; local: boolean };
 }
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : []);
@@ -44,16 +46,24 @@ export async function readSignInRequest(uid: string): Promise<SignInRequest> {
   const { provider, interaction } = await findInteraction(uid);
   const clientId = String(interaction.params.client_id);
   const resources = await Promise.all(list(interaction.params.resource).map(async (url) => ({ url, server: (await findSignInResource(url))?.server })));
-  const { name, known } = await recordInteractionClient(provider, clientId);
+  const { name, known, redirectUris } = await recordInteractionClient(provider, clientId);
   if (known.status === "blocked") throw new ConsoleError("forbidden", CLIENT_REFUSALS.blocked);
-  return { uid, client: { id: clientId, name, origin: known.origin, status: known.status === "pending" ? "pending" : "active" }, resources };
+  // oidc-provider checked it against the client's registered redirect URIs before the interaction began (and filled in a client's only one).
+  const redirectUri = String(interaction.params.redirect_uri ?? redirectUris[0] ?? "");
+  return {
+    uid,
+    client: { id: clientId, name, origin: known.origin, status: known.status === "pending" ? "pending" : "active" },
+    resources,
+    redirect: { uri: redirectUri, ...redirectSite(redirectUri) },
+  };
 }
 
 /** Records the interaction's client as the consent page names it (a metadata document's first sight makes its row). */
 async function recordInteractionClient(provider: Awaited<ReturnType<typeof oauthProvider>>, clientId: string) {
   const client = await provider.Client.find(clientId);
-  const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris: [...(client?.redirectUris ?? [])] });
-  return { name: client?.clientName, known };
+  const redirectUris = [...(client?.redirectUris ?? [])];
+  const known = await recordClientSeen(clientId, { name: client?.clientName, redirectUris });
+  return { name: client?.clientName, known, redirectUris };
 }
 
 async function signInConsumer(tx: Tx, user: CurrentUser, rule: "create" | "existing"): Promise<string> {

@@ -14,7 +14,9 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" description="People who sign in to this console, and their role: admin, developer or viewer." />
-      <SsoStatus sso={sso && { name: sso.name, issuer: sso.issuer, groupsClaim: sso.groupsClaim, roleMap: [...sso.roleMap], defaultRole: sso.defaultRole }} />
+      <SsoStatus
+        sso={sso && { name: sso.name, issuer: sso.issuer, groupsClaim: sso.groupsClaim, roleMap: [...sso.roleMap], defaultRole: sso.defaultRole, trustEmail: sso.trustEmail }}
+      />
       <UsersManager users={await listUsers()} currentUserId={me.id} ssoConfigured={sso !== undefined} />
     </>
   );
