@@ -81,7 +81,8 @@ test("a developer sees their own consumer's dashboard but not another's", async 
   const owner = await db.user.findUniqueOrThrow({ where: { email: account.email } });
   const mine = `mine-${Date.now().toString(36)}`;
   const theirs = `theirs-${Date.now().toString(36)}`;
-  await db.consumer.create({ data: { username: mine, ownerUserId: owner.id } });
+  // Named before its events (a developer sees a consumer's traffic from when it took its name).
+  await db.consumer.create({ data: { username: mine, ownerUserId: owner.id, namedAt: new Date(Date.now() - 10 * 60_000) } });
   await db.consumer.create({ data: { username: theirs } });
   await ingest(pool, events("github", mine, 3));
   await signIn(page, account);

@@ -42,6 +42,16 @@ export interface Totals {
   p99: number | null;
 }
 
+/**
+ * Where a view that starts at `since` begins: the start of the stored bucket holding it, so a consumer's
+ * first calls show at once; that bucket may also count a deleted namesake's calls of the same minute (hour).
+ */
+function fromBucketOf(since: Date | undefined, from: Date, bucketMs: number): Date {
+  if (!since) return from;
+  const start = new Date(Math.floor(since.getTime() / bucketMs) * bucketMs);
+  return start > from ? start : from;
+}
+
 function window(range: RangeKey, now: number) {
   const r = RANGES[range];
   // Align to the point size so consecutive loads show the same buckets.
@@ -80,11 +90,11 @@ const quantiles = (buckets: number[]) => ({
 
 /**
  * Requests, denials, errors and latency percentiles over time for one scope ("all" with key ""); with `since`,
- * only the buckets that start at or after it (a consumer's traffic from when it took its name).
+ * only from the bucket holding it on (a consumer's traffic from when it took its name).
  */
 export async function timeSeries(db: Db, range: RangeKey, scope: Scope, key: string, now = Date.now(), since?: Date): Promise<{ points: SeriesPoint[]; totals: Totals }> {
   const w = window(range, now);
-  const from = since && since > w.from ? since : w.from;
+  const from = fromBucketOf(since, w.from, GRANULARITY_MS[w.granularity]);
   const interval = `${w.pointMs / 1000} seconds`;
   const origin = new Date(0);
   const [counts, histograms] = await Promise.all([
@@ -161,8 +171,8 @@ export interface BreakdownRow {
 /**
  * Traffic grouped by server, consumer and tool, filtered to one consumer, one
  * server or one tool. Short ranges read the per-minute rollups (exact); long
- * ones the hourly and daily pair series, whose key starts with the filtered name. With `since`, only the
- * minutes or buckets that start at or after it.
+ * ones the hourly and daily pair series, whose key starts with the filtered name. With `since`, only from
+ * the minute (the hour) holding it on.
  */
 export async function breakdown(
   db: Db,
@@ -172,7 +182,8 @@ export async function breakdown(
   since?: Date,
 ): Promise<BreakdownRow[]> {
   const whole = window(range, now);
-  const w = since && since > whole.from ? { ...whole, from: since } : whole;
+  // The long ranges read whole hours at the finest (segments below).
+  const w = { ...whole, from: fromBucketOf(since, whole.from, GRANULARITY_MS[whole.granularity === "minute" ? "minute" : "hour"]) };
   if (w.from >= w.to) return [];
   if (w.granularity === "minute") return breakdownFromRollups(db, w, filter);
   const [scope, prefix] =
