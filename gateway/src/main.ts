@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { loadMasterKey } from "../../lib/core/vault/secret-box";
 import { JsonLinesAuditSink, type AuditSink } from "./audit/audit-sink";
 import { OptionsError, readOptions, USAGE, type GatewayOptions } from "./cli/options";
+import { createFileReloader } from "./config/file-reloader";
 import { readConfigFile } from "./config/read-config-file";
 import { ShippingAuditSink } from "./control-plane/audit-shipper";
 import { ConsoleApprovalClient } from "./control-plane/approval-client";
@@ -67,7 +68,7 @@ async function start(options: GatewayOptions) {
   const tracing = telemetry?.controlPlane;
   const audit: AuditSink = options.cpUrl
     ? new ShippingAuditSink({ url: options.cpUrl, token: options.dpToken!, capacity: options.auditBufferEvents, log, tracing })
-    : new JsonLinesAuditSink(options.auditLog!);
+    : new JsonLinesAuditSink(options.auditLog!, undefined, log);
   // With a control plane, definitions without an approved pin become the console's pending changes.
   const drift = options.cpUrl ? new DriftReporter({ url: options.cpUrl, token: options.dpToken!, log, tracing }) : undefined;
   const gateway = createGateway({
@@ -123,17 +124,10 @@ async function start(options: GatewayOptions) {
   for (const s of servers) await listen(s.server, s.port, s.host, s.what, s.variable);
   log.info(`gateway: listening on http :${options.httpPort}, https :${options.httpsPort}, status ${options.statusHost}:${options.statusPort}`);
 
-  const reload = async () => {
-    if (!options.config) {
-      log.warn("SIGHUP ignored: the gateway was started without --config");
-      return;
-    }
-    const read = await readConfigFile(options.config);
-    const applied = read.ok ? gateway.applyConfig(read.document, options.config) : read;
-    if (applied.ok) log.info({ version: applied.version, hash: applied.hash, file: options.config }, "configuration reloaded");
-    else log.error({ file: options.config, problems: applied.problems }, "configuration rejected; still serving the previous one");
-  };
-  // readConfigFile and applyConfig report failures as values: reload never rejects.
+  // Reloads run one at a time, the latest signal's last (config/file-reloader.ts); reload never rejects.
+  const reload = options.config
+    ? createFileReloader({ file: options.config, read: readConfigFile, apply: (document, source) => gateway.applyConfig(document, source), log })
+    : async () => log.warn("SIGHUP ignored: the gateway was started without --config");
   process.on("SIGHUP", () => void reload());
 
   const stop = async () => {

@@ -83,6 +83,17 @@ describe("ConfigStore.apply: validate → compile → swap", () => {
     expect(new ConfigStore().apply(doc("alice-key-123", { servers: [{ ...swap, auth: { ...swap.auth, audience: "urn:swap" } }] }), "c").ok).toBe(true);
   });
 
+  it("applies secret patterns that name a group alike, and masks with both", () => {
+    const store = new ConfigStore();
+    const patterns = [
+      { name: "acme", pattern: "acme_(?<v>[a-z]{8})" },
+      { name: "corp", pattern: "corp_(?<v>[0-9]{8})" },
+    ];
+    const servers = [{ name: "one", path: "/one", upstream: "http://127.0.0.1:1/mcp", auth: { mode: "passthrough" }, result_redaction: "secrets" }];
+    expect(store.apply(doc("alice-key-123", { secret_patterns: patterns, servers }), "a")).toMatchObject({ ok: true, version: 1 });
+    expect(store.current!.routes.get("/one")!.resultMasker!.mask("acme_abcdefgh corp_12345678")).toEqual({ text: "[redacted:acme] [redacted:corp]", count: 2 });
+  });
+
   it("routes answer with and without a trailing slash, and so does their metadata", () => {
     const store = new ConfigStore();
     store.apply(doc("alice-key-123"), "a");

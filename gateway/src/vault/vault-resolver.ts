@@ -30,25 +30,35 @@ export interface VaultResolverOptions {
 export class VaultResolver {
   #config: VaultConfig = { portcullis: {}, cache_ttl_seconds: 60 };
   #cache = new Map<string, CachedValue>();
+  /** Loads under way, of the current configuration only. */
   #inFlight = new Map<string, Promise<string>>();
+  /** Counts configure() calls: a load begun under older settings is neither shared nor cached. */
+  #generation = 0;
   #hcv: HashiCorpVaultClient | undefined;
 
   constructor(private readonly options: VaultResolverOptions) {}
 
-  /** A new configuration: forget every cached value (references or stored values may have changed). */
+  /**
+   * A new configuration: forget every cached value (references or stored values may have changed),
+   * and every load under way — a HashiCorp Vault read begun with the old address or token finishes
+   * for the request that began it, but no later request shares it and its value is not cached.
+   */
   configure(config: VaultConfig) {
+    this.#generation++;
     this.#config = config;
     this.#cache.clear();
+    this.#inFlight = new Map();
     this.#hcv = config.hcv ? new HashiCorpVaultClient(config.hcv, this.options.dispatcher, (text) => this.#resolveSecretSetting(text)) : undefined;
   }
 
   async resolve(ref: VaultReference): Promise<string> {
     const cached = this.#cache.get(ref.raw);
     if (cached && cached.expiresAt > Date.now()) return cached.value;
-    let pending = this.#inFlight.get(ref.raw);
+    const inFlight = this.#inFlight;
+    let pending = inFlight.get(ref.raw);
     if (!pending) {
-      pending = this.#load(ref).finally(() => this.#inFlight.delete(ref.raw));
-      this.#inFlight.set(ref.raw, pending);
+      pending = this.#load(ref, this.#generation).finally(() => inFlight.delete(ref.raw));
+      inFlight.set(ref.raw, pending);
     }
     return pending;
   }
@@ -61,8 +71,9 @@ export class VaultResolver {
     return substituteVaultReferences(template.template, values);
   }
 
-  async #load(ref: VaultReference): Promise<string> {
+  async #load(ref: VaultReference, generation: number): Promise<string> {
     const value = await this.#value(ref);
+    if (generation !== this.#generation) return value;
     const ttlSeconds = ref.backend === "hcv" && this.#config.hcv ? this.#config.hcv.cache_ttl_seconds : this.#config.cache_ttl_seconds;
     this.#cache.set(ref.raw, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
     return value;

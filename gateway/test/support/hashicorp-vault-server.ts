@@ -13,6 +13,8 @@ export interface VaultServer {
   /** mount → path → data */
   secrets: Map<string, Map<string, Record<string, string>>>;
   reads: number;
+  /** How long each KV read waits before it is answered (a slow Vault); 0 unless a test sets it. */
+  readDelayMs: number;
   logins: number;
   namespaces: (string | undefined)[];
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startVaultServer(): Promise<VaultServer> {
     approle: { roleId: randomUUID(), secretId: randomUUID() },
     secrets: new Map([["secret", new Map()]]),
     reads: 0,
+    readDelayMs: 0,
     logins: 0,
     namespaces: [],
   };
@@ -63,16 +66,20 @@ export async function startVaultServer(): Promise<VaultServer> {
         state.reads++;
         const data = state.secrets.get(read[1]!)?.get(decodeURIComponent(read[2]!));
         if (!data) return send(res, 404, { errors: [] });
-        return send(res, 200, {
-          request_id: randomUUID(),
-          lease_id: "",
-          renewable: false,
-          lease_duration: 0,
-          data: { data, metadata: { created_time: new Date().toISOString(), custom_metadata: null, deletion_time: "", destroyed: false, version: 1 } },
-          wrap_info: null,
-          warnings: null,
-          auth: null,
-        });
+        const answer = () =>
+          send(res, 200, {
+            request_id: randomUUID(),
+            lease_id: "",
+            renewable: false,
+            lease_duration: 0,
+            data: { data, metadata: { created_time: new Date().toISOString(), custom_metadata: null, deletion_time: "", destroyed: false, version: 1 } },
+            wrap_info: null,
+            warnings: null,
+            auth: null,
+          });
+        if (state.readDelayMs > 0) setTimeout(answer, state.readDelayMs);
+        else answer();
+        return;
       }
       send(res, 404, { errors: [] });
     });

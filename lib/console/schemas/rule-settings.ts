@@ -4,7 +4,7 @@
 // the boundary so each problem comes back as a field error.
 import { z } from "zod";
 import { CONDITION_LIMITS } from "../../core/acl/condition";
-import { ARGUMENT_PATH_PATTERN, TOOL_NAME_PATTERN } from "../../core/config/schema";
+import { ARGUMENT_PATH_PATTERN, checkSecretPatternsTogether, TOOL_NAME_PATTERN } from "../../core/config/schema";
 import { checkSecretPattern } from "../../core/redaction/secret-masker";
 
 export const saveRuleSettingsSchema = z
@@ -57,6 +57,8 @@ export const secretPatternsSchema = z.strictObject({
         if (seen.has(p.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `another pattern is named "${p.name}"` });
         seen.add(p.name);
       });
+      const problem = checkSecretPatternsTogether(patterns);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
     }),
 });
 

@@ -4,7 +4,7 @@
 // extend, never rename.
 import { z } from "zod";
 import { compileCondition } from "../acl/condition";
-import { checkSecretPattern } from "../redaction/secret-masker";
+import { checkSecretPattern, compileSecretMasker, type SecretPattern } from "../redaction/secret-masker";
 import { PIN_PATTERN } from "../tools/pin";
 import { VAULT_REFERENCE_PATTERN } from "../vault/reference";
 
@@ -492,6 +492,10 @@ export const configSchema = z
             }),
         }),
       )
+      .superRefine((patterns, ctx) => {
+        const problem = checkSecretPatternsTogether(patterns);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      })
       .default([]),
   })
   .superRefine(checkReferences);
@@ -506,6 +510,21 @@ export type ToolRequirementConfig = z.infer<typeof toolRequirementSchema>;
 export type LimitRuleConfig = z.infer<typeof limitRuleSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 export type AuthorizationServerConfig = z.infer<typeof authorizationServerSchema>;
+
+/**
+ * Why the gateway could not compile these patterns into one masker (compile.ts does, for every
+ * configuration), or undefined when it can. Each pattern passing on its own is not enough: a
+ * masker that throws would make ConfigStore.apply refuse every later configuration.
+ * Patterns already refused on their own are left to their own message.
+ */
+export function checkSecretPatternsTogether(patterns: readonly SecretPattern[]): string | undefined {
+  try {
+    compileSecretMasker(patterns.filter(({ pattern }) => checkSecretPattern(pattern) === undefined));
+    return undefined;
+  } catch (error) {
+    return `these patterns cannot be used together: ${(error as Error).message}`;
+  }
+}
 
 function duplicates<T>(items: T[], key: (item: T) => string, ctx: z.RefinementCtx, path: (i: number) => (string | number)[], what: string) {
   const seen = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSecretPattern, compileSecretMasker } from "./secret-masker";
+import { checkSecretPattern, compileSecretMasker, withoutCaptures } from "./secret-masker";
 
 const masker = compileSecretMasker([{ name: "acme", pattern: "\\bacme_[0-9a-f]{8}" }]);
 
@@ -23,6 +23,28 @@ describe("compileSecretMasker", () => {
 
   it.each([["ghp_short"], ["AKIA too short"], ["a plain sentence about bearer bonds"], ["sk_test_" + "4".repeat(24)]])("leaves %s alone", (text) => {
     expect(masker.mask(text)).toEqual({ text, count: 0 });
+  });
+
+  it("combines patterns that name a group alike, and more groups than one RegExp may hold", () => {
+    const alike = compileSecretMasker([
+      { name: "acme", pattern: "acme_(?<v>[a-z]{8})" },
+      { name: "corp", pattern: "corp_(?<v>[0-9]{8})" },
+    ]);
+    expect(alike.mask("acme_abcdefgh corp_12345678")).toEqual({ text: "[redacted:acme] [redacted:corp]", count: 2 });
+    expect(alike.mayMatchJson!('{"a":"corp_12345678"}')).toBe(true);
+    // 400 patterns of 166 groups each: 66,400 captures, past V8's 65,535 in one RegExp.
+    const many = Array.from({ length: 400 }, (_, i) => ({ name: `p${i}`, pattern: `k${i}_${"(a)".repeat(166)}` }));
+    expect(compileSecretMasker(many).mask(`x k399_${"a".repeat(166)} y`)).toEqual({ text: "x [redacted:p399] y", count: 1 });
+  });
+
+  it.each([
+    ["(?<v>a)(b)", "(?:a)(?:b)"],
+    ["(?:a)(?=b)(?<=c)(?<!d)", "(?:a)(?=b)(?<=c)(?<!d)"],
+    ["\\(a\\)", "\\(a\\)"],
+    ["[(?<v>]x(y)", "[(?<v>]x(?:y)"],
+    ["[\\](]", "[\\](]"],
+  ])("drops the captures of %s for the combined test", (source, expected) => {
+    expect(withoutCaptures(source)).toBe(expected);
   });
 
   it("counts every masking in one string", () => {

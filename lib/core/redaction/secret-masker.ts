@@ -61,10 +61,40 @@ function isAnchored(pattern: string): boolean {
   return /(^|[^\\])[\^$]/.test(pattern.replace(/\\./g, "").replace(/\[[^\]]*\]/g, ""));
 }
 
+/**
+ * The pattern with every capturing group, named or not, made a plain group `(?:…)`, for the one
+ * RegExp that joins all patterns: two patterns may name a group alike ("Duplicate capture group
+ * name") and many patterns may hold more groups than one RegExp can ("Too many captures"). Without
+ * backreferences (RE2 has none) capturing changes nothing about what matches.
+ */
+export function withoutCaptures(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += source.slice(i, i + 2);
+      i++;
+    } else if (inClass) {
+      out += c;
+      if (c === "]") inClass = false;
+    } else if (c === "[") {
+      out += c;
+      inClass = true;
+    } else if (c === "(" && source[i + 1] !== "?") {
+      out += "(?:";
+    } else if (source.startsWith("(?<", i) && source[i + 3] !== "=" && source[i + 3] !== "!" && source.includes(">", i)) {
+      out += "(?:";
+      i = source.indexOf(">", i);
+    } else out += c;
+  }
+  return out;
+}
+
 export function compileSecretMasker(extra: readonly SecretPattern[]): SecretMasker {
   const patterns = [...BUILTIN_SECRET_PATTERNS, ...extra].map(({ name, pattern }) => ({ replacement: `[redacted:${name}]`, regex: new RegExp(pattern, "g") }));
-  // One pass over the text in the common case, where nothing matches.
-  const any = new RegExp(patterns.map(({ regex }) => `(?:${regex.source})`).join("|"));
+  // One pass over the text in the common case, where nothing matches (captures dropped: see withoutCaptures).
+  const any = new RegExp(patterns.map(({ regex }) => `(?:${withoutCaptures(regex.source)})`).join("|"));
   return {
     mask(text) {
       if (!any.test(text)) return { text, count: 0 };
