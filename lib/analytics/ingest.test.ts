@@ -136,3 +136,54 @@ describe("rollup ledger", () => {
     expect(await db.rollupLedger.count()).toBe(0);
   });
 });
+
+describe("rollup ledger and a live flush", () => {
+  const total = async (server: string) => (await db.auditRollup.findMany({ where: { serverName: server } })).reduce((sum, r) => sum + r.count, 0);
+  const requests = async (server: string) =>
+    (await db.auditSeries.findMany({ where: { granularity: "minute", scope: "server", key: server } })).reduce((sum, r) => sum + r.requests, 0);
+
+  it("adds nothing when recovery rolled up the batch between its commit and the flush", async () => {
+    const slow = new RollupWriter(pool);
+    await ingestAuditEvents(pool, slow, [event({ server: "late-flush" }), event({ server: "late-flush" })], null);
+    // The batch (or the writer's pending flush) took longer than recovery's age: recovery runs first.
+    expect(await recoverRollupLedger(pool, 0)).toBe(2);
+    await slow.flush();
+    expect(await total("late-flush")).toBe(2);
+    expect(await requests("late-flush")).toBe(2);
+    expect(await db.rollupLedger.count()).toBe(0);
+  });
+
+  it("writes only the batches it could claim when recovery took some of them, and keeps every key's last use", async () => {
+    const consumer = await db.consumer.create({ data: { username: "race-user" } });
+    const key = await db.apiKey.create({ data: { consumerId: consumer.id, name: "k", prefix: "pcs_race", hash: `sha256:${"f".repeat(64)}` } });
+    const slow = new RollupWriter(pool);
+    const recovered = [event({ server: "half-flush", key_id: key.id, time: "2026-11-26T10:20:00.000Z" }), event({ server: "half-flush", tool: "push_files" })];
+    const flushed = [event({ server: "half-flush", key_id: key.id, time: "2026-11-26T10:10:00.000Z" }), event({ server: "half-flush" }), event({ server: "half-flush" })];
+    await ingestAuditEvents(pool, slow, recovered, null);
+    await ingestAuditEvents(pool, slow, flushed, null);
+    // Only the first batch's ledger row is old enough for recovery.
+    await pool.query(`UPDATE "RollupLedger" SET "createdAt" = now() - interval '1 hour' WHERE $1 = ANY("eventIds")`, [recovered[0]!.id]);
+    expect(await recoverRollupLedger(pool, 60_000)).toBe(2);
+    await slow.flush();
+
+    expect(await total("half-flush")).toBe(5);
+    expect(await requests("half-flush")).toBe(5);
+    const pushes = await db.auditRollup.findMany({ where: { serverName: "half-flush", toolName: "push_files" } });
+    expect(pushes.map((r) => r.count)).toEqual([1]);
+    expect(await db.rollupLedger.count()).toBe(0);
+    // Recovery cannot know the key of the events it rolled up; the flush still records it.
+    expect((await db.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.toISOString()).toBe("2026-11-26T10:20:00.000Z");
+  });
+
+  it("rolls each batch up exactly once when recovery and the flush run at the same time", async () => {
+    const rounds = 15;
+    for (let round = 0; round < rounds; round++) {
+      const racing = new RollupWriter(pool);
+      await ingestAuditEvents(pool, racing, [event({ server: "racing" }), event({ server: "racing" }), event({ server: "racing" })], null);
+      await Promise.all([racing.flush(), recoverRollupLedger(pool, 0)]);
+    }
+    expect(await total("racing")).toBe(3 * rounds);
+    expect(await requests("racing")).toBe(3 * rounds);
+    expect(await db.rollupLedger.count()).toBe(0);
+  });
+});

@@ -102,7 +102,7 @@ const UPDATE_KEY_USE = `
     FROM jsonb_to_recordset($1::jsonb) AS u(id text, time timestamptz)
    WHERE k.id = u.id`;
 
-async function writeDelta(client: pg.PoolClient, delta: RollupDelta, ledgerIds: string[]): Promise<void> {
+async function writeDelta(client: pg.PoolClient, delta: RollupDelta): Promise<void> {
   if (delta.rollups.size > 0) await client.query(UPSERT_ROLLUPS, [JSON.stringify([...delta.rollups.values()])]);
   if (delta.series.size > 0) await client.query(UPSERT_SERIES, [JSON.stringify([...delta.series.values()])]);
   if (delta.latency.size > 0) await client.query(UPSERT_LATENCY, [JSON.stringify([...delta.latency.values()])]);
@@ -110,10 +110,68 @@ async function writeDelta(client: pg.PoolClient, delta: RollupDelta, ledgerIds: 
     const uses = [...delta.keyUse].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, time]) => ({ id, time }));
     await client.query(UPDATE_KEY_USE, [JSON.stringify(uses)]);
   }
-  await client.query(`DELETE FROM "RollupLedger" WHERE id = ANY($1::text[])`, [ledgerIds]);
 }
 
-/** Coalesces rollup deltas in memory; `flush()` writes them and clears their ledger rows in one transaction. */
+interface StoredEvent {
+  time: Date;
+  serverName: string;
+  consumerName: string | null;
+  toolName: string | null;
+  decision: AuditEvent["decision"];
+  reason: string;
+  totalLatencyMs: number;
+}
+
+/** The rollup delta of stored events, read back from the database (no API key: it is not stored with the event). */
+async function storedEventsDelta(client: pg.PoolClient, eventIds: string[]): Promise<{ delta: RollupDelta; events: number }> {
+  const stored = await client.query<StoredEvent>(
+    `SELECT time, "serverName", "consumerName", "toolName", decision, reason, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
+    [eventIds],
+  );
+  const delta = new RollupDelta();
+  delta.add(
+    stored.rows.map((e) => ({
+      time: e.time.toISOString(),
+      server: e.serverName,
+      consumer: e.consumerName,
+      tool: e.toolName,
+      decision: e.decision,
+      reason: e.reason || null,
+      total_latency_ms: e.totalLatencyMs,
+      key_id: null,
+    })),
+  );
+  return { delta, events: stored.rows.length };
+}
+
+// A flush claims its ledger rows before anything else: deleted (and so locked) by its transaction,
+// they are skipped by recovery, and rows recovery holds or has already rolled up are not returned.
+// Their event ids come back only when some row is missing, the one case that needs them.
+const CLAIM_LEDGER = `
+  WITH claimed AS (DELETE FROM "RollupLedger" WHERE id = ANY($1::text[]) RETURNING id, "eventIds")
+  SELECT id, CASE WHEN (SELECT count(*) FROM claimed) < cardinality($1::text[]) THEN "eventIds" END AS "eventIds" FROM claimed`;
+
+/**
+ * Writes a live flush: the coalesced delta when every ledger row was still there to claim; else
+ * (recovery took some, because the batch's transaction or the flush ran past recovery's age) only the claimed
+ * rows' events, read back, so that each ledger row is rolled up exactly once whichever side won.
+ */
+async function writeClaimed(client: pg.PoolClient, delta: RollupDelta, ledgerIds: string[]): Promise<void> {
+  const claimed = await client.query<{ id: string; eventIds: string[] | null }>(CLAIM_LEDGER, [ledgerIds]);
+  if (claimed.rows.length === ledgerIds.length) return writeDelta(client, delta);
+  const partial = await storedEventsDelta(
+    client,
+    claimed.rows.flatMap((row) => row.eventIds ?? []),
+  );
+  // "Last used" only ever moves forward, so every event's key use is kept, recovered ones' too.
+  for (const [id, time] of delta.keyUse) partial.delta.keyUse.set(id, time);
+  await writeDelta(client, partial.delta);
+}
+
+/**
+ * Coalesces rollup deltas in memory; `flush()` claims their ledger rows and writes them in one
+ * transaction (what recovery already rolled up is left out).
+ */
 export class RollupWriter {
   private delta = new RollupDelta();
   private ledgerIds: string[] = [];
@@ -138,7 +196,7 @@ export class RollupWriter {
       this.delta = new RollupDelta();
       this.ledgerIds = [];
       try {
-        await transaction(this.pool, (client) => writeDelta(client, delta, ledgerIds));
+        await transaction(this.pool, (client) => writeClaimed(client, delta, ledgerIds));
       } catch (error) {
         // The ledger rows stay, so recoverRollupLedger() rolls these events up later.
         console.error("rollups: flush failed; the events stay in the ledger for recovery:", (error as Error).message);
@@ -249,20 +307,12 @@ export async function ingestAuditEvents(
   return { inserted: chained.length, duplicates: events.length - chained.length };
 }
 
-interface StoredEvent {
-  time: Date;
-  serverName: string;
-  consumerName: string | null;
-  toolName: string | null;
-  decision: AuditEvent["decision"];
-  reason: string;
-  totalLatencyMs: number;
-}
-
 /**
  * Rolls up the events of ledger rows older than `olderThanMs` (left by a
  * crashed or failed flush), each row once: rows are locked and deleted in the
- * same transaction that writes their rollups.
+ * same transaction that writes their rollups, and a row a live flush has
+ * claimed is locked by it and skipped here (the age only spares recovery the
+ * work of rows a live writer is about to flush; correctness does not rest on it).
  */
 export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): Promise<number> {
   return transaction(pool, async (client) => {
@@ -271,30 +321,14 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
       [olderThanMs / 1000],
     );
     if (ledger.rows.length === 0) return 0;
-    const stored = await client.query<StoredEvent>(
-      `SELECT time, "serverName", "consumerName", "toolName", decision, reason, "totalLatencyMs" FROM "AuditEvent" WHERE id = ANY($1::text[])`,
-      [ledger.rows.flatMap((row) => row.eventIds)],
-    );
-    const delta = new RollupDelta();
-    delta.add(
-      stored.rows.map((e) => ({
-        time: e.time.toISOString(),
-        server: e.serverName,
-        consumer: e.consumerName,
-        tool: e.toolName,
-        decision: e.decision,
-        reason: e.reason || null,
-        total_latency_ms: e.totalLatencyMs,
-        // Not stored with the event; "last used" is only lost for the events of a crashed flush.
-        key_id: null,
-      })),
-    );
-    await writeDelta(
+    // "Last used" is lost for these events unless a live flush of theirs still writes its key uses.
+    const { delta, events } = await storedEventsDelta(
       client,
-      delta,
-      ledger.rows.map((row) => row.id),
+      ledger.rows.flatMap((row) => row.eventIds),
     );
-    return stored.rows.length;
+    await writeDelta(client, delta);
+    await client.query(`DELETE FROM "RollupLedger" WHERE id = ANY($1::text[])`, [ledger.rows.map((row) => row.id)]);
+    return events;
   });
 }
 

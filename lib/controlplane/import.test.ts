@@ -100,6 +100,59 @@ describe("declarative import and export", () => {
     expect(() => parseConfigText(JSON.stringify(shared))).toThrow("redis: the Redis a gateway shares its rate-limit counters through is that gateway's deployment setting");
   });
 
+  it("refuses a file that sets a gateway's own deployment settings, naming each, and applies nothing", async () => {
+    // One text throughout: yaml() seals the vault secret anew each time.
+    const file = yaml();
+    await applyImport(db, actor, parseConfigText(file), masterKey, await currentHash(), "config.import");
+    const before = await currentHash();
+    const activity = await db.activityLog.count();
+    const tuned = parseYaml(file);
+    tuned.gateway = { ...tuned.gateway, max_body_bytes: 2 * 1024 * 1024, sse_keepalive_ms: 5000, forward_client_ip_headers: ["X-Real-IP"], max_sse_event_bytes: 4096 };
+    tuned.vault.cache_ttl_seconds = 5;
+    const text = JSON.stringify(tuned);
+    const refusal = (() => {
+      try {
+        parseConfigText(text);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error("the import was accepted");
+    })();
+    for (const field of [
+      "gateway.max_body_bytes (2097152)",
+      "gateway.sse_keepalive_ms (5000)",
+      'gateway.forward_client_ip_headers (["X-Real-IP"])',
+      "gateway.max_sse_event_bytes (4096)",
+      "vault.cache_ttl_seconds (5)",
+    ]) {
+      expect(refusal.message).toContain(field);
+    }
+    expect(refusal.message).toContain("of a gateway's own deployment, which the console does not publish");
+    expect(refusal.message).toContain("gateway.max_body_bytes 1048576");
+    expect(refusal.message).not.toContain("public_url");
+    // One setting alone is named alone.
+    expect(() => parseConfigText(JSON.stringify({ ...parseYaml(file), gateway: { max_body_bytes: 4096 } }))).toThrow(
+      /^gateway\.max_body_bytes \(4096\): this is a setting of a gateway's own deployment/,
+    );
+    // Through the console's import (preview and apply alike), nothing changes.
+    process.env.DATABASE_URL = database.url;
+    const { importConfiguration } = await import("../console/config-versions");
+    const { db: consoleDb } = await import("../db/client");
+    try {
+      await expect(importConfiguration(actor, { text, mode: "preview" })).rejects.toThrow("gateway.max_body_bytes (2097152)");
+      await expect(importConfiguration(actor, { text, mode: "apply", expectedCurrentHash: before })).rejects.toThrow("vault.cache_ttl_seconds (5)");
+    } finally {
+      await consoleDb().$disconnect();
+    }
+    expect(await currentHash()).toBe(before);
+    expect(await db.activityLog.count()).toBe(activity);
+    // Their defaults, written out as a hand-written file may, are what every gateway gets: accepted.
+    const defaults = parseYaml(file);
+    defaults.gateway = { ...defaults.gateway, max_body_bytes: 1048576, sse_keepalive_ms: 15000, forward_client_ip_headers: [], max_sse_event_bytes: 16777216 };
+    defaults.vault.cache_ttl_seconds = 60;
+    expect((await previewImport(db, parseConfigText(JSON.stringify(defaults)), masterKey)).changed).toBe(false);
+  });
+
   it("stores a file's limits as rules of each server, publishes and exports them, and replaces them on the next import", async () => {
     const limited = parseYaml(yaml());
     limited.servers[0].limits = [

@@ -8,6 +8,7 @@
 import { prepareAuthorizationServer } from "../oauth-server/config-section";
 import { revokeAccountsGrants } from "../oauth-server/grants";
 import { diffLines } from "diff";
+import { isDeepStrictEqual } from "node:util";
 import { stringify as toYaml, parse as parseYaml } from "yaml";
 import { aclToMatrix, DEFAULT_ROW } from "../acl/matrix";
 import type { CurrentUser } from "../auth/session";
@@ -54,7 +55,37 @@ export function parseConfigText(text: string): GatewayConfig {
       "redis: the Redis a gateway shares its rate-limit counters through is that gateway's deployment setting; set PORTCULLIS_REDIS_URL (or redis: in its own configuration file) on each gateway, and remove it from this import.",
     );
   }
+  refuseDeploymentSettings(result.config);
   return result.config;
+}
+
+// What the console stores of the `gateway:` and `vault:` sections (the public URL; the built-in
+// store's secrets and the HashiCorp Vault settings). The rest are settings of a gateway process
+// that the console does not publish: a gateway it configures runs with their defaults.
+const PUBLISHED: Record<"gateway" | "vault", ReadonlySet<string>> = { gateway: new Set(["public_url"]), vault: new Set(["portcullis", "hcv"]) };
+const DEFAULTS = (() => {
+  const parsed = parseConfig({ version: 1 });
+  if (!parsed.ok) throw new Error(`the empty configuration does not parse: ${parsed.problems.join("; ")}`);
+  return parsed.config;
+})();
+
+/** Refuses a file that sets a deployment setting to anything but its default: importing would drop it without a word. */
+function refuseDeploymentSettings(config: GatewayConfig) {
+  const set = (["gateway", "vault"] as const).flatMap((section) => {
+    const given: Record<string, unknown> = config[section];
+    const defaults: Record<string, unknown> = DEFAULTS[section];
+    return Object.entries(given)
+      .filter(([key, value]) => !PUBLISHED[section].has(key) && !isDeepStrictEqual(value, defaults[key]))
+      .map(([key, value]) => ({ name: `${section}.${key}`, value, fallback: defaults[key] }));
+  });
+  if (set.length === 0) return;
+  const json = (value: unknown) => JSON.stringify(value);
+  throw new ConsoleError(
+    "invalid",
+    `${set.map((s) => `${s.name} (${json(s.value)})`).join(", ")}: ${set.length === 1 ? "this is a setting" : "these are settings"} of a gateway's own deployment, which the console does not publish: ` +
+      `the gateways it configures run with ${set.length === 1 ? "its default" : "their defaults"} (${set.map((s) => `${s.name} ${json(s.fallback)}`).join(", ")}). ` +
+      `Set ${set.length === 1 ? "it" : "them"} in the configuration file of a gateway run from a file (--config), and remove ${set.length === 1 ? "it" : "them"} from this import.`,
+  );
 }
 
 async function syncGroups(tx: Tx, config: GatewayConfig) {

@@ -11,7 +11,8 @@ import { recordSeen } from "./data-plane-status";
 import { UNTRACED, type DataPlaneTrace } from "./dp-trace";
 
 const FLUSH_EVERY_MS = 1000;
-// Older than any flush in flight, so recovery never races a live writer (of this or another console process).
+// Older than any flush in flight, so recovery seldom meets a live writer (of this or another console process);
+// when it does (a slow batch or flush), the flush claims its ledger rows first and each is rolled up once.
 const RECOVER_AFTER_MS = 30_000;
 const PRUNE_EVERY_MS = 3_600_000;
 export const DEFAULT_RETENTION_DAYS = 30;
