@@ -113,7 +113,11 @@ describe("audit ingestion", () => {
   });
 
   it("prunes raw events past the retention", async () => {
-    await ingest([event({ server: "old", time: "2026-01-01T00:00:00.000Z" })]);
+    // On a data plane's chain of its own: the other chain's events arrived before and are newer, and
+    // pruning never cuts a chain in the middle (chain.test.ts).
+    const plane = await db.dataPlane.create({ data: { name: "prune", tokenHash: randomUUID(), tokenPrefix: "pcdp_" } });
+    await ingestAuditEvents(pool, writer, [event({ server: "old", time: "2026-01-01T00:00:00.000Z" })], plane.id);
+    await writer.flush();
     const result = await pruneAuditData(db, 30, new Date("2026-11-26T12:00:00Z"));
     expect(result.events).toBe(1);
     expect(await db.auditEvent.count({ where: { serverName: "old" } })).toBe(0);

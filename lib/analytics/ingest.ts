@@ -335,18 +335,56 @@ export async function recoverRollupLedger(pool: pg.Pool, olderThanMs: number): P
 // Per-minute series serve ranges up to 24 hours only.
 const MINUTE_SERIES_KEPT_MS = 2 * 86_400_000;
 
+// Event times more than this far ahead of the pruning clock are a data plane's wrong clock: such an
+// event holds back its chain's pruning only until an event with a plausible time follows it.
+const FUTURE_TIME_SLACK_MS = 86_400_000;
+
+// One statement per chain, so the deletion and the record of it are one. A chain is in arrival
+// order but an event's time is its request's start: a long SSE stream or a held approval sits
+// among newer events. Pruning by time alone would cut holes the verifier must call deletions, so
+// only the positions below the chain's first event still inside the retention go (the chain's
+// stored part stays one contiguous stretch), and the newest pruned position and its hash are
+// recorded in AuditChainPruned for the verifier to start from. Each min() is an index walk up
+// the chain that stops at the first event kept.
+const PRUNE_CHAIN = `
+  WITH keep AS (
+         SELECT coalesce(
+                  (SELECT min("chainSeq") FROM "AuditEvent" WHERE "chainKey" = $1 AND time >= $2 AND time <= $3),
+                  (SELECT min("chainSeq") FROM "AuditEvent" WHERE "chainKey" = $1 AND time > $3)
+                ) AS seq
+       ),
+       gone AS (
+         DELETE FROM "AuditEvent" WHERE "chainKey" = $1 AND "chainSeq" < coalesce((SELECT seq FROM keep), 9223372036854775807)
+         RETURNING "chainSeq", hash
+       ),
+       newest AS (SELECT "chainSeq", hash FROM gone ORDER BY "chainSeq" DESC LIMIT 1),
+       mark AS (
+         INSERT INTO "AuditChainPruned" ("chainKey", seq, hash) SELECT $1, "chainSeq", hash FROM newest
+         ON CONFLICT ("chainKey") DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "prunedAt" = now()
+          WHERE "AuditChainPruned".seq < excluded.seq
+       )
+  SELECT count(*)::int AS count FROM gone`;
+
 /**
  * Deletes raw events older than the retention; rollups and series older than
- * three times it; per-minute series older than two days.
+ * three times it; per-minute series older than two days. Chained events go
+ * per chain, from its oldest position up to the first event still inside the
+ * retention: an old-timed event that arrived among newer ones (a long request)
+ * stays until they are pruned too, at most its request's duration longer.
  */
 export async function pruneAuditData(db: Db, retentionDays: number, now = new Date()): Promise<{ events: number; rollups: number }> {
   const eventsBefore = new Date(now.getTime() - retentionDays * 86_400_000);
   const rollupsBefore = new Date(now.getTime() - 3 * retentionDays * 86_400_000);
   const minutesBefore = new Date(now.getTime() - MINUTE_SERIES_KEPT_MS);
-  const events = await db.auditEvent.deleteMany({ where: { time: { lt: eventsBefore } } });
+  const future = new Date(now.getTime() + FUTURE_TIME_SLACK_MS);
+  let events = (await db.auditEvent.deleteMany({ where: { chainKey: null, time: { lt: eventsBefore } } })).count;
+  for (const { chainKey } of await db.auditChainHead.findMany({ select: { chainKey: true } })) {
+    const pruned = await db.$queryRawUnsafe<{ count: number }[]>(PRUNE_CHAIN, chainKey, eventsBefore, future);
+    events += pruned[0]?.count ?? 0;
+  }
   const rollups = await db.auditRollup.deleteMany({ where: { minute: { lt: rollupsBefore } } });
   const expired = { OR: [{ bucketStart: { lt: rollupsBefore } }, { granularity: "minute", bucketStart: { lt: minutesBefore } }] };
   await db.auditSeries.deleteMany({ where: expired });
   await db.auditLatency.deleteMany({ where: expired });
-  return { events: events.count, rollups: rollups.count };
+  return { events, rollups: rollups.count };
 }

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { sampleAuditEvent } from "../../test/support/audit-event";
 import { csvLine, jsonLine } from "../analytics/audit-query";
-import { ingestAuditEvents, RollupWriter } from "../analytics/ingest";
+import { ingestAuditEvents, pruneAuditData, RollupWriter } from "../analytics/ingest";
 import { createDb, createPool } from "../db/client";
 import { CHECKPOINT_EVERY } from "./chain";
 import { latestChainStates, verifyTimeRange } from "./chain-state";
 import type { AuditEvent } from "../core/audit/event";
-import { parseVerifyArgs } from "./verify-args";
+import { describeVerdicts, parseVerifyArgs } from "./verify-args";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -161,6 +161,120 @@ describe("audit hash chain after retention pruning, and in exports", () => {
     const row = await db.auditEvent.findFirstOrThrow({ where: { chainKey: planes.east, chainSeq: 3 } });
     expect(JSON.parse(jsonLine(row))).toMatchObject({ id: row.id, chainKey: planes.east, chainSeq: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(csvLine(row)).toContain(`,${planes.east},3,${row.hash}\n`);
+  });
+});
+
+// Each case on a chain of its own: 30 events a minute apart, and the window holding positions 11–20.
+const MINUTE = 60_000;
+const EDGES_START = Date.parse("2026-12-03T10:00:00.000Z");
+const WINDOW = { from: new Date(EDGES_START + 11 * MINUTE), to: new Date(EDGES_START + 21 * MINUTE) };
+
+async function plane(name: string): Promise<string> {
+  const id = randomUUID();
+  await pool.query(`INSERT INTO "DataPlane" (id, name, "tokenHash", "tokenPrefix") VALUES ($1, $2, $3, 'pcdp_')`, [id, name, randomUUID()]);
+  return id;
+}
+
+/** A plane whose chain holds events at the given times, in this arrival order; the events by position (1-based). */
+async function chainAt(name: string, times: number[]): Promise<{ id: string; events: AuditEvent[] }> {
+  const id = await plane(name);
+  const events = times.map((t) => event({ time: new Date(t).toISOString() }));
+  await ingestAuditEvents(pool, writer, events, id);
+  return { id, events };
+}
+const minutes = (n: number) => Array.from({ length: n }, (_, i) => EDGES_START + (i + 1) * MINUTE);
+
+async function deletePositions(planeId: string, ...seqs: number[]) {
+  await pool.query(`DELETE FROM "AuditEvent" WHERE "chainKey" = $1 AND "chainSeq" = ANY($2::bigint[])`, [planeId, seqs]);
+}
+async function verdictOf(name: string, range: { from: Date; to: Date } = WINDOW) {
+  const [verdict] = await verifyTimeRange(pool, { ...range, dataPlaneName: name });
+  return verdict!.verdict;
+}
+
+describe("audit:verify over a time range, at the range's edges", () => {
+  it("is intact over a window of an untouched chain, and an empty window between consecutive events", async () => {
+    await chainAt("edges-intact", minutes(30));
+    expect(await verdictOf("edges-intact")).toMatchObject({ ok: true, range: { firstSeq: 11, lastSeq: 20, events: 10, anchored: true } });
+    const between = { from: new Date(EDGES_START + 11 * MINUTE + 1000), to: new Date(EDGES_START + 12 * MINUTE) };
+    expect(await verdictOf("edges-intact", between)).toMatchObject({ ok: true, range: { events: 0 } });
+  });
+
+  it("is broken when the window's first event is deleted while older ones are stored, naming the event after the gap", async () => {
+    const { id, events } = await chainAt("edges-first", minutes(30));
+    await deletePositions(id, 11);
+    expect(await verdictOf("edges-first")).toMatchObject({ ok: false, broken: { eventId: events[11]!.id, seq: 12, reason: expect.stringContaining("follows 10") } });
+  });
+
+  it("is broken when the window's last event is deleted", async () => {
+    const { id, events } = await chainAt("edges-last", minutes(30));
+    await deletePositions(id, 20);
+    expect(await verdictOf("edges-last")).toMatchObject({ ok: false, broken: { eventId: events[20]!.id, seq: 21, reason: expect.stringContaining("follows 19") } });
+  });
+
+  it("is broken when the chain's newest events are deleted, against the head", async () => {
+    const { id, events } = await chainAt("edges-head", minutes(30));
+    await deletePositions(id, 30);
+    const tail = { from: new Date(EDGES_START + 21 * MINUTE), to: new Date(EDGES_START + 40 * MINUTE) };
+    expect(await verdictOf("edges-head", tail)).toMatchObject({
+      ok: false,
+      broken: { eventId: events[28]!.id, seq: 29, reason: expect.stringContaining("head is at position 30") },
+    });
+  });
+
+  it("is broken when every event of a window in the middle of the chain is deleted, also for the CLI", async () => {
+    const { id, events } = await chainAt("edges-all", minutes(30));
+    await deletePositions(id, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+    expect(await verdictOf("edges-all")).toMatchObject({ ok: false, broken: { eventId: events[20]!.id, seq: 21, reason: expect.stringContaining("follows 10") } });
+    const cli = await verifyCli("--from", WINDOW.from.toISOString(), "--to", WINDOW.to.toISOString(), "--data-plane", "edges-all");
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`broken at event ${events[20]!.id} (data plane edges-all, position 21)`);
+  });
+
+  it("is broken when the chain's newest events are deleted and the window lies after them", async () => {
+    const { id, events } = await chainAt("edges-after", minutes(30));
+    await deletePositions(id, 25, 26, 27, 28, 29, 30);
+    const after = { from: new Date(EDGES_START + 26 * MINUTE), to: new Date(EDGES_START + 40 * MINUTE) };
+    expect(await verdictOf("edges-after", after)).toMatchObject({ ok: false, broken: { eventId: events[23]!.id, seq: 24 } });
+  });
+});
+
+describe("audit hash chain and retention pruning", () => {
+  const db = () => createDb(pool);
+  const DAY_MS = 86_400_000;
+  // Pruning 30 days back from here keeps events from 2026-11-05 on.
+  const NOW = new Date("2026-12-05T00:00:00.000Z");
+  const OLD = Date.parse("2026-11-01T00:00:00.000Z");
+  const RECENT = Date.parse("2026-11-10T00:00:00.000Z");
+  const ALL_TIME = { from: new Date(0), to: NOW };
+
+  it("leaves a genuinely pruned head intact, with the note, and the first kept event linked to the pruned one", async () => {
+    const { id, events } = await chainAt("pruned-head", [OLD, OLD + 1000, OLD + 2000, RECENT, RECENT + 1000, RECENT + 2000]);
+    await pruneAuditData(db(), 30, NOW);
+    const positions = await pool.query<{ seq: number }>(`SELECT "chainSeq"::float8 AS seq FROM "AuditEvent" WHERE "chainKey" = $1 ORDER BY 1`, [id]);
+    expect(positions.rows.map((r) => r.seq)).toEqual([4, 5, 6]);
+    const verdicts = await verifyTimeRange(pool, { ...ALL_TIME, dataPlaneName: "pruned-head" });
+    expect(verdicts[0]!.verdict).toMatchObject({ ok: true, range: { firstSeq: 4, lastSeq: 6, events: 3, anchored: false } });
+    expect(describeVerdicts(verdicts, ALL_TIME).line).toContain("earlier events pruned, so the walk starts at the first stored event for pruned-head");
+    // A window inside the pruned time: its edge is the first kept event.
+    expect(await verdictOf("pruned-head", { from: new Date(OLD - DAY_MS), to: new Date(OLD + DAY_MS) })).toMatchObject({ ok: true, range: { events: 0 } });
+    // Deleting the oldest kept event is no longer pruning: the chain was pruned up to position 3 only.
+    await deletePositions(id, 4);
+    expect(await verdictOf("pruned-head", ALL_TIME)).toMatchObject({ ok: false, broken: { eventId: events[4]!.id, seq: 5, reason: expect.stringContaining("follows 3") } });
+  });
+
+  it("keeps a long-running request's old event that arrived among newer ones, so the chain stays intact", async () => {
+    // Position 3 is a request that started on 2026-11-01 and ended (was logged) among events of 2026-11-10.
+    const { id } = await chainAt("pruned-long", [OLD, RECENT, OLD + 5000, RECENT + 1000, RECENT + 2000]);
+    const result = await pruneAuditData(db(), 30, NOW);
+    expect(result.events).toBeGreaterThanOrEqual(1);
+    const positions = await pool.query<{ seq: number }>(`SELECT "chainSeq"::float8 AS seq FROM "AuditEvent" WHERE "chainKey" = $1 ORDER BY 1`, [id]);
+    expect(positions.rows.map((r) => r.seq)).toEqual([2, 3, 4, 5]);
+    expect(await verdictOf("pruned-long", ALL_TIME)).toMatchObject({ ok: true, range: { firstSeq: 2, lastSeq: 5, events: 4, anchored: false } });
+    // Once the events before and around it are past the retention too, it goes with them.
+    await pruneAuditData(db(), 30, new Date(RECENT + 40 * DAY_MS));
+    expect((await pool.query(`SELECT 1 FROM "AuditEvent" WHERE "chainKey" = $1`, [id])).rowCount).toBe(0);
+    expect((await verifyTimeRange(pool, { ...ALL_TIME, dataPlaneName: "pruned-long" })).length).toBe(0);
   });
 });
 
