@@ -240,8 +240,8 @@ test("who may ask: suggestions scoped to a developer's own consumers, Verify for
   const owner = await db.user.findUniqueOrThrow({ where: { email: account.email } });
   const mine = `mine-${suffix}`;
   const theirs = `theirs-${suffix}`;
-  // Made before its events (a developer sees a consumer's events only from when it was made).
-  await db.consumer.create({ data: { username: mine, ownerUserId: owner.id, createdAt: new Date(Date.now() - 10 * 60_000) } });
+  // Named before its events (a developer sees a consumer's events only from when it took its name).
+  await db.consumer.create({ data: { username: mine, ownerUserId: owner.id, namedAt: new Date(Date.now() - 10 * 60_000) } });
   await db.consumer.create({ data: { username: theirs } });
   await ingest(pool, [event({ consumer: mine, tool: `mytool_${suffix}` }, Date.now() - 60_000), event({ consumer: theirs, tool: `theirtool_${suffix}` }, Date.now() - 60_000)]);
 

@@ -47,10 +47,12 @@ export function describeVerdicts(verdicts: NamedVerdict[], args: VerifyArgs): { 
     return { intact: false, line: `audit:verify: broken at event ${b.eventId} (data plane ${broken.name}, position ${b.seq}): ${b.reason}` };
   }
   const events = verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0);
+  // Chains with no event in the range were checked at its edges only: they are not counted as verified chains.
+  const chains = verdicts.filter((v) => v.verdict.range.events > 0).length;
   const unanchored = verdicts.filter((v) => !v.verdict.range.anchored).map((v) => v.name);
   const note = unanchored.length > 0 ? `; earlier events pruned, so the walk starts at the first stored event for ${unanchored.join(", ")}` : "";
   return {
     intact: true,
-    line: `audit:verify: intact: ${events} chained event(s) in ${verdicts.length} chain(s) from ${args.from.toISOString()} to ${args.to.toISOString()}${note}`,
+    line: `audit:verify: intact: ${events} chained event(s) in ${chains} chain(s) from ${args.from.toISOString()} to ${args.to.toISOString()}${note}`,
   };
 }

@@ -67,5 +67,5 @@ export async function verifyAuditWindow(filter: AuditFilter, now = new Date()): 
   for (const { name, verdict } of verdicts) {
     if (!verdict.ok) return { intact: false, eventId: verdict.broken.eventId, dataPlane: name, seq: verdict.broken.seq, reason: verdict.broken.reason, ...shown };
   }
-  return { intact: true, events: verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0), chains: verdicts.length, ...shown };
+  return { intact: true, events: verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0), chains: verdicts.filter((v) => v.verdict.range.events > 0).length, ...shown };
 }
