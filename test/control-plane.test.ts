@@ -166,13 +166,19 @@ describe("control plane ↔ data planes", () => {
       expect(response.status, authorization).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthenticated");
     }
-    const malformed = await fetch(`${cp.url}/api/dp/v1/events`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${tokens["dp-a"]}`, "content-type": "application/json" },
-      body: JSON.stringify({ events: [{ id: "not-a-uuid" }] }),
-    });
+    const postEvents = (body: unknown) =>
+      fetch(`${cp.url}/api/dp/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens["dp-a"]}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const malformed = await postEvents({ events: "not-a-list" });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { message: string } }).error.message).toBe("Malformed event batch.");
+    // An invalid event is reported by its index, not a refusal of the batch.
+    const invalid = await postEvents({ events: [{ id: "not-a-uuid" }] });
+    expect(invalid.status).toBe(200);
+    expect(await invalid.json()).toMatchObject({ inserted: 0, duplicates: 0, invalid: [{ index: 0 }] });
   });
 
   it("refuses a change the gateways would refuse; a version refused anyway keeps the previous one, and every console page says so", async () => {

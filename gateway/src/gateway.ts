@@ -53,7 +53,14 @@ export function createGateway(options: GatewayOptions) {
   const limits = new RateLimits(options.env, options.log);
   const metrics = new GatewayMetrics(() => ({
     portcullis_config_version: { help: "Version of the configuration being served (0: none).", value: store.state?.version ?? 0 },
-    portcullis_audit_events_dropped_total: { help: "Audit events dropped: the buffer was full, or the audit log could not be written.", value: options.audit.stats().dropped },
+    portcullis_audit_events_dropped_total: {
+      help: "Audit events dropped: the buffer was full, the audit log could not be written, or the console refused them.",
+      value: options.audit.stats().dropped,
+    },
+    portcullis_audit_events_rejected_total: {
+      help: "Audit events the console refused (invalid, never sent again); also counted as dropped.",
+      value: options.audit.stats().rejected ?? 0,
+    },
     portcullis_rate_limit_degraded: {
       help: "1 while Redis is unreachable and rate limits are enforced locally (each gateway its share).",
       value: limits.status().degraded ? 1 : 0,

@@ -53,7 +53,7 @@ const INSERT_EVENTS = `
     FROM jsonb_to_recordset($1::jsonb) AS e(
       id text, time timestamptz, request_id text, server text, consumer text, groups text[], end_user text,
       upstream_identity text, method text, tool text, decision text, reason text, status int, jsonrpc_error int,
-      upstream_latency_ms float8, total_latency_ms float8, bytes_in int, bytes_out int, token_hash text, config_version int,
+      upstream_latency_ms float8, total_latency_ms float8, bytes_in bigint, bytes_out bigint, token_hash text, config_version int,
       approval jsonb, chain_seq bigint, hash text)
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;

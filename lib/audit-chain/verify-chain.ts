@@ -26,11 +26,13 @@ export interface ChainRange {
 
 export type ChainVerdict = { ok: true; range: ChainRange } | { ok: false; range: ChainRange; broken: ChainBreak };
 
-// The row as the verifier reads it: the hashed fields, with time and position in the forms the hash used.
+// The row as the verifier reads it: the hashed fields, with time, position and byte counts (bigint
+// columns, which pg returns as strings) in the forms the hash used: numbers, all below 2^53.
 const SELECT_LINKS = `
   SELECT id, to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS time, "requestId", "chainKey", "chainSeq"::float8 AS "chainSeq",
          "serverName", "consumerName", groups, "endUser", "upstreamIdentity", method, "toolName", decision::text AS decision, reason,
-         "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs", "bytesIn", "bytesOut", "tokenHash", hash
+         "httpStatus", "rpcErrorCode", "upstreamLatencyMs", "totalLatencyMs",
+         "bytesIn"::float8 AS "bytesIn", "bytesOut"::float8 AS "bytesOut", "tokenHash", hash
     FROM "AuditEvent"
    WHERE "chainKey" = $1 AND "chainSeq" > $2 AND "chainSeq" <= $3
    ORDER BY "chainSeq"

@@ -48,7 +48,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </EmptyState>
       ) : (
         <>
-          <AuditTable events={events.map((e) => ({ ...e, time: e.time.toISOString() }))} />
+          <AuditTable events={events.map((e) => ({ ...e, time: e.time.toISOString(), bytesIn: Number(e.bytesIn), bytesOut: Number(e.bytesOut) }))} />
           <div className="mt-3 flex justify-between text-sm">
             {filter.cursor ? <Link href={`/audit?${auditFilterQuery(filter)}`}>← Newest</Link> : <span />}
             {nextCursor ? (

@@ -11,6 +11,8 @@ export interface AuditStats {
   emitted: number;
   dropped: number;
   buffered: number;
+  /** Shipping to a console: events it refused (reported invalid, or in a batch it refused every time), also counted in `dropped`. */
+  rejected?: number;
   /** The file sink's write failure while it lasts (`null` when writing works): since when, and the error. */
   write_error?: { since: string; error: string } | null;
 }

@@ -2,14 +2,15 @@
 // metrics for it, read from the request's context. Nothing here can change
 // the response, and a failure here is logged, never thrown.
 import { randomUUID } from "node:crypto";
-import type { AuditEvent } from "../../../lib/core/audit/event";
+import { fitAuditEvent, type AuditEvent } from "../../../lib/core/audit/event";
 import { normaliseToolName } from "../../../lib/core/acl/decide";
 import { redactArguments, type ArgumentHasher } from "../../../lib/core/redaction/argument-redaction";
 import type { RequestContext } from "./context";
 import type { ProxyDeps } from "./handle-request";
 
+/** The request's audit event, fitted to what the console accepts (a long path, method list or group list is cut with a marker). */
 function auditEvent(ctx: RequestContext, hasher: ArgumentHasher): AuditEvent {
-  return {
+  return fitAuditEvent({
     id: randomUUID(),
     time: ctx.time.toISOString(),
     request_id: ctx.id,
@@ -37,7 +38,7 @@ function auditEvent(ctx: RequestContext, hasher: ArgumentHasher): AuditEvent {
     redactions: ctx.redactions,
     approval: ctx.approval,
     config_version: ctx.config?.configVersion ?? null,
-  };
+  });
 }
 
 /** A recorded call's arguments larger than this are kept as one hash. */
