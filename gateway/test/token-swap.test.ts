@@ -283,7 +283,7 @@ describe("mapping token users to consumers", () => {
     const anonymous = await idp.clientCredentialsToken(`${gw.url}/konnect-guest`);
     expect((await post("/konnect-guest", anonymous)).status).toBe(200);
     const event = await gw.audit.next((e) => e.server === "konnect-guest" && e.status === 200);
-    expect(event).toMatchObject({ consumer: "guest", end_user: "machine" });
+    expect(event).toMatchObject({ consumer: "guest", end_user: "client:machine" });
   });
 
   it("selects the consumer by custom id when asked to", async () => {

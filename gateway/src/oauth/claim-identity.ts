@@ -29,13 +29,36 @@ function withClaimGroups(consumer: CompiledConsumer, mapping: CompiledClaimMappi
   return extra.length ? { ...consumer, groups: [...new Set([...consumer.groups, ...extra])] } : consumer;
 }
 
+/** A scalar claim as text, or undefined. */
+function claimText(value: unknown): string | undefined {
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
+}
+
+/**
+ * Who a user mapped to the anonymous consumer is (their sessions are theirs): the consumer claim,
+ * else `sub`, else (a client-credentials token has no user) `client_id` — each under the name of
+ * its source, so a `sub` never passes for another user's claim of the same value. A token with
+ * none of them is refused: its sessions could not be told from another such token's.
+ */
+function anonymousUser(mapping: CompiledClaimMapping, claims: Claims, id: string | undefined): string {
+  if (id !== undefined) return `claim:${id}`;
+  const sub = claimText(claims.sub);
+  if (sub !== undefined) return `sub:${sub}`;
+  const client = claimText(claims.client_id);
+  if (client !== undefined) return `client:${client}`;
+  throw new GatewayError(
+    "consumer_unknown",
+    `Your access token names no user or client (no ${mapping.consumerClaim}, sub or client_id claim), so the gateway cannot tell whose it is`,
+    "anonymous mapping: no consumer claim, sub or client_id",
+  );
+}
+
 export function consumerFromClaims(config: CompiledConfig, mapping: CompiledClaimMapping, claims: Claims): ClaimIdentity {
   const id = claimedId(mapping, claims);
   const known = id === undefined ? undefined : mapping.consumerBy === "username" ? config.consumersByUsername.get(id) : config.consumersByCustomId.get(id);
   const consumer = known ?? mapping.anonymous;
   if (!consumer) throw new GatewayError("consumer_unknown", "Your account is not a consumer of this gateway", `no consumer for ${mapping.consumerClaim}`);
-  // A client-credentials token has no user, only its client.
-  const endUser = id ?? String(claims.sub ?? claims.client_id ?? "(unknown)");
+  const endUser = known ? id! : anonymousUser(mapping, claims, id);
   return { consumer: withClaimGroups(consumer, mapping, claims), endUser };
 }
 

@@ -1,9 +1,11 @@
 // The last step: send the decided request upstream over the pooled keep-alive
 // dispatcher and stream the answer back. Bodies are piped with backpressure;
-// only a response that may carry a tools/list result is looked into (a JSON
-// body answering tools/list is read whole, SSE is filtered event by event).
+// only a response that may carry a tools/list result is judged (a JSON body
+// answering tools/list is read whole, SSE is filtered event by event), and
+// every answer to a POST is checked, as it passes, for responses to requests
+// that POST did not send (jsonrpc/answer-ids.ts). Redirects are refused.
 import type { ServerResponse } from "node:http";
-import type { Readable, Transform } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import type { Dispatcher } from "undici";
 import { rewriteUpstreamChallenge } from "../discovery/challenge";
 import { GatewayError } from "../errors";
@@ -16,6 +18,7 @@ import { STATELESS_SINCE } from "../jsonrpc/protocol-version";
 import { serialiseBody, serialiseBodyWithTraceContext } from "../jsonrpc/message";
 import { judgeToolsListBody, judgeToolsListText, type ListJudgement } from "./tools-list-filter";
 import { maskResultText } from "./result-redaction";
+import { AnswerIdCheck, checkAnswer, requestIdsOf, type RequestIds } from "../jsonrpc/answer-ids";
 import type { SecretMasker } from "../../../lib/core/redaction/secret-masker";
 
 const MAX_FILTERED_JSON_BYTES = 16 * 1024 * 1024;
@@ -111,6 +114,16 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   traced?.answered(response.statusCode);
 
   const status = response.statusCode;
+  if (status >= 300 && status < 400) {
+    // A client that follows it would resend the request, with its key and token, to wherever
+    // the upstream points, and read an answer the gateway never saw: refused, its Location unsaid.
+    discard(response.body);
+    throw new GatewayError(
+      "upstream_bad_response",
+      `Server '${route.name}' answered with a redirect (${status}), which the gateway does not follow`,
+      `upstream answered ${status}`,
+    );
+  }
   const out = clientResponseHeaders(response.headers);
   Object.assign(out, corsHeaders);
   const sessionId = headerValue(response.headers["mcp-session-id"]);
@@ -139,10 +152,14 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   // A tool's result (on the POST's answer, or replayed on a GET stream) is masked on routes with result_redaction.
   const masker = route.resultMasker !== undefined && (ctx.req.method === "GET" || callsTools(ctx)) ? route.resultMasker : undefined;
   const inspect = (judgesList || masker !== undefined) && status < 300;
+  // A POST's answer may answer only that POST's requests (a client matches responses by id on any stream).
+  const ids = ctx.req.method === "POST" && status < 300 ? requestIdsOf(ctx.body) : undefined;
   const encoded = encoding !== undefined && encoding !== "identity";
   const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
-  if (inspect && (encoded || (!isSse && !isJson && status !== 202 && status !== 204))) {
+  const length = headerValue(response.headers["content-length"]);
+  const bodiless = status === 202 || status === 204 || (ids !== undefined && !inspect && length === "0");
+  if ((inspect || ids !== undefined) && (encoded || (!isSse && !isJson && !bodiless))) {
     discard(response.body);
     throw new GatewayError(
       "upstream_invalid",
@@ -153,7 +170,16 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
 
   // Built only for an answer that is inspected: most answers (tools/call results) are not.
   const judging = inspect ? judgeWith(ctx, deps, mustParse, judgesList, masker) : undefined;
-  if (ctx.heldOpen) return relayIntoHeldStream(ctx, response, { sse: isSse, encoded, rewrite: judging?.rewrite }, deps);
+  // An inspected answer's text is checked as the client gets it (after the filter and the masking).
+  const rewrite =
+    judging && ids
+      ? (text: string) => {
+          const rewritten = judging.rewrite(text);
+          checkAnswer(rewritten ?? text, ids);
+          return rewritten;
+        }
+      : judging?.rewrite;
+  if (ctx.heldOpen) return relayIntoHeldStream(ctx, response, { sse: isSse, encoded, rewrite, ids }, deps);
   if (judging && isJson) {
     const { judgement, rewrite } = judging;
     const raw = await readWhole(response.body, MAX_FILTERED_JSON_BYTES);
@@ -166,6 +192,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
       const rewritten = rewrite(raw.toString("utf8"));
       bytes = rewritten === undefined ? raw : Buffer.from(rewritten);
     }
+    if (ids) checkAnswer(bytes, ids);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);
@@ -173,7 +200,6 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     return;
   }
 
-  const length = headerValue(response.headers["content-length"]);
   if (!isSse && length !== undefined && Number(length) <= SMALL_BODY_BYTES) {
     // A small answer of known length (most tools/call results) is sent in one write with its
     // headers: cheaper than a pipe, and a body cut short becomes a clean 502, not a truncated 200.
@@ -184,26 +210,104 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     } catch (error) {
       throw new GatewayError("upstream_bad_response", `Server '${route.name}' closed the stream early`, (error as Error).message);
     }
+    if (ids) checkAnswer(bytes, ids);
     out["content-length"] = String(bytes.length);
     ctx.bytesOut = bytes.length;
     ctx.res.writeHead(status, out);
     ctx.res.end(bytes);
     return;
   }
-  response.body.on("data", (chunk: Buffer) => {
-    ctx.bytesOut += chunk.length;
-  });
   if (isSse && !encoded) {
-    const relay = sseRelayFor(ctx, judging?.rewrite, deps);
+    response.body.on("data", (chunk: Buffer) => {
+      ctx.bytesOut += chunk.length;
+    });
+    const relay = sseRelayFor(ctx, rewrite, deps, ids);
     ctx.res.writeHead(status, out);
     // Send the headers now: a client waits for them before it reads events.
     ctx.res.flushHeaders();
     await relayBody(ctx, pipeBody(response.body, ctx.res, relay));
     return;
   }
+  let checked: CheckedBody | undefined;
+  if (ids && isJson) {
+    // A JSON answer of unknown length is read up to the small size: most end there and are
+    // checked whole (a refusal is still a clean 502); a longer one is checked as it passes.
+    let head: { chunks: Buffer[]; size: number; ended: boolean };
+    try {
+      head = await readHead(response.body, SMALL_BODY_BYTES);
+    } catch (error) {
+      throw new GatewayError("upstream_bad_response", `Server '${route.name}' closed the stream early`, (error as Error).message);
+    }
+    const bytes = Buffer.concat(head.chunks, head.size);
+    if (head.ended) {
+      checkAnswer(bytes, ids);
+      out["content-length"] = String(bytes.length);
+      ctx.bytesOut = bytes.length;
+      ctx.res.writeHead(status, out);
+      ctx.res.end(bytes);
+      return;
+    }
+    ctx.bytesOut += bytes.length;
+    checked = new CheckedBody(ids);
+    checked.write(bytes);
+  }
+  response.body.on("data", (chunk: Buffer) => {
+    ctx.bytesOut += chunk.length;
+  });
   if (length !== undefined) out["content-length"] = length;
   ctx.res.writeHead(status, out);
-  await relayBody(ctx, pipeBody(response.body, ctx.res));
+  await relayBody(ctx, pipeBody(response.body, ctx.res, checked));
+}
+
+/** The body's first bytes: all of it (ended) when it ends within `limit`, else the chunks up to just past it, the body paused. */
+function readHead(body: Readable, limit: number): Promise<{ chunks: Buffer[]; size: number; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= limit) return;
+      stop();
+      body.pause();
+      resolve({ chunks, size, ended: false });
+    };
+    const onEnd = () => {
+      stop();
+      resolve({ chunks, size, ended: true });
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    body.on("data", onData);
+    body.once("end", onEnd);
+    body.once("error", onError);
+  });
+}
+
+/**
+ * A large JSON answer, checked as it passes (it is not read whole): where it answers a request
+ * this POST did not send, nothing more goes out and the connection is closed, so the client
+ * holds a cut body that no decoder reads as that response.
+ */
+class CheckedBody extends Transform {
+  readonly #check: AnswerIdCheck;
+  constructor(ids: RequestIds) {
+    super();
+    this.#check = new AnswerIdCheck(ids);
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const cut = this.#check.feed(chunk);
+    if (cut === -1) return done(null, chunk);
+    if (cut > 0) this.push(chunk.subarray(0, cut));
+    done(this.#check.failure);
+  }
 }
 
 /** How an inspected answer is judged: the tools/list filter's view of the caller, and the rewrite of one JSON text (filtered, then masked). */
@@ -231,9 +335,11 @@ function judgeWith(ctx: RequestContext, deps: ForwardDeps, mustParse: boolean, j
 }
 
 /** The relay of an SSE answer: an event the gateway cannot judge fails the stream closed and marks the call an error. */
-function sseRelayFor(ctx: RequestContext, rewrite: ((text: string) => string | undefined) | undefined, deps: ForwardDeps): SseRelay {
+function sseRelayFor(ctx: RequestContext, rewrite: ((text: string) => string | undefined) | undefined, deps: ForwardDeps, ids: RequestIds | undefined): SseRelay {
   return new SseRelay({
     rewrite,
+    // A POST stream that is not held has each event's data checked for responses to other requests as it passes.
+    check: ids && !rewrite ? () => new AnswerIdCheck(ids) : undefined,
     maxEventBytes: ctx.config!.maxSseEventBytes,
     keepAliveMs: ctx.config!.sseKeepAliveMs,
     onInvalid: (failure) => {
@@ -252,7 +358,7 @@ function sseRelayFor(ctx: RequestContext, rewrite: ((text: string) => string | u
 async function relayIntoHeldStream(
   ctx: RequestContext,
   response: Dispatcher.ResponseData,
-  answer: { sse: boolean; encoded: boolean; rewrite: ((text: string) => string | undefined) | undefined },
+  answer: { sse: boolean; encoded: boolean; rewrite: ((text: string) => string | undefined) | undefined; ids: RequestIds | undefined },
   deps: ForwardDeps,
 ): Promise<void> {
   const server = ctx.route!.name;
@@ -261,7 +367,7 @@ async function relayIntoHeldStream(
     throw new GatewayError("upstream_invalid", `Server '${server}' sent an answer the gateway cannot check`, "content-encoding on a held stream");
   }
   if (answer.sse) {
-    const relay = sseRelayFor(ctx, answer.rewrite, deps);
+    const relay = sseRelayFor(ctx, answer.rewrite, deps, answer.ids);
     response.body.on("data", (chunk: Buffer) => {
       ctx.bytesOut += chunk.length;
     });
@@ -271,6 +377,8 @@ async function relayIntoHeldStream(
   }
   const text = (await readWhole(response.body, MAX_FILTERED_JSON_BYTES)).toString("utf8");
   const rewritten = answer.rewrite?.(text) ?? text;
+  // (An inspected answer's rewrite checked it already.)
+  if (answer.ids && answer.rewrite === undefined) checkAnswer(rewritten, answer.ids);
   let message: unknown;
   try {
     message = JSON.parse(rewritten);
@@ -316,6 +424,7 @@ async function relayBody(ctx: RequestContext, piping: Promise<void>): Promise<vo
     await piping;
   } catch (error) {
     if (ctx.clientGone.aborted) return;
+    if (error instanceof GatewayError) throw error;
     throw new GatewayError("upstream_bad_response", `Server '${ctx.route!.name}' closed the stream early`, (error as Error).message);
   }
 }

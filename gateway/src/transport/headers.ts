@@ -34,6 +34,10 @@ const NOT_RETURNED_DOWN = new Set([
   ...HOP_BY_HOP,
   "content-length",
   "set-cookie",
+  // A redirect is refused (pipeline/forward.ts), and no answer points the client anywhere else.
+  "location",
+  "content-location",
+  "refresh",
   "access-control-allow-origin",
   "access-control-allow-credentials",
   "access-control-allow-headers",

@@ -12,6 +12,7 @@
 // client gets a JSON-RPC error event and the stream ends.
 import { Transform, type TransformCallback } from "node:stream";
 import { GatewayError, jsonRpcErrorResponse } from "../errors";
+import type { AnswerIdCheck } from "../jsonrpc/answer-ids";
 
 // `\r(?!\n)` keeps a CRLF from being read as two line ends (used on whole texts only).
 export const EVENT_END = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/;
@@ -19,6 +20,12 @@ const LINE_END = /\r\n|\n|\r/g;
 const CR = 0x0d;
 const LF = 0x0a;
 const BOM = "\uFEFF";
+const JOINING_LF = Buffer.from("\n");
+// A data line's first bytes (latin1 view), with or without a BOM (see dataValue).
+const UTF8_BOM = "\xef\xbb\xbf";
+const DATA_PREFIXES = new Set(["data:", `${UTF8_BOM}data:`]);
+const DATA_ALONE = new Set(["data", `${UTF8_BOM}data`]);
+const DATA_STARTS = new Set([...DATA_PREFIXES].flatMap((whole) => [...whole].map((_, n) => whole.slice(0, n + 1))));
 
 /**
  * The rewrite contract: called with an event's data (its `data:` lines joined
@@ -114,6 +121,12 @@ export interface SseRelayOptions {
   /** The largest event an inspected stream may hold (`gateway.max_sse_event_bytes`). */
   maxEventBytes: number;
   keepAliveMs: number;
+  /**
+   * For a stream that is not held (no rewrite): a check each event's data goes
+   * through as it passes (jsonrpc/answer-ids.ts); where it fails, nothing more
+   * of the event is sent and the stream fails closed.
+   */
+  check?: () => AnswerIdCheck;
   /** Told once when the relay fails the stream closed, before the error event goes out. */
   onInvalid?: (failure: GatewayError) => void;
 }
@@ -157,6 +170,12 @@ export class SseRelay extends Transform {
   /** An inspected stream's current event, held until its empty line arrives. */
   #held: Buffer[] = [];
   #failure: GatewayError | undefined;
+  // A checked stream's place in its current line: the line's first bytes until they say
+  // whether it is a data line, then "data" (its value goes to the check) or "other".
+  #line: "start" | "space" | "data" | "other" = "start";
+  #prefix: number[] = [];
+  #checkAfterCr = false;
+  #eventCheck: AnswerIdCheck | undefined;
 
   constructor(private readonly options: SseRelayOptions) {
     super();
@@ -168,6 +187,7 @@ export class SseRelay extends Transform {
     if (this.#failure) return done();
     try {
       if (this.options.rewrite) this.#relayInspected(chunk, this.options.rewrite);
+      else if (this.options.check) this.#relayChecked(chunk, this.options.check);
       else {
         this.#tail = streamTail(this.#tail, chunk);
         this.#send(chunk);
@@ -271,6 +291,70 @@ export class SseRelay extends Transform {
     } finally {
       for (const piece of out) this.#send(piece);
     }
+  }
+
+  /** A stream that is not held, each event's data checked as it passes. */
+  #relayChecked(chunk: Buffer, check: () => AnswerIdCheck) {
+    const cut = this.#checkLines(chunk, check);
+    const sent = cut === -1 ? chunk : chunk.subarray(0, cut);
+    this.#tail = streamTail(this.#tail, sent);
+    this.#send(sent);
+    if (cut !== -1) throw this.#eventCheck!.failure!;
+  }
+
+  /** Walks the lines of `chunk`, feeding data values to the event's check: -1, or where the check failed. */
+  #checkLines(chunk: Buffer, check: () => AnswerIdCheck): number {
+    let i = 0;
+    if (this.#checkAfterCr && chunk[0] === LF) i = 1;
+    this.#checkAfterCr = false;
+    while (i < chunk.length) {
+      const b = chunk[i]!;
+      if (b === CR || b === LF) {
+        if (this.#line === "start" && this.#prefix.length === 0) this.#eventCheck = undefined;
+        else if (this.#line === "start" && DATA_ALONE.has(String.fromCharCode(...this.#prefix))) this.#dataLine(check);
+        this.#line = "start";
+        this.#prefix = [];
+        if (b === CR) {
+          if (i + 1 === chunk.length) this.#checkAfterCr = true;
+          else if (chunk[i + 1] === LF) i++;
+        }
+        i++;
+        continue;
+      }
+      if (this.#line === "other") {
+        i++;
+        continue;
+      }
+      if (this.#line === "start") {
+        this.#prefix.push(b);
+        const prefix = String.fromCharCode(...this.#prefix);
+        if (DATA_PREFIXES.has(prefix)) {
+          this.#line = "space";
+          this.#dataLine(check);
+        } else if (!DATA_STARTS.has(prefix)) this.#line = "other";
+        i++;
+        continue;
+      }
+      if (this.#line === "space") {
+        this.#line = "data";
+        if (b === 0x20) {
+          i++;
+          continue;
+        }
+      }
+      let end = i;
+      while (end < chunk.length && chunk[end] !== CR && chunk[end] !== LF) end++;
+      const failed = this.#eventCheck!.feed(chunk, i, end);
+      if (failed !== -1) return failed;
+      i = end;
+    }
+    return -1;
+  }
+
+  /** A data line starts: its value joins the event's data after a line feed, as the SSE spec joins them. */
+  #dataLine(check: () => AnswerIdCheck) {
+    if (this.#eventCheck === undefined) this.#eventCheck = check();
+    else this.#eventCheck.feed(JOINING_LF);
   }
 
   #checkSize(bytes: number) {
