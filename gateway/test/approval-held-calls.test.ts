@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ApprovalAnswer, ApprovalClaim } from "../../lib/core/controlplane/protocol";
 import type { ApprovalClaims } from "../src/control-plane/approval-client";
 import { ClientGone } from "../src/pipeline/context";
+import { approvalAnswer } from "./support/approval-answers";
 import { jsonResponse, startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
@@ -29,19 +30,7 @@ class ScriptedConsole implements ApprovalClaims {
     const pr = claim.arguments.pr as number;
     const asks = this.asked.filter((c) => c.call_hash === claim.call_hash).length;
     const yes = this.approved.has(pr) || (this.approvedOnThirdAsk.has(pr) && asks >= 3);
-    const now = new Date().toISOString();
-    return Promise.resolve({
-      decision: yes ? "approved" : "pending",
-      approval: {
-        id: `ap-${pr}`,
-        url: `https://console.example.com/approvals/ap-${pr}`,
-        status: yes ? "used" : "pending",
-        expires_at: new Date(Date.now() + 600_000).toISOString(),
-        requested_at: now,
-        decided_by: yes ? "boss" : null,
-        decided_at: yes ? now : null,
-      },
-    });
+    return Promise.resolve(approvalAnswer(`ap-${pr}`, yes));
   }
 }
 

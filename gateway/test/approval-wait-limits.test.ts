@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApprovalAnswer, ApprovalClaim } from "../../lib/core/controlplane/protocol";
 import type { ApprovalClaims } from "../src/control-plane/approval-client";
+import { approvalAnswer } from "./support/approval-answers";
 import { jsonResponse, startRecordingUpstream, type RecordingUpstream } from "./support/recording-upstream";
 import { startTestGateway, type TestGateway } from "./support/test-gateway";
 
@@ -15,20 +16,7 @@ class ApprovedOnSecondAsk implements ApprovalClaims {
 
   claim(claim: ApprovalClaim): Promise<ApprovalAnswer> {
     this.asked.push(claim);
-    const approved = this.asked.length % 2 === 0;
-    const now = new Date().toISOString();
-    return Promise.resolve({
-      decision: approved ? "approved" : "pending",
-      approval: {
-        id: `ap-${Math.ceil(this.asked.length / 2)}`,
-        url: "https://console.example.com/approvals/ap-1",
-        status: approved ? "used" : "pending",
-        expires_at: new Date(Date.now() + 600_000).toISOString(),
-        requested_at: now,
-        decided_by: approved ? "boss" : null,
-        decided_at: approved ? now : null,
-      },
-    });
+    return Promise.resolve(approvalAnswer(`ap-${Math.ceil(this.asked.length / 2)}`, this.asked.length % 2 === 0));
   }
 }
 
