@@ -5,6 +5,7 @@
 // or SIGTERM stops everything, in reverse order; a second Ctrl-C forces.
 import fs from "node:fs";
 import path from "node:path";
+import { parseTrustedProxies } from "../lib/auth/client-address";
 import { seedFirstAdmin } from "../lib/auth/first-admin";
 import { readSsoSettings } from "../lib/auth/sso";
 import { createDb } from "../lib/db/client";
@@ -29,6 +30,7 @@ async function main() {
   const settings = readSettings(process.env);
   // The console reads these itself; checked here so a mistake stops the start with one clear line.
   const sso = readSsoSettings(process.env);
+  parseTrustedProxies(process.env.PORTCULLIS_TRUSTED_PROXIES);
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const ports: [number, string, string][] = [
     [settings.PORTCULLIS_CONSOLE_PORT, "PORTCULLIS_CONSOLE_PORT", "the console"],

@@ -4,7 +4,7 @@ import { ConfigHealthBanner } from "@/components/controlplane/config-health-bann
 import { Nav } from "@/components/shell/nav";
 import { Sidebar } from "@/components/shell/sidebar";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
-import { SignOutButton } from "@/components/shell/sign-out-button";
+import { SignOutButton, SignOutEverywhereButton } from "@/components/shell/sign-out-button";
 import { areasFor } from "@/lib/auth/roles";
 import { currentUser } from "@/lib/auth/session";
 import { showsApprovalsInbox } from "@/lib/console/approvals";
@@ -33,7 +33,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <p className="mb-2 text-xs capitalize text-zinc-500" data-testid="current-role">
             {user.role}
           </p>
-          <SignOutButton />
+          <div className="flex flex-col items-start gap-1">
+            <SignOutButton />
+            <SignOutEverywhereButton />
+          </div>
           <div className="mt-3">
             <ThemeToggle />
           </div>

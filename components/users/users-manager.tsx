@@ -118,7 +118,7 @@ function ResetPassword({ user, onReset, onCancel }: { user: UserView; onReset: (
   return (
     <form onSubmit={onSubmit} onChange={form.onChange} className="space-y-4" noValidate autoComplete="off">
       <p className="text-sm text-zinc-600 dark:text-zinc-400">
-        The current password of <strong>{user.email}</strong> stops working. Sessions already open stay open until they expire.
+        The current password of <strong>{user.email}</strong> stops working, and the console sessions they have open end at their next request.
       </p>
       <PasswordChoice mode={mode} setMode={setMode} allowSso={false} error={form.fields.password} />
       <FormActions message={form.message} onCancel={onCancel} label="Reset password" disabled={form.pending} />
@@ -126,10 +126,17 @@ function ResetPassword({ user, onReset, onCancel }: { user: UserView; onReset: (
   );
 }
 
-function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "disable" | "enable" | "delete"; onDone: () => void }) {
+type UserChange = "disable" | "enable" | "delete" | "sign-out";
+const CHANGE_LABEL: Record<UserChange, string> = { disable: "Disable user", enable: "Enable user", delete: "Delete user", "sign-out": "Sign out everywhere" };
+
+function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: UserChange; onDone: () => void }) {
   const form = useFormMutation({
     send: () =>
-      change === "delete" ? api(`/api/users/${user.id}`, { method: "DELETE" }) : api(`/api/users/${user.id}`, { method: "PATCH", body: { disabled: change === "disable" } }),
+      change === "delete"
+        ? api(`/api/users/${user.id}`, { method: "DELETE" })
+        : change === "sign-out"
+          ? api(`/api/users/${user.id}/sessions`, { method: "DELETE" })
+          : api(`/api/users/${user.id}`, { method: "PATCH", body: { disabled: change === "disable" } }),
     onDone,
   });
   const text = {
@@ -148,6 +155,11 @@ function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "
         Delete <strong>{user.email}</strong>? Their {plural(user.consumers, "consumer")} keep working but lose their owner; the activity log keeps their email.
       </>
     ),
+    "sign-out": (
+      <>
+        Sign <strong>{user.email}</strong> out of the console on every device? Their sessions end at their next request; they can sign in again.
+      </>
+    ),
   }[change];
   return (
     <div className="space-y-4">
@@ -158,7 +170,7 @@ function ConfirmUserChange({ user, change, onDone }: { user: UserView; change: "
           Cancel
         </Button>
         <Button variant={change === "enable" ? "primary" : "danger"} disabled={form.pending} onClick={() => form.submit({})}>
-          {{ disable: "Disable user", enable: "Enable user", delete: "Delete user" }[change]}
+          {CHANGE_LABEL[change]}
         </Button>
       </div>
     </div>
@@ -171,7 +183,7 @@ type Dialogs =
   | { mode: "edit"; user: UserView }
   | { mode: "password"; user: UserView }
   | { mode: "password-shown"; user: UserView; password: string }
-  | { mode: "disable" | "enable" | "delete"; user: UserView }
+  | { mode: UserChange; user: UserView }
   | undefined;
 
 function PasswordShownOnce({ label, password, onDone, children }: { label: string; password: string; onDone: () => void; children: ReactNode }) {
@@ -231,6 +243,9 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
                   <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "password", user })} aria-label={`Reset the password of ${user.email}`}>
                     Password
                   </Button>
+                  <Button size="sm" variant="ghost" onClick={() => setDialog({ mode: "sign-out", user })} aria-label={`Sign ${user.email} out everywhere`}>
+                    Sign out
+                  </Button>
                   {isSelf ? null : (
                     <>
                       <Button
@@ -280,8 +295,8 @@ export function UsersManager({ users, currentUserId, ssoConfigured }: { users: U
           </PasswordShownOnce>
         ) : null}
       </Dialog>
-      {(["disable", "enable", "delete"] as const).map((change) => (
-        <Dialog key={change} open={dialog?.mode === change} onClose={close} title={{ disable: "Disable user", enable: "Enable user", delete: "Delete user" }[change]}>
+      {(["disable", "enable", "delete", "sign-out"] as const).map((change) => (
+        <Dialog key={change} open={dialog?.mode === change} onClose={close} title={CHANGE_LABEL[change]}>
           {dialog?.mode === change ? <ConfirmUserChange user={dialog.user} change={change} onDone={close} /> : null}
         </Dialog>
       ))}

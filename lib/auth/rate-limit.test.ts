@@ -51,3 +51,32 @@ describe("sign-in rate limiter", () => {
     expect(limiter.retryAfter("k", MINUTE)).toBe(0);
   });
 });
+
+describe("sign-in rate limiter memory", () => {
+  it("drops keys whose failures left the window, however many there were", () => {
+    const limiter = createRateLimiter(5, MINUTE);
+    for (let i = 0; i < 10_000; i++) limiter.fail(`spoofed-${i}@example.com`, i % 1000);
+    expect(limiter.size()).toBe(10_000);
+    limiter.retryAfter("anyone", MINUTE + 1000);
+    expect(limiter.size()).toBe(0);
+  });
+
+  it("keeps the keys still in the window", () => {
+    const limiter = createRateLimiter(5, MINUTE);
+    limiter.fail("old", 0);
+    limiter.fail("new", MINUTE / 2);
+    limiter.fail("old", MINUTE / 2 + 1);
+    limiter.retryAfter("x", MINUTE + 10);
+    expect(limiter.size()).toBe(2);
+    limiter.retryAfter("x", MINUTE + MINUTE / 2 + 1);
+    expect(limiter.size()).toBe(0);
+  });
+
+  it("holds at most maxKeys, dropping the one failed longest ago", () => {
+    const limiter = createRateLimiter(1, MINUTE, 100);
+    for (let i = 0; i < 1000; i++) limiter.fail(`k${i}`, 0);
+    expect(limiter.size()).toBe(100);
+    expect(limiter.retryAfter("k999", 1)).toBeGreaterThan(0);
+    expect(limiter.retryAfter("k0", 1)).toBe(0);
+  });
+});

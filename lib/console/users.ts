@@ -9,6 +9,9 @@
 // A deleted one's consumers are disabled, for an admin to enable again (their
 // keys are secrets the person still holds), and their upstream connections
 // removed, so a later user with the same email inherits none of it.
+// A password reset, and "sign out everywhere" (by the user or an admin), end
+// the user's console sessions signed in before it (sessionsValidAfter,
+// checked by lib/auth/session.ts).
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { hashPassword } from "../auth/password";
@@ -164,9 +167,20 @@ export async function resetPassword(actor: CurrentUser, id: string, input: z.inf
   return db().$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id }, select: { email: true } });
     if (!user) throw notFound("This user");
-    await tx.user.update({ where: { id }, data: { passwordHash: password.hash } });
+    // Whoever knew the old password may hold a session signed in with it: those end too.
+    await tx.user.update({ where: { id }, data: { passwordHash: password.hash, sessionsValidAfter: new Date() } });
     await recordActivity(tx, actor, { action: "user.password_reset", entityType: "user", entityId: id, entityName: user.email, after: { passwordMode: input.passwordMode } });
     return password.shown ? { password: password.shown } : {};
+  });
+}
+
+/** Ends every console session of the user signed in until now (theirs on any device, or someone's who took their cookie). */
+export async function signOutEverywhere(actor: CurrentUser, id: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id }, select: { email: true } });
+    if (!user) throw notFound("This user");
+    await tx.user.update({ where: { id }, data: { sessionsValidAfter: new Date() } });
+    await recordActivity(tx, actor, { action: "user.sign_out_everywhere", entityType: "user", entityId: id, entityName: user.email });
   });
 }
 

@@ -1,7 +1,7 @@
 // Dynamic client registration (RFC 7591) needs no credentials, so each client
 // address may register at most PORTCULLIS_OAUTH_REGISTRATIONS_PER_HOUR clients
 // an hour, counted in the console process's memory like sign-in throttling
-// (lib/auth/rate-limit.ts; the address as lib/auth/options.ts reads it). A
+// (lib/auth/rate-limit.ts; the address as lib/auth/client-address.ts reads it). A
 // client that stays unused is pruned later (clients.ts pruneUnusedClients).
 import { createRateLimiter, type RateLimiter } from "../auth/rate-limit";
 
