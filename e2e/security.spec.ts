@@ -28,7 +28,8 @@ const DEVELOPER_ALLOWED = [
 ];
 
 // Connected accounts: each user's own upstream credential, scoped on the server to their own consumer (lib/console/connections/).
-const ANY_ROLE = ["GET /api/connections/callback", "POST /api/connections/static", `DELETE /api/connections/${ID}`];
+// Sign out everywhere: the signed-in user's own sessions, whatever their role.
+const ANY_ROLE = ["GET /api/connections/callback", "POST /api/connections/static", `DELETE /api/connections/${ID}`, "DELETE /api/me/sessions"];
 // Browser redirect targets: a signed-out browser is sent to sign in and brought back, not answered 401.
 const SIGN_IN_REDIRECTS = ["GET /api/connections/callback"];
 
