@@ -64,3 +64,15 @@ describe("responses in a POST's answer", () => {
     expect(text).toMatch(/"id":null,"error":\{"code":-32603.*"reason":"upstream_invalid"/);
   });
 });
+
+describe("an answer checked again (the tools/list filter hands out the same bytes)", () => {
+  it("is judged against each POST's own ids, not the first one's", () => {
+    const answer = Buffer.from('{"jsonrpc":"2.0","id":7,"result":{"tools":[]}}');
+    expect(() => checkAnswer(answer, new Set([7]))).not.toThrow();
+    expect(() => checkAnswer(answer, new Set([8]))).toThrow(/not sent with this one/);
+    expect(() => checkAnswer(answer, new Set(["7"]))).toThrow(/not sent with this one/);
+    expect(() => checkAnswer(answer, new Set([7]))).not.toThrow();
+    const broken = Buffer.from('{"jsonrpc":"2.0","id":7,"result":{}} {"id":7}');
+    for (let i = 0; i < 2; i++) expect(() => checkAnswer(broken, new Set([7]))).toThrow(/not sent with this one/);
+  });
+});

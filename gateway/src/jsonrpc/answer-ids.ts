@@ -41,7 +41,10 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 /** Keys and ids longer than this are not read: a key is refused (fail closed), an id never matches. */
 const MAX_CAPTURE = 4096;
+/** Bytes of a string read one by one before the rest of it is searched natively. */
+const SHORT_STRING = 48;
 const BAD = Symbol("unreadable id");
+const REFUSAL = "The server answered a request that was not sent with this one, so the answer was not passed on";
 
 function isSpace(byte: number): boolean {
   // JSON whitespace, and a UTF-8 BOM's bytes (a client may strip one before the value).
@@ -49,6 +52,24 @@ function isSpace(byte: number): boolean {
 }
 
 type Role = "none" | "key" | "id";
+
+type ReadId = string | number | null | typeof BAD;
+
+/** A response's ids (every member folding to `id`) and whether it holds a result. */
+interface ReadResponse {
+  ids: ReadId[];
+  result: boolean;
+}
+
+/** Why a response answers no request of this POST, or undefined when it answers one. */
+function wrongId(response: ReadResponse, expected: RequestIds): string | undefined {
+  const ids = response.ids.length === 0 ? [null] : response.ids;
+  for (const id of ids) {
+    const fine = id === null ? !response.result : id !== BAD && expected.has(id);
+    if (!fine) return `a response with id ${id === BAD ? "(unreadable)" : JSON.stringify(id)}, which no request of this POST has`;
+  }
+  return undefined;
+}
 
 /** One answer (a JSON body, or one SSE event's data), fed in pieces. */
 export class AnswerIdCheck {
@@ -69,13 +90,15 @@ export class AnswerIdCheck {
   #afterColon = false;
   #key: "id" | "result" | "error" | "other" = "other";
   #idScalar = false;
-  #ids: Array<string | number | null | typeof BAD> = [];
+  #ids: ReadId[] = [];
+  /** Without expected ids: the responses read, to be checked later (readAnswer). */
+  readonly responses: ReadResponse[] = [];
   #sawResult = false;
   #sawError = false;
   #badKey = false;
   #failure: GatewayError | undefined;
 
-  constructor(private readonly expected: RequestIds) {}
+  constructor(private readonly expected: RequestIds | undefined) {}
 
   /** Why the answer was refused, once feed returned an index. */
   get failure(): GatewayError | undefined {
@@ -92,13 +115,20 @@ export class AnswerIdCheck {
     }
     // Where the next quote and backslash are (-2: not looked for yet, -1: none): the text of a
     // string nobody reads is skipped at once, each byte looked at once however many strings there are.
+    // A short string is read here; past SHORT_STRING bytes the rest is found natively (a native
+    // indexOf costs more than reading a few bytes, and a list holds thousands of short strings).
     let nextQuote = -2;
     let nextBackslash = -2;
     for (let i = start; i < end; i++) {
       if (this.#inString && this.#role === "none" && !this.#escaped) {
-        if (nextQuote !== -1 && nextQuote < i) nextQuote = bytes.indexOf(QUOTE, i);
-        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(BACKSLASH, i);
-        const stop = Math.min(nextQuote === -1 || nextQuote >= end ? end : nextQuote, nextBackslash === -1 || nextBackslash >= end ? end : nextBackslash);
+        let stop = i;
+        const near = Math.min(end, i + SHORT_STRING);
+        while (stop < near && bytes[stop] !== QUOTE && bytes[stop] !== BACKSLASH) stop++;
+        if (stop === near && near < end) {
+          if (nextQuote !== -1 && nextQuote < stop) nextQuote = bytes.indexOf(QUOTE, stop);
+          if (nextBackslash !== -1 && nextBackslash < stop) nextBackslash = bytes.indexOf(BACKSLASH, stop);
+          stop = Math.min(nextQuote === -1 || nextQuote >= end ? end : nextQuote, nextBackslash === -1 || nextBackslash >= end ? end : nextBackslash);
+        }
         if (stop === end) break;
         i = stop;
       }
@@ -274,21 +304,45 @@ export class AnswerIdCheck {
     this.#inMessage = false;
     if (this.#badKey) return this.#fail(0, "a member name that cannot be read") !== -1;
     if (!this.#sawResult && !this.#sawError) return false;
-    const ids = this.#ids.length === 0 ? [null] : this.#ids;
-    for (const id of ids) {
-      const fine = id === null ? !this.#sawResult : id !== BAD && this.expected.has(id);
-      if (!fine) return this.#fail(0, `a response with id ${id === BAD ? "(unreadable)" : JSON.stringify(id)}, which no request of this POST has`) !== -1;
+    const response = { ids: this.#ids, result: this.#sawResult };
+    if (this.expected === undefined) {
+      this.responses.push(response);
+      return false;
     }
-    return false;
+    const wrong = wrongId(response, this.expected);
+    return wrong !== undefined && this.#fail(0, wrong) !== -1;
   }
 
   #fail(at: number, detail: string): number {
-    this.#failure = new GatewayError("upstream_invalid", "The server answered a request that was not sent with this one, so the answer was not passed on", detail);
+    this.#failure = new GatewayError("upstream_invalid", REFUSAL, detail);
     return at;
   }
 }
 
+/**
+ * What a whole answer says it answers, read once per answer object: the tools/list filter hands out the
+ * same bytes for the same upstream text, so a list answered again is not read again. Never mutated.
+ */
+const readAnswers = new WeakMap<Uint8Array, ReadResponse[] | { unreadable: string }>();
+
+function readAnswer(bytes: Uint8Array): ReadResponse[] | { unreadable: string } {
+  let read = readAnswers.get(bytes);
+  if (read === undefined) {
+    const check = new AnswerIdCheck(undefined);
+    read = check.feed(bytes) === -1 ? check.responses : { unreadable: check.failure!.detail! };
+    readAnswers.set(bytes, read);
+  }
+  return read;
+}
+
 /** Throws the refusal when a whole answer (a JSON body, an event's data) answers a request this POST did not send. */
 export function checkAnswer(answer: Uint8Array | string, expected: RequestIds): void {
-  new AnswerIdCheck(expected).check(typeof answer === "string" ? Buffer.from(answer) : answer);
+  if (typeof answer === "string") return new AnswerIdCheck(expected).check(Buffer.from(answer));
+  const read = readAnswer(answer);
+  // A new error each time: a refusal carries the request's id.
+  if (!Array.isArray(read)) throw new GatewayError("upstream_invalid", REFUSAL, read.unreadable);
+  for (const response of read) {
+    const wrong = wrongId(response, expected);
+    if (wrong !== undefined) throw new GatewayError("upstream_invalid", REFUSAL, wrong);
+  }
 }

@@ -342,8 +342,10 @@ export class SseRelay extends Transform {
           continue;
         }
       }
-      let end = i;
-      while (end < chunk.length && chunk[end] !== CR && chunk[end] !== LF) end++;
+      // The line's end found natively: a data line can be megabytes long.
+      const lf = chunk.indexOf(LF, i);
+      const cr = chunk.indexOf(CR, i);
+      const end = lf === -1 ? (cr === -1 ? chunk.length : cr) : cr === -1 ? lf : Math.min(lf, cr);
       const failed = this.#eventCheck!.feed(chunk, i, end);
       if (failed !== -1) return failed;
       i = end;
