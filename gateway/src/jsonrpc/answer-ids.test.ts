@@ -68,11 +68,11 @@ describe("responses in a POST's answer", () => {
 describe("an answer checked again (the tools/list filter hands out the same bytes)", () => {
   it("is judged against each POST's own ids, not the first one's", () => {
     const answer = Buffer.from('{"jsonrpc":"2.0","id":7,"result":{"tools":[]}}');
-    expect(() => checkAnswer(answer, new Set([7]))).not.toThrow();
-    expect(() => checkAnswer(answer, new Set([8]))).toThrow(/not sent with this one/);
-    expect(() => checkAnswer(answer, new Set(["7"]))).toThrow(/not sent with this one/);
-    expect(() => checkAnswer(answer, new Set([7]))).not.toThrow();
+    expect(() => checkAnswer(answer, new Set([7]), true)).not.toThrow();
+    expect(() => checkAnswer(answer, new Set([8]), true)).toThrow(/not sent with this one/);
+    expect(() => checkAnswer(answer, new Set(["7"]), true)).toThrow(/not sent with this one/);
+    expect(() => checkAnswer(answer, new Set([7]), true)).not.toThrow();
     const broken = Buffer.from('{"jsonrpc":"2.0","id":7,"result":{}} {"id":7}');
-    for (let i = 0; i < 2; i++) expect(() => checkAnswer(broken, new Set([7]))).toThrow(/not sent with this one/);
+    for (let i = 0; i < 2; i++) expect(() => checkAnswer(broken, new Set([7]), true)).toThrow(/not sent with this one/);
   });
 });

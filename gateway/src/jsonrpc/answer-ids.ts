@@ -253,7 +253,8 @@ export class AnswerIdCheck {
 
   #captured(): string | undefined {
     if (this.#overflow) return undefined;
-    const text = Buffer.from(this.#capture).toString("utf8");
+    // Member names and ids are short and mostly ASCII: no buffer for those.
+    const text = this.#capture.every((b) => b < 0x80) ? String.fromCharCode(...this.#capture) : Buffer.from(this.#capture).toString("utf8");
     if (!this.#captureEscaped) return text;
     try {
       return JSON.parse(`"${text}"`) as string;
@@ -321,7 +322,8 @@ export class AnswerIdCheck {
 
 /**
  * What a whole answer says it answers, read once per answer object: the tools/list filter hands out the
- * same bytes for the same upstream text, so a list answered again is not read again. Never mutated.
+ * same bytes for the same upstream text, so a list answered again is not read again (never mutated).
+ * Only such answers are remembered: a WeakMap entry per fresh answer would cost more than it saves.
  */
 const readAnswers = new WeakMap<Uint8Array, ReadResponse[] | { unreadable: string }>();
 
@@ -335,10 +337,13 @@ function readAnswer(bytes: Uint8Array): ReadResponse[] | { unreadable: string } 
   return read;
 }
 
-/** Throws the refusal when a whole answer (a JSON body, an event's data) answers a request this POST did not send. */
-export function checkAnswer(answer: Uint8Array | string, expected: RequestIds): void {
-  if (typeof answer === "string") return new AnswerIdCheck(expected).check(Buffer.from(answer));
-  const read = readAnswer(answer);
+/**
+ * Throws the refusal when a whole answer (a JSON body, an event's data) answers a request this POST did not send;
+ * `handedOutAgain`: the same bytes object comes back for later answers (the tools/list filter's cache).
+ */
+export function checkAnswer(answer: Uint8Array | string, expected: RequestIds, handedOutAgain = false): void {
+  if (!handedOutAgain) return new AnswerIdCheck(expected).check(typeof answer === "string" ? Buffer.from(answer) : answer);
+  const read = readAnswer(typeof answer === "string" ? Buffer.from(answer) : answer);
   // A new error each time: a refusal carries the request's id.
   if (!Array.isArray(read)) throw new GatewayError("upstream_invalid", REFUSAL, read.unreadable);
   for (const response of read) {
