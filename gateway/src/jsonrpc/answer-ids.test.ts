@@ -65,6 +65,25 @@ describe("responses in a POST's answer", () => {
   });
 });
 
+describe("an SSE stream checked in whole chunks", () => {
+  it("finds every line's end within a chunk: short data lines, a long comment, then a response to another request", async () => {
+    const relay = new SseRelay({ maxEventBytes: 1 << 20, keepAliveMs: 60_000, check: () => new AnswerIdCheck(ids) });
+    const out: string[] = [];
+    relay.on("data", (c: Buffer | string) => out.push(String(c)));
+    const ended = new Promise((resolve) => relay.on("end", resolve));
+    const progress = 'data: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}\n\n'.repeat(500);
+    const stream = `${progress}: ${"c".repeat(200_000)}\r\ndata: {"jsonrpc":"2.0","id":2,"result":{}}\r\n\r\ndata: {"jsonrpc":"2.0","id":9,"result":{"tools":[]}}\n\n`;
+    relay.write(Buffer.from(stream));
+    relay.end();
+    await ended;
+    const text = out.join("");
+    expect(text.startsWith(`${progress}: `)).toBe(true);
+    expect(text).toContain('"id":2,"result":{}}\r\n\r\n');
+    expect(text).not.toContain('"tools":[]}}');
+    expect(text).toMatch(/"reason":"upstream_invalid"/);
+  });
+});
+
 describe("an answer checked again (the tools/list filter hands out the same bytes)", () => {
   it("is judged against each POST's own ids, not the first one's", () => {
     const answer = Buffer.from('{"jsonrpc":"2.0","id":7,"result":{"tools":[]}}');

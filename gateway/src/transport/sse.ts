@@ -304,6 +304,15 @@ export class SseRelay extends Transform {
 
   /** Walks the lines of `chunk`, feeding data values to the event's check: -1, or where the check failed. */
   #checkLines(chunk: Buffer, check: () => AnswerIdCheck): number {
+    // Where the next line ends, found natively and remembered (-2: not looked for yet, -1: none in
+    // this chunk): a data line can be megabytes long, and a chunk can hold thousands of short lines.
+    let nextLf = -2;
+    let nextCr = -2;
+    const lineEnd = (from: number) => {
+      if (nextLf !== -1 && nextLf < from) nextLf = chunk.indexOf(LF, from);
+      if (nextCr !== -1 && nextCr < from) nextCr = chunk.indexOf(CR, from);
+      return nextLf === -1 ? (nextCr === -1 ? chunk.length : nextCr) : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+    };
     let i = 0;
     if (this.#checkAfterCr && chunk[0] === LF) i = 1;
     this.#checkAfterCr = false;
@@ -322,7 +331,7 @@ export class SseRelay extends Transform {
         continue;
       }
       if (this.#line === "other") {
-        i++;
+        i = lineEnd(i);
         continue;
       }
       if (this.#line === "start") {
@@ -342,10 +351,7 @@ export class SseRelay extends Transform {
           continue;
         }
       }
-      // The line's end found natively: a data line can be megabytes long.
-      const lf = chunk.indexOf(LF, i);
-      const cr = chunk.indexOf(CR, i);
-      const end = lf === -1 ? (cr === -1 ? chunk.length : cr) : cr === -1 ? lf : Math.min(lf, cr);
+      const end = lineEnd(i);
       const failed = this.#eventCheck!.feed(chunk, i, end);
       if (failed !== -1) return failed;
       i = end;
