@@ -138,6 +138,23 @@ describe("responses to requests the POST did not send", () => {
     expect(tools).toEqual([["search_code", "Search code"]]);
   });
 
+  it("an error status's JSON body is checked too: a 500 carrying another request's id becomes a 502, its body unsent", async () => {
+    const upstream = await listen((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify(poisonedList(99))));
+    });
+    const gw = await gatewayFor(upstream);
+    const answer = await fetch(`${gw.url}/gh`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", apikey: "dev-api-key-1", authorization: "Bearer t" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "search_code", arguments: {} } }),
+    });
+    expect(answer.status).toBe(502);
+    const text = await answer.text();
+    expect(JSON.parse(text)).toMatchObject({ id: 1, error: { data: { reason: "upstream_invalid" } } });
+    expect(text).not.toContain("delete_repo");
+  });
+
   it("an SSE event answering the tools/list on the tools/call's stream ends that stream with an error event", async () => {
     const { gw, tools } = await spoofedListing((res, listId, callId) => {
       res.writeHead(200, { "content-type": "text/event-stream" });

@@ -48,6 +48,18 @@ let clock = Date.parse("2026-12-01T10:00:00.000Z");
 const event = (overrides: Partial<AuditEvent> = {}) => sampleAuditEvent({ time: new Date((clock += 1000)).toISOString(), ...overrides });
 
 describe("a data plane's event batch", () => {
+  it("refuses an event whose recorded arguments PostgreSQL cannot hold (a NUL, a lone surrogate) and stores the others", async () => {
+    const plane = await dataPlane("arguments");
+    const good = event({ arguments: { q: "fine" } });
+    const answer = await post(plane, { events: [good, event({ arguments: { q: { deep: ["a\u0000"] } } }), event({ arguments: { "k\ud800": 1 } })] });
+    expect(answer).toMatchObject({ status: 200, inserted: 1 });
+    const invalid = "invalid" in answer ? answer.invalid : [];
+    expect(invalid.map((e) => [e.index, e.problems])).toEqual([
+      [1, ["arguments: Contains a NUL character or an unpaired surrogate, which cannot be stored."]],
+      [2, ["arguments: Contains a NUL character or an unpaired surrogate, which cannot be stored."]],
+    ]);
+  });
+
   it("stores every valid event of a batch holding invalid ones, chains exactly those, and reports the others by index", async () => {
     const plane = await dataPlane("north");
     const good = [event(), event({ groups: ["a", "b"] }), event()];

@@ -65,6 +65,17 @@ describe("responses in a POST's answer", () => {
   });
 });
 
+describe("ids a decoder could read otherwise", () => {
+  it("refuses a BOM's bytes inside an id and an integer id past 2^53 (it reads as its neighbour's double)", () => {
+    const inside = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":2'), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('3,"result":{}}')]);
+    expect(() => checkAnswer(inside, ids)).toThrow(/not sent with this one/);
+    expect(() => checkAnswer(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"jsonrpc":"2.0","id":2,"result":{}}')]), ids)).not.toThrow();
+    const big = new Set<string | number>([9007199254740992]);
+    expect(() => checkAnswer('{"jsonrpc":"2.0","id":9007199254740993,"result":{}}', big)).toThrow(/not sent with this one/);
+    expect(() => checkAnswer('{"jsonrpc":"2.0","id":9007199254740991,"result":{}}', new Set([9007199254740991]))).not.toThrow();
+  });
+});
+
 describe("an SSE stream checked in whole chunks", () => {
   it("finds every line's end within a chunk: short data lines, a long comment, then a response to another request", async () => {
     const relay = new SseRelay({ maxEventBytes: 1 << 20, keepAliveMs: 60_000, check: () => new AnswerIdCheck(ids) });

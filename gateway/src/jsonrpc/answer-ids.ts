@@ -47,8 +47,12 @@ const BAD = Symbol("unreadable id");
 const REFUSAL = "The server answered a request that was not sent with this one, so the answer was not passed on";
 
 function isSpace(byte: number): boolean {
-  // JSON whitespace, and a UTF-8 BOM's bytes (a client may strip one before the value).
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0xef || byte === 0xbb || byte === 0xbf;
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+/** A UTF-8 BOM's bytes: skipped before the value only (a client may strip one there), nowhere else. */
+function isBomByte(byte: number): boolean {
+  return byte === 0xef || byte === 0xbb || byte === 0xbf;
 }
 
 type Role = "none" | "key" | "id";
@@ -146,7 +150,7 @@ export class AnswerIdCheck {
         if (this.#role !== "none") this.#keep(b);
         continue;
       }
-      if (isSpace(b)) {
+      if (isSpace(b) || (!this.#topStarted && isBomByte(b))) {
         if (this.#idScalar) this.#endIdScalar();
         if (this.#topScalar) this.#closeTop();
         continue;
@@ -292,7 +296,9 @@ export class AnswerIdCheck {
     } catch {
       // Not JSON (NaN, a cut token): no request has that id.
     }
-    this.#ids.push(id === null || (typeof id === "number" && Number.isFinite(id)) ? id : BAD);
+    // An integer past 2^53 reads as a neighbour's double: no request can be told to have it.
+    const exact = typeof id === "number" && Number.isFinite(id) && (!Number.isInteger(id) || Number.isSafeInteger(id));
+    this.#ids.push(id === null || exact ? (id as number | null) : BAD);
   }
 
   #closeTop() {

@@ -152,11 +152,12 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
   // A tool's result (on the POST's answer, or replayed on a GET stream) is masked on routes with result_redaction.
   const masker = route.resultMasker !== undefined && (ctx.req.method === "GET" || callsTools(ctx)) ? route.resultMasker : undefined;
   const inspect = (judgesList || masker !== undefined) && status < 300;
-  // A POST's answer may answer only that POST's requests (a client matches responses by id on any stream).
-  const ids = ctx.req.method === "POST" && status < 300 ? requestIdsOf(ctx.body) : undefined;
   const encoded = encoding !== undefined && encoding !== "identity";
   const isSse = type.startsWith("text/event-stream");
   const isJson = type.startsWith("application/json");
+  // A POST's answer may answer only that POST's requests (a client matches responses by id on any
+  // stream), an error status's JSON or SSE body included; other error bodies are no JSON-RPC.
+  const ids = ctx.req.method === "POST" && (status < 300 || isSse || isJson) ? requestIdsOf(ctx.body) : undefined;
   const length = headerValue(response.headers["content-length"]);
   const bodiless = status === 202 || status === 204 || (ids !== undefined && !inspect && length === "0");
   if ((inspect || ids !== undefined) && (encoded || (!isSse && !isJson && !bodiless))) {

@@ -3,7 +3,7 @@
 // would be refused by the console.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { auditEventSchema, eventBatchSchema, type AuditEvent } from "../../../lib/core/audit/event";
+import { auditEventSchema, eventBatchSchema, fitAuditEvent, type AuditEvent } from "../../../lib/core/audit/event";
 import type { ArgumentHasher } from "../../../lib/core/redaction/argument-redaction";
 import type { CompiledConsumer } from "../config/compile";
 import { parseJsonRpcBody } from "../jsonrpc/message";
@@ -102,6 +102,14 @@ describe("the gateway's audit event fits the console's schema", () => {
     expectValid(event);
     expect(event.end_user).toBe("a\ufffdb\ufffd");
     expect(event.groups).toEqual(["g\ufffd"]);
+  });
+
+  it("a caller's recorded arguments holding a NUL or a lone surrogate, in a name or a value at any depth, become storable", () => {
+    const event = built(() => {});
+    event.arguments = { "q\u0000": "ok", nested: { list: ["a\ud800", { deep: "b\u0000" }] }, n: 1 };
+    fitAuditEvent(event);
+    expectValid(event);
+    expect(event.arguments).toEqual({ "q\ufffd": "ok", nested: { list: ["a\ufffd", { deep: "b\ufffd" }] }, n: 1 });
   });
 
   it("never cuts a surrogate pair in half", () => {

@@ -44,6 +44,32 @@ function storable(value: string): boolean {
   return !value.includes("\0") && value.isWellFormed();
 }
 
+/** Whether every string of a JSON value, member names included, is storable (iterative: any depth). */
+function storableJson(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "string") {
+      if (!storable(item)) return false;
+    } else if (Array.isArray(item)) stack.push(...(item as unknown[]));
+    else if (typeof item === "object" && item !== null) {
+      for (const [key, member] of Object.entries(item)) {
+        if (!storable(key)) return false;
+        stack.push(member);
+      }
+    }
+  }
+  return true;
+}
+
+/** A JSON value with each unstorable string (member names included) made storable as fitText does; shape kept. */
+function storableCopy(value: unknown): unknown {
+  if (typeof value === "string") return storable(value) ? value : value.replaceAll("\0", "\uFFFD").toWellFormed();
+  if (Array.isArray(value)) return value.map(storableCopy);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, member]) => [storableCopy(key), storableCopy(member)]));
+  return value;
+}
+
 /** Text of at most `max` code units that PostgreSQL can store. */
 const text = (max: number) => z.string().max(max).refine(storable, { message: "Contains a NUL character or an unpaired surrogate, which cannot be stored." });
 
@@ -83,7 +109,7 @@ export const auditEventSchema = z.object({
   token_hash: text(AUDIT_LIMITS.token_hash).nullable().default(null),
   session: z.boolean().default(false),
   /** `audit_arguments`: the tools/call's arguments, `redact_args` paths replaced by `sha256:` hashes. */
-  arguments: z.record(z.string(), z.unknown()).optional(),
+  arguments: z.record(z.string(), z.unknown()).refine(storableJson, { message: "Contains a NUL character or an unpaired surrogate, which cannot be stored." }).optional(),
   /** `result_redaction`: how many credentials were masked in the results sent to the client. */
   redactions: z.number().int().min(0).optional(),
   /** A call confirmed by its caller or approved by an approver before it was forwarded (docs/gateway.md, "Confirmation and approval"). */
@@ -203,6 +229,8 @@ export function fitAuditEvent(event: AuditEvent): AuditEvent {
   event.status = clamp(Math.trunc(event.status), 100, 999);
   if (event.jsonrpc_error !== null) event.jsonrpc_error = clamp(Math.trunc(event.jsonrpc_error), -INT32_MAX - 1, INT32_MAX);
   event.token_hash = fitNullable(event.token_hash, L.token_hash);
+  // A caller's arguments (audit_arguments routes): the batch goes to PostgreSQL as one jsonb value.
+  if (event.arguments !== undefined && !storableJson(event.arguments)) event.arguments = storableCopy(event.arguments) as Record<string, unknown>;
   if (event.approval) {
     event.approval.id = fitText(event.approval.id, L.approval_id);
     event.approval.by = fitNullable(event.approval.by, L.approval_by);
