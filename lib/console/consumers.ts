@@ -14,7 +14,7 @@ import type { consumerInputSchema, consumerListQuerySchema } from "./schemas/con
 import { voidApprovalsOfConsumers } from "../controlplane/approval-rules";
 import { configWrite } from "../controlplane/config-check";
 import { revokeGrants } from "../oauth-server/grants";
-import { consumerNameFor } from "../oauth-server/consumer-name";
+import { belongsToAny } from "../oauth-server/consumer-name";
 
 type Tx = Prisma.TransactionClient;
 type ConsumerInput = z.infer<typeof consumerInputSchema>;
@@ -55,14 +55,18 @@ const rowSelect = {
 
 type RowRecord = Prisma.ConsumerGetPayload<{ select: typeof rowSelect }>;
 
-/** Consumer names of disabled console users (the consumer each one's email names), among these usernames. */
-async function namedByDisabledUsers(usernames: string[]): Promise<Set<string>> {
-  if (!usernames.length) return new Set();
-  const users = await db().user.findMany({ where: { email: { in: usernames, mode: "insensitive" }, disabledAt: { not: null } }, select: { email: true } });
-  return new Set(users.map((u) => consumerNameFor(u.email)).filter((name) => name !== undefined));
+/** Which of these consumers belong to a disabled console user (consumer-name.ts belongsToAny). */
+async function ofDisabledUsers(records: readonly RowRecord[]): Promise<(record: RowRecord) => boolean> {
+  const owners = records.flatMap((r) => (r.owner?.disabledAt ? [r.owner] : []));
+  const unowned = records.filter((r) => r.owner === null).map((r) => r.username);
+  const named = unowned.length
+    ? await db().user.findMany({ where: { email: { in: unowned, mode: "insensitive" }, disabledAt: { not: null } }, select: { id: true, email: true } })
+    : [];
+  const ofDisabled = belongsToAny([...owners, ...named]);
+  return (record) => ofDisabled({ username: record.username, ownerUserId: record.owner?.id ?? null });
 }
 
-function toRow(record: RowRecord, activeKeys: number, disabledUserNames: ReadonlySet<string>): ConsumerRow {
+function toRow(record: RowRecord, activeKeys: number, ofDisabledUser: (record: RowRecord) => boolean): ConsumerRow {
   const owner = record.owner && { id: record.owner.id, email: record.owner.email, name: record.owner.name };
   return {
     id: record.id,
@@ -73,7 +77,7 @@ function toRow(record: RowRecord, activeKeys: number, disabledUserNames: Readonl
     activeKeys,
     createdAt: record.createdAt.toISOString(),
     disabled: record.disabledAt !== null,
-    userDisabled: (record.owner?.disabledAt ?? null) !== null || disabledUserNames.has(record.username),
+    userDisabled: ofDisabledUser(record),
   };
 }
 
@@ -109,9 +113,8 @@ export async function listConsumers(query: ListQuery): Promise<ConsumerPage> {
   const more = records.length > query.limit;
   const page = records.slice(0, query.limit);
   if (backwards) page.reverse();
-  const counts = await activeKeyCounts(page.map((r) => r.id));
-  const disabledUserNames = await namedByDisabledUsers(page.map((r) => r.username));
-  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0, disabledUserNames));
+  const [counts, ofDisabledUser] = await Promise.all([activeKeyCounts(page.map((r) => r.id)), ofDisabledUsers(page)]);
+  const rows = page.map((record) => toRow(record, counts.get(record.id) ?? 0, ofDisabledUser));
   const first = rows[0]?.username;
   const last = rows.at(-1)?.username;
   // Going forwards, a previous page exists when we started after a cursor; going backwards, a next page always does.
@@ -137,7 +140,7 @@ export async function getConsumer(id: string): Promise<ConsumerDetail | undefine
     db().apiKey.count({ where: { consumerId: id } }),
   ]);
   if (!record) return undefined;
-  return { ...toRow(record, active, await namedByDisabledUsers([record.username])), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
+  return { ...toRow(record, active, await ofDisabledUsers([record])), updatedAt: record.updatedAt.toISOString(), keyCounts: { active, total } };
 }
 
 /** What the activity log records of a consumer: names, not ids, so the entry reads well after deletions. */
@@ -183,7 +186,7 @@ async function resolveInput(tx: Tx, input: ConsumerInput, excludeId?: string) {
 export async function consumerStatus(username: string): Promise<"enabled" | "disabled" | "user_disabled" | undefined> {
   const consumer = await db().consumer.findUnique({ where: { username }, select: rowSelect });
   if (!consumer) return undefined;
-  const row = toRow(consumer, 0, await namedByDisabledUsers([username]));
+  const row = toRow(consumer, 0, await ofDisabledUsers([consumer]));
   return row.disabled ? "disabled" : row.userDisabled ? "user_disabled" : "enabled";
 }
 

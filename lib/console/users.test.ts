@@ -128,6 +128,19 @@ describe("a user who signs in with Portcullis", () => {
     expect(await ctx.db.consumer.findUnique({ where: { username: "someone-else" } })).toMatchObject({ disabledAt: null });
   });
 
+  it("a consumer named by a disabled user's email but owned by someone else is the owner's: it stays in the configuration", async () => {
+    const admin = await ctx.user();
+    const person = await ctx.user("developer");
+    const owner = await ctx.user("developer");
+    const named = await ctx.db.consumer.create({ data: { username: person.email.toLowerCase(), ownerUserId: owner.id } });
+    await updateUser(admin, person.id, { disabled: true });
+    expect((compileConfig(await loadConfigSnapshot(ctx.db)).consumers ?? []).map((c) => c.username)).toContain(named.username);
+    expect(await getConsumer(named.id)).toMatchObject({ userDisabled: false });
+    await updateUser(admin, owner.id, { disabled: true });
+    expect((compileConfig(await loadConfigSnapshot(ctx.db)).consumers ?? []).map((c) => c.username)).not.toContain(named.username);
+    expect(await getConsumer(named.id)).toMatchObject({ userDisabled: true });
+  });
+
   it("disabled, their consumers leave the gateways' configuration with whatever names them, which still validates; enabled again, all of it returns", async () => {
     const admin = await ctx.user();
     const person = await ctx.user("developer");

@@ -126,11 +126,11 @@ async function assertAdminsRemain(tx: Tx, actor: CurrentUser, target: { id: stri
   }
 }
 
-/** The consumers a user acts as when they sign in with Portcullis: the one named by their email, and those they own. */
+/** The consumers a user acts as (consumer-name.ts belongsToAny): those they own, and the unowned one their email names. */
 async function signInConsumers(tx: Tx, user: { id: string; email: string }): Promise<string[]> {
-  const owned = await tx.consumer.findMany({ where: { ownerUserId: user.id }, select: { username: true } });
   const named = consumerNameFor(user.email);
-  return [...new Set([...(named ? [named] : []), ...owned.map((c) => c.username)])];
+  const rows = await tx.consumer.findMany({ where: { OR: [{ ownerUserId: user.id }, ...(named ? [{ username: named, ownerUserId: null }] : [])] }, select: { username: true } });
+  return rows.map((c) => c.username);
 }
 
 export async function updateUser(actor: CurrentUser, id: string, input: z.infer<typeof userUpdateSchema>): Promise<UserView> {

@@ -10,7 +10,7 @@ import type { ConfigSnapshot } from "../config/compile";
 import type { Db } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { authorizationServerSection } from "../oauth-server/config-section";
-import { consumerNameFor } from "../oauth-server/consumer-name";
+import { belongsToAny } from "../oauth-server/consumer-name";
 import { limitRuleConfig, limitRuleSelect } from "./limit-rule-rows";
 
 /** The settings page's secret_patterns: a list of { name, pattern }. */
@@ -21,12 +21,12 @@ type Tx = Db | Prisma.TransactionClient;
 export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<ConfigSnapshot> {
   // One query after the other: inside a transaction they share one connection.
   const groups = await db.consumerGroup.findMany({ select: { name: true, description: true } });
-  const enabled = await db.consumer.findMany({
-    where: { disabledAt: null },
+  const all = await db.consumer.findMany({
     select: {
       username: true,
       customId: true,
       ownerUserId: true,
+      disabledAt: true,
       groups: { select: { group: { select: { name: true } } } },
       apiKeys: {
         where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
@@ -34,13 +34,10 @@ export async function loadConfigSnapshot(db: Tx, now = new Date()): Promise<Conf
       },
     },
   });
-  const disabledConsumers = await db.consumer.findMany({ where: { disabledAt: { not: null } }, select: { username: true } });
-  const disabledUsers = await db.user.findMany({ where: { disabledAt: { not: null } }, select: { id: true, email: true } });
-  const disabledOwners = new Set(disabledUsers.map((u) => u.id));
-  const disabledUserNames = new Set(disabledUsers.map((u) => consumerNameFor(u.email)));
-  const consumers = enabled.filter((c) => !(c.ownerUserId !== null && disabledOwners.has(c.ownerUserId)) && !disabledUserNames.has(c.username));
+  const ofDisabledUser = belongsToAny(await db.user.findMany({ where: { disabledAt: { not: null } }, select: { id: true, email: true } }));
+  const consumers = all.filter((c) => c.disabledAt === null && !ofDisabledUser(c));
   const inConfig = new Set(consumers.map((c) => c.username));
-  const leftOut = new Set([...disabledConsumers.map((c) => c.username), ...enabled.filter((c) => !inConfig.has(c.username)).map((c) => c.username)]);
+  const leftOut = new Set(all.filter((c) => !inConfig.has(c.username)).map((c) => c.username));
   const servers = await db.mcpServer.findMany({
     include: {
       groupRules: { select: { toolName: true, effect: true, group: { select: { name: true } } } },
