@@ -39,6 +39,11 @@ export function parseVerifyArgs(argv: string[]): { ok: true; args: VerifyArgs } 
   return { ok: true, args: { from: new Date(parsed.data.from), to: new Date(parsed.data.to), dataPlaneName: parsed.data["data-plane"] } };
 }
 
+/** What an intact walk verified: its events, and the chains it verified events of (a chain checked only at the range's edges is not counted). */
+export function verifiedCounts(verdicts: readonly NamedVerdict[]): { events: number; chains: number } {
+  return { events: verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0), chains: verdicts.filter((v) => v.verdict.range.events > 0).length };
+}
+
 /** One line: the first broken link, or what was verified. */
 export function describeVerdicts(verdicts: NamedVerdict[], args: VerifyArgs): { intact: boolean; line: string } {
   const broken = verdicts.find((v) => !v.verdict.ok);
@@ -46,9 +51,7 @@ export function describeVerdicts(verdicts: NamedVerdict[], args: VerifyArgs): { 
     const b = broken.verdict.broken;
     return { intact: false, line: `audit:verify: broken at event ${b.eventId} (data plane ${broken.name}, position ${b.seq}): ${b.reason}` };
   }
-  const events = verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0);
-  // Chains with no event in the range were checked at its edges only: they are not counted as verified chains.
-  const chains = verdicts.filter((v) => v.verdict.range.events > 0).length;
+  const { events, chains } = verifiedCounts(verdicts);
   const unanchored = verdicts.filter((v) => !v.verdict.range.anchored).map((v) => v.name);
   const note = unanchored.length > 0 ? `; earlier events pruned, so the walk starts at the first stored event for ${unanchored.join(", ")}` : "";
   return {

@@ -13,6 +13,7 @@ import {
   type SuggestionField,
 } from "../analytics/audit-query";
 import { latestChainStates, verifyTimeRange } from "../audit-chain/chain-state";
+import { verifiedCounts } from "../audit-chain/verify-args";
 import type { CurrentUser } from "../auth/session";
 import { db, pool } from "../db/client";
 import { ConsoleError } from "./errors";
@@ -67,5 +68,5 @@ export async function verifyAuditWindow(filter: AuditFilter, now = new Date()): 
   for (const { name, verdict } of verdicts) {
     if (!verdict.ok) return { intact: false, eventId: verdict.broken.eventId, dataPlane: name, seq: verdict.broken.seq, reason: verdict.broken.reason, ...shown };
   }
-  return { intact: true, events: verdicts.reduce((sum, v) => sum + v.verdict.range.events, 0), chains: verdicts.filter((v) => v.verdict.range.events > 0).length, ...shown };
+  return { intact: true, ...verifiedCounts(verdicts), ...shown };
 }
