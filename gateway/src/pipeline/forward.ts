@@ -41,6 +41,11 @@ function upstreamFailure(error: unknown, ctx: RequestContext): GatewayError {
   return new GatewayError("upstream_unreachable", `Server '${server}' is unreachable`, detail);
 }
 
+/** An upstream answer that ended before it was whole. */
+function closedEarly(server: string, error: unknown): GatewayError {
+  return new GatewayError("upstream_bad_response", `Server '${server}' closed the stream early`, (error as Error).message);
+}
+
 /** Requests whose answers may list tools: every part of such an answer must be judged. */
 const LISTING_METHODS = new Set(["tools/list", "server/discover"]);
 
@@ -210,7 +215,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
       // undici holds the body to its Content-Length (a longer one is an error), so this is bounded.
       bytes = await response.body.bytes();
     } catch (error) {
-      throw new GatewayError("upstream_bad_response", `Server '${route.name}' closed the stream early`, (error as Error).message);
+      throw closedEarly(route.name, error);
     }
     if (ids) checkAnswer(bytes, ids);
     out["content-length"] = String(bytes.length);
@@ -238,7 +243,7 @@ export async function forwardToUpstream(ctx: RequestContext, deps: ForwardDeps, 
     try {
       head = await readHead(response.body, SMALL_BODY_BYTES);
     } catch (error) {
-      throw new GatewayError("upstream_bad_response", `Server '${route.name}' closed the stream early`, (error as Error).message);
+      throw closedEarly(route.name, error);
     }
     const bytes = Buffer.concat(head.chunks, head.size);
     if (head.ended) {
@@ -427,7 +432,7 @@ async function relayBody(ctx: RequestContext, piping: Promise<void>): Promise<vo
   } catch (error) {
     if (ctx.clientGone.aborted) return;
     if (error instanceof GatewayError) throw error;
-    throw new GatewayError("upstream_bad_response", `Server '${ctx.route!.name}' closed the stream early`, (error as Error).message);
+    throw closedEarly(ctx.route!.name, error);
   }
 }
 
