@@ -50,12 +50,17 @@ export async function send(pool: Pool, scenario: Scenario): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`${scenario.name}: HTTP ${response.statusCode}`);
 }
 
+/** A wrk script that POSTs the scenario's body with its headers; returns its path. */
+export function writeWrkScript(file: string, scenario: Scenario): string {
+  const headers = Object.entries(scenario.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  fs.writeFileSync(file, [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(scenario.body)}`, ...headers].join("\n"));
+  return file;
+}
+
 /** Requests per second (and how many completed) with `connections` clients for `seconds`. */
 export async function saturation(origin: string, scenario: Scenario, seconds: number, connections: number): Promise<{ rps: number; requests: number }> {
   if (SATURATION_TOOL === "wrk") {
-    const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-wrk-")), "post.lua");
-    const headers = Object.entries(scenario.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
-    fs.writeFileSync(script, [`wrk.method = "POST"`, `wrk.body = ${JSON.stringify(scenario.body)}`, ...headers].join("\n"));
+    const script = writeWrkScript(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-wrk-")), "post.lua"), scenario);
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, `${origin}${scenario.path}`]);
       let out = "";

@@ -22,7 +22,18 @@ import { toolPin } from "../lib/core/tools/pin";
 import { buildGatewayIfNeeded } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent, type BigEventFigures } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
-import { callsInBlocks, callsInterleaved, latencyAtFixedRate, latencyOfTargets, saturation, send as sendScenario, SATURATION_TOOL, type Latency, type Scenario } from "./load";
+import {
+  callsInBlocks,
+  callsInterleaved,
+  latencyAtFixedRate,
+  latencyOfTargets,
+  saturation,
+  send as sendScenario,
+  SATURATION_TOOL,
+  writeWrkScript,
+  type Latency,
+  type Scenario,
+} from "./load";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -463,6 +474,21 @@ function printLimiterCost(limiter: Awaited<ReturnType<typeof limiterCost>>) {
   );
 }
 
+/**
+ * BENCH_ONLY=serve: the targets stay up, each with a wrk script per scenario, for profiling by hand
+ * (`perf`, `strace -c`, `--cpu-prof` through BENCH_CPU_PROF) until the bench is interrupted.
+ */
+async function serveForProfiling(targets: readonly { name: string; origin: string; path: string; pid: number }[]): Promise<void> {
+  for (const target of targets) {
+    for (const scenario of scenarios(target.path)) {
+      const script = writeWrkScript(path.join(work, `${target.name.replaceAll(" ", "-")}-${scenario.name.split(" ")[0]!.replace("/", "-")}.lua`), scenario);
+      console.log(`${target.name} (pid ${target.pid}) · ${scenario.name}: wrk -t1 -c${CONNECTIONS} -d${SECONDS}s -s ${script} ${target.origin}${target.path}`);
+    }
+  }
+  console.log("bench: serving until interrupted");
+  await new Promise<void>((resolve) => process.once("SIGINT", resolve));
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main() {
@@ -512,13 +538,14 @@ async function main() {
     return;
   }
   if (only === "big-event") return printBigEvent(await bigEventRun());
+  if (only === "serve") return serveForProfiling([direct, bare, plain]);
   if (only === "limiter") return printLimiterCost(await limiterCost(gateway.origin, await redisGateway()));
   if (only === "tracing") {
     const { sinkPid, sinkPort, gateway: tracedOnly } = await tracedGateway();
     printTracingCost(await tracingCost(gateway, tracedOnly, sinkPid));
     return printTracingFloor(await tracingFloor(sinkPort));
   }
-  if (only !== undefined) throw new Error(`BENCH_ONLY=${only}: expected policy, rows, big-event, limiter or tracing`);
+  if (only !== undefined) throw new Error(`BENCH_ONLY=${only}: expected policy, rows, big-event, limiter, tracing or serve`);
   const nginxPid = hasNginx() ? await startNginx(nginxPort, upstreamPort) : undefined;
   const { sinkPid, sinkPort, gateway: traced } = await tracedGateway();
   const targets = [
