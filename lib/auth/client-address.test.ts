@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, parseTrustedProxies } from "./client-address";
+import { clientAddress, parseTrustedProxies, requestClientAddress } from "./client-address";
 
 const none = parseTrustedProxies(undefined);
 const proxies = parseTrustedProxies("10.0.0.0/8, 192.0.2.10, fd00::/8");
@@ -38,5 +38,27 @@ describe("client address", () => {
       expect(() => parseTrustedProxies(bad), bad).toThrow(/PORTCULLIS_TRUSTED_PROXIES/);
     }
     expect(parseTrustedProxies(" , ")("10.0.0.1")).toBe(false);
+  });
+});
+
+describe("request client address", () => {
+  it("says once, with the setting, when an untrusted peer forwards for other clients; stays quiet for a direct client", () => {
+    const said: string[] = [];
+    const log = (message: string) => said.push(message);
+    expect(requestClientAddress("203.0.113.9", { "x-forwarded-for": "203.0.113.9" }, log)).toBe("203.0.113.9");
+    expect(requestClientAddress("203.0.113.9", {}, log)).toBe("203.0.113.9");
+    expect(said).toEqual([]);
+    expect(requestClientAddress("::ffff:10.0.0.5", { "x-forwarded-for": "198.51.100.7" }, log)).toBe("10.0.0.5");
+    expect(requestClientAddress("10.0.0.5", { "x-forwarded-for": "198.51.100.8" }, log)).toBe("10.0.0.5");
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain("10.0.0.5 is not in PORTCULLIS_TRUSTED_PROXIES");
+    expect(said[0]).toContain("X-Forwarded-For (198.51.100.7)");
+  });
+
+  it("warns about at most 16 peers, so forged headers cannot grow the log or the memory", () => {
+    const said: string[] = [];
+    for (let i = 0; i < 40; i++) requestClientAddress(`192.0.2.${i}`, { "x-forwarded-for": "198.51.100.1" }, (m) => said.push(m));
+    expect(said.length).toBeLessThanOrEqual(16);
+    expect(said.length).toBeGreaterThan(0);
   });
 });

@@ -53,16 +53,42 @@ function envProxies(): TrustedProxies {
   return fromEnv.trusted;
 }
 
+/** The X-Forwarded-For entries, nearest hop last. */
+function forwardedHops(headers: Record<string, unknown> | undefined): string[] {
+  const forwarded = headers?.["x-forwarded-for"];
+  return (Array.isArray(forwarded) ? forwarded.join(",") : typeof forwarded === "string" ? forwarded : "")
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+}
+
+const MAX_WARNED_PEERS = 16;
+const warnedPeers = new Set<string>();
+
+/**
+ * The client address of a request to the console (PORTCULLIS_TRUSTED_PROXIES from the environment).
+ * A peer that is not trusted yet forwards for another address is most likely a reverse proxy nobody
+ * named, behind which every client counts as the proxy and one client's failed sign-ins throttle
+ * everyone: said once per peer (at most 16) in the log, with the setting that fixes it.
+ */
+export function requestClientAddress(peer: string | undefined, headers: Record<string, unknown> | undefined, log: (message: string) => void = console.warn): string {
+  const address = clientAddress(peer, headers);
+  const nearest = forwardedHops(headers).at(-1);
+  if (peer && address === normalise(peer) && nearest && normalise(nearest) !== address && !warnedPeers.has(address) && warnedPeers.size < MAX_WARNED_PEERS) {
+    warnedPeers.add(address);
+    log(
+      `console: requests from ${address} carry X-Forwarded-For (${nearest}), but ${address} is not in PORTCULLIS_TRUSTED_PROXIES, so sign-in and client registration throttles count all of them as ${address}. If ${address} is a reverse proxy in front of the console, add it to PORTCULLIS_TRUSTED_PROXIES.`,
+    );
+  }
+  return address;
+}
+
 /** The client's address for a request from `peer` (the socket's remote address) with these headers. */
 export function clientAddress(peer: string | undefined, headers: Record<string, unknown> | undefined, trusted: TrustedProxies = envProxies()): string {
   if (!peer) return "unknown";
   let address = normalise(peer);
   if (!trusted(address)) return address;
-  const forwarded = headers?.["x-forwarded-for"];
-  const hops = (Array.isArray(forwarded) ? forwarded.join(",") : typeof forwarded === "string" ? forwarded : "")
-    .split(",")
-    .map((hop) => hop.trim())
-    .filter(Boolean);
+  const hops = forwardedHops(headers);
   // From the nearest hop outwards: each trusted proxy vouches for the entry before it.
   for (let i = hops.length - 1; i >= 0; i--) {
     address = normalise(hops[i]!);

@@ -5,10 +5,10 @@
 // over any value the client sent, for the credentials provider to read.
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "../../../lib/auth/client-address";
+import { CLIENT_ADDRESS_HEADER, requestClientAddress } from "../../../lib/auth/client-address";
 import { authOptions } from "../../../lib/auth/options";
 
 export default async function auth(req: NextApiRequest, res: NextApiResponse) {
-  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req.socket.remoteAddress, req.headers);
+  req.headers[CLIENT_ADDRESS_HEADER] = requestClientAddress(req.socket.remoteAddress, req.headers);
   await NextAuth(req, res, authOptions);
 }

@@ -7,7 +7,7 @@
 // Registrations are throttled per client address before the provider sees them.
 import type { NextApiRequest, NextApiResponse } from "next";
 import { oauthProvider } from "../../../lib/oauth-server/provider";
-import { clientAddress } from "../../../lib/auth/client-address";
+import { requestClientAddress } from "../../../lib/auth/client-address";
 import { registrationWaitMs } from "../../../lib/oauth-server/registration-throttle";
 import { OAUTH_PATH, readAuthorizationServerSettings } from "../../../lib/oauth-server/settings";
 
@@ -32,7 +32,7 @@ export default async function oauthEndpoint(req: NextApiRequest, res: NextApiRes
     // As Express mounts an app: the provider routes on the path below the issuer and builds its URLs under the mount path.
     req.url = providerPath(url);
     if (req.method === "POST" && req.url.split("?")[0] === "/reg") {
-      const waitMs = registrationWaitMs(clientAddress(req.socket.remoteAddress, req.headers), readAuthorizationServerSettings(process.env).registrationsPerHour);
+      const waitMs = registrationWaitMs(requestClientAddress(req.socket.remoteAddress, req.headers), readAuthorizationServerSettings(process.env).registrationsPerHour);
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000);
         res.setHeader("retry-after", String(seconds));
