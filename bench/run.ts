@@ -538,7 +538,10 @@ async function main() {
     return;
   }
   if (only === "big-event") return printBigEvent(await bigEventRun());
-  if (only === "serve") return serveForProfiling([direct, bare, plain]);
+  if (only === "serve") {
+    const traced = (await tracedGateway()).gateway;
+    return serveForProfiling([direct, bare, plain, { name: "gateway traced", origin: traced.origin, path: "/bench", pid: traced.pid }]);
+  }
   if (only === "limiter") return printLimiterCost(await limiterCost(gateway.origin, await redisGateway()));
   if (only === "tracing") {
     const { sinkPid, sinkPort, gateway: tracedOnly } = await tracedGateway();
