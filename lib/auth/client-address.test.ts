@@ -47,6 +47,7 @@ describe("request client address", () => {
     const log = (message: string) => said.push(message);
     expect(requestClientAddress("203.0.113.9", { "x-forwarded-for": "203.0.113.9" }, log)).toBe("203.0.113.9");
     expect(requestClientAddress("203.0.113.9", {}, log)).toBe("203.0.113.9");
+    expect(requestClientAddress("203.0.113.9", { "x-forwarded-for": "unknown, <script>" }, log)).toBe("203.0.113.9");
     expect(said).toEqual([]);
     expect(requestClientAddress("::ffff:10.0.0.5", { "x-forwarded-for": "198.51.100.7" }, log)).toBe("10.0.0.5");
     expect(requestClientAddress("10.0.0.5", { "x-forwarded-for": "198.51.100.8" }, log)).toBe("10.0.0.5");

@@ -74,10 +74,12 @@ const warnedPeers = new Set<string>();
 export function requestClientAddress(peer: string | undefined, headers: Record<string, unknown> | undefined, log: (message: string) => void = console.warn): string {
   const address = clientAddress(peer, headers);
   const nearest = forwardedHops(headers).at(-1);
-  if (peer && address === normalise(peer) && nearest && normalise(nearest) !== address && !warnedPeers.has(address) && warnedPeers.size < MAX_WARNED_PEERS) {
+  // Only an address, as a proxy writes it: anything else in the header is a client's own text, not logged.
+  const forwardedFor = nearest === undefined ? undefined : normalise(nearest);
+  if (peer && address === normalise(peer) && forwardedFor && isIP(forwardedFor) && forwardedFor !== address && !warnedPeers.has(address) && warnedPeers.size < MAX_WARNED_PEERS) {
     warnedPeers.add(address);
     log(
-      `console: requests from ${address} carry X-Forwarded-For (${nearest}), but ${address} is not in PORTCULLIS_TRUSTED_PROXIES, so sign-in and client registration throttles count all of them as ${address}. If ${address} is a reverse proxy in front of the console, add it to PORTCULLIS_TRUSTED_PROXIES.`,
+      `console: requests from ${address} carry X-Forwarded-For (${forwardedFor}), but ${address} is not in PORTCULLIS_TRUSTED_PROXIES, so sign-in and client registration throttles count all of them as ${address}. If ${address} is a reverse proxy in front of the console, add it to PORTCULLIS_TRUSTED_PROXIES.`,
     );
   }
   return address;

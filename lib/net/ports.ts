@@ -11,9 +11,10 @@ export async function assertPortFree(port: number, host: string, variable: strin
 }
 
 const handedOut = new Set<number>();
+let ephemeral: number | undefined;
 
 /** The lowest port the kernel gives outgoing connections (Linux's ip_local_port_range), 32768 when unknown. */
-function ephemeralLow(): number {
+export function ephemeralLow(): number {
   try {
     const low = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
     return Number.isInteger(low) && low > 2000 ? low : 32768;
@@ -38,7 +39,7 @@ function tryListen(port: number, host: string): Promise<boolean> {
  * in one process; falls back to the kernel's choice when the low range seems full.
  */
 export async function findFreePort(host = "127.0.0.1"): Promise<number> {
-  const high = ephemeralLow() - 1;
+  const high = (ephemeral ??= ephemeralLow()) - 1;
   const low = Math.max(10000, high - 20000);
   for (let attempt = 0; attempt < 64; attempt++) {
     const port = low + randomInt(high - low + 1);
