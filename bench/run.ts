@@ -19,7 +19,7 @@ import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/core/keys/api-key";
 import { toolPin } from "../lib/core/tools/pin";
-import { buildGatewayIfNeeded } from "../launcher/gateway-build";
+import { buildGatewayIfNeeded, GATEWAY_NODE_FLAGS } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent, type BigEventFigures } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
 import {
@@ -47,10 +47,19 @@ const OTHER_KEY = generateApiKey();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
 
+/**
+ * The Node flags of the proxies the gateway is compared with: V8's memory reducer off, as for the
+ * gateway (GATEWAY_NODE_FLAGS), so the floors are those of a Node process set up the same way.
+ */
+const PROXY_NODE_FLAGS = ["--no-memory-reducer"];
+
 /** Runs a TypeScript file through tsx, or a built .mjs file (the gateway bundle `npm start` runs) as is. */
-function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp, nodeFlags: readonly string[] = []): Promise<ChildProcess> {
   const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
-  const child = spawn(process.execPath, [...loader, path.resolve(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: "production", ...env } });
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, path.resolve(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", ...env },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let seen = "";
@@ -494,8 +503,9 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 async function main() {
   const [upstreamPort, bareProxyPort, nginxPort, tcpRelayPort] = (await Promise.all(Array.from({ length: 4 }, () => findFreePort()))) as [number, number, number, number];
   const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
-  const bareProxy = await startNode("bench/bare-proxy.ts", [], { PORT: String(bareProxyPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
-  await startNode("bench/tcp-relay.ts", [], { PORT: String(tcpRelayPort), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` }, /listening/);
+  const relayEnv = (port: number) => ({ PORT: String(port), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` });
+  const bareProxy = await startNode("bench/bare-proxy.ts", [], relayEnv(bareProxyPort), /listening/, PROXY_NODE_FLAGS);
+  await startNode("bench/tcp-relay.ts", [], relayEnv(tcpRelayPort), /listening/, PROXY_NODE_FLAGS);
   const configFile = path.join(work, "gateway.yaml");
   fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
   const gatewayBundle = await buildGatewayIfNeeded();
@@ -503,7 +513,13 @@ async function main() {
   const startGateway = async (name: string, env: Record<string, string> = {}) => {
     const [port, https, status] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
     const args = ["--config", configFile, "--http-port", String(port), "--https-port", String(https), "--status-port", String(status)];
-    const child = await startNode(gatewayBundle, [...args, "--host", "127.0.0.1", "--data-dir", path.join(work, name)], { ...env, ...profiled(name) }, /gateway: listening/);
+    const child = await startNode(
+      gatewayBundle,
+      [...args, "--host", "127.0.0.1", "--data-dir", path.join(work, name)],
+      { ...env, ...profiled(name) },
+      /gateway: listening/,
+      GATEWAY_NODE_FLAGS,
+    );
     return { port, origin: `http://127.0.0.1:${port}`, pid: child.pid! };
   };
   const gateway = await startGateway("data");

@@ -15,6 +15,17 @@ const FINGERPRINT_FILE = path.join(OUT_DIR, "fingerprint");
 // keeps the gateway's imports inside these folders and installed packages.
 export const GATEWAY_SOURCES = ["gateway/src", "lib/core"] as const;
 
+/**
+ * The Node flags every gateway runs with (`npm start`, `npm run gateway`, the bench). V8's memory
+ * reducer, once a process has idled for 8 s, shrinks the heap's limits; a gateway relaying a large
+ * answer then allocates little on the heap but ~64 KiB of socket buffer per read, and in that state
+ * every young-generation GC the buffers cause came with a full Mark-Compact (38 in 150 events of
+ * 8 MB, against none in a gateway that had not idled): 14–18 ms of CPU per event instead of 4–8.
+ * Without the reducer the heap keeps the size the load gave it. Measured with `npm run bench`
+ * (`BENCH_ONLY=big-event`); see docs/gateway.md, "Performance".
+ */
+export const GATEWAY_NODE_FLAGS = ["--enable-source-maps", "--no-memory-reducer"] as const;
+
 function fingerprint(): string {
   const hash = createHash("sha256");
   const walk = (entry: string) => {

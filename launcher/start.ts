@@ -16,7 +16,7 @@ import { publishConfigVersion } from "../lib/controlplane/versions";
 import { describeError } from "../lib/core/errors";
 import { assertPortFree } from "../lib/net/ports";
 import { buildConsoleIfNeeded, PROJECT_ROOT } from "./console-build";
-import { buildGatewayIfNeeded } from "./gateway-build";
+import { buildGatewayIfNeeded, GATEWAY_NODE_FLAGS } from "./gateway-build";
 import { startProcess, waitForLine, type ManagedProcess } from "./processes";
 import { createSupervisionReport } from "./supervision/supervision-report";
 import { Supervisor, type Incarnation } from "./supervision/supervisor";
@@ -118,7 +118,7 @@ async function main() {
       });
     children.push(
       superviseProcess("console", [next, "start", "-p", String(settings.PORTCULLIS_CONSOLE_PORT)], env),
-      superviseProcess("gateway", ["--enable-source-maps", gatewayBundle], gatewayEnv),
+      superviseProcess("gateway", [...GATEWAY_NODE_FLAGS, gatewayBundle], gatewayEnv),
     );
     await Promise.all(children.map((child) => child.start()));
     await Promise.all([waitForLine(first.console!, /Ready in/, 60_000), waitForLine(first.gateway!, /gateway: listening/, 30_000)]);
