@@ -19,7 +19,7 @@ import { stringify } from "yaml";
 import { findFreePort } from "../lib/net/ports";
 import { generateApiKey } from "../lib/core/keys/api-key";
 import { toolPin } from "../lib/core/tools/pin";
-import { buildGatewayIfNeeded, GATEWAY_NODE_FLAGS } from "../launcher/gateway-build";
+import { buildGatewayIfNeeded, GATEWAY_NODE_FLAGS, GATEWAY_V8_FLAGS } from "../launcher/gateway-build";
 import { BIG_EVENT_TOOL, measureBigEvent, type BigEventFigures } from "./big-event";
 import { BENCH_TOOLS } from "./tools";
 import {
@@ -46,12 +46,6 @@ const BENCH_KEY = generateApiKey();
 const OTHER_KEY = generateApiKey();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "portcullis-bench-"));
 const children: ChildProcess[] = [];
-
-/**
- * The Node flags of the proxies the gateway is compared with: V8's memory reducer off, as for the
- * gateway (GATEWAY_NODE_FLAGS), so the floors are those of a Node process set up the same way.
- */
-const PROXY_NODE_FLAGS = ["--no-memory-reducer"];
 
 /** Runs a TypeScript file through tsx, or a built .mjs file (the gateway bundle `npm start` runs) as is. */
 function startNode(script: string, args: string[], env: Record<string, string>, ready: RegExp, nodeFlags: readonly string[] = []): Promise<ChildProcess> {
@@ -503,9 +497,10 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 async function main() {
   const [upstreamPort, bareProxyPort, nginxPort, tcpRelayPort] = (await Promise.all(Array.from({ length: 4 }, () => findFreePort()))) as [number, number, number, number];
   const upstream = await startNode("bench/upstream.ts", [], { PORT: String(upstreamPort) }, /listening/);
+  // The Node floors run with the gateway's V8 heap settings: each is the floor of a Node process set up the same way.
   const relayEnv = (port: number) => ({ PORT: String(port), UPSTREAM: `http://127.0.0.1:${upstreamPort}/mcp` });
-  const bareProxy = await startNode("bench/bare-proxy.ts", [], relayEnv(bareProxyPort), /listening/, PROXY_NODE_FLAGS);
-  await startNode("bench/tcp-relay.ts", [], relayEnv(tcpRelayPort), /listening/, PROXY_NODE_FLAGS);
+  const bareProxy = await startNode("bench/bare-proxy.ts", [], relayEnv(bareProxyPort), /listening/, GATEWAY_V8_FLAGS);
+  await startNode("bench/tcp-relay.ts", [], relayEnv(tcpRelayPort), /listening/, GATEWAY_V8_FLAGS);
   const configFile = path.join(work, "gateway.yaml");
   fs.writeFileSync(configFile, stringify(gatewayConfig(upstreamPort)));
   const gatewayBundle = await buildGatewayIfNeeded();

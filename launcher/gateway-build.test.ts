@@ -20,6 +20,6 @@ describe("the gateway's Node flags", () => {
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe("started");
     expect(run.status).toBe(0);
-    expect(GATEWAY_NODE_FLAGS).toContain("--no-memory-reducer");
+    expect(GATEWAY_NODE_FLAGS).toEqual(expect.arrayContaining(["--no-memory-reducer", "--max-semi-space-size=8"]));
   });
 });

@@ -16,15 +16,19 @@ const FINGERPRINT_FILE = path.join(OUT_DIR, "fingerprint");
 export const GATEWAY_SOURCES = ["gateway/src", "lib/core"] as const;
 
 /**
- * The Node flags every gateway runs with (`npm start`, `npm run gateway`, the bench). V8's memory
- * reducer, once a process has idled for 8 s, shrinks the heap's limits; a gateway relaying a large
- * answer then allocates little on the heap but ~64 KiB of socket buffer per read, and in that state
- * every young-generation GC the buffers cause came with a full Mark-Compact (38 in 150 events of
- * 8 MB, against none in a gateway that had not idled): 14–18 ms of CPU per event instead of 4–8.
- * Without the reducer the heap keeps the size the load gave it. Measured with `npm run bench`
- * (`BENCH_ONLY=big-event`); see docs/gateway.md, "Performance".
+ * V8's heap settings for every gateway (`npm start`, `npm run gateway`, the bench), each measured by
+ * A/B with `wrk` and the bench's 8 MB event (docs/gateway.md, "Running it"):
+ * - `--no-memory-reducer`: once a process has idled for 8 s the reducer shrinks the heap's limits,
+ *   and a gateway relaying a large answer then ran a full Mark-Compact after every young GC its
+ *   socket buffers caused: 10–17 ms of CPU per 8 MB event instead of 3–9.
+ * - `--max-semi-space-size=8` (MB; V8's default grows to 16): 1,000 idle streams opened at once took
+ *   the RSS to 152 MB, 138 with the cap, and `tools/call` / `tools/list` used less CPU per request,
+ *   not more (122 against 140 µs and 113 against 132, four alternated rounds each).
  */
-export const GATEWAY_NODE_FLAGS = ["--enable-source-maps", "--no-memory-reducer"] as const;
+export const GATEWAY_V8_FLAGS = ["--no-memory-reducer", "--max-semi-space-size=8"] as const;
+
+/** The Node flags a gateway is started with: source maps for its stack traces, and GATEWAY_V8_FLAGS. */
+export const GATEWAY_NODE_FLAGS = ["--enable-source-maps", ...GATEWAY_V8_FLAGS] as const;
 
 function fingerprint(): string {
   const hash = createHash("sha256");
