@@ -19,7 +19,7 @@ export const GATEWAY_SOURCES = ["gateway/src", "lib/core"] as const;
  * V8's heap settings for every gateway (`npm start`, `npm run gateway`, the bench), each measured by
  * A/B with `wrk` and the bench's 8 MB event (docs/gateway.md, "Running it"):
  * - `--no-memory-reducer`: once a process has idled for 8 s the reducer shrinks the heap's limits,
- *   and a gateway relaying a large answer then ran a full Mark-Compact after every young GC its
+ *   and a gateway relaying a large answer then ran a full Mark-Compact after nearly every young GC its
  *   socket buffers caused: 10–17 ms of CPU per 8 MB event instead of 3–9.
  * - `--max-semi-space-size=8` (MB; V8's default grows to 16): 1,000 idle streams opened at once took
  *   the RSS to 152 MB, 138 with the cap, and `tools/call` / `tools/list` used less CPU per request,
